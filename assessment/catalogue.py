@@ -1,0 +1,416 @@
+"""The indicator catalogue: typed models of indicators, enabler rubrics and lenses.
+
+A catalogue is one set of indicators and enabler items seen through several *lenses*. A lens
+is a tree of nodes (for the ASEAN Smart Cities Framework: overall → 3 strategic outcomes → 6
+focus areas; for the OECD well-being lens: overall → 11 dimensions) plus a rule that puts
+each indicator under one leaf. Lenses are data: a user adds one with a YAML file, no code.
+
+The models here validate single records. Rules that span records (unique ids, parents that
+exist, no cycles, no empty groups, languages) live in :mod:`assessment.catalogue_checks`,
+and reading YAML files lives in :mod:`assessment.catalogue_io`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Text in several languages: language code → text.
+LangText = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
+
+#: Item, lens and node ids: a letter, then letters, digits, ``_``, ``.`` or ``-``.
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
+
+#: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
+Direction = Literal[1, -1, 0]
+
+#: As in the U4SSC KPIs: core indicators every city should report, advanced ones for depth.
+Tier = Literal["core", "advanced"]
+
+#: What a goalpost or threshold rests on. ``judgement`` says plainly that it is ours.
+BasisKind = Literal[
+    "who-guideline",
+    "sdg-target",
+    "u4ssc-target",
+    "itu-y4904",
+    "iso-standard",
+    "published-range",
+    "published-standard",
+    "physical-bound",
+    "judgement",
+    "user",
+]
+
+#: Families of external references an indicator can cite.
+Scheme = Literal[
+    "U4SSC",
+    "ISO 37120",
+    "ISO 37122",
+    "ISO 37123",
+    "OECD BLI",
+    "OECD How's Life?",
+    "OECD RWB",
+    "SDG",
+    "WHO",
+    "ITU-T Y.4904",
+    "G20 GSCA",
+    "Sendai Framework",
+    "UNDP HDI",
+    "World Bank",
+    "ISO 37106",
+    "COINr",
+    "Other",
+]
+
+LensTarget = Literal["indicators", "enablers"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reference(_Model):
+    """A citation of an external framework: ``U4SSC EC:ICT:ICT:1C``, ``SDG 11.6.2`` …"""
+
+    scheme: Scheme
+    code: str = Field(min_length=1)
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.code}"
+
+
+class Basis(_Model):
+    """What a set of goalposts or thresholds rests on.
+
+    ``judgement`` is true whenever any part of the numbers is our own judgement, even where
+    ``kind`` names a published anchor for another part.
+    """
+
+    kind: BasisKind
+    source: str = Field(min_length=1)
+    judgement: bool = False
+
+    @property
+    def is_judgement(self) -> bool:
+        """True when the numbers rest, wholly or partly, on judgement."""
+        return self.judgement or self.kind == "judgement"
+
+
+class Goalposts(_Model):
+    """Fixed bounds for absolute scoring: ``worst`` scores 0, ``best`` scores the maximum.
+
+    For a lower-is-better indicator ``worst`` is the larger number. Values beyond the
+    goalposts are capped when normalising.
+    """
+
+    worst: float
+    best: float
+    basis: Basis
+
+
+class Thresholds(_Model):
+    """Five cut-offs for maturity levels 1–5 (ITU-T Y.4904 style).
+
+    A value reaches level *k* when it is at or beyond ``values[k-1]`` in the direction of
+    improvement (``>=`` for higher-is-better, ``<=`` for lower-is-better); below the first
+    cut-off it is level 0. Cut-offs are strictly monotonic in that direction.
+    """
+
+    values: tuple[float, float, float, float, float]
+    basis: Basis
+
+
+class Computation(_Model):
+    """How the value is computed: numerator over denominator (absent for a plain measure)."""
+
+    numerator: LangText
+    denominator: LangText | None = None
+
+
+class Indicator(_Model):
+    """A quantitative indicator.
+
+    Only ``id``, ``name``, ``unit`` and ``direction`` are required of every catalogue. The
+    built-in catalogue also fills every other field; :func:`completeness_problems` checks
+    that for any catalogue that wants to be held to the same standard.
+    """
+
+    id: Id
+    name: LangText
+    unit: LangText
+    direction: Direction
+    definition: LangText | None = None
+    computation: Computation | None = None
+    data_source: LangText | None = None
+    tier: Tier | None = None
+    focus_area: str | None = None
+    secondary_focus_areas: tuple[str, ...] = ()
+    oecd_dimensions: tuple[str, ...] = ()
+    oecd_capitals: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    goalposts: Goalposts | None = None
+    thresholds: Thresholds | None = None
+    target: float | None = None
+    valid_range: tuple[float | None, float | None] = (None, None)
+    weight: float = Field(default=1.0, ge=0)
+    denominator: str | None = None
+    tags: dict[str, str | list[str]] = Field(default_factory=dict)
+
+    @property
+    def scored(self) -> bool:
+        """False for context indicators (direction 0): shown, never scored."""
+        return self.direction != 0
+
+
+class Enabler(_Model):
+    """A qualitative enabler item answered on a gated 0–5 rubric.
+
+    ``levels`` maps every level 0–5 to its descriptor. The rubric is *gated*: a level counts
+    only when its descriptor and those of every lower level hold.
+    """
+
+    id: Id
+    name: LangText
+    definition: LangText | None = None
+    ascf_enabler: str | None = None
+    oecd_pillar: str | None = None
+    references: tuple[Reference, ...] = ()
+    evidence: LangText | None = None
+    levels: dict[int, LangText]
+    weight: float = Field(default=1.0, ge=0)
+    tags: dict[str, str | list[str]] = Field(default_factory=dict)
+
+
+class LensGroup(_Model):
+    """A named group of nodes shown together (e.g. the OECD 'Material conditions')."""
+
+    id: Id
+    name: LangText
+
+
+class LensNode(_Model):
+    """One node of a lens tree. The root has no parent."""
+
+    id: Id
+    name: LangText
+    parent: str | None = None
+    weight: float = Field(default=1.0, ge=0)
+    group: str | None = None
+    description: LangText | None = None
+
+
+class Lens(_Model):
+    """A tree over the catalogue's indicators (or enablers).
+
+    Membership comes either from an item field (``field: focus_area``; for a list field
+    the first entry is the primary one, so nothing is counted twice; ``tags.NAME`` reads a
+    user tag) or from explicit ``members`` (leaf id → item ids). A ``complete`` lens must
+    place every scored item.
+    """
+
+    id: Id
+    name: LangText
+    description: LangText | None = None
+    applies_to: LensTarget = "indicators"
+    field: str | None = None
+    members: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    complete: bool = True
+    groups: tuple[LensGroup, ...] = ()
+    nodes: tuple[LensNode, ...]
+
+    def node(self, node_id: str) -> LensNode:
+        """Return the node with this id (KeyError if absent)."""
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(f"lens {self.id!r} has no node {node_id!r}")
+
+    @property
+    def root(self) -> LensNode:
+        """The single node without a parent."""
+        return next(n for n in self.nodes if n.parent is None)
+
+    def children(self, node_id: str) -> list[LensNode]:
+        """Direct child nodes of ``node_id``, in file order."""
+        return [n for n in self.nodes if n.parent == node_id]
+
+    def depth(self, node_id: str) -> int:
+        """0 for the root, 1 for its children, and so on."""
+        d, node = 0, self.node(node_id)
+        while node.parent is not None:
+            node, d = self.node(node.parent), d + 1
+        return d
+
+    def leaves(self) -> list[LensNode]:
+        """Nodes without child nodes: the ones items attach to."""
+        parents = {n.parent for n in self.nodes}
+        return [n for n in self.nodes if n.id not in parents]
+
+
+def item_field_values(item: Indicator | Enabler, field: str) -> tuple[str, ...]:
+    """Values of ``field`` on ``item`` as a tuple; ``tags.NAME`` reads a user tag.
+
+    Returns an empty tuple when the item has no value for the field.
+    """
+    if field.startswith("tags."):
+        raw: object = item.tags.get(field.removeprefix("tags."))
+    else:
+        raw = getattr(item, field, None)
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, list | tuple):
+        return tuple(str(v) for v in raw)
+    return (str(raw),)
+
+
+class MaturityLevel(_Model):
+    """A maturity level (0 = not started, then ITU-T Y.4904's five)."""
+
+    level: int = Field(ge=0, le=5)
+    name: LangText
+
+
+class QualityFlag(_Model):
+    """One value of the data-quality scale (U4SSC Verification Manual's six)."""
+
+    code: int = Field(ge=1)
+    name: LangText
+
+
+class Denominator(_Model):
+    """A profile column an indicator may be divided by (population, area, GDP …)."""
+
+    id: Id
+    name: LangText
+    unit: LangText | None = None
+
+
+class CatalogueHeader(_Model):
+    """The ``catalogue.yaml`` header: identity, version, languages and shared scales."""
+
+    id: Id
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    title: LangText
+    description: LangText | None = None
+    languages: tuple[str, ...] = Field(min_length=1)
+    maturity_levels: tuple[MaturityLevel, ...] = ()
+    quality_flags: tuple[QualityFlag, ...] = ()
+    denominators: tuple[Denominator, ...] = ()
+    include: tuple[str, ...] = ()
+    extends: Literal["builtin"] | None = None
+
+
+class Catalogue(_Model):
+    """A validated catalogue. Build one with :func:`assessment.load_catalogue`.
+
+    The object is immutable; helpers return new objects or plain tables.
+    """
+
+    header: CatalogueHeader
+    lenses: tuple[Lens, ...]
+    indicators: tuple[Indicator, ...]
+    enablers: tuple[Enabler, ...] = ()
+    source: str = Field(default="<memory>", exclude=True)
+
+    # -- identity ----------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        """Catalogue id (``ascf-oecd`` for the built-in one)."""
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        """Catalogue version, recorded in templates and results."""
+        return self.header.version
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages every text field is given in."""
+        return self.header.languages
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the catalogue's canonical JSON: same content, same hash."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    # -- look-ups ----------------------------------------------------------------------
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator | Enabler]:
+        return {i.id: i for i in (*self.indicators, *self.enablers)}
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Return the indicator with this id.
+
+        Raises
+        ------
+        KeyError
+            If the catalogue has no such indicator.
+        """
+        item = self._by_id.get(indicator_id)
+        if not isinstance(item, Indicator):
+            raise KeyError(f"catalogue {self.id} {self.version} has no indicator {indicator_id!r}")
+        return item
+
+    def enabler(self, enabler_id: str) -> Enabler:
+        """Return the enabler item with this id (KeyError if absent)."""
+        item = self._by_id.get(enabler_id)
+        if not isinstance(item, Enabler):
+            raise KeyError(f"catalogue {self.id} {self.version} has no enabler {enabler_id!r}")
+        return item
+
+    def lens(self, lens_id: str) -> Lens:
+        """Return the lens with this id (KeyError listing the available ones)."""
+        for lens in self.lenses:
+            if lens.id == lens_id:
+                return lens
+        raise KeyError(f"no lens {lens_id!r}; available: {', '.join(x.id for x in self.lenses)}")
+
+    def membership(self, lens_id: str) -> dict[str, str]:
+        """Map item id → leaf node id for one lens (only the items the lens places)."""
+        return dict(self._memberships[lens_id])
+
+    @cached_property
+    def _memberships(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for lens in self.lenses:
+            items: tuple[Indicator | Enabler, ...] = (
+                self.indicators if lens.applies_to == "indicators" else self.enablers
+            )
+            placed: dict[str, str] = {}
+            if lens.field is not None:
+                for item in items:
+                    values = item_field_values(item, lens.field)
+                    if values:
+                        placed[item.id] = values[0]
+            for leaf, ids in lens.members.items():
+                for item_id in ids:
+                    placed[item_id] = leaf
+            out[lens.id] = placed
+        return out
+
+    def maturity_level_name(self, level: int, lang: str = "en") -> str:
+        """Name of maturity level 0–5 in ``lang`` (English when not translated)."""
+        for m in self.header.maturity_levels:
+            if m.level == level:
+                return text(m.name, lang)
+        return str(level)
+
+    @property
+    def scored_indicators(self) -> tuple[Indicator, ...]:
+        """Indicators with a direction (context indicators excluded)."""
+        return tuple(i for i in self.indicators if i.scored)
+
+
+def text(value: LangText | None, lang: str, fallback: str = "en") -> str:
+    """Pick ``lang`` from a multilingual text, else ``fallback``, else any; ``""`` if none."""
+    if not value:
+        return ""
+    return value.get(lang) or value.get(fallback) or next(iter(value.values()))

@@ -1,0 +1,265 @@
+"""Cross-record rules of a catalogue; each rule returns problems, none raises.
+
+Single-record rules (types, ranges, required fields) are in the pydantic models of
+:mod:`assessment.catalogue`. The rules here need the whole catalogue: unique ids, parents
+that exist, no cycles, no empty groups, goalposts and thresholds that agree with the
+direction, complete rubrics and texts in exactly the declared languages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from babel import Locale, UnknownLocaleError
+
+from .catalogue import CatalogueHeader, Enabler, Indicator, Lens, LangText, item_field_values
+from .errors import Problem
+
+RUBRIC_LEVELS = tuple(range(6))
+
+# Text fields checked for language completeness: (field path, required?)
+_INDICATOR_TEXTS = ("name", "unit", "definition", "data_source", "computation.numerator",
+                    "computation.denominator")
+_ENABLER_TEXTS = ("name", "definition", "evidence")
+
+
+def _p(source: str, item: str, field: str, code: str, message: str, found: object = "",
+       fix: str = "") -> Problem:
+    return Problem(source=source, item=item, field=field, code=code, message=message,
+                   found="" if found == "" else repr(found), fix=fix)
+
+
+def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
+    """Every declared language must be a locale Babel knows."""
+    for lang in header.languages:
+        try:
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            yield _p(source, "catalogue", "languages", "unknown-language",
+                     "a catalogue language must be a known locale code such as 'en' or 'vi'", lang)
+
+
+def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, item: str,
+                   field: str) -> Iterator[Problem]:
+    if value is None:
+        return
+    for lang in langs:
+        if not value.get(lang):
+            yield _p(source, item, field, "missing-text",
+                     f"missing text in language '{lang}' (the catalogue declares {', '.join(langs)})",
+                     fix=f"add '{lang}: …' under '{field}'")
+    for lang in value:
+        if lang not in langs:
+            yield _p(source, item, field, "unknown-language",
+                     f"text in a language the catalogue does not declare ({', '.join(langs)})", lang,
+                     fix="add the language to 'languages' in catalogue.yaml or remove the text")
+
+
+def _dig(obj: object, path: str) -> LangText | None:
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj  # type: ignore[return-value]
+
+
+def check_texts(header: CatalogueHeader, indicators: Iterable[tuple[str, Indicator]],
+                enablers: Iterable[tuple[str, Enabler]], lenses: Iterable[tuple[str, Lens]],
+                source: str) -> Iterator[Problem]:
+    """Every text is given in every declared language, and in no other."""
+    langs = header.languages
+    yield from _lang_problems(header.title, langs, source, "catalogue", "title")
+    for m in header.maturity_levels:
+        yield from _lang_problems(m.name, langs, source, "catalogue", f"maturity_levels[{m.level}]")
+    for src, ind in indicators:
+        for f in _INDICATOR_TEXTS:
+            yield from _lang_problems(_dig(ind, f), langs, src, ind.id, f)
+    for src, en in enablers:
+        for f in _ENABLER_TEXTS:
+            yield from _lang_problems(_dig(en, f), langs, src, en.id, f)
+        for level, descriptor in sorted(en.levels.items()):
+            yield from _lang_problems(descriptor, langs, src, en.id, f"levels[{level}]")
+    for src, lens in lenses:
+        yield from _lang_problems(lens.name, langs, src, lens.id, "name")
+        for node in lens.nodes:
+            yield from _lang_problems(node.name, langs, src, f"{lens.id}/{node.id}", "name")
+
+
+def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens]]) -> Iterator[Problem]:
+    """Item ids are unique across indicators and enablers; lens ids and node ids too."""
+    items = list(items)
+    counts = Counter(item_id for _, item_id in items)
+    for src, item_id in items:
+        if counts[item_id] > 1:
+            yield _p(src, item_id, "id", "duplicate-id",
+                     f"id used by {counts[item_id]} items; ids must be unique across indicators "
+                     "and enablers", fix="rename one of them")
+    lenses = list(lenses)
+    lens_counts = Counter(lens.id for _, lens in lenses)
+    for src, lens in lenses:
+        if lens_counts[lens.id] > 1:
+            yield _p(src, lens.id, "id", "duplicate-id", "lens id used more than once")
+        node_counts = Counter(n.id for n in lens.nodes)
+        for node_id, n in node_counts.items():
+            if n > 1:
+                yield _p(src, f"{lens.id}/{node_id}", "id", "duplicate-id",
+                         f"node id used {n} times in lens '{lens.id}'")
+
+
+def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
+    """Parents exist, there is exactly one root and no cycle."""
+    ids = {n.id for n in lens.nodes}
+    parents = {n.id: n.parent for n in lens.nodes}
+    roots = [n.id for n in lens.nodes if n.parent is None]
+    if len(roots) != 1:
+        yield _p(source, lens.id, "nodes", "root-count",
+                 "a lens needs exactly one root node (a node without 'parent')",
+                 ", ".join(roots) or "none")
+    known_groups = {g.id for g in lens.groups}
+    for node in lens.nodes:
+        if node.parent is not None and node.parent not in ids:
+            yield _p(source, f"{lens.id}/{node.id}", "parent", "unknown-parent",
+                     f"parent must be a node of lens '{lens.id}'", node.parent)
+        if node.group is not None and node.group not in known_groups:
+            yield _p(source, f"{lens.id}/{node.id}", "group", "unknown-group",
+                     f"group must be one of the lens groups ({', '.join(sorted(known_groups)) or 'none'})",
+                     node.group)
+    reported: set[str] = set()
+    for start in ids:
+        seen: list[str] = []
+        cur: str | None = start
+        while cur is not None and cur in ids:
+            if cur in seen:
+                cycle = seen[seen.index(cur):]
+                key = min(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield _p(source, f"{lens.id}/{key}", "parent", "cyclic-parent",
+                             "parents form a cycle", " → ".join([*cycle, cur]),
+                             fix="make the chain of parents end at the root")
+                break
+            seen.append(cur)
+            cur = parents[cur]
+
+
+def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: str) -> Iterator[Problem]:
+    """Every item sits under an existing leaf, every node has content, no node mixes both."""
+    node_ids = {n.id for n in lens.nodes}
+    leaves = {n.id for n in lens.leaves()}
+    by_id = {i.id: i for i in items}
+    placed: dict[str, str] = {}
+    kind = lens.applies_to[:-1]
+    if lens.field is None and not lens.members:
+        yield _p(source, lens.id, "field", "no-membership",
+                 "a lens needs 'field' (an item field such as focus_area) or 'members' (leaf → ids)")
+    if lens.field is not None:
+        for item in items:
+            values = item_field_values(item, lens.field)
+            if not values:
+                continue
+            if values[0] not in leaves:
+                allowed = ", ".join(sorted(leaves))
+                yield _p(source, item.id, lens.field, "unknown-node",
+                         f"must name a leaf of lens '{lens.id}' ({allowed})", values[0])
+            else:
+                placed[item.id] = values[0]
+            for extra in values[1:]:
+                if extra not in node_ids:
+                    yield _p(source, item.id, lens.field, "unknown-node",
+                             f"secondary value must name a node of lens '{lens.id}'", extra)
+    for leaf, ids in lens.members.items():
+        if leaf not in leaves:
+            yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-node",
+                     f"members must be listed under a leaf of lens '{lens.id}'", leaf)
+        for item_id in ids:
+            if item_id not in by_id:
+                yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-item",
+                         f"member is not a known {kind} id", item_id)
+            elif item_id in placed and placed[item_id] != leaf:
+                yield _p(source, lens.id, "members", "double-membership",
+                         "an item may sit under one leaf only (no double counting)",
+                         f"{item_id} under {placed[item_id]} and {leaf}")
+            else:
+                placed[item_id] = leaf
+    if lens.complete:
+        for item in items:
+            scored = not isinstance(item, Indicator) or item.scored
+            if scored and item.id not in placed:
+                yield _p(source, item.id, lens.field or "members", "not-placed",
+                         f"lens '{lens.id}' is complete, so every scored {kind} must sit under one "
+                         "of its leaves", fix=f"set '{lens.field}'" if lens.field else "list it in members")
+    has_child = {n.parent for n in lens.nodes if n.parent is not None}
+    has_item = set(placed.values())
+    for node in lens.nodes:
+        if node.id not in has_child and node.id not in has_item:
+            yield _p(source, f"{lens.id}/{node.id}", "", "empty-group",
+                     f"node has no child nodes and no {lens.applies_to}",
+                     fix="remove the node or attach items to it")
+
+
+def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iterator[Problem]:
+    """Goalposts, thresholds, valid range and denominator agree with the direction."""
+    d = ind.direction
+    if ind.goalposts is not None:
+        w, b = ind.goalposts.worst, ind.goalposts.best
+        if w == b:
+            yield _p(source, ind.id, "goalposts", "goalposts-equal",
+                     "worst and best goalposts must differ", f"worst={w}, best={b}")
+        elif d != 0 and (b - w) * d < 0:
+            want = "best > worst" if d == 1 else "best < worst"
+            yield _p(source, ind.id, "goalposts", "goalposts-reversed",
+                     f"for direction {d:+d} the goalposts need {want}", f"worst={w}, best={b}",
+                     fix="swap worst and best, or change the direction")
+    if ind.thresholds is not None:
+        v = ind.thresholds.values
+        steps = [b - a for a, b in zip(v, v[1:], strict=False)]
+        if d == 0:
+            yield _p(source, ind.id, "thresholds", "thresholds-context",
+                     "a context indicator (direction 0) is not scored, so it takes no thresholds")
+        elif not all(s * d > 0 for s in steps):
+            order = "strictly increasing" if d == 1 else "strictly decreasing"
+            yield _p(source, ind.id, "thresholds", "thresholds-not-monotonic",
+                     f"for direction {d:+d} the five level thresholds must be {order}", list(v))
+    lo, hi = ind.valid_range
+    if lo is not None and hi is not None and lo >= hi:
+        yield _p(source, ind.id, "valid_range", "range-reversed",
+                 "valid_range needs [minimum, maximum] with minimum < maximum", [lo, hi])
+    if ind.denominator is not None and ind.denominator not in denominators:
+        yield _p(source, ind.id, "denominator", "unknown-denominator",
+                 f"denominator must be one of the catalogue's denominators "
+                 f"({', '.join(sorted(denominators)) or 'none declared'})", ind.denominator)
+
+
+def check_enabler(en: Enabler, source: str) -> Iterator[Problem]:
+    """A rubric has a descriptor for every level 0–5 and no other level."""
+    for level in RUBRIC_LEVELS:
+        if level not in en.levels:
+            yield _p(source, en.id, f"levels[{level}]", "missing-descriptor",
+                     "a rubric needs a descriptor for every level 0–5")
+    for level in en.levels:
+        if level not in RUBRIC_LEVELS:
+            yield _p(source, en.id, f"levels[{level}]", "unknown-level",
+                     "rubric levels run from 0 (not started) to 5 (optimization)", level)
+
+
+def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
+                          enablers: Iterable[tuple[str, Enabler]]) -> Iterator[Problem]:
+    """The fields the built-in catalogue promises for every item (``check --strict``)."""
+    for src, ind in indicators:
+        required: dict[str, object] = {
+            "definition": ind.definition, "computation": ind.computation,
+            "data_source": ind.data_source, "tier": ind.tier, "focus_area": ind.focus_area,
+            "oecd_dimensions": ind.oecd_dimensions, "references": ind.references,
+        }
+        if ind.scored:
+            required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds}
+        for name, value in required.items():
+            if not value:
+                yield _p(src, ind.id, name, "incomplete", f"'{name}' is required in a complete catalogue")
+    for src, en in enablers:
+        for name, value in {"definition": en.definition, "references": en.references,
+                            "evidence": en.evidence, "ascf_enabler": en.ascf_enabler,
+                            "oecd_pillar": en.oecd_pillar}.items():
+            if not value:
+                yield _p(src, en.id, name, "incomplete", f"'{name}' is required in a complete catalogue")

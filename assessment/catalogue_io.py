@@ -1,0 +1,210 @@
+"""Read catalogues from YAML, collecting every problem before failing.
+
+A catalogue is a ``catalogue.yaml`` header that may ``include`` further files (globs relative
+to it) and may ``extends: builtin`` to add lenses or items to the built-in catalogue. Every
+file may hold ``lenses``, ``indicators`` and ``enablers`` lists. A single self-contained file
+works too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import catalogue_checks as checks
+from .catalogue import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
+from .errors import CatalogueError, Problem
+from .resources import indicators_dir
+
+M = TypeVar("M", bound=BaseModel)
+
+try:  # libyaml is ~8x faster; the pure loader is the same grammar
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+_SECTIONS = ("lenses", "indicators", "enablers")
+BUILTIN = "<builtin>"
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except FileNotFoundError:
+        problems.append(Problem(str(path), code="missing-file", message="file not found",
+                                fix="check the path, or the 'include' list of catalogue.yaml"))
+        return {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), code="yaml-syntax",
+                                message=f"not valid UTF-8 YAML: {exc}".replace("\n", " ")))
+        return {}
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(str(path), code="yaml-shape",
+                                message="the file must be a YAML mapping with keys such as "
+                                "'indicators', 'enablers', 'lenses'", found=type(raw).__name__))
+        return {}
+    return raw
+
+
+def _pydantic_problems(exc: ValidationError, source: str, item: str) -> Iterable[Problem]:
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(x) for x in err["loc"])
+        found = "" if err["type"] == "missing" else repr(err.get("input"))
+        if len(found) > 80:
+            found = found[:77] + "..."
+        msg = "required field is missing" if err["type"] == "missing" else err["msg"]
+        yield Problem(source, item=item, field=loc, code=err["type"], message=msg, found=found)
+
+
+def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[Problem]) -> M | None:
+    item = f"{kind} '{raw.get('id')}'" if isinstance(raw, Mapping) and raw.get("id") else kind
+    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else item
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, source, item_id))
+        return None
+
+
+def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
+    """Read the header and every included file; return (header, [(section, source, raw)])."""
+    header = _read_yaml(header_path, problems)
+    records: list[tuple[str, str, Any]] = []
+    files = [header_path]
+    include = header.get("include", []) if isinstance(header.get("include", []), list) else []
+    for pattern in include:
+        matched = sorted(header_path.parent.glob(str(pattern)))
+        if not matched:
+            problems.append(Problem(str(header_path), item="catalogue", field="include",
+                                    code="missing-file", message="include pattern matches no file",
+                                    found=repr(pattern)))
+        files += [m for m in matched if m != header_path]
+    for path in files:
+        data = header if path == header_path else _read_yaml(path, problems)
+        for section in _SECTIONS:
+            entries = data.get(section, [])
+            if not isinstance(entries, list):
+                problems.append(Problem(str(path), field=section, code="yaml-shape",
+                                        message=f"'{section}' must be a list", found=type(entries).__name__))
+                continue
+            records += [(section, str(path), e) for e in entries]
+        unknown = set(data) - set(_SECTIONS) - (set(CatalogueHeader.model_fields) if path == header_path else set())
+        for key in sorted(unknown):
+            problems.append(Problem(str(path), field=key, code="unknown-key",
+                                    message=f"unknown top-level key; allowed: {', '.join(_SECTIONS)}"))
+    return header, records
+
+
+def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, str, Any]],
+                    source: str, *, strict: bool = False,
+                    problems: list[Problem] | None = None) -> Catalogue:
+    """Validate raw records and assemble a :class:`Catalogue`.
+
+    Parameters
+    ----------
+    header_raw
+        The header mapping (``id``, ``version``, ``languages`` …); section keys are ignored.
+    records
+        ``(section, source, raw_mapping)`` triples, section one of lenses/indicators/enablers.
+    source
+        Where the header came from, for messages.
+    strict
+        Also require every field the built-in catalogue fills (see
+        :func:`assessment.catalogue_checks.completeness_problems`).
+    problems
+        Problems found earlier (e.g. while reading files), reported together with these.
+
+    Raises
+    ------
+    CatalogueError
+        With every problem found, when there is at least one.
+    """
+    problems = list(problems or [])
+    header = _parse(CatalogueHeader, {k: v for k, v in header_raw.items() if k not in _SECTIONS},
+                    source, "catalogue", problems)
+    parsed: dict[str, list[tuple[str, Any]]] = {s: [] for s in _SECTIONS}
+    models: dict[str, type[BaseModel]] = {"lenses": Lens, "indicators": Indicator, "enablers": Enabler}
+    for section, src, raw in records:
+        obj = _parse(models[section], raw, src, section[:-1], problems)
+        if obj is not None:
+            parsed[section].append((src, obj))
+    indicators: list[tuple[str, Indicator]] = parsed["indicators"]
+    enablers: list[tuple[str, Enabler]] = parsed["enablers"]
+    lenses: list[tuple[str, Lens]] = parsed["lenses"]
+
+    problems += checks.check_ids([(s, i.id) for s, i in (*indicators, *enablers)], lenses)
+    denominators = {d.id for d in header.denominators} if header else set()
+    for src, ind in indicators:
+        problems += checks.check_indicator(ind, src, denominators)
+    for src, en in enablers:
+        problems += checks.check_enabler(en, src)
+    for src, lens in lenses:
+        problems += checks.check_tree(lens, src)
+        items = [i for _, i in (indicators if lens.applies_to == "indicators" else enablers)]
+        problems += checks.check_membership(lens, items, src)
+    if header is not None:
+        problems += checks.check_languages(header, source)
+        problems += checks.check_texts(header, indicators, enablers, lenses, source)
+    if strict:
+        problems += checks.completeness_problems(indicators, enablers)
+    if not indicators and not enablers:
+        problems.append(Problem(source, code="empty", message="the catalogue has no indicators or enablers"))
+    if problems or header is None:
+        raise CatalogueError(problems)
+    return Catalogue(header=header, lenses=tuple(x for _, x in lenses),
+                     indicators=tuple(x for _, x in indicators),
+                     enablers=tuple(x for _, x in enablers), source=source)
+
+
+def _load_path(path: Path, strict: bool) -> Catalogue:
+    problems: list[Problem] = []
+    if path.is_dir():
+        path = path / "catalogue.yaml"
+    header, records = _collect(path, problems)
+    if header.get("extends") == "builtin":
+        base_header, base_records = _collect(indicators_dir() / "catalogue.yaml", problems)
+        records = base_records + records
+        merged = {**base_header, **{k: v for k, v in header.items() if k not in ("include", "extends")}}
+        header = merged
+    return build_catalogue(header, records, str(path), strict=strict, problems=problems)
+
+
+@cache
+def _builtin() -> Catalogue:
+    return _load_path(indicators_dir() / "catalogue.yaml", strict=True)
+
+
+def load_catalogue(path: str | Path | None = None, *, strict: bool = False) -> Catalogue:
+    """Load and validate a catalogue.
+
+    Parameters
+    ----------
+    path
+        ``None`` for the built-in ASCF × OECD catalogue; otherwise a ``catalogue.yaml``, a
+        folder holding one, or any single YAML file with ``id``, ``version``, ``title``,
+        ``languages`` and ``lenses``/``indicators``/``enablers`` lists.
+    strict
+        Also require every field the built-in catalogue fills (definitions, computation,
+        data source, tier, references, goalposts and thresholds for scored indicators).
+        The built-in catalogue is always loaded strictly.
+
+    Returns
+    -------
+    Catalogue
+        An immutable, validated catalogue. The built-in one is cached.
+
+    Raises
+    ------
+    CatalogueError
+        Listing every problem found (file, id, field, what is allowed, what was found).
+    """
+    if path is None:
+        return _builtin()
+    return _load_path(Path(path), strict)
