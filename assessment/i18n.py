@@ -1,0 +1,70 @@
+"""User-interface translations and locale-aware formatting.
+
+UI strings are English msgids translated in ``templates/locale/<lang>/LC_MESSAGES/messages.po``;
+the .po files are compiled in memory when first used, so no binary .mo file is committed.
+Indicator names and descriptors are *data* and live in the catalogue, not here.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from typing import Literal, get_args
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from .resources import templates_dir
+
+#: Languages the user interface is complete in.
+Language = Literal["en", "vi"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """Return the gettext translations for ``lang`` (English is the identity).
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not one of :data:`LANGUAGES`.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {lang!r}")
+    if lang == "en":
+        return gettext.NullTranslations()
+    po_path = templates_dir() / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def gettext_for(lang: str) -> gettext.NullTranslations:
+    """Alias of :func:`translations`, for jinja2's ``install_gettext_translations``."""
+    return translations(lang)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it (for tables of labels)."""
+    return message
+
+
+def _(message: str, lang: str) -> str:
+    """Translate one UI string."""
+    return translations(lang).gettext(message)
+
+
+def fmt_number(value: float | None, lang: str, digits: int = 2) -> str:
+    """Format a number for ``lang`` (``1,234.5`` in English, ``1.234,5`` in Vietnamese).
+
+    Missing values (``None`` or NaN) become an empty string.
+    """
+    if value is None or value != value:  # NaN check without importing math
+        return ""
+    return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=lang))

@@ -1,0 +1,35 @@
+"""The jinja2 environment shared by every rendered output (docs, scorecards).
+
+Autoescaping is on for HTML and off for Markdown; undefined variables raise, so a template
+typo cannot silently print nothing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from .catalogue import text
+from .i18n import fmt_number, translations
+from .resources import templates_dir
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """Return the jinja2 environment for ``lang`` with gettext and filters installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = lang
+    env.filters["t"] = lambda value, fallback="en": text(value, lang, fallback)
+    env.filters["num"] = lambda value, digits=2: fmt_number(value, lang, digits)
+    env.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
+    return env
