@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python >= 3.11: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test lint docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job, as far as it exists: validate the built-in catalogue, import the COINr
+## reference example, and export the catalogue in both languages to build/demo/.
+demo: setup
+	$(BIN)/smartcity catalogue check indicators --strict
+	$(BIN)/python examples/catalogue_demo.py build/demo
+
+lint: setup
+	$(BIN)/ruff check assessment tests benchmarks examples
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+docs: setup
+	$(BIN)/smartcity catalogue docs docs
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

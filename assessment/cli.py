@@ -1,0 +1,135 @@
+"""The ``smartcity`` command line: thin commands over the public library functions.
+
+Exit codes: 0 success, 1 the input has errors (problems are listed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .catalogue_io import load_catalogue
+from .catalogue_views import FORMATS, IndicatorFilter, indicator_table, write_table
+from .errors import AssessmentError
+from .i18n import LANGUAGES
+
+app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
+                  no_args_is_help=True, add_completion=False)
+catalogue_app = typer.Typer(help="List the indicator catalogue, or check a custom one.",
+                            invoke_without_command=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+# Choices derive from the typed Literals, the single source of truth.
+Lang = Enum("Lang", {x: x for x in LANGUAGES}, type=str)  # type: ignore[misc]
+Fmt = Enum("Fmt", {x: x for x in FORMATS}, type=str)  # type: ignore[misc]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"smartcity-assessment {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    """Smart-city maturity assessment."""
+
+
+def _fail(exc: AssessmentError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+@catalogue_app.callback()
+def catalogue_list(
+    ctx: typer.Context,
+    focus_area: Annotated[str | None, typer.Option(help="Only this ASCF focus area (id).")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Only this ASCF strategic outcome (id).")] = None,
+    dimension: Annotated[str | None, typer.Option(help="Only this OECD well-being dimension (id).")] = None,
+    tier: Annotated[str | None, typer.Option(help="core or advanced.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of names and headings.")] = Lang["en"],  # type: ignore[valid-type]
+    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt["table"],  # type: ignore[valid-type]
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (csv/xlsx/markdown).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+) -> None:
+    """List indicators of the catalogue, filtered and in the chosen language and format."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        cat = load_catalogue(catalogue)
+    except AssessmentError as exc:
+        _fail(exc)
+    where = IndicatorFilter(focus_area=focus_area, outcome=outcome, dimension=dimension, tier=tier)
+    frame = indicator_table(cat, lang.value, where)
+    if fmt.value == "table":
+        table = Table(title=f"{cat.id} {cat.version}: {len(frame)} indicators", show_lines=False)
+        shown = list(frame.columns[:8])
+        for col in shown:
+            table.add_column(str(col), overflow="fold")
+        for row in frame[shown].itertuples(index=False):
+            table.add_row(*(str(v) for v in row))
+        out.print(table)
+        return
+    if output is None:
+        if fmt.value == "xlsx":
+            err.print("error: --format xlsx needs --output FILE.xlsx")
+            raise typer.Exit(2)
+        if fmt.value == "csv":
+            frame.to_csv(sys.stdout, index=False)
+        else:
+            from .catalogue_views import to_markdown_table
+            sys.stdout.write(to_markdown_table(frame))
+        return
+    write_table(frame, output, fmt.value)
+    out.print(f"wrote {len(frame)} indicators to {output}")
+
+
+@catalogue_app.command("check")
+def catalogue_check(
+    path: Annotated[Path, typer.Argument(help="catalogue.yaml, a folder holding one, or a single YAML file.")],
+    strict: Annotated[bool, typer.Option(help="Also require every field the built-in catalogue fills.")] = False,
+) -> None:
+    """Validate a custom catalogue; list every problem and exit 1 if there is any."""
+    try:
+        cat = load_catalogue(path, strict=strict)
+    except AssessmentError as exc:
+        _fail(exc)
+    out.print(f"ok: {cat.id} {cat.version}: {len(cat.indicators)} indicators, {len(cat.enablers)} enablers, "
+              f"{len(cat.lenses)} lenses")
+
+
+@catalogue_app.command("docs")
+def catalogue_docs(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write catalogue.md and catalogue.vi.md into.")],
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+) -> None:
+    """Write the human-readable catalogue reference in every UI language."""
+    from .catalogue_views import catalogue_markdown
+
+    try:
+        cat = load_catalogue(catalogue)
+    except AssessmentError as exc:
+        _fail(exc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for lang in LANGUAGES:
+        if lang not in cat.languages:
+            continue
+        path = out_dir / ("catalogue.md" if lang == "en" else f"catalogue.{lang}.md")
+        path.write_text(catalogue_markdown(cat, lang), encoding="utf-8")
+        out.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Entry point of the ``smartcity`` console script."""
+    app()

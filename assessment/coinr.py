@@ -1,0 +1,180 @@
+"""Import a COINr-style pair of tables (iData, iMeta) as data plus a catalogue.
+
+COINr (Becker, R package) describes a composite indicator with two tables:
+
+* ``iData``: one row per unit; ``uCode`` (and optionally ``uName``, ``Time``), indicator
+  columns, group columns and denominator columns;
+* ``iMeta``: one row per variable; ``iCode``, ``Level`` (1 = indicator, 2.. = aggregates),
+  ``Parent``, ``Direction``, ``Weight``, ``Type`` (Indicator / Aggregate / Group /
+  Denominator / Other), and optionally ``iName``, ``Unit``, ``Target``, ``Denominator``,
+  ``goalpost_lower``, ``goalpost_upper``.
+
+The hierarchy becomes one lens (id ``coinr``) with any number of levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .catalogue import Catalogue
+from .catalogue_io import build_catalogue
+from .errors import InputError, Problem
+
+REQUIRED_META = ("Level", "iCode", "Parent", "Direction", "Weight", "Type")
+TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+
+
+@dataclass(frozen=True)
+class CoinrImport:
+    """The result of :func:`from_coinr`.
+
+    Attributes
+    ----------
+    data
+        Wide table indexed by ``uCode`` with the indicator, group and denominator columns
+        (and ``uName``/``Time`` when present), values as given (a copy).
+    catalogue
+        Catalogue with one lens ``coinr`` mirroring iMeta's hierarchy.
+    groups
+        Names of the group columns (iMeta ``Type == "Group"``).
+    denominators
+        Names of the denominator columns (iMeta ``Type == "Denominator"``).
+    """
+
+    data: pd.DataFrame
+    catalogue: Catalogue
+    groups: tuple[str, ...]
+    denominators: tuple[str, ...]
+
+
+def _read(obj: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
+    if isinstance(obj, pd.DataFrame):
+        return obj.copy()
+    path = Path(obj)
+    if not path.is_file():
+        raise InputError([Problem(str(path), code="missing-file", message=f"{name} file not found")])
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return pd.read_excel(path, engine="calamine")
+    if path.suffix.lower() in (".csv", ".txt"):
+        return pd.read_csv(path, encoding="utf-8-sig")
+    raise InputError([Problem(str(path), code="unknown-format",
+                              message=f"{name} must be a DataFrame, a CSV or an Excel/ODS file",
+                              found=repr(path.suffix))])
+
+
+def _num(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _meta_problems(meta: pd.DataFrame, data: pd.DataFrame, src: str) -> list[Problem]:
+    problems = [Problem(src, field=col, code="missing-column", message="iMeta needs this column")
+                for col in REQUIRED_META if col not in meta.columns]
+    if problems:
+        return problems
+    for i, row in meta.iterrows():
+        code = str(row["iCode"])
+        if row["Type"] not in TYPES:
+            problems.append(Problem(src, item=code, field="Type", code="unknown-type",
+                                    message=f"Type must be one of {', '.join(TYPES)}", found=repr(row["Type"])))
+        if row["Type"] in ("Indicator", "Group", "Denominator", "Other") and code not in data.columns:
+            problems.append(Problem(src, item=code, field="iCode", code="missing-column",
+                                    message=f"iMeta row {i + 2} names a column that iData does not have"))
+    if "uCode" not in data.columns:
+        problems.append(Problem("iData", field="uCode", code="missing-column",
+                                message="iData needs a uCode column of unique unit codes"))
+    elif data["uCode"].duplicated().any() and "Time" not in data.columns:
+        dups = sorted(data.loc[data["uCode"].duplicated(), "uCode"].astype(str).unique())
+        problems.append(Problem("iData", field="uCode", code="duplicate-id",
+                                message="uCode must be unique (or unique per Time)", found=", ".join(dups)))
+    return problems
+
+
+def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Path, *,
+               catalogue_id: str = "coinr-import", version: str = "1.0",
+               language: str = "en") -> CoinrImport:
+    """Turn COINr's ``iData``/``iMeta`` into data and a :class:`Catalogue`.
+
+    Parameters
+    ----------
+    idata, imeta
+        DataFrames, or paths to CSV or Excel/ODS files.
+    catalogue_id, version
+        Identity of the resulting catalogue.
+    language
+        Language code the names and units are in.
+
+    Returns
+    -------
+    CoinrImport
+        Data (indexed by ``uCode``), the catalogue, and the group and denominator columns.
+
+    Raises
+    ------
+    InputError
+        When required columns are missing or iMeta names columns iData lacks.
+    CatalogueError
+        When the hierarchy is invalid (unknown or cyclic parents, empty aggregates,
+        directions other than -1/1, negative weights …), listing every problem.
+
+    Notes
+    -----
+    Directions must be 1 or -1 (COINr has no context indicators). ``Target`` becomes the
+    indicator target; ``goalpost_lower``/``goalpost_upper`` become goalposts, oriented by
+    direction (``worst`` = lower for direction 1). Aggregate weights are kept on lens nodes.
+    """
+    data, meta = _read(idata, "iData"), _read(imeta, "iMeta")
+    src = imeta if isinstance(imeta, str | Path) else "<iMeta DataFrame>"
+    problems = _meta_problems(meta, data, str(src))
+    if problems:
+        raise InputError(problems)
+
+    def lt(value: Any) -> dict[str, str]:
+        return {language: str(value)} if not pd.isna(value) and str(value).strip() else {}
+
+    kinds = {t: meta.loc[meta["Type"] == t] for t in TYPES}
+    denominators = tuple(str(c) for c in kinds["Denominator"]["iCode"])
+    groups = tuple(str(c) for c in kinds["Group"]["iCode"])
+    records: list[tuple[str, str, Any]] = []
+    members: dict[str, list[str]] = {}
+    for _, row in kinds["Indicator"].iterrows():
+        direction = _num(row["Direction"])
+        ind: dict[str, Any] = {
+            "id": str(row["iCode"]),
+            "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
+            "unit": lt(row.get("Unit")) or {language: "-"},
+            "direction": int(direction) if direction is not None and direction.is_integer() else direction,
+            "weight": _num(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0,
+            "target": _num(row.get("Target")),
+            "denominator": None if pd.isna(row.get("Denominator")) else str(row["Denominator"]),
+            "tags": {"coinr_level": "1"},
+        }
+        lo, hi = _num(row.get("goalpost_lower")), _num(row.get("goalpost_upper"))
+        if lo is not None and hi is not None:
+            worst, best = (lo, hi) if ind["direction"] != -1 else (hi, lo)
+            ind["goalposts"] = {"worst": worst, "best": best,
+                                "basis": {"kind": "user", "source": "iMeta goalpost_lower/goalpost_upper"}}
+        records.append(("indicators", str(src), ind))
+        members.setdefault(str(row["Parent"]), []).append(ind["id"])
+    nodes = []
+    for _, row in kinds["Aggregate"].sort_values("Level", ascending=False, kind="stable").iterrows():
+        nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
+                      "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
+                      "weight": _num(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
+    records.append(("lenses", str(src), {
+        "id": "coinr", "name": {language: "COINr hierarchy"}, "applies_to": "indicators",
+        "members": members, "complete": True, "nodes": nodes}))
+    header = {"id": catalogue_id, "version": version, "title": {language: f"Imported from COINr ({catalogue_id})"},
+              "languages": [language],
+              "denominators": [{"id": d, "name": lt(n) or {language: d}}
+                               for d, n in zip(kinds["Denominator"]["iCode"],
+                                               kinds["Denominator"].get("iName", kinds["Denominator"]["iCode"]),
+                                               strict=True)]}
+    catalogue = build_catalogue(header, records, str(src))
+    keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
+    cols = keep + [c for c in data.columns if c in set(meta["iCode"].astype(str)) and c not in keep]
+    frame = data[cols].set_index("uCode")
+    return CoinrImport(data=frame, catalogue=catalogue, groups=groups, denominators=denominators)
