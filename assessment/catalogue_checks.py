@@ -27,7 +27,7 @@ _ENABLER_TEXTS = ("name", "definition", "evidence")
 def _p(source: str, item: str, field: str, code: str, message: str, found: object = "",
        fix: str = "") -> Problem:
     return Problem(source=source, item=item, field=field, code=code, message=message,
-                   found="" if found == "" else repr(found), fix=fix)
+                   found=found if isinstance(found, str) else repr(found), fix=fix)
 
 
 def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
@@ -37,7 +37,7 @@ def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
             Locale.parse(lang)
         except (UnknownLocaleError, ValueError):
             yield _p(source, "catalogue", "languages", "unknown-language",
-                     "a catalogue language must be a known locale code such as 'en' or 'vi'", lang)
+                     "a catalogue language must be a known locale code such as 'en' or 'vi'", repr(lang))
 
 
 def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, item: str,
@@ -52,7 +52,7 @@ def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, it
     for lang in value:
         if lang not in langs:
             yield _p(source, item, field, "unknown-language",
-                     f"text in a language the catalogue does not declare ({', '.join(langs)})", lang,
+                     f"text in a language the catalogue does not declare ({', '.join(langs)})", repr(lang),
                      fix="add the language to 'languages' in catalogue.yaml or remove the text")
 
 
@@ -120,11 +120,11 @@ def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
     for node in lens.nodes:
         if node.parent is not None and node.parent not in ids:
             yield _p(source, f"{lens.id}/{node.id}", "parent", "unknown-parent",
-                     f"parent must be a node of lens '{lens.id}'", node.parent)
+                     f"parent must be a node of lens '{lens.id}'", repr(node.parent))
         if node.group is not None and node.group not in known_groups:
             yield _p(source, f"{lens.id}/{node.id}", "group", "unknown-group",
                      f"group must be one of the lens groups ({', '.join(sorted(known_groups)) or 'none'})",
-                     node.group)
+                     repr(node.group))
     reported: set[str] = set()
     for start in ids:
         seen: list[str] = []
@@ -161,21 +161,21 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
             if values[0] not in leaves:
                 allowed = ", ".join(sorted(leaves))
                 yield _p(source, item.id, lens.field, "unknown-node",
-                         f"must name a leaf of lens '{lens.id}' ({allowed})", values[0])
+                         f"must name a leaf of lens '{lens.id}' ({allowed})", repr(values[0]))
             else:
                 placed[item.id] = values[0]
             for extra in values[1:]:
                 if extra not in node_ids:
                     yield _p(source, item.id, lens.field, "unknown-node",
-                             f"secondary value must name a node of lens '{lens.id}'", extra)
+                             f"secondary value must name a node of lens '{lens.id}'", repr(extra))
     for leaf, ids in lens.members.items():
         if leaf not in leaves:
             yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-node",
-                     f"members must be listed under a leaf of lens '{lens.id}'", leaf)
+                     f"members must be listed under a leaf of lens '{lens.id}'", repr(leaf))
         for item_id in ids:
             if item_id not in by_id:
                 yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-item",
-                         f"member is not a known {kind} id", item_id)
+                         f"member is not a known {kind} id", repr(item_id))
             elif item_id in placed and placed[item_id] != leaf:
                 yield _p(source, lens.id, "members", "double-membership",
                          "an item may sit under one leaf only (no double counting)",
@@ -228,7 +228,7 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
     if ind.denominator is not None and ind.denominator not in denominators:
         yield _p(source, ind.id, "denominator", "unknown-denominator",
                  f"denominator must be one of the catalogue's denominators "
-                 f"({', '.join(sorted(denominators)) or 'none declared'})", ind.denominator)
+                 f"({', '.join(sorted(denominators)) or 'none declared'})", repr(ind.denominator))
 
 
 def check_enabler(en: Enabler, source: str) -> Iterator[Problem]:

@@ -1,0 +1,24 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import assessment
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "data" / "reference"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> assessment.Catalogue:
+    return assessment.load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    if not (REFERENCE / "coinr_ASEM_iMeta.csv").is_file():
+        pytest.fail(f"reference data missing at {REFERENCE}; CI clones shared/ beside the repository")
+    return REFERENCE

@@ -1,0 +1,78 @@
+"""The smartcity command line: listing, formats, languages and `catalogue check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from assessment.cli import app
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and "smartcity-assessment" in result.output
+
+
+def test_list_filters_as_csv() -> None:
+    result = runner.invoke(app, ["catalogue", "--format", "csv", "--focus-area", "safety-security", "--tier", "core"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("ID,Name,Unit,Direction")
+    ids = [line.split(",")[0] for line in lines[1:]]
+    assert "SS-HOMICIDE" in ids and "SS-SAFENIGHT" not in ids  # SAFENIGHT is advanced
+    assert all(i.startswith("SS-") for i in ids)
+
+
+def test_filter_by_outcome_and_dimension() -> None:
+    result = runner.invoke(app, ["catalogue", "--format", "markdown", "--outcome", "sustainable-environment",
+                                 "--dimension", "environmental-quality"])
+    assert result.exit_code == 0
+    assert "QE-PM25" in result.output and "II-RND" not in result.output
+
+
+def test_vietnamese_listing() -> None:
+    result = runner.invoke(app, ["catalogue", "--format", "csv", "--lang", "vi", "--focus-area", "quality-environment"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Mã,Tên,Đơn vị,Chiều")
+    assert "Bụi mịn PM2.5" in result.output
+
+
+def test_xlsx_export(tmp_path: Path) -> None:
+    path = tmp_path / "cat.xlsx"
+    result = runner.invoke(app, ["catalogue", "--format", "xlsx", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(path).active
+    assert ws is not None and ws.cell(1, 1).value == "ID" and ws.max_row == 104  # header + 103
+
+
+def test_xlsx_needs_output() -> None:
+    assert runner.invoke(app, ["catalogue", "--format", "xlsx"]).exit_code == 2
+
+
+def test_table_is_default() -> None:
+    result = runner.invoke(app, ["catalogue", "--dimension", "subjective-wellbeing"])
+    assert result.exit_code == 0 and "3 indicators" in result.output
+
+
+def test_bad_choice_is_a_usage_error() -> None:
+    assert runner.invoke(app, ["catalogue", "--lang", "fr"]).exit_code == 2
+
+
+def test_check_good_and_bad() -> None:
+    ok = runner.invoke(app, ["catalogue", "check", str(Path(__file__).parent.parent / "indicators"), "--strict"])
+    assert ok.exit_code == 0 and "ok: ascf-oecd" in ok.output
+    bad = runner.invoke(app, ["catalogue", "check", str(DATA / "broken-catalogue.yaml")])
+    assert bad.exit_code == 1
+    for item in ("DUP", "GPREV", "THRESH", "RUBRIC", "LOST", "BADDIR", "tree/c1"):
+        assert item in bad.output
+
+
+def test_docs_command(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["catalogue", "docs", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (tmp_path / "catalogue.md").is_file() and (tmp_path / "catalogue.vi.md").is_file()

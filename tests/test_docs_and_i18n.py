@@ -1,0 +1,53 @@
+"""Generated docs stay in sync with the data; the Vietnamese UI catalogue is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessment import Catalogue, catalogue_markdown
+from assessment._messages import ui_msgids
+from assessment.i18n import LANGUAGES, fmt_number, translations
+from assessment.resources import templates_dir
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "catalogue.md"), ("vi", "catalogue.vi.md")])
+def test_catalogue_docs_are_in_sync(catalogue: Catalogue, lang: str, name: str) -> None:
+    committed = (DOCS / name).read_text(encoding="utf-8")
+    assert committed == catalogue_markdown(catalogue, lang), f"docs/{name} drifted from indicators/: run `make docs`"
+
+
+def test_every_ui_string_is_translated() -> None:
+    vi = translations("vi")
+    untranslated = sorted(m for m in ui_msgids() if vi.gettext(m) == m and m not in {"ID"})
+    assert untranslated == []
+
+
+def test_po_file_has_no_stale_entries() -> None:
+    from babel.messages.pofile import read_po
+
+    with (templates_dir() / "locale" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    assert {m.id for m in catalog if m.id} == ui_msgids()
+
+
+def test_vietnamese_page_has_no_english_headings(catalogue: Catalogue) -> None:
+    page = catalogue_markdown(catalogue, "vi")
+    for heading in ("## Summary", "## Indicators", "## Enablers", "| Level |", "Typical data source"):
+        assert heading not in page
+    assert "Chất lượng sống cao" in page and "Tối ưu hóa" in page
+
+
+def test_number_formats_follow_the_language() -> None:
+    assert fmt_number(1234.5, "en") == "1,234.5"
+    assert fmt_number(1234.5, "vi") == "1.234,5"
+    assert fmt_number(float("nan"), "vi") == ""
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="language must be one of en, vi; got 'fr'"):
+        translations("fr")
+    assert LANGUAGES == ("en", "vi")
