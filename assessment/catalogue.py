@@ -344,7 +344,8 @@ class Catalogue(_Model):
     # -- look-ups ----------------------------------------------------------------------
     @cached_property
     def _by_id(self) -> dict[str, Indicator | Enabler]:
-        return {i.id: i for i in (*self.indicators, *self.enablers)}
+        items: list[Indicator | Enabler] = [*self.indicators, *self.enablers]
+        return {i.id: i for i in items}
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id.

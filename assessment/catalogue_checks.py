@@ -8,12 +8,13 @@ direction, complete rubrics and texts in exactly the declared languages.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from babel import Locale, UnknownLocaleError
 
-from .catalogue import CatalogueHeader, Enabler, Indicator, Lens, LangText, item_field_values
+from .catalogue import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
 from .errors import Problem
 
 RUBRIC_LEVELS = tuple(range(6))
@@ -143,26 +144,20 @@ def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
             cur = parents[cur]
 
 
-def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: str) -> Iterator[Problem]:
-    """Every item sits under an existing leaf, every node has content, no node mixes both."""
+def _placements(lens: Lens, items: Sequence[Indicator | Enabler], source: str,
+                placed: dict[str, str]) -> Iterator[Problem]:
+    """Fill ``placed`` (item id -> leaf) from the lens rule, yielding problems on the way."""
     node_ids = {n.id for n in lens.nodes}
     leaves = {n.id for n in lens.leaves()}
-    by_id = {i.id: i for i in items}
-    placed: dict[str, str] = {}
+    known = {i.id for i in items}
     kind = lens.applies_to[:-1]
-    if lens.field is None and not lens.members:
-        yield _p(source, lens.id, "field", "no-membership",
-                 "a lens needs 'field' (an item field such as focus_area) or 'members' (leaf → ids)")
     if lens.field is not None:
         for item in items:
             values = item_field_values(item, lens.field)
-            if not values:
-                continue
-            if values[0] not in leaves:
-                allowed = ", ".join(sorted(leaves))
+            if values and values[0] not in leaves:
                 yield _p(source, item.id, lens.field, "unknown-node",
-                         f"must name a leaf of lens '{lens.id}' ({allowed})", repr(values[0]))
-            else:
+                         f"must name a leaf of lens '{lens.id}' ({', '.join(sorted(leaves))})", repr(values[0]))
+            elif values:
                 placed[item.id] = values[0]
             for extra in values[1:]:
                 if extra not in node_ids:
@@ -173,15 +168,25 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
             yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-node",
                      f"members must be listed under a leaf of lens '{lens.id}'", repr(leaf))
         for item_id in ids:
-            if item_id not in by_id:
+            if item_id not in known:
                 yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-item",
                          f"member is not a known {kind} id", repr(item_id))
-            elif item_id in placed and placed[item_id] != leaf:
+            elif placed.get(item_id, leaf) != leaf:
                 yield _p(source, lens.id, "members", "double-membership",
                          "an item may sit under one leaf only (no double counting)",
                          f"{item_id} under {placed[item_id]} and {leaf}")
             else:
                 placed[item_id] = leaf
+
+
+def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: str) -> Iterator[Problem]:
+    """Every item sits under an existing leaf, every node has content, no node mixes both."""
+    kind = lens.applies_to[:-1]
+    if lens.field is None and not lens.members:
+        yield _p(source, lens.id, "field", "no-membership",
+                 "a lens needs 'field' (an item field such as focus_area) or 'members' (leaf → ids)")
+    placed: dict[str, str] = {}
+    yield from _placements(lens, items, source, placed)
     if lens.complete:
         for item in items:
             scored = not isinstance(item, Indicator) or item.scored
@@ -213,7 +218,7 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
                      fix="swap worst and best, or change the direction")
     if ind.thresholds is not None:
         v = ind.thresholds.values
-        steps = [b - a for a, b in zip(v, v[1:], strict=False)]
+        steps = [b - a for a, b in itertools.pairwise(v)]
         if d == 0:
             yield _p(source, ind.id, "thresholds", "thresholds-context",
                      "a context indicator (direction 0) is not scored, so it takes no thresholds")

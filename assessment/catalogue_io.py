@@ -139,7 +139,7 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     enablers: list[tuple[str, Enabler]] = parsed["enablers"]
     lenses: list[tuple[str, Lens]] = parsed["lenses"]
 
-    problems += checks.check_ids([(s, i.id) for s, i in (*indicators, *enablers)], lenses)
+    problems += checks.check_ids([(s, i.id) for s, i in indicators] + [(s, e.id) for s, e in enablers], lenses)
     denominators = {d.id for d in header.denominators} if header else set()
     for src, ind in indicators:
         problems += checks.check_indicator(ind, src, denominators)

@@ -58,8 +58,8 @@ def catalogue_list(
     outcome: Annotated[str | None, typer.Option(help="Only this ASCF strategic outcome (id).")] = None,
     dimension: Annotated[str | None, typer.Option(help="Only this OECD well-being dimension (id).")] = None,
     tier: Annotated[str | None, typer.Option(help="core or advanced.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of names and headings.")] = Lang["en"],  # type: ignore[valid-type]
-    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt["table"],  # type: ignore[valid-type]
+    lang: Annotated[Lang, typer.Option(help="Language of names and headings.")] = Lang["en"],
+    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt["table"],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (csv/xlsx/markdown).")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
 ) -> None:

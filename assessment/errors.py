@@ -7,8 +7,8 @@ collected, never raised one at a time; an exception carries the whole list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 

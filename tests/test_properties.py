@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,7 +26,7 @@ def _indicator(direction: int, goalposts: tuple[float, float] | None = None,
 @given(st.sampled_from([1, -1]), st.lists(finite, min_size=5, max_size=5))
 def test_thresholds_flagged_iff_not_strictly_monotonic(direction: int, values: list[float]) -> None:
     problems = list(check_indicator(_indicator(direction, thresholds=tuple(values)), "src", set()))
-    monotonic = all((b - a) * direction > 0 for a, b in zip(values, values[1:], strict=False))
+    monotonic = all((b - a) * direction > 0 for a, b in itertools.pairwise(values))
     assert any(p.code == "thresholds-not-monotonic" for p in problems) == (not monotonic)
 
 
