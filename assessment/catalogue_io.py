@@ -64,8 +64,7 @@ def _pydantic_problems(exc: ValidationError, source: str, item: str) -> Iterable
 
 
 def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[Problem]) -> M | None:
-    item = f"{kind} '{raw.get('id')}'" if isinstance(raw, Mapping) and raw.get("id") else kind
-    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else item
+    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else kind
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -92,7 +92,7 @@ def indicator_table(cat: Catalogue, lang: str = "en", where: IndicatorFilter | N
             "name": text(ind.name, lang),
             "unit": text(ind.unit, lang),
             "direction": _(DIRECTION_LABELS[ind.direction], lang),
-            "tier": _(ind.tier, lang) if ind.tier else "",
+            "tier": _(TIER_LABELS[ind.tier], lang) if ind.tier else "",
             "focus_area": _node_name(cat, "ascf", ind.focus_area, lang),
             "outcome": _node_name(cat, "ascf", outcome_of(cat, ind), lang),
             "oecd_dimensions": "; ".join(_node_name(cat, "oecd-wellbeing", d, lang) for d in ind.oecd_dimensions),

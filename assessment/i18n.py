@@ -45,11 +45,6 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def gettext_for(lang: str) -> gettext.NullTranslations:
-    """Alias of :func:`translations`, for jinja2's ``install_gettext_translations``."""
-    return translations(lang)
-
-
 def N_(message: str) -> str:
     """Mark a string for translation without translating it (for tables of labels)."""
     return message
