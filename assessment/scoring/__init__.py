@@ -1,0 +1,31 @@
+"""Scores: the composite-indicator pipeline (denominate → screen → impute → treat → normalise →
+aggregate → levels → rank → compare). :func:`assess` is the entry point; each stage is also
+usable alone on a DataFrame.
+"""
+
+from .aggregate import aggregate_frame, aggregate_lens, combine
+from .impute import impute
+from .method import Method, load_method, method_from_dict
+from .normalise import normalise
+from .pipeline import Assessment, Recipe, assess
+from .prepare import denominate, screen
+from .treat import skew_kurt, treat, winsorise
+
+__all__ = [
+    "Assessment",
+    "Method",
+    "Recipe",
+    "aggregate_frame",
+    "aggregate_lens",
+    "assess",
+    "combine",
+    "denominate",
+    "impute",
+    "load_method",
+    "method_from_dict",
+    "normalise",
+    "screen",
+    "skew_kurt",
+    "treat",
+    "winsorise",
+]

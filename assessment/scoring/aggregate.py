@@ -1,0 +1,158 @@
+"""Stage 6: weight and aggregate through every level of a lens.
+
+Each level is one matrix product: with ``V`` the children's values (NaN set to 0), ``M`` the
+mask of available values and ``W`` the children × parents weight matrix, the weighted sum
+is ``V @ W`` and the weight of the available children is ``M @ W``. So weights are
+**renormalised over the available children** of each unit, as COINr's ``a_amean`` etc.
+
+Means (weights ``w`` over available children)
+---------------------------------------------
+* ``arithmetic``: ``Σ w x / Σ w``
+* ``geometric``: ``exp(Σ w ln x / Σ w)``; needs x > 0 (COINr ``a_gmean``)
+* ``harmonic``: ``Σ w / Σ (w / x)``; needs x ≠ 0 (COINr ``a_hmean``)
+* ``generalised``: ``(Σ w x^p / Σ w)^(1/p)``; ``p = 0`` is the geometric mean, ``p = 1``
+  the arithmetic, ``p = -1`` the harmonic; needs x > 0 unless p is a positive integer.
+
+An aggregate is missing when no child is available, when the available children weigh 0,
+or when the share of available children is below ``min_coverage`` (COINr's ``dat_thresh``:
+``available / children < threshold`` gives NA).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue, Lens
+from ..errors import InputError, Problem
+from .method import Aggregate, AggregateName
+
+
+def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power: float, where: str) -> None:
+    integer_power = power > 0 and float(power).is_integer()
+    needs_positive = method == "geometric" or (method == "generalised" and not integer_power)
+    if needs_positive and (v[mask] <= 0).any():
+        bad = "zero or negative values"
+    elif method == "harmonic" and (v[mask] == 0).any():
+        bad = "zero values"
+    else:
+        return
+    raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain",
+                              message=f"the {method} mean cannot take {bad}",
+                              fix="normalise onto a strictly positive range such as [1, 100], "
+                              "or use the arithmetic mean")])
+
+
+def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "arithmetic", power: float = 2.0,
+            min_coverage: float = 0.0, where: str = "") -> np.ndarray:
+    """Aggregate children into parents in one step.
+
+    Parameters
+    ----------
+    values
+        ``n × c`` children values (NaN = missing).
+    weights
+        ``c × p`` weights; a child belongs to a parent where its weight column is non-NaN
+        (a weight of 0 still counts as a child for coverage).
+    method, power, min_coverage
+        See the module docstring.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n × p`` parent values.
+    """
+    member = ~np.isnan(weights)
+    w = np.where(member, weights, 0.0)
+    mask = np.isfinite(values)
+    _check_domain(values, mask, method, power, where)
+    m = mask.astype("float64")
+    wsum = m @ w
+    with np.errstate(all="ignore"):
+        if method == "arithmetic" or (method == "generalised" and power == 1):
+            out = (np.where(mask, values, 0.0) @ w) / wsum
+        elif method == "geometric" or (method == "generalised" and power == 0):
+            out = np.exp((np.where(mask, np.log(np.where(mask, values, 1.0)), 0.0) @ w) / wsum)
+        elif method == "harmonic":
+            out = wsum / (np.where(mask, 1.0 / np.where(mask, values, 1.0), 0.0) @ w)
+        else:
+            out = ((np.where(mask, np.where(mask, values, 1.0) ** power, 0.0) @ w) / wsum) ** (1.0 / power)
+        n_children = member.sum(axis=0)
+        cov = (m @ member.astype("float64")) / n_children
+    out[(wsum <= 0) | ~np.isfinite(out) | (cov < min_coverage)] = np.nan
+    return out
+
+
+def aggregate_frame(frame: pd.DataFrame, weights: Sequence[float] | None = None,
+                    method: AggregateName = "arithmetic", power: float = 2.0,
+                    min_coverage: float = 0.0) -> pd.Series:
+    """Aggregate the columns of one table into one score per row (for researchers).
+
+    ``weights`` default to 1 each; see the module docstring for methods and conventions.
+    """
+    w = np.ones(frame.shape[1]) if weights is None else np.asarray(weights, dtype="float64")
+    if w.shape != (frame.shape[1],):
+        raise InputError([Problem("<weights>", code="shape", message="one weight per column is needed",
+                                  found=f"{w.size} weights for {frame.shape[1]} columns")])
+    y = combine(frame.to_numpy(dtype="float64"), w.reshape(-1, 1), method, power, min_coverage)
+    return pd.Series(y[:, 0], index=frame.index, name=method)
+
+
+def lens_children(catalogue: Catalogue, lens: Lens, columns: Sequence[str]) -> dict[str, list[str]]:
+    """Node id → its children ids: child nodes, then member indicators present in ``columns``."""
+    present = set(columns)
+    kids: dict[str, list[str]] = {n.id: [] for n in lens.nodes}
+    for n in lens.nodes:
+        if n.parent is not None:
+            kids[n.parent].append(n.id)
+    for item, leaf in catalogue.membership(lens.id).items():
+        if item in present and leaf in kids:
+            kids[leaf].append(item)
+    return kids
+
+
+def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate) -> pd.DataFrame:
+    """Aggregate normalised indicators through every level of one lens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Units × lens nodes (in the lens's order), the root last being the overall score.
+    """
+    lens = catalogue.lens(lens_id)
+    kids = lens_children(catalogue, lens, list(normalised.columns))
+    weight_of = {i.id: i.weight for i in catalogue.indicators} | {n.id: n.weight for n in lens.nodes}
+    weight_of |= spec.weights
+    table: dict[str, np.ndarray] = {c: normalised[c].to_numpy(dtype="float64") for c in normalised.columns}
+    order = sorted(lens.nodes, key=lambda n: -lens.depth(n.id))
+    by_depth: dict[int, list[str]] = {}
+    for n in order:
+        by_depth.setdefault(lens.depth(n.id), []).append(n.id)
+    n_units = len(normalised)
+    for depth in sorted(by_depth, reverse=True):
+        groups: dict[tuple[AggregateName, float, float], list[str]] = {}
+        for node in by_depth[depth]:
+            ns = spec.nodes.get(node)
+            key = ((ns and ns.method) or spec.method,
+                   ns.power if ns and ns.power is not None else spec.power,
+                   ns.min_coverage if ns and ns.min_coverage is not None else spec.min_coverage)
+            groups.setdefault(key, []).append(node)
+        for (method, power, cov), nodes in groups.items():
+            children = sorted({c for node in nodes for c in kids[node]})
+            if not children:
+                for node in nodes:
+                    table[node] = np.full(n_units, np.nan)
+                continue
+            pos = {c: i for i, c in enumerate(children)}
+            w = np.full((len(children), len(nodes)), np.nan)
+            for j, node in enumerate(nodes):
+                for c in kids[node]:
+                    w[pos[c], j] = weight_of.get(c, 1.0)
+            v = np.column_stack([table[c] for c in children])
+            res = combine(v, w, method, power, cov, where=f"{lens_id}: {', '.join(nodes)}")
+            for j, node in enumerate(nodes):
+                table[node] = res[:, j]
+    node_ids = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
+    return pd.DataFrame({n: table[n] for n in node_ids}, index=normalised.index)

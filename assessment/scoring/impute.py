@@ -1,0 +1,125 @@
+"""Stage 3: impute missing values, flagging every imputed cell.
+
+One pure function per method in :data:`IMPUTERS`; each takes the wide table (units × indicators,
+index ``unit`` or ``(unit, year)``) and the unit profiles, and returns a new table.
+
+Conventions
+-----------
+* ``none`` (the default): missing stays missing.
+* ``mean`` / ``median``: the indicator's mean/median over the units of the same year.
+* ``mean-group`` / ``median-group``: the same within the unit's group (a profile column, e.g.
+  COINr's ``EurAsia_group``); a unit without a group, or a group with no value, stays missing.
+* ``latest``: panels only; the unit's latest earlier value (carried forward, never backward).
+* ``linear``: panels only; straight-line interpolation between the unit's years on either
+  side (no extrapolation beyond the first or last reported year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from .method import Impute, ImputeName
+
+Imputer = Callable[[pd.DataFrame, pd.DataFrame, Impute], pd.DataFrame]
+
+
+def _period_keys(values: pd.DataFrame) -> list[pd.Series] | None:
+    if "year" in values.index.names:
+        return [pd.Series(values.index.get_level_values("year"), index=values.index)]
+    return None
+
+
+def _stat_fill(values: pd.DataFrame, how: str, group: pd.Series | None) -> pd.DataFrame:
+    keys = _period_keys(values) or []
+    if group is not None:
+        keys = [*keys, group]
+    if not keys:
+        stats = values.agg(how)
+        return values.fillna(stats)
+    filled = values.groupby(keys, dropna=True, sort=False).transform(how)
+    return values.fillna(filled)
+
+
+def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:
+    assert spec.group is not None  # guaranteed by the Impute model
+    if spec.group not in profiles.columns:
+        raise InputError([Problem("<profiles>", field=spec.group, code="missing-group",
+                                  message="the imputation group column is not in the unit profiles",
+                                  found=", ".join(map(str, profiles.columns[:10])),
+                                  fix="name an existing profile column in impute.group")])
+    return profiles[spec.group].astype("string")
+
+
+def impute_none(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Leave missing values missing."""
+    return values.copy()
+
+
+def impute_mean(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Fill with the indicator's mean over units of the same year."""
+    return _stat_fill(values, "mean", None)
+
+
+def impute_median(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Fill with the indicator's median over units of the same year."""
+    return _stat_fill(values, "median", None)
+
+
+def impute_mean_group(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Fill with the mean within the unit's group (COINr ``i_mean_grp``)."""
+    return _stat_fill(values, "mean", _group(profiles, spec))
+
+
+def impute_median_group(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Fill with the median within the unit's group (COINr ``i_median_grp``)."""
+    return _stat_fill(values, "median", _group(profiles, spec))
+
+
+def _along_years(values: pd.DataFrame, fill: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    if "year" not in values.index.names:
+        return values.copy()
+    ordered = values.sort_index(level=["unit", "year"])
+    filled = ordered.groupby(level="unit", group_keys=False, sort=False).apply(fill)
+    return filled.reindex(values.index)
+
+
+def impute_latest(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Carry each unit's latest earlier value forward (panels)."""
+    return _along_years(values, lambda g: g.ffill())
+
+
+def impute_linear(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
+    """Interpolate linearly in the year between a unit's reported years (panels)."""
+
+    def interp(g: pd.DataFrame) -> pd.DataFrame:
+        years = g.index.get_level_values("year").astype("float64")
+        return g.set_axis(years).interpolate(method="index", limit_area="inside").set_axis(g.index)
+
+    return _along_years(values, interp)
+
+
+IMPUTERS: dict[ImputeName, Imputer] = {
+    "none": impute_none,
+    "mean": impute_mean,
+    "median": impute_median,
+    "mean-group": impute_mean_group,
+    "median-group": impute_median_group,
+    "latest": impute_latest,
+    "linear": impute_linear,
+}
+
+
+def impute(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the chosen imputer.
+
+    Returns
+    -------
+    (imputed, flags)
+        The new table, and a boolean table of the same shape: True where a value was imputed.
+    """
+    filled = IMPUTERS[spec.method](values, profiles, spec)
+    flags = values.isna() & filled.notna()
+    return filled, flags

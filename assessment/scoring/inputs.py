@@ -1,0 +1,213 @@
+"""Bring any accepted input into the engine's one internal shape.
+
+Accepted inputs
+---------------
+* the workbook intake (an object with ``.data``, ``.profiles`` and optionally ``.enablers``);
+* a :class:`~assessment.coinr.CoinrImport` (its own catalogue is used);
+* a tidy long DataFrame with a unit column (``unit``, ``city`` or ``uCode``), ``indicator``,
+  ``value`` and optionally ``year``;
+* a wide DataFrame, one row per unit (unit in the index or a unit column, optionally
+  ``year``): catalogue indicator ids are values, every other column is profile data.
+
+The internal shape is :class:`Inputs`: wide float tables indexed by ``unit`` (one period) or
+by ``(unit, year)`` (a panel: more than one year present).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..coinr import CoinrImport
+from ..errors import InputError, Problem
+
+UNIT_COLUMNS = ("unit", "city", "uCode")
+SOURCE = "<DataFrame>"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Validated engine input.
+
+    Attributes
+    ----------
+    values
+        Indicator values, units (× years) by indicator id, float (NaN = missing).
+    profiles
+        Everything else known about each unit (country, population, groups …), same index.
+    enablers
+        Enabler rubric levels 0–5 (float, NaN = not answered), same index.
+    catalogue
+        The catalogue the ids refer to.
+    digest
+        SHA-256 of the values, profiles and enablers (the recipe's input hash).
+    """
+
+    values: pd.DataFrame
+    profiles: pd.DataFrame
+    enablers: pd.DataFrame
+    catalogue: Catalogue
+    digest: str
+
+    @property
+    def is_panel(self) -> bool:
+        """True when the index carries a ``year`` level (more than one year)."""
+        return "year" in self.values.index.names
+
+
+def _unit_column(frame: pd.DataFrame) -> str | None:
+    return next((c for c in UNIT_COLUMNS if c in frame.columns), None)
+
+
+def _index(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Move unit (and year, if several) into the index; report duplicate units."""
+    out = frame.copy()
+    col = _unit_column(out)
+    if col is None:
+        out.index = out.index.astype(str)
+        out.index.name = "unit"
+    else:
+        out = out.rename(columns={col: "unit"})
+        out["unit"] = out["unit"].astype(str)
+        keys = ["unit", "year"] if "year" in out.columns and out["year"].nunique(dropna=True) > 1 else ["unit"]
+        out = out.set_index(keys)
+    if out.index.duplicated().any():
+        dups = sorted({str(k) for k in out.index[out.index.duplicated()]})
+        problems.append(Problem(SOURCE, field="unit", code="duplicate-unit",
+                                message="each unit (and year) may appear only once",
+                                found=", ".join(dups[:10]), fix="remove or merge the duplicate rows"))
+    return out
+
+
+def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.DataFrame:
+    """Columns as float; report (never coerce) non-numeric cells."""
+    out = {}
+    for col in frame.columns:
+        series = frame[col]
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = series.notna() & converted.isna()
+        if bad.any():
+            examples = ", ".join(f"{u}={series[u]!r}" for u in list(series.index[bad])[:5])
+            problems.append(Problem(SOURCE, item=str(col), code="not-a-number",
+                                    message=f"{what} values must be numbers (missing = empty)", found=examples,
+                                    fix="clean the values, or read workbooks with assessment.read_submissions"))
+        out[col] = converted.astype("float64")
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
+
+
+def _long_to_wide(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    unit = _unit_column(frame)
+    if unit is None:
+        problems.append(Problem(SOURCE, field="unit", code="missing-column",
+                                message=f"a long table needs a unit column ({', '.join(UNIT_COLUMNS)})"))
+        return pd.DataFrame()
+    long = frame.rename(columns={unit: "unit"})
+    keys = ["unit", "year"] if "year" in long.columns else ["unit"]
+    dup = long.duplicated(subset=[*keys, "indicator"], keep=False)
+    if dup.any():
+        found = long.loc[dup, [*keys, "indicator"]].drop_duplicates().astype(str).agg("/".join, axis=1)
+        problems.append(Problem(SOURCE, field="indicator", code="duplicate-row",
+                                message="each unit, year and indicator may appear only once",
+                                found=", ".join(found.head(10))))
+        long = long.loc[~long.duplicated(subset=[*keys, "indicator"], keep="first")]
+    wide = long.pivot(index=keys, columns="indicator", values="value").reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def _split(wide: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ids = {i.id for i in catalogue.indicators}
+    value_cols = [c for c in wide.columns if c in ids]
+    if not value_cols:
+        problems.append(Problem(SOURCE, code="no-indicators",
+                                message=f"no column is an indicator id of catalogue {catalogue.id} {catalogue.version}",
+                                found=", ".join(map(str, list(wide.columns)[:8]))))
+    profile_cols = [c for c in wide.columns if c not in ids and c != "year"]
+    profiles = wide[profile_cols].copy()
+    if "year" in wide.columns and "year" not in wide.index.names:
+        profiles["year"] = wide["year"]
+    return _numeric(wide[value_cols], problems, "indicator"), profiles
+
+
+def _digest(*frames: pd.DataFrame) -> str:
+    h = hashlib.sha256()
+    for frame in frames:
+        h.update(frame.to_csv(lineterminator="\n", float_format="%.17g").encode("utf-8"))
+    return h.hexdigest()
+
+
+def _from_intake(data: Any, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
+    long = data.data.rename(columns={"city": "unit"})
+    wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
+    values, _ = _split(wide, catalogue, problems)
+    prof = data.profiles.rename(columns={"city": "unit"}).copy()
+    multi = "year" in values.index.names
+    prof = prof.set_index(["unit", "year"] if multi else ["unit"])
+    enablers = getattr(data, "enablers", None)
+    if enablers is not None and len(enablers):
+        ena = enablers.rename(columns={"city": "unit"})
+        keys = ["unit", "year"] if multi else ["unit"]
+        enab = ena.pivot_table(index=keys, columns="enabler", values="level", aggfunc="first")
+        enab.columns.name = None
+    else:
+        enab = pd.DataFrame(index=values.index)
+    return values, prof.reindex(values.index), enab.reindex(values.index).astype("float64")
+
+
+def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
+    """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
+
+    Raises
+    ------
+    InputError
+        Listing every problem: no unit column, duplicate units or rows, non-numeric values,
+        no indicator of the catalogue.
+    """
+    from ..catalogue_io import load_catalogue
+
+    problems: list[Problem] = []
+    if isinstance(data, CoinrImport):
+        catalogue = catalogue or data.catalogue
+        frame = data.data.reset_index().rename(columns={"uCode": "unit"})
+        wide = _index(frame, problems)
+        values, profiles = _split(wide, catalogue, problems)
+        enablers = pd.DataFrame(index=values.index)
+    elif hasattr(data, "data") and hasattr(data, "profiles"):
+        catalogue = catalogue or load_catalogue()
+        values, profiles, enablers = _from_intake(data, catalogue, problems)
+    elif isinstance(data, pd.DataFrame):
+        catalogue = catalogue or load_catalogue()
+        frame = _long_to_wide(data, problems) if {"indicator", "value"} <= set(data.columns) else data
+        wide = _index(frame, problems)
+        values, profiles = _split(wide, catalogue, problems)
+        ena_ids = [e.id for e in catalogue.enablers if e.id in profiles.columns]
+        enablers = _numeric(profiles[ena_ids], problems, "enabler")
+        profiles = profiles.drop(columns=ena_ids)
+    else:
+        raise InputError([Problem(SOURCE, code="unknown-input",
+                                  message="assess() takes a workbook intake, a COINr import, or a long or wide "
+                                  "pandas DataFrame", found=type(data).__name__)])
+    if problems:
+        raise InputError(problems)
+    values = values.sort_index(kind="stable")
+    profiles = profiles.reindex(values.index)
+    enablers = enablers.reindex(values.index)
+    return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
+                  digest=_digest(values, profiles, enablers))
+
+
+def per_period(frame: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:
+    """Split a table into its periods: ``[(year, part)]`` for a panel, ``[(None, frame)]`` otherwise."""
+    if "year" not in frame.index.names:
+        return [(None, frame)]
+    return list(frame.groupby(level="year", sort=True))
+
+
+def as_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """The float matrix of a wide table (a copy, so callers may write into it)."""
+    return frame.to_numpy(dtype="float64", copy=True)

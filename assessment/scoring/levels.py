@@ -1,0 +1,106 @@
+"""Stage 7: maturity levels (0–5, ITU-T Y.4904 names from the catalogue).
+
+Conventions
+-----------
+* **Indicators, ``thresholds``**: a value reaches level *k* when it is at or beyond the
+  catalogue's cut-off *k* in the direction of improvement (``>=`` when higher is better,
+  ``<=`` when lower is better); short of the first cut-off it is level 0. The value used is
+  the indicator in its catalogue unit after denomination and imputation (imputed cells are
+  flagged in the result). Context indicators and indicators without thresholds have none.
+* **Indicators, ``target-bands``** (U4SSC City Snapshots): progress is ``x / t`` when higher
+  is better and ``t / x`` when lower is better (``x = 0`` counts as reaching the target), with
+  ``t`` the catalogue target, else the best goalpost. Band 1 below 33 %, 2 below 66 %, 3 below
+  95 %, 4 from 95 %. This is a four-band scale, not the 0–5 maturity scale.
+* **Aggregates**: level *k* when the score is at or above cut-off *k* (default 0/30/50/70/90 on
+  0–100: any score is level 1, 'baseline collected', as ITU-T Y.4904's example).
+* **Enabler groups**: the median of the items' levels rounded down (a group cannot be
+  more mature than most of its parts), or the minimum; unanswered items are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue, Lens
+from .method import IndicatorLevelName, Levels
+
+BAND_CUTS = (0.33, 0.66, 0.95)
+
+
+def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Number of cut-offs reached per cell; NaN where the value or every cut-off is missing."""
+    reached = (xd[:, :, None] >= cuts[None, :, :]).sum(axis=2).astype("float64")
+    reached[~np.isfinite(xd) | np.isnan(cuts).all(axis=1)[None, :]] = np.nan
+    return reached
+
+
+def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """ITU-T Y.4904-style levels from the catalogue's five thresholds."""
+    cols = list(values.columns)
+    d = np.array([catalogue.indicator(c).direction for c in cols], dtype="float64")
+    cuts = np.full((len(cols), 5), np.nan)
+    for j, c in enumerate(cols):
+        th = catalogue.indicator(c).thresholds
+        if th is not None and d[j] != 0:
+            cuts[j] = th.values
+    x = values.to_numpy(dtype="float64")
+    out = _level_count(x * d, cuts * d[:, None])
+    return pd.DataFrame(out, index=values.index, columns=cols)
+
+
+def levels_target_bands(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """U4SSC %-of-target bands 1–4."""
+    cols = list(values.columns)
+    x = values.to_numpy(dtype="float64")
+    out = np.full(x.shape, np.nan)
+    for j, c in enumerate(cols):
+        ind = catalogue.indicator(c)
+        t = ind.target if ind.target is not None else (ind.goalposts.best if ind.goalposts else None)
+        if t is None or ind.direction == 0:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = x[:, j] / t if ind.direction == 1 else np.where(x[:, j] == 0, np.inf, t / x[:, j])
+        band = 1.0 + (p[:, None] >= np.array(BAND_CUTS)[None, :]).sum(axis=1)
+        out[:, j] = np.where(np.isfinite(x[:, j]), band, np.nan)
+    return pd.DataFrame(out, index=values.index, columns=cols)
+
+
+INDICATOR_LEVELS: dict[IndicatorLevelName, Callable[[pd.DataFrame, Catalogue], pd.DataFrame]] = {
+    "thresholds": levels_thresholds,
+    "target-bands": levels_target_bands,
+}
+
+
+def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFrame:
+    """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
+    x = scores.to_numpy(dtype="float64")
+    out = (x[:, :, None] >= np.asarray(cutoffs)[None, None, :]).sum(axis=2).astype("float64")
+    out[~np.isfinite(x)] = np.nan
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
+
+
+def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) -> pd.DataFrame:
+    """Item levels plus one column per node of every enabler lens (``<lens>:<node>``)."""
+    out = {c: answers[c] for c in answers.columns}
+    for lens in catalogue.lenses:
+        if lens.applies_to != "enablers":
+            continue
+        direct: dict[str, list[str]] = {n.id: [] for n in lens.nodes}
+        for item, leaf in catalogue.membership(lens.id).items():
+            if item in answers.columns and leaf in direct:
+                direct[leaf].append(item)
+
+        def under(node_id: str, direct: dict[str, list[str]] = direct, lens: Lens = lens) -> list[str]:
+            return direct[node_id] + [i for child in lens.children(node_id) for i in under(child.id)]
+
+        children = {n.id: under(n.id) for n in lens.nodes}
+        for node, items in children.items():
+            if not items:
+                continue
+            part = answers[items]
+            col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
+            out[f"{lens.id}:{node}"] = col
+    return pd.DataFrame(out, index=answers.index)

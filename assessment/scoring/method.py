@@ -1,0 +1,239 @@
+"""The scoring method as typed data: one source of truth for the engine, the CLI, the docs and
+validation.
+
+A :class:`Method` lists the nine pipeline stages in their fixed order. Every choice is a
+``Literal`` so that an unknown name is rejected with the list of allowed ones, and every
+method name maps to one small pure function in that stage's registry. A method loads from a
+YAML file (:func:`load_method`) whose keys are exactly the fields below; see
+``examples/methods/*.yaml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..catalogue_io import _pydantic_problems, _read_yaml
+from ..errors import InputError, Problem
+
+ImputeName = Literal["none", "mean", "median", "mean-group", "median-group", "latest", "linear"]
+TreatName = Literal["none", "winsorise"]
+NormaliseName = Literal["none", "goalposts", "minmax", "zscore", "rank", "prank", "dist2target", "dist2max",
+                        "dist2ref"]
+AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
+IndicatorLevelName = Literal["thresholds", "target-bands"]
+EnablerGroupName = Literal["median", "min"]
+PanelNormalisation = Literal["pooled", "per-year"]
+
+IMPUTE_METHODS: tuple[str, ...] = get_args(ImputeName)
+NORMALISE_METHODS: tuple[str, ...] = get_args(NormaliseName)
+AGGREGATE_METHODS: tuple[str, ...] = get_args(AggregateName)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Denominate(_Model):
+    """Divide indicators by the profile column the catalogue names in ``denominator``.
+
+    ``overrides`` maps an indicator id to another column (or ``null`` for none).
+    """
+
+    enabled: bool = True
+    overrides: dict[str, str | None] = Field(default_factory=dict)
+
+
+class Screen(_Model):
+    """Drop units whose share of non-missing indicators is below ``min_coverage`` (COINr ``byNA``).
+
+    ``after`` chooses the table screened: the denominated one (default: the coverage a city
+    actually reported) or the imputed one (as COINr's ASEM example does). ``keep`` lists
+    units never dropped (COINr's ``Force``).
+    """
+
+    min_coverage: float = Field(default=0.0, ge=0, le=1)
+    after: Literal["denominate", "impute"] = "denominate"
+    keep: tuple[str, ...] = ()
+
+
+class Impute(_Model):
+    """How missing values are filled. ``none`` (the default) leaves them missing.
+
+    ``group`` names the profile column for ``mean-group``/``median-group``. ``latest`` and
+    ``linear`` work along the years of a panel.
+    """
+
+    method: ImputeName = "none"
+    group: str | None = None
+
+    @model_validator(mode="after")
+    def _group_needed(self) -> Impute:
+        if self.method.endswith("-group") and not self.group:
+            raise ValueError(f"impute method {self.method!r} needs 'group': the profile column to group by")
+        return self
+
+
+class Treat(_Model):
+    """COINr's default outlier treatment, per indicator on or off.
+
+    While ``|skew| >= skew`` and ``kurtosis >= kurtosis`` the most extreme value(s) on the
+    side of the skew are replaced by the next value, up to ``winmax`` points; if the
+    indicator still fails, ``fallback: log`` applies COINr's ``log_CT`` to the original values.
+    """
+
+    method: TreatName = "none"
+    winmax: int = Field(default=5, ge=0)
+    skew: float = Field(default=2.0, gt=0)
+    kurtosis: float = 3.5
+    fallback: Literal["log", "none"] = "log"
+    skip: tuple[str, ...] = ()
+
+
+class NormaliseSpec(_Model):
+    """One normalisation recipe.
+
+    ``range`` is the output interval of the bounded methods (goalposts, minmax, prank,
+    dist2max, dist2ref, dist2target: their natural 0–1 is mapped onto it); ``zscore`` uses
+    ``mean_sd``; ``rank`` returns ranks. ``cap`` truncates dist2ref/dist2target at the top of
+    the range (goalposts are always capped).
+    """
+
+    method: NormaliseName = "goalposts"
+    range: tuple[float, float] = (0.0, 100.0)
+    mean_sd: tuple[float, float] = (0.0, 1.0)
+    cap: bool = False
+    reference_unit: str | None = None
+    target: float | None = None
+
+
+class Normalise(NormaliseSpec):
+    """The default recipe plus per-indicator overrides and how panels are normalised."""
+
+    overrides: dict[str, NormaliseSpec] = Field(default_factory=dict)
+    panel: PanelNormalisation = "pooled"
+
+
+class NodeSpec(_Model):
+    """Per-node aggregation choices; unset fields fall back to the lens-wide ones."""
+
+    method: AggregateName | None = None
+    power: float | None = None
+    min_coverage: float | None = Field(default=None, ge=0, le=1)
+
+
+class Aggregate(_Model):
+    """How every lens is aggregated, level by level.
+
+    ``weights`` overrides catalogue weights for indicators or lens nodes (by id);
+    ``nodes`` overrides the method, generalised-mean power or ``min_coverage`` (COINr's
+    ``dat_thresh``: below this share of available children the aggregate is missing) per node.
+    """
+
+    lenses: tuple[str, ...] = ("ascf", "oecd-wellbeing")
+    method: AggregateName = "arithmetic"
+    power: float = 2.0
+    min_coverage: float = Field(default=0.0, ge=0, le=1)
+    weights: dict[str, float] = Field(default_factory=dict)
+    nodes: dict[str, NodeSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _weights_non_negative(self) -> Aggregate:
+        bad = {k: v for k, v in self.weights.items() if v < 0}
+        if bad:
+            raise ValueError(f"weights must be >= 0; found {bad}")
+        return self
+
+
+class Levels(_Model):
+    """Maturity levels.
+
+    ``indicators``: ``thresholds`` (the catalogue's five cut-offs, ITU-T Y.4904 style) or
+    ``target-bands`` (U4SSC % of target: 1 <33 %, 2 33–66 %, 3 66–95 %, 4 >=95 %).
+    ``cutoffs``: scores at which aggregates reach levels 1–5 (default: ITU-T Y.4904's example
+    of 'baseline collected' then 30/50/70/90 %, on the 0–100 scale). ``enabler_group``: a
+    group's level is the median (rounded down) or the minimum of its items' levels.
+    """
+
+    enabled: bool = True
+    indicators: IndicatorLevelName = "thresholds"
+    cutoffs: tuple[float, float, float, float, float] = (0.0, 30.0, 50.0, 70.0, 90.0)
+    enabler_group: EnablerGroupName = "median"
+
+    @model_validator(mode="after")
+    def _increasing(self) -> Levels:
+        if any(b <= a for a, b in zip(self.cutoffs, self.cutoffs[1:], strict=False)):
+            raise ValueError(f"cutoffs must increase strictly; found {list(self.cutoffs)}")
+        return self
+
+
+class Rank(_Model):
+    """Ranks (1 = best, ties share the lowest rank, missing stays missing) overall and within
+    each peer-group column (``population-class`` is derived from ``population``)."""
+
+    enabled: bool = True
+    peer_groups: tuple[str, ...] = ("population-class", "country")
+
+
+class Compare(_Model):
+    """Strengths and weaknesses: the ``top`` indicators furthest above/below the peer median."""
+
+    enabled: bool = True
+    top: int = Field(default=3, ge=0)
+    peer_group: str | None = "population-class"
+
+
+class Method(_Model):
+    """A complete scoring method. Every stage is optional and runs in this order."""
+
+    name: str = "default"
+    description: str = ""
+    denominate: Denominate = Denominate()
+    screen: Screen = Screen()
+    impute: Impute = Impute()
+    treat: Treat = Treat()
+    normalise: Normalise = Normalise()
+    aggregate: Aggregate = Aggregate()
+    levels: Levels = Levels()
+    rank: Rank = Rank()
+    compare: Compare = Compare()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical JSON of the method (same method, same fingerprint)."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def to_yaml(self) -> str:
+        """The method as YAML, loadable again by :func:`load_method`."""
+        import yaml
+
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def method_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Method:
+    """Validate a mapping as a :class:`Method`, reporting every problem at once."""
+    try:
+        return Method.model_validate(raw)
+    except ValidationError as exc:
+        problems = list(_pydantic_problems(exc, source, "method"))
+        raise InputError(problems) from None
+
+
+def load_method(path: str | Path) -> Method:
+    """Read a method YAML file.
+
+    Raises
+    ------
+    InputError
+        Listing every unknown key, unknown method name or out-of-range value.
+    """
+    problems: list[Problem] = []
+    raw = _read_yaml(Path(path), problems)
+    if problems:
+        raise InputError(problems)
+    return method_from_dict(raw, str(path))

@@ -1,0 +1,222 @@
+"""Stage 5: normalise indicators onto a common scale, applying direction.
+
+One pure function per method in :data:`NORMALISERS`. Each takes a matrix ``X`` (units ×
+indicators, NaN = missing) and a :class:`Params` of per-column arrays, works column-wise
+with numpy, and returns a matrix of the same shape. Missing stays missing everywhere.
+
+Definitions (``d`` is the direction, ``x' = d·x`` as in COINr's ``Normalise``)
+------------------------------------------------------------------------------
+* ``goalposts``: ``(x - worst) / (best - worst)`` capped to [0, 1] (catalogue goalposts;
+  ``worst > best`` for lower-is-better indicators), mapped onto ``range``.
+* ``minmax``: ``(x' - min x') / (max x' - min x')`` mapped onto ``range`` (COINr ``n_minmax``;
+  for ``d = -1`` this equals ``hi + lo - minmax(x)``). A constant indicator gives NaN.
+* ``zscore``: ``(x' - mean x') / sd(x')·s + m`` with the sample sd (n - 1), ``mean_sd = (m, s)``.
+* ``rank``: rank of ``x'``, ties get the lowest rank (R's ``ties.method = "min"``), so the
+  best unit has the highest rank, as COINr ``n_rank``.
+* ``prank``: ``(rank - 1) / (n - 1)`` over the ``n`` non-missing values (COINr ``n_prank``),
+  mapped onto ``range``; use ``range: [0, 1]`` for COINr's own scale.
+* ``dist2max``: ``1 - (max x' - x') / (max x' - min x')`` (COINr ``n_dist2max``) onto ``range``.
+* ``dist2ref``: ``1 - (x'_ref - x') / (x'_ref - min x')`` with the reference unit's value
+  (COINr ``n_dist2ref``), optionally capped at 1, onto ``range``.
+* ``dist2target``: for ``d = 1`` ``(x - min x) / (t - min x)``, for ``d = -1``
+  ``(max x - x) / (max x - t)`` (COINr 1.1 ``n_dist2targ``), optionally capped at 1, onto
+  ``range``. The target is ``target`` in the method, else the catalogue target, else the
+  catalogue's ``best`` goalpost.
+* ``none``: ``x'`` unchanged.
+
+Statistics (min, max, mean, sd, ranks) are taken over the units passed in: the whole cohort,
+and for a panel all years pooled unless ``panel: per-year``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..errors import InputError, Problem
+from .inputs import per_period
+from .method import Normalise, NormaliseName, NormaliseSpec
+
+
+@dataclass(frozen=True)
+class Params:
+    """Per-column parameters (arrays of length = number of columns) and the recipe."""
+
+    direction: np.ndarray
+    worst: np.ndarray
+    best: np.ndarray
+    target: np.ndarray
+    spec: NormaliseSpec
+    ref_row: int | None = None
+
+
+def _nanstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(all="ignore"):
+        has = np.isfinite(x).any(axis=0)
+        lo = np.where(has, np.nanmin(np.where(np.isfinite(x), x, np.inf), axis=0), np.nan)
+        hi = np.where(has, np.nanmax(np.where(np.isfinite(x), x, -np.inf), axis=0), np.nan)
+    return lo, hi
+
+
+def _onto(y: np.ndarray, spec: NormaliseSpec) -> np.ndarray:
+    lo, hi = spec.range
+    return y * (hi - lo) + lo
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def n_none(x: np.ndarray, p: Params) -> np.ndarray:
+    """Direction applied, values otherwise unchanged."""
+    return x * p.direction
+
+
+def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
+    """Share of the way from the worst to the best goalpost, capped to [0, 1]."""
+    y = _ratio(x - p.worst, p.best - p.worst)
+    return _onto(np.clip(y, 0.0, 1.0), p.spec)
+
+
+def n_minmax(x: np.ndarray, p: Params) -> np.ndarray:
+    """Min-max over the units given."""
+    xd = x * p.direction
+    lo, hi = _nanstats(xd)
+    return _onto(_ratio(xd - lo, hi - lo), p.spec)
+
+
+def n_zscore(x: np.ndarray, p: Params) -> np.ndarray:
+    """Standardise to mean ``m`` and sample standard deviation ``s``."""
+    xd = x * p.direction
+    with np.errstate(all="ignore"):
+        n = np.isfinite(xd).sum(axis=0)
+        mean = np.nansum(xd, axis=0) / n
+        sd = np.sqrt(np.nansum((xd - mean) ** 2, axis=0) / (n - 1))
+    m, s = p.spec.mean_sd
+    return _ratio(xd - mean, sd) * s + m
+
+
+def _rank_min(x: np.ndarray) -> np.ndarray:
+    return pd.DataFrame(x).rank(method="min", ascending=True, na_option="keep").to_numpy(dtype="float64")
+
+
+def n_rank(x: np.ndarray, p: Params) -> np.ndarray:
+    """Ranks of ``x'``, ties = min, so the best unit has the highest rank."""
+    return _rank_min(x * p.direction)
+
+
+def n_prank(x: np.ndarray, p: Params) -> np.ndarray:
+    """Percentile ranks ``(rank - 1) / (n - 1)``."""
+    r = _rank_min(x * p.direction)
+    n = np.isfinite(x).sum(axis=0).astype("float64")
+    return _onto(_ratio(r - 1.0, n - 1.0), p.spec)
+
+
+def n_dist2max(x: np.ndarray, p: Params) -> np.ndarray:
+    """Distance to the best unit."""
+    xd = x * p.direction
+    lo, hi = _nanstats(xd)
+    return _onto(1.0 - _ratio(hi - xd, hi - lo), p.spec)
+
+
+def n_dist2ref(x: np.ndarray, p: Params) -> np.ndarray:
+    """Distance to a reference unit's value."""
+    if p.ref_row is None:
+        raise InputError([Problem("<method>", field="normalise.reference_unit", code="missing-reference",
+                                  message="dist2ref needs reference_unit: a unit present in the data")])
+    xd = x * p.direction
+    lo, _ = _nanstats(xd)
+    ref = xd[p.ref_row]
+    y = 1.0 - _ratio(ref - xd, ref - lo)
+    if p.spec.cap:
+        y = np.minimum(y, 1.0)
+    return _onto(y, p.spec)
+
+
+def n_dist2target(x: np.ndarray, p: Params) -> np.ndarray:
+    """Distance to a target (COINr 1.1 ``n_dist2targ``)."""
+    lo, hi = _nanstats(x)
+    up = p.direction >= 0
+    y = np.where(up, _ratio(x - lo, p.target - lo), _ratio(hi - x, hi - p.target))
+    if p.spec.cap:
+        y = np.minimum(y, 1.0)
+    return _onto(y, p.spec)
+
+
+Normaliser = Callable[[np.ndarray, Params], np.ndarray]
+
+NORMALISERS: dict[NormaliseName, Normaliser] = {
+    "none": n_none,
+    "goalposts": n_goalposts,
+    "minmax": n_minmax,
+    "zscore": n_zscore,
+    "rank": n_rank,
+    "prank": n_prank,
+    "dist2max": n_dist2max,
+    "dist2ref": n_dist2ref,
+    "dist2target": n_dist2target,
+}
+
+
+def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
+                   problems: list[Problem]) -> tuple[np.ndarray, ...]:
+    direction, worst, best, target = (np.full(len(cols), np.nan) for _ in range(4))
+    for j, col in enumerate(cols):
+        ind = catalogue.indicator(col)
+        direction[j] = ind.direction
+        if ind.goalposts is not None:
+            worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
+        elif spec.method == "goalposts":
+            problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
+                                    message="goalposts normalisation needs goalposts for every indicator",
+                                    fix="add goalposts to the catalogue, or override this indicator with minmax"))
+        t = spec.target if spec.target is not None else ind.target
+        target[j] = t if t is not None else best[j]
+        if spec.method == "dist2target" and np.isnan(target[j]):
+            problems.append(Problem("<catalogue>", item=col, field="target", code="no-target",
+                                    message="dist2target needs a target (method, catalogue target or best goalpost)"))
+    return direction, worst, best, target
+
+
+def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd.DataFrame:
+    """Normalise every column of ``values`` (scored indicators only), per-indicator overrides applied.
+
+    Returns a new table of the same shape. See the module docstring for each method.
+
+    Raises
+    ------
+    InputError
+        If a method lacks what it needs (goalposts, target, reference unit), listing every case.
+    """
+    cols = list(values.columns)
+    by_spec: dict[NormaliseSpec, list[str]] = {}
+    base = NormaliseSpec(**{k: getattr(spec, k) for k in NormaliseSpec.model_fields})
+    for col in cols:
+        by_spec.setdefault(spec.overrides.get(col, base), []).append(col)
+    problems: list[Problem] = []
+    prepared = [(s, group, _column_arrays(catalogue, group, s, problems)) for s, group in by_spec.items()]
+    units = list(values.index.get_level_values("unit"))
+    for s, _, _ in prepared:
+        if s.method == "dist2ref" and s.reference_unit not in units:
+            problems.append(Problem("<method>", field="normalise.reference_unit", code="unknown-unit",
+                                    message="dist2ref's reference unit must be one of the units",
+                                    found=repr(s.reference_unit)))
+    if problems:
+        raise InputError(problems)
+    out = values.copy()
+    parts = per_period(values) if spec.panel == "per-year" else [(None, values)]
+    for _, part in parts:
+        part_units = list(part.index.get_level_values("unit"))
+        for s, group, (direction, worst, best, target) in prepared:
+            ref = part_units.index(s.reference_unit) if s.reference_unit in part_units else None
+            params = Params(direction, worst, best, target, s, ref)
+            x = part[group].to_numpy(dtype="float64")
+            out.loc[part.index, group] = NORMALISERS[s.method](x, params)
+    return out

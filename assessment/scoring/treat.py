@@ -1,0 +1,129 @@
+"""Stage 4: outlier treatment, as COINr's default ``Treat()``.
+
+For each indicator (and each year of a panel), over its non-missing values:
+
+1. *Pass test* (COINr ``check_SkewKurt``): the indicator passes when ``|skew| < skew`` **or**
+   ``kurtosis < kurtosis``. Skew is the bias-corrected sample skewness G1 and kurtosis the
+   excess kurtosis G2, as Excel's SKEW/KURT and ``e1071`` type 2. Fewer than 4 values, or a
+   constant indicator, cannot be tested and is left untreated.
+2. *Winsorise* while it fails: if skew >= 0 every value equal to the maximum is replaced by the
+   largest other value, else every value equal to the minimum by the smallest other value.
+   The count of treated points is COINr's: the number of values at the current extreme(s)
+   after the step (ties included); stop once it reaches ``winmax``.
+3. *Fallback*: if it still fails, ``log`` replaces the winsorised values by COINr's
+   ``log_CT`` of the **original** values, ``log(x - min + 0.01 (max - min))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .inputs import per_period
+from .method import Treat
+
+
+def skew_kurt(x: np.ndarray) -> tuple[float, float]:
+    """Bias-corrected skewness G1 and excess kurtosis G2 of the finite values of ``x``.
+
+    Returns NaN for fewer than 3 (skew) / 4 (kurtosis) values or zero variance.
+    """
+    v = x[np.isfinite(x)]
+    n = v.size
+    if n < 4:
+        return float("nan"), float("nan")
+    d = v - v.mean()
+    m2 = float(np.dot(d, d))
+    if m2 == 0.0:
+        return float("nan"), float("nan")
+    d2 = d * d
+    g1 = np.sqrt(n) * float(np.dot(d2, d)) / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+    r = n * float(np.dot(d2, d2)) / m2**2
+    g2 = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return float(g1), float(g2)
+
+
+def _passes(x: np.ndarray, spec: Treat) -> bool | None:
+    sk, ku = skew_kurt(x)
+    if np.isnan(sk) or np.isnan(ku):
+        return None
+    return bool(abs(sk) < spec.skew or ku < spec.kurtosis)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """What happened to one indicator in one period."""
+
+    values: np.ndarray
+    winsorised_low: int
+    winsorised_high: int
+    log: bool
+    passes: bool | None
+    skew: float
+    kurtosis: float
+
+
+def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
+    """Treat one indicator's values (NaN = missing) as described in the module docstring."""
+    sk0, ku0 = skew_kurt(x)
+    passing = _passes(x, spec)
+    if passing is None or passing:
+        return Treatment(x.copy(), 0, 0, False, passing, sk0, ku0)
+    y = x.copy()
+    finite = np.isfinite(y)
+    at_max = at_min = np.zeros(y.size, dtype=bool)
+    nwin = 0
+    while not passing and nwin < spec.winmax:
+        sk, _ = skew_kurt(y)
+        extreme = np.nanmax(y) if sk >= 0 else np.nanmin(y)
+        hit = finite & (y == extreme)
+        rest = y[finite & ~hit]
+        if rest.size == 0:  # every value is the extreme: nothing left to winsorise to
+            break
+        y[hit] = rest.max() if sk >= 0 else rest.min()
+        if sk >= 0:
+            at_max = hit
+        else:
+            at_min = hit
+        nwin = int(at_max.sum() + at_min.sum())
+        passing = bool(_passes(y, spec))
+    low, high = int((y > x)[finite].sum()), int((y < x)[finite].sum())
+    if not passing and spec.fallback == "log":
+        lo, hi = np.nanmin(x), np.nanmax(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log(x - lo + 0.01 * (hi - lo))
+        return Treatment(y, 0, 0, True, _passes(y, spec), sk0, ku0)
+    return Treatment(y, low, high, False, passing, sk0, ku0)
+
+
+def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Treat every indicator not in ``spec.skip`` (per year for panels).
+
+    Returns
+    -------
+    (treated, flags, details)
+        The new table; a boolean table marking changed cells; and one row per indicator (and
+        year) with skew, kurtosis, points winsorised low/high, whether the log fallback was
+        used, and whether the result passes.
+    """
+    if spec.method == "none":
+        return values.copy(), pd.DataFrame(False, index=values.index, columns=values.columns), pd.DataFrame()
+    out = values.copy()
+    rows = []
+    for year, part in per_period(values):
+        for col in part.columns:
+            if col in spec.skip:
+                continue
+            x = part[col].to_numpy(dtype="float64")
+            t = winsorise(x, spec)
+            out.loc[part.index, col] = t.values
+            rows.append({"indicator": col, "year": year, "skew": t.skew, "kurtosis": t.kurtosis,
+                         "winsorised_low": t.winsorised_low, "winsorised_high": t.winsorised_high,
+                         "log": t.log, "passes": t.passes})
+    changed = ~((out == values) | (out.isna() & values.isna()))
+    details = pd.DataFrame(rows)
+    if "year" not in values.index.names:
+        details = details.drop(columns="year")
+    return out, changed, details
