@@ -14,6 +14,10 @@ from_coinr
     A COINr-style ``iData``/``iMeta`` pair as data plus a catalogue (any number of levels).
 Catalogue, Indicator, Enabler, Lens
     The typed catalogue models.
+assess, Assessment, Method, load_method
+    Scores: the composite-indicator pipeline (denominate, screen, impute, treat, normalise,
+    aggregate, levels, rank, compare) and its result, which keeps the recipe and exports
+    every stage. ``assessment.scoring`` also exposes each stage on plain DataFrames.
 AssessmentError, CatalogueError, InputError, Problem
     Errors; every error carries the full list of problems.
 """
@@ -24,8 +28,10 @@ from .catalogue_io import load_catalogue
 from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_table
 from .coinr import CoinrImport, from_coinr
 from .errors import AssessmentError, CatalogueError, InputError, Problem
+from .scoring import Assessment, Method, assess, load_method
 
 __all__ = [
+    "Assessment",
     "AssessmentError",
     "Catalogue",
     "CatalogueError",
@@ -36,10 +42,13 @@ __all__ = [
     "InputError",
     "Lens",
     "LensNode",
+    "Method",
     "Problem",
     "__version__",
+    "assess",
     "catalogue_markdown",
     "from_coinr",
     "indicator_table",
     "load_catalogue",
+    "load_method",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
@@ -121,5 +122,5 @@ def impute(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> tuple[
         The new table, and a boolean table of the same shape: True where a value was imputed.
     """
     filled = IMPUTERS[spec.method](values, profiles, spec)
-    flags = values.isna() & filled.notna()
-    return filled, flags
+    flags = np.isnan(values.to_numpy(dtype="float64")) & ~np.isnan(filled.to_numpy(dtype="float64"))
+    return filled, pd.DataFrame(flags, index=values.index, columns=values.columns)

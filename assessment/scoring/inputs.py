@@ -86,9 +86,15 @@ def _index(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
 
 def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.DataFrame:
     """Columns as float; report (never coerce) non-numeric cells."""
+    kinds = frame.dtypes
+    if all(pd.api.types.is_float_dtype(k) or pd.api.types.is_integer_dtype(k) for k in kinds):
+        return frame.astype("float64")
     out = {}
     for col in frame.columns:
         series = frame[col]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            out[col] = series.astype("float64")
+            continue
         converted = pd.to_numeric(series, errors="coerce")
         bad = series.notna() & converted.isna()
         if bad.any():
@@ -135,9 +141,20 @@ def _split(wide: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) ->
 
 
 def _digest(*frames: pd.DataFrame) -> str:
+    """Content hash of tables: labels, dtypes and values (NaN-stable, no text formatting)."""
     h = hashlib.sha256()
     for frame in frames:
-        h.update(frame.to_csv(lineterminator="\n", float_format="%.17g").encode("utf-8"))
+        h.update(repr((list(frame.columns), list(frame.index.names), [str(t) for t in frame.dtypes])).encode())
+        h.update(pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes())
+        numeric = [c for c in frame.columns if frame[c].dtype == "float64"]
+        h.update(np.ascontiguousarray(frame[numeric].to_numpy(dtype="float64")).tobytes())
+        for col in frame.columns:
+            if col in numeric:
+                continue
+            series = frame[col]
+            if series.dtype == object:
+                series = series.map(repr)
+            h.update(pd.util.hash_pandas_object(series, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 

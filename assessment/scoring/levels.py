@@ -32,7 +32,10 @@ BAND_CUTS = (0.33, 0.66, 0.95)
 
 def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     """Number of cut-offs reached per cell; NaN where the value or every cut-off is missing."""
-    reached = (xd[:, :, None] >= cuts[None, :, :]).sum(axis=2).astype("float64")
+    reached = np.zeros(xd.shape)
+    with np.errstate(invalid="ignore"):
+        for k in range(cuts.shape[1]):
+            reached += xd >= cuts[:, k][None, :]
     reached[~np.isfinite(xd) | np.isnan(cuts).all(axis=1)[None, :]] = np.nan
     return reached
 
@@ -77,9 +80,8 @@ INDICATOR_LEVELS: dict[IndicatorLevelName, Callable[[pd.DataFrame, Catalogue], p
 def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFrame:
     """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
     x = scores.to_numpy(dtype="float64")
-    out = (x[:, :, None] >= np.asarray(cutoffs)[None, None, :]).sum(axis=2).astype("float64")
-    out[~np.isfinite(x)] = np.nan
-    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
+    cuts = np.broadcast_to(np.asarray(cutoffs, dtype="float64"), (x.shape[1], len(cutoffs)))
+    return pd.DataFrame(_level_count(x, cuts), index=scores.index, columns=scores.columns)
 
 
 def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) -> pd.DataFrame:

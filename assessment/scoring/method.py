@@ -173,10 +173,16 @@ class Levels(_Model):
 
 class Rank(_Model):
     """Ranks (1 = best, ties share the lowest rank, missing stays missing) overall and within
-    each peer-group column (``population-class`` is derived from ``population``)."""
+    each peer-group column (``population-class`` is derived from ``population``).
+
+    ``decimals`` rounds scores before ranking, so that units shown with equal scores share a
+    rank (COINr's ``get_results`` ranks scores rounded to 2 decimals); ``null`` ranks full
+    precision.
+    """
 
     enabled: bool = True
     peer_groups: tuple[str, ...] = ("population-class", "country")
+    decimals: int | None = Field(default=None, ge=0)
 
 
 class Compare(_Model):

@@ -38,7 +38,6 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem
-from .inputs import per_period
 from .method import Normalise, NormaliseName, NormaliseSpec
 
 
@@ -202,21 +201,31 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
         by_spec.setdefault(spec.overrides.get(col, base), []).append(col)
     problems: list[Problem] = []
     prepared = [(s, group, _column_arrays(catalogue, group, s, problems)) for s, group in by_spec.items()]
-    units = list(values.index.get_level_values("unit"))
-    for s, _, _ in prepared:
-        if s.method == "dist2ref" and s.reference_unit not in units:
+    refs = [s.reference_unit for s, _, _ in prepared if s.method == "dist2ref"]
+    units = set(values.index.get_level_values("unit")) if refs else set()
+    for ref in refs:
+        if ref not in units:
             problems.append(Problem("<method>", field="normalise.reference_unit", code="unknown-unit",
                                     message="dist2ref's reference unit must be one of the units",
-                                    found=repr(s.reference_unit)))
+                                    found=repr(ref)))
     if problems:
         raise InputError(problems)
-    out = values.copy()
-    parts = per_period(values) if spec.panel == "per-year" else [(None, values)]
-    for _, part in parts:
-        part_units = list(part.index.get_level_values("unit"))
+    x_all = values.to_numpy(dtype="float64")
+    out = np.full(x_all.shape, np.nan)
+    pos = {c: j for j, c in enumerate(cols)}
+    if spec.panel == "per-year" and "year" in values.index.names:
+        years = np.asarray(values.index.get_level_values("year"))
+        blocks = [np.flatnonzero(years == y) for y in pd.unique(years)]
+    else:
+        blocks = [np.arange(len(values))]
+    unit_labels = np.asarray(values.index.get_level_values("unit")) if refs else None
+    for rows in blocks:
         for s, group, (direction, worst, best, target) in prepared:
-            ref = part_units.index(s.reference_unit) if s.reference_unit in part_units else None
+            ref = None
+            if s.method == "dist2ref" and unit_labels is not None:
+                hits = np.flatnonzero(unit_labels[rows] == s.reference_unit)
+                ref = int(hits[0]) if hits.size else None
+            idx = [pos[c] for c in group]
             params = Params(direction, worst, best, target, s, ref)
-            x = part[group].to_numpy(dtype="float64")
-            out.loc[part.index, group] = NORMALISERS[s.method](x, params)
-    return out
+            out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
+    return pd.DataFrame(out, index=values.index, columns=values.columns)

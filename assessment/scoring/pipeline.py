@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,18 @@ class Assessment:
     aggregate_levels: dict[str, pd.DataFrame]
     enabler_levels: pd.DataFrame
     ranks: dict[str, dict[str, pd.DataFrame]]
-    strengths: pd.DataFrame
     change: dict[str, pd.DataFrame]
     profiles: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def strengths(self) -> pd.DataFrame:
+        """Strengths and weaknesses per unit (stage 9), computed on first use and then kept.
+
+        Long table: unit, (year,) kind, order, indicator, score, peer_median, gap.
+        """
+        cmp = self.method.compare
+        peer = rank.peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
+        return rank.strengths_weaknesses(self.normalised, peer, cmp.top if cmp.enabled else 0)
 
     @property
     def method(self) -> Method:
@@ -191,16 +201,16 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
     ranks: dict[str, dict[str, pd.DataFrame]] = {}
     if method.rank.enabled:
         peers = {g: rank.peer_column(profiles, g) for g in method.rank.peer_groups}
-        for name, table in {"indicators": normalised, **aggregated}.items():
+        dp = method.rank.decimals
+        ranks["indicators"] = {"cohort": rank.rank_table(normalised if dp is None else normalised.round(dp))}
+        for name, table in aggregated.items():
+            table = table if dp is None else table.round(dp)
             ranks[name] = {"cohort": rank.rank_table(table)}
             for g, col in peers.items():
                 if col is not None:
                     ranks[name][g] = rank.rank_table(table, col)
 
     hook("compare")
-    cmp = method.compare
-    peer = rank.peer_column(profiles, cmp.peer_group) if cmp.peer_group else None
-    strengths = rank.strengths_weaknesses(normalised, peer, cmp.top if cmp.enabled else 0)
     changes = {k: rank.change(v) for k, v in aggregated.items()}
 
     recipe = Recipe(method=method, catalogue_id=cat.id, catalogue_version=cat.version,
@@ -209,7 +219,7 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
                       imputed=imputed, imputed_flags=imputed_flags, treated=treated, treated_flags=treated_flags,
                       treatment=treatment, normalised=normalised, aggregated=aggregated,
                       indicator_levels=ind_levels, aggregate_levels=agg_levels, enabler_levels=ena_levels,
-                      ranks=ranks, strengths=strengths, change=changes, profiles=profiles)
+                      ranks=ranks, change=changes, profiles=profiles)
 
 
 def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str | Path | dict[str, Any] | None = None,

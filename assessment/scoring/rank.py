@@ -51,35 +51,98 @@ def peer_column(profiles: pd.DataFrame, name: str) -> pd.Series | None:
     return profiles[name].astype("object") if name in profiles.columns else None
 
 
-def _keys(frame: pd.DataFrame, group: pd.Series | None) -> list[pd.Series]:
-    keys = []
+def _codes(frame: pd.DataFrame, group: pd.Series | None) -> np.ndarray:
+    """Integer code of each row's ranking pool (year × peer group); -1 = no pool."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    parts = []
     if "year" in frame.index.names:
-        keys.append(pd.Series(frame.index.get_level_values("year"), index=frame.index))
+        parts.append(np.asarray(frame.index.get_level_values("year")))
     if group is not None:
-        keys.append(group.reindex(frame.index))
-    return keys
+        parts.append(group.reindex(frame.index).to_numpy(dtype=object))
+    for values in parts:
+        part, uniques = pd.factorize(values)
+        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
+    return codes
+
+
+def _sorted_min_rank(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise argsort of ``key`` (columns × units) and, in sorted order, where each tie run starts."""
+    order = np.argsort(key, axis=1)
+    srt = np.take_along_axis(key, order, axis=1)
+    pos = np.broadcast_to(np.arange(key.shape[1]), key.shape)
+    new = np.ones(key.shape, dtype=bool)
+    new[:, 1:] = srt[:, 1:] != srt[:, :-1]
+    return order, np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+
+
+def rank_matrix(x: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    """Descending min-ranks of every column of ``x`` within the pools given by ``codes``.
+
+    Vectorised over columns (worked on the transpose, so each sort runs over contiguous
+    memory): one argsort gives each value's rank in the table (``1 + number of strictly larger
+    values``); a second argsort keyed by ``pool × (n + 2) + rank`` gives the rank in its pool.
+    """
+    n = x.shape[0]
+    xt = np.ascontiguousarray(x.T)
+    ok = np.isfinite(xt)
+    neg = np.where(ok, -xt, np.inf)
+    order, first = _sorted_min_rank(neg)
+    ranks = np.empty(xt.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, first + 1, axis=1)
+    if codes is not None:
+        valid = ok & (codes >= 0)[None, :]
+        key = np.where(valid, codes[None, :] * (n + 2) + ranks, np.iinfo(np.int64).max)
+        order, first = _sorted_min_rank(key)
+        pool = np.take_along_axis(key, order, axis=1) // (n + 2)
+        new_pool = np.ones(key.shape, dtype=bool)
+        new_pool[:, 1:] = pool[:, 1:] != pool[:, :-1]
+        pos = np.broadcast_to(np.arange(n), key.shape)
+        start = np.maximum.accumulate(np.where(new_pool, pos, 0), axis=1)
+        np.put_along_axis(ranks, order, first - start + 1, axis=1)
+        ok = valid
+    out = ranks.astype("float64")
+    out[~ok] = np.nan
+    return np.ascontiguousarray(out.T)
 
 
 def rank_table(scores: pd.DataFrame, group: pd.Series | None = None) -> pd.DataFrame:
-    """Ranks of every column (1 = best, ties = min, missing kept missing), within groups and years."""
-    keys = _keys(scores, group)
-    if not keys:
-        return scores.rank(method="min", ascending=False, na_option="keep")
-    ranked = scores.groupby(keys, dropna=False, sort=False).rank(method="min", ascending=False, na_option="keep")
-    if group is not None:
-        ranked[group.reindex(scores.index).isna().to_numpy()] = np.nan  # no group, no peer rank
-    return ranked
+    """Ranks of every column (1 = best, ties = min, missing kept missing), within groups and years.
+
+    A panel is ranked one year at a time, so each sort covers one year's units.
+    """
+    out = np.full(scores.shape, np.nan)
+    if "year" in scores.index.names:
+        years = np.asarray(scores.index.get_level_values("year"))
+        blocks = [np.flatnonzero(years == y) for y in pd.unique(years)]
+    else:
+        blocks = [np.arange(len(scores))]
+    x = scores.to_numpy(dtype="float64")
+    for rows in blocks:
+        codes = None
+        if group is not None:
+            codes = np.asarray(pd.factorize(group.reindex(scores.index).to_numpy(dtype=object)[rows])[0],
+                               dtype=np.int64)
+        out[rows] = rank_matrix(x[rows], codes)
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
 
 
 def peer_median(scores: pd.DataFrame, group: pd.Series | None) -> pd.DataFrame:
     """Median of each column over the unit's peers (the year's cohort where no group is known)."""
-    cohort_keys = _keys(scores, None)
-    cohort = scores.groupby(cohort_keys).transform("median") if cohort_keys else scores.apply(
-        lambda c: pd.Series(c.median(), index=c.index))
+    x = scores.to_numpy(dtype="float64")
+    if "year" in scores.index.names:
+        years = pd.Series(scores.index.get_level_values("year"), index=scores.index)
+        cohort = scores.groupby(years).transform("median")
+    else:
+        with np.errstate(all="ignore"):
+            cohort = pd.DataFrame(np.broadcast_to(np.nanmedian(np.where(np.isfinite(x), x, np.nan), axis=0)
+                                                  if np.isfinite(x).any() else np.full(x.shape[1], np.nan),
+                                                  x.shape), index=scores.index, columns=scores.columns)
     if group is None:
         return cohort
-    peers = scores.groupby(_keys(scores, group), dropna=True, sort=False).transform("median")
-    return peers.reindex(scores.index).fillna(cohort)
+    codes = _codes(scores, group)
+    peers = scores.groupby(codes, sort=False).transform("median")
+    peers[codes < 0] = np.nan
+    return peers.fillna(cohort)
 
 
 def strengths_weaknesses(normalised: pd.DataFrame, group: pd.Series | None, top: int) -> pd.DataFrame:
@@ -93,9 +156,14 @@ def strengths_weaknesses(normalised: pd.DataFrame, group: pd.Series | None, top:
     median = med[list(names)].to_numpy(dtype="float64")
     gap = score - median
     frames = []
+    k = min(top, len(names))
     for kind, sign in (("strength", -1.0), ("weakness", 1.0)):
         key = np.where(np.isfinite(gap) & (sign * gap < 0), sign * gap, np.inf)
-        order = np.argsort(key, axis=1, kind="stable")[:, :top]
+        # the k best candidates per row, then ordered (by gap, then indicator id: stable)
+        cand = np.sort(np.argpartition(key, k - 1, axis=1)[:, :k], axis=1) if k < len(names) else \
+            np.broadcast_to(np.arange(len(names)), key.shape)
+        order = np.take_along_axis(cand, np.argsort(np.take_along_axis(key, cand, axis=1), axis=1, kind="stable"),
+                                   axis=1)
         rows, ranks = np.nonzero(np.isfinite(np.take_along_axis(key, order, axis=1)))
         picked = order[rows, ranks]
         part = pd.DataFrame({"kind": kind, "order": ranks + 1, "indicator": names[picked],

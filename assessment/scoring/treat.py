@@ -109,7 +109,8 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
         used, and whether the result passes.
     """
     if spec.method == "none":
-        return values.copy(), pd.DataFrame(False, index=values.index, columns=values.columns), pd.DataFrame()
+        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
+        return values.copy(), unchanged, pd.DataFrame()
     out = values.copy()
     rows = []
     for year, part in per_period(values):
