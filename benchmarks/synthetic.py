@@ -15,13 +15,14 @@ def cohort(n_units: int, n_indicators: int = 100, years: int = 1, seed: int = 0,
     """A wide table: one row per unit (and year), catalogue indicator columns, profile columns.
 
     Values are drawn uniformly across each indicator's goalposts widened by 10 % on both sides
-    (so capping is exercised); ``missing`` of the cells are left empty.
+    (so capping is exercised), context indicators (no goalposts) between 0 and 1000;
+    ``missing`` of the cells are left empty. Indicators are taken in catalogue order.
     """
     rng = np.random.default_rng(seed)
     cat = assessment.load_catalogue()
-    inds = [i for i in cat.indicators if i.goalposts is not None][:n_indicators]
-    lo = np.array([min(i.goalposts.worst, i.goalposts.best) for i in inds if i.goalposts])
-    hi = np.array([max(i.goalposts.worst, i.goalposts.best) for i in inds if i.goalposts])
+    inds = list(cat.indicators)[:n_indicators]
+    lo = np.array([min(i.goalposts.worst, i.goalposts.best) if i.goalposts else 0.0 for i in inds])
+    hi = np.array([max(i.goalposts.worst, i.goalposts.best) if i.goalposts else 1000.0 for i in inds])
     span = hi - lo
     units = np.array([f"city-{k:05d}" for k in range(n_units)])
     frames = []

@@ -22,3 +22,19 @@ def reference_dir() -> Path:
     if not (REFERENCE / "coinr_ASEM_iMeta.csv").is_file():
         pytest.fail(f"reference data missing at {REFERENCE}; CI clones shared/ beside the repository")
     return REFERENCE
+
+
+def _load_synthetic():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """The seeded synthetic cohort generator of benchmarks/synthetic.py."""
+    return _load_synthetic()

@@ -61,7 +61,7 @@ def test_asem_group_mean_imputation(asem, reference_dir):
 
 def test_asem_winsorisation_points_and_values(reference_dir):
     imputed = expected(reference_dir, "imputed")
-    out, changed, details = treat(imputed, Treat(method="winsorise", winmax=5))
+    out, _changed, details = treat(imputed, Treat(method="winsorise", winmax=5))
     assert_close(out, expected(reference_dir, "treated"), rtol=1e-12)
     summary = pd.read_csv(reference_dir / "expected" / "coinr_asem_treat_summary.csv").set_index("IndCode")
     got = details.set_index("indicator").loc[summary.index]

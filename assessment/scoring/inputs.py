@@ -199,7 +199,16 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         values, profiles, enablers = _from_intake(data, catalogue, problems)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
-        frame = _long_to_wide(data, problems) if {"indicator", "value"} <= set(data.columns) else data
+        is_long = {"indicator", "value"} <= set(data.columns)
+        if is_long:
+            known = {i.id for i in catalogue.indicators}
+            unknown = sorted(set(data["indicator"].astype(str)) - known)
+            if unknown:
+                problems.append(Problem(SOURCE, field="indicator", code="unknown-indicator",
+                                        message=f"not an indicator of catalogue {catalogue.id} {catalogue.version}",
+                                        found=", ".join(unknown[:10]),
+                                        fix="correct the id, or pass the catalogue that defines it"))
+        frame = _long_to_wide(data, problems) if is_long else data
         wide = _index(frame, problems)
         values, profiles = _split(wide, catalogue, problems)
         ena_ids = [e.id for e in catalogue.enablers if e.id in profiles.columns]

@@ -221,11 +221,11 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     unit_labels = np.asarray(values.index.get_level_values("unit")) if refs else None
     for rows in blocks:
         for s, group, (direction, worst, best, target) in prepared:
-            ref = None
+            ref_row = None
             if s.method == "dist2ref" and unit_labels is not None:
                 hits = np.flatnonzero(unit_labels[rows] == s.reference_unit)
-                ref = int(hits[0]) if hits.size else None
-            idx = [pos[c] for c in group]
-            params = Params(direction, worst, best, target, s, ref)
+                ref_row = int(hits[0]) if hits.size else None
+            idx = np.array([pos[c] for c in group], dtype=np.intp)
+            params = Params(direction, worst, best, target, s, ref_row)
             out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
     return pd.DataFrame(out, index=values.index, columns=values.columns)
