@@ -130,6 +130,70 @@ def catalogue_docs(
         out.print(f"wrote {path}")
 
 
+def _read_tables(paths: list[Path]) -> object:
+    """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
+    import pandas as pd
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(p.glob("*.csv"))
+        elif p.is_file() and p.suffix.lower() == ".csv":
+            files.append(p)
+        else:
+            err.print(f"[bold red]usage:[/] {p}: not a CSV file or a folder of CSV files "
+                      "(workbooks are read by 'smartcity validate' once it lands)", highlight=False)
+            raise typer.Exit(2)
+    if not files:
+        err.print("[bold red]usage:[/] no CSV file found in the inputs", highlight=False)
+        raise typer.Exit(2)
+    return pd.concat([pd.read_csv(f, encoding="utf-8-sig") for f in files], ignore_index=True)
+
+
+@app.command("score")
+def score(
+    inputs: Annotated[list[Path], typer.Argument(help="CSV files or folders: long (unit, [year,] indicator, value) "
+                                                 "or wide (one row per unit, one column per indicator id).")],
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="results.xlsx, or a folder for CSVs.")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+) -> None:
+    """Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."""
+    from rich.progress import Progress
+
+    from .scoring import assess
+    from .scoring.pipeline import STAGES
+
+    data = _read_tables(inputs)
+    try:
+        cat = load_catalogue(catalogue) if catalogue else None
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("scoring", total=len(STAGES))
+
+            def hook(stage: str) -> None:
+                bar.update(task, advance=1, description=stage)
+
+            result = assess(data, catalogue=cat, method=method, on_stage=hook)
+    except AssessmentError as exc:
+        _fail(exc)
+    if output is not None:
+        written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
+        out.print(f"wrote {written}")
+    lens = next(iter(result.aggregated))
+    scores = result.aggregated[lens]
+    ranks = result.ranks.get(lens, {}).get("cohort")
+    table = Table(title=f"{lens}: {len(scores)} units, method {result.method.name}")
+    table.add_column("rank", justify="right")
+    table.add_column("unit")
+    root = scores.columns[-1]
+    table.add_column(root, justify="right")
+    ordered = scores.sort_values(root, ascending=False, na_position="last", kind="stable")
+    for key, row in ordered.head(20).iterrows():
+        r = "" if ranks is None or ranks.loc[key, root] != ranks.loc[key, root] else str(int(ranks.loc[key, root]))
+        table.add_row(r, str(key), "" if row[root] != row[root] else f"{row[root]:.2f}")
+    out.print(table)
+
+
 def main() -> None:
     """Entry point of the ``smartcity`` console script."""
     app()

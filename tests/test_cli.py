@@ -76,3 +76,25 @@ def test_docs_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["catalogue", "docs", str(tmp_path)])
     assert result.exit_code == 0
     assert (tmp_path / "catalogue.md").is_file() and (tmp_path / "catalogue.vi.md").is_file()
+
+
+def test_score_command_exports_and_exit_codes(tmp_path, synthetic):
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    data = tmp_path / "in"
+    data.mkdir()
+    synthetic.cohort(8, seed=5).to_csv(data / "cohort.csv", index=False)
+    runner = CliRunner()
+    res = runner.invoke(app, ["score", str(data), "-o", str(tmp_path / "r.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "r.xlsx").is_file() and "overall" in res.output
+    res = runner.invoke(app, ["score", str(data / "cohort.csv"), "-o", str(tmp_path / "csv")])
+    assert res.exit_code == 0 and (tmp_path / "csv" / "aggregated-ascf.csv").is_file()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("normalise: {method: magic}\n", encoding="utf-8")
+    res = runner.invoke(app, ["score", str(data), "--method", str(bad)])
+    assert res.exit_code == 1 and "magic" in res.output
+    res = runner.invoke(app, ["score", str(tmp_path / "missing.csv")])
+    assert res.exit_code == 2

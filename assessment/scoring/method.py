@@ -238,6 +238,9 @@ def load_method(path: str | Path) -> Method:
     InputError
         Listing every unknown key, unknown method name or out-of-range value.
     """
+    if not Path(path).is_file():
+        raise InputError([Problem(str(path), code="missing-file", message="method file not found",
+                                  fix="check the path; examples are in examples/methods/")])
     problems: list[Problem] = []
     raw = _read_yaml(Path(path), problems)
     if problems:
