@@ -40,8 +40,27 @@ def _stat_fill(values: pd.DataFrame, how: str, group: pd.Series | None) -> pd.Da
     if not keys:
         stats = values.agg(how)
         return values.fillna(stats)
-    filled = values.groupby(keys, dropna=True, sort=False).transform(how)
-    return values.fillna(filled)
+    x = values.to_numpy(dtype="float64")
+    codes = np.zeros(len(values), dtype=np.int64)
+    for key in keys:
+        part, uniques = pd.factorize(key.to_numpy(dtype=object))
+        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
+    if how == "mean":  # one bincount per column: sums and counts of the non-missing values per pool
+        ok = np.isfinite(x) & (codes >= 0)[:, None]
+        pool = np.where(codes >= 0, codes, 0)
+        n_pools = int(pool.max()) + 1 if len(pool) else 0
+        filled = np.full(x.shape, np.nan)
+        for j in range(x.shape[1]):
+            sums = np.bincount(pool[ok[:, j]], weights=x[ok[:, j], j], minlength=n_pools)
+            counts = np.bincount(pool[ok[:, j]], minlength=n_pools)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = sums / counts
+            filled[:, j] = np.where(codes >= 0, means[pool], np.nan)
+        stat = pd.DataFrame(filled, index=values.index, columns=values.columns)
+    else:
+        stat = values.groupby(codes, sort=False).transform(how)
+        stat[codes < 0] = np.nan
+    return values.fillna(stat)
 
 
 def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:

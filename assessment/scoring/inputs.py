@@ -148,13 +148,10 @@ def _digest(*frames: pd.DataFrame) -> str:
         h.update(pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes())
         numeric = [c for c in frame.columns if frame[c].dtype == "float64"]
         h.update(np.ascontiguousarray(frame[numeric].to_numpy(dtype="float64")).tobytes())
-        for col in frame.columns:
-            if col in numeric:
-                continue
-            series = frame[col]
-            if series.dtype == object:
-                series = series.map(repr)
-            h.update(pd.util.hash_pandas_object(series, index=False).to_numpy().tobytes())
+        others = [c for c in frame.columns if c not in numeric]
+        if others:  # every other column as text, hashed row-wise in one call
+            text = frame[others].astype(str)
+            h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 

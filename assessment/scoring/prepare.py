@@ -52,14 +52,18 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
                                   message="the denominator column is not in the unit profiles",
                                   fix="add the column (e.g. population) or override the denominator")
                           for ind, col in sorted(denominators.items()) if col in missing])
-    out = values.copy()
+    if not denominators:
+        return values.copy()
+    x = values.to_numpy(dtype="float64", copy=True)
+    cols = list(values.columns)
     for ind, col in denominators.items():
         den = pd.to_numeric(profiles[col], errors="coerce").to_numpy(dtype="float64")
+        j = cols.index(ind)
         with np.errstate(divide="ignore", invalid="ignore"):
-            res = out[ind].to_numpy(dtype="float64") / den
+            res = x[:, j] / den
         res[~np.isfinite(res)] = np.nan
-        out[ind] = res
-    return out
+        x[:, j] = res
+    return pd.DataFrame(x, index=values.index, columns=values.columns)
 
 
 def coverage(values: pd.DataFrame) -> pd.Series:

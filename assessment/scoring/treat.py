@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .inputs import per_period
 from .method import Treat
 
 
@@ -111,19 +110,27 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
     if spec.method == "none":
         unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
         return values.copy(), unchanged, pd.DataFrame()
-    out = values.copy()
+    x_all = values.to_numpy(dtype="float64")
+    y_all = x_all.copy()
     rows = []
-    for year, part in per_period(values):
-        for col in part.columns:
-            if col in spec.skip:
+    if "year" in values.index.names:
+        years = np.asarray(values.index.get_level_values("year"))
+        blocks = [(y, np.flatnonzero(years == y)) for y in pd.unique(years)]
+    else:
+        blocks = [(None, np.arange(len(values)))]
+    skip = set(spec.skip)
+    for year, block in blocks:
+        for j, col in enumerate(values.columns):
+            if col in skip:
                 continue
-            x = part[col].to_numpy(dtype="float64")
-            t = winsorise(x, spec)
-            out.loc[part.index, col] = t.values
+            t = winsorise(x_all[block, j], spec)
+            y_all[block, j] = t.values
             rows.append({"indicator": col, "year": year, "skew": t.skew, "kurtosis": t.kurtosis,
                          "winsorised_low": t.winsorised_low, "winsorised_high": t.winsorised_high,
                          "log": t.log, "passes": t.passes})
-    changed = ~((out == values) | (out.isna() & values.isna()))
+    out = pd.DataFrame(y_all, index=values.index, columns=values.columns)
+    changed = pd.DataFrame(~((y_all == x_all) | (np.isnan(y_all) & np.isnan(x_all))),
+                           index=values.index, columns=values.columns)
     details = pd.DataFrame(rows)
     if "year" not in values.index.names:
         details = details.drop(columns="year")
