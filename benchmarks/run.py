@@ -49,6 +49,12 @@ def scoring_cases() -> dict[str, Callable[[], object]]:
         cases["COINr ASEM example build (assess, coinr-asem.yaml)"] = lambda: assessment.assess(asem, method=method)
     one = cohort(10_000, 100, years=1, seed=1)
     cases["10,000 cities x 100 indicators, default pipeline"] = lambda: assessment.assess(one)
+
+    def with_comparisons() -> object:
+        result = assessment.assess(one)
+        return result.indicator_ranks, result.strengths  # computed on first use
+
+    cases["  same, plus indicator ranks and strengths (forced)"] = with_comparisons
     return cases
 
 

@@ -67,6 +67,8 @@ def test_default_method_outputs(default, catalogue):
     assert set(default.ranks["ascf"]) == {"cohort", "population-class", "country"}
     # context indicators are kept in the raw table but never scored
     assert "II-TOURISM" in default.raw.columns and "II-TOURISM" not in default.normalised.columns
+    pd.testing.assert_frame_equal(default.indicator_ranks,
+                                  default.normalised.rank(method="min", ascending=False, na_option="keep"))
     sw = default.strengths
     assert set(sw["kind"]) == {"strength", "weakness"} and (sw.groupby(["unit", "kind"]).size() <= 3).all()
     assert (sw.loc[sw["kind"] == "strength", "gap"] > 0).all()

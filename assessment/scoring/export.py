@@ -60,6 +60,7 @@ def stage_tables(result: Assessment) -> dict[str, pd.DataFrame]:
         tables[f"levels-{lens}"[:31]] = table
     if result.enabler_levels.shape[1]:
         tables["levels-enablers"] = result.enabler_levels
+    tables["ranks-indicators"] = result.indicator_ranks
     for name, groups in result.ranks.items():
         for group, table in groups.items():
             tables[f"ranks-{name}-{group}"[:31]] = table

@@ -57,7 +57,8 @@ class Assessment:
 
     Tables are indexed by ``unit`` (or ``unit, year`` for panels). ``aggregated``,
     ``aggregate_levels`` and ``change`` map a lens id to a units × nodes table; ``ranks`` maps
-    a table name (``indicators`` or a lens id) to ``{"cohort" | peer group: ranks}``.
+    a lens id to ``{"cohort" | peer group: ranks}``. The indicator-level comparisons
+    (``indicator_ranks``, ``strengths``) are computed on first use.
     """
 
     inputs: Inputs
@@ -78,6 +79,15 @@ class Assessment:
     ranks: dict[str, dict[str, pd.DataFrame]]
     change: dict[str, pd.DataFrame]
     profiles: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def indicator_ranks(self) -> pd.DataFrame:
+        """Cohort ranks of every normalised indicator (computed on first use, then kept).
+
+        Same conventions as ``ranks``; rounded to ``method.rank.decimals`` first when set.
+        """
+        dp = self.method.rank.decimals
+        return rank.rank_table(self.normalised if dp is None else self.normalised.round(dp))
 
     @cached_property
     def strengths(self) -> pd.DataFrame:
@@ -202,7 +212,6 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
     if method.rank.enabled:
         peers = {g: rank.peer_column(profiles, g) for g in method.rank.peer_groups}
         dp = method.rank.decimals
-        ranks["indicators"] = {"cohort": rank.rank_table(normalised if dp is None else normalised.round(dp))}
         for name, table in aggregated.items():
             table = table if dp is None else table.round(dp)
             ranks[name] = {"cohort": rank.rank_table(table)}
