@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job, as far as it exists: validate the built-in catalogue, import the COINr
-## reference example, and export the catalogue in both languages to build/demo/.
+## The main job, as far as it exists: validate the built-in catalogue, export it in both
+## languages to build/demo/, score COINr's ASEM example and the OECD Better Life Index.
 demo: setup
 	$(BIN)/smartcity catalogue check indicators --strict
 	$(BIN)/python examples/catalogue_demo.py build/demo
+	$(BIN)/python examples/oecd_bli.py
 
 lint: setup
 	$(BIN)/ruff check assessment tests benchmarks examples

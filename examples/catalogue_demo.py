@@ -33,9 +33,14 @@ def main(out_dir: Path) -> None:
         levels = sorted({lens.depth(n.id) for n in lens.nodes})
         print(f"COINr ASEM example: {len(imported.catalogue.indicators)} indicators, "
               f"{len(lens.nodes)} aggregates on {len(levels)} levels, {len(imported.data)} units")
+        method = Path(__file__).resolve().parent / "methods" / "coinr-asem.yaml"
+        result = assessment.assess(imported, method=method)
+        path = result.to_excel(out_dir / "coinr-asem-results.xlsx")
+        top = result.aggregated["coinr"]["Index"].sort_values(ascending=False).head(3).round(2)
+        print(f"scored with {method.name}: top 3 {top.to_dict()}; every stage in {path}")
     else:
         print(f"(COINr reference data not found at {REFERENCE}; skipped the import demo)")
-    print("Workbooks, scoring and scorecards come in later releases.")
+    print("City workbooks and HTML scorecards come in later releases.")
 
 
 if __name__ == "__main__":
