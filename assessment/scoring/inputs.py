@@ -222,15 +222,3 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=_digest(values, profiles, enablers))
-
-
-def per_period(frame: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:
-    """Split a table into its periods: ``[(year, part)]`` for a panel, ``[(None, frame)]`` otherwise."""
-    if "year" not in frame.index.names:
-        return [(None, frame)]
-    return list(frame.groupby(level="year", sort=True))
-
-
-def as_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """The float matrix of a wide table (a copy, so callers may write into it)."""
-    return frame.to_numpy(dtype="float64", copy=True)
