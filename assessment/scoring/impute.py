@@ -74,8 +74,8 @@ def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:
 
 
 def impute_none(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:
-    """Leave missing values missing."""
-    return values.copy()
+    """Leave missing values missing (the same table: stage tables are never modified in place)."""
+    return values
 
 
 def impute_mean(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:

@@ -66,9 +66,10 @@ def _unit_column(frame: pd.DataFrame) -> str | None:
 
 def _index(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """Move unit (and year, if several) into the index; report duplicate units."""
-    out = frame.copy()
+    out = frame  # pandas copy-on-write: the renames below never touch the caller's frame
     col = _unit_column(out)
     if col is None:
+        out = out.set_axis(out.index, axis=0)
         out.index = out.index.astype(str)
         out.index.name = "unit"
     else:
@@ -217,8 +218,11 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                                   "pandas DataFrame", found=type(data).__name__)])
     if problems:
         raise InputError(problems)
-    values = values.sort_index(kind="stable")
-    profiles = profiles.reindex(values.index)
-    enablers = enablers.reindex(values.index)
+    if not values.index.is_monotonic_increasing:
+        values = values.sort_index(kind="stable")
+    if not profiles.index.equals(values.index):
+        profiles = profiles.reindex(values.index)
+    if not enablers.index.equals(values.index):
+        enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=_digest(values, profiles, enablers))

@@ -80,8 +80,14 @@ def n_none(x: np.ndarray, p: Params) -> np.ndarray:
 
 def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
     """Share of the way from the worst to the best goalpost, capped to [0, 1]."""
-    y = _ratio(x - p.worst, p.best - p.worst)
-    return _onto(np.clip(y, 0.0, 1.0), p.spec)
+    lo, hi = p.spec.range
+    y = x - p.worst  # in place from here on: one temporary for the whole matrix
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y /= p.best - p.worst
+    np.clip(y, 0.0, 1.0, out=y)
+    y *= hi - lo
+    y += lo
+    return y
 
 
 def n_minmax(x: np.ndarray, p: Params) -> np.ndarray:
@@ -211,7 +217,7 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     if problems:
         raise InputError(problems)
     x_all = values.to_numpy(dtype="float64")
-    out = np.full(x_all.shape, np.nan)
+    out = np.empty(x_all.shape)  # every column belongs to exactly one recipe group, so all get written
     pos = {c: j for j, c in enumerate(cols)}
     if spec.panel == "per-year" and "year" in values.index.names:
         years = np.asarray(values.index.get_level_values("year"))
@@ -219,6 +225,7 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     else:
         blocks = [np.arange(len(values))]
     unit_labels = np.asarray(values.index.get_level_values("unit")) if refs else None
+    single = len(blocks) == 1
     for rows in blocks:
         for s, group, (direction, worst, best, target) in prepared:
             ref_row = None
@@ -227,5 +234,10 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
                 ref_row = int(hits[0]) if hits.size else None
             idx = np.array([pos[c] for c in group], dtype=np.intp)
             params = Params(direction, worst, best, target, s, ref_row)
-            out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
+            if single and len(idx) == len(cols):  # the common case: no copies for fancy indexing
+                out = NORMALISERS[s.method](x_all, params)
+            elif single:
+                out[:, idx] = NORMALISERS[s.method](x_all[:, idx], params)
+            else:
+                out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
     return pd.DataFrame(out, index=values.index, columns=values.columns)

@@ -53,7 +53,7 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
                                   fix="add the column (e.g. population) or override the denominator")
                           for ind, col in sorted(denominators.items()) if col in missing])
     if not denominators:
-        return values.copy()
+        return values
     x = values.to_numpy(dtype="float64", copy=True)
     cols = list(values.columns)
     for ind, col in denominators.items():

@@ -109,7 +109,7 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
     """
     if spec.method == "none":
         unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
-        return values.copy(), unchanged, pd.DataFrame()
+        return values, unchanged, pd.DataFrame()
     x_all = values.to_numpy(dtype="float64")
     y_all = x_all.copy()
     rows = []
