@@ -196,3 +196,16 @@ def test_min_coverage_per_node(cohort, default, catalogue):
     pd.testing.assert_series_equal(fa[~incomplete], default.aggregated["ascf"]["civic-social"][~incomplete])
     pd.testing.assert_series_equal(result.aggregated["ascf"]["health-wellbeing"],
                                    default.aggregated["ascf"]["health-wellbeing"])
+
+
+def test_one_level_down_without_a_catalogue(catalogue):
+    from assessment.scoring import level_names, normalise_frame
+
+    x = pd.Series([1.0, 2.0, np.nan, 5.0], name="speed")
+    assert normalise_frame(x).tolist()[:2] == [0.0, 25.0]
+    assert normalise_frame(x, directions=-1).iloc[0] == 100.0
+    assert np.isnan(normalise_frame(x, "prank", range=(0, 1)).iloc[2])
+    np.testing.assert_allclose(normalise_frame(x, "dist2target", targets={"speed": 4.0}, range=(0, 1), cap=True),
+                               [0, 1 / 3, np.nan, 1])
+    table = pd.DataFrame({"a": [0.0, 5.0, np.nan]})
+    assert level_names(table, catalogue, "vi")["a"].tolist()[:2] == ["Chưa bắt đầu", "Tối ưu hóa"]

@@ -5,8 +5,9 @@ usable alone on a DataFrame.
 
 from .aggregate import aggregate_frame, aggregate_lens, combine
 from .impute import impute
+from .levels import level_names
 from .method import Method, load_method, method_from_dict
-from .normalise import normalise
+from .normalise import normalise, normalise_frame
 from .pipeline import Assessment, Recipe, assess
 from .prepare import denominate, screen
 from .treat import skew_kurt, treat, winsorise
@@ -21,9 +22,11 @@ __all__ = [
     "combine",
     "denominate",
     "impute",
+    "level_names",
     "load_method",
     "method_from_dict",
     "normalise",
+    "normalise_frame",
     "screen",
     "skew_kurt",
     "treat",

@@ -106,3 +106,9 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
             col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
             out[f"{lens.id}:{node}"] = col
     return pd.DataFrame(out, index=answers.index)
+
+
+def level_names(levels: pd.DataFrame, catalogue: Catalogue, lang: str = "en") -> pd.DataFrame:
+    """Replace level numbers 0–5 by the catalogue's level names in ``lang`` (missing stays missing)."""
+    names = {float(k): catalogue.maturity_level_name(k, lang) for k in range(6)}
+    return levels.apply(lambda col: col.map(names))

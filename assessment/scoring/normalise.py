@@ -241,3 +241,41 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
             else:
                 out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
     return pd.DataFrame(out, index=values.index, columns=values.columns)
+
+
+def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "minmax",
+                    directions: dict[str, int] | int = 1, *, goalposts: dict[str, tuple[float, float]] | None = None,
+                    targets: dict[str, float] | None = None, **options: object) -> pd.DataFrame | pd.Series:
+    """Normalise a table or one indicator without a catalogue (for researchers).
+
+    Parameters
+    ----------
+    data
+        Units × indicators (or one indicator as a Series); NaN = missing.
+    method
+        Any of :data:`NORMALISERS`; definitions in the module docstring.
+    directions
+        One direction for every column, or ``{column: 1 | -1}`` (missing columns: 1).
+    goalposts, targets
+        ``{column: (worst, best)}`` and ``{column: target}`` for ``goalposts``/``dist2target``.
+    **options
+        Further :class:`~assessment.scoring.method.NormaliseSpec` fields (``range``, ``mean_sd``,
+        ``cap``); ``reference_row`` (an integer position) for ``dist2ref``.
+
+    Returns
+    -------
+    Same type and shape as ``data``.
+    """
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    cols = list(frame.columns)
+    ref_row = options.pop("reference_row", None)
+    spec = NormaliseSpec.model_validate({"method": method, **options})
+    d = np.array([directions.get(c, 1) if isinstance(directions, dict) else directions for c in cols], dtype="float64")
+    gp = goalposts or {}
+    worst = np.array([gp.get(c, (np.nan, np.nan))[0] for c in cols], dtype="float64")
+    best = np.array([gp.get(c, (np.nan, np.nan))[1] for c in cols], dtype="float64")
+    target = np.array([(targets or {}).get(c, np.nan) for c in cols], dtype="float64")
+    params = Params(d, worst, best, target, spec, None if ref_row is None else int(str(ref_row)))
+    out = NORMALISERS[spec.method](frame.to_numpy(dtype="float64"), params)
+    result = pd.DataFrame(out, index=frame.index, columns=frame.columns)
+    return result.iloc[:, 0].rename(data.name) if isinstance(data, pd.Series) else result
