@@ -130,6 +130,67 @@ def catalogue_docs(
         out.print(f"wrote {path}")
 
 
+@app.command("template")
+def template_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="danang-2025.xlsx, or .csv for the long CSV form.")],
+    city: Annotated[str, typer.Option(help="City name, pre-filled in the City profile.")] = "",
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 country code, e.g. VN.")] = "",
+    year: Annotated[int | None, typer.Option(help="Assessment year (default: last year).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Template language.")] = Lang["en"],  # type: ignore[valid-type]
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
+) -> None:
+    """Write the indicator workbook a city fills in."""
+    from .template import write_template
+
+    if fmt not in (None, "xlsx", "csv"):
+        err.print("[bold red]usage:[/] --format must be xlsx or csv", highlight=False)
+        raise typer.Exit(2)
+    if fmt is not None and output.suffix.lower() != f".{fmt}":
+        output = output.with_suffix(f".{fmt}")
+    try:
+        path = write_template(output, city=city, country=country, year=year, lang=lang.value)
+    except AssessmentError as exc:
+        _fail(exc)
+    out.print(f"wrote {path}")
+
+
+@app.command("validate")
+def validate_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders.")],
+    report: Annotated[Path | None, typer.Option(help="Also write the problems to .csv, .xlsx or .html.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],  # type: ignore[valid-type]
+) -> None:
+    """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
+    from .submission import read_submissions
+
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        err.print(f"[bold red]usage:[/] not found: {', '.join(map(str, missing))}", highlight=False)
+        raise typer.Exit(2)
+    if report is not None and report.suffix.lower() not in (".csv", ".xlsx", ".html", ".htm"):
+        err.print("[bold red]usage:[/] --report must end in .csv, .xlsx or .html", highlight=False)
+        raise typer.Exit(2)
+    intake = read_submissions(inputs, lang=lang.value)
+    s = intake.summary()
+    out.print(f"{s['files']} file(s), {s['cities']} city profile(s), {s['values']} values, "
+              f"{s['enabler_answers']} enabler answers: {s['errors']} error(s), {s['warnings']} warning(s)")
+    shown = intake.issues[intake.issues["severity"] != "info"]
+    if len(shown):
+        table = Table(show_lines=False)
+        for col in ("file", "sheet", "row", "column", "indicator", "severity", "message"):
+            table.add_column(col)
+        for rec in shown.to_dict("records"):
+            row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
+            table.add_row(Path(rec["file"]).name, rec["sheet"], row, rec["column"], rec["indicator"],
+                          rec["severity"], rec["message"])
+        out.print(table)
+    if report is not None:
+        from .submission_report import write_issues
+
+        out.print(f"wrote {write_issues(intake, report, lang.value)}")
+    raise typer.Exit(0 if intake.ok else 1)
+
+
 def _read_tables(paths: list[Path]) -> object:
     """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
     import pandas as pd

@@ -20,7 +20,7 @@ def environment(lang: str) -> jinja2.Environment:
     """Return the jinja2 environment for ``lang`` with gettext and filters installed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg", "html.j2", "svg.j2"]),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,

@@ -1,0 +1,249 @@
+"""Stage 3: read filled workbooks (and the CSV forms) into raw, unvalidated cells.
+
+Nothing is interpreted here beyond locating cells: every non-empty cell of a city's input
+columns is returned with its sheet, row and column, so that :mod:`assessment.submission` can
+either accept it or explain why not. Workbooks pass :func:`assessment.preflight.preflight`
+before python-calamine opens them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from .i18n import LANGUAGES, _
+from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
+from .template import (
+    ENABLER_COLUMNS,
+    FORMAT,
+    INDICATOR_COLUMNS,
+    LONG_CSV_COLUMNS,
+    MARKER_SHEET,
+    PROFILE_FIELDS,
+    SHEETS,
+)
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+INPUT_INDICATOR = ("value", "data_year", "source", "quality", "notes")
+INPUT_ENABLER = ("level", "evidence", "notes")
+PROFILE_KEYS = tuple(k for k, *_ in PROFILE_FIELDS)
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """One cell as found: where it is and what it holds (``None`` when empty)."""
+
+    sheet: str
+    row: int
+    column: str
+    ref: str
+    value: Any
+
+
+@dataclass
+class RawRow:
+    """One indicator or enabler row: its cells by column key."""
+
+    sheet: str
+    row: int
+    cells: dict[str, RawCell]
+
+
+@dataclass
+class RawSubmission:
+    """One city-year as read from one file, before validation."""
+
+    file: str
+    kind: str
+    lang: str = "en"
+    marker: dict[str, str] = field(default_factory=dict)
+    expected_rows: dict[int, tuple[str, str]] = field(default_factory=dict)
+    expected_enablers: dict[int, str] = field(default_factory=dict)
+    profile: dict[str, RawCell] = field(default_factory=dict)
+    indicators: list[RawRow] = field(default_factory=list)
+    enablers: list[RawRow] = field(default_factory=list)
+    stray: list[RawCell] = field(default_factory=list)
+    scan: Scan = field(default_factory=Scan)
+    failure: tuple[str, str, str] | None = None  # (code, sheet, reason): the file could not be used
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+
+
+def _sheet_name(book_names: list[str], key: str, lang: str) -> str | None:
+    """The sheet for ``key``: its name in the template language, else in any language."""
+    for candidate in [_(SHEETS[key], lang)] + [_(SHEETS[key], other) for other in LANGUAGES]:
+        if candidate in book_names:
+            return candidate
+    return None
+
+
+def _table(rows: list[list[Any]], sheet: str, keys: tuple[str, ...], inputs: tuple[str, ...],
+           sub: RawSubmission, locked_after: int = 0) -> list[RawRow]:
+    """Rows 2… of a table sheet; cells right of ``keys`` (and of ``locked_after`` read-only
+    columns) holding anything are stray cells."""
+    out = []
+    for r, row in enumerate(rows[1:], start=2):
+        cells = {}
+        for c, key in enumerate(keys):
+            value = row[c] if c < len(row) else None
+            cells[key] = RawCell(sheet, r, key, f"{column_letters(c + 1)}{r}", None if _empty(value) else value)
+        if any(cells[k].value is not None for k in ("id", *inputs)):
+            out.append(RawRow(sheet, r, cells))
+        for c in range(len(keys) + locked_after, len(row)):
+            if not _empty(row[c]):
+                sub.stray.append(RawCell(sheet, r, column_letters(c + 1), f"{column_letters(c + 1)}{r}", row[c]))
+    return out
+
+
+def read_workbook(path: Path) -> RawSubmission:
+    """Read one template workbook (after the pre-flight check)."""
+    sub = RawSubmission(file=str(path), kind="workbook")
+    try:
+        sub.scan = preflight(path)
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if MARKER_SHEET not in names:
+            sub.failure = ("not-a-template", "", "")
+            return sub
+        meta_rows = _rows(book, MARKER_SHEET)
+        for row in meta_rows:
+            if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+                v = row[1]
+                sub.marker[row[0]] = "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() \
+                    else str(v)
+            if len(row) >= 6 and not _empty(row[3]):
+                sub.expected_rows[int(float(row[3]))] = (str(row[4]), str(row[5]))
+            if len(row) >= 9 and not _empty(row[7]):
+                sub.expected_enablers[int(float(row[7]))] = str(row[8])
+        if sub.marker.get("format") != FORMAT:
+            sub.failure = ("not-a-template", "", "")
+            return sub
+        sub.lang = sub.marker.get("lang", "en") if sub.marker.get("lang") in LANGUAGES else "en"
+        for key in ("profile", "indicators", "enablers"):
+            name = _sheet_name(names, key, sub.lang)
+            if name is None:
+                sub.failure = ("missing-sheet", _(SHEETS[key], sub.lang), "")
+                return sub
+            rows = _rows(book, name)
+            if key == "profile":
+                for r, row in enumerate(rows[1:], start=2):
+                    k = row[0] if row else None
+                    if isinstance(k, str) and k in PROFILE_KEYS:
+                        v = row[2] if len(row) > 2 else None
+                        sub.profile[k] = RawCell(name, r, k, f"C{r}", None if _empty(v) else v)
+                    for c in range(3, len(row)):
+                        if not _empty(row[c]):
+                            sub.stray.append(RawCell(name, r, column_letters(c + 1), f"{column_letters(c + 1)}{r}",
+                                                     row[c]))
+            elif key == "indicators":
+                sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INPUT_INDICATOR, sub)
+            else:
+                sub.enablers = _table(rows, name, ENABLER_COLUMNS, INPUT_ENABLER, sub, locked_after=6)
+    except Rejection as rej:
+        sub.failure = (rej.code, "", rej.reason)
+    except (python_calamine.CalamineError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        sub.failure = ("unreadable", "", str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+    return sub
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    if len(data) > 20 * 1024 * 1024:
+        raise Rejection("too-large", "the file is larger than 20 MB")
+    if not data:
+        raise Rejection("empty-file", "the file is empty (0 bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Rejection("not-utf8", "the CSV file is not UTF-8 text; save it as 'CSV UTF-8'") from None
+
+
+def read_csv(path: Path) -> list[RawSubmission]:
+    """Read the long CSV (the template's CSV form; many cities allowed) or a wide CSV (a row per city)."""
+    try:
+        text = _decode(path)
+    except Rejection as rej:
+        return [RawSubmission(file=str(path), kind="csv", failure=(rej.code, "", rej.reason))]
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return [RawSubmission(file=str(path), kind="csv", failure=("empty-file", "", "the file has no rows"))]
+    header = [h.strip() for h in rows[0]]
+    if set(LONG_CSV_COLUMNS) - {"name", "unit", "catalogue", "lang"} <= set(header):
+        return _read_long(path, header, rows[1:])
+    return _read_wide(path, header, rows[1:])
+
+
+def _read_long(path: Path, header: list[str], rows: list[list[str]]) -> list[RawSubmission]:
+    col = {h: i for i, h in enumerate(header)}
+    subs: dict[tuple[str, str, str], RawSubmission] = {}
+    sheet = path.name
+    for r, row in enumerate(rows, start=2):
+        def get(key: str, row: list[str] = row) -> str | None:
+            i = col.get(key)
+            v = row[i] if i is not None and i < len(row) else ""
+            return None if v.strip() == "" else v
+        key = (get("city") or "", get("country") or "", get("year") or "")
+        sub = subs.get(key)
+        if sub is None:
+            sub = RawSubmission(file=str(path), kind="csv-long")
+            tag = (get("catalogue") or "").split()
+            lang = get("lang") or "en"
+            sub.lang = lang if lang in LANGUAGES else "en"
+            sub.marker = {"format": FORMAT, "lang": sub.lang}
+            if len(tag) == 2:
+                sub.marker |= {"catalogue_id": tag[0], "catalogue_version": tag[1]}
+            for k in ("city", "country", "year"):
+                sub.profile[k] = RawCell(sheet, r, k, f"{k}@{r}", get(k))
+            subs[key] = sub
+        kind, ident = (get("kind") or "").strip(), get("id")
+        if kind == "profile" and ident in PROFILE_KEYS:
+            if ident not in ("city", "country", "year") or get("value") is not None:
+                sub.profile[ident] = RawCell(sheet, r, ident, f"value@{r}", get("value"))
+        elif kind in ("indicator", "enabler"):
+            keys = INDICATOR_COLUMNS if kind == "indicator" else ENABLER_COLUMNS
+            source = {"level": "value"} if kind == "enabler" else {}
+            cells = {k: RawCell(sheet, r, k, f"{source.get(k, k)}@{r}", get(source.get(k, k))) for k in keys}
+            (sub.indicators if kind == "indicator" else sub.enablers).append(RawRow(sheet, r, cells))
+        elif any(v.strip() for v in row):
+            sub.stray.append(RawCell(sheet, r, "kind", f"kind@{r}", get("kind") or ",".join(row)))
+    return list(subs.values())
+
+
+def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[RawSubmission]:
+    sheet = path.name
+    out = []
+    for r, row in enumerate(rows, start=2):
+        if not any(v.strip() for v in row):
+            continue
+        sub = RawSubmission(file=str(path), kind="csv-wide", marker={"format": FORMAT, "lang": "en"})
+        for c, name in enumerate(header):
+            value = row[c] if c < len(row) else ""
+            v = None if value.strip() == "" else value
+            ref = f"{name}@{r}"
+            if name in PROFILE_KEYS:
+                sub.profile[name] = RawCell(sheet, r, name, ref, v)
+            elif name and v is not None:
+                cells = {"id": RawCell(sheet, r, "id", ref, name), "value": RawCell(sheet, r, "value", ref, v)}
+                sub.indicators.append(RawRow(sheet, r, cells))
+        out.append(sub)
+    if not out:
+        out.append(RawSubmission(file=str(path), kind="csv-wide", failure=("empty-file", "", "no data rows")))
+    return out
+
+
+def read_file(path: Path) -> list[RawSubmission]:
+    """Read any accepted file into one or more raw submissions."""
+    if path.suffix.lower() == ".csv":
+        return read_csv(path)
+    return [read_workbook(path)]
