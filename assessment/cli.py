@@ -175,15 +175,13 @@ def validate_cmd(
     out.print(f"{s['files']} file(s), {s['cities']} city profile(s), {s['values']} values, "
               f"{s['enabler_answers']} enabler answers: {s['errors']} error(s), {s['warnings']} warning(s)")
     shown = intake.issues[intake.issues["severity"] != "info"]
-    if len(shown):
-        table = Table(show_lines=False)
-        for col in ("file", "sheet", "row", "column", "indicator", "severity", "message"):
-            table.add_column(col)
-        for rec in shown.to_dict("records"):
-            row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
-            table.add_row(Path(rec["file"]).name, rec["sheet"], row, rec["column"], rec["indicator"],
-                          rec["severity"], rec["message"])
-        out.print(table)
+    colour = {"error": "red", "warning": "yellow"}
+    for rec in shown.to_dict("records"):
+        row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
+        where = f"{Path(rec['file']).name}: {rec['sheet']}" + (f"!{rec['column']}{row}" if row else "")
+        what = f" [{rec['indicator']}]" if rec["indicator"] else ""
+        out.print(f"{where}{what} [{colour[rec['severity']]}]{rec['severity']}[/]: {rec['message']}",
+                  highlight=False, markup=True)
     if report is not None:
         from .submission_report import write_issues
 

@@ -29,7 +29,7 @@ DATA_COLUMNS = ("city", "country", "year", "indicator", "value", "data_year", "s
                 "row")
 ENABLER_DATA_COLUMNS = ("city", "country", "year", "enabler", "level", "evidence", "notes", "file", "row")
 PROFILE_COLUMNS = ("city", "country", "year", "population", "area_km2", "peer_group", "contact_name",
-                   "contact_email", "file", "lang", "catalogue_version")
+                   "contact_email", "file", "lang", "catalogue_version", "notice")
 MAX_DATA_AGE = 10
 
 #: code → (severity, message template, how to fix). Placeholders are filled per issue.
@@ -415,7 +415,8 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
         enablers += [ids | r | {"file": sub.file} for r in chk.enabler_rows]
         profiles.append({k: prof.get(k) for k in PROFILE_COLUMNS[:8]}
                         | {"file": sub.file, "lang": sub.lang,
-                           "catalogue_version": sub.marker.get("catalogue_version", "")})
+                           "catalogue_version": sub.marker.get("catalogue_version", ""),
+                           "notice": sub.marker.get("notice", "")})
     issue_frame = pd.DataFrame(
         [{"file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column, "indicator": i.indicator,
           "code": i.code, "severity": i.severity, "message": i.message(lang), "value": i.value, "fix": i.fix(lang)}

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -73,6 +74,21 @@ INSTRUCTIONS = (
 
 
 @dataclass(frozen=True)
+class Prefill:
+    """Input-cell values for :func:`write_template`.
+
+    ``profile`` maps profile keys to values; ``indicators`` maps an indicator id to
+    ``{"value", "data_year", "source", "quality", "notes"}``; ``enablers`` maps an enabler id to
+    ``{"level", "evidence", "notes"}``; ``notice`` labels the workbook (e.g. illustrative data).
+    """
+
+    profile: dict[str, object] = field(default_factory=dict)
+    indicators: dict[str, dict[str, object]] = field(default_factory=dict)
+    enablers: dict[str, dict[str, object]] = field(default_factory=dict)
+    notice: str = ""
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
     """What the marker sheet records (also returned by the reader)."""
 
@@ -120,7 +136,7 @@ def _validation(lo: float | None, hi: float | None, title: str, message: str) ->
 
 
 def write_template(path: str | Path, *, city: str = "", country: str = "", year: int | None = None,
-                   lang: str = "en", catalogue: Catalogue | None = None) -> Path:
+                   lang: str = "en", catalogue: Catalogue | None = None, prefill: Prefill | None = None) -> Path:
     """Write the indicator workbook for one city (``.xlsx``), or the long CSV (``.csv``).
 
     Parameters
@@ -133,6 +149,9 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
         Template language (``en`` or ``vi``): labels, names, definitions, number format hints.
     catalogue
         Default: the built-in catalogue.
+    prefill
+        Values to write into the input cells (e.g. last year's, or illustrative examples),
+        and an optional notice shown on the Instructions sheet and kept in the marker.
 
     Returns
     -------
@@ -144,30 +163,45 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     _check(city, country, year, lang, cat)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    fill = prefill or Prefill()
     if out.suffix.lower() == ".csv":
-        return _write_csv(out, cat, city, country, year, lang)
-    return _write_xlsx(out, cat, city, country, year, lang)
+        return _write_csv(out, cat, city, country, year, lang, fill)
+    return _write_xlsx(out, cat, city, country, year, lang, fill)
 
 
-def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str) -> Path:
+def _cell(value: object) -> object:
+    return "" if value is None else value
+
+
+def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
     tag = f"{cat.id} {cat.version}"
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(LONG_CSV_COLUMNS)
-        given = {"city": city, "country": country, "year": str(year)}
+        given = {"city": city, "country": country, "year": str(year)} | fill.profile
         for key, label, _req, _kind in PROFILE_FIELDS:
-            w.writerow(["profile", tag, lang, city, country, year, key, _(label, lang), "", given.get(key, ""),
-                        "", "", "", ""])
+            w.writerow(["profile", tag, lang, city, country, year, key, _(label, lang), "",
+                        _cell(given.get(key)), "", "", "", ""])
         for ind in cat.indicators:
+            v = fill.indicators.get(ind.id, {})
             w.writerow(["indicator", tag, lang, city, country, year, ind.id, text(ind.name, lang),
-                        text(ind.unit, lang), "", "", "", "", ""])
+                        text(ind.unit, lang), *(_cell(v.get(k)) for k in ("value", "data_year", "source", "quality",
+                                                                          "notes"))])
         for ena in cat.enablers:
-            w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5", "", "",
-                        "", "", ""])
+            e = fill.enablers.get(ena.id, {})
+            w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
+                        _cell(e.get("level")), "", _cell(e.get("evidence")), "", _cell(e.get("notes"))])
     return out
 
 
-def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str) -> Path:
+def _put(ws: Any, row: int, col: int, value: object, fmt: Any) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write(row, col, value, fmt)
+
+
+def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
                        "created": dt.datetime(2000, 1, 1)})
@@ -189,6 +223,8 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     ws.set_column(0, 0, 110, f_wrap)
     ws.write(0, 0, text(cat.header.title, lang), f_title)
     ws.write(1, 0, f"{t('Catalogue')}: {cat.id} {cat.version}")
+    if fill.notice:
+        ws.write(2, 0, fill.notice, wb.add_format({"bold": True, "font_color": "#9B1C1C"}))
     for i, line in enumerate(INSTRUCTIONS):
         ws.write(3 + i, 0, t(line))
     row = 3 + len(INSTRUCTIONS)
@@ -206,16 +242,12 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     ws.set_column(1, 1, 48, f_lock)
     ws.set_column(2, 2, 36)
     ws.write_row(0, 0, ["key", t("Field"), t("Value")], f_head)
-    given: dict[str, object] = {"city": city, "country": country, "year": year}
+    given: dict[str, object] = {"city": city, "country": country, "year": year} | fill.profile
     for i, (key, label, req, kind) in enumerate(PROFILE_FIELDS, start=1):
         ws.write(i, 0, key, f_lock)
         ws.write(i, 1, t(label) + (" *" if req else ""), f_lock)
-        value = given.get(key, "")
         fmt = f_year if kind == "year" else f_num if kind == "number" else f_input
-        if value == "":
-            ws.write_blank(i, 2, None, fmt)
-        else:
-            ws.write(i, 2, value, fmt)
+        _put(ws, i, 2, given.get(key), fmt)
         if kind == "number":
             ws.data_validation(i, 2, i, 2, {"validate": "decimal", "criteria": ">", "value": 0,
                                             "error_type": "warning"})
@@ -231,11 +263,13 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     n_quality = len(cat.header.quality_flags)
     for r, ind in enumerate(cat.indicators, start=1):
         ws.write_row(r, 0, [ind.id, text(ind.name, lang), text(ind.unit, lang), text(ind.definition, lang)], f_lock)
-        ws.write_blank(r, 4, None, f_num)
-        ws.write_blank(r, 5, None, f_year)
-        for c in (6, 8):
-            ws.write_blank(r, c, None, f_input)
-        ws.write_blank(r, 7, None, f_input)
+        v = fill.indicators.get(ind.id, {})
+        _put(ws, r, 4, v.get("value"), f_num)
+        _put(ws, r, 5, v.get("data_year"), f_year)
+        _put(ws, r, 6, v.get("source"), f_input)
+        q = v.get("quality")
+        _put(ws, r, 7, quality_choices(cat, lang)[int(str(q)) - 1] if isinstance(q, int) else q, f_input)
+        _put(ws, r, 8, v.get("notes"), f_input)
         lo, hi = ind.valid_range
         rule = _validation(lo, hi, ind.id, text(ind.definition, lang) or text(ind.name, lang))
         if rule is not None:
@@ -259,9 +293,11 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     ws.freeze_panes(1, 2)
     for r, ena in enumerate(cat.enablers, start=1):
         ws.write_row(r, 0, [ena.id, text(ena.name, lang)], f_lock)
-        ws.write_blank(r, 2, None, f_input)
-        ws.write_blank(r, 3, None, f_input)
-        ws.write_blank(r, 4, None, f_input)
+        e = fill.enablers.get(ena.id, {})
+        lv = e.get("level")
+        _put(ws, r, 2, level_choice(cat, lv, text(ena.levels[lv], lang), lang) if isinstance(lv, int) else lv, f_input)
+        _put(ws, r, 3, e.get("evidence"), f_input)
+        _put(ws, r, 4, e.get("notes"), f_input)
         ws.write_row(r, 5, [text(ena.levels[k], lang) for k in range(6)], f_lock)
         ws.data_validation(r, 2, r, 2, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
                                         "error_type": "warning", "input_title": ena.id[:32],
@@ -279,7 +315,7 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     ws.very_hidden()
     meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("catalogue_id", cat.id),
             ("catalogue_version", cat.version), ("catalogue_hash", cat.content_hash), ("lang", lang),
-            ("package_version", __version__)]
+            ("package_version", __version__), ("notice", fill.notice)]
     for i, (k, v) in enumerate(meta):
         ws.write_row(i, 0, [k, v])
     for i, ind in enumerate(cat.indicators, start=1):
