@@ -136,7 +136,7 @@ def template_cmd(
     city: Annotated[str, typer.Option(help="City name, pre-filled in the City profile.")] = "",
     country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 country code, e.g. VN.")] = "",
     year: Annotated[int | None, typer.Option(help="Assessment year (default: last year).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Template language.")] = Lang["en"],  # type: ignore[valid-type]
+    lang: Annotated[Lang, typer.Option(help="Template language.")] = Lang["en"],
     fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
 ) -> None:
     """Write the indicator workbook a city fills in."""
@@ -158,7 +158,7 @@ def template_cmd(
 def validate_cmd(
     inputs: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders.")],
     report: Annotated[Path | None, typer.Option(help="Also write the problems to .csv, .xlsx or .html.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],  # type: ignore[valid-type]
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
 ) -> None:
     """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
     from .submission import read_submissions

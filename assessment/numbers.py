@@ -53,16 +53,14 @@ def _grouped(digits: str, sep: str) -> bool:
     return bool(_GROUPED.fullmatch(digits.replace(sep, "X")))
 
 
-def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed:
-    """Parse one cell value; see the module docstring for every rule."""
+def _clean(raw: Any, percent_ok: bool) -> Parsed | str:
+    """Non-text cells, missing tokens and error values decided here; else the cleaned text."""
     if raw is None:
         return Parsed(None)
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         return Parsed(None, "not-a-number")
     if isinstance(raw, int | float):
         return Parsed(float(raw)) if math.isfinite(raw) else Parsed(None, "not-a-number")
-    if not isinstance(raw, str):
-        return Parsed(None, "not-a-number")
     s = raw.strip()
     if s == "":
         return Parsed(None)
@@ -70,31 +68,24 @@ def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed
         return Parsed(None, "excel-error")
     if s.lower() in MISSING_TOKENS:
         return Parsed(None, "missing-token")
-    s = _SPACES.sub(" ", s)
-    s = re.sub(r"(?<=\d) (?=\d)", "", s).replace(" ", "")
+    s = re.sub(r"(?<=\d) (?=\d)", "", _SPACES.sub(" ", s)).replace(" ", "")
     if s.endswith("%"):
         if not percent_ok:
             return Parsed(None, "percent-sign")
         s = s[:-1]
-    sign = ""
-    if s[:1] in "+-":
-        sign, s = s[0], s[1:]
-    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", s):
-        return Parsed(float(sign + s))
-    dot, comma = s.count("."), s.count(",")
-    if not re.fullmatch(r"[\d.,]+", s) or not any(ch.isdigit() for ch in s):
-        return Parsed(None, "not-a-number")
-    mark = DECIMAL_MARK.get(lang, ".")
-    if dot and comma:
+    return s
+
+
+def _separated(s: str, sign: str, mark: str) -> Parsed:
+    """Digits with ``.`` and/or ``,``: the rules of the module docstring."""
+    if "." in s and "," in s:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
         grp = "," if dec == "." else "."
         whole, _, frac = s.rpartition(dec)
         if s.count(dec) != 1 or not frac.isdigit() or not _grouped(whole, grp):
             return Parsed(None, "not-a-number")
         return Parsed(float(sign + whole.replace(grp, "") + "." + frac))
-    sep = "." if dot else "," if comma else ""
-    if not sep:
-        return Parsed(float(sign + s))
+    sep = "." if "." in s else ","
     if s.count(sep) > 1:
         return Parsed(float(sign + s.replace(sep, ""))) if _grouped(s, sep) else Parsed(None, "not-a-number")
     whole, _, frac = s.partition(sep)
@@ -106,3 +97,18 @@ def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed
     if sep == mark:
         return Parsed(as_decimal)
     return Parsed(None, "other-decimal-mark", (as_decimal,))
+
+
+def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed:
+    """Parse one cell value; see the module docstring for every rule."""
+    cleaned = _clean(raw, percent_ok)
+    if isinstance(cleaned, Parsed):
+        return cleaned
+    sign, s = ("", cleaned) if cleaned[:1] not in ("+", "-") or not cleaned else (cleaned[0], cleaned[1:])
+    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", s):
+        return Parsed(float(sign + s))
+    if not re.fullmatch(r"[\d.,]+", s) or not any(ch.isdigit() for ch in s):
+        return Parsed(None, "not-a-number")
+    if "." not in s and "," not in s:
+        return Parsed(float(sign + s))
+    return _separated(s, sign, DECIMAL_MARK.get(lang, "."))

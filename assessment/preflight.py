@@ -85,7 +85,7 @@ def column_letters(number: int) -> str:
 def _check_extent(row: int, col: int, where: str) -> None:
     if row > MAX_ROWS or col > MAX_COLS:
         raise Rejection("too-far", f"{where} uses cell {column_letters(col)}{row}, beyond the template's area "
-                        f"({column_letters(MAX_COLS)}{MAX_ROWS}); delete the stray cells and save again")
+                        f"(up to {column_letters(MAX_COLS)}{MAX_ROWS})")
 
 
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -125,15 +125,8 @@ def _scan_sheet(xml: bytes, name: str, scan: Scan) -> None:
             scan.formulas.setdefault(name, {})[cell] = text if text not in (None, "") else None
 
 
-def preflight(path: str | Path) -> Scan:
-    """Check one file before parsing it.
-
-    Raises
-    ------
-    Rejection
-        With a one-sentence reason, for any of the conditions in the module docstring.
-    """
-    p = Path(path)
+def _check_file(p: Path) -> str:
+    """Size and signature; returns the lower-case suffix of a zip-based workbook."""
     size = p.stat().st_size
     if size == 0:
         raise Rejection("empty-file", "the file is empty (0 bytes)")
@@ -146,7 +139,7 @@ def preflight(path: str | Path) -> Scan:
     if suffix == ".xls":
         if head != OLE_MAGIC:
             raise Rejection("not-a-workbook", "the file is not an Excel 97–2003 (.xls) workbook")
-        return Scan()
+        return suffix
     if suffix not in ZIP_FORMATS:
         raise Rejection("unknown-format", f"'{suffix}' files are not read; use .xlsx, .xlsm, .xls, .ods or .csv")
     if head == OLE_MAGIC:
@@ -154,43 +147,61 @@ def preflight(path: str | Path) -> Scan:
     if not head.startswith(ZIP_MAGIC):
         raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook (its content is not a zip "
                         "package)")
+    return suffix
+
+
+def _check_members(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise Rejection("zip-bomb", f"the package holds {len(infos)} parts; a workbook has far fewer")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > 1048576 and ratio > MAX_RATIO):
+            raise Rejection("zip-bomb", "the workbook expands to far more data than a city workbook holds "
+                            "(possible zip bomb)")
+
+
+def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
+    sheets = _sheet_paths(zf) if suffix != ".ods" else {}
+    scan = Scan()
+    for info in zf.infolist():
+        name = info.filename
+        if not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            xml = zf.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+            raise Rejection("not-a-workbook", f"part {name} cannot be read ({exc})") from None
+        if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+            raise Rejection("xml-entities", "the workbook declares XML entities, which workbooks never need "
+                            "(possible entity-expansion or external-entity attack)")
+        if suffix == ".ods":
+            if name == "content.xml" and any(int(n) > MAX_ROWS for _k, n in _ODS_REPEAT.findall(xml)):
+                raise Rejection("too-far", "a sheet repeats a filled cell beyond the template's area")
+        elif name in sheets or name.startswith("xl/worksheets/"):
+            _scan_sheet(xml, sheets.get(name, name), scan)
+    return scan
+
+
+def preflight(path: str | Path) -> Scan:
+    """Check one file before parsing it.
+
+    Raises
+    ------
+    Rejection
+        With a one-sentence reason, for any of the conditions in the module docstring.
+    """
+    p = Path(path)
+    suffix = _check_file(p)
+    if suffix == ".xls":
+        return Scan()
     try:
         zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook ({exc})") from None
     with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise Rejection("zip-bomb", f"the package holds {len(infos)} parts; a workbook has far fewer")
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a "
-                                "password")
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if total > MAX_UNCOMPRESSED or (info.file_size > 1048576 and ratio > MAX_RATIO):
-                raise Rejection("zip-bomb", "the workbook expands to far more data than a city workbook holds "
-                                "(possible zip bomb)")
-        sheets = _sheet_paths(zf) if suffix != ".ods" else {}
-        scan = Scan()
-        for info in infos:
-            name = info.filename
-            if not name.endswith((".xml", ".rels")):
-                continue
-            try:
-                xml = zf.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-                raise Rejection("not-a-workbook", f"part {name} cannot be read ({exc})") from None
-            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-                raise Rejection("xml-entities", "the workbook declares XML entities, which workbooks never need "
-                                "(possible entity-expansion or external-entity attack)")
-            if name in sheets:
-                _scan_sheet(xml, sheets[name], scan)
-            elif suffix != ".ods" and name.startswith("xl/worksheets/"):
-                _scan_sheet(xml, name, scan)
-            elif suffix == ".ods" and name == "content.xml":
-                for _kind, count in _ODS_REPEAT.findall(xml):
-                    if int(count) > MAX_ROWS:
-                        raise Rejection("too-far", "a sheet repeats a filled cell beyond the template's area")
-    return scan
+        _check_members(zf.infolist())
+        return _scan_xml(zf, suffix)

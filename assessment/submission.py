@@ -70,7 +70,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                    N_("Restore the ID; the values of this row were not used.")),
     "changed-unit": ("error", N_("The unit cell was changed: the template had '{expected}'."),
                      N_("Restore the unit and give the value in that unit; the values of this row were not used.")),
-    "duplicate": ("error", N_("Indicator {indicator} appears more than once (first on row {other})."),
+    "duplicate": ("error", N_("Indicator {found} appears more than once (first on row {other})."),
                   N_("Keep one row per indicator; this row was not used.")),
     "duplicate-city": ("error", N_("{found} is submitted more than once (also in {other})."),
                        N_("Send one workbook per city and year.")),
@@ -164,6 +164,16 @@ class Intake:
                 "enabler_answers": int(self.enablers["level"].notna().sum()),
                 "errors": int(sev.get("error", 0)), "warnings": int(sev.get("warning", 0))}
 
+    def without_error_files(self) -> Intake:
+        """The same intake restricted to the files that have no error (their issues kept)."""
+        bad = set(self.issues.loc[self.issues["severity"] == "error", "file"])
+        keep = [f for f in self.files if f not in bad]
+        return Intake(data=self.data[~self.data["file"].isin(bad)].reset_index(drop=True),
+                      profiles=self.profiles[~self.profiles["file"].isin(bad)].reset_index(drop=True),
+                      enablers=self.enablers[~self.enablers["file"].isin(bad)].reset_index(drop=True),
+                      issues=self.issues[self.issues["file"].isin(keep)].reset_index(drop=True),
+                      catalogue=self.catalogue, files=tuple(keep))
+
     def write_issues(self, path: str | Path) -> Path:
         """Write the issues as ``.csv``, ``.xlsx`` or ``.html`` (formula-injection safe)."""
         from .submission_report import write_issues
@@ -230,7 +240,8 @@ class _Checker:
     def profile_fields(self) -> None:
         from .template import PROFILE_FIELDS
 
-        sheet = _(SHEETS["profile"], self.sub.lang)
+        profile_sheet = SHEETS["profile"]
+        sheet = _(profile_sheet, self.sub.lang)
         for key, label, required, kind in PROFILE_FIELDS:
             cell = self.sub.profile.get(key)
             if cell is None or cell.value is None:
@@ -242,10 +253,10 @@ class _Checker:
                 self.profile[key] = _fmt(cell.value).strip()
             elif kind == "country":
                 code = _fmt(cell.value).strip().upper()
-                if code not in COUNTRIES:
+                known = code in COUNTRIES
+                if not known:
                     self.add("unknown-country", cell)
-                    code = None
-                self.profile[key] = code
+                self.profile[key] = code if known else None
             elif kind == "year":
                 year = parse_number(cell.value, self.sub.lang).value
                 if year is None or not float(year).is_integer() or not 1990 <= year <= 2100:
@@ -292,7 +303,7 @@ class _Checker:
                 self.add("changed-unit", unit_cell, ident, expected=expected[1])
                 continue
             if ident in seen:
-                self.add("duplicate", row.cells["id"], ident, indicator=ident, other=seen[ident])
+                self.add("duplicate", row.cells["id"], ident, value=ident, other=seen[ident])
                 continue
             seen[ident] = row.row
             self.rows.append(self._values(row, ident, unit, ind.valid_range))
@@ -343,7 +354,7 @@ class _Checker:
             if ident is None:
                 continue
             if ident in seen:
-                self.add("duplicate", row.cells["id"], ident, indicator=ident, other=seen[ident])
+                self.add("duplicate", row.cells["id"], ident, value=ident, other=seen[ident])
                 continue
             seen[ident] = row.row
             level = None
@@ -373,8 +384,9 @@ class _Checker:
 
 
 def _countries() -> frozenset[str]:
-    return frozenset(k for k in Locale("en").territories if len(k) == 2 and k.isalpha() and k not in {"ZZ", "EU",
-                                                                                                      "UN", "EZ", "QO"})
+    """ISO 3166-1 alpha-2 codes known to CLDR (regions such as EU, UN, ZZ excluded)."""
+    codes = (str(k) for k in Locale("en").territories)
+    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in {"ZZ", "EU", "UN", "EZ", "QO"})
 
 
 COUNTRIES = _countries()

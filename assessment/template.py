@@ -201,127 +201,153 @@ def _put(ws: Any, row: int, col: int, value: object, fmt: Any) -> None:
         ws.write(row, col, value, fmt)
 
 
-def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
-                       "created": dt.datetime(2000, 1, 1)})
-    f_head = wb.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top",
-                            "locked": True})
-    f_lock = wb.add_format({"text_wrap": True, "valign": "top", "locked": True, "font_color": "#333333"})
-    f_input = wb.add_format({"bg_color": "#FFF4C2", "border": 1, "locked": False, "valign": "top"})
-    f_num = wb.add_format({"bg_color": "#FFF4C2", "border": 1, "locked": False, "valign": "top",
-                           "num_format": "#,##0.###"})
-    f_year = wb.add_format({"bg_color": "#FFF4C2", "border": 1, "locked": False, "valign": "top", "num_format": "0"})
-    f_title = wb.add_format({"bold": True, "font_size": 14})
-    f_wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+@dataclass(frozen=True)
+class _Book:
+    """What every sheet writer needs: the workbook, its cell formats and the recipe."""
 
-    def t(msg: str) -> str:
-        return _(msg, lang)
+    wb: Any
+    fmt: dict[str, Any]
+    cat: Catalogue
+    lang: str
+    year: int
+    fill: Prefill
 
-    # Instructions
-    ws = wb.add_worksheet(t(SHEETS["instructions"]))
-    ws.set_column(0, 0, 110, f_wrap)
-    ws.write(0, 0, text(cat.header.title, lang), f_title)
-    ws.write(1, 0, f"{t('Catalogue')}: {cat.id} {cat.version}")
-    if fill.notice:
-        ws.write(2, 0, fill.notice, wb.add_format({"bold": True, "font_color": "#9B1C1C"}))
+    def t(self, msg: str) -> str:
+        return _(msg, self.lang)
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    entry = {"bg_color": "#FFF4C2", "border": 1, "locked": False, "valign": "top"}
+    return {
+        "head": wb.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top",
+                               "locked": True}),
+        "lock": wb.add_format({"text_wrap": True, "valign": "top", "locked": True, "font_color": "#333333"}),
+        "input": wb.add_format(entry),
+        "num": wb.add_format(entry | {"num_format": "#,##0.###"}),
+        "year": wb.add_format(entry | {"num_format": "0"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "notice": wb.add_format({"bold": True, "font_color": "#9B1C1C"}),
+    }
+
+
+def _instructions(b: _Book) -> None:
+    ws = b.wb.add_worksheet(b.t(SHEETS["instructions"]))
+    ws.set_column(0, 0, 110, b.fmt["wrap"])
+    ws.write(0, 0, text(b.cat.header.title, b.lang), b.fmt["title"])
+    ws.write(1, 0, f"{_('Catalogue', b.lang)}: {b.cat.id} {b.cat.version}")
+    if b.fill.notice:
+        ws.write(2, 0, b.fill.notice, b.fmt["notice"])
     for i, line in enumerate(INSTRUCTIONS):
-        ws.write(3 + i, 0, t(line))
+        ws.write(3 + i, 0, b.t(line))
     row = 3 + len(INSTRUCTIONS)
-    for i, q in enumerate(quality_choices(cat, lang)):
+    for i, q in enumerate(quality_choices(b.cat, b.lang)):
         ws.write(row + i, 0, q)
-    row += len(cat.header.quality_flags) + 1
-    ws.write(row, 0, t("Columns of the Indicators sheet:"))
+    row += len(b.cat.header.quality_flags) + 1
+    ws.write(row, 0, _("Columns of the Indicators sheet:", b.lang))
     for i, (h, d) in enumerate(zip(INDICATOR_HEADERS, _COLUMN_HELP, strict=True)):
-        ws.write(row + 1 + i, 0, f"{t(h)}: {t(d)}")
+        ws.write(row + 1 + i, 0, f"{b.t(h)}: {b.t(d)}")
 
-    # City profile
-    ws = wb.add_worksheet(t(SHEETS["profile"]))
+
+def _profile(b: _Book, city: str, country: str) -> None:
+    ws = b.wb.add_worksheet(b.t(SHEETS["profile"]))
     ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.set_column(0, 0, 14, f_lock)
-    ws.set_column(1, 1, 48, f_lock)
+    ws.set_column(0, 0, 14, b.fmt["lock"])
+    ws.set_column(1, 1, 48, b.fmt["lock"])
     ws.set_column(2, 2, 36)
-    ws.write_row(0, 0, ["key", t("Field"), t("Value")], f_head)
-    given: dict[str, object] = {"city": city, "country": country, "year": year} | fill.profile
+    ws.write_row(0, 0, ["key", _("Field", b.lang), _("Value", b.lang)], b.fmt["head"])
+    given: dict[str, object] = {"city": city, "country": country, "year": b.year} | b.fill.profile
     for i, (key, label, req, kind) in enumerate(PROFILE_FIELDS, start=1):
-        ws.write(i, 0, key, f_lock)
-        ws.write(i, 1, t(label) + (" *" if req else ""), f_lock)
-        fmt = f_year if kind == "year" else f_num if kind == "number" else f_input
-        _put(ws, i, 2, given.get(key), fmt)
+        ws.write(i, 0, key, b.fmt["lock"])
+        ws.write(i, 1, b.t(label) + (" *" if req else ""), b.fmt["lock"])
+        _put(ws, i, 2, given.get(key), b.fmt["year" if kind == "year" else "num" if kind == "number" else "input"])
         if kind == "number":
             ws.data_validation(i, 2, i, 2, {"validate": "decimal", "criteria": ">", "value": 0,
                                             "error_type": "warning"})
     ws.freeze_panes(1, 0)
 
-    # Indicators
-    ws = wb.add_worksheet(t(SHEETS["indicators"]))
+
+def _indicators(b: _Book) -> None:
+    ws = b.wb.add_worksheet(b.t(SHEETS["indicators"]))
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
     for col, width in enumerate((13, 36, 16, 60, 14, 10, 28, 28, 30)):
-        ws.set_column(col, col, width, f_lock if col < 4 else None)
-    ws.write_row(0, 0, [t(h) for h in INDICATOR_HEADERS], f_head)
+        ws.set_column(col, col, width, b.fmt["lock"] if col < 4 else None)
+    ws.write_row(0, 0, [b.t(h) for h in INDICATOR_HEADERS], b.fmt["head"])
     ws.freeze_panes(1, 4)
-    n_quality = len(cat.header.quality_flags)
-    for r, ind in enumerate(cat.indicators, start=1):
-        ws.write_row(r, 0, [ind.id, text(ind.name, lang), text(ind.unit, lang), text(ind.definition, lang)], f_lock)
-        v = fill.indicators.get(ind.id, {})
-        _put(ws, r, 4, v.get("value"), f_num)
-        _put(ws, r, 5, v.get("data_year"), f_year)
-        _put(ws, r, 6, v.get("source"), f_input)
+    choices = quality_choices(b.cat, b.lang)
+    year_rule = {"validate": "integer", "criteria": "between", "minimum": b.year - 30, "maximum": b.year,
+                 "error_type": "warning", "input_title": _("Data year", b.lang)[:32],
+                 "input_message": _("The year the value refers to.", b.lang)}
+    quality_rule = {"validate": "list", "source": f"={LISTS_SHEET}!$A$1:$A${len(choices)}", "error_type": "warning"}
+    for r, ind in enumerate(b.cat.indicators, start=1):
+        ws.write_row(r, 0, [ind.id, text(ind.name, b.lang), text(ind.unit, b.lang), text(ind.definition, b.lang)],
+                     b.fmt["lock"])
+        v = b.fill.indicators.get(ind.id, {})
         q = v.get("quality")
-        _put(ws, r, 7, quality_choices(cat, lang)[int(str(q)) - 1] if isinstance(q, int) else q, f_input)
-        _put(ws, r, 8, v.get("notes"), f_input)
-        lo, hi = ind.valid_range
-        rule = _validation(lo, hi, ind.id, text(ind.definition, lang) or text(ind.name, lang))
+        cells = ((4, v.get("value"), "num"), (5, v.get("data_year"), "year"), (6, v.get("source"), "input"),
+                 (7, choices[q - 1] if isinstance(q, int) else q, "input"), (8, v.get("notes"), "input"))
+        for col, value, f in cells:
+            _put(ws, r, col, value, b.fmt[f])
+        rule = _validation(*ind.valid_range, ind.id, text(ind.definition, b.lang) or text(ind.name, b.lang))
         if rule is not None:
             ws.data_validation(r, 4, r, 4, rule)
-        ws.data_validation(r, 5, r, 5, {"validate": "integer", "criteria": "between", "minimum": year - 30,
-                                        "maximum": year, "error_type": "warning",
-                                        "input_title": t("Data year")[:32],
-                                        "input_message": t("The year the value refers to.")})
-        ws.data_validation(r, 7, r, 7, {"validate": "list", "source": f"={LISTS_SHEET}!$A$1:$A${n_quality}",
-                                        "error_type": "warning"})
-    ws.autofilter(0, 0, len(cat.indicators), len(INDICATOR_HEADERS) - 1)
+        ws.data_validation(r, 5, r, 5, year_rule)
+        ws.data_validation(r, 7, r, 7, quality_rule)
+    ws.autofilter(0, 0, len(b.cat.indicators), len(INDICATOR_HEADERS) - 1)
 
-    # Enablers
-    ws = wb.add_worksheet(t(SHEETS["enablers"]))
+
+def _enablers(b: _Book) -> None:
+    ws = b.wb.add_worksheet(b.t(SHEETS["enablers"]))
     ws.protect("", {"format_columns": True, "format_rows": True})
     for col, width in enumerate((13, 36, 30, 36, 30)):
-        ws.set_column(col, col, width, f_lock if col < 2 else None)
-    ws.set_column(5, 10, 40, f_lock)
-    levels = [f"{k} – {cat.maturity_level_name(k, lang)}" for k in range(6)]
-    ws.write_row(0, 0, [t(h) for h in ENABLER_HEADERS] + levels, f_head)
+        ws.set_column(col, col, width, b.fmt["lock"] if col < 2 else None)
+    ws.set_column(5, 10, 40, b.fmt["lock"])
+    levels = [f"{k} – {b.cat.maturity_level_name(k, b.lang)}" for k in range(6)]
+    ws.write_row(0, 0, [b.t(h) for h in ENABLER_HEADERS] + levels, b.fmt["head"])
     ws.freeze_panes(1, 2)
-    for r, ena in enumerate(cat.enablers, start=1):
-        ws.write_row(r, 0, [ena.id, text(ena.name, lang)], f_lock)
-        e = fill.enablers.get(ena.id, {})
+    for r, ena in enumerate(b.cat.enablers, start=1):
+        ws.write_row(r, 0, [ena.id, text(ena.name, b.lang)], b.fmt["lock"])
+        e = b.fill.enablers.get(ena.id, {})
         lv = e.get("level")
-        _put(ws, r, 2, level_choice(cat, lv, text(ena.levels[lv], lang), lang) if isinstance(lv, int) else lv, f_input)
-        _put(ws, r, 3, e.get("evidence"), f_input)
-        _put(ws, r, 4, e.get("notes"), f_input)
-        ws.write_row(r, 5, [text(ena.levels[k], lang) for k in range(6)], f_lock)
+        level = level_choice(b.cat, lv, text(ena.levels[lv], b.lang), b.lang) if isinstance(lv, int) else lv
+        for col, value in ((2, level), (3, e.get("evidence")), (4, e.get("notes"))):
+            _put(ws, r, col, value, b.fmt["input"])
+        ws.write_row(r, 5, [text(ena.levels[k], b.lang) for k in range(6)], b.fmt["lock"])
         ws.data_validation(r, 2, r, 2, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
                                         "error_type": "warning", "input_title": ena.id[:32],
-                                        "input_message": text(ena.evidence, lang)[:255]})
+                                        "input_message": text(ena.evidence, b.lang)[:255]})
 
-    # Lists (hidden dropdown sources)
-    lists = wb.add_worksheet(LISTS_SHEET)
+
+def _lists_and_marker(b: _Book) -> None:
+    lists = b.wb.add_worksheet(LISTS_SHEET)
     lists.hide()
-    lists.write_column(0, 0, quality_choices(cat, lang))
-    for i, ena in enumerate(cat.enablers):
-        lists.write_row(i, 2, [level_choice(cat, k, text(ena.levels[k], lang), lang) for k in range(6)])
-
-    # Marker
-    ws = wb.add_worksheet(MARKER_SHEET)
+    lists.write_column(0, 0, quality_choices(b.cat, b.lang))
+    for i, ena in enumerate(b.cat.enablers):
+        lists.write_row(i, 2, [level_choice(b.cat, k, text(ena.levels[k], b.lang), b.lang) for k in range(6)])
+    ws = b.wb.add_worksheet(MARKER_SHEET)
     ws.very_hidden()
-    meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("catalogue_id", cat.id),
-            ("catalogue_version", cat.version), ("catalogue_hash", cat.content_hash), ("lang", lang),
-            ("package_version", __version__), ("notice", fill.notice)]
+    meta: list[tuple[str, object]] = [
+        ("format", FORMAT), ("format_version", FORMAT_VERSION), ("catalogue_id", b.cat.id),
+        ("catalogue_version", b.cat.version), ("catalogue_hash", b.cat.content_hash), ("lang", b.lang),
+        ("package_version", __version__), ("notice", b.fill.notice)]
     for i, (k, v) in enumerate(meta):
         ws.write_row(i, 0, [k, v])
-    for i, ind in enumerate(cat.indicators, start=1):
-        ws.write_row(i, 3, [i + 1, ind.id, text(ind.unit, lang)])
-    for i, ena in enumerate(cat.enablers, start=1):
+    for i, ind in enumerate(b.cat.indicators, start=1):
+        ws.write_row(i, 3, [i + 1, ind.id, text(ind.unit, b.lang)])
+    for i, ena in enumerate(b.cat.enablers, start=1):
         ws.write_row(i, 7, [i + 1, ena.id])
+
+
+def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
+    wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
+                       "created": dt.datetime(2000, 1, 1)})
+    book = _Book(wb, _formats(wb), cat, lang, year, fill)
+    _instructions(book)
+    _profile(book, city, country)
+    _indicators(book)
+    _enablers(book)
+    _lists_and_marker(book)
     wb.worksheets()[0].activate()
     wb.close()
     return out

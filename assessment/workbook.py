@@ -106,50 +106,57 @@ def _table(rows: list[list[Any]], sheet: str, keys: tuple[str, ...], inputs: tup
     return out
 
 
+def _read_marker(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> bool:
+    """Fill the marker, expected ids and units; False if this is not one of our templates."""
+    for row in _rows(book, MARKER_SHEET):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            v = row[1]
+            sub.marker[row[0]] = "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() \
+                else str(v)
+        if len(row) >= 6 and not _empty(row[3]):
+            sub.expected_rows[int(float(row[3]))] = (str(row[4]), str(row[5]))
+        if len(row) >= 9 and not _empty(row[7]):
+            sub.expected_enablers[int(float(row[7]))] = str(row[8])
+    return sub.marker.get("format") == FORMAT
+
+
+def _read_profile(rows: list[list[Any]], name: str, sub: RawSubmission) -> None:
+    for r, row in enumerate(rows[1:], start=2):
+        k = row[0] if row else None
+        if isinstance(k, str) and k in PROFILE_KEYS:
+            v = row[2] if len(row) > 2 else None
+            sub.profile[k] = RawCell(name, r, k, f"C{r}", None if _empty(v) else v)
+        for c in range(3, len(row)):
+            if not _empty(row[c]):
+                sub.stray.append(RawCell(name, r, column_letters(c + 1), f"{column_letters(c + 1)}{r}", row[c]))
+
+
+def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> None:
+    names = list(book.sheet_names)
+    if MARKER_SHEET not in names or not _read_marker(book, sub):
+        sub.failure = ("not-a-template", "", "")
+        return
+    sub.lang = sub.marker.get("lang", "en") if sub.marker.get("lang") in LANGUAGES else "en"
+    for key in ("profile", "indicators", "enablers"):
+        name = _sheet_name(names, key, sub.lang)
+        if name is None:
+            sub.failure = ("missing-sheet", _(SHEETS[key], sub.lang), "")
+            return
+        rows = _rows(book, name)
+        if key == "profile":
+            _read_profile(rows, name, sub)
+        elif key == "indicators":
+            sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INPUT_INDICATOR, sub)
+        else:
+            sub.enablers = _table(rows, name, ENABLER_COLUMNS, INPUT_ENABLER, sub, locked_after=6)
+
+
 def read_workbook(path: Path) -> RawSubmission:
-    """Read one template workbook (after the pre-flight check)."""
+    """Read one template workbook (after the pre-flight check); never raises for a bad file."""
     sub = RawSubmission(file=str(path), kind="workbook")
     try:
         sub.scan = preflight(path)
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-        if MARKER_SHEET not in names:
-            sub.failure = ("not-a-template", "", "")
-            return sub
-        meta_rows = _rows(book, MARKER_SHEET)
-        for row in meta_rows:
-            if len(row) >= 2 and isinstance(row[0], str) and row[0]:
-                v = row[1]
-                sub.marker[row[0]] = "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() \
-                    else str(v)
-            if len(row) >= 6 and not _empty(row[3]):
-                sub.expected_rows[int(float(row[3]))] = (str(row[4]), str(row[5]))
-            if len(row) >= 9 and not _empty(row[7]):
-                sub.expected_enablers[int(float(row[7]))] = str(row[8])
-        if sub.marker.get("format") != FORMAT:
-            sub.failure = ("not-a-template", "", "")
-            return sub
-        sub.lang = sub.marker.get("lang", "en") if sub.marker.get("lang") in LANGUAGES else "en"
-        for key in ("profile", "indicators", "enablers"):
-            name = _sheet_name(names, key, sub.lang)
-            if name is None:
-                sub.failure = ("missing-sheet", _(SHEETS[key], sub.lang), "")
-                return sub
-            rows = _rows(book, name)
-            if key == "profile":
-                for r, row in enumerate(rows[1:], start=2):
-                    k = row[0] if row else None
-                    if isinstance(k, str) and k in PROFILE_KEYS:
-                        v = row[2] if len(row) > 2 else None
-                        sub.profile[k] = RawCell(name, r, k, f"C{r}", None if _empty(v) else v)
-                    for c in range(3, len(row)):
-                        if not _empty(row[c]):
-                            sub.stray.append(RawCell(name, r, column_letters(c + 1), f"{column_letters(c + 1)}{r}",
-                                                     row[c]))
-            elif key == "indicators":
-                sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INPUT_INDICATOR, sub)
-            else:
-                sub.enablers = _table(rows, name, ENABLER_COLUMNS, INPUT_ENABLER, sub, locked_after=6)
+        _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
         sub.failure = (rej.code, "", rej.reason)
     except (python_calamine.CalamineError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:

@@ -157,6 +157,15 @@ def _digest(*frames: pd.DataFrame) -> str:
 
 
 def _from_intake(data: Any, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
+    if not getattr(data, "ok", True):
+        errors = data.issues[data.issues["severity"] == "error"]
+        for rec in errors.head(50).to_dict("records"):
+            problems.append(Problem(str(rec["file"]), item=str(rec["indicator"]), field=str(rec["sheet"]),
+                                    code=str(rec["code"]), message=str(rec["message"]), found=str(rec["value"])))
+        problems.append(Problem("<intake>", code="intake-errors",
+                                message=f"{len(errors)} error(s) in the submissions; scores need valid data",
+                                fix="fix the workbooks, or score intake.without_error_files()"))
+        return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     long = data.data.rename(columns={"city": "unit"})
     wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
     values, _ = _split(wide, catalogue, problems)

@@ -1,0 +1,127 @@
+"""Hostile files: each is refused with one clear message, in bounded time and memory, and the
+process survives. The reader runs in a child process under an address-space and CPU limit."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from assessment.template import write_template
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+          + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+          '<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+XXE = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+       '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+       '<c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>')
+
+
+def _replace_sheet(src: Path, dst: Path, member: str, payload: bytes | None = None, size: int = 0) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != member:
+                zout.writestr(item, zin.read(item))
+            elif payload is not None:
+                zout.writestr(item, payload)
+            else:  # a zip bomb: the sheet expands to `size` bytes of spaces
+                with zout.open(member, "w", force_zip64=True) as fh:
+                    chunk = b" " * (1 << 20)
+                    for _ in range(size >> 20):
+                        fh.write(chunk)
+    return dst
+
+
+def _far(path: Path, ref: str) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write("A1", "x")
+    ws.write(ref, 1)
+    wb.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
+    d = tmp_path_factory.mktemp("hostile")
+    tpl = write_template(d / "template.xlsx", city="X", country="VN", year=2025)
+    sheet = "xl/worksheets/sheet3.xml"
+    files = {
+        "zip bomb": (_replace_sheet(tpl, d / "bomb.xlsx", sheet, size=300 << 20), "zip-bomb"),
+        "far cell XFD1048576": (_far(d / "far-cell.xlsx", "XFD1048576"), "too-far"),
+        "far row A1048576": (_far(d / "far-row.xlsx", "A1048576"), "too-far"),
+        "billion laughs": (_replace_sheet(tpl, d / "laughs.xlsx", sheet, LAUGHS.encode()), "xml-entities"),
+        "external entity": (_replace_sheet(tpl, d / "xxe.xlsx", sheet, XXE.encode()), "xml-entities"),
+        "encrypted workbook": (d / "encrypted.xlsx", "encrypted"),
+        "not a zip": (d / "text.xlsx", "not-a-workbook"),
+        "empty": (d / "empty.xlsx", "empty-file"),
+        "50 MB": (d / "big.xlsx", "too-large"),
+        "truncated zip": (d / "truncated.xlsx", "not-a-workbook"),
+        "xls that is text": (d / "fake.xls", "not-a-workbook"),
+        "csv not utf-8": (d / "latin1.csv", "not-utf8"),
+        "no marker": (_far(d / "plain.xlsx", "B2"), "not-a-template"),
+    }
+    (d / "encrypted.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    (d / "text.xlsx").write_text("city,value\nDa Nang,1\n", encoding="utf-8")
+    (d / "empty.xlsx").write_bytes(b"")
+    with (d / "big.xlsx").open("wb") as fh:
+        fh.write(b"PK\x03\x04" + os.urandom(1024))
+        fh.truncate(50 * 1024 * 1024)
+    (d / "truncated.xlsx").write_bytes(tpl.read_bytes()[:5000])
+    (d / "fake.xls").write_text("not a spreadsheet", encoding="utf-8")
+    (d / "latin1.csv").write_bytes("city,BI-WATER\nHu\xe9,90\n".encode("latin-1"))
+    return files
+
+
+CHILD = """
+import json, resource, sys, time
+from assessment.submission import read_submissions
+out = {}
+for path in sys.argv[1:]:
+    t0 = time.perf_counter()
+    intake = read_submissions([path])
+    out[path] = {"seconds": time.perf_counter() - t0,
+                 "codes": intake.issues.loc[intake.issues["severity"] == "error", "code"].tolist(),
+                 "messages": intake.issues["message"].tolist()}
+out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # numpy/pandas reserve address space
+    resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
+
+
+def test_hostile_files_are_refused_in_bounded_time_and_memory(hostile):
+    paths = [str(p) for p, _ in hostile.values()]
+    proc = subprocess.run([sys.executable, "-c", CHILD, *paths], capture_output=True, text=True, timeout=300,
+                          preexec_fn=_limits, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]  # the process survived every file
+    report = json.loads(proc.stdout)
+    for name, (path, code) in hostile.items():
+        got = report[str(path)]
+        assert got["codes"] == [code], (name, got)
+        assert len(got["messages"]) == 1 and got["messages"][0], name
+        assert got["seconds"] < 2.0, (name, got["seconds"])
+    assert report["maxrss_mb"] < 500, report["maxrss_mb"]
+
+
+def test_refusal_messages_say_what_and_how(hostile):
+    from assessment.submission import read_submissions
+
+    intake = read_submissions([hostile["far cell XFD1048576"][0]])
+    row = intake.issues.iloc[0]
+    assert row["message"] == ("The workbook has cells far outside the template: sheet 'Sheet1' (declared "
+                              "dimension) uses cell XFD1048576, beyond the template's area (up to CV5000).")
+    assert row["fix"] == "Delete the stray cells and save again."
+    encrypted = read_submissions([hostile["encrypted workbook"][0]]).issues.iloc[0]
+    assert encrypted["message"] == "The workbook is password-protected."
