@@ -67,6 +67,21 @@ def prefill(cat: assessment.Catalogue, rng: np.random.Generator, country: str, p
                    notice=NOTICE[lang])
 
 
+def _reproducible(path: Path) -> None:
+    """Rewrite a workbook saved by openpyxl with fixed zip times and document dates (same bytes each run)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        parts = [(i.filename, zin.read(i)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            zout.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data,
+                          compress_type=zipfile.ZIP_DEFLATED)
+
+
 def break_typing(path: Path) -> None:
     """Typing mistakes a city team makes; each is reported, none is guessed."""
     import openpyxl
@@ -127,6 +142,7 @@ def main(out: Path) -> None:
         write_template(path, city=name, country="VN", year=YEAR, lang=lang, catalogue=cat,
                        prefill=prefill(cat, rng, "VN", 500_000, lang))
         spoil(path)
+        _reproducible(path)
     print(f"wrote {len(cities)} city workbooks and {len(broken)} broken ones to {out}")
     print(f"(indicator names come from catalogue {cat.id} {cat.version}; "
           f"e.g. {text(cat.indicators[0].name, 'vi')})")
