@@ -20,6 +20,7 @@ demo: setup
 	$(BIN)/smartcity catalogue check indicators --strict
 	$(BIN)/python examples/catalogue_demo.py build/demo
 	$(BIN)/python examples/oecd_bli.py
+	-$(BIN)/smartcity validate examples/ascn-2025 --report build/demo/ascn-2025-problems.html
 
 lint: setup
 	$(BIN)/ruff check assessment tests benchmarks examples

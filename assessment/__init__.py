@@ -14,6 +14,9 @@ from_coinr
     A COINr-style ``iData``/``iMeta`` pair as data plus a catalogue (any number of levels).
 Catalogue, Indicator, Enabler, Lens
     The typed catalogue models.
+write_template, read_submissions, Intake
+    City workbooks: the template a city fills in, and the validated intake of a folder of
+    filled workbooks (every problem an issue row; nothing silently dropped).
 assess, Assessment, Method, load_method
     Scores: the composite-indicator pipeline (denominate, screen, impute, treat, normalise,
     aggregate, levels, rank, compare) and its result, which keeps the recipe and exports
@@ -29,6 +32,8 @@ from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_tabl
 from .coinr import CoinrImport, from_coinr
 from .errors import AssessmentError, CatalogueError, InputError, Problem
 from .scoring import Assessment, Method, assess, load_method
+from .submission import Intake, read_submissions
+from .template import Prefill, write_template
 
 __all__ = [
     "Assessment",
@@ -40,9 +45,11 @@ __all__ = [
     "Indicator",
     "IndicatorFilter",
     "InputError",
+    "Intake",
     "Lens",
     "LensNode",
     "Method",
+    "Prefill",
     "Problem",
     "__version__",
     "assess",
@@ -51,4 +58,6 @@ __all__ = [
     "indicator_table",
     "load_catalogue",
     "load_method",
+    "read_submissions",
+    "write_template",
 ]

@@ -58,6 +58,25 @@ def scoring_cases() -> dict[str, Callable[[], object]]:
     return cases
 
 
+def workbook_cases(tmp: Path) -> dict[str, Callable[[], object]]:
+    """Workbook benchmarks (issue targets: 500 workbooks read <= 10 s, one template written <= 0.5 s)."""
+    import shutil
+
+    from assessment.submission import read_submissions
+    from assessment.template import write_template
+
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples" / "ascn-2025").glob("[!z]*.xlsx"))
+    folder = tmp / "cohort-500"
+    folder.mkdir()
+    for i in range(500):
+        shutil.copy(examples[i % len(examples)], folder / f"{i:03d}-{examples[i % len(examples)].name}")
+    return {
+        "write one template (xlsx, vi)": lambda: write_template(tmp / "t.xlsx", city="Da Nang", country="VN",
+                                                                year=2025, lang="vi"),
+        "read and validate 500 filled workbooks": lambda: read_submissions([folder]),
+    }
+
+
 def main() -> None:
     """Run every benchmark and print the medians."""
     cat = assessment.load_catalogue()
@@ -72,6 +91,11 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, smartcity-assessment {assessment.__version__}")
     for name, fn in cases.items():
         print(f"{name}: {median_ms(fn):.1f} ms (median of 20)")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fn in workbook_cases(Path(tmp)).items():
+            print(f"{name}: {median_ms(fn, runs=5):.0f} ms (median of 5)")
     for name, fn in scoring_cases().items():
         print(f"{name}: {median_ms(fn, runs=11):.1f} ms (median of 11)")
     from synthetic import cohort

@@ -245,3 +245,17 @@ def test_intake_scores(example_intake):
     assert len(result.aggregated["ascf"]) == 26
     assert result.enabler_levels.shape[0] == 26 and "ascf-enablers:overall" in result.enabler_levels.columns
     assert set(result.ranks["ascf"]) == {"cohort", "population-class", "country"}
+
+
+def test_example_cohort_is_what_the_seeded_generator_makes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_ascn", ROOT / "examples" / "make_ascn_2025.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    made = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert made == sorted(p.name for p in EXAMPLES.glob("*.xlsx")) and len(made) == 28
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
