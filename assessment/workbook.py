@@ -159,7 +159,10 @@ def read_workbook(path: Path) -> RawSubmission:
         _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
         sub.failure = (rej.code, "", rej.reason)
-    except (python_calamine.CalamineError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # any parser failure on an untrusted file (including a Rust panic,
+        # which pyo3 raises as a BaseException) becomes an issue, never a traceback
         sub.failure = ("unreadable", "", str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
     return sub
 
