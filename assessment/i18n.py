@@ -63,3 +63,10 @@ def fmt_number(value: float | None, lang: str, digits: int = 2) -> str:
     if value is None or value != value:  # NaN check without importing math
         return ""
     return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=lang))
+
+
+def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
+    """Like :func:`fmt_number` but always with ``digits`` decimals (``48,0``), for aligned scores."""
+    if value is None or value != value:
+        return ""
+    return str(format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=lang))

@@ -46,6 +46,8 @@ class Inputs:
         The catalogue the ids refer to.
     digest
         SHA-256 of the values, profiles and enablers (the recipe's input hash).
+    details
+        For workbook intakes: data year, source, quality flag and notes per unit and indicator.
     """
 
     values: pd.DataFrame
@@ -53,6 +55,7 @@ class Inputs:
     enablers: pd.DataFrame
     catalogue: Catalogue
     digest: str
+    details: pd.DataFrame | None = None
 
     @property
     def is_panel(self) -> bool:
@@ -195,6 +198,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     from ..catalogue_io import load_catalogue
 
     problems: list[Problem] = []
+    details: pd.DataFrame | None = None
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data.reset_index().rename(columns={"uCode": "unit"})
@@ -204,6 +208,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     elif hasattr(data, "data") and hasattr(data, "profiles"):
         catalogue = catalogue or load_catalogue()
         values, profiles, enablers = _from_intake(data, catalogue, problems)
+        details = data.data.rename(columns={"city": "unit"})[
+            ["unit", "year", "indicator", "data_year", "source", "quality", "notes"]].copy()
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
         is_long = {"indicator", "value"} <= set(data.columns)
@@ -234,4 +240,4 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=_digest(values, profiles, enablers))
+                  digest=_digest(values, profiles, enablers), details=details)

@@ -1,0 +1,359 @@
+"""Stage 6: comparative HTML scorecards, one self-contained file per page.
+
+:func:`render_report` writes ``index.html`` (the cohort) and ``cities/<slug>.html`` (one per
+city, and per year when there are several). Pages carry inline CSS and inline SVG charts, an
+optional inline script (table sorting; the page reads fully without it) allowed by its hash
+in a Content-Security-Policy that forbids every fetch, and nothing that changes from run to
+run (no clock, no random ids). Every user-supplied string is escaped by jinja2.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from babel import Locale
+
+from . import charts
+from ._version import __version__
+from .catalogue import Catalogue, text
+from .i18n import N_, _, fmt_fixed
+from .resources import templates_dir
+from .scoring.pipeline import Assessment
+from .scoring.rank import CLASS_LABELS, peer_column, peer_median
+from .templating import environment
+
+OUTCOMES = ("competitive-economy", "sustainable-environment", "quality-of-life")
+NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
+            "official statistics of any city.")
+COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
+
+
+def slugify(name: str) -> str:
+    """ASCII file-name slug: ``"Hồ Chí Minh"`` → ``"ho-chi-minh"``."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "city"
+
+
+def _num(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _asset(name: str) -> str:
+    return (templates_dir() / "scorecard" / name).read_text(encoding="utf-8")
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+class _Report:
+    """Everything the pages share, computed once for the whole cohort."""
+
+    def __init__(self, result: Assessment, lang: str) -> None:
+        self.r, self.lang, self.cat = result, lang, result.catalogue
+        self.lens = "ascf" if "ascf" in result.aggregated else next(iter(result.aggregated))
+        self.scores = result.aggregated[self.lens]
+        self.levels = result.aggregate_levels.get(self.lens)
+        self.profiles = result.profiles
+        self.keys = list(self.scores.index)
+        cmp = result.method.compare
+        self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
+        self.peer_scores = peer_median(self.scores, self.peer_col)
+        self.cohort_scores = peer_median(self.scores, None)
+        self.slugs = self._slugs()
+        self.notice = bool("notice" in self.profiles.columns and self.profiles["notice"].fillna("").astype(str)
+                           .str.len().gt(0).any())
+        self.script = _asset("sort.js")
+        lens = self.cat.lens(self.lens)
+        self.outcomes = [n.id for n in lens.children(lens.root.id)] if self.lens != "ascf" else list(OUTCOMES)
+        self.areas = [leaf.id for leaf in lens.leaves()]
+        self.scored = [i for i in self.cat.scored_indicators if i.id in result.normalised.columns]
+        self.peer_indicators = peer_median(result.normalised, self.peer_col)
+        self.details = self._details()
+
+    def _details(self) -> dict[Any, dict[str, dict[str, Any]]]:
+        """Data year, source, quality and notes by unit key and indicator (workbook intakes only)."""
+        d = self.r.inputs.details
+        out: dict[Any, dict[str, dict[str, Any]]] = {}
+        if d is None:
+            return out
+        panel = bool(self.keys) and isinstance(self.keys[0], tuple)
+        for rec in d.to_dict("records"):
+            key = (rec["unit"], rec["year"]) if panel else rec["unit"]
+            out.setdefault(key, {})[rec["indicator"]] = rec
+        return out
+
+    # -- labels ------------------------------------------------------------------------
+    def t(self, msg: str) -> str:
+        return _(msg, self.lang)
+
+    def node_name(self, node_id: str, lens_id: str | None = None) -> str:
+        return text(self.cat.lens(lens_id or self.lens).node(node_id).name, self.lang)
+
+    def level_name(self, level: float | None) -> str:
+        return "" if level is None else self.cat.maturity_level_name(int(level), self.lang)
+
+    def country_name(self, code: Any) -> str:
+        if not isinstance(code, str) or not code:
+            return ""
+        return str(Locale.parse(self.lang).territories.get(code.upper(), code))
+
+    def unit_label(self, key: Any) -> str:
+        return str(key[0] if isinstance(key, tuple) else key)
+
+    def year_of(self, key: Any) -> Any:
+        if isinstance(key, tuple):
+            return key[1]
+        return self.profiles.at[key, "year"] if "year" in self.profiles.columns else None
+
+    def _slugs(self) -> dict[Any, str]:
+        out: dict[Any, str] = {}
+        used: set[str] = set()
+        panel = isinstance(self.keys[0], tuple) if self.keys else False
+        for key in self.keys:
+            base = slugify(self.unit_label(key))
+            if panel:
+                base = f"{base}-{key[1]}"
+            slug, k = base, 2
+            while slug in used:
+                slug, k = f"{base}-{k}", k + 1
+            used.add(slug)
+            out[key] = slug
+        return out
+
+    def peer_label(self, key: Any) -> str:
+        prof = self.profiles.loc[key]
+        given = prof.get("peer_group") if "peer_group" in self.profiles.columns else None
+        if isinstance(given, str) and given:
+            return given
+        group = self.peer_col.loc[key] if self.peer_col is not None else None
+        return self.t(CLASS_LABELS[group]) if isinstance(group, str) and group in CLASS_LABELS else ""
+
+    # -- shared blocks -----------------------------------------------------------------
+    def appendix(self) -> dict[str, Any]:
+        rec = self.r.recipe
+        return {"method": rec.method.name, "method_yaml": rec.method.to_yaml(), "fingerprint": rec.method.fingerprint,
+                "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
+                "input_hash": rec.input_hash, "package": __version__}
+
+    def coverage(self, key: Any) -> dict[str, int]:
+        ids = [i.id for i in self.scored]
+        raw = self.r.raw.loc[key, ids] if key in self.r.raw.index else pd.Series(dtype=float)
+        imputed = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
+        reported = int(raw.notna().sum())
+        n_imp = int(imputed.astype(bool).sum())
+        return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+
+    def common(self, title: str, root: str) -> dict[str, Any]:
+        return {"lang": self.lang, "title": title, "csp": _csp(self.script), "script": self.script,
+                "style": _asset("style.css"), "notice": self.t(NOTICE) if self.notice else "", "root": root,
+                "appendix": self.appendix(), "catalogue_title": text(self.cat.header.title, self.lang)}
+
+
+def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
+    r, lang = rep.r, rep.lang
+    prof = rep.profiles.loc[key]
+    score_row, level_row = rep.scores.loc[key], rep.levels.loc[key] if rep.levels is not None else None
+
+    def block(node: str) -> dict[str, Any]:
+        lv = _num(level_row[node]) if level_row is not None else None
+        return {"id": node, "name": rep.node_name(node), "score": _num(score_row[node]), "level": lv,
+                "level_name": rep.level_name(lv)}
+
+    root = rep.cat.lens(rep.lens).root.id
+    areas = rep.areas
+    radar_rows = [{"name": rep.node_name(a), "city": _num(score_row[a]), "peer": _num(rep.peer_scores.at[key, a]),
+                   "cohort": _num(rep.cohort_scores.at[key, a])} for a in areas]
+    radar = charts.radar([[row[k] for row in radar_rows] for k in ("city", "peer", "cohort")])
+    oecd = None
+    if "oecd-wellbeing" in r.aggregated:
+        ow = r.aggregated["oecd-wellbeing"]
+        olens = rep.cat.lens("oecd-wellbeing")
+        dims = [leaf.id for leaf in olens.leaves()]
+        med = peer_median(ow, None)
+        rows = [{"name": text(olens.node(d).name, lang), "value": _num(ow.at[key, d]), "median": _num(med.at[key, d])}
+                for d in dims]
+        geo = charts.bars([x["value"] for x in rows], [x["median"] for x in rows])
+        oecd = {"rows": [x | {"bar": g} for x, g in zip(rows, geo, strict=True)],
+                "height": len(rows) * 22 + 24}
+    return {
+        **rep.common(f"{rep.unit_label(key)} – {rep.t('Smart-city scorecard')}", "../"),
+        "city": rep.unit_label(key), "year": rep.year_of(key),
+        "country": rep.country_name(prof.get("country")), "population": _num(prof.get("population")),
+        "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
+        "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
+        "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
+        "enablers": _enablers(rep, key), "strengths": _strengths(rep, key),
+        "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
+        "change": _change(rep, key),
+    }
+
+
+def _enablers(rep: _Report, key: Any) -> list[dict[str, Any]]:
+    out = []
+    answers = rep.r.enabler_levels
+    for ena in rep.cat.enablers:
+        lv = _num(answers.at[key, ena.id]) if ena.id in answers.columns and key in answers.index else None
+        level = None if lv is None else int(lv)
+        nxt = None if level is None or level >= 5 else level + 1
+        out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
+                    "descriptor": "" if level is None else text(ena.levels[level], rep.lang),
+                    "next_name": rep.level_name(nxt), "next": "" if nxt is None else text(ena.levels[nxt], rep.lang)})
+    return out
+
+
+def _strengths(rep: _Report, key: Any) -> dict[str, list[dict[str, Any]]]:
+    sw = rep.r.strengths
+    if sw.empty:
+        return {"strength": [], "weakness": []}
+    mask = sw["unit"] == rep.unit_label(key)
+    if isinstance(key, tuple):
+        mask &= sw["year"] == key[1]
+    out: dict[str, list[dict[str, Any]]] = {"strength": [], "weakness": []}
+    for rec in sw[mask].to_dict("records"):
+        ind = rep.cat.indicator(rec["indicator"])
+        out[rec["kind"]].append({"name": text(ind.name, rep.lang), "score": rec["score"],
+                                 "peer": rec["peer_median"], "gap": rec["gap"]})
+    return out
+
+
+def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
+    r = rep.r
+    details = rep.details.get(key, {})
+    quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
+    ranks = r.indicator_ranks
+    peer_med = rep.peer_indicators
+    membership = rep.cat.membership(rep.lens)
+    groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
+    for ind in rep.cat.indicators:
+        area = membership.get(ind.id)
+        if area not in groups:
+            continue
+        det = details.get(ind.id, {})
+        scored = ind.id in r.normalised.columns
+        lv = _num(r.indicator_levels.at[key, ind.id]) if ind.id in r.indicator_levels.columns else None
+        q = _num(det.get("quality"))
+        groups[area].append({
+            "id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
+            "value": _num(r.imputed.at[key, ind.id]) if ind.id in r.imputed.columns else None,
+            "data_year": _num(det.get("data_year")), "source": det.get("source") or "",
+            "quality": quality.get(int(q)) if q is not None else "",
+            "imputed": bool(r.imputed_flags.at[key, ind.id]) if ind.id in r.imputed_flags.columns else False,
+            "score": _num(r.normalised.at[key, ind.id]) if scored else None,
+            "level": lv, "level_name": rep.level_name(lv),
+            "peer": _num(peer_med.at[key, ind.id]) if scored else None,
+            "rank": _num(ranks.at[key, ind.id]) if scored else None, "context": not ind.scored})
+    return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
+
+
+def _change(rep: _Report, key: Any) -> list[dict[str, Any]] | None:
+    ch = rep.r.change.get(rep.lens)
+    if ch is None or ch.empty or not isinstance(key, tuple):
+        return None
+    row = ch.loc[key]
+    return [{"name": rep.node_name(c), "change": _num(row[c])} for c in ch.columns]
+
+
+def _cohort_page(rep: _Report) -> dict[str, Any]:
+    cols = [rep.cat.lens(rep.lens).root.id, *[o for o in rep.outcomes if o in rep.scores.columns], *rep.areas]
+    ranks = rep.r.ranks.get(rep.lens, {}).get("cohort")
+    rows = []
+    for key in rep.keys:
+        prof = rep.profiles.loc[key]
+        rows.append({
+            "slug": rep.slugs[key], "city": rep.unit_label(key), "year": rep.year_of(key),
+            "country": rep.country_name(prof.get("country")),
+            "rank": _num(ranks.at[key, cols[0]]) if ranks is not None else None,
+            "scores": [_num(rep.scores.at[key, c]) for c in cols],
+            "heat": [charts.heat_colour(_num(rep.scores.at[key, a])) for a in rep.areas],
+            "radar": charts.radar([[_num(rep.scores.at[key, a]) for a in rep.areas]], size=140, labels=False),
+        })
+    rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
+    distributions = [{"name": rep.node_name(o), "strip": charts.strip([_num(v) for v in rep.scores[o]])}
+                     for o in cols[:1 + len(rep.outcomes)]]
+    status = []
+    ids = [i.id for i in rep.scored]
+    for key in rep.keys:
+        raw = rep.r.raw.loc[key, ids]
+        imp = rep.r.imputed_flags.loc[key, ids] if key in rep.r.imputed_flags.index else raw * 0
+        status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
+                       "cells": ["imputed" if bool(imp[i]) else "reported" if raw[i] == raw[i] else "missing"
+                                 for i in ids], "coverage": rep.coverage(key)})
+    return {
+        **rep.common(rep.t("Smart-city scorecards: cohort"), ""),
+        "columns": [{"id": c, "name": rep.node_name(c)} for c in cols], "rows": rows,
+        "areas": [rep.node_name(a) for a in rep.areas], "distributions": distributions,
+        "coverage": status, "indicator_ids": ids,
+        "coverage_labels": {k: rep.t(v) for k, v in COVERAGE_LABELS.items()},
+        "n_units": len(rep.keys), "lens_name": text(rep.cat.lens(rep.lens).name, rep.lang),
+    }
+
+
+def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
+                  units: Iterable[Any] | None = None) -> Path:
+    """Write the cohort page and every city page; returns the path of ``index.html``.
+
+    Parameters
+    ----------
+    result
+        An :class:`~assessment.Assessment` (from workbooks, a DataFrame or a COINr import).
+    out_dir
+        Output folder (created). Same inputs give byte-identical files.
+    lang
+        ``en`` or ``vi``: every label, name, level and number format follows it.
+    units
+        Only write these city pages (default: all).
+    """
+    out = Path(out_dir)
+    (out / "cities").mkdir(parents=True, exist_ok=True)
+    rep = _Report(result, lang)
+    env = environment(lang)
+    city_tpl = env.get_template("scorecard/city.html.j2")
+    wanted = set(units) if units is not None else None
+    for key in rep.keys:
+        if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
+            continue
+        html = city_tpl.render(page=_city_page(rep, key), fmt=lambda v, d=1: fmt_fixed(v, lang, d))
+        (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
+    index = out / "index.html"
+    index.write_text(env.get_template("scorecard/cohort.html.j2").render(
+        page=_cohort_page(rep), fmt=lambda v, d=1: fmt_fixed(v, lang, d)), encoding="utf-8")
+    return index
+
+
+def render_pdf(html_files: Iterable[Path]) -> list[Path]:
+    """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
+
+    Raises
+    ------
+    ImportError
+        When WeasyPrint is not installed (``pip install 'smartcity-assessment[pdf]'``).
+    """
+    import weasyprint
+
+    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"fetching {url} is not allowed")
+
+    out = []
+    for path in html_files:
+        pdf = path.with_suffix(".pdf")
+        weasyprint.HTML(filename=str(path), url_fetcher=refuse).write_pdf(str(pdf))
+        out.append(pdf)
+    return out
