@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint docs bench clean
+.PHONY: setup demo test lint docs bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,19 +14,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job, as far as it exists: validate the built-in catalogue, export it in both
-## languages to build/demo/, score COINr's ASEM example and the OECD Better Life Index.
+## The main job: scorecards for the 26-city example cohort (site/, English; site/vi/, Vietnamese).
+## Also checks the catalogue and reproduces COINr's ASEM example and the OECD Better Life Index.
 demo: setup
 	$(BIN)/smartcity catalogue check indicators --strict
 	$(BIN)/python examples/catalogue_demo.py build/demo
 	$(BIN)/python examples/oecd_bli.py
 	-$(BIN)/smartcity validate examples/ascn-2025 --report build/demo/ascn-2025-problems.html
+	$(BIN)/smartcity report examples/ascn-2025 -o site/vi --lang vi > /dev/null
+	@echo "Example cohort scorecards:"
+	@$(BIN)/smartcity report examples/ascn-2025 -o site
+
+## Headless Chromium for the browser test (Debian package; installed only when absent).
+browser:
+	@command -v chromium > /dev/null || (apt-get update -q && apt-get install -y -q chromium) \
+	  || (sudo apt-get update -q && sudo apt-get install -y -q chromium)
 
 lint: setup
 	$(BIN)/ruff check assessment tests benchmarks examples
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 docs: setup

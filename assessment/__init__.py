@@ -17,6 +17,9 @@ Catalogue, Indicator, Enabler, Lens
 write_template, read_submissions, Intake
     City workbooks: the template a city fills in, and the validated intake of a folder of
     filled workbooks (every problem an issue row; nothing silently dropped).
+render_report
+    Comparative HTML scorecards (cohort page and one page per city), self-contained and offline,
+    in English or Vietnamese.
 assess, Assessment, Method, load_method
     Scores: the composite-indicator pipeline (denominate, screen, impute, treat, normalise,
     aggregate, levels, rank, compare) and its result, which keeps the recipe and exports
@@ -31,6 +34,7 @@ from .catalogue_io import load_catalogue
 from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_table
 from .coinr import CoinrImport, from_coinr
 from .errors import AssessmentError, CatalogueError, InputError, Problem
+from .scorecard import render_report
 from .scoring import Assessment, Method, assess, load_method
 from .submission import Intake, read_submissions
 from .template import Prefill, write_template
@@ -59,5 +63,6 @@ __all__ = [
     "load_catalogue",
     "load_method",
     "read_submissions",
+    "render_report",
     "write_template",
 ]

@@ -189,6 +189,50 @@ def validate_cmd(
     raise typer.Exit(0 if intake.ok else 1)
 
 
+@app.command("report")
+def report_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, or folders of them.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for index.html and cities/.")] = Path("site"),
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the pages.")] = Lang["en"],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+) -> None:
+    """Build the cohort page and one page per city: self-contained HTML that opens offline."""
+    from .scorecard import render_pdf, render_report
+    from .scoring import assess
+    from .submission import read_submissions
+
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        err.print(f"[bold red]usage:[/] not found: {', '.join(map(str, missing))}", highlight=False)
+        raise typer.Exit(2)
+    if pdf:
+        try:
+            import weasyprint  # noqa: F401
+        except (ImportError, OSError):
+            err.print("[bold red]usage:[/] --pdf needs WeasyPrint: pip install 'smartcity-assessment\\[pdf]'",
+                      highlight=False)
+            raise typer.Exit(2) from None
+    intake = read_submissions(inputs, lang=lang.value)
+    usable = intake.without_error_files()
+    left_out = [Path(f).name for f in intake.files if f not in usable.files]
+    if left_out:
+        err.print(f"left out {len(left_out)} file(s) with errors (see 'smartcity validate'): {', '.join(left_out)}",
+                  highlight=False)
+    if usable.profiles.empty:
+        err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
+        raise typer.Exit(1)
+    try:
+        result = assess(usable, method=method)
+    except AssessmentError as exc:
+        _fail(exc)
+    index = render_report(result, output, lang=lang.value)
+    if pdf:
+        pages = [index, *sorted((output / "cities").glob("*.html"))]
+        out.print(f"wrote {len(render_pdf(pages))} PDF file(s)")
+    out.print(str(index.resolve()), highlight=False, soft_wrap=True)
+
+
 def _read_tables(paths: list[Path]) -> object:
     """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
     import pandas as pd

@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from .resources import templates_dir
 
@@ -65,8 +65,19 @@ def fmt_number(value: float | None, lang: str, digits: int = 2) -> str:
     return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=lang))
 
 
+@cache
+def _symbols(lang: str) -> dict[int, str]:
+    """Translation table from Python's ``,``/``.`` to the locale's group and decimal symbols (CLDR)."""
+    return str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
+
+
 def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
-    """Like :func:`fmt_number` but always with ``digits`` decimals (``48,0``), for aligned scores."""
+    """Like :func:`fmt_number` but always with ``digits`` decimals (``48,0``), for aligned scores.
+
+    Uses the locale's CLDR group and decimal symbols with Python's fast formatting (pages format
+    thousands of numbers). Grouping is by three, as in both UI locales. Rounding is Python's, on
+    the binary value (``0.05`` → ``0.1``), where Babel rounds the decimal string half to even.
+    """
     if value is None or value != value:
         return ""
-    return str(format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=lang))
+    return f"{value:,.{digits}f}".translate(_symbols(lang))

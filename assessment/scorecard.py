@@ -23,7 +23,7 @@ from babel import Locale
 
 from . import charts
 from ._version import __version__
-from .catalogue import Catalogue, text
+from .catalogue import text
 from .i18n import N_, _, fmt_fixed
 from .resources import templates_dir
 from .scoring.pipeline import Assessment
@@ -87,6 +87,7 @@ class _Report:
         self.scored = [i for i in self.cat.scored_indicators if i.id in result.normalised.columns]
         self.peer_indicators = peer_median(result.normalised, self.peer_col)
         self.details = self._details()
+        self.appendix = self._appendix()
 
     def _details(self) -> dict[Any, dict[str, dict[str, Any]]]:
         """Data year, source, quality and notes by unit key and indicator (workbook intakes only)."""
@@ -147,7 +148,7 @@ class _Report:
         return self.t(CLASS_LABELS[group]) if isinstance(group, str) and group in CLASS_LABELS else ""
 
     # -- shared blocks -----------------------------------------------------------------
-    def appendix(self) -> dict[str, Any]:
+    def _appendix(self) -> dict[str, Any]:
         rec = self.r.recipe
         return {"method": rec.method.name, "method_yaml": rec.method.to_yaml(), "fingerprint": rec.method.fingerprint,
                 "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
@@ -164,7 +165,7 @@ class _Report:
     def common(self, title: str, root: str) -> dict[str, Any]:
         return {"lang": self.lang, "title": title, "csp": _csp(self.script), "script": self.script,
                 "style": _asset("style.css"), "notice": self.t(NOTICE) if self.notice else "", "root": root,
-                "appendix": self.appendix(), "catalogue_title": text(self.cat.header.title, self.lang)}
+                "appendix": self.appendix, "catalogue_title": text(self.cat.header.title, self.lang)}
 
 
 def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
@@ -179,22 +180,25 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
 
     root = rep.cat.lens(rep.lens).root.id
     areas = rep.areas
-    radar_rows = [{"name": rep.node_name(a), "city": _num(score_row[a]), "peer": _num(rep.peer_scores.at[key, a]),
-                   "cohort": _num(rep.cohort_scores.at[key, a])} for a in areas]
-    radar = charts.radar([[row[k] for row in radar_rows] for k in ("city", "peer", "cohort")])
+    series = {"city": [_num(score_row[a]) for a in areas], "peer": [_num(rep.peer_scores.at[key, a]) for a in areas],
+              "cohort": [_num(rep.cohort_scores.at[key, a]) for a in areas]}
+    radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
+    radar = charts.radar(list(series.values()))
     oecd = None
     if "oecd-wellbeing" in r.aggregated:
         ow = r.aggregated["oecd-wellbeing"]
         olens = rep.cat.lens("oecd-wellbeing")
         dims = [leaf.id for leaf in olens.leaves()]
         med = peer_median(ow, None)
-        rows = [{"name": text(olens.node(d).name, lang), "value": _num(ow.at[key, d]), "median": _num(med.at[key, d])}
-                for d in dims]
-        geo = charts.bars([x["value"] for x in rows], [x["median"] for x in rows])
+        values = [_num(ow.at[key, d]) for d in dims]
+        medians = [_num(med.at[key, d]) for d in dims]
+        rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
+                                      for d, v, m in zip(dims, values, medians, strict=True)]
+        geo = charts.bars(values, medians)
         oecd = {"rows": [x | {"bar": g} for x, g in zip(rows, geo, strict=True)],
                 "height": len(rows) * 22 + 24}
     return {
-        **rep.common(f"{rep.unit_label(key)} – {rep.t('Smart-city scorecard')}", "../"),
+        **rep.common(rep.unit_label(key) + " – " + _("Smart-city scorecard", rep.lang), "../"),
         "city": rep.unit_label(key), "year": rep.year_of(key),
         "country": rep.country_name(prof.get("country")), "population": _num(prof.get("population")),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
@@ -234,12 +238,16 @@ def _strengths(rep: _Report, key: Any) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _row(frame: pd.DataFrame, key: Any) -> dict[str, Any]:
+    return frame.loc[key].to_dict() if key in frame.index else {}
+
+
 def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
     r = rep.r
     details = rep.details.get(key, {})
     quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
-    ranks = r.indicator_ranks
-    peer_med = rep.peer_indicators
+    value, flags, score = _row(r.imputed, key), _row(r.imputed_flags, key), _row(r.normalised, key)
+    level, peer, rank = _row(r.indicator_levels, key), _row(rep.peer_indicators, key), _row(r.indicator_ranks, key)
     membership = rep.cat.membership(rep.lens)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
     for ind in rep.cat.indicators:
@@ -247,19 +255,15 @@ def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
         if area not in groups:
             continue
         det = details.get(ind.id, {})
-        scored = ind.id in r.normalised.columns
-        lv = _num(r.indicator_levels.at[key, ind.id]) if ind.id in r.indicator_levels.columns else None
+        lv = _num(level.get(ind.id))
         q = _num(det.get("quality"))
         groups[area].append({
             "id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
-            "value": _num(r.imputed.at[key, ind.id]) if ind.id in r.imputed.columns else None,
-            "data_year": _num(det.get("data_year")), "source": det.get("source") or "",
-            "quality": quality.get(int(q)) if q is not None else "",
-            "imputed": bool(r.imputed_flags.at[key, ind.id]) if ind.id in r.imputed_flags.columns else False,
-            "score": _num(r.normalised.at[key, ind.id]) if scored else None,
-            "level": lv, "level_name": rep.level_name(lv),
-            "peer": _num(peer_med.at[key, ind.id]) if scored else None,
-            "rank": _num(ranks.at[key, ind.id]) if scored else None, "context": not ind.scored})
+            "value": _num(value.get(ind.id)), "data_year": _num(det.get("data_year")),
+            "source": det.get("source") or "", "quality": quality.get(int(q)) if q is not None else "",
+            "imputed": bool(flags.get(ind.id, False)), "score": _num(score.get(ind.id)),
+            "level": lv, "level_name": rep.level_name(lv), "peer": _num(peer.get(ind.id)),
+            "rank": _num(rank.get(ind.id)), "context": not ind.scored})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 
 
@@ -297,7 +301,7 @@ def _cohort_page(rep: _Report) -> dict[str, Any]:
                        "cells": ["imputed" if bool(imp[i]) else "reported" if raw[i] == raw[i] else "missing"
                                  for i in ids], "coverage": rep.coverage(key)})
     return {
-        **rep.common(rep.t("Smart-city scorecards: cohort"), ""),
+        **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
         "columns": [{"id": c, "name": rep.node_name(c)} for c in cols], "rows": rows,
         "areas": [rep.node_name(a) for a in rep.areas], "distributions": distributions,
         "coverage": status, "indicator_ids": ids,

@@ -77,6 +77,17 @@ def workbook_cases(tmp: Path) -> dict[str, Callable[[], object]]:
     }
 
 
+def scorecard_case(tmp: Path) -> Callable[[], object]:
+    """Render 500 city pages plus the cohort page (issue target: <= 10 s)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic import cohort
+
+    from assessment.scorecard import render_report
+
+    result = assessment.assess(cohort(500, 103, years=1, seed=5))
+    return lambda: render_report(result, tmp / "site", lang="vi")
+
+
 def main() -> None:
     """Run every benchmark and print the medians."""
     cat = assessment.load_catalogue()
@@ -96,6 +107,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in workbook_cases(Path(tmp)).items():
             print(f"{name}: {median_ms(fn, runs=5):.0f} ms (median of 5)")
+        render = scorecard_case(Path(tmp))
+        print(f"render 500 city pages + the cohort page (vi): {median_ms(render, runs=3):.0f} ms (median of 3)")
     for name, fn in scoring_cases().items():
         print(f"{name}: {median_ms(fn, runs=11):.1f} ms (median of 11)")
     from synthetic import cohort

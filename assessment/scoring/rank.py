@@ -17,6 +17,8 @@ Conventions
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -133,10 +135,10 @@ def peer_median(scores: pd.DataFrame, group: pd.Series | None) -> pd.DataFrame:
         years = pd.Series(scores.index.get_level_values("year"), index=scores.index)
         cohort = scores.groupby(years).transform("median")
     else:
-        with np.errstate(all="ignore"):
-            cohort = pd.DataFrame(np.broadcast_to(np.nanmedian(np.where(np.isfinite(x), x, np.nan), axis=0)
-                                                  if np.isfinite(x).any() else np.full(x.shape[1], np.nan),
-                                                  x.shape), index=scores.index, columns=scores.columns)
+        with warnings.catch_warnings():  # an indicator nobody reported has no median: NaN, as intended
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(np.where(np.isfinite(x), x, np.nan), axis=0) if x.size else np.full(x.shape[1], np.nan)
+        cohort = pd.DataFrame(np.broadcast_to(med, x.shape), index=scores.index, columns=scores.columns)
     if group is None:
         return cohort
     codes = _codes(scores, group)

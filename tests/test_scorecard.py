@@ -1,0 +1,212 @@
+"""HTML scorecards: self-contained, safe, deterministic, complete in both languages, and
+opened in a real browser (Debian's headless Chromium)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import assessment
+from assessment._messages import ui_msgids
+from assessment.i18n import translations
+from assessment.scorecard import render_report
+from assessment.template import Prefill, write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "ascn-2025"
+
+
+@pytest.fixture(scope="module")
+def example_result():
+    return assessment.assess(assessment.read_submissions(EXAMPLES).without_error_files())
+
+
+@pytest.fixture(scope="module")
+def sites(example_result, tmp_path_factory):
+    out = {}
+    for lang in ("en", "vi"):
+        d = tmp_path_factory.mktemp(f"site-{lang}")
+        render_report(example_result, d, lang=lang)
+        out[lang] = d
+    return out
+
+
+class _Scan(HTMLParser):
+    """Collects what matters for safety and self-containment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.in_script = False
+        self.skip = 0  # inside <style> or <pre> (CSS and the method file are code, not UI text)
+        self.attrs: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self.csp = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for k, v in attrs:
+            self.attrs.append((tag, k, v or ""))
+        if tag == "script":
+            self.in_script = True
+            self.scripts.append("")
+        if tag in ("style", "pre"):
+            self.skip += 1
+        if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy":
+            self.csp = dict(attrs).get("content") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False if tag == "script" else self.in_script
+        if tag in ("style", "pre"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script:
+            self.scripts[-1] += data
+        elif not self.skip:
+            self.text.append(data)
+
+
+def scan(path: Path) -> _Scan:
+    s = _Scan()
+    s.feed(path.read_text(encoding="utf-8"))
+    return s
+
+
+def pages(site: Path) -> list[Path]:
+    return [site / "index.html", *sorted((site / "cities").glob("*.html"))]
+
+
+def test_every_page_is_self_contained(sites):
+    script = (ROOT / "templates" / "scorecard" / "sort.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    for lang, site in sites.items():
+        files = pages(site)
+        assert len(files) == 27, lang
+        for path in files:
+            s = scan(path)
+            assert "default-src 'none'" in s.csp and f"'sha256-{digest}'" in s.csp, path
+            assert s.scripts == [script], path  # one inline script, exactly the hashed one
+            for tag, key, value in s.attrs:
+                assert not (key in ("src", "href", "action", "srcset") and re.match(r"\s*(https?:|//)", value)), \
+                    (path, tag, key, value)
+                assert tag != "link", path
+            html = path.read_text(encoding="utf-8")
+            assert "@import" not in html and "url(http" not in html
+
+
+def test_city_page_sections(sites, example_result):
+    html = (sites["en"] / "cities" / "da-nang.html").read_text(encoding="utf-8")
+    for section in ("overview", "focus-areas", "wellbeing", "enablers", "strengths", "coverage", "indicators",
+                    "methodology", "data-notice"):
+        assert f'id="{section}' in html, section
+    assert "Illustrative example data" in html and example_result.recipe.input_hash in html
+    assert "What it takes to move up" in html and "Peer-group median" in html
+    index = (sites["en"] / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="cities/') >= 26 * 2 and 'class="sortable"' in index
+
+
+def test_vietnamese_pages_are_fully_translated(sites, example_result):
+    vi = translations("vi")
+    english = {m for m in ui_msgids() if vi.gettext(m) != m and len(m) > 3 and "%(" not in m and "{" not in m}
+    cities = sorted(map(str, example_result.profiles.index), key=len, reverse=True)
+    for path in pages(sites["vi"])[:3]:
+        text = " ".join(scan(path).text)
+        for city in cities:  # city names are data ("Cebu City"), not labels
+            text = text.replace(city, " ")
+        leaked = sorted(m for m in english if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text))
+        assert leaked == [], (path.name, leaked)
+    da_nang = (sites["vi"] / "cities" / "da-nang.html").read_text(encoding="utf-8")
+    assert "1.276.000" in da_nang and 'lang="vi"' in da_nang  # Vietnamese number format
+    assert re.search(r">\d+,\d<", da_nang)  # decimal comma in scores
+
+
+def test_rendering_is_deterministic(example_result, tmp_path, sites):
+    render_report(example_result, tmp_path / "again", lang="en")
+    for path in pages(sites["en"]):
+        assert path.read_bytes() == (tmp_path / "again" / path.relative_to(sites["en"])).read_bytes(), path.name
+
+
+HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
+           "'onmouseover='alert(1)", "</style><script>alert(2)</script>"]
+
+
+def test_user_strings_are_escaped(tmp_path):
+    files = []
+    for i, name in enumerate(HOSTILE):
+        fill = Prefill(profile={"population": 100_000 * (i + 1), "peer_group": HOSTILE[(i + 1) % len(HOSTILE)]},
+                       indicators={"BI-WATER": {"value": 50.0 + i, "source": HOSTILE[(i + 2) % len(HOSTILE)],
+                                                "notes": HOSTILE[(i + 3) % len(HOSTILE)]}})
+        files.append(write_template(tmp_path / f"h{i}.xlsx", city=name, country="VN", year=2025, prefill=fill))
+    intake = assessment.read_submissions(files)
+    assert intake.ok, intake.issues
+    index = render_report(assessment.assess(intake), tmp_path / "site")
+    script = (ROOT / "templates" / "scorecard" / "sort.js").read_text(encoding="utf-8")
+    for path in pages(index.parent):
+        s = scan(path)
+        assert s.scripts == [script], path
+        for tag, key, value in s.attrs:
+            assert not key.startswith("on"), (path, tag, key)
+            if key in ("href", "src", "action", "formaction", "xlink:href"):
+                assert not value.strip().lower().startswith("javascript:"), (path, tag, key, value)
+        assert "<img" not in path.read_text(encoding="utf-8")
+    text = " ".join(scan(index.parent / "cities" / "script-alert-x-script.html").text)
+    assert HOSTILE[0] in text  # shown as text, not run
+
+
+def test_report_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    res = CliRunner().invoke(app, ["report", str(EXAMPLES), "-o", str(tmp_path / "site"), "--lang", "vi"])
+    assert res.exit_code == 0, res.output
+    assert res.output.strip().endswith("index.html") and (tmp_path / "site" / "cities" / "ha-noi.html").is_file()
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "missing")])
+    assert res.exit_code == 2
+    try:
+        import weasyprint  # noqa: F401
+        has_pdf = True
+    except (ImportError, OSError):
+        has_pdf = False
+    res = CliRunner().invoke(app, ["report", str(EXAMPLES / "da-nang-2025.xlsx"), "-o", str(tmp_path / "p"), "--pdf"])
+    if has_pdf:
+        assert res.exit_code == 0 and (tmp_path / "p" / "index.pdf").is_file()
+    else:
+        assert res.exit_code == 2 and "smartcity-assessment[pdf]" in res.output
+
+
+def test_pages_in_a_real_browser(sites, tmp_path):
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        console, requests = [], []
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
+        page.on("request", lambda r: requests.append(r.url))
+        for lang, rel, sections in (("en", "index.html", ("#ranking", "#heatmap", "#multiples", "#distributions",
+                                                           "#coverage", "#methodology")),
+                                    ("vi", "cities/da-nang.html", ("#overview", "#focus-areas", "#wellbeing",
+                                                                   "#enablers", "#indicators", "#data-notice"))):
+            url = (sites[lang] / rel).as_uri()
+            page.goto(url)
+            for sel in sections:
+                assert page.locator(sel).first.is_visible(), (rel, sel)
+            page.screenshot(path=str(tmp_path / f"{lang}-{Path(rel).stem}.png"), full_page=True)
+            if rel == "index.html":  # the optional script sorts the ranking table
+                page.locator("#ranking th[data-col='1'] button").click()
+                first = page.locator("#ranking tbody tr").first.locator("th").inner_text()
+                assert first == "Yangon"
+        browser.close()
+    assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
+    assert all(u.startswith("file://") for u in requests), requests
+    assert len(list(tmp_path.glob("*.png"))) == 2
