@@ -35,7 +35,7 @@ from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_tabl
 from .coinr import CoinrImport, from_coinr
 from .errors import AssessmentError, CatalogueError, InputError, Problem
 from .scorecard import render_report
-from .scoring import Assessment, Method, assess, load_method
+from .scoring import Assessment, Method, assess, load_method, load_result
 from .submission import Intake, read_submissions
 from .template import Prefill, write_template
 
@@ -62,6 +62,7 @@ __all__ = [
     "indicator_table",
     "load_catalogue",
     "load_method",
+    "load_result",
     "read_submissions",
     "render_report",
     "write_template",

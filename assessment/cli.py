@@ -191,7 +191,8 @@ def validate_cmd(
 
 @app.command("report")
 def report_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, or folders of them.")],
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, folders of them, or a saved result "
+                                                 "(a folder written by 'smartcity score -o DIR').")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for index.html and cities/.")] = Path("site"),
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages.")] = Lang["en"],
@@ -213,17 +214,24 @@ def report_cmd(
             err.print("[bold red]usage:[/] --pdf needs WeasyPrint: pip install 'smartcity-assessment\\[pdf]'",
                       highlight=False)
             raise typer.Exit(2) from None
-    intake = read_submissions(inputs, lang=lang.value)
-    usable = intake.without_error_files()
-    left_out = [Path(f).name for f in intake.files if f not in usable.files]
-    if left_out:
-        err.print(f"left out {len(left_out)} file(s) with errors (see 'smartcity validate'): {', '.join(left_out)}",
-                  highlight=False)
-    if usable.profiles.empty:
-        err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
-        raise typer.Exit(1)
+    from .scoring.saved import is_saved_result, load_result
+
     try:
-        result = assess(usable, method=method)
+        if len(inputs) == 1 and is_saved_result(inputs[0]):
+            result = load_result(inputs[0])
+            if method is not None:
+                result = result.rerun(method)
+        else:
+            intake = read_submissions(inputs, lang=lang.value)
+            usable = intake.without_error_files()
+            left_out = [Path(f).name for f in intake.files if f not in usable.files]
+            if left_out:
+                err.print(f"left out {len(left_out)} file(s) with errors (see 'smartcity validate'): "
+                          f"{', '.join(left_out)}", highlight=False)
+            if usable.profiles.empty:
+                err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
+                raise typer.Exit(1)
+            result = assess(usable, method=method)
     except AssessmentError as exc:
         _fail(exc)
     index = render_report(result, output, lang=lang.value)

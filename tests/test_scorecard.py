@@ -210,3 +210,15 @@ def test_pages_in_a_real_browser(sites, tmp_path):
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
     assert len(list(tmp_path.glob("*.png"))) == 2
+
+
+def test_report_from_a_saved_result(example_result, tmp_path, sites):
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    saved = example_result.to_csv(tmp_path / "saved")
+    res = CliRunner().invoke(app, ["report", str(saved), "-o", str(tmp_path / "site")])
+    assert res.exit_code == 0, res.output
+    for path in pages(sites["en"]):
+        assert path.read_bytes() == (tmp_path / "site" / path.relative_to(sites["en"])).read_bytes(), path.name

@@ -209,3 +209,17 @@ def test_one_level_down_without_a_catalogue(catalogue):
                                [0, 1 / 3, np.nan, 1])
     table = pd.DataFrame({"a": [0.0, 5.0, np.nan]})
     assert level_names(table, catalogue, "vi")["a"].tolist()[:2] == ["Chưa bắt đầu", "Tối ưu hóa"]
+
+
+def test_saved_result_round_trip_and_tamper_check(default, tmp_path):
+    from assessment.scoring import load_result
+
+    folder = default.to_csv(tmp_path / "saved")
+    again = load_result(folder)
+    assert again.recipe == default.recipe
+    for lens, table in default.aggregated.items():
+        pd.testing.assert_frame_equal(table, again.aggregated[lens])
+    inputs = (folder / "inputs.json").read_text(encoding="utf-8")
+    (folder / "inputs.json").write_text(inputs.replace("city-00001", "city-99999"), encoding="utf-8")
+    with pytest.raises(InputError, match="do not match the recipe's input hash"):
+        load_result(folder)

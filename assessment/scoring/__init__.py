@@ -10,6 +10,7 @@ from .method import Method, load_method, method_from_dict
 from .normalise import normalise, normalise_frame
 from .pipeline import Assessment, Recipe, assess
 from .prepare import denominate, screen
+from .saved import load_result, save_result
 from .treat import skew_kurt, treat, winsorise
 
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "impute",
     "level_names",
     "load_method",
+    "load_result",
     "method_from_dict",
     "normalise",
     "normalise_frame",
+    "save_result",
     "screen",
     "skew_kurt",
     "treat",

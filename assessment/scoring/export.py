@@ -8,7 +8,6 @@ prefixed with an apostrophe.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,11 +103,10 @@ def write_excel(result: Assessment, path: Path) -> Path:
 
 
 def write_csv(result: Assessment, directory: Path) -> Path:
-    """``<stage>.csv`` per stage, ``method.yaml`` and ``recipe.json`` in ``directory``."""
+    """``<stage>.csv`` per stage, plus a saved result (inputs, catalogue, method, recipe) in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in stage_tables(result).items():
         safe_frame(table).to_csv(directory / f"{name}.csv", lineterminator="\n", float_format="%.15g")
-    (directory / "method.yaml").write_text(result.method.to_yaml(), encoding="utf-8")
-    recipe = {k: v for k, v in result.recipe.as_dict().items() if k != "method"}
-    (directory / "recipe.json").write_text(json.dumps(recipe, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return directory
+    from .saved import save_result
+
+    return save_result(result, directory)  # method.yaml, recipe.json, and the inputs to re-run from

@@ -136,7 +136,7 @@ class Assessment:
         return write_excel(self, Path(path))
 
     def to_csv(self, directory: str | Path) -> Path:
-        """Write every stage as ``<stage>.csv`` plus ``method.yaml`` and ``recipe.json``."""
+        """Write every stage as ``<stage>.csv`` plus a saved result (see :func:`load_result`)."""
         from .export import write_csv
 
         return write_csv(self, Path(directory))
