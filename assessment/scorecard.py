@@ -272,7 +272,8 @@ def _change(rep: _Report, key: Any) -> list[dict[str, Any]] | None:
     if ch is None or ch.empty or not isinstance(key, tuple):
         return None
     row = ch.loc[key]
-    return [{"name": rep.node_name(c), "change": _num(row[c])} for c in ch.columns]
+    out = [{"name": rep.node_name(c), "change": _num(row[c])} for c in ch.columns]
+    return out if any(x["change"] is not None for x in out) else None  # the first year has nothing to compare
 
 
 def _cohort_page(rep: _Report) -> dict[str, Any]:

@@ -222,3 +222,13 @@ def test_report_from_a_saved_result(example_result, tmp_path, sites):
     assert res.exit_code == 0, res.output
     for path in pages(sites["en"]):
         assert path.read_bytes() == (tmp_path / "site" / path.relative_to(sites["en"])).read_bytes(), path.name
+
+
+def test_panel_pages_per_year_with_change(synthetic, tmp_path):
+    result = assessment.assess(synthetic.cohort(5, years=2, seed=3))
+    index = render_report(result, tmp_path / "panel", lang="vi")
+    names = sorted(p.name for p in (index.parent / "cities").glob("*.html"))
+    assert names[:2] == ["city-00000-2016.html", "city-00000-2017.html"] and len(names) == 10
+    assert 'id="change' not in (index.parent / "cities" / "city-00000-2016.html").read_text(encoding="utf-8")
+    later = (index.parent / "cities" / "city-00000-2017.html").read_text(encoding="utf-8")
+    assert 'id="change' in later and "Thay đổi so với năm trước" in later
