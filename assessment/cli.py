@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -47,7 +48,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 def _fail(exc: AssessmentError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 
@@ -165,7 +166,7 @@ def validate_cmd(
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
-        err.print(f"[bold red]usage:[/] not found: {', '.join(map(str, missing))}", highlight=False)
+        err.print(f"[bold red]usage:[/] not found: {escape(', '.join(map(str, missing)))}", highlight=False)
         raise typer.Exit(2)
     if report is not None and report.suffix.lower() not in (".csv", ".xlsx", ".html", ".htm"):
         err.print("[bold red]usage:[/] --report must end in .csv, .xlsx or .html", highlight=False)
@@ -180,7 +181,8 @@ def validate_cmd(
         row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
         where = f"{Path(rec['file']).name}: {rec['sheet']}" + (f"!{rec['column']}{row}" if row else "")
         what = f" [{rec['indicator']}]" if rec["indicator"] else ""
-        out.print(f"{where}{what} [{colour[rec['severity']]}]{rec['severity']}[/]: {rec['message']}",
+        # user text (file names, values in messages) is escaped so rich never reads it as markup
+        out.print(f"{escape(where + what)} [{colour[rec['severity']]}]{rec['severity']}[/]: {escape(rec['message'])}",
                   highlight=False, markup=True)
     if report is not None:
         from .submission_report import write_issues
@@ -205,7 +207,7 @@ def report_cmd(
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
-        err.print(f"[bold red]usage:[/] not found: {', '.join(map(str, missing))}", highlight=False)
+        err.print(f"[bold red]usage:[/] not found: {escape(', '.join(map(str, missing)))}", highlight=False)
         raise typer.Exit(2)
     if pdf:
         try:
@@ -252,7 +254,7 @@ def _read_tables(paths: list[Path]) -> object:
         elif p.is_file() and p.suffix.lower() == ".csv":
             files.append(p)
         else:
-            err.print(f"[bold red]usage:[/] {p}: not a CSV file or a folder of CSV files "
+            err.print(f"[bold red]usage:[/] {escape(str(p))}: not a CSV file or a folder of CSV files "
                       "(workbooks are read by 'smartcity validate' once it lands)", highlight=False)
             raise typer.Exit(2)
     if not files:
