@@ -259,3 +259,18 @@ def test_example_cohort_is_what_the_seeded_generator_makes(tmp_path):
     assert made == sorted(p.name for p in EXAMPLES.glob("*.xlsx")) and len(made) == 28
     for name in made:
         assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
+
+
+def test_libreoffice_ods_and_xls_copies_read_the_same():
+    """tests/data/phuket-2025.{ods,xls}: examples/ascn-2025/phuket-2025.xlsx converted by LibreOffice 7.4
+    (`soffice --headless --convert-to ods|xls`), as a city using LibreOffice would send it."""
+    base = read_submissions([EXAMPLES / "phuket-2025.xlsx"])
+    cols = ["indicator", "value", "data_year", "source", "quality", "notes"]
+    for ext in ("ods", "xls"):
+        copy = read_submissions([ROOT / "tests" / "data" / f"phuket-2025.{ext}"])
+        assert copy.ok and copy.issues.empty, (ext, copy.issues)
+        pd.testing.assert_frame_equal(copy.data[cols], base.data[cols])
+        pd.testing.assert_frame_equal(copy.enablers[["enabler", "level", "evidence"]],
+                                      base.enablers[["enabler", "level", "evidence"]])
+        assert copy.profiles[["city", "country", "year", "population"]].equals(
+            base.profiles[["city", "country", "year", "population"]])
