@@ -80,7 +80,8 @@ class _Report:
         self.slugs = self._slugs()
         self.notice = bool("notice" in self.profiles.columns and self.profiles["notice"].fillna("").astype(str)
                            .str.len().gt(0).any())
-        self.script = _asset("sort.js")
+        self.script, self.style = _asset("sort.js"), _asset("style.css")  # read once, not per page
+        self.csp = _csp(self.script)
         lens = self.cat.lens(self.lens)
         self.outcomes = [n.id for n in lens.children(lens.root.id)] if self.lens != "ascf" else list(OUTCOMES)
         self.areas = [leaf.id for leaf in lens.leaves()]
@@ -163,8 +164,8 @@ class _Report:
         return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
 
     def common(self, title: str, root: str) -> dict[str, Any]:
-        return {"lang": self.lang, "title": title, "csp": _csp(self.script), "script": self.script,
-                "style": _asset("style.css"), "notice": self.t(NOTICE) if self.notice else "", "root": root,
+        return {"lang": self.lang, "title": title, "csp": self.csp, "script": self.script,
+                "style": self.style, "notice": self.t(NOTICE) if self.notice else "", "root": root,
                 "appendix": self.appendix, "catalogue_title": text(self.cat.header.title, self.lang)}
 
 

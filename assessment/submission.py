@@ -174,11 +174,11 @@ class Intake:
                       issues=self.issues[self.issues["file"].isin(keep)].reset_index(drop=True),
                       catalogue=self.catalogue, files=tuple(keep))
 
-    def write_issues(self, path: str | Path) -> Path:
-        """Write the issues as ``.csv``, ``.xlsx`` or ``.html`` (formula-injection safe)."""
+    def write_issues(self, path: str | Path, lang: str = "en") -> Path:
+        """Write the issues as ``.csv``, ``.xlsx`` or ``.html`` (formula-injection safe), labels in ``lang``."""
         from .submission_report import write_issues
 
-        return write_issues(self, Path(path))
+        return write_issues(self, Path(path), lang)
 
 
 class _Checker:

@@ -88,16 +88,6 @@ class Prefill:
     notice: str = ""
 
 
-@dataclass(frozen=True)
-class TemplateInfo:
-    """What the marker sheet records (also returned by the reader)."""
-
-    catalogue_id: str
-    catalogue_version: str
-    catalogue_hash: str
-    lang: str
-    package_version: str
-
 
 def quality_choices(catalogue: Catalogue, lang: str) -> list[str]:
     """Dropdown entries of the data-quality scale, e.g. ``"1 – Accurate measurement"``."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -24,10 +26,10 @@ def reference_dir() -> Path:
     return REFERENCE
 
 
-def _load_synthetic():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+def load_script(relative: str) -> ModuleType:
+    """Import a script of the repository (examples/, benchmarks/) that is not part of the package."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -35,6 +37,6 @@ def _load_synthetic():
 
 
 @pytest.fixture(scope="session")
-def synthetic():
+def synthetic() -> ModuleType:
     """The seeded synthetic cohort generator of benchmarks/synthetic.py."""
-    return _load_synthetic()
+    return load_script("benchmarks/synthetic.py")

@@ -8,12 +8,12 @@ website topic scores (README §B).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_script
 
 import assessment
 from assessment.scoring import aggregate_frame, aggregate_lens, assess, impute, normalise, treat
@@ -134,16 +134,8 @@ def test_vignette_unit_summary_india(asem, reference_dir):
             assert round(result.aggregated["coinr"].loc["IND", col], 2) == pytest.approx(float(row["published_value"]))
 
 
-def _bli_example():
-    spec = importlib.util.spec_from_file_location("oecd_bli", ROOT / "examples" / "oecd_bli.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_oecd_bli_2025_topic_scores(reference_dir):
-    both = _bli_example().compare(reference_dir)
+    both = load_script("examples/oecd_bli.py").compare(reference_dir)
     assert len(both) == 451
     assert (both["error"] <= 0.3 + 1e-9).all(), both.sort_values("error").tail()
     assert (both["error"] <= 0.1 + 1e-9).mean() >= 0.90

@@ -8,6 +8,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import load_script
 from typer.testing import CliRunner
 
 import assessment
@@ -248,13 +249,7 @@ def test_intake_scores(example_intake):
 
 
 def test_example_cohort_is_what_the_seeded_generator_makes(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_ascn", ROOT / "examples" / "make_ascn_2025.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.main(tmp_path)
+    load_script("examples/make_ascn_2025.py").main(tmp_path)
     made = sorted(p.name for p in tmp_path.glob("*.xlsx"))
     assert made == sorted(p.name for p in EXAMPLES.glob("*.xlsx")) and len(made) == 28
     for name in made:

@@ -22,29 +22,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from .inputs import pool_codes
 from .method import Impute, ImputeName
 
 Imputer = Callable[[pd.DataFrame, pd.DataFrame, Impute], pd.DataFrame]
 
 
-def _period_keys(values: pd.DataFrame) -> list[pd.Series] | None:
-    if "year" in values.index.names:
-        return [pd.Series(values.index.get_level_values("year"), index=values.index)]
-    return None
-
-
 def _stat_fill(values: pd.DataFrame, how: str, group: pd.Series | None) -> pd.DataFrame:
-    keys = _period_keys(values) or []
-    if group is not None:
-        keys = [*keys, group]
-    if not keys:
-        stats = values.agg(how)
-        return values.fillna(stats)
+    if group is None and "year" not in values.index.names:
+        return values.fillna(values.agg(how))
     x = values.to_numpy(dtype="float64")
-    codes = np.zeros(len(values), dtype=np.int64)
-    for key in keys:
-        part, uniques = pd.factorize(key.to_numpy(dtype=object))
-        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
+    codes = pool_codes(values, group)
     if how == "mean":  # one bincount per column: sums and counts of the non-missing values per pool
         ok = np.isfinite(x) & (codes >= 0)[:, None]
         pool = np.where(codes >= 0, codes, 0)

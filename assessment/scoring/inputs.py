@@ -57,11 +57,6 @@ class Inputs:
     digest: str
     details: pd.DataFrame | None = None
 
-    @property
-    def is_panel(self) -> bool:
-        """True when the index carries a ``year`` level (more than one year)."""
-        return "year" in self.values.index.names
-
 
 def _unit_column(frame: pd.DataFrame) -> str | None:
     return next((c for c in UNIT_COLUMNS if c in frame.columns), None)
@@ -241,3 +236,20 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=_digest(values, profiles, enablers), details=details)
+
+
+def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:
+    """Integer code of each row's pool (year of a panel × ``group``); -1 where the group is missing.
+
+    Imputation statistics and ranks are computed within these pools.
+    """
+    codes = np.zeros(len(frame), dtype=np.int64)
+    parts = []
+    if "year" in frame.index.names:
+        parts.append(np.asarray(frame.index.get_level_values("year")))
+    if group is not None:
+        parts.append(group.reindex(frame.index).to_numpy(dtype=object))
+    for values in parts:
+        part, uniques = pd.factorize(values)
+        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
+    return codes

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_
+from .inputs import pool_codes
 
 POPULATION_CLASS = "population-class"
 CLASS_EDGES = (200_000, 2_000_000, 10_000_000)
@@ -51,20 +52,6 @@ def peer_column(profiles: pd.DataFrame, name: str) -> pd.Series | None:
             return profiles[POPULATION_CLASS].astype("object")
         return population_class(profiles["population"]) if "population" in profiles.columns else None
     return profiles[name].astype("object") if name in profiles.columns else None
-
-
-def _codes(frame: pd.DataFrame, group: pd.Series | None) -> np.ndarray:
-    """Integer code of each row's ranking pool (year × peer group); -1 = no pool."""
-    codes = np.zeros(len(frame), dtype=np.int64)
-    parts = []
-    if "year" in frame.index.names:
-        parts.append(np.asarray(frame.index.get_level_values("year")))
-    if group is not None:
-        parts.append(group.reindex(frame.index).to_numpy(dtype=object))
-    for values in parts:
-        part, uniques = pd.factorize(values)
-        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
-    return codes
 
 
 def _sorted_min_rank(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +128,7 @@ def peer_median(scores: pd.DataFrame, group: pd.Series | None) -> pd.DataFrame:
         cohort = pd.DataFrame(np.broadcast_to(med, x.shape), index=scores.index, columns=scores.columns)
     if group is None:
         return cohort
-    codes = _codes(scores, group)
+    codes = pool_codes(scores, group)
     peers = scores.groupby(codes, sort=False).transform("median")
     peers[codes < 0] = np.nan
     return peers.fillna(cohort)
