@@ -1,9 +1,10 @@
 """The indicator catalogue: typed models of indicators, enabler rubrics and lenses.
 
 A catalogue is one set of indicators and enabler items seen through several *lenses*. A lens
-is a tree of nodes (for the ASEAN Smart Cities Framework: overall → 3 strategic outcomes → 6
-focus areas; for the OECD well-being lens: overall → 11 dimensions) plus a rule that puts
-each indicator under one leaf. Lenses are data: a user adds one with a YAML file, no code.
+is a tree of nodes (for the ASEAN Smart Cities Framework: overall → 3 strategic outcomes,
+and a second view by the 6 focus areas; for the OECD well-being lens: overall → 11
+dimensions) plus a rule that puts each indicator under one leaf. Lenses are data: a user adds
+one with a YAML file, no code.
 
 The models here validate single records. Rules that span records (unique ids, parents that
 exist, no cycles, no empty groups, languages) live in :mod:`assessment.catalogue_checks`,
@@ -136,8 +137,15 @@ class Indicator(_Model):
     """A quantitative indicator.
 
     Only ``id``, ``name``, ``unit`` and ``direction`` are required of every catalogue. The
-    built-in catalogue also fills every other field; :func:`completeness_problems` checks
-    that for any catalogue that wants to be held to the same standard.
+    built-in catalogue also fills every other field except ``outcome_reason``;
+    :func:`completeness_problems` checks that for any catalogue that wants to be held to the
+    same standard.
+
+    ``focus_area`` (one of the ASCF's six) and ``outcome`` (one of its three strategic
+    outcomes) are two independent primary placements: the ``ascf-focus-areas`` lens groups
+    indicators by the first, the headline ``ascf`` lens by the second, each counting every
+    indicator once. ``outcome_reason`` says why, where the outcome is not the obvious one
+    for the focus area.
     """
 
     id: Id
@@ -149,6 +157,8 @@ class Indicator(_Model):
     data_source: LangText | None = None
     tier: Tier | None = None
     focus_area: str | None = None
+    outcome: str | None = None
+    outcome_reason: LangText | None = None
     secondary_focus_areas: tuple[str, ...] = ()
     oecd_dimensions: tuple[str, ...] = ()
     oecd_capitals: tuple[str, ...] = ()

@@ -21,7 +21,7 @@ RUBRIC_LEVELS = tuple(range(6))
 
 # Text fields checked for language completeness: (field path, required?)
 _INDICATOR_TEXTS = ("name", "unit", "definition", "data_source", "computation.numerator",
-                    "computation.denominator")
+                    "computation.denominator", "outcome_reason")
 _ENABLER_TEXTS = ("name", "definition", "evidence")
 
 
@@ -203,6 +203,27 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
                      fix="remove the node or attach items to it")
 
 
+def check_outcomes(indicators: Iterable[tuple[str, Indicator]], lenses: Sequence[Lens]) -> Iterator[Problem]:
+    """An indicator's ``outcome`` names a node of the outcomes view (the lens placing by it).
+
+    The outcomes view is every indicator lens with ``field: outcome``; its membership check
+    reports an outcome that is not one of its leaves. Here: a catalogue that sets outcomes
+    without such a lens gets a problem, as does a context indicator with an outcome.
+    """
+    views = [lens for lens in lenses if lens.applies_to == "indicators" and lens.field == "outcome"]
+    for src, ind in indicators:
+        if ind.outcome is None:
+            continue
+        if not ind.scored:
+            yield _p(src, ind.id, "outcome", "outcome-context",
+                     "a context indicator (direction 0) is not scored, so it counts towards no outcome",
+                     fix="remove 'outcome'")
+        elif not views:
+            yield _p(src, ind.id, "outcome", "no-outcome-view",
+                     "'outcome' needs a lens with 'field: outcome' (the outcomes view) to name its nodes",
+                     fix="add such a lens, or remove 'outcome'")
+
+
 def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iterator[Problem]:
     """Goalposts, thresholds, valid range and denominator agree with the direction."""
     d = ind.direction
@@ -258,7 +279,7 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
             "oecd_dimensions": ind.oecd_dimensions, "references": ind.references,
         }
         if ind.scored:
-            required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds}
+            required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds, "outcome": ind.outcome}
         for name, value in required.items():
             if not value:
                 yield _p(src, ind.id, name, "incomplete", f"'{name}' is required in a complete catalogue")

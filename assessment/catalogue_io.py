@@ -148,6 +148,7 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         problems += checks.check_tree(lens, src)
         items = [i for _, i in (indicators if lens.applies_to == "indicators" else enablers)]
         problems += checks.check_membership(lens, items, src)
+    problems += checks.check_outcomes(indicators, [lens for _, lens in lenses])
     if header is not None:
         problems += checks.check_languages(header, source)
         problems += checks.check_texts(header, indicators, enablers, lenses, source)

@@ -59,11 +59,15 @@ class IndicatorFilter:
         return not (self.tier and ind.tier != self.tier)
 
 
+#: The two ASCF views of the same indicators: by strategic outcome (headline) and by focus area.
+OUTCOME_LENS = "ascf"
+FOCUS_AREA_LENS = "ascf-focus-areas"
+
+
 def outcome_of(cat: Catalogue, ind: Indicator) -> str | None:
-    """The ASCF strategic outcome an indicator counts towards (its focus area's parent)."""
-    if ind.focus_area is None or "ascf" not in {lens.id for lens in cat.lenses}:
-        return None
-    return cat.lens("ascf").node(ind.focus_area).parent
+    """The ASCF strategic outcome an indicator counts towards: its own ``outcome`` field."""
+    del cat  # kept in the signature: callers pass the catalogue the indicator belongs to
+    return ind.outcome
 
 
 def _node_name(cat: Catalogue, lens_id: str, node_id: str | None, lang: str) -> str:
@@ -93,8 +97,8 @@ def indicator_table(cat: Catalogue, lang: str = "en", where: IndicatorFilter | N
             "unit": text(ind.unit, lang),
             "direction": _(DIRECTION_LABELS[ind.direction], lang),
             "tier": _(TIER_LABELS[ind.tier], lang) if ind.tier else "",
-            "focus_area": _node_name(cat, "ascf", ind.focus_area, lang),
-            "outcome": _node_name(cat, "ascf", outcome_of(cat, ind), lang),
+            "focus_area": _node_name(cat, FOCUS_AREA_LENS, ind.focus_area, lang),
+            "outcome": _node_name(cat, OUTCOME_LENS, outcome_of(cat, ind), lang),
             "oecd_dimensions": "; ".join(_node_name(cat, "oecd-wellbeing", d, lang) for d in ind.oecd_dimensions),
             "references": "; ".join(str(r) for r in ind.references),
             "goalposts": f"{_fmt(gp.worst)} → {_fmt(gp.best)}" if gp else "",
@@ -128,35 +132,36 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: CatalogueFormat) -> None:
 
 
 def counts(cat: Catalogue) -> dict[str, dict[str, int]]:
-    """Indicator counts per ASCF outcome, focus area and OECD dimension (ids as keys).
+    """Indicator counts per leaf of each indicator lens (ids as keys), plus cross tables.
 
-    Each indicator is counted once, under its primary focus area and first OECD dimension.
+    Each lens counts an indicator once (its primary outcome, focus area or first OECD
+    dimension). ``ascf-outcomes`` repeats the outcome counts; ``<outcome>/<focus area>``
+    keys under ``ascf-cross`` count the scored indicators of each outcome by focus area.
     """
     out: dict[str, dict[str, int]] = {}
-    for lens_id in ("ascf", "oecd-wellbeing"):
-        if lens_id not in {lens.id for lens in cat.lenses}:
+    for lens in cat.lenses:
+        if lens.applies_to != "indicators":
             continue
-        lens = cat.lens(lens_id)
-        placed = cat.membership(lens_id)
         leaf_counts = {leaf.id: 0 for leaf in lens.leaves()}
-        for node in placed.values():
+        for node in cat.membership(lens.id).values():
             leaf_counts[node] = leaf_counts.get(node, 0) + 1
-        out[lens_id] = leaf_counts
-        if lens_id == "ascf":
-            by_outcome: dict[str, int] = {n.id: 0 for n in lens.children(lens.root.id)}
-            for leaf, n in leaf_counts.items():
-                parent = lens.node(leaf).parent
-                if parent is not None:
-                    by_outcome[parent] = by_outcome.get(parent, 0) + n
-            out["ascf-outcomes"] = by_outcome
+        out[lens.id] = leaf_counts
+    if OUTCOME_LENS in out:
+        out["ascf-outcomes"] = dict(out[OUTCOME_LENS])
+    cross: dict[str, int] = {}
+    for ind in cat.scored_indicators:
+        if ind.outcome and ind.focus_area:
+            key = f"{ind.outcome}/{ind.focus_area}"
+            cross[key] = cross.get(key, 0) + 1
+    out["ascf-cross"] = cross
     return out
 
 
 def catalogue_markdown(cat: Catalogue, lang: str = "en") -> str:
     """The human-readable catalogue reference (``docs/catalogue.md``, ``docs/catalogue.vi.md``)."""
     template = environment(lang).get_template("catalogue.md.j2")
-    ascf = cat.lens("ascf")
-    by_area = {leaf.id: [i for i in cat.indicators if i.focus_area == leaf.id] for leaf in ascf.leaves()}
-    return template.render(cat=cat, ascf=ascf, by_area=by_area, counts=counts(cat),
+    ascf, areas = cat.lens(OUTCOME_LENS), cat.lens(FOCUS_AREA_LENS)
+    by_area = {leaf.id: [i for i in cat.indicators if i.focus_area == leaf.id] for leaf in areas.leaves()}
+    return template.render(cat=cat, ascf=ascf, areas=areas, by_area=by_area, counts=counts(cat),
                            direction_labels=DIRECTION_LABELS, outcome_of=lambda i: outcome_of(cat, i),
                            node_name=lambda lens_id, node_id: _node_name(cat, lens_id, node_id, lang))

@@ -30,7 +30,9 @@ from .scoring.pipeline import Assessment
 from .scoring.rank import CLASS_LABELS, peer_column, peer_median
 from .templating import environment
 
-OUTCOMES = ("competitive-economy", "sustainable-environment", "quality-of-life")
+#: The headline lens (indicators → strategic outcomes → overall) and the focus-area view of the
+#: same indicators (the radar); other catalogues show their first lens in both roles.
+HEADLINE_LENS, AREA_LENS = "ascf", "ascf-focus-areas"
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
 COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
@@ -68,9 +70,13 @@ class _Report:
 
     def __init__(self, result: Assessment, lang: str) -> None:
         self.r, self.lang, self.cat = result, lang, result.catalogue
-        self.lens = "ascf" if "ascf" in result.aggregated else next(iter(result.aggregated))
-        self.scores = result.aggregated[self.lens]
-        self.levels = result.aggregate_levels.get(self.lens)
+        self.lens = HEADLINE_LENS if HEADLINE_LENS in result.aggregated else next(iter(result.aggregated))
+        self.area_lens = AREA_LENS if self.lens == HEADLINE_LENS and AREA_LENS in result.aggregated else self.lens
+        lens = self.cat.lens(self.lens)
+        self.outcomes = [n.id for n in lens.children(lens.root.id)]
+        self.areas = [leaf.id for leaf in self.cat.lens(self.area_lens).leaves()]
+        self.scores = self._both(result.aggregated)
+        self.levels = self._both(result.aggregate_levels) if result.aggregate_levels else None
         self.profiles = result.profiles
         self.keys = list(self.scores.index)
         cmp = result.method.compare
@@ -82,13 +88,17 @@ class _Report:
                            .str.len().gt(0).any())
         self.script, self.style = _asset("sort.js"), _asset("style.css")  # read once, not per page
         self.csp = _csp(self.script)
-        lens = self.cat.lens(self.lens)
-        self.outcomes = [n.id for n in lens.children(lens.root.id)] if self.lens != "ascf" else list(OUTCOMES)
-        self.areas = [leaf.id for leaf in lens.leaves()]
         self.scored = [i for i in self.cat.scored_indicators if i.id in result.normalised.columns]
         self.peer_indicators = peer_median(result.normalised, self.peer_col)
         self.details = self._details()
         self.appendix = self._appendix()
+
+    def _both(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """The headline lens's table, then the focus-area view's areas (one column per node id)."""
+        head = tables[self.lens]
+        if self.area_lens == self.lens:
+            return head
+        return pd.concat([head, tables[self.area_lens][[a for a in self.areas if a not in head.columns]]], axis=1)
 
     def _details(self) -> dict[Any, dict[str, dict[str, Any]]]:
         """Data year, source, quality and notes by unit key and indicator (workbook intakes only)."""
@@ -107,6 +117,8 @@ class _Report:
         return _(msg, self.lang)
 
     def node_name(self, node_id: str, lens_id: str | None = None) -> str:
+        if lens_id is None and node_id in self.areas and self.area_lens != self.lens:
+            lens_id = self.area_lens
         return text(self.cat.lens(lens_id or self.lens).node(node_id).name, self.lang)
 
     def level_name(self, level: float | None) -> str:
@@ -249,7 +261,7 @@ def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
     quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
     value, flags, score = _row(r.imputed, key), _row(r.imputed_flags, key), _row(r.normalised, key)
     level, peer, rank = _row(r.indicator_levels, key), _row(rep.peer_indicators, key), _row(r.indicator_ranks, key)
-    membership = rep.cat.membership(rep.lens)
+    membership = rep.cat.membership(rep.area_lens)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
     for ind in rep.cat.indicators:
         area = membership.get(ind.id)

@@ -22,9 +22,33 @@ def test_ascf_lens_structure(catalogue: Catalogue) -> None:
     ascf = catalogue.lens("ascf")
     outcomes = ascf.children(ascf.root.id)
     assert {n.id for n in outcomes} == {"competitive-economy", "sustainable-environment", "quality-of-life"}
-    leaves = ascf.leaves()
-    assert len(leaves) == 6
-    assert all(ascf.depth(leaf.id) == 2 for leaf in leaves)  # each focus area under one primary outcome
+    assert ascf.leaves() == outcomes and ascf.field == "outcome"  # indicators -> 3 outcomes -> overall
+    areas = catalogue.lens("ascf-focus-areas")
+    assert areas.field == "focus_area" and len(areas.leaves()) == 6
+    assert all(areas.depth(leaf.id) == 1 for leaf in areas.leaves())
+    assert areas.root.id != "overall"  # the focus-area view's root is not the overall score
+
+
+def test_outcome_composition(catalogue: Catalogue) -> None:
+    """Each outcome: >= 20 scored indicators from >= 3 focus areas; each indicator counted once per view."""
+    scored = catalogue.scored_indicators
+    for view in ("ascf", "ascf-focus-areas"):
+        placed = catalogue.membership(view)
+        assert {i.id for i in scored} <= set(placed), view
+    by_outcome: dict[str, list[str]] = {}
+    for ind in scored:
+        assert ind.outcome is not None and ind.focus_area is not None, ind.id
+        by_outcome.setdefault(ind.outcome, []).append(ind.focus_area)
+    assert set(by_outcome) == {"competitive-economy", "sustainable-environment", "quality-of-life"}
+    for outcome, areas in by_outcome.items():
+        assert len(areas) >= 20, (outcome, len(areas))
+        assert len(set(areas)) >= 3, (outcome, Counter(areas))
+    # where an indicator's outcome is not its focus area's usual one, the catalogue says why
+    usual = {"industry-innovation": "competitive-economy", "quality-environment": "sustainable-environment"}
+    for ind in scored:
+        assert ind.focus_area is not None
+        if ind.outcome != usual.get(ind.focus_area, "quality-of-life"):
+            assert ind.outcome_reason and all(ind.outcome_reason.get(lang) for lang in LANGS), ind.id
 
 
 def test_oecd_lenses_structure(catalogue: Catalogue) -> None:
@@ -41,12 +65,12 @@ def test_indicator_counts(catalogue: Catalogue) -> None:
     assert len(catalogue.indicators) >= 80
     assert len(catalogue.scored_indicators) >= 80
     table = counts(catalogue)
-    assert all(n >= 8 for n in table["ascf"].values()), table["ascf"]
+    assert all(n >= 8 for n in table["ascf-focus-areas"].values()), table["ascf-focus-areas"]
     assert all(n >= 3 for n in table["oecd-wellbeing"].values()), table["oecd-wellbeing"]
     assert all(n >= 20 for n in table["ascf-outcomes"].values()), table["ascf-outcomes"]
     # scored indicators alone also meet the focus-area and outcome minimums
     scored = Counter(i.focus_area for i in catalogue.scored_indicators)
-    assert all(scored[leaf.id] >= 8 for leaf in catalogue.lens("ascf").leaves())
+    assert all(scored[leaf.id] >= 8 for leaf in catalogue.lens("ascf-focus-areas").leaves())
     scored_outcomes = Counter(outcome_of(catalogue, i) for i in catalogue.scored_indicators)
     assert all(n >= 20 for n in scored_outcomes.values()) and len(scored_outcomes) == 3
 

@@ -48,16 +48,18 @@ def test_every_normalise_and_aggregate_method(cohort, norm, agg):
     if norm in BOUNDED:
         n = result.normalised
         assert np.nanmin(n.to_numpy()) >= 1 - 1e-9 and np.nanmax(n.to_numpy()) <= 100 + 1e-9
-    for table in result.aggregated.values():
+    for lens, table in result.aggregated.items():
         assert table.shape[0] == 40
-        assert table["overall"].notna().all() or norm == "dist2ref"
+        root = result.catalogue.lens(lens).root.id
+        assert table[root].notna().all() or norm == "dist2ref"
 
 
 def test_default_method_outputs(default, catalogue):
-    assert set(default.aggregated) == {"ascf", "oecd-wellbeing"}
+    assert set(default.aggregated) == {"ascf", "ascf-focus-areas", "oecd-wellbeing"}
     ascf = default.aggregated["ascf"]
     assert list(ascf.columns)[-1] == "overall"
-    assert {"competitive-economy", "sustainable-environment", "quality-of-life"} <= set(ascf.columns)
+    assert list(ascf.columns) == ["competitive-economy", "sustainable-environment", "quality-of-life", "overall"]
+    assert len(default.aggregated["ascf-focus-areas"].columns) == 7  # 6 focus areas + their grouping root
     assert len(default.aggregated["oecd-wellbeing"].columns) == 12  # 11 dimensions + overall
     assert ((ascf >= 0) & (ascf <= 100)).all().all()
     lv = default.indicator_levels
@@ -187,15 +189,15 @@ def test_errors_are_collected_and_clear(cohort):
 
 def test_min_coverage_per_node(cohort, default, catalogue):
     result = assess(cohort, method={"aggregate": {"nodes": {"civic-social": {"min_coverage": 1.0}}}})
-    members = [i for i, leaf in catalogue.membership("ascf").items()
+    members = [i for i, leaf in catalogue.membership("ascf-focus-areas").items()
                if leaf == "civic-social" and i in result.normalised.columns]
     incomplete = result.normalised[members].isna().any(axis=1)
     assert incomplete.any() and not incomplete.all()
-    fa = result.aggregated["ascf"]["civic-social"]
+    fa = result.aggregated["ascf-focus-areas"]["civic-social"]
     assert (fa.isna() == incomplete).all()
-    pd.testing.assert_series_equal(fa[~incomplete], default.aggregated["ascf"]["civic-social"][~incomplete])
-    pd.testing.assert_series_equal(result.aggregated["ascf"]["health-wellbeing"],
-                                   default.aggregated["ascf"]["health-wellbeing"])
+    pd.testing.assert_series_equal(fa[~incomplete], default.aggregated["ascf-focus-areas"]["civic-social"][~incomplete])
+    pd.testing.assert_series_equal(result.aggregated["ascf-focus-areas"]["health-wellbeing"],
+                                   default.aggregated["ascf-focus-areas"]["health-wellbeing"])
 
 
 def test_one_level_down_without_a_catalogue(catalogue):

@@ -134,7 +134,7 @@ class Aggregate(_Model):
     ``dat_thresh``: below this share of available children the aggregate is missing) per node.
     """
 
-    lenses: tuple[str, ...] = ("ascf", "oecd-wellbeing")
+    lenses: tuple[str, ...] = ("ascf", "ascf-focus-areas", "oecd-wellbeing")
     method: AggregateName = "arithmetic"
     power: float = 2.0
     min_coverage: float = Field(default=0.0, ge=0, le=1)
