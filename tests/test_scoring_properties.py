@@ -105,3 +105,61 @@ def test_rerun_is_equal_and_deterministic(x):
         for lens, table in first.aggregated.items():
             pd.testing.assert_frame_equal(table, other.aggregated[lens])
         assert other.recipe == first.recipe
+
+
+# -- one scale for levels and scores (issue 10) ------------------------------------------------
+SCORED = [i.id for i in CAT.scored_indicators]
+
+
+def _threshold_level(ind: assessment.Indicator, v: float) -> int:
+    """Level by the catalogue's definition, written out independently of the engine."""
+    assert ind.thresholds is not None
+    if ind.direction == 1:
+        return sum(v >= t for t in ind.thresholds.values)
+    return sum(v <= t for t in ind.thresholds.values)
+
+
+def _band(score: float) -> int:
+    """The level a 0–100 score implies under the documented cut-offs 10/30/50/70/90."""
+    return sum(score >= c for c in (10, 30, 50, 70, 90))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SCORED), st.lists(st.floats(-0.25, 1.25), min_size=1, max_size=20))
+def test_anchored_score_and_level_agree_for_every_indicator(ind_id, shares):
+    """Between (and beyond) its goalposts, every indicator's score lies in its level's band."""
+    ind = CAT.indicator(ind_id)
+    assert ind.goalposts is not None and ind.thresholds is not None
+    lo, hi = ind.goalposts.worst, ind.goalposts.best
+    knots = [lo, *ind.thresholds.values, hi]
+    values = [lo + s * (hi - lo) for s in shares] + knots  # the thresholds themselves too
+    units = [f"u{i:03d}" for i in range(len(values))]
+    data = pd.DataFrame({"unit": units, ind_id: values})
+    result = assess(data, method={"aggregate": {"lenses": ["ascf"]}, "rank": {"enabled": False},
+                                  "compare": {"enabled": False}})
+    scores = result.normalised.loc[units, ind_id].to_numpy()
+    levels = result.indicator_levels.loc[units, ind_id].to_numpy()
+    for v, score, level in zip(values, scores, levels, strict=True):
+        assert 0 <= score <= 100
+        assert level == _threshold_level(ind, v), (ind_id, v)
+        assert _band(score) == level, (ind_id, v, score, level)
+
+
+@SETTINGS
+@given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=30, unique=True))
+def test_anchored_is_monotonic_and_fixed_at_the_thresholds(xs):
+    th = {"a": (0.0, 10.0, 20.0, 40.0, 80.0)}
+    x = pd.Series(sorted(xs), name="a")
+    up = normalise_frame_anchored(x, th, (-5.0, 100.0))
+    assert (np.diff(up.to_numpy()) >= 0).all()
+    fixed = normalise_frame_anchored(pd.Series([-5.0, 0.0, 10.0, 20.0, 40.0, 80.0, 100.0], name="a"), th,
+                                     (-5.0, 100.0))
+    assert fixed.tolist() == [0, 10, 30, 50, 70, 90, 100]
+
+
+def normalise_frame_anchored(x: pd.Series, th: dict, gp: tuple[float, float]) -> pd.Series:
+    from assessment.scoring import normalise_frame
+
+    out = normalise_frame(x, "anchored", goalposts={"a": gp}, thresholds=th)
+    assert isinstance(out, pd.Series)
+    return out

@@ -22,12 +22,23 @@ from ..errors import InputError, Problem
 
 ImputeName = Literal["none", "mean", "median", "mean-group", "median-group", "latest", "linear"]
 TreatName = Literal["none", "winsorise"]
-NormaliseName = Literal["none", "goalposts", "minmax", "zscore", "rank", "prank", "dist2target", "dist2max",
+NormaliseName = Literal["none", "anchored", "goalposts", "minmax", "zscore", "rank", "prank", "dist2target", "dist2max",
                         "dist2ref"]
 AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
 PanelNormalisation = Literal["pooled", "per-year"]
+
+#: Where the ``anchored`` normalisation puts level thresholds 1–5, in tenths of the output range
+#: (worst goalpost 0, best 10): on 0–100 the fixed points 10, 30, 50, 70, 90.
+ANCHORS: tuple[int, ...] = (1, 3, 5, 7, 9)
+
+
+def anchor_cutoffs(lo: float = 0.0, hi: float = 100.0) -> tuple[float, float, float, float, float]:
+    """The scores at which ``anchored`` puts thresholds 1–5 on the range ``[lo, hi]``."""
+    a, b, c, d, e = (lo + (hi - lo) * k / 10 for k in ANCHORS)
+    return a, b, c, d, e
+
 
 IMPUTE_METHODS: tuple[str, ...] = get_args(ImputeName)
 NORMALISE_METHODS: tuple[str, ...] = get_args(NormaliseName)
@@ -97,13 +108,15 @@ class Treat(_Model):
 class NormaliseSpec(_Model):
     """One normalisation recipe.
 
-    ``range`` is the output interval of the bounded methods (goalposts, minmax, prank,
+    ``anchored`` (the default) maps the catalogue's five level thresholds to fixed points of
+    ``range`` (:data:`ANCHORS`), so that scores and levels share one scale.
+    ``range`` is the output interval of the bounded methods (anchored, goalposts, minmax, prank,
     dist2max, dist2ref, dist2target: their natural 0–1 is mapped onto it); ``zscore`` uses
     ``mean_sd``; ``rank`` returns ranks. ``cap`` truncates dist2ref/dist2target at the top of
     the range (goalposts are always capped).
     """
 
-    method: NormaliseName = "goalposts"
+    method: NormaliseName = "anchored"
     range: tuple[float, float] = (0.0, 100.0)
     mean_sd: tuple[float, float] = (0.0, 1.0)
     cap: bool = False
@@ -154,19 +167,22 @@ class Levels(_Model):
 
     ``indicators``: ``thresholds`` (the catalogue's five cut-offs, ITU-T Y.4904 style) or
     ``target-bands`` (U4SSC % of target: 1 <33 %, 2 33–66 %, 3 66–95 %, 4 >=95 %).
-    ``cutoffs``: scores at which aggregates reach levels 1–5 (default: ITU-T Y.4904's example
-    of 'baseline collected' then 30/50/70/90 %, on the 0–100 scale). ``enabler_group``: a
+    ``cutoffs``: scores at which indicator scores and aggregates reach levels 1–5. Unset (the
+    default), they are the fixed points where the ``anchored`` normalisation puts the
+    thresholds on its range (10/30/50/70/90 on 0–100), so an indicator's score falls in its
+    level's band, and a mean of scores, which lies between its children, gets a level between
+    theirs; see :attr:`Method.level_cutoffs`. ``enabler_group``: a
     group's level is the median (rounded down) or the minimum of its items' levels.
     """
 
     enabled: bool = True
     indicators: IndicatorLevelName = "thresholds"
-    cutoffs: tuple[float, float, float, float, float] = (0.0, 30.0, 50.0, 70.0, 90.0)
+    cutoffs: tuple[float, float, float, float, float] | None = None
     enabler_group: EnablerGroupName = "median"
 
     @model_validator(mode="after")
     def _increasing(self) -> Levels:
-        if any(b <= a for a, b in zip(self.cutoffs, self.cutoffs[1:], strict=False)):
+        if self.cutoffs is not None and any(b <= a for a, b in zip(self.cutoffs, self.cutoffs[1:], strict=False)):
             raise ValueError(f"cutoffs must increase strictly; found {list(self.cutoffs)}")
         return self
 
@@ -207,6 +223,24 @@ class Method(_Model):
     levels: Levels = Levels()
     rank: Rank = Rank()
     compare: Compare = Compare()
+
+    @model_validator(mode="after")
+    def _one_scale(self) -> Method:
+        """With ``anchored`` scores and threshold levels, cut-offs set by hand must be the anchors."""
+        n, lv = self.normalise, self.levels
+        if n.method == "anchored" and lv.enabled and lv.indicators == "thresholds" and lv.cutoffs is not None:
+            want = anchor_cutoffs(*n.range)
+            if not all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in zip(lv.cutoffs, want, strict=True)):
+                raise ValueError(f"with normalise: anchored on {list(n.range)} the level cut-offs must be the anchors "
+                                 f"{list(want)} (so scores and levels agree); found {list(lv.cutoffs)}")
+        return self
+
+    @property
+    def level_cutoffs(self) -> tuple[float, float, float, float, float]:
+        """The cut-offs in force: ``levels.cutoffs``, else the anchors on the normalisation's range."""
+        if self.levels.cutoffs is not None:
+            return self.levels.cutoffs
+        return anchor_cutoffs(*self.normalise.range)
 
     @property
     def fingerprint(self) -> str:

@@ -6,6 +6,16 @@ with numpy, and returns a matrix of the same shape. Missing stays missing everyw
 
 Definitions (``d`` is the direction, ``x' = d·x`` as in COINr's ``Normalise``)
 ------------------------------------------------------------------------------
+* ``anchored`` (the default): the catalogue's five level thresholds are fixed points of the
+  scale, so that a score and its maturity level agree by construction. With ``x' = d·x`` the
+  knots ``worst' < t1' < … < t5' < best'`` map to 0, 0.1, 0.3, 0.5, 0.7, 0.9 and 1 of
+  ``range`` (:data:`~assessment.scoring.method.ANCHORS`; on 0–100: 0, 10, 30, 50, 70, 90, 100), linearly in between and
+  capped at the goalposts. A value at level *k* (``k`` thresholds reached) therefore scores in
+  ``[anchor k, anchor k+1)``, which is exactly where the default aggregate cut-offs
+  (``Method.level_cutoffs``: 10/30/50/70/90) put level *k*. Where a goalpost is not beyond its
+  outer threshold (e.g. the best goalpost *is* threshold 5), that outer band has no width:
+  a value short of threshold 1 scores 0, a value at or beyond threshold 5 scores the top of
+  the range. An indicator without thresholds falls back to ``goalposts``.
 * ``goalposts``: ``(x - worst) / (best - worst)`` capped to [0, 1] (catalogue goalposts;
   ``worst > best`` for lower-is-better indicators), mapped onto ``range``.
 * ``minmax``: ``(x' - min x') / (max x' - min x')`` mapped onto ``range`` (COINr ``n_minmax``;
@@ -38,7 +48,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem
-from .method import Normalise, NormaliseName, NormaliseSpec
+from .method import ANCHORS, Normalise, NormaliseName, NormaliseSpec
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Params:
     target: np.ndarray
     spec: NormaliseSpec
     ref_row: int | None = None
+    thresholds: np.ndarray | None = None  # columns × 5 level thresholds (NaN where none)
 
 
 def _nanstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,6 +99,46 @@ def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
     y *= hi - lo
     y += lo
     return y
+
+
+def anchor_points(spec: NormaliseSpec) -> np.ndarray:
+    """The seven fixed points of ``anchored`` on ``spec.range``: worst, thresholds 1–5, best."""
+    lo, hi = spec.range
+    return lo + (hi - lo) * np.array([0, *ANCHORS, 10], dtype="float64") / 10
+
+
+def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
+    """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`."""
+    n_cols = x.shape[1]
+    th = p.thresholds if p.thresholds is not None else np.full((n_cols, 5), np.nan)
+    has = np.isfinite(th).all(axis=1)
+    out = np.full(x.shape, np.nan)
+    if (~has).any():  # no thresholds: plain goalposts for those columns
+        sub = Params(p.direction[~has], p.worst[~has], p.best[~has], p.target[~has], p.spec)
+        out[:, ~has] = n_goalposts(x[:, ~has], sub)
+    if not has.any():
+        return out
+    d = p.direction[has]
+    xd = x[:, has] * d
+    knots = np.column_stack([p.worst[has] * d, th[has] * d[:, None], p.best[has] * d])  # cols × 7
+    anchors = anchor_points(p.spec)
+    ok = np.isfinite(xd)
+    with np.errstate(invalid="ignore"):
+        level = (xd[:, :, None] >= knots[None, :, 1:6]).sum(axis=2)  # thresholds reached, 0–5
+    cols = np.broadcast_to(np.arange(knots.shape[0]), xd.shape)
+    lo_k, hi_k = knots[cols, level], knots[cols, level + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = (xd - lo_k) / (hi_k - lo_k)
+    width_ok = np.isfinite(lo_k) & np.isfinite(hi_k) & (hi_k > lo_k)
+    # a band without width (a goalpost not beyond its outer threshold): bottom of level 0, top of level 5
+    frac = np.where(width_ok, frac, np.where(level == 5, 1.0, 0.0))
+    frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
+    y = anchors[level] + frac * (anchors[level + 1] - anchors[level])
+    below_next = np.nextafter(anchors[np.minimum(level + 1, 6)], -np.inf)
+    y = np.where(level < 5, np.minimum(y, below_next), y)  # never round up into the next level's band
+    y[~ok] = np.nan
+    out[:, has] = y
+    return out
 
 
 def n_minmax(x: np.ndarray, p: Params) -> np.ndarray:
@@ -159,6 +210,7 @@ Normaliser = Callable[[np.ndarray, Params], np.ndarray]
 
 NORMALISERS: dict[NormaliseName, Normaliser] = {
     "none": n_none,
+    "anchored": n_anchored,
     "goalposts": n_goalposts,
     "minmax": n_minmax,
     "zscore": n_zscore,
@@ -173,11 +225,18 @@ NORMALISERS: dict[NormaliseName, Normaliser] = {
 def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
                    problems: list[Problem]) -> tuple[np.ndarray, ...]:
     direction, worst, best, target = (np.full(len(cols), np.nan) for _ in range(4))
+    thresholds = np.full((len(cols), 5), np.nan)
     for j, col in enumerate(cols):
         ind = catalogue.indicator(col)
         direction[j] = ind.direction
+        if ind.thresholds is not None:
+            thresholds[j] = ind.thresholds.values
         if ind.goalposts is not None:
             worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
+        elif spec.method == "anchored" and ind.thresholds is None:
+            problems.append(Problem("<catalogue>", item=col, field="thresholds", code="no-thresholds",
+                                    message="anchored normalisation needs level thresholds or goalposts",
+                                    fix="add thresholds to the catalogue, or override this indicator with minmax"))
         elif spec.method == "goalposts":
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
                                     message="goalposts normalisation needs goalposts for every indicator",
@@ -187,7 +246,7 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
         if spec.method == "dist2target" and np.isnan(target[j]):
             problems.append(Problem("<catalogue>", item=col, field="target", code="no-target",
                                     message="dist2target needs a target (method, catalogue target or best goalpost)"))
-    return direction, worst, best, target
+    return direction, worst, best, target, thresholds
 
 
 def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd.DataFrame:
@@ -227,13 +286,13 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     unit_labels = np.asarray(values.index.get_level_values("unit")) if refs else None
     single = len(blocks) == 1
     for rows in blocks:
-        for s, group, (direction, worst, best, target) in prepared:
+        for s, group, (direction, worst, best, target, thresholds) in prepared:
             ref_row = None
             if s.method == "dist2ref" and unit_labels is not None:
                 hits = np.flatnonzero(unit_labels[rows] == s.reference_unit)
                 ref_row = int(hits[0]) if hits.size else None
             idx = np.array([pos[c] for c in group], dtype=np.intp)
-            params = Params(direction, worst, best, target, s, ref_row)
+            params = Params(direction, worst, best, target, s, ref_row, thresholds)
             if single and len(idx) == len(cols):  # the common case: no copies for fancy indexing
                 out = NORMALISERS[s.method](x_all, params)
             elif single:
@@ -245,7 +304,9 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
 
 def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "minmax",
                     directions: dict[str, int] | int = 1, *, goalposts: dict[str, tuple[float, float]] | None = None,
-                    targets: dict[str, float] | None = None, **options: object) -> pd.DataFrame | pd.Series:
+                    targets: dict[str, float] | None = None,
+                    thresholds: dict[str, tuple[float, float, float, float, float]] | None = None,
+                    **options: object) -> pd.DataFrame | pd.Series:
     """Normalise a table or one indicator without a catalogue (for researchers).
 
     Parameters
@@ -256,8 +317,9 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
         Any of :data:`NORMALISERS`; definitions in the module docstring.
     directions
         One direction for every column, or ``{column: 1 | -1}`` (missing columns: 1).
-    goalposts, targets
-        ``{column: (worst, best)}`` and ``{column: target}`` for ``goalposts``/``dist2target``.
+    goalposts, targets, thresholds
+        ``{column: (worst, best)}``, ``{column: target}`` and ``{column: (t1, …, t5)}`` for
+        ``goalposts``/``anchored``, ``dist2target`` and ``anchored``.
     **options
         Further :class:`~assessment.scoring.method.NormaliseSpec` fields (``range``, ``mean_sd``,
         ``cap``); ``reference_row`` (an integer position) for ``dist2ref``.
@@ -275,7 +337,8 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     worst = np.array([gp.get(c, (np.nan, np.nan))[0] for c in cols], dtype="float64")
     best = np.array([gp.get(c, (np.nan, np.nan))[1] for c in cols], dtype="float64")
     target = np.array([(targets or {}).get(c, np.nan) for c in cols], dtype="float64")
-    params = Params(d, worst, best, target, spec, None if ref_row is None else int(str(ref_row)))
+    th = np.array([(thresholds or {}).get(c, (np.nan,) * 5) for c in cols], dtype="float64").reshape(len(cols), 5)
+    params = Params(d, worst, best, target, spec, None if ref_row is None else int(str(ref_row)), th)
     out = NORMALISERS[spec.method](frame.to_numpy(dtype="float64"), params)
     result = pd.DataFrame(out, index=frame.index, columns=frame.columns)
     return result.iloc[:, 0].rename(data.name) if isinstance(data, pd.Series) else result

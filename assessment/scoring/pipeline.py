@@ -203,7 +203,7 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
     hook("levels")
     on = method.levels.enabled
     ind_levels = lev.INDICATOR_LEVELS[method.levels.indicators](imputed, cat) if on else pd.DataFrame(index=kept)
-    agg_levels = {k: lev.score_levels(v, method.levels.cutoffs) for k, v in aggregated.items()} if on else {}
+    agg_levels = {k: lev.score_levels(v, method.level_cutoffs) for k, v in aggregated.items()} if on else {}
     enablers = inputs.enablers.reindex(kept)
     ena_levels = lev.enabler_levels(enablers, cat, method.levels) if on else pd.DataFrame(index=kept)
 
