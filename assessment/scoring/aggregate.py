@@ -113,8 +113,12 @@ def lens_children(catalogue: Catalogue, lens: Lens, columns: Sequence[str]) -> d
     return kids
 
 
-def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate) -> pd.DataFrame:
+def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate,
+                   coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """Aggregate normalised indicators through every level of one lens.
+
+    With ``coverage`` (units × nodes, share of the node's indicators reported), a node whose
+    coverage is below its ``min_reported`` is missing, and so feeds nothing to its parent.
 
     Returns
     -------
@@ -154,5 +158,9 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
             res = combine(v, w, method, power, cov, where=f"{lens_id}: {', '.join(nodes)}")
             for j, node in enumerate(nodes):
                 table[node] = res[:, j]
+                ns = spec.nodes.get(node)
+                least = ns.min_reported if ns and ns.min_reported is not None else spec.min_reported
+                if coverage is not None and least > 0 and node in coverage.columns:
+                    table[node][coverage[node].to_numpy() < least - 1e-12] = np.nan
     node_ids = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
     return pd.DataFrame({n: table[n] for n in node_ids}, index=normalised.index)

@@ -52,6 +52,8 @@ def stage_tables(result: Assessment) -> dict[str, pd.DataFrame]:
     if not result.treatment.empty:
         tables["treatment"] = result.treatment.set_index("indicator")
     tables["normalised"] = result.normalised
+    for lens, table in result.coverage.items():
+        tables[f"coverage-{lens}"[:31]] = table
     for lens, table in result.aggregated.items():
         tables[f"aggregated-{lens}"[:31]] = table
     tables["levels-indicators"] = result.indicator_levels
@@ -61,8 +63,10 @@ def stage_tables(result: Assessment) -> dict[str, pd.DataFrame]:
         tables["levels-enablers"] = result.enabler_levels
     tables["ranks-indicators"] = result.indicator_ranks
     for name, groups in result.ranks.items():
+        status = result.rank_status(name)[["reported", "total", "coverage", "needed", "ranked"]]
         for group, table in groups.items():
-            tables[f"ranks-{name}-{group}"[:31]] = table
+            # coverage beside every ranking: a missing rank says why (coverage below 'needed')
+            tables[f"ranks-{name}-{group}"[:31]] = table.join(status.astype({"ranked": "int8"}))
     tables["strengths"] = result.strengths.set_index(list(result.normalised.index.names))
     if "year" in result.normalised.index.names:
         for lens, table in result.change.items():

@@ -137,20 +137,27 @@ class NodeSpec(_Model):
     method: AggregateName | None = None
     power: float | None = None
     min_coverage: float | None = Field(default=None, ge=0, le=1)
+    min_reported: float | None = Field(default=None, ge=0, le=1)
 
 
 class Aggregate(_Model):
     """How every lens is aggregated, level by level.
 
     ``weights`` overrides catalogue weights for indicators or lens nodes (by id);
-    ``nodes`` overrides the method, generalised-mean power or ``min_coverage`` (COINr's
-    ``dat_thresh``: below this share of available children the aggregate is missing) per node.
+    ``nodes`` overrides the method, generalised-mean power, ``min_coverage`` (COINr's
+    ``dat_thresh``: below this share of available children the aggregate is missing) or
+    ``min_reported`` per node. ``min_reported``: below this share of the node's catalogue
+    indicators *reported* by the unit (imputed values do not count; see
+    :mod:`assessment.scoring.coverage`) the aggregate shows no score. The default 0.5 is our
+    judgement: a focus area or outcome score must rest on at least half of what it claims to
+    measure. Set it to 0 to reproduce COINr or the OECD Better Life Index.
     """
 
     lenses: tuple[str, ...] = ("ascf", "ascf-focus-areas", "oecd-wellbeing")
     method: AggregateName = "arithmetic"
     power: float = 2.0
     min_coverage: float = Field(default=0.0, ge=0, le=1)
+    min_reported: float = Field(default=0.5, ge=0, le=1)
     weights: dict[str, float] = Field(default_factory=dict)
     nodes: dict[str, NodeSpec] = Field(default_factory=dict)
 
@@ -194,11 +201,18 @@ class Rank(_Model):
     ``decimals`` rounds scores before ranking, so that units shown with equal scores share a
     rank (COINr's ``get_results`` ranks scores rounded to 2 decimals); ``null`` ranks full
     precision.
+
+    ``min_coverage``: a unit is ranked only when it reported at least this share of the
+    lens's scored indicators (default 0.8: the Sustainable Development Report ranks only
+    countries with data for at least 80 % of its indicators). Units below it keep their scores
+    but get no rank, and do not take a rank from anyone. Set it to 0 to rank every unit with a
+    score (as COINr and the OECD Better Life Index do).
     """
 
     enabled: bool = True
     peer_groups: tuple[str, ...] = ("population-class", "country")
     decimals: int | None = Field(default=None, ge=0)
+    min_coverage: float = Field(default=0.8, ge=0, le=1)
 
 
 class Compare(_Model):

@@ -19,6 +19,7 @@ import pandas as pd
 from .._version import __version__
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem
+from . import coverage as cov
 from . import levels as lev
 from . import prepare, rank
 from .aggregate import aggregate_lens
@@ -79,6 +80,23 @@ class Assessment:
     ranks: dict[str, dict[str, pd.DataFrame]]
     change: dict[str, pd.DataFrame]
     profiles: pd.DataFrame = field(repr=False)
+    coverage: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def rank_status(self, lens: str | None = None) -> pd.DataFrame:
+        """Per unit: indicators ``reported`` of ``total``, ``coverage`` share, ``needed`` to be ranked, ``ranked``.
+
+        Computed from the lens root's coverage and ``method.rank.min_coverage``.
+        """
+        lens = lens or next(iter(self.aggregated))
+        root = self.catalogue.lens(lens).root.id
+        total = len(cov.node_indicators(self.catalogue, lens)[root])
+        share = self.coverage[lens][root]
+        least = self.method.rank.min_coverage
+        out = pd.DataFrame({"reported": (share * total).round().astype("int64"), "total": total,
+                            "coverage": share, "needed": cov.needed(total, least)}, index=share.index)
+        out["ranked"] = self.ranks.get(lens, {}).get("cohort", pd.DataFrame()).get(root, pd.Series(
+            index=share.index, dtype="float64")).reindex(share.index).notna()
+        return out
 
     @cached_property
     def indicator_ranks(self) -> pd.DataFrame:
@@ -198,7 +216,9 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
     normalised = normalise(treated, cat, method.normalise)
 
     hook("aggregate")
-    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate) for lens in lenses}
+    reported = cov.columns_reported(denominated.reindex(kept), scored)
+    coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
+    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens]) for lens in lenses}
 
     hook("levels")
     on = method.levels.enabled
@@ -214,6 +234,8 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
         dp = method.rank.decimals
         for name, table in aggregated.items():
             table = table if dp is None else table.round(dp)
+            ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage)
+            table = table.where(ok, axis=0)  # not enough data: no rank, and no rank taken from others
             ranks[name] = {"cohort": rank.rank_table(table)}
             for g, col in peers.items():
                 if col is not None:
@@ -228,7 +250,7 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
                       imputed=imputed, imputed_flags=imputed_flags, treated=treated, treated_flags=treated_flags,
                       treatment=treatment, normalised=normalised, aggregated=aggregated,
                       indicator_levels=ind_levels, aggregate_levels=agg_levels, enabler_levels=ena_levels,
-                      ranks=ranks, change=changes, profiles=profiles)
+                      ranks=ranks, change=changes, profiles=profiles, coverage=coverage)
 
 
 def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str | Path | dict[str, Any] | None = None,

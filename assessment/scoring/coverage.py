@@ -1,0 +1,76 @@
+"""Data coverage of every aggregate: the share of its indicators a unit *reported*.
+
+Coverage counts values the unit supplied (after denomination; an imputed value is not
+reported) over **every scored catalogue indicator the lens places under the node**, whether
+or not the data had a column for it. So a workbook or a table with 7 of 98 indicators has
+coverage 7/98 at the root, however good those 7 values are.
+
+Two rules use it (see ``docs/scoring.md``):
+
+* an aggregate whose coverage is below its ``min_reported`` (method ``aggregate``, per node
+  in ``aggregate.nodes``) shows no score;
+* a unit is ranked (cohort and peer groups) only when the coverage of the lens root is at
+  least ``rank.min_coverage`` (default 0.8, as the Sustainable Development Report ranks only
+  countries with data for at least 80 % of the indicators).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+
+
+def node_indicators(catalogue: Catalogue, lens_id: str) -> dict[str, list[str]]:
+    """Node id → the scored indicators under it (directly or through child nodes), catalogue order."""
+    lens = catalogue.lens(lens_id)
+    scored = [i.id for i in catalogue.scored_indicators]
+    placed = catalogue.membership(lens_id)
+    direct: dict[str, list[str]] = {n.id: [] for n in lens.nodes}
+    for item in scored:
+        leaf = placed.get(item)
+        if leaf in direct:
+            direct[leaf].append(item)
+
+    def under(node_id: str) -> list[str]:
+        return direct[node_id] + [i for child in lens.children(node_id) for i in under(child.id)]
+
+    order = {item: k for k, item in enumerate(scored)}
+    return {n.id: sorted(under(n.id), key=order.__getitem__) for n in lens.nodes}
+
+
+def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -> pd.DataFrame:
+    """Units × lens nodes (the lens's aggregate order, root last): share of the node's indicators reported.
+
+    ``reported`` is a boolean units × indicators table; indicators it lacks count as not reported.
+    """
+    lens = catalogue.lens(lens_id)
+    members = node_indicators(catalogue, lens_id)
+    order = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
+    out = {}
+    for node in order:
+        ids = members[node]
+        present = [i for i in ids if i in reported.columns]
+        n = reported[present].sum(axis=1).to_numpy(dtype="float64") if present else np.zeros(len(reported))
+        out[node] = n / len(ids) if ids else np.full(len(reported), np.nan)
+    return pd.DataFrame(out, index=reported.index)
+
+
+def needed(total: int, share: float) -> int:
+    """The number of indicators (of ``total``) a coverage of at least ``share`` needs."""
+    return min(total, math.ceil(round(share * total, 9)))
+
+
+def rankable(coverage: pd.DataFrame, root: str, minimum: float) -> pd.Series:
+    """True where the unit's root coverage reaches ``minimum`` (with a tolerance for float shares)."""
+    return coverage[root] >= minimum - 1e-12
+
+
+def columns_reported(values: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """Boolean table: which of ``ids`` each unit reported (present and not missing)."""
+    present = [i for i in ids if i in values.columns]
+    return values[present].notna()
