@@ -81,3 +81,11 @@ def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None or value != value:
         return ""
     return f"{value:,.{digits}f}".translate(_symbols(lang))
+
+
+def ordinal(n: int, lang: str) -> str:
+    """``13th`` in English; in Vietnamese the bare number (the sentence around it says ``thứ``)."""
+    if lang != "en":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -24,8 +24,9 @@ from babel import Locale
 from . import charts
 from ._version import __version__
 from .catalogue import text
-from .i18n import N_, _, fmt_fixed
+from .i18n import N_, _, fmt_fixed, ordinal
 from .resources import templates_dir
+from .scoring.coverage import needed, node_indicators
 from .scoring.pipeline import Assessment
 from .scoring.rank import CLASS_LABELS, peer_column, peer_median
 from .templating import environment
@@ -92,6 +93,10 @@ class _Report:
         self.peer_indicators = peer_median(result.normalised, self.peer_col)
         self.details = self._details()
         self.appendix = self._appendix()
+        self.status = result.rank_status(self.lens) if self.lens in result.coverage else None
+        self.cover = self._both(result.coverage) if self.lens in result.coverage else None
+        self.totals = {**node_indicators(self.cat, self.area_lens), **node_indicators(self.cat, self.lens)}
+        self.rank_group = cmp.peer_group if cmp.peer_group in result.ranks.get(self.lens, {}) else None
 
     def _both(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         """The headline lens's table, then the focus-area view's areas (one column per node id)."""
@@ -175,6 +180,46 @@ class _Report:
         n_imp = int(imputed.astype(bool).sum())
         return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
 
+    def node_coverage(self, key: Any, node: str) -> dict[str, Any] | None:
+        """Indicators reported under ``node`` of ``total``, and how many its score needs."""
+        if self.cover is None or node not in self.cover.columns:
+            return None
+        total = len(self.totals.get(node, []))
+        spec = self.r.method.aggregate
+        ns = spec.nodes.get(node)
+        least = ns.min_reported if ns and ns.min_reported is not None else spec.min_reported
+        share = _num(self.cover.at[key, node])
+        reported = round((share or 0.0) * total)
+        return {"reported": reported, "total": total, "share": share, "needed": needed(total, least)}
+
+    def rank_text(self, key: Any) -> str:
+        """"13th of 26 cities; 5th of 11 in its peer group", or why the city has no rank ("" when ranking is off)."""
+        if self.status is None or not self.r.method.rank.enabled:
+            return ""
+        st = self.status.loc[key]
+        root = self.cat.lens(self.lens).root.id
+        cohort = self.r.ranks[self.lens]["cohort"][root]
+        rank = _num(cohort.get(key))
+        if rank is None:
+            if not bool(st["coverage"] >= self.r.method.rank.min_coverage - 1e-12):
+                return _("Not ranked: data for %(reported)s of %(total)s indicators (needs %(needed)s).", self.lang) % {
+                    "reported": int(st["reported"]), "total": int(st["total"]), "needed": int(st["needed"])}
+            return _("Not ranked: no overall score.", self.lang)
+        same_year = [k for k in self.keys if self.year_of(k) == self.year_of(key)]
+        n = int(cohort.reindex(same_year).notna().sum())
+        out = _("Overall rank: %(rank)s of %(n)s ranked cities", self.lang) % {
+            "rank": ordinal(int(rank), self.lang), "n": n}
+        if self.rank_group is not None and self.peer_col is not None:
+            peer = self.r.ranks[self.lens][self.rank_group][root]
+            prank = _num(peer.get(key))
+            group = self.peer_col.get(key)
+            if prank is not None and isinstance(group, str):
+                mates = [k for k in same_year if self.peer_col.get(k) == group]
+                m = int(peer.reindex(mates).notna().sum())
+                out += _("; %(rank)s of %(n)s in its peer group", self.lang) % {"rank": ordinal(int(prank), self.lang),
+                                                                          "n": m}
+        return out + "."
+
     def common(self, title: str, root: str) -> dict[str, Any]:
         return {"lang": self.lang, "title": title, "csp": self.csp, "script": self.script,
                 "style": self.style, "notice": self.t(NOTICE) if self.notice else "", "root": root,
@@ -188,8 +233,13 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
 
     def block(node: str) -> dict[str, Any]:
         lv = _num(level_row[node]) if level_row is not None else None
-        return {"id": node, "name": rep.node_name(node), "score": _num(score_row[node]), "level": lv,
-                "level_name": rep.level_name(lv)}
+        cov = rep.node_coverage(key, node)
+        score = _num(score_row[node])
+        why = ""
+        if score is None and cov is not None and cov["reported"] < cov["needed"]:
+            why = _("No score: data for %(reported)s of %(total)s indicators (needs %(needed)s).", rep.lang) % cov
+        return {"id": node, "name": rep.node_name(node), "score": score, "level": lv,
+                "level_name": rep.level_name(lv), "coverage": cov, "why": why}
 
     root = rep.cat.lens(rep.lens).root.id
     areas = rep.areas
@@ -216,6 +266,8 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
         "country": rep.country_name(prof.get("country")), "population": _num(prof.get("population")),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
+        "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
+        "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
         "enablers": _enablers(rep, key), "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
@@ -295,15 +347,19 @@ def _cohort_page(rep: _Report) -> dict[str, Any]:
     rows = []
     for key in rep.keys:
         prof = rep.profiles.loc[key]
+        cov = rep.node_coverage(key, cols[0])
+        rank = _num(ranks.at[key, cols[0]]) if ranks is not None else None
         rows.append({
             "slug": rep.slugs[key], "city": rep.unit_label(key), "year": rep.year_of(key),
             "country": rep.country_name(prof.get("country")),
-            "rank": _num(ranks.at[key, cols[0]]) if ranks is not None else None,
+            "rank": rank, "coverage": cov["share"] * 100 if cov and cov["share"] is not None else None,
+            "why": rep.rank_text(key) if rank is None and ranks is not None else "",
             "scores": [_num(rep.scores.at[key, c]) for c in cols],
             "heat": [charts.heat_colour(_num(rep.scores.at[key, a])) for a in rep.areas],
             "radar": charts.radar([[_num(rep.scores.at[key, a]) for a in rep.areas]], size=140, labels=False),
         })
     rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
+    unranked = [{"city": x["city"], "why": x["why"]} for x in rows if x["why"]]
     distributions = [{"name": rep.node_name(o), "strip": charts.strip([_num(v) for v in rep.scores[o]])}
                      for o in cols[:1 + len(rep.outcomes)]]
     status = []
@@ -318,7 +374,8 @@ def _cohort_page(rep: _Report) -> dict[str, Any]:
         **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
         "columns": [{"id": c, "name": rep.node_name(c)} for c in cols], "rows": rows,
         "areas": [rep.node_name(a) for a in rep.areas], "distributions": distributions,
-        "coverage": status, "indicator_ids": ids,
+        "coverage": status, "indicator_ids": ids, "unranked": unranked,
+        "min_coverage": rep.r.method.rank.min_coverage * 100, "two_views": rep.area_lens != rep.lens,
         "coverage_labels": {k: rep.t(v) for k, v in COVERAGE_LABELS.items()},
         "n_units": len(rep.keys), "lens_name": text(rep.cat.lens(rep.lens).name, rep.lang),
     }

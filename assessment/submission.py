@@ -104,6 +104,15 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "unknown-enabler": ("error", N_("Unknown enabler ID '{found}'."), N_("Do not edit the ID column.")),
     "stray-cell": ("warning", N_("This cell is outside the input columns and was not read."),
                    N_("Move the content to the Notes column.")),
+    "no-values": ("warning", N_("No scored indicator has a value, so this city gets no scores and cannot be "
+                                "ranked: a city is ranked only with values for at least {needed} of the {total} "
+                                "scored indicators ({share})."),
+                  N_("Fill in the values the city has; leave a cell empty only when the value is not available.")),
+    "too-few-values": ("warning", N_("Only {found} of the {total} scored indicators have a value, so this city "
+                                     "cannot be ranked: a city is ranked only with values for at least {needed} "
+                                     "of them ({share}). Outcomes and focus areas with too few values show no "
+                                     "score."),
+                       N_("Fill in more indicators; scores rest on the values reported, never on guesses.")),
 }
 
 
@@ -378,9 +387,28 @@ class _Checker:
         self.marker()
         self.profile_fields()
         self.indicators()
+        self.coverage()
         self.enabler_levels()
         for cell in self.sub.stray:
             self.add("stray-cell", cell)
+
+    def coverage(self) -> None:
+        """Warn when too few scored indicators have a value for the city to be ranked (default method)."""
+        from .scoring.coverage import needed
+        from .scoring.method import Rank
+
+        scored = {i.id for i in self.cat.scored_indicators}
+        if not scored:
+            return
+        have = {r["indicator"] for r in self.rows if r.get("value") is not None and r["indicator"] in scored}
+        least = Rank().min_coverage
+        need = needed(len(scored), least)
+        if len(have) >= need:
+            return
+        share = f"{least:.0%}" if self.lang == "en" else f"{least * 100:.0f} %"
+        sheet = SHEETS["indicators"]
+        self.add("no-values" if not have else "too-few-values", sheet=_(sheet, self.sub.lang),
+                 row=None, value=len(have), total=len(scored), needed=need, share=share)
 
 
 def _countries() -> frozenset[str]:

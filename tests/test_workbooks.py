@@ -84,7 +84,10 @@ def test_round_trip(tmp_path, catalogue):
     assert d.loc[ids[0], "notes"] == "metered"
     assert d.loc[ids[1], "value"] == 31 and d.loc[ids[big - 2], "value"] == 1234.5 and d.loc[ids[3], "value"] == 12.25
     assert np.isnan(d.loc[ids[4], "value"])  # "n/a": missing, never zero
-    assert issues_of(intake) == [("missing-token", "E6", "'n/a' is read as 'not available' (not zero).")]
+    assert issues_of(intake) == [("missing-token", "E6", "'n/a' is read as 'not available' (not zero)."),
+                                 ("too-few-values", "", "Only 4 of the 98 scored indicators have a value, so this "
+                                  "city cannot be ranked: a city is ranked only with values for at least 79 of them "
+                                  "(80%). Outcomes and focus areas with too few values show no score.")]
     e = intake.enablers.set_index("enabler")
     assert e.loc[catalogue.enablers[0].id, "level"] == 3 and e.loc[catalogue.enablers[1].id, "level"] == 0
     assert e.loc[catalogue.enablers[0].id, "evidence"] == "Strategy 2030 document"
@@ -102,8 +105,9 @@ def test_vietnamese_template_reads_decimal_commas(tmp_path, catalogue):
     intake = read_submissions([filled], lang="vi")
     d = intake.data.set_index("row")["value"]
     assert d[rows[0]] == 12.5 and d[rows[1]] == 1234.5 and np.isnan(d[rows[2]]) and d[rows[3]] == 12345
-    assert issues_of(intake) == [("ambiguous-number", f"E{rows[2]}",
-                                  "'1.234' không rõ nghĩa: có thể là 1234 hoặc 1.234.")]
+    assert issues_of(intake)[:1] == [("ambiguous-number", f"E{rows[2]}",
+                                      "'1.234' không rõ nghĩa: có thể là 1234 hoặc 1.234.")]
+    assert [code for code, _, _ in issues_of(intake)[1:]] == ["too-few-values"]  # 3 values: cannot be ranked
 
 
 EXPECTED_BROKEN_1 = [
@@ -157,7 +161,9 @@ def test_csv_forms_and_their_rules(tmp_path, catalogue):
     intake = read_submissions([tmp_path / "c.csv", tmp_path / "w.csv"])
     codes = sorted((r["code"], Path(r["file"]).name) for r in intake.issues.to_dict("records"))
     assert codes == sorted([("duplicate", "c.csv"), ("unknown-indicator", "c.csv"), ("duplicate-city", "w.csv"),
-                            ("not-a-number", "w.csv"), ("enabler-level", "w.csv")])
+                            ("not-a-number", "w.csv"), ("enabler-level", "w.csv"),
+                            # one or no value per city: each is told at once that it cannot be ranked
+                            ("too-few-values", "c.csv"), ("too-few-values", "w.csv"), ("no-values", "w.csv")])
     msg = dict((r["code"], r["message"]) for r in intake.issues.to_dict("records"))
     assert msg["unknown-indicator"] == "Unknown indicator ID 'XX-NOPE'."
     assert msg["duplicate"] == f"Indicator {ids[1]} appears more than once (first on row 11)."
