@@ -298,13 +298,24 @@ def score(
     table = Table(title=f"{lens}: {len(scores)} units, method {result.method.name}")
     table.add_column("rank", justify="right")
     table.add_column("unit")
+    table.add_column("coverage", justify="right")
     root = scores.columns[-1]
     table.add_column(root, justify="right")
-    ordered = scores.sort_values(root, ascending=False, na_position="last", kind="stable")
+    status = result.rank_status(lens) if lens in result.coverage else None
+    order = scores[root] if ranks is None else -ranks[root]  # ranked units first, then the rest by score
+    ordered = scores.assign(_key=order).sort_values("_key", ascending=False, na_position="last", kind="stable")
     for key, row in ordered.head(20).iterrows():
         r = "" if ranks is None or ranks.loc[key, root] != ranks.loc[key, root] else str(int(ranks.loc[key, root]))
-        table.add_row(r, str(key), "" if row[root] != row[root] else f"{row[root]:.2f}")
+        if not r and status is not None and not status.loc[key, "ranked"] and ranks is not None:
+            r = f"not ranked ({int(status.loc[key, 'reported'])} of {int(status.loc[key, 'total'])}, " \
+                f"needs {int(status.loc[key, 'needed'])})"
+        cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
+        table.add_row(r, escape(str(key)), cov, "" if row[root] != row[root] else f"{row[root]:.2f}")
     out.print(table)
+    if status is not None and ranks is not None and not status["ranked"].all():
+        least = result.method.rank.min_coverage
+        out.print(f"{int((~status['ranked']).sum())} unit(s) not ranked: a unit is ranked only with data for at least "
+                  f"{least:.0%} of the scored indicators (rank.min_coverage)", highlight=False)
 
 
 def main() -> None:

@@ -131,3 +131,48 @@ lenses:
     with pytest.raises(CatalogueError) as info:
         assessment.load_catalogue(tmp_path / "catalogue.yaml")
     assert any(p.code == "unknown-item" and p.found == "'NOT-AN-ID'" for p in info.value.problems)
+
+
+def _outcome_catalogue(tmp_path: Path, lenses: list[dict], indicators: list[dict]) -> Path:
+    path = tmp_path / "outcomes.yaml"
+    path.write_text(yaml.safe_dump({"id": "oc", "version": "0.1", "title": {"en": "Outcomes"}, "languages": ["en"],
+                                    "lenses": lenses, "indicators": indicators}), encoding="utf-8")
+    return path
+
+
+def _ind(ident: str, **fields: object) -> dict:
+    return {"id": ident, "name": {"en": ident}, "unit": {"en": "%"}, "direction": 1, "focus_area": "fa"} | fields
+
+
+AREAS = {"id": "areas", "name": {"en": "Areas"}, "field": "focus_area",
+         "nodes": [{"id": "all", "name": {"en": "All"}}, {"id": "fa", "parent": "all", "name": {"en": "FA"}}]}
+OUTCOMES = {"id": "outcomes", "name": {"en": "Outcomes"}, "field": "outcome",
+            "nodes": [{"id": "overall", "name": {"en": "Overall"}},
+                      {"id": "economy", "parent": "overall", "name": {"en": "Economy"}}]}
+
+
+def test_outcome_must_be_a_node_of_the_outcomes_view(tmp_path: Path) -> None:
+    path = _outcome_catalogue(tmp_path, [AREAS, OUTCOMES], [
+        _ind("OK", outcome="economy"), _ind("LOST", outcome="nowhere"),
+        _ind("CTX", direction=0, outcome="economy")])
+    with pytest.raises(CatalogueError) as info:
+        assessment.load_catalogue(path)
+    probs = info.value.problems
+    assert _has(probs, "unknown-node", "LOST", "outcome") and _has(probs, "outcome-context", "CTX", "outcome")
+    assert not any(p.item == "OK" for p in probs)
+
+
+def test_outcome_needs_an_outcomes_view(tmp_path: Path) -> None:
+    path = _outcome_catalogue(tmp_path, [AREAS], [_ind("A", outcome="economy")])
+    with pytest.raises(CatalogueError) as info:
+        assessment.load_catalogue(path)
+    assert _has(info.value.problems, "no-outcome-view", "A", "outcome")
+
+
+def test_strict_catalogue_requires_an_outcome_for_scored_indicators(tmp_path: Path) -> None:
+    path = _outcome_catalogue(tmp_path, [AREAS], [_ind("A"), _ind("B", direction=0)])
+    assessment.load_catalogue(path)  # not strict: fine
+    with pytest.raises(CatalogueError) as info:
+        assessment.load_catalogue(path, strict=True)
+    probs = info.value.problems
+    assert _has(probs, "incomplete", "A", "outcome") and not _has(probs, "incomplete", "B", "outcome")
