@@ -16,8 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .catalogue_io import load_catalogue
-from .catalogue_views import FORMATS, IndicatorFilter, indicator_table, write_table
+from .catalogue import load_catalogue
+from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
 from .i18n import LANGUAGES
 
@@ -89,7 +89,6 @@ def catalogue_list(
         if fmt.value == "csv":
             frame.to_csv(sys.stdout, index=False)
         else:
-            from .catalogue_views import to_markdown_table
             sys.stdout.write(to_markdown_table(frame))
         return
     write_table(frame, output, fmt.value)
@@ -116,7 +115,7 @@ def catalogue_docs(
     catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
 ) -> None:
     """Write the human-readable catalogue reference in every UI language."""
-    from .catalogue_views import catalogue_markdown
+    from .catalogue import catalogue_markdown
 
     try:
         cat = load_catalogue(catalogue)
@@ -141,7 +140,7 @@ def template_cmd(
     fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
 ) -> None:
     """Write the indicator workbook a city fills in."""
-    from .template import write_template
+    from .intake import write_template
 
     if fmt not in (None, "xlsx", "csv"):
         err.print("[bold red]usage:[/] --format must be xlsx or csv", highlight=False)
@@ -162,7 +161,7 @@ def validate_cmd(
     lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
 ) -> None:
     """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
-    from .submission import read_submissions
+    from .intake import read_submissions
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
@@ -185,9 +184,7 @@ def validate_cmd(
         out.print(f"{escape(where + what)} [{colour[rec['severity']]}]{rec['severity']}[/]: {escape(rec['message'])}",
                   highlight=False, markup=True)
     if report is not None:
-        from .submission_report import write_issues
-
-        out.print(f"wrote {write_issues(intake, report, lang.value)}")
+        out.print(f"wrote {intake.write_issues(report, lang.value)}")
     raise typer.Exit(0 if intake.ok else 1)
 
 
@@ -201,9 +198,9 @@ def report_cmd(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
-    from .scorecard import render_pdf, render_report
+    from .intake import read_submissions
+    from .report import render_pdf, render_report
     from .scoring import assess
-    from .submission import read_submissions
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
