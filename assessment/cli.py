@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from ._missing import as_float, cell_text
 from .catalogue import load_catalogue
 from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
@@ -177,7 +178,7 @@ def validate_cmd(
     shown = intake.issues[intake.issues["severity"] != "info"]
     colour = {"error": "red", "warning": "yellow"}
     for rec in shown.to_dict("records"):
-        row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
+        row = cell_text(rec["row"])
         where = f"{Path(rec['file']).name}: {rec['sheet']}" + (f"!{rec['column']}{row}" if row else "")
         what = f" [{rec['indicator']}]" if rec["indicator"] else ""
         # user text (file names, values in messages) is escaped so rich never reads it as markup
@@ -299,8 +300,9 @@ def score(
     table.add_column(root, justify="right")
     ordered = scores.sort_values(root, ascending=False, na_position="last", kind="stable")
     for key, row in ordered.head(20).iterrows():
-        r = "" if ranks is None or ranks.loc[key, root] != ranks.loc[key, root] else str(int(ranks.loc[key, root]))
-        table.add_row(r, str(key), "" if row[root] != row[root] else f"{row[root]:.2f}")
+        rank = None if ranks is None else as_float(ranks.loc[key, root])
+        score = as_float(row[root])
+        table.add_row("" if rank is None else str(int(rank)), str(key), "" if score is None else f"{score:.2f}")
     out.print(table)
 
 

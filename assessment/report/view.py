@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from babel import Locale
 
-from .._missing import as_float
+from .._missing import as_float, is_missing
 from .._version import __version__
 from ..i18n import N_, _, text
 from ..scoring import Assessment
@@ -272,7 +272,7 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
         raw = rep.r.raw.loc[key, ids]
         imp = rep.r.imputed_flags.loc[key, ids] if key in rep.r.imputed_flags.index else raw * 0
         status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
-                       "cells": ["imputed" if bool(imp[i]) else "reported" if raw[i] == raw[i] else "missing"
+                       "cells": ["imputed" if bool(imp[i]) else "missing" if is_missing(raw[i]) else "reported"
                                  for i in ids], "coverage": rep.coverage(key)})
     return {
         **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
