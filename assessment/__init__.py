@@ -1,10 +1,11 @@
 """smartcity-assessment: smart-city maturity assessment on the ASEAN Smart Cities Framework
 and the OECD well-being framework.
 
-The data flow is the architecture::
+The data flow is the architecture, one subpackage per stage (each imports only earlier stages
+and the shared base: ``errors``, ``_missing``, ``i18n``, ``resources``, ``templating``)::
 
-    catalogue -> workbook template -> filled workbook -> validated submission
-              -> scores (normalised, aggregated, levels, ranks) -> scorecard
+    catalogue -> intake (workbook template -> filled workbook -> validated submission)
+              -> scoring (normalised, aggregated, levels, ranks) -> report (scorecards)
 
 Public API
 ----------
@@ -29,15 +30,23 @@ AssessmentError, CatalogueError, InputError, Problem
 """
 
 from ._version import __version__
-from .catalogue import Catalogue, Enabler, Indicator, Lens, LensNode
-from .catalogue_io import load_catalogue
-from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_table
-from .coinr import CoinrImport, from_coinr
+from .catalogue import (
+    Catalogue,
+    CoinrImport,
+    Enabler,
+    Indicator,
+    IndicatorFilter,
+    Lens,
+    LensNode,
+    catalogue_markdown,
+    from_coinr,
+    indicator_table,
+    load_catalogue,
+)
 from .errors import AssessmentError, CatalogueError, InputError, Problem
-from .scorecard import render_report
+from .intake import Intake, Prefill, read_submissions, write_template
+from .report import render_report
 from .scoring import Assessment, Method, assess, load_method, load_result
-from .submission import Intake, read_submissions
-from .template import Prefill, write_template
 
 __all__ = [
     "Assessment",

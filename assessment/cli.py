@@ -16,8 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .catalogue_io import load_catalogue
-from .catalogue_views import FORMATS, IndicatorFilter, indicator_table, write_table
+from ._missing import as_float, cell_text
+from .catalogue import load_catalogue
+from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
 from .i18n import LANGUAGES
 
@@ -89,7 +90,6 @@ def catalogue_list(
         if fmt.value == "csv":
             frame.to_csv(sys.stdout, index=False)
         else:
-            from .catalogue_views import to_markdown_table
             sys.stdout.write(to_markdown_table(frame))
         return
     write_table(frame, output, fmt.value)
@@ -116,7 +116,7 @@ def catalogue_docs(
     catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
 ) -> None:
     """Write the human-readable catalogue reference in every UI language."""
-    from .catalogue_views import catalogue_markdown
+    from .catalogue import catalogue_markdown
 
     try:
         cat = load_catalogue(catalogue)
@@ -141,7 +141,7 @@ def template_cmd(
     fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
 ) -> None:
     """Write the indicator workbook a city fills in."""
-    from .template import write_template
+    from .intake import write_template
 
     if fmt not in (None, "xlsx", "csv"):
         err.print("[bold red]usage:[/] --format must be xlsx or csv", highlight=False)
@@ -162,7 +162,7 @@ def validate_cmd(
     lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
 ) -> None:
     """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
-    from .submission import read_submissions
+    from .intake import read_submissions
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
@@ -178,16 +178,14 @@ def validate_cmd(
     shown = intake.issues[intake.issues["severity"] != "info"]
     colour = {"error": "red", "warning": "yellow"}
     for rec in shown.to_dict("records"):
-        row = "" if rec["row"] is None or rec["row"] != rec["row"] else str(rec["row"])
+        row = cell_text(rec["row"])
         where = f"{Path(rec['file']).name}: {rec['sheet']}" + (f"!{rec['column']}{row}" if row else "")
         what = f" [{rec['indicator']}]" if rec["indicator"] else ""
         # user text (file names, values in messages) is escaped so rich never reads it as markup
         out.print(f"{escape(where + what)} [{colour[rec['severity']]}]{rec['severity']}[/]: {escape(rec['message'])}",
                   highlight=False, markup=True)
     if report is not None:
-        from .submission_report import write_issues
-
-        out.print(f"wrote {write_issues(intake, report, lang.value)}")
+        out.print(f"wrote {intake.write_issues(report, lang.value)}")
     raise typer.Exit(0 if intake.ok else 1)
 
 
@@ -201,9 +199,9 @@ def report_cmd(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
-    from .scorecard import render_pdf, render_report
+    from .intake import read_submissions
+    from .report import render_pdf, render_report
     from .scoring import assess
-    from .submission import read_submissions
 
     missing = [p for p in inputs if not p.exists()]
     if missing:
@@ -305,12 +303,14 @@ def score(
     order = scores[root] if ranks is None else -ranks[root]  # ranked units first, then the rest by score
     ordered = scores.assign(_key=order).sort_values("_key", ascending=False, na_position="last", kind="stable")
     for key, row in ordered.head(20).iterrows():
-        r = "" if ranks is None or ranks.loc[key, root] != ranks.loc[key, root] else str(int(ranks.loc[key, root]))
-        if not r and status is not None and not status.loc[key, "ranked"] and ranks is not None:
+        rank = None if ranks is None else as_float(ranks.loc[key, root])
+        score = as_float(row[root])
+        r = "" if rank is None else str(int(rank))
+        if rank is None and status is not None and ranks is not None and not status.loc[key, "ranked"]:
             r = f"not ranked ({int(status.loc[key, 'reported'])} of {int(status.loc[key, 'total'])}, " \
                 f"needs {int(status.loc[key, 'needed'])})"
         cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
-        table.add_row(r, escape(str(key)), cov, "" if row[root] != row[root] else f"{row[root]:.2f}")
+        table.add_row(r, escape(str(key)), cov, "" if score is None else f"{score:.2f}")
     out.print(table)
     if status is not None and ranks is not None and not status["ranked"].all():
         least = result.method.rank.min_coverage

@@ -1,41 +1,71 @@
-"""Exceptions and the one problem-record shape shared by every stage.
+"""The one problem record shared by every stage, and the exceptions that carry it.
 
-Every problem the package reports answers five questions: *what* is wrong, *where*
-(file, item, field), what is *allowed*, what was *found*, and how to *fix* it. Problems are
-collected, never raised one at a time; an exception carries the whole list.
+Every problem the package reports answers five questions: *what* is wrong, *where* (file,
+sheet, row, column, item, field), what is *allowed*, what was *found*, and how to *fix* it.
+Problems are collected, never raised one at a time; an exception carries the whole list.
+
+A :class:`Problem` keeps its message and fix as **templates** (English msgids with
+``{placeholders}``) plus the ``params`` that fill them. Text is made only when the problem is
+written, in the language asked for then (:meth:`Problem.text`, :meth:`Problem.fix_text`), so an
+intake read in English can be reported in Vietnamese. ``{found}`` in a template is the found
+value.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._missing import cell_text
+from .i18n import _
+
+Severity = Literal["error", "warning", "info"]
+Params = tuple[tuple[str, str], ...]
 
 
-class AssessmentError(ValueError):
-    """Base class of every error this package raises for bad input."""
+def params(**values: Any) -> Params:
+    """Template parameters as a sorted, hashable tuple of ``(name, text)`` pairs."""
+    return tuple(sorted((k, cell_text(v)) for k, v in values.items()))
 
 
-@dataclass(frozen=True, order=True)
+def _fill(template: str, lang: str, values: Mapping[str, str]) -> str:
+    if not template:
+        return ""
+    text = _(template, lang)
+    return text.format_map(values) if values else text
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One problem found in user input (a catalogue, a method file, a workbook).
+    """One problem found in user input (a catalogue, a method, a data table, a workbook).
 
     Parameters
     ----------
-    code
-        Stable machine-readable code, e.g. ``"duplicate-id"``.
     source
-        The file (or ``"<builtin>"`` / ``"<DataFrame>"``) the problem was found in.
+        The file (or ``"<builtin>"``, ``"<DataFrame>"``, ``"<method>"`` …) the problem was found in.
     item
         The offending id (indicator, enabler, lens or node), if any.
     field
-        The field or column, if any.
+        The field or column name, if any.
+    code
+        Stable machine-readable code, e.g. ``"duplicate-id"``.
     message
-        What is wrong and what is allowed.
+        What is wrong and what is allowed: a template filled from ``params`` and ``found``.
     found
         The offending value as text, if any.
     fix
-        How to fix it, if there is more to say than the message.
+        How to fix it (a template like ``message``), if there is more to say.
+    sheet, row, column
+        The place in a workbook, if any (``row`` is 1-based as a spreadsheet shows it).
+    severity
+        ``error`` (the input cannot be used as given), ``warning`` or ``info``.
+    params
+        Values for the templates' placeholders (see :func:`params`).
+    labels
+        Names of the ``params`` that are themselves UI msgids (a field label, say), translated
+        with the message.
     """
 
     source: str
@@ -45,6 +75,28 @@ class Problem:
     message: str = ""
     found: str = ""
     fix: str = dataclasses.field(default="", compare=False)
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    severity: Severity = "error"
+    params: Params = ()
+    labels: tuple[str, ...] = ()
+
+    def _values(self, lang: str) -> dict[str, str]:
+        values = {k: _(v, lang) if k in self.labels else v for k, v in self.params}
+        return {**values, "found": self.found}
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return _fill(self.message, lang, self._values(lang))
+
+    def fix_text(self, lang: str = "en") -> str:
+        """How to fix it, in ``lang`` (``""`` when there is nothing to add)."""
+        return _fill(self.fix, lang, self._values(lang))
+
+    def sort_key(self) -> tuple[str, str, str, str, str, str]:
+        """Order of listings: by source, item, field, code, message and found value."""
+        return (self.source, self.item, self.field, self.code, self.text(), self.found)
 
     def __str__(self) -> str:
         where = self.source
@@ -52,11 +104,12 @@ class Problem:
             where += f": {self.item}"
         if self.field:
             where += f" [{self.field}]"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.text()}"
         if self.found:
             text += f"; found {self.found}"
-        if self.fix:
-            text += f". Fix: {self.fix}"
+        fix = self.fix_text()
+        if fix:
+            text += f". Fix: {fix}"
         return text
 
 
@@ -66,23 +119,32 @@ def _summarise(kind: str, problems: Sequence[Problem]) -> str:
     return "\n".join(lines)
 
 
-class CatalogueError(AssessmentError):
-    """A catalogue (built-in, user YAML or COINr import) failed validation.
+class AssessmentError(ValueError):
+    """Base class of every error this package raises for bad input.
 
     Attributes
     ----------
     problems
-        Every problem found, sorted by source, item and field.
+        Every problem found.
     """
 
+    kind = "input"
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(_summarise(self.kind, self.problems))
+
+
+class CatalogueError(AssessmentError):
+    """A catalogue (built-in, user YAML or COINr import) failed validation; problems sorted."""
+
+    kind = "catalogue"
+
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
-        super().__init__(_summarise("catalogue", self.problems))
+        super().__init__(sorted(set(problems), key=Problem.sort_key))
 
 
 class InputError(AssessmentError):
-    """A data input (DataFrame, CSV or Excel file) cannot be used as given."""
+    """A data input (DataFrame, CSV or Excel file) or a method cannot be used as given."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__(_summarise("input data", self.problems))
+    kind = "input data"

@@ -2,7 +2,8 @@
 
 UI strings are English msgids translated in ``templates/locale/<lang>/LC_MESSAGES/messages.po``;
 the .po files are compiled in memory when first used, so no binary .mo file is committed.
-Indicator names and descriptors are *data* and live in the catalogue, not here.
+Indicator names and descriptors are *data* and live in the catalogue, not here; :func:`text`
+picks one language from such a multilingual text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
+from ._missing import is_missing
 from .resources import templates_dir
 
 #: Languages the user interface is complete in.
@@ -55,12 +57,19 @@ def _(message: str, lang: str) -> str:
     return translations(lang).gettext(message)
 
 
+def text(value: dict[str, str] | None, lang: str, fallback: str = "en") -> str:
+    """Pick ``lang`` from a multilingual text (language → text), else ``fallback``, else any; ``""`` if none."""
+    if not value:
+        return ""
+    return value.get(lang) or value.get(fallback) or next(iter(value.values()))
+
+
 def fmt_number(value: float | None, lang: str, digits: int = 2) -> str:
     """Format a number for ``lang`` (``1,234.5`` in English, ``1.234,5`` in Vietnamese).
 
     Missing values (``None`` or NaN) become an empty string.
     """
-    if value is None or value != value:  # NaN check without importing math
+    if value is None or is_missing(value):
         return ""
     return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=lang))
 
@@ -78,7 +87,7 @@ def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
     thousands of numbers). Grouping is by three, as in both UI locales. Rounding is Python's, on
     the binary value (``0.05`` → ``0.1``), where Babel rounds the decimal string half to even.
     """
-    if value is None or value != value:
+    if value is None or is_missing(value):
         return ""
     return f"{value:,.{digits}f}".translate(_symbols(lang))
 

@@ -10,8 +10,7 @@ from functools import cache
 
 import jinja2
 
-from .catalogue import text
-from .i18n import fmt_number, translations
+from .i18n import fmt_number, text, translations
 from .resources import templates_dir
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import assessment
-from assessment.catalogue_io import _load_path  # uncached loader: measures real parsing
-from assessment.catalogue_views import catalogue_markdown, indicator_table
+from assessment.catalogue.load import read_catalogue  # uncached loader: measures real parsing
+from assessment.catalogue.views import catalogue_markdown, indicator_table
 from assessment.resources import indicators_dir
 
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reference"
@@ -62,8 +62,7 @@ def workbook_cases(tmp: Path) -> dict[str, Callable[[], object]]:
     """Workbook benchmarks (issue targets: 500 workbooks read <= 10 s, one template written <= 0.5 s)."""
     import shutil
 
-    from assessment.submission import read_submissions
-    from assessment.template import write_template
+    from assessment.intake import read_submissions, write_template
 
     examples = sorted((Path(__file__).resolve().parent.parent / "examples" / "ascn-2025").glob("[!z]*.xlsx"))
     folder = tmp / "cohort-500"
@@ -82,7 +81,7 @@ def scorecard_case(tmp: Path) -> Callable[[], object]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from synthetic import cohort
 
-    from assessment.scorecard import render_report
+    from assessment.report import render_report
 
     result = assessment.assess(cohort(500, 103, years=1, seed=5))
     return lambda: render_report(result, tmp / "site", lang="vi")
@@ -92,7 +91,8 @@ def main() -> None:
     """Run every benchmark and print the medians."""
     cat = assessment.load_catalogue()
     cases: dict[str, Callable[[], object]] = {
-        "load built-in catalogue (strict, uncached)": lambda: _load_path(indicators_dir() / "catalogue.yaml", True),
+        "load built-in catalogue (strict, uncached)":
+            lambda: read_catalogue(indicators_dir() / "catalogue.yaml", strict=True),
         "indicator table (vi)": lambda: indicator_table(cat, "vi"),
         "catalogue reference markdown (vi)": lambda: catalogue_markdown(cat, "vi"),
     }

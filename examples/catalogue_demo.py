@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import assessment
-from assessment.catalogue_views import counts, indicator_table, write_table
+from assessment.catalogue.views import counts, indicator_table, write_table
 
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reference"
 

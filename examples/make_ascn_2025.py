@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 import assessment
-from assessment.catalogue import text
-from assessment.template import Prefill, write_template
+from assessment.i18n import text
+from assessment.intake import Prefill, write_template
 
 HERE = Path(__file__).resolve().parent
 YEAR = 2025

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from assessment import Catalogue
-from assessment.catalogue_views import counts, outcome_of
+from assessment.catalogue.views import counts, outcome_of
 
 LANGS = ("en", "vi")
 

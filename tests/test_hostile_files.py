@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from assessment.template import write_template
+from assessment.intake import write_template
 
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
@@ -83,7 +83,7 @@ def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
 
 CHILD = """
 import json, resource, sys, time
-from assessment.submission import read_submissions
+from assessment.intake import read_submissions
 out = {}
 for path in sys.argv[1:]:
     t0 = time.perf_counter()
@@ -116,7 +116,7 @@ def test_hostile_files_are_refused_in_bounded_time_and_memory(hostile):
 
 
 def test_refusal_messages_say_what_and_how(hostile):
-    from assessment.submission import read_submissions
+    from assessment.intake import read_submissions
 
     intake = read_submissions([hostile["far cell XFD1048576"][0]])
     row = intake.issues.iloc[0]

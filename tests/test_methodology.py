@@ -40,7 +40,7 @@ def test_outcomes_are_not_copies_of_focus_areas(example_result):
 @pytest.fixture(scope="module")
 def with_cherry_picker(tmp_path_factory) -> tuple[assessment.Assessment, Path]:
     """The example cohort plus a workbook with 7 of 98 indicators, all at their best goalposts."""
-    from assessment.template import Prefill
+    from assessment import Prefill
 
     cat = assessment.load_catalogue()
     d = tmp_path_factory.mktemp("cherry")
@@ -75,7 +75,7 @@ def test_cherry_picker_is_never_ranked_above_a_complete_city(with_cherry_picker)
 
 
 def test_cherry_picker_pages_say_why(with_cherry_picker, tmp_path):
-    from assessment.scorecard import render_report
+    from assessment import render_report
 
     result, _ = with_cherry_picker
     for lang, reason in (("en", "Not ranked: data for 7 of 98 indicators (needs 79)."),

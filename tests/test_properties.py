@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.catalogue import Basis, Goalposts, Indicator, Thresholds
-from assessment.catalogue_checks import check_indicator
+from assessment.catalogue.checks import check_indicator
+from assessment.catalogue.models import Basis, Goalposts, Indicator, Thresholds
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 BASIS = Basis(kind="judgement", source="test")

@@ -15,8 +15,8 @@ import pytest
 import assessment
 from assessment._messages import ui_msgids
 from assessment.i18n import translations
-from assessment.scorecard import render_report
-from assessment.template import Prefill, write_template
+from assessment.intake import Prefill, write_template
+from assessment.report import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "ascn-2025"

@@ -1,6 +1,11 @@
-"""Scores: the composite-indicator pipeline (denominate → screen → impute → treat → normalise →
-aggregate → levels → rank → compare). :func:`assess` is the entry point; each stage is also
-usable alone on a DataFrame.
+"""The scoring stage: the composite-indicator pipeline (denominate → screen → impute → treat →
+normalise → aggregate → levels → rank → compare).
+
+:func:`assess` is the entry point and returns an :class:`Assessment` (every stage's table and the
+recipe). The method is typed data (:mod:`~assessment.scoring.method`); inputs of every accepted
+kind are brought into one shape by :mod:`~assessment.scoring.inputs`; each stage is one module
+with one small function per method, usable alone on a DataFrame; :mod:`~assessment.scoring.export`
+and :mod:`~assessment.scoring.saved` write results and read saved ones back.
 """
 
 from .aggregate import aggregate_frame, aggregate_lens, combine
@@ -8,8 +13,8 @@ from .impute import impute
 from .levels import level_names
 from .method import Method, load_method, method_from_dict
 from .normalise import normalise, normalise_frame
-from .pipeline import Assessment, Recipe, assess
 from .prepare import denominate, screen
+from .result import Assessment, Recipe, assess
 from .saved import load_result, save_result
 from .treat import skew_kurt, treat, winsorise
 

@@ -1,4 +1,4 @@
-"""Stage 6: weight and aggregate through every level of a lens.
+"""Weight and aggregate through every level of a lens.
 
 Each level is one matrix product: with ``V`` the children's values (NaN set to 0), ``M`` the
 mask of available values and ``W`` the children × parents weight matrix, the weighted sum
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue, Lens
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, params
 from .method import Aggregate, AggregateName
 
 
@@ -40,7 +40,7 @@ def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power:
     else:
         return
     raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain",
-                              message=f"the {method} mean cannot take {bad}",
+                              message="the {method} mean cannot take {bad}", params=params(method=method, bad=bad),
                               fix="normalise onto a strictly positive range such as [1, 100], "
                               "or use the arithmetic mean")])
 

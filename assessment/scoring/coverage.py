@@ -16,13 +16,15 @@ Two rules use it (see ``docs/scoring.md``):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from .._missing import needed
 from ..catalogue import Catalogue
+
+__all__ = ["columns_reported", "coverage_table", "needed", "node_indicators", "rankable"]
 
 
 def node_indicators(catalogue: Catalogue, lens_id: str) -> dict[str, list[str]]:
@@ -58,11 +60,6 @@ def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -
         n = reported[present].sum(axis=1).to_numpy(dtype="float64") if present else np.zeros(len(reported))
         out[node] = n / len(ids) if ids else np.full(len(reported), np.nan)
     return pd.DataFrame(out, index=reported.index)
-
-
-def needed(total: int, share: float) -> int:
-    """The number of indicators (of ``total``) a coverage of at least ``share`` needs."""
-    return min(total, math.ceil(round(share * total, 9)))
 
 
 def rankable(coverage: pd.DataFrame, root: str, minimum: float) -> pd.Series:

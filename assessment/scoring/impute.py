@@ -1,4 +1,4 @@
-"""Stage 3: impute missing values, flagging every imputed cell.
+"""Impute missing values, flagging every imputed cell.
 
 One pure function per method in :data:`IMPUTERS`; each takes the wide table (units × indicators,
 index ``unit`` or ``(unit, year)``) and the unit profiles, and returns a new table.

@@ -2,8 +2,8 @@
 
 Accepted inputs
 ---------------
-* the workbook intake (an object with ``.data``, ``.profiles`` and optionally ``.enablers``);
-* a :class:`~assessment.coinr.CoinrImport` (its own catalogue is used);
+* the validated workbook intake, :class:`~assessment.intake.Intake`;
+* a :class:`~assessment.catalogue.CoinrImport` (its own catalogue is used);
 * a tidy long DataFrame with a unit column (``unit``, ``city`` or ``uCode``), ``indicator``,
   ``value`` and optionally ``year``;
 * a wide DataFrame, one row per unit (unit in the index or a unit column, optionally
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Catalogue
-from ..coinr import CoinrImport
-from ..errors import InputError, Problem
+from ..catalogue import Catalogue, CoinrImport, load_catalogue
+from ..errors import InputError, Problem, params
+from ..intake import Intake
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
 SOURCE = "<DataFrame>"
@@ -99,7 +99,8 @@ def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.Data
         if bad.any():
             examples = ", ".join(f"{u}={series[u]!r}" for u in list(series.index[bad])[:5])
             problems.append(Problem(SOURCE, item=str(col), code="not-a-number",
-                                    message=f"{what} values must be numbers (missing = empty)", found=examples,
+                                    message="{what} values must be numbers (missing = empty)", found=examples,
+                                    params=params(what=what),
                                     fix="clean the values, or read workbooks with assessment.read_submissions"))
         out[col] = converted.astype("float64")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
@@ -109,7 +110,8 @@ def _long_to_wide(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     unit = _unit_column(frame)
     if unit is None:
         problems.append(Problem(SOURCE, field="unit", code="missing-column",
-                                message=f"a long table needs a unit column ({', '.join(UNIT_COLUMNS)})"))
+                                message="a long table needs a unit column ({allowed})",
+                                params=params(allowed=", ".join(UNIT_COLUMNS))))
         return pd.DataFrame()
     long = frame.rename(columns={unit: "unit"})
     keys = ["unit", "year"] if "year" in long.columns else ["unit"]
@@ -130,7 +132,8 @@ def _split(wide: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) ->
     value_cols = [c for c in wide.columns if c in ids]
     if not value_cols:
         problems.append(Problem(SOURCE, code="no-indicators",
-                                message=f"no column is an indicator id of catalogue {catalogue.id} {catalogue.version}",
+                                message="no column is an indicator id of catalogue {catalogue}",
+                                params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
                                 found=", ".join(map(str, list(wide.columns)[:8]))))
     profile_cols = [c for c in wide.columns if c not in ids and c != "year"]
     profiles = wide[profile_cols].copy()
@@ -139,7 +142,7 @@ def _split(wide: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) ->
     return _numeric(wide[value_cols], problems, "indicator"), profiles
 
 
-def _digest(*frames: pd.DataFrame) -> str:
+def digest(*frames: pd.DataFrame) -> str:
     """Content hash of tables: labels, dtypes and values (NaN-stable, no text formatting)."""
     h = hashlib.sha256()
     for frame in frames:
@@ -154,15 +157,14 @@ def _digest(*frames: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def _from_intake(data: Any, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
-    if not getattr(data, "ok", True):
-        errors = data.issues[data.issues["severity"] == "error"]
-        for rec in errors.head(50).to_dict("records"):
-            problems.append(Problem(str(rec["file"]), item=str(rec["indicator"]), field=str(rec["sheet"]),
-                                    code=str(rec["code"]), message=str(rec["message"]), found=str(rec["value"])))
+def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
+    if not data.ok:
+        errors = [p for p in data.problems if p.severity == "error"]
+        problems += errors[:50]
         problems.append(Problem("<intake>", code="intake-errors",
-                                message=f"{len(errors)} error(s) in the submissions; scores need valid data",
-                                fix="fix the workbooks, or score intake.without_error_files()"))
+                                message="{n} error(s) in the submissions; scores need valid data",
+                                fix="fix the workbooks, or score intake.without_error_files()",
+                                params=params(n=len(errors))))
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     long = data.data.rename(columns={"city": "unit"})
     wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
@@ -170,9 +172,8 @@ def _from_intake(data: Any, catalogue: Catalogue, problems: list[Problem]) -> tu
     prof = data.profiles.rename(columns={"city": "unit"}).copy()
     multi = "year" in values.index.names
     prof = prof.set_index(["unit", "year"] if multi else ["unit"])
-    enablers = getattr(data, "enablers", None)
-    if enablers is not None and len(enablers):
-        ena = enablers.rename(columns={"city": "unit"})
+    if len(data.enablers):
+        ena = data.enablers.rename(columns={"city": "unit"})
         keys = ["unit", "year"] if multi else ["unit"]
         enab = ena.pivot_table(index=keys, columns="enabler", values="level", aggfunc="first")
         enab.columns.name = None
@@ -190,8 +191,6 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         Listing every problem: no unit column, duplicate units or rows, non-numeric values,
         no indicator of the catalogue.
     """
-    from ..catalogue_io import load_catalogue
-
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
     if isinstance(data, CoinrImport):
@@ -200,7 +199,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         wide = _index(frame, problems)
         values, profiles = _split(wide, catalogue, problems)
         enablers = pd.DataFrame(index=values.index)
-    elif hasattr(data, "data") and hasattr(data, "profiles"):
+    elif isinstance(data, Intake):
         catalogue = catalogue or load_catalogue()
         values, profiles, enablers = _from_intake(data, catalogue, problems)
         details = data.data.rename(columns={"city": "unit"})[
@@ -213,7 +212,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
             unknown = sorted(set(data["indicator"].astype(str)) - known)
             if unknown:
                 problems.append(Problem(SOURCE, field="indicator", code="unknown-indicator",
-                                        message=f"not an indicator of catalogue {catalogue.id} {catalogue.version}",
+                                        message="not an indicator of catalogue {catalogue}",
+                                        params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
                                         found=", ".join(unknown[:10]),
                                         fix="correct the id, or pass the catalogue that defines it"))
         frame = _long_to_wide(data, problems) if is_long else data
@@ -235,7 +235,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=_digest(values, profiles, enablers), details=details)
+                  digest=digest(values, profiles, enablers), details=details)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Stage 7: maturity levels (0–5, ITU-T Y.4904 names from the catalogue).
+"""Maturity levels (0–5, ITU-T Y.4904 names from the catalogue).
 
 Conventions
 -----------

@@ -15,9 +15,11 @@ import json
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..catalogue_io import _pydantic_problems, _read_yaml
+from .._missing import RANK_MIN_COVERAGE
+from ..catalogue.load import pydantic_problems, read_yaml
 from ..errors import InputError, Problem
 
 ImputeName = Literal["none", "mean", "median", "mean-group", "median-group", "latest", "linear"]
@@ -212,7 +214,7 @@ class Rank(_Model):
     enabled: bool = True
     peer_groups: tuple[str, ...] = ("population-class", "country")
     decimals: int | None = Field(default=None, ge=0)
-    min_coverage: float = Field(default=0.8, ge=0, le=1)
+    min_coverage: float = Field(default=RANK_MIN_COVERAGE, ge=0, le=1)
 
 
 class Compare(_Model):
@@ -264,8 +266,6 @@ class Method(_Model):
 
     def to_yaml(self) -> str:
         """The method as YAML, loadable again by :func:`load_method`."""
-        import yaml
-
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
@@ -274,7 +274,7 @@ def method_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Method:
     try:
         return Method.model_validate(raw)
     except ValidationError as exc:
-        problems = list(_pydantic_problems(exc, source, "method"))
+        problems = list(pydantic_problems(exc, source, "method"))
         raise InputError(problems) from None
 
 
@@ -290,7 +290,7 @@ def load_method(path: str | Path) -> Method:
         raise InputError([Problem(str(path), code="missing-file", message="method file not found",
                                   fix="check the path; examples are in examples/methods/")])
     problems: list[Problem] = []
-    raw = _read_yaml(Path(path), problems)
+    raw = read_yaml(Path(path), problems)
     if problems:
         raise InputError(problems)
     return method_from_dict(raw, str(path))

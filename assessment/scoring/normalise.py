@@ -1,4 +1,4 @@
-"""Stage 5: normalise indicators onto a common scale, applying direction.
+"""Normalise indicators onto a common scale, applying direction.
 
 One pure function per method in :data:`NORMALISERS`. Each takes a matrix ``X`` (units ×
 indicators, NaN = missing) and a :class:`Params` of per-column arrays, works column-wise

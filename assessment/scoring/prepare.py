@@ -1,4 +1,4 @@
-"""Stages 1 and 2: denominate and screen.
+"""Denominate and screen.
 
 Both are pure functions of wide tables (units × indicators); neither mutates its input.
 """

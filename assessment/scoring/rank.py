@@ -1,4 +1,4 @@
-"""Stages 8 and 9: ranks within the cohort and peer groups, and comparisons.
+"""Ranks within the cohort and peer groups, and comparisons.
 
 Conventions
 -----------

@@ -1,4 +1,4 @@
-"""Stage 4: outlier treatment, as COINr's default ``Treat()``.
+"""Outlier treatment, as COINr's default ``Treat()``.
 
 For each indicator (and each year of a panel), over its non-missing values:
 

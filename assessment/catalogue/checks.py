@@ -1,7 +1,7 @@
 """Cross-record rules of a catalogue; each rule returns problems, none raises.
 
 Single-record rules (types, ranges, required fields) are in the pydantic models of
-:mod:`assessment.catalogue`. The rules here need the whole catalogue: unique ids, parents
+:mod:`assessment.catalogue.models`. The rules here need the whole catalogue: unique ids, parents
 that exist, no cycles, no empty groups, goalposts and thresholds that agree with the
 direction, complete rubrics and texts in exactly the declared languages.
 """
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from babel import Locale, UnknownLocaleError
 
-from .catalogue import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
-from .errors import Problem
+from ..errors import Problem, params
+from .models import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
 
 RUBRIC_LEVELS = tuple(range(6))
 
@@ -26,9 +26,10 @@ _ENABLER_TEXTS = ("name", "definition", "evidence")
 
 
 def _p(source: str, item: str, field: str, code: str, message: str, found: object = "",
-       fix: str = "") -> Problem:
+       fix: str = "", **values: object) -> Problem:
+    """A catalogue problem; ``message`` and ``fix`` are templates filled from ``values``."""
     return Problem(source=source, item=item, field=field, code=code, message=message,
-                   found=found if isinstance(found, str) else repr(found), fix=fix)
+                   found=found if isinstance(found, str) else repr(found), fix=fix, params=params(**values))
 
 
 def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
@@ -48,13 +49,13 @@ def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, it
     for lang in langs:
         if not value.get(lang):
             yield _p(source, item, field, "missing-text",
-                     f"missing text in language '{lang}' (the catalogue declares {', '.join(langs)})",
-                     fix=f"add '{lang}: …' under '{field}'")
+                     "missing text in language '{lang}' (the catalogue declares {langs})",
+                     fix="add '{lang}: …' under '{text_field}'", lang=lang, langs=", ".join(langs), text_field=field)
     for lang in value:
         if lang not in langs:
             yield _p(source, item, field, "unknown-language",
-                     f"text in a language the catalogue does not declare ({', '.join(langs)})", repr(lang),
-                     fix="add the language to 'languages' in catalogue.yaml or remove the text")
+                     "text in a language the catalogue does not declare ({langs})", repr(lang),
+                     fix="add the language to 'languages' in catalogue.yaml or remove the text", langs=", ".join(langs))
 
 
 def _dig(obj: object, path: str) -> LangText | None:
@@ -94,8 +95,8 @@ def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens
     for src, item_id in items:
         if counts[item_id] > 1:
             yield _p(src, item_id, "id", "duplicate-id",
-                     f"id used by {counts[item_id]} items; ids must be unique across indicators "
-                     "and enablers", fix="rename one of them")
+                     "id used by {n} items; ids must be unique across indicators and enablers",
+                     fix="rename one of them", n=counts[item_id])
     lenses = list(lenses)
     lens_counts = Counter(lens.id for _, lens in lenses)
     for src, lens in lenses:
@@ -105,7 +106,7 @@ def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens
         for node_id, n in node_counts.items():
             if n > 1:
                 yield _p(src, f"{lens.id}/{node_id}", "id", "duplicate-id",
-                         f"node id used {n} times in lens '{lens.id}'")
+                         "node id used {n} times in lens '{lens}'", n=n, lens=lens.id)
 
 
 def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
@@ -121,13 +122,13 @@ def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
     for node in lens.nodes:
         if node.parent is not None and node.parent not in ids:
             yield _p(source, f"{lens.id}/{node.id}", "parent", "unknown-parent",
-                     f"parent must be a node of lens '{lens.id}'", repr(node.parent))
+                     "parent must be a node of lens '{lens}'", repr(node.parent), lens=lens.id)
         if node.group is not None and node.group not in known_groups:
             yield _p(source, f"{lens.id}/{node.id}", "group", "unknown-group",
-                     f"group must be one of the lens groups ({', '.join(sorted(known_groups)) or 'none'})",
-                     repr(node.group))
+                     "group must be one of the lens groups ({groups})", repr(node.group),
+                     groups=", ".join(sorted(known_groups)) or "none")
     reported: set[str] = set()
-    for start in ids:
+    for start in sorted(ids):  # sorted: the same cycle is reported the same way on every run
         seen: list[str] = []
         cur: str | None = start
         while cur is not None and cur in ids:
@@ -156,21 +157,22 @@ def _placements(lens: Lens, items: Sequence[Indicator | Enabler], source: str,
             values = item_field_values(item, lens.field)
             if values and values[0] not in leaves:
                 yield _p(source, item.id, lens.field, "unknown-node",
-                         f"must name a leaf of lens '{lens.id}' ({', '.join(sorted(leaves))})", repr(values[0]))
+                         "must name a leaf of lens '{lens}' ({leaves})", repr(values[0]), lens=lens.id,
+                         leaves=", ".join(sorted(leaves)))
             elif values:
                 placed[item.id] = values[0]
             for extra in values[1:]:
                 if extra not in node_ids:
                     yield _p(source, item.id, lens.field, "unknown-node",
-                             f"secondary value must name a node of lens '{lens.id}'", repr(extra))
+                             "secondary value must name a node of lens '{lens}'", repr(extra), lens=lens.id)
     for leaf, ids in lens.members.items():
         if leaf not in leaves:
             yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-node",
-                     f"members must be listed under a leaf of lens '{lens.id}'", repr(leaf))
+                     "members must be listed under a leaf of lens '{lens}'", repr(leaf), lens=lens.id)
         for item_id in ids:
             if item_id not in known:
                 yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-item",
-                         f"member is not a known {kind} id", repr(item_id))
+                         "member is not a known {kind} id", repr(item_id), kind=kind)
             elif placed.get(item_id, leaf) != leaf:
                 yield _p(source, lens.id, "members", "double-membership",
                          "an item may sit under one leaf only (no double counting)",
@@ -192,15 +194,16 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
             scored = not isinstance(item, Indicator) or item.scored
             if scored and item.id not in placed:
                 yield _p(source, item.id, lens.field or "members", "not-placed",
-                         f"lens '{lens.id}' is complete, so every scored {kind} must sit under one "
-                         "of its leaves", fix=f"set '{lens.field}'" if lens.field else "list it in members")
+                         "lens '{lens}' is complete, so every scored {kind} must sit under one of its leaves",
+                         fix="set '{lens_field}'" if lens.field else "list it in members", lens=lens.id, kind=kind,
+                         lens_field=lens.field or "")
     has_child = {n.parent for n in lens.nodes if n.parent is not None}
     has_item = set(placed.values())
     for node in lens.nodes:
         if node.id not in has_child and node.id not in has_item:
             yield _p(source, f"{lens.id}/{node.id}", "", "empty-group",
-                     f"node has no child nodes and no {lens.applies_to}",
-                     fix="remove the node or attach items to it")
+                     "node has no child nodes and no {items}",
+                     fix="remove the node or attach items to it", items=lens.applies_to)
 
 
 def check_outcomes(indicators: Iterable[tuple[str, Indicator]], lenses: Sequence[Lens]) -> Iterator[Problem]:
@@ -235,8 +238,8 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
         elif d != 0 and (b - w) * d < 0:
             want = "best > worst" if d == 1 else "best < worst"
             yield _p(source, ind.id, "goalposts", "goalposts-reversed",
-                     f"for direction {d:+d} the goalposts need {want}", f"worst={w}, best={b}",
-                     fix="swap worst and best, or change the direction")
+                     "for direction {direction} the goalposts need {want}", f"worst={w}, best={b}",
+                     fix="swap worst and best, or change the direction", direction=f"{d:+d}", want=want)
     if ind.thresholds is not None:
         v = ind.thresholds.values
         steps = [b - a for a, b in itertools.pairwise(v)]
@@ -246,15 +249,16 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
         elif not all(s * d > 0 for s in steps):
             order = "strictly increasing" if d == 1 else "strictly decreasing"
             yield _p(source, ind.id, "thresholds", "thresholds-not-monotonic",
-                     f"for direction {d:+d} the five level thresholds must be {order}", list(v))
+                     "for direction {direction} the five level thresholds must be {order}", list(v),
+                     direction=f"{d:+d}", order=order)
     lo, hi = ind.valid_range
     if lo is not None and hi is not None and lo >= hi:
         yield _p(source, ind.id, "valid_range", "range-reversed",
                  "valid_range needs [minimum, maximum] with minimum < maximum", [lo, hi])
     if ind.denominator is not None and ind.denominator not in denominators:
         yield _p(source, ind.id, "denominator", "unknown-denominator",
-                 f"denominator must be one of the catalogue's denominators "
-                 f"({', '.join(sorted(denominators)) or 'none declared'})", repr(ind.denominator))
+                 "denominator must be one of the catalogue's denominators ({allowed})", repr(ind.denominator),
+                 allowed=", ".join(sorted(denominators)) or "none declared")
 
 
 def check_enabler(en: Enabler, source: str) -> Iterator[Problem]:
@@ -282,10 +286,10 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
             required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds, "outcome": ind.outcome}
         for name, value in required.items():
             if not value:
-                yield _p(src, ind.id, name, "incomplete", f"'{name}' is required in a complete catalogue")
+                yield _p(src, ind.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)
     for src, en in enablers:
         for name, value in {"definition": en.definition, "references": en.references,
                             "evidence": en.evidence, "ascf_enabler": en.ascf_enabler,
                             "oecd_pillar": en.oecd_pillar}.items():
             if not value:
-                yield _p(src, en.id, name, "incomplete", f"'{name}' is required in a complete catalogue")
+                yield _p(src, en.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)

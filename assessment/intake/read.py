@@ -1,9 +1,10 @@
-"""Stage 3: read filled workbooks (and the CSV forms) into raw, unvalidated cells.
+"""Read filled workbooks (and the CSV forms) into raw, unvalidated cells.
 
 Nothing is interpreted here beyond locating cells: every non-empty cell of a city's input
-columns is returned with its sheet, row and column, so that :mod:`assessment.submission` can
-either accept it or explain why not. Workbooks pass :func:`assessment.preflight.preflight`
-before python-calamine opens them.
+columns is returned with its sheet, row and column, so that :mod:`assessment.intake.validate` can
+either accept it or explain why not. Where the cells sit is :mod:`assessment.intake.layout`.
+Workbooks pass :func:`assessment.intake.preflight.preflight` before python-calamine opens them; a
+file that cannot be used becomes one problem (``RawSubmission.failure``), never an exception.
 """
 
 from __future__ import annotations
@@ -16,22 +17,31 @@ from typing import Any
 
 import python_calamine
 
-from .i18n import LANGUAGES, _
-from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
-from .template import (
+from .._missing import cell_text
+from ..errors import Problem
+from ..i18n import LANGUAGES, _
+from .issues import issue
+from .layout import (
     ENABLER_COLUMNS,
+    ENABLER_DESCRIPTORS,
+    ENABLER_INPUTS,
     FORMAT,
     INDICATOR_COLUMNS,
+    INDICATOR_INPUTS,
     LONG_CSV_COLUMNS,
+    LONG_CSV_OPTIONAL,
+    MARKER_ENABLER_COLUMN,
+    MARKER_INDICATOR_COLUMN,
+    MARKER_KEY_COLUMN,
     MARKER_SHEET,
-    PROFILE_FIELDS,
+    PROFILE_KEY_COLUMN,
+    PROFILE_KEYS,
+    PROFILE_VALUE_COLUMN,
     SHEETS,
 )
+from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-INPUT_INDICATOR = ("value", "data_year", "source", "quality", "notes")
-INPUT_ENABLER = ("level", "evidence", "notes")
-PROFILE_KEYS = tuple(k for k, *_ in PROFILE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,12 @@ class RawSubmission:
     enablers: list[RawRow] = field(default_factory=list)
     stray: list[RawCell] = field(default_factory=list)
     scan: Scan = field(default_factory=Scan)
-    failure: tuple[str, str, str] | None = None  # (code, sheet, reason): the file could not be used
+    failure: Problem | None = None  # the file could not be used
+
+
+def _failure(path: Path | str, code: str, reason: str = "", sheet_name: str = "") -> Problem:
+    """The one problem of a file that cannot be used (``reason`` says why, in English)."""
+    return issue(code, str(path), found="", reason=reason, sheet_name=sheet_name)
 
 
 def _empty(value: Any) -> bool:
@@ -108,25 +123,25 @@ def _table(rows: list[list[Any]], sheet: str, keys: tuple[str, ...], inputs: tup
 
 def _read_marker(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> bool:
     """Fill the marker, expected ids and units; False if this is not one of our templates."""
+    k, i, e = MARKER_KEY_COLUMN, MARKER_INDICATOR_COLUMN, MARKER_ENABLER_COLUMN
     for row in _rows(book, MARKER_SHEET):
-        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
-            v = row[1]
-            sub.marker[row[0]] = "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() \
-                else str(v)
-        if len(row) >= 6 and not _empty(row[3]):
-            sub.expected_rows[int(float(row[3]))] = (str(row[4]), str(row[5]))
-        if len(row) >= 9 and not _empty(row[7]):
-            sub.expected_enablers[int(float(row[7]))] = str(row[8])
+        if len(row) > k + 1 and isinstance(row[k], str) and row[k]:
+            sub.marker[row[k]] = cell_text(row[k + 1])
+        if len(row) > i + 2 and not _empty(row[i]):
+            sub.expected_rows[int(float(row[i]))] = (str(row[i + 1]), str(row[i + 2]))
+        if len(row) > e + 1 and not _empty(row[e]):
+            sub.expected_enablers[int(float(row[e]))] = str(row[e + 1])
     return sub.marker.get("format") == FORMAT
 
 
 def _read_profile(rows: list[list[Any]], name: str, sub: RawSubmission) -> None:
     for r, row in enumerate(rows[1:], start=2):
-        k = row[0] if row else None
+        k = row[PROFILE_KEY_COLUMN] if len(row) > PROFILE_KEY_COLUMN else None
         if isinstance(k, str) and k in PROFILE_KEYS:
-            v = row[2] if len(row) > 2 else None
-            sub.profile[k] = RawCell(name, r, k, f"C{r}", None if _empty(v) else v)
-        for c in range(3, len(row)):
+            v = row[PROFILE_VALUE_COLUMN] if len(row) > PROFILE_VALUE_COLUMN else None
+            ref = f"{column_letters(PROFILE_VALUE_COLUMN + 1)}{r}"
+            sub.profile[k] = RawCell(name, r, k, ref, None if _empty(v) else v)
+        for c in range(PROFILE_VALUE_COLUMN + 1, len(row)):
             if not _empty(row[c]):
                 sub.stray.append(RawCell(name, r, column_letters(c + 1), f"{column_letters(c + 1)}{r}", row[c]))
 
@@ -134,21 +149,21 @@ def _read_profile(rows: list[list[Any]], name: str, sub: RawSubmission) -> None:
 def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> None:
     names = list(book.sheet_names)
     if MARKER_SHEET not in names or not _read_marker(book, sub):
-        sub.failure = ("not-a-template", "", "")
+        sub.failure = _failure(sub.file, "not-a-template")
         return
     sub.lang = sub.marker.get("lang", "en") if sub.marker.get("lang") in LANGUAGES else "en"
     for key in ("profile", "indicators", "enablers"):
         name = _sheet_name(names, key, sub.lang)
         if name is None:
-            sub.failure = ("missing-sheet", _(SHEETS[key], sub.lang), "")
+            sub.failure = _failure(sub.file, "missing-sheet", sheet_name=_(SHEETS[key], sub.lang))
             return
         rows = _rows(book, name)
         if key == "profile":
             _read_profile(rows, name, sub)
         elif key == "indicators":
-            sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INPUT_INDICATOR, sub)
+            sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub)
         else:
-            sub.enablers = _table(rows, name, ENABLER_COLUMNS, INPUT_ENABLER, sub, locked_after=6)
+            sub.enablers = _table(rows, name, ENABLER_COLUMNS, ENABLER_INPUTS, sub, locked_after=ENABLER_DESCRIPTORS)
 
 
 def read_workbook(path: Path) -> RawSubmission:
@@ -158,12 +173,13 @@ def read_workbook(path: Path) -> RawSubmission:
         sub.scan = preflight(path)
         _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
-        sub.failure = (rej.code, "", rej.reason)
+        sub.failure = _failure(path, rej.code, rej.reason)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # any parser failure on an untrusted file (including a Rust panic,
         # which pyo3 raises as a BaseException) becomes an issue, never a traceback
-        sub.failure = ("unreadable", "", str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+        sub.failure = _failure(path, "unreadable",
+                               str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
     return sub
 
 
@@ -184,12 +200,12 @@ def read_csv(path: Path) -> list[RawSubmission]:
     try:
         text = _decode(path)
     except Rejection as rej:
-        return [RawSubmission(file=str(path), kind="csv", failure=(rej.code, "", rej.reason))]
+        return [RawSubmission(file=str(path), kind="csv", failure=_failure(path, rej.code, rej.reason))]
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        return [RawSubmission(file=str(path), kind="csv", failure=("empty-file", "", "the file has no rows"))]
+        return [RawSubmission(file=str(path), kind="csv", failure=_failure(path, "empty-file", "the file has no rows"))]
     header = [h.strip() for h in rows[0]]
-    if set(LONG_CSV_COLUMNS) - {"name", "unit", "catalogue", "lang"} <= set(header):
+    if set(LONG_CSV_COLUMNS) - LONG_CSV_OPTIONAL <= set(header):
         return _read_long(path, header, rows[1:])
     return _read_wide(path, header, rows[1:])
 
@@ -248,7 +264,7 @@ def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
                 sub.indicators.append(RawRow(sheet, r, cells))
         out.append(sub)
     if not out:
-        out.append(RawSubmission(file=str(path), kind="csv-wide", failure=("empty-file", "", "no data rows")))
+        out.append(RawSubmission(file=str(path), kind="csv-wide", failure=_failure(path, "empty-file", "no data rows")))
     return out
 
 

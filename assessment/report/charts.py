@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .._missing import is_missing
+
 #: Okabe–Ito colours (safe for the common colour-vision deficiencies).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 #: Maturity levels 0–5, light to dark blue; text on the dark half is white (contrast AA).
@@ -70,7 +72,7 @@ def radar(values: Sequence[Sequence[float | None]], size: float = 320, labels: b
         axes.append((x, y, lx, ly, anchor))
     rings = tuple(" ".join(f"{x},{y}" for x, y in (point(i, level) for i in range(n))) for level in (25, 50, 75, 100))
     series = tuple(
-        RadarSeries(tuple(None if v is None or v != v else point(i, max(0.0, min(100.0, v)))
+        RadarSeries(tuple(None if v is None or is_missing(v) else point(i, max(0.0, min(100.0, v)))
                           for i, v in enumerate(vals)), PALETTE[k % len(PALETTE)], dashed=k > 0)
         for k, vals in enumerate(values))
     return Radar(size, c, _r(radius), tuple(axes), rings, series)
@@ -89,7 +91,7 @@ def bars(values: Sequence[float | None], ticks: Sequence[float | None], width: f
          row: float = 22) -> tuple[Bar, ...]:
     """Bars for values on 0–100 drawn ``width`` wide, one per ``row`` pixels."""
     def w(v: float | None) -> float | None:
-        return None if v is None or v != v else _r(width * max(0.0, min(100.0, v)) / 100)
+        return None if v is None or is_missing(v) else _r(width * max(0.0, min(100.0, v)) / 100)
 
     return tuple(Bar(_r(i * row), w(v), w(t)) for i, (v, t) in enumerate(zip(values, ticks, strict=True)))
 
@@ -106,7 +108,7 @@ def strip(values: Sequence[float | None], width: float = 300, height: float = 40
     """Dots on a 0–100 axis; coincident dots are stacked upwards so none hides another."""
     seen: dict[float, int] = {}
     dots = []
-    vals = [v for v in values if v is not None and v == v]
+    vals = [v for v in values if v is not None and not is_missing(v)]
     for v in sorted(vals):
         x = _r(width * max(0.0, min(100.0, v)) / 100)
         k = seen.get(x, 0)
@@ -122,7 +124,7 @@ def strip(values: Sequence[float | None], width: float = 300, height: float = 40
 
 def heat_colour(value: float | None) -> tuple[str, str]:
     """Background and text colour for a 0–100 score (blue scale, AA contrast); grey when missing."""
-    if value is None or value != value:
+    if value is None or is_missing(value):
         return "#ffffff", "#595959"
     k = min(5, max(0, int(value // 20) + (1 if value >= 100 else 0)))
     return LEVEL_COLOURS[k], LEVEL_TEXT[k]

@@ -1,17 +1,7 @@
-"""Stage 2: the workbook template a city fills in (XlsxWriter), or the same content as a long CSV.
+"""The workbook template a city fills in (XlsxWriter), or the same content as a long CSV.
 
-Layout (the contract with :mod:`assessment.workbook`, which reads it back)
---------------------------------------------------------------------------
-* *Instructions*: how to fill the workbook, the columns, the data-quality scale, missing values.
-* *City profile*: one row per field (``key`` column A, label B, the city's value C).
-* *Indicators*: one row per indicator from row 2: id, name, unit, definition (locked), then
-  the city's value, data year, source, data-quality flag (dropdown) and notes.
-* *Enablers*: one row per rubric item from row 2: id, name, level (dropdown 0–5), evidence,
-  notes, then the six level descriptors (locked).
-* ``Lists`` (hidden): dropdown sources. ``_smartcity`` (very hidden): the versioned marker:
-  catalogue id, version and hash, language, and the id and unit written on every row.
-
-Sheet names and labels follow the template language; the reader finds them through the marker.
+The sheets, columns and the hidden marker follow :mod:`assessment.intake.layout`, the contract
+with the reader (:mod:`assessment.intake.read`). Same arguments, same bytes.
 """
 
 from __future__ import annotations
@@ -24,39 +14,28 @@ from typing import Any
 
 import xlsxwriter
 
-from ._version import __version__
-from .catalogue import Catalogue, text
-from .catalogue_io import load_catalogue
-from .errors import InputError, Problem
-from .i18n import LANGUAGES, N_, _
-
-FORMAT = "smartcity-template"
-FORMAT_VERSION = 1
-MARKER_SHEET = "_smartcity"
-LISTS_SHEET = "Lists"
-
-SHEETS = {"instructions": N_("Instructions"), "profile": N_("City profile"), "indicators": N_("Indicators"),
-          "enablers": N_("Enablers")}
-
-#: City-profile fields: key, label, required, kind.
-PROFILE_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
-    ("city", N_("City"), True, "text"),
-    ("country", N_("Country (ISO 3166-1 alpha-2 code, e.g. VN)"), True, "country"),
-    ("year", N_("Assessment year"), True, "year"),
-    ("population", N_("Population (inhabitants)"), True, "number"),
-    ("area_km2", N_("Area (km²)"), False, "number"),
-    ("peer_group", N_("Peer group (optional)"), False, "text"),
-    ("contact_name", N_("Contact person"), False, "text"),
-    ("contact_email", N_("Contact e-mail"), False, "text"),
+from .._version import __version__
+from ..catalogue import Catalogue, load_catalogue
+from ..errors import InputError, Problem, params
+from ..i18n import LANGUAGES, N_, _, text
+from .layout import (
+    ENABLER_DESCRIPTORS,
+    ENABLER_LOCKED,
+    ENABLER_TABLE,
+    FORMAT,
+    FORMAT_VERSION,
+    INDICATOR_LOCKED,
+    INDICATOR_TABLE,
+    LISTS_SHEET,
+    LONG_CSV_COLUMNS,
+    MARKER_ENABLER_COLUMN,
+    MARKER_INDICATOR_COLUMN,
+    MARKER_SHEET,
+    PROFILE_FIELDS,
+    PROFILE_VALUE_COLUMN,
+    SHEETS,
+    column_index,
 )
-
-INDICATOR_COLUMNS = ("id", "name", "unit", "definition", "value", "data_year", "source", "quality", "notes")
-INDICATOR_HEADERS = (N_("ID"), N_("Indicator"), N_("Unit"), N_("Definition"), N_("Value"), N_("Data year"),
-                     N_("Source"), N_("Data quality"), N_("Notes"))
-ENABLER_COLUMNS = ("id", "name", "level", "evidence", "notes")
-ENABLER_HEADERS = (N_("ID"), N_("Enabler item"), N_("Level (0–5)"), N_("Evidence"), N_("Notes"))
-LONG_CSV_COLUMNS = ("kind", "catalogue", "lang", "city", "country", "year", "id", "name", "unit", "value",
-                    "data_year", "source", "quality", "notes")
 
 INSTRUCTIONS = (
     N_("How to fill in this workbook"),
@@ -104,7 +83,8 @@ def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) 
     problems = []
     if lang not in LANGUAGES or lang not in catalogue.languages:
         problems.append(Problem("<template>", field="lang", code="unknown-language",
-                                message=f"language must be one of {', '.join(catalogue.languages)}", found=lang))
+                                message="language must be one of {allowed}", found=lang,
+                                params=params(allowed=", ".join(catalogue.languages))))
     if not 1990 <= year <= 2100:
         problems.append(Problem("<template>", field="year", code="bad-year",
                                 message="the assessment year must be between 1990 and 2100", found=str(year)))
@@ -159,28 +139,24 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     return _write_xlsx(out, cat, city, country, year, lang, fill)
 
 
-def _cell(value: object) -> object:
-    return "" if value is None else value
-
-
 def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
     tag = f"{cat.id} {cat.version}"
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(LONG_CSV_COLUMNS)
         given = {"city": city, "country": country, "year": str(year)} | fill.profile
-        for key, label, _req, _kind in PROFILE_FIELDS:
-            w.writerow(["profile", tag, lang, city, country, year, key, _(label, lang), "",
-                        _cell(given.get(key)), "", "", "", ""])
+        for f in PROFILE_FIELDS:  # csv writes None as an empty field
+            w.writerow(["profile", tag, lang, city, country, year, f.key, _(f.label, lang), "",
+                        given.get(f.key), "", "", "", ""])
         for ind in cat.indicators:
             v = fill.indicators.get(ind.id, {})
             w.writerow(["indicator", tag, lang, city, country, year, ind.id, text(ind.name, lang),
-                        text(ind.unit, lang), *(_cell(v.get(k)) for k in ("value", "data_year", "source", "quality",
-                                                                          "notes"))])
+                        text(ind.unit, lang), *(v.get(k) for k in ("value", "data_year", "source", "quality",
+                                                                    "notes"))])
         for ena in cat.enablers:
             e = fill.enablers.get(ena.id, {})
             w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
-                        _cell(e.get("level")), "", _cell(e.get("evidence")), "", _cell(e.get("notes"))])
+                        e.get("level"), "", e.get("evidence"), "", e.get("notes")])
     return out
 
 
@@ -235,8 +211,8 @@ def _instructions(b: _Book) -> None:
         ws.write(row + i, 0, q)
     row += len(b.cat.header.quality_flags) + 1
     ws.write(row, 0, _("Columns of the Indicators sheet:", b.lang))
-    for i, (h, d) in enumerate(zip(INDICATOR_HEADERS, _COLUMN_HELP, strict=True)):
-        ws.write(row + 1 + i, 0, f"{b.t(h)}: {b.t(d)}")
+    for i, col in enumerate(INDICATOR_TABLE):
+        ws.write(row + 1 + i, 0, f"{b.t(col.header)}: {b.t(col.help)}")
 
 
 def _profile(b: _Book, city: str, country: str) -> None:
@@ -247,23 +223,24 @@ def _profile(b: _Book, city: str, country: str) -> None:
     ws.set_column(2, 2, 36)
     ws.write_row(0, 0, ["key", _("Field", b.lang), _("Value", b.lang)], b.fmt["head"])
     given: dict[str, object] = {"city": city, "country": country, "year": b.year} | b.fill.profile
-    for i, (key, label, req, kind) in enumerate(PROFILE_FIELDS, start=1):
-        ws.write(i, 0, key, b.fmt["lock"])
-        ws.write(i, 1, b.t(label) + (" *" if req else ""), b.fmt["lock"])
-        _put(ws, i, 2, given.get(key), b.fmt["year" if kind == "year" else "num" if kind == "number" else "input"])
-        if kind == "number":
-            ws.data_validation(i, 2, i, 2, {"validate": "decimal", "criteria": ">", "value": 0,
-                                            "error_type": "warning"})
+    for i, f in enumerate(PROFILE_FIELDS, start=1):
+        ws.write(i, 0, f.key, b.fmt["lock"])
+        ws.write(i, 1, b.t(f.label) + (" *" if f.required else ""), b.fmt["lock"])
+        fmt = "year" if f.kind == "year" else "num" if f.kind == "number" else "input"
+        _put(ws, i, PROFILE_VALUE_COLUMN, given.get(f.key), b.fmt[fmt])
+        if f.kind == "number":
+            ws.data_validation(i, PROFILE_VALUE_COLUMN, i, PROFILE_VALUE_COLUMN,
+                               {"validate": "decimal", "criteria": ">", "value": 0, "error_type": "warning"})
     ws.freeze_panes(1, 0)
 
 
 def _indicators(b: _Book) -> None:
     ws = b.wb.add_worksheet(b.t(SHEETS["indicators"]))
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
-    for col, width in enumerate((13, 36, 16, 60, 14, 10, 28, 28, 30)):
-        ws.set_column(col, col, width, b.fmt["lock"] if col < 4 else None)
-    ws.write_row(0, 0, [b.t(h) for h in INDICATOR_HEADERS], b.fmt["head"])
-    ws.freeze_panes(1, 4)
+    for col, spec in enumerate(INDICATOR_TABLE):
+        ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
+    ws.write_row(0, 0, [b.t(c.header) for c in INDICATOR_TABLE], b.fmt["head"])
+    ws.freeze_panes(1, INDICATOR_LOCKED)
     choices = quality_choices(b.cat, b.lang)
     year_rule = {"validate": "integer", "criteria": "between", "minimum": b.year - 30, "maximum": b.year,
                  "error_type": "warning", "input_title": _("Data year", b.lang)[:32],
@@ -274,36 +251,41 @@ def _indicators(b: _Book) -> None:
                      b.fmt["lock"])
         v = b.fill.indicators.get(ind.id, {})
         q = v.get("quality")
-        cells = ((4, v.get("value"), "num"), (5, v.get("data_year"), "year"), (6, v.get("source"), "input"),
-                 (7, choices[q - 1] if isinstance(q, int) else q, "input"), (8, v.get("notes"), "input"))
-        for col, value, f in cells:
-            _put(ws, r, col, value, b.fmt[f])
+        cells = (("value", v.get("value"), "num"), ("data_year", v.get("data_year"), "year"),
+                 ("source", v.get("source"), "input"),
+                 ("quality", choices[q - 1] if isinstance(q, int) else q, "input"), ("notes", v.get("notes"), "input"))
+        for key, value, f in cells:
+            _put(ws, r, column_index(INDICATOR_TABLE, key), value, b.fmt[f])
         rule = _validation(*ind.valid_range, ind.id, text(ind.definition, b.lang) or text(ind.name, b.lang))
+        value_col, year_col = column_index(INDICATOR_TABLE, "value"), column_index(INDICATOR_TABLE, "data_year")
+        quality_col = column_index(INDICATOR_TABLE, "quality")
         if rule is not None:
-            ws.data_validation(r, 4, r, 4, rule)
-        ws.data_validation(r, 5, r, 5, year_rule)
-        ws.data_validation(r, 7, r, 7, quality_rule)
-    ws.autofilter(0, 0, len(b.cat.indicators), len(INDICATOR_HEADERS) - 1)
+            ws.data_validation(r, value_col, r, value_col, rule)
+        ws.data_validation(r, year_col, r, year_col, year_rule)
+        ws.data_validation(r, quality_col, r, quality_col, quality_rule)
+    ws.autofilter(0, 0, len(b.cat.indicators), len(INDICATOR_TABLE) - 1)
 
 
 def _enablers(b: _Book) -> None:
     ws = b.wb.add_worksheet(b.t(SHEETS["enablers"]))
     ws.protect("", {"format_columns": True, "format_rows": True})
-    for col, width in enumerate((13, 36, 30, 36, 30)):
-        ws.set_column(col, col, width, b.fmt["lock"] if col < 2 else None)
-    ws.set_column(5, 10, 40, b.fmt["lock"])
-    levels = [f"{k} – {b.cat.maturity_level_name(k, b.lang)}" for k in range(6)]
-    ws.write_row(0, 0, [b.t(h) for h in ENABLER_HEADERS] + levels, b.fmt["head"])
-    ws.freeze_panes(1, 2)
+    for col, spec in enumerate(ENABLER_TABLE):
+        ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
+    first = len(ENABLER_TABLE)  # the level descriptors follow the table
+    ws.set_column(first, first + ENABLER_DESCRIPTORS - 1, 40, b.fmt["lock"])
+    levels = [f"{k} – {b.cat.maturity_level_name(k, b.lang)}" for k in range(ENABLER_DESCRIPTORS)]
+    ws.write_row(0, 0, [b.t(c.header) for c in ENABLER_TABLE] + levels, b.fmt["head"])
+    ws.freeze_panes(1, ENABLER_LOCKED)
     for r, ena in enumerate(b.cat.enablers, start=1):
         ws.write_row(r, 0, [ena.id, text(ena.name, b.lang)], b.fmt["lock"])
         e = b.fill.enablers.get(ena.id, {})
         lv = e.get("level")
         level = level_choice(b.cat, lv, text(ena.levels[lv], b.lang), b.lang) if isinstance(lv, int) else lv
-        for col, value in ((2, level), (3, e.get("evidence")), (4, e.get("notes"))):
-            _put(ws, r, col, value, b.fmt["input"])
-        ws.write_row(r, 5, [text(ena.levels[k], b.lang) for k in range(6)], b.fmt["lock"])
-        ws.data_validation(r, 2, r, 2, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
+        for key, value in (("level", level), ("evidence", e.get("evidence")), ("notes", e.get("notes"))):
+            _put(ws, r, column_index(ENABLER_TABLE, key), value, b.fmt["input"])
+        ws.write_row(r, first, [text(ena.levels[k], b.lang) for k in range(ENABLER_DESCRIPTORS)], b.fmt["lock"])
+        level_col = column_index(ENABLER_TABLE, "level")
+        ws.data_validation(r, level_col, r, level_col, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
                                         "error_type": "warning", "input_title": ena.id[:32],
                                         "input_message": text(ena.evidence, b.lang)[:255]})
 
@@ -323,9 +305,9 @@ def _lists_and_marker(b: _Book) -> None:
     for i, (k, v) in enumerate(meta):
         ws.write_row(i, 0, [k, v])
     for i, ind in enumerate(b.cat.indicators, start=1):
-        ws.write_row(i, 3, [i + 1, ind.id, text(ind.unit, b.lang)])
+        ws.write_row(i, MARKER_INDICATOR_COLUMN, [i + 1, ind.id, text(ind.unit, b.lang)])
     for i, ena in enumerate(b.cat.enablers, start=1):
-        ws.write_row(i, 7, [i + 1, ena.id])
+        ws.write_row(i, MARKER_ENABLER_COLUMN, [i + 1, ena.id])
 
 
 def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
@@ -341,16 +323,3 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     wb.worksheets()[0].activate()
     wb.close()
     return out
-
-
-_COLUMN_HELP = (
-    N_("catalogue identifier (do not change)"),
-    N_("indicator name"),
-    N_("unit the value must be given in (do not change)"),
-    N_("what is measured"),
-    N_("the city's value, a number; empty if not available"),
-    N_("the year the value refers to (four digits)"),
-    N_("where the value comes from: organisation, publication, link"),
-    N_("how reliable the value is, from the dropdown"),
-    N_("anything a reviewer should know"),
-)

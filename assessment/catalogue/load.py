@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import catalogue_checks as checks
-from .catalogue import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
-from .errors import CatalogueError, Problem
-from .resources import indicators_dir
+from ..errors import CatalogueError, Problem, params
+from ..resources import indicators_dir
+from . import checks
+from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,7 +32,8 @@ _SECTIONS = ("lenses", "indicators", "enablers")
 BUILTIN = "<builtin>"
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
+def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    """Read one YAML mapping; a missing file, bad YAML or another shape becomes a problem and ``{}``."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
@@ -41,7 +42,8 @@ def _read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
         return {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), code="yaml-syntax",
-                                message=f"not valid UTF-8 YAML: {exc}".replace("\n", " ")))
+                                message="not valid UTF-8 YAML: {detail}",
+                                params=params(detail=str(exc).replace("\n", " "))))
         return {}
     if raw is None:
         return {}
@@ -53,14 +55,16 @@ def _read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     return raw
 
 
-def _pydantic_problems(exc: ValidationError, source: str, item: str) -> Iterable[Problem]:
+def pydantic_problems(exc: ValidationError, source: str, item: str) -> Iterable[Problem]:
+    """One problem per pydantic error; the code is pydantic's error type, the message its text."""
     for err in exc.errors(include_url=False):
         loc = ".".join(str(x) for x in err["loc"])
         found = "" if err["type"] == "missing" else repr(err.get("input"))
         if len(found) > 80:
             found = found[:77] + "..."
         msg = "required field is missing" if err["type"] == "missing" else err["msg"]
-        yield Problem(source, item=item, field=loc, code=err["type"], message=msg, found=found)
+        yield Problem(source, item=item, field=loc, code=err["type"], message="{detail}", found=found,
+                      params=params(detail=msg))
 
 
 def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[Problem]) -> M | None:
@@ -68,13 +72,13 @@ def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[P
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, source, item_id))
+        problems.extend(pydantic_problems(exc, source, item_id))
         return None
 
 
 def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
     """Read the header and every included file; return (header, [(section, source, raw)])."""
-    header = _read_yaml(header_path, problems)
+    header = read_yaml(header_path, problems)
     records: list[tuple[str, str, Any]] = []
     files = [header_path]
     include = header.get("include", []) if isinstance(header.get("include", []), list) else []
@@ -86,18 +90,20 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
                                     found=repr(pattern)))
         files += [m for m in matched if m != header_path]
     for path in files:
-        data = header if path == header_path else _read_yaml(path, problems)
+        data = header if path == header_path else read_yaml(path, problems)
         for section in _SECTIONS:
             entries = data.get(section, [])
             if not isinstance(entries, list):
                 problems.append(Problem(str(path), field=section, code="yaml-shape",
-                                        message=f"'{section}' must be a list", found=type(entries).__name__))
+                                        message="'{section}' must be a list", found=type(entries).__name__,
+                                        params=params(section=section)))
                 continue
             records += [(section, str(path), e) for e in entries]
         unknown = set(data) - set(_SECTIONS) - (set(CatalogueHeader.model_fields) if path == header_path else set())
         for key in sorted(unknown):
             problems.append(Problem(str(path), field=key, code="unknown-key",
-                                    message=f"unknown top-level key; allowed: {', '.join(_SECTIONS)}"))
+                                    message="unknown top-level key; allowed: {allowed}",
+                                    params=params(allowed=", ".join(_SECTIONS))))
     return header, records
 
 
@@ -116,7 +122,7 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         Where the header came from, for messages.
     strict
         Also require every field the built-in catalogue fills (see
-        :func:`assessment.catalogue_checks.completeness_problems`).
+        :func:`assessment.catalogue.checks.completeness_problems`).
     problems
         Problems found earlier (e.g. while reading files), reported together with these.
 
@@ -163,7 +169,9 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
                      enablers=tuple(x for _, x in enablers), source=source)
 
 
-def _load_path(path: Path, strict: bool) -> Catalogue:
+def read_catalogue(path: str | Path, *, strict: bool = False) -> Catalogue:
+    """Read and validate a catalogue from files, uncached (see :func:`load_catalogue`)."""
+    path = Path(path)
     problems: list[Problem] = []
     if path.is_dir():
         path = path / "catalogue.yaml"
@@ -178,7 +186,7 @@ def _load_path(path: Path, strict: bool) -> Catalogue:
 
 @cache
 def _builtin() -> Catalogue:
-    return _load_path(indicators_dir() / "catalogue.yaml", strict=True)
+    return read_catalogue(indicators_dir() / "catalogue.yaml", strict=True)
 
 
 def load_catalogue(path: str | Path | None = None, *, strict: bool = False) -> Catalogue:
@@ -207,4 +215,4 @@ def load_catalogue(path: str | Path | None = None, *, strict: bool = False) -> C
     """
     if path is None:
         return _builtin()
-    return _load_path(Path(path), strict)
+    return read_catalogue(path, strict=strict)

@@ -7,8 +7,8 @@ dimensions) plus a rule that puts each indicator under one leaf. Lenses are data
 one with a YAML file, no code.
 
 The models here validate single records. Rules that span records (unique ids, parents that
-exist, no cycles, no empty groups, languages) live in :mod:`assessment.catalogue_checks`,
-and reading YAML files lives in :mod:`assessment.catalogue_io`.
+exist, no cycles, no empty groups, languages) live in :mod:`assessment.catalogue.checks`,
+and reading YAML files lives in :mod:`assessment.catalogue.load`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..i18n import text
 
 #: Text in several languages: language code → text.
 LangText = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
@@ -418,10 +420,3 @@ class Catalogue(_Model):
     def scored_indicators(self) -> tuple[Indicator, ...]:
         """Indicators with a direction (context indicators excluded)."""
         return tuple(i for i in self.indicators if i.scored)
-
-
-def text(value: LangText | None, lang: str, fallback: str = "en") -> str:
-    """Pick ``lang`` from a multilingual text, else ``fallback``, else any; ``""`` if none."""
-    if not value:
-        return ""
-    return value.get(lang) or value.get(fallback) or next(iter(value.values()))

@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from .catalogue import Catalogue
-from .catalogue_io import build_catalogue
-from .errors import InputError, Problem
+from .._missing import as_float
+from ..errors import InputError, Problem, params
+from .load import build_catalogue
+from .models import Catalogue
 
 REQUIRED_META = ("Level", "iCode", "Parent", "Direction", "Weight", "Type")
 TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
@@ -56,18 +57,15 @@ def _read(obj: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
         return obj.copy()
     path = Path(obj)
     if not path.is_file():
-        raise InputError([Problem(str(path), code="missing-file", message=f"{name} file not found")])
+        raise InputError([Problem(str(path), code="missing-file", message="{name} file not found",
+                                  params=params(name=name))])
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return pd.read_excel(path, engine="calamine")
     if path.suffix.lower() in (".csv", ".txt"):
         return pd.read_csv(path, encoding="utf-8-sig")
     raise InputError([Problem(str(path), code="unknown-format",
-                              message=f"{name} must be a DataFrame, a CSV or an Excel/ODS file",
-                              found=repr(path.suffix))])
-
-
-def _num(value: Any) -> float | None:
-    return None if pd.isna(value) else float(value)
+                              message="{name} must be a DataFrame, a CSV or an Excel/ODS file",
+                              found=repr(path.suffix), params=params(name=name))])
 
 
 def _meta_problems(meta: pd.DataFrame, data: pd.DataFrame, src: str) -> list[Problem]:
@@ -79,10 +77,12 @@ def _meta_problems(meta: pd.DataFrame, data: pd.DataFrame, src: str) -> list[Pro
         code = str(row["iCode"])
         if row["Type"] not in TYPES:
             problems.append(Problem(src, item=code, field="Type", code="unknown-type",
-                                    message=f"Type must be one of {', '.join(TYPES)}", found=repr(row["Type"])))
+                                    message="Type must be one of {allowed}", found=repr(row["Type"]),
+                                    params=params(allowed=", ".join(TYPES))))
         if row["Type"] in ("Indicator", "Group", "Denominator", "Other") and code not in data.columns:
             problems.append(Problem(src, item=code, field="iCode", code="missing-column",
-                                    message=f"iMeta row {i + 2} names a column that iData does not have"))
+                                    message="iMeta row {row} names a column that iData does not have",
+                                    params=params(row=i + 2)))
     if "uCode" not in data.columns:
         problems.append(Problem("iData", field="uCode", code="missing-column",
                                 message="iData needs a uCode column of unique unit codes"))
@@ -141,18 +141,18 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     records: list[tuple[str, str, Any]] = []
     members: dict[str, list[str]] = {}
     for _, row in kinds["Indicator"].iterrows():
-        direction = _num(row["Direction"])
+        direction = as_float(row["Direction"])
         ind: dict[str, Any] = {
             "id": str(row["iCode"]),
             "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
             "unit": lt(row.get("Unit")) or {language: "-"},
             "direction": int(direction) if direction is not None and direction.is_integer() else direction,
-            "weight": _num(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0,
-            "target": _num(row.get("Target")),
+            "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0,
+            "target": as_float(row.get("Target")),
             "denominator": None if pd.isna(row.get("Denominator")) else str(row["Denominator"]),
             "tags": {"coinr_level": "1"},
         }
-        lo, hi = _num(row.get("goalpost_lower")), _num(row.get("goalpost_upper"))
+        lo, hi = as_float(row.get("goalpost_lower")), as_float(row.get("goalpost_upper"))
         if lo is not None and hi is not None:
             worst, best = (lo, hi) if ind["direction"] != -1 else (hi, lo)
             ind["goalposts"] = {"worst": worst, "best": best,
@@ -163,7 +163,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     for _, row in kinds["Aggregate"].sort_values("Level", ascending=False, kind="stable").iterrows():
         nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
                       "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
-                      "weight": _num(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
+                      "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
     records.append(("lenses", str(src), {
         "id": "coinr", "name": {language: "COINr hierarchy"}, "applies_to": "indicators",
         "members": members, "complete": True, "nodes": nodes}))

@@ -1,35 +1,27 @@
-"""Stage 6: comparative HTML scorecards, one self-contained file per page.
+"""The page model of the scorecards: plain, already computed and translated values per page.
 
-:func:`render_report` writes ``index.html`` (the cohort) and ``cities/<slug>.html`` (one per
-city, and per year when there are several). Pages carry inline CSS and inline SVG charts, an
-optional inline script (table sorting; the page reads fully without it) allowed by its hash
-in a Content-Security-Policy that forbids every fetch, and nothing that changes from run to
-run (no clock, no random ids). Every user-supplied string is escaped by jinja2.
+:class:`ReportView` holds what every page shares (scores of the headline lens, peer medians,
+labels in the page language); :func:`city_page` and :func:`cohort_page` return the plain
+mappings the templates render. Templates do no arithmetic; chart geometry comes from
+:mod:`assessment.report.charts`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import math
 import re
 import unicodedata
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from babel import Locale
 
+from .._missing import as_float, is_missing
+from .._version import __version__
+from ..i18n import N_, _, ordinal, text
+from ..scoring import Assessment
+from ..scoring.coverage import needed, node_indicators
+from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
-from ._version import __version__
-from .catalogue import text
-from .i18n import N_, _, fmt_fixed, ordinal
-from .resources import templates_dir
-from .scoring.coverage import needed, node_indicators
-from .scoring.pipeline import Assessment
-from .scoring.rank import CLASS_LABELS, peer_column, peer_median
-from .templating import environment
 
 #: The headline lens (indicators → strategic outcomes → overall) and the focus-area view of the
 #: same indicators (the radar); other catalogues show their first lens in both roles.
@@ -46,27 +38,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "city"
 
 
-def _num(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(out) else out
-
-
-def _asset(name: str) -> str:
-    return (templates_dir() / "scorecard" / name).read_text(encoding="utf-8")
-
-
-def _csp(script: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
-    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'; "
-            "base-uri 'none'; form-action 'none'")
-
-
-class _Report:
+class ReportView:
     """Everything the pages share, computed once for the whole cohort."""
 
     def __init__(self, result: Assessment, lang: str) -> None:
@@ -87,8 +59,6 @@ class _Report:
         self.slugs = self._slugs()
         self.notice = bool("notice" in self.profiles.columns and self.profiles["notice"].fillna("").astype(str)
                            .str.len().gt(0).any())
-        self.script, self.style = _asset("sort.js"), _asset("style.css")  # read once, not per page
-        self.csp = _csp(self.script)
         self.scored = [i for i in self.cat.scored_indicators if i.id in result.normalised.columns]
         self.peer_indicators = peer_median(result.normalised, self.peer_col)
         self.details = self._details()
@@ -188,18 +158,18 @@ class _Report:
         spec = self.r.method.aggregate
         ns = spec.nodes.get(node)
         least = ns.min_reported if ns and ns.min_reported is not None else spec.min_reported
-        share = _num(self.cover.at[key, node])
+        share = as_float(self.cover.at[key, node])
         reported = round((share or 0.0) * total)
         return {"reported": reported, "total": total, "share": share, "needed": needed(total, least)}
 
     def rank_text(self, key: Any) -> str:
-        """"13th of 26 cities; 5th of 11 in its peer group", or why the city has no rank ("" when ranking is off)."""
+        """"13th of 26 ranked cities; 5th of 11 in its peer group", or why there is no rank ("" if ranking is off)."""
         if self.status is None or not self.r.method.rank.enabled:
             return ""
         st = self.status.loc[key]
         root = self.cat.lens(self.lens).root.id
         cohort = self.r.ranks[self.lens]["cohort"][root]
-        rank = _num(cohort.get(key))
+        rank = as_float(cohort.get(key))
         if rank is None:
             if not bool(st["coverage"] >= self.r.method.rank.min_coverage - 1e-12):
                 return _("Not ranked: data for %(reported)s of %(total)s indicators (needs %(needed)s).", self.lang) % {
@@ -211,30 +181,30 @@ class _Report:
             "rank": ordinal(int(rank), self.lang), "n": n}
         if self.rank_group is not None and self.peer_col is not None:
             peer = self.r.ranks[self.lens][self.rank_group][root]
-            prank = _num(peer.get(key))
+            prank = as_float(peer.get(key))
             group = self.peer_col.get(key)
             if prank is not None and isinstance(group, str):
                 mates = [k for k in same_year if self.peer_col.get(k) == group]
                 m = int(peer.reindex(mates).notna().sum())
-                out += _("; %(rank)s of %(n)s in its peer group", self.lang) % {"rank": ordinal(int(prank), self.lang),
-                                                                          "n": m}
+                out += _("; %(rank)s of %(n)s in its peer group", self.lang) % {
+                    "rank": ordinal(int(prank), self.lang), "n": m}
         return out + "."
 
     def common(self, title: str, root: str) -> dict[str, Any]:
-        return {"lang": self.lang, "title": title, "csp": self.csp, "script": self.script,
-                "style": self.style, "notice": self.t(NOTICE) if self.notice else "", "root": root,
+        return {"lang": self.lang, "title": title, "notice": self.t(NOTICE) if self.notice else "", "root": root,
                 "appendix": self.appendix, "catalogue_title": text(self.cat.header.title, self.lang)}
 
 
-def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
+def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
+    """The model of one city page (one unit, or one unit-year of a panel)."""
     r, lang = rep.r, rep.lang
     prof = rep.profiles.loc[key]
     score_row, level_row = rep.scores.loc[key], rep.levels.loc[key] if rep.levels is not None else None
 
     def block(node: str) -> dict[str, Any]:
-        lv = _num(level_row[node]) if level_row is not None else None
+        lv = as_float(level_row[node]) if level_row is not None else None
         cov = rep.node_coverage(key, node)
-        score = _num(score_row[node])
+        score = as_float(score_row[node])
         why = ""
         if score is None and cov is not None and cov["reported"] < cov["needed"]:
             why = _("No score: data for %(reported)s of %(total)s indicators (needs %(needed)s).", rep.lang) % cov
@@ -243,8 +213,9 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
 
     root = rep.cat.lens(rep.lens).root.id
     areas = rep.areas
-    series = {"city": [_num(score_row[a]) for a in areas], "peer": [_num(rep.peer_scores.at[key, a]) for a in areas],
-              "cohort": [_num(rep.cohort_scores.at[key, a]) for a in areas]}
+    series = {"city": [as_float(score_row[a]) for a in areas],
+              "peer": [as_float(rep.peer_scores.at[key, a]) for a in areas],
+              "cohort": [as_float(rep.cohort_scores.at[key, a]) for a in areas]}
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
     radar = charts.radar(list(series.values()))
     oecd = None
@@ -253,8 +224,8 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
         olens = rep.cat.lens("oecd-wellbeing")
         dims = [leaf.id for leaf in olens.leaves()]
         med = peer_median(ow, None)
-        values = [_num(ow.at[key, d]) for d in dims]
-        medians = [_num(med.at[key, d]) for d in dims]
+        values = [as_float(ow.at[key, d]) for d in dims]
+        medians = [as_float(med.at[key, d]) for d in dims]
         rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
                                       for d, v, m in zip(dims, values, medians, strict=True)]
         geo = charts.bars(values, medians)
@@ -263,7 +234,7 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
     return {
         **rep.common(rep.unit_label(key) + " – " + _("Smart-city scorecard", rep.lang), "../"),
         "city": rep.unit_label(key), "year": rep.year_of(key),
-        "country": rep.country_name(prof.get("country")), "population": _num(prof.get("population")),
+        "country": rep.country_name(prof.get("country")), "population": as_float(prof.get("population")),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
@@ -275,11 +246,11 @@ def _city_page(rep: _Report, key: Any) -> dict[str, Any]:
     }
 
 
-def _enablers(rep: _Report, key: Any) -> list[dict[str, Any]]:
+def _enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     out = []
     answers = rep.r.enabler_levels
     for ena in rep.cat.enablers:
-        lv = _num(answers.at[key, ena.id]) if ena.id in answers.columns and key in answers.index else None
+        lv = as_float(answers.at[key, ena.id]) if ena.id in answers.columns and key in answers.index else None
         level = None if lv is None else int(lv)
         nxt = None if level is None or level >= 5 else level + 1
         out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
@@ -288,7 +259,7 @@ def _enablers(rep: _Report, key: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _strengths(rep: _Report, key: Any) -> dict[str, list[dict[str, Any]]]:
+def _strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
     sw = rep.r.strengths
     if sw.empty:
         return {"strength": [], "weakness": []}
@@ -307,7 +278,7 @@ def _row(frame: pd.DataFrame, key: Any) -> dict[str, Any]:
     return frame.loc[key].to_dict() if key in frame.index else {}
 
 
-def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
+def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     r = rep.r
     details = rep.details.get(key, {})
     quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
@@ -320,47 +291,48 @@ def _indicator_groups(rep: _Report, key: Any) -> list[dict[str, Any]]:
         if area not in groups:
             continue
         det = details.get(ind.id, {})
-        lv = _num(level.get(ind.id))
-        q = _num(det.get("quality"))
+        lv = as_float(level.get(ind.id))
+        q = as_float(det.get("quality"))
         groups[area].append({
             "id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
-            "value": _num(value.get(ind.id)), "data_year": _num(det.get("data_year")),
+            "value": as_float(value.get(ind.id)), "data_year": as_float(det.get("data_year")),
             "source": det.get("source") or "", "quality": quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind.id, False)), "score": _num(score.get(ind.id)),
-            "level": lv, "level_name": rep.level_name(lv), "peer": _num(peer.get(ind.id)),
-            "rank": _num(rank.get(ind.id)), "context": not ind.scored})
+            "imputed": bool(flags.get(ind.id, False)), "score": as_float(score.get(ind.id)),
+            "level": lv, "level_name": rep.level_name(lv), "peer": as_float(peer.get(ind.id)),
+            "rank": as_float(rank.get(ind.id)), "context": not ind.scored})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 
 
-def _change(rep: _Report, key: Any) -> list[dict[str, Any]] | None:
+def _change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:
     ch = rep.r.change.get(rep.lens)
     if ch is None or ch.empty or not isinstance(key, tuple):
         return None
     row = ch.loc[key]
-    out = [{"name": rep.node_name(c), "change": _num(row[c])} for c in ch.columns]
+    out = [{"name": rep.node_name(c), "change": as_float(row[c])} for c in ch.columns]
     return out if any(x["change"] is not None for x in out) else None  # the first year has nothing to compare
 
 
-def _cohort_page(rep: _Report) -> dict[str, Any]:
+def cohort_page(rep: ReportView) -> dict[str, Any]:
+    """The model of the cohort page."""
     cols = [rep.cat.lens(rep.lens).root.id, *[o for o in rep.outcomes if o in rep.scores.columns], *rep.areas]
     ranks = rep.r.ranks.get(rep.lens, {}).get("cohort")
     rows = []
     for key in rep.keys:
         prof = rep.profiles.loc[key]
         cov = rep.node_coverage(key, cols[0])
-        rank = _num(ranks.at[key, cols[0]]) if ranks is not None else None
+        rank = as_float(ranks.at[key, cols[0]]) if ranks is not None else None
         rows.append({
             "slug": rep.slugs[key], "city": rep.unit_label(key), "year": rep.year_of(key),
             "country": rep.country_name(prof.get("country")),
             "rank": rank, "coverage": cov["share"] * 100 if cov and cov["share"] is not None else None,
             "why": rep.rank_text(key) if rank is None and ranks is not None else "",
-            "scores": [_num(rep.scores.at[key, c]) for c in cols],
-            "heat": [charts.heat_colour(_num(rep.scores.at[key, a])) for a in rep.areas],
-            "radar": charts.radar([[_num(rep.scores.at[key, a]) for a in rep.areas]], size=140, labels=False),
+            "scores": [as_float(rep.scores.at[key, c]) for c in cols],
+            "heat": [charts.heat_colour(as_float(rep.scores.at[key, a])) for a in rep.areas],
+            "radar": charts.radar([[as_float(rep.scores.at[key, a]) for a in rep.areas]], size=140, labels=False),
         })
     rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
     unranked = [{"city": x["city"], "why": x["why"]} for x in rows if x["why"]]
-    distributions = [{"name": rep.node_name(o), "strip": charts.strip([_num(v) for v in rep.scores[o]])}
+    distributions = [{"name": rep.node_name(o), "strip": charts.strip([as_float(v) for v in rep.scores[o]])}
                      for o in cols[:1 + len(rep.outcomes)]]
     status = []
     ids = [i.id for i in rep.scored]
@@ -368,7 +340,7 @@ def _cohort_page(rep: _Report) -> dict[str, Any]:
         raw = rep.r.raw.loc[key, ids]
         imp = rep.r.imputed_flags.loc[key, ids] if key in rep.r.imputed_flags.index else raw * 0
         status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
-                       "cells": ["imputed" if bool(imp[i]) else "reported" if raw[i] == raw[i] else "missing"
+                       "cells": ["imputed" if bool(imp[i]) else "missing" if is_missing(raw[i]) else "reported"
                                  for i in ids], "coverage": rep.coverage(key)})
     return {
         **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
@@ -379,56 +351,3 @@ def _cohort_page(rep: _Report) -> dict[str, Any]:
         "coverage_labels": {k: rep.t(v) for k, v in COVERAGE_LABELS.items()},
         "n_units": len(rep.keys), "lens_name": text(rep.cat.lens(rep.lens).name, rep.lang),
     }
-
-
-def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
-                  units: Iterable[Any] | None = None) -> Path:
-    """Write the cohort page and every city page; returns the path of ``index.html``.
-
-    Parameters
-    ----------
-    result
-        An :class:`~assessment.Assessment` (from workbooks, a DataFrame or a COINr import).
-    out_dir
-        Output folder (created). Same inputs give byte-identical files.
-    lang
-        ``en`` or ``vi``: every label, name, level and number format follows it.
-    units
-        Only write these city pages (default: all).
-    """
-    out = Path(out_dir)
-    (out / "cities").mkdir(parents=True, exist_ok=True)
-    rep = _Report(result, lang)
-    env = environment(lang)
-    city_tpl = env.get_template("scorecard/city.html.j2")
-    wanted = set(units) if units is not None else None
-    for key in rep.keys:
-        if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
-            continue
-        html = city_tpl.render(page=_city_page(rep, key), fmt=lambda v, d=1: fmt_fixed(v, lang, d))
-        (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
-    index = out / "index.html"
-    index.write_text(env.get_template("scorecard/cohort.html.j2").render(
-        page=_cohort_page(rep), fmt=lambda v, d=1: fmt_fixed(v, lang, d)), encoding="utf-8")
-    return index
-
-
-def render_pdf(html_files: Iterable[Path]) -> list[Path]:
-    """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
-
-    Raises
-    ------
-    ImportError
-        When WeasyPrint is not installed (``pip install 'smartcity-assessment[pdf]'``).
-    """
-    import weasyprint
-
-    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"fetching {url} is not allowed")
-
-    out = []
-    for path in html_files:
-        pdf = path.with_suffix(".pdf")
-        weasyprint.HTML(filename=str(path), url_fetcher=refuse).write_pdf(str(pdf))
-        out.append(pdf)
-    return out

@@ -1,6 +1,6 @@
 """Tables and documents made from a catalogue: listings, CSV/XLSX/Markdown exports, docs.
 
-Every function here is a pure view: it reads a :class:`~assessment.catalogue.Catalogue` and
+Every function here is a pure view: it reads a :class:`~assessment.catalogue.models.Catalogue` and
 returns a DataFrame or text; nothing writes to the catalogue.
 """
 
@@ -12,9 +12,9 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from .catalogue import Catalogue, Indicator, text
-from .i18n import N_, _
-from .templating import environment
+from ..i18n import N_, _, text
+from ..templating import environment
+from .models import Catalogue, Indicator
 
 CatalogueFormat = Literal["table", "csv", "xlsx", "markdown"]
 FORMATS: tuple[str, ...] = get_args(CatalogueFormat)

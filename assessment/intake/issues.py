@@ -1,0 +1,153 @@
+"""The intake's problems: every code a city can meet, its words in each language, and the report.
+
+Each intake problem is an :class:`~assessment.errors.Problem` made by :func:`issue` from a code of
+:data:`MESSAGES` (severity, message and fix templates) and the place it was found; its text is
+made when it is written (:func:`issues_frame`, :func:`write_issues`), in the language asked for.
+Reports are CSV, Excel or one self-contained HTML page: text cells a spreadsheet would run as a
+formula are neutralised in CSV and Excel, and the HTML page escapes everything (jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._missing import cell_text, safe_frame
+from ..errors import Problem, Severity, params
+from ..i18n import N_
+from ..templating import environment
+
+#: Columns of the issue table, in order.
+ISSUE_COLUMNS = ("file", "sheet", "row", "column", "indicator", "code", "severity", "message", "value", "fix")
+
+#: code → (severity, message template, how to fix). Placeholders are filled from the issue's values;
+#: ``{found}`` is the value found in the cell.
+MESSAGES: dict[str, tuple[Severity, str, str]] = {
+    "empty-file": ("error", N_("The file is empty."), N_("Send the filled workbook again.")),
+    "too-large": ("error", N_("The file is too large: {reason}."), N_("Send only the filled template.")),
+    "not-a-workbook": ("error", N_("The file cannot be opened as a workbook: {reason}."),
+                       N_("Save it again as .xlsx from Excel or LibreOffice.")),
+    "unknown-format": ("error", N_("This kind of file is not read: {reason}."),
+                       N_("Use the .xlsx template or the CSV form.")),
+    "encrypted": ("error", N_("The workbook is password-protected."), N_("Save a copy without a password.")),
+    "zip-bomb": ("error", N_("The file expands to far more data than a city workbook holds."),
+                 N_("Send only the filled template.")),
+    "xml-entities": ("error", N_("The workbook contains XML entity declarations, which are refused."),
+                     N_("Save it again from Excel or LibreOffice.")),
+    "too-far": ("error", N_("The workbook has cells far outside the template: {reason}."),
+                N_("Delete the stray cells and save again.")),
+    "not-utf8": ("error", N_("The CSV file is not UTF-8 text."), N_("Save it as 'CSV UTF-8'.")),
+    "unreadable": ("error", N_("The workbook could not be read: {reason}."),
+                   N_("Open it in Excel or LibreOffice and save it again as .xlsx.")),
+    "not-a-template": ("error", N_("This workbook was not made from the smartcity template (its hidden marker "
+                                   "sheet is missing)."), N_("Generate a template with 'smartcity template' and "
+                                                             "copy the values into it.")),
+    "missing-sheet": ("error", N_("The sheet '{sheet_name}' is missing."), N_("Do not rename or delete sheets.")),
+    "other-catalogue": ("error", N_("The template was made for catalogue {found}; this package uses {expected}."),
+                        N_("Generate a new template and copy the values into it.")),
+    "missing-profile": ("error", N_("The required field '{field}' is empty."), N_("Fill it in on the City "
+                                                                                  "profile sheet.")),
+    "unknown-country": ("error", N_("'{found}' is not an ISO 3166-1 alpha-2 country code."),
+                        N_("Use a two-letter code such as VN, TH or SG.")),
+    "bad-year": ("error", N_("The assessment year must be a four-digit year; found '{found}'."),
+                 N_("Enter a year such as 2025.")),
+    "bad-profile-number": ("error", N_("'{field}' must be a number greater than 0; found '{found}'."),
+                           N_("Enter a plain number.")),
+    "unknown-indicator": ("error", N_("Unknown indicator ID '{found}'."),
+                          N_("Use the IDs of the template; do not edit the ID column.")),
+    "changed-id": ("error", N_("The ID cell was changed: the template had '{expected}' on this row."),
+                   N_("Restore the ID; the values of this row were not used.")),
+    "changed-unit": ("error", N_("The unit cell was changed: the template had '{expected}'."),
+                     N_("Restore the unit and give the value in that unit; the values of this row were not used.")),
+    "duplicate": ("error", N_("Indicator {found} appears more than once (first on row {other})."),
+                  N_("Keep one row per indicator; this row was not used.")),
+    "duplicate-city": ("error", N_("{found} is submitted more than once (also in {other})."),
+                       N_("Send one workbook per city and year.")),
+    "not-a-number": ("error", N_("'{found}' is not a number."), N_("Enter a plain number, or leave the cell "
+                                                                    "empty if the value is not available.")),
+    "ambiguous-number": ("error", N_("'{found}' is ambiguous: it could be {first} or {second}."),
+                         N_("Type the number without thousands separators.")),
+    "other-decimal-mark": ("error", N_("'{found}' uses a decimal mark this template's language does not use."),
+                           N_("This template reads '{mark}' as the decimal mark.")),
+    "percent-sign": ("error", N_("'{found}' has a percent sign, but the unit is '{unit}'."),
+                     N_("Give the value in the unit shown, without '%'.")),
+    "out-of-range": ("error", N_("{found} is outside the possible range {low} to {high} for the unit '{unit}'."),
+                     N_("Check the value and its unit.")),
+    "excel-error": ("error", N_("The cell holds the spreadsheet error {found}."),
+                    N_("Replace the formula by the value itself.")),
+    "formula-no-result": ("error", N_("The cell holds a formula without a saved result."),
+                          N_("Enter the value itself, not a formula.")),
+    "formula": ("warning", N_("The cell holds a formula; its saved result {found} was used."),
+                N_("Enter the value itself, not a formula.")),
+    "missing-token": ("info", N_("'{found}' is read as 'not available' (not zero)."), ""),
+    "data-year-future": ("error", N_("The data year {found} is later than the assessment year {year}."),
+                         N_("Give the year the value refers to.")),
+    "data-year-old": ("warning", N_("The data year {found} is more than 10 years before the assessment year "
+                                    "{year}."), N_("Use more recent data if there is any.")),
+    "bad-data-year": ("error", N_("The data year must be a four-digit year; found '{found}'."),
+                      N_("Enter a year such as 2024.")),
+    "bad-quality": ("error", N_("'{found}' is not a data-quality flag (1 to {n})."),
+                    N_("Choose from the dropdown.")),
+    "enabler-level": ("error", N_("The level must be a whole number from 0 to 5; found '{found}'."),
+                      N_("Choose from the dropdown.")),
+    "unknown-enabler": ("error", N_("Unknown enabler ID '{found}'."), N_("Do not edit the ID column.")),
+    "stray-cell": ("warning", N_("This cell is outside the input columns and was not read."),
+                   N_("Move the content to the Notes column.")),
+    "no-values": ("warning", N_("No scored indicator has a value, so this city gets no scores and cannot be "
+                                "ranked: a city is ranked only with values for at least {needed} of the {total} "
+                                "scored indicators ({share}%)."),
+                  N_("Fill in the values the city has; leave a cell empty only when the value is not available.")),
+    "too-few-values": ("warning", N_("Only {found} of the {total} scored indicators have a value, so this city "
+                                     "cannot be ranked: a city is ranked only with values for at least {needed} "
+                                     "of them ({share}%). Outcomes and focus areas with too few values show no "
+                                     "score."),
+                       N_("Fill in more indicators; scores rest on the values reported, never on guesses.")),
+}
+
+
+
+
+def issue(code: str, source: str, *, sheet: str = "", row: int | None = None, column: str = "", item: str = "",
+          found: Any = None, labels: tuple[str, ...] = (), **values: Any) -> Problem:
+    """The problem ``code`` of :data:`MESSAGES` at a place in a file; ``values`` fill its templates.
+
+    ``labels`` names the values that are UI msgids (translated when the problem is written).
+    """
+    severity, message, fix = MESSAGES[code]
+    return Problem(source=source, sheet=sheet, row=row, column=column, item=item, code=code, message=message,
+                   fix=fix, found=cell_text(found), severity=severity, params=params(**values), labels=labels)
+
+
+def issues_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
+    """One row per problem (:data:`ISSUE_COLUMNS`), messages and fixes in ``lang``."""
+    frame = pd.DataFrame(
+        [{"file": p.source, "sheet": p.sheet, "row": p.row, "column": p.column, "indicator": p.item,
+          "code": p.code, "severity": p.severity, "message": p.text(lang), "value": p.found, "fix": p.fix_text(lang)}
+         for p in problems], columns=list(ISSUE_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def write_issues(problems: Iterable[Problem], summary: Mapping[str, int], path: Path, lang: str = "en") -> Path:
+    """Write the problems to ``path`` (format from the suffix: .csv, .xlsx or .html), all text in ``lang``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    frame = issues_frame(problems, lang)
+    if suffix == ".csv":
+        safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(path, engine="xlsxwriter",
+                            engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+            xw.book.set_properties({"created": dt.datetime(2000, 1, 1)})
+            safe_frame(frame).to_excel(xw, sheet_name="issues", index=False)
+    elif suffix in (".html", ".htm"):
+        page = environment(lang).get_template("issues.html.j2").render(
+            issues=frame.to_dict("records"), summary=dict(summary), lang=lang)
+        path.write_text(page, encoding="utf-8")
+    else:
+        raise ValueError(f"unsupported report format {suffix!r}: use .csv, .xlsx or .html")
+    return path

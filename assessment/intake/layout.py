@@ -1,0 +1,117 @@
+"""The workbook layout: the one contract between the template writer and the reader.
+
+Sheets
+------
+* *Instructions*: how to fill the workbook, the columns, the data-quality scale, missing values.
+* *City profile*: one row per :data:`PROFILE_FIELDS` entry from row 2: the field key (column A),
+  its label (B) and the city's value (C).
+* *Indicators*: one row per indicator from row 2, columns :data:`INDICATOR_TABLE`: id, name,
+  unit and definition (locked), then the city's value, data year, source, data-quality flag
+  (dropdown) and notes.
+* *Enablers*: one row per rubric item from row 2, columns :data:`ENABLER_TABLE` (id, name, then
+  the city's level, evidence and notes), followed by the six level descriptors (locked).
+* ``Lists`` (hidden): dropdown sources.
+* ``_smartcity`` (very hidden): the versioned marker. Columns A–B hold ``key, value`` pairs
+  (format, catalogue id, version and hash, language …); from row 2, columns D–F hold the row
+  number, id and unit written on every indicator row, and columns H–I the row number and id of
+  every enabler row.
+
+Sheet names, headers and labels are English msgids translated into the template language; the
+reader finds the sheets through the marker's language. The long CSV form has the columns
+:data:`LONG_CSV_COLUMNS`, one row per profile field, indicator and enabler item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..i18n import N_
+
+FORMAT = "smartcity-template"
+FORMAT_VERSION = 1
+MARKER_SHEET = "_smartcity"
+LISTS_SHEET = "Lists"
+
+SHEETS = {"instructions": N_("Instructions"), "profile": N_("City profile"), "indicators": N_("Indicators"),
+          "enablers": N_("Enablers")}
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One City-profile field: its key, label, whether it is required and what it holds."""
+
+    key: str
+    label: str
+    required: bool
+    kind: str  # "text", "country", "year" or "number"
+
+
+PROFILE_FIELDS: tuple[ProfileField, ...] = (
+    ProfileField("city", N_("City"), True, "text"),
+    ProfileField("country", N_("Country (ISO 3166-1 alpha-2 code, e.g. VN)"), True, "country"),
+    ProfileField("year", N_("Assessment year"), True, "year"),
+    ProfileField("population", N_("Population (inhabitants)"), True, "number"),
+    ProfileField("area_km2", N_("Area (km²)"), False, "number"),
+    ProfileField("peer_group", N_("Peer group (optional)"), False, "text"),
+    ProfileField("contact_name", N_("Contact person"), False, "text"),
+    ProfileField("contact_email", N_("Contact e-mail"), False, "text"),
+)
+PROFILE_KEYS: tuple[str, ...] = tuple(f.key for f in PROFILE_FIELDS)
+#: City-profile sheet columns (0-based): key, label, the city's value.
+PROFILE_KEY_COLUMN, PROFILE_LABEL_COLUMN, PROFILE_VALUE_COLUMN = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: key, header, whether the city fills it, help text, width."""
+
+    key: str
+    header: str
+    entry: bool
+    help: str = ""
+    width: float = 14
+
+
+INDICATOR_TABLE: tuple[Column, ...] = (
+    Column("id", N_("ID"), False, N_("catalogue identifier (do not change)"), 13),
+    Column("name", N_("Indicator"), False, N_("indicator name"), 36),
+    Column("unit", N_("Unit"), False, N_("unit the value must be given in (do not change)"), 16),
+    Column("definition", N_("Definition"), False, N_("what is measured"), 60),
+    Column("value", N_("Value"), True, N_("the city's value, a number; empty if not available"), 14),
+    Column("data_year", N_("Data year"), True, N_("the year the value refers to (four digits)"), 10),
+    Column("source", N_("Source"), True, N_("where the value comes from: organisation, publication, link"), 28),
+    Column("quality", N_("Data quality"), True, N_("how reliable the value is, from the dropdown"), 28),
+    Column("notes", N_("Notes"), True, N_("anything a reviewer should know"), 30),
+)
+ENABLER_TABLE: tuple[Column, ...] = (
+    Column("id", N_("ID"), False, width=13),
+    Column("name", N_("Enabler item"), False, width=36),
+    Column("level", N_("Level (0–5)"), True, width=30),
+    Column("evidence", N_("Evidence"), True, width=36),
+    Column("notes", N_("Notes"), True, width=30),
+)
+#: Locked columns after the enabler table: the descriptors of levels 0–5.
+ENABLER_DESCRIPTORS = 6
+
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(c.key for c in INDICATOR_TABLE)
+INDICATOR_INPUTS: tuple[str, ...] = tuple(c.key for c in INDICATOR_TABLE if c.entry)
+ENABLER_COLUMNS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE)
+ENABLER_INPUTS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE if c.entry)
+#: Leading columns the city must not change (locked in the template).
+INDICATOR_LOCKED = len(INDICATOR_TABLE) - len(INDICATOR_INPUTS)
+ENABLER_LOCKED = len(ENABLER_TABLE) - len(ENABLER_INPUTS)
+
+#: Marker sheet columns (0-based): key/value pairs, indicator rows, enabler rows.
+MARKER_KEY_COLUMN = 0
+MARKER_INDICATOR_COLUMN = 3  # row number, id, unit
+MARKER_ENABLER_COLUMN = 7  # row number, id
+
+LONG_CSV_COLUMNS = ("kind", "catalogue", "lang", "city", "country", "year", "id", "name", "unit", "value",
+                    "data_year", "source", "quality", "notes")
+#: Columns a long CSV may leave out (they only describe the row).
+LONG_CSV_OPTIONAL = frozenset({"name", "unit", "catalogue", "lang"})
+
+
+def column_index(table: tuple[Column, ...], key: str) -> int:
+    """0-based position of column ``key`` in ``table``."""
+    return next(i for i, c in enumerate(table) if c.key == key)

@@ -1,0 +1,92 @@
+"""Comparative HTML scorecards, one self-contained file per page (and PDF on request).
+
+:func:`render_report` writes ``index.html`` (the cohort) and ``cities/<slug>.html`` (one per
+city, and per year when there are several). Pages carry inline CSS and inline SVG charts, an
+optional inline script (table sorting; the page reads fully without it) allowed by its hash
+in a Content-Security-Policy that forbids every fetch, and nothing that changes from run to
+run (no clock, no random ids). Every user-supplied string is escaped by jinja2.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..i18n import fmt_fixed
+from ..resources import templates_dir
+from ..scoring import Assessment
+from ..templating import environment
+from .view import ReportView, city_page, cohort_page
+
+
+def _asset(name: str) -> str:
+    return (templates_dir() / "scorecard" / name).read_text(encoding="utf-8")
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def page_assets() -> dict[str, str]:
+    """The inline script, its CSP and the stylesheet every page carries (read once per report)."""
+    script = _asset("sort.js")
+    return {"script": script, "style": _asset("style.css"), "csp": _csp(script)}
+
+
+def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
+                  units: Iterable[Any] | None = None) -> Path:
+    """Write the cohort page and every city page; returns the path of ``index.html``.
+
+    Parameters
+    ----------
+    result
+        An :class:`~assessment.Assessment` (from workbooks, a DataFrame or a COINr import).
+    out_dir
+        Output folder (created). Same inputs give byte-identical files.
+    lang
+        ``en`` or ``vi``: every label, name, level and number format follows it.
+    units
+        Only write these city pages (default: all).
+    """
+    out = Path(out_dir)
+    (out / "cities").mkdir(parents=True, exist_ok=True)
+    rep = ReportView(result, lang)
+    assets = page_assets()
+    env = environment(lang)
+    city_tpl = env.get_template("scorecard/city.html.j2")
+    wanted = set(units) if units is not None else None
+    for key in rep.keys:
+        if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
+            continue
+        html = city_tpl.render(page={**city_page(rep, key), **assets}, fmt=lambda v, d=1: fmt_fixed(v, lang, d))
+        (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
+    index = out / "index.html"
+    index.write_text(env.get_template("scorecard/cohort.html.j2").render(
+        page={**cohort_page(rep), **assets}, fmt=lambda v, d=1: fmt_fixed(v, lang, d)), encoding="utf-8")
+    return index
+
+
+def render_pdf(html_files: Iterable[Path]) -> list[Path]:
+    """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
+
+    Raises
+    ------
+    ImportError
+        When WeasyPrint is not installed (``pip install 'smartcity-assessment[pdf]'``).
+    """
+    import weasyprint
+
+    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"fetching {url} is not allowed")
+
+    out = []
+    for path in html_files:
+        pdf = path.with_suffix(".pdf")
+        weasyprint.HTML(filename=str(path), url_fetcher=refuse).write_pdf(str(pdf))
+        out.append(pdf)
+    return out

@@ -1,0 +1,200 @@
+"""The result of scoring: every stage's table beside the recipe that made it.
+
+:func:`assess` prepares the inputs, runs the pipeline (:func:`assessment.scoring.pipeline.run_stages`)
+and returns an :class:`Assessment`, which keeps the recipe (method, catalogue id/version/hash,
+package version, input hash), can re-run itself with another method, and exports every stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+from ..catalogue import Catalogue
+from . import coverage as cov
+from . import export, rank
+from .inputs import Inputs, prepare_inputs
+from .method import Method, load_method, method_from_dict
+from .pipeline import StageHook, Stages, run_stages
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything needed to reproduce a result."""
+
+    method: Method
+    catalogue_id: str
+    catalogue_version: str
+    catalogue_hash: str
+    package_version: str
+    input_hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data view (method as a nested mapping)."""
+        return {"catalogue_id": self.catalogue_id, "catalogue_version": self.catalogue_version,
+                "catalogue_hash": self.catalogue_hash, "package_version": self.package_version,
+                "input_hash": self.input_hash, "method_fingerprint": self.method.fingerprint,
+                "method": self.method.model_dump(mode="json")}
+
+
+@dataclass(frozen=True)
+class Assessment(Stages):
+    """The result of :func:`assess`: every stage's table (see :class:`Stages`) plus the recipe.
+
+    The indicator-level comparisons (``indicator_ranks``, ``strengths``) are computed on first use.
+    """
+
+    inputs: Inputs
+    recipe: Recipe
+
+    @cached_property
+    def indicator_ranks(self) -> pd.DataFrame:
+        """Cohort ranks of every normalised indicator (computed on first use, then kept).
+
+        Same conventions as ``ranks``; rounded to ``method.rank.decimals`` first when set.
+        """
+        dp = self.method.rank.decimals
+        return rank.rank_table(self.normalised if dp is None else self.normalised.round(dp))
+
+    @cached_property
+    def strengths(self) -> pd.DataFrame:
+        """Strengths and weaknesses per unit, computed on first use and then kept.
+
+        Long table: unit, (year,) kind, order, indicator, score, peer_median, gap.
+        """
+        cmp = self.method.compare
+        peer = rank.peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
+        return rank.strengths_weaknesses(self.normalised, peer, cmp.top if cmp.enabled else 0)
+
+    @property
+    def method(self) -> Method:
+        """The method that produced this result."""
+        return self.recipe.method
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue the indicator ids refer to."""
+        return self.inputs.catalogue
+
+    def scores(self, lens: str | None = None) -> pd.DataFrame:
+        """Aggregated scores of one lens (default: the first one)."""
+        return self.aggregated[lens or next(iter(self.aggregated))]
+
+    def rank_status(self, lens: str | None = None) -> pd.DataFrame:
+        """Per unit: indicators ``reported`` of ``total``, ``coverage`` share, ``needed`` to be ranked, ``ranked``.
+
+        Computed from the lens root's coverage and ``method.rank.min_coverage``.
+        """
+        lens = lens or next(iter(self.aggregated))
+        root = self.catalogue.lens(lens).root.id
+        total = len(cov.node_indicators(self.catalogue, lens)[root])
+        share = self.coverage[lens][root]
+        out = pd.DataFrame({"reported": (share * total).round().astype("int64"), "total": total,
+                            "coverage": share, "needed": cov.needed(total, self.method.rank.min_coverage)},
+                           index=share.index)
+        cohort = self.ranks.get(lens, {}).get("cohort")
+        out["ranked"] = cohort[root].reindex(share.index).notna() if cohort is not None else False
+        return out
+
+    def rerun(self, method: Method | str | Path | None = None) -> Assessment:
+        """Run again from the raw data with ``method`` (default: the same method)."""
+        return run(self.inputs, as_method(method) if method is not None else self.method)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every stage as ``name → wide table`` in pipeline order (names fit Excel sheet names)."""
+        tables: dict[str, pd.DataFrame] = {
+            "raw": self.raw, "denominated": self.denominated, "screening": self.screening,
+            "imputed": self.imputed, "imputed-flags": self.imputed_flags.astype("int8"),
+            "treated": self.treated, "treated-flags": self.treated_flags.astype("int8"),
+        }
+        if not self.treatment.empty:
+            tables["treatment"] = self.treatment.set_index("indicator")
+        tables["normalised"] = self.normalised
+        for lens, table in self.coverage.items():
+            tables[f"coverage-{lens}"[:31]] = table
+        for lens, table in self.aggregated.items():
+            tables[f"aggregated-{lens}"[:31]] = table
+        tables["levels-indicators"] = self.indicator_levels
+        for lens, table in self.aggregate_levels.items():
+            tables[f"levels-{lens}"[:31]] = table
+        if self.enabler_levels.shape[1]:
+            tables["levels-enablers"] = self.enabler_levels
+        tables["ranks-indicators"] = self.indicator_ranks
+        for name, groups in self.ranks.items():
+            status = self.rank_status(name)[["reported", "total", "coverage", "needed", "ranked"]]
+            for group, table in groups.items():
+                # coverage beside every ranking: a missing rank says why (coverage below 'needed')
+                tables[f"ranks-{name}-{group}"[:31]] = table.join(status.astype({"ranked": "int8"}))
+        tables["strengths"] = self.strengths.set_index(list(self.normalised.index.names))
+        if "year" in self.normalised.index.names:
+            for lens, table in self.change.items():
+                tables[f"change-{lens}"[:31]] = table
+        return tables
+
+    def to_frame(self) -> pd.DataFrame:
+        """All numeric stage tables in one long table: stage, unit, (year,) code, value."""
+        return export.to_long(self.tables())
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write every stage to one workbook (one sheet each, plus ``method``); returns the path."""
+        return export.write_excel(self.tables(), self.recipe.as_dict(), self.method.to_yaml(), Path(path))
+
+    def to_csv(self, directory: str | Path) -> Path:
+        """Write every stage as ``<stage>.csv`` plus a saved result (see :func:`~assessment.load_result`)."""
+        out = export.write_csv(self.tables(), Path(directory))
+        return export.write_saved(self.inputs, self.recipe.as_dict(), self.method.to_yaml(), out)
+
+
+def as_method(method: Method | str | Path | dict[str, Any] | None) -> Method:
+    """A :class:`Method` from a method, a mapping, or the path of a method YAML file (``None``: defaults)."""
+    if method is None:
+        return Method()
+    if isinstance(method, Method):
+        return method
+    if isinstance(method, dict):
+        return method_from_dict(method)
+    return load_method(method)
+
+
+def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
+    """Run every stage of ``method`` on prepared :class:`Inputs` and keep the recipe (see :func:`assess`)."""
+    stages = run_stages(inputs, method, on_stage)
+    cat = inputs.catalogue
+    recipe = Recipe(method=method, catalogue_id=cat.id, catalogue_version=cat.version,
+                    catalogue_hash=cat.content_hash, package_version=__version__, input_hash=inputs.digest)
+    return Assessment(**vars(stages), inputs=inputs, recipe=recipe)
+
+
+def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str | Path | dict[str, Any] | None = None,
+           *, on_stage: StageHook | None = None) -> Assessment:
+    """Score a cohort of units.
+
+    Parameters
+    ----------
+    data
+        The workbook intake (:class:`~assessment.Intake`), a :class:`~assessment.CoinrImport`, a tidy
+        long DataFrame (unit, [year,] indicator, value) or a wide one (one row per unit). Never modified.
+    catalogue
+        The catalogue; default the built-in one (or the COINr import's own).
+    method
+        A :class:`Method`, a mapping, or a path to a method YAML file; default ``Method()``
+        (anchored normalisation on 0–100, arithmetic means through the ASCF outcomes, focus areas
+        and OECD dimensions, levels, ranks of units with enough data).
+    on_stage
+        Called with each stage name as it starts (progress reporting).
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    InputError
+        Listing every problem with the data or the method.
+    """
+    return run(prepare_inputs(data, catalogue), as_method(method), on_stage)
