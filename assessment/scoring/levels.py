@@ -11,8 +11,10 @@ Conventions
   is better and ``t / x`` when lower is better (``x = 0`` counts as reaching the target), with
   ``t`` the catalogue target, else the best goalpost. Band 1 below 33 %, 2 below 66 %, 3 below
   95 %, 4 from 95 %. This is a four-band scale, not the 0–5 maturity scale.
-* **Aggregates**: level *k* when the score is at or above cut-off *k* (default 0/30/50/70/90 on
-  0–100: any score is level 1, 'baseline collected', as ITU-T Y.4904's example).
+* **Aggregates**: level *k* when the score is at or above cut-off *k* (``Method.level_cutoffs``;
+  default the ``anchored`` fixed points 10/30/50/70/90 on 0–100, where that normalisation puts
+  thresholds 1–5, so an indicator's score implies its own level and a mean of scores a level
+  within its children's range).
 * **Enabler groups**: the median of the items' levels rounded down (a group cannot be
   more mature than most of its parts), or the minimum; unanswered items are left out.
 """
