@@ -9,6 +9,9 @@ Conventions
   (``2025.0`` → ``"2025"``), since a spreadsheet cell typed as ``2025`` is read back as a float.
 * **Safe for spreadsheets**: a text cell that a spreadsheet would run as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with an apostrophe when exported.
+* **Enough data**: :data:`RANK_MIN_COVERAGE` is the default share of values that may not be missing
+  for a unit to be ranked; :func:`needed` turns a share into a count. Both live here because the
+  intake warns about it before scoring runs, and the intake may not import the scoring stage.
 """
 
 from __future__ import annotations
