@@ -34,6 +34,7 @@ from .catalogue_io import load_catalogue
 from .catalogue_views import IndicatorFilter, catalogue_markdown, indicator_table
 from .coinr import CoinrImport, from_coinr
 from .errors import AssessmentError, CatalogueError, InputError, Problem
+from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
 from .scorecard import render_report
 from .scoring import Assessment, Method, assess, load_method, load_result
 from .submission import Intake, read_submissions
@@ -55,15 +56,21 @@ __all__ = [
     "Method",
     "Prefill",
     "Problem",
+    "RobustnessSpec",
     "__version__",
     "assess",
+    "audit",
     "catalogue_markdown",
     "from_coinr",
     "indicator_table",
     "load_catalogue",
     "load_method",
     "load_result",
+    "load_robustness_spec",
     "read_submissions",
+    "remove_one",
     "render_report",
+    "sensitivity",
+    "uncertainty",
     "write_template",
 ]

@@ -6,13 +6,21 @@ A stage after scoring. :func:`uncertainty` and :func:`sensitivity` re-score the 
 describes the statistical structure of the nominal result. Conventions: ``docs/robustness.md``.
 """
 
+from .audit import AuditResult, audit
+from .remove import remove_one
+from .sensitivity import SensitivityResult, sensitivity
 from .spec import RobustnessSpec, load_robustness_spec, spec_from_dict
 from .uncertainty import UncertaintyResult, uncertainty
 
 __all__ = [
+    "AuditResult",
     "RobustnessSpec",
+    "SensitivityResult",
     "UncertaintyResult",
+    "audit",
     "load_robustness_spec",
+    "remove_one",
+    "sensitivity",
     "spec_from_dict",
     "uncertainty",
 ]

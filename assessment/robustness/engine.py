@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -178,9 +179,9 @@ def rank_rows(scores: np.ndarray, decimals: int | None, codes: np.ndarray | None
 def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray,
                want_nodes: bool) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
     """Unit positions and per-lens node scores (``R × n_kept``) of one group's replicates."""
-    method = _cached((setup.token, "method", key), lambda: group_method(setup, key))
-    norm = _cached(_upstream_key(setup, method, key[-1]),
-                   lambda: upstream(replicate_inputs(setup, key[-1]), method))
+    method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
+    norm: pd.DataFrame = _cached(_upstream_key(setup, method, key[-1]),
+                                 lambda: upstream(replicate_inputs(setup, key[-1]), method))
     cols = list(norm.columns)
     x = norm.to_numpy(dtype="float64")
     weights = perturbed_weights(setup, base_weights(setup, method), mult) if setup.weight_ids else None
@@ -188,8 +189,7 @@ def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray,
     out = {}
     for lens in setup.lenses:
         agg_key = (setup.token, "plan", lens, tuple(cols), method.aggregate.model_dump_json())
-        plan: LensPlan = _cached(agg_key, lambda lens=lens: lens_plan(setup.inputs.catalogue, lens, cols,
-                                                                       method.aggregate))
+        plan: LensPlan = _cached(agg_key, partial(lens_plan, setup.inputs.catalogue, lens, cols, method.aggregate))
         w = np.broadcast_to(plan.base, (mult.shape[0], len(plan.ids))).copy()
         if weights is not None:
             at = {i: k for k, i in enumerate(plan.ids)}
@@ -224,7 +224,7 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool) -> BlockOut:
         groups.setdefault(key, []).append(r)
     for key, members in groups.items():
         idx = np.array(members)
-        method = _cached((setup.token, "method", key), lambda key=key: group_method(setup, key))
+        method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
         pos, per_lens = _group_out(setup, key, mult[idx], want_nodes)
         codes = None
         if "year" in setup.inputs.values.index.names:

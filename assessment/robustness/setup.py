@@ -120,7 +120,7 @@ def make_setup(result: Assessment, spec: RobustnessSpec) -> Setup:
                                         message="no value has a data-quality flag with a band above 0, so the "
                                         "data uncertainty would change nothing",
                                         fix="read workbooks with quality flags, or set 'unflagged' to a band"))
-    if spec.pairwise not in (True, False):
+    if not isinstance(spec.pairwise, bool):
         missing = [u for u in spec.pairwise if u not in set(result.inputs.values.index.get_level_values("unit"))]
         if missing:
             problems.append(Problem(SOURCE, field="pairwise", code="unknown-unit", message="not a unit of the data",

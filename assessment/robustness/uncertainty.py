@@ -63,7 +63,7 @@ class UncertaintyResult:
         return self.setup.factors
 
     def replicate(self, i: int) -> tuple[Method, Inputs]:
-        """``(method, inputs)`` of replicate ``i``: ``assessment.scoring.pipeline.run(inputs, method)`` reproduces it."""
+        """``(method, inputs)`` of replicate ``i``; ``scoring.pipeline.run(inputs, method)`` reproduces it."""
         method = replicate_method(self.setup, self.design[i])
         draw = [f for f in self.setup.factors if f.kind == "data"]
         inputs = self.setup.inputs
@@ -72,7 +72,7 @@ class UncertaintyResult:
             inputs = replicate_inputs(self.setup, k)
         return method, inputs
 
-    def headline(self, lens: str | None = None, within: int = 3) -> dict[str, float]:
+    def headline(self, lens: str | None = None, within: int = 3) -> dict[str, float | str]:
         """Share of units whose median rank is within ``±within`` of the nominal, and interval widths."""
         s = self.summary[lens or next(iter(self.summary))].dropna(subset=["nominal_rank", "median_rank"])
         width = s["rank_hi"] - s["rank_lo"]
