@@ -5,8 +5,9 @@ levels, the same grouping of nodes by (method, power, coverage) and the same sor
 so every call below hands ``combine`` exactly the matrices a plain run would, with the
 weights of ``R`` replicates:
 
-* children all shared by the replicates (indicators): one ``combine`` call with the ``R``
-  weight matrices side by side (``c × (p R)``) — one matrix product for every replicate;
+* children all shared by the replicates (indicators): per parent, one ``combine`` call with
+  the ``R`` weight vectors side by side (``c_j × R``) — one matrix product for every replicate
+  (the same sums as the plain run's, without its products with zero weights);
 * children that differ by replicate (lower aggregates) but weights that do not: the ``R``
   tables stacked row-wise (``(R n) × c``), one call;
 * both differing: one small call per replicate.
@@ -98,9 +99,13 @@ def _run_step(step: Step, table: dict[str, np.ndarray], weights: np.ndarray, n: 
     values = [table[c] for c in step.children]
     if all(v.ndim == 1 for v in values):
         v = np.column_stack(values)
-        side = w.transpose(1, 0, 2).reshape(len(step.children), reps * p)
-        res = combine(v, side, step.method, step.power, step.coverage, where=step.where)
-        return res.reshape(n, reps, p).transpose(1, 0, 2)
+        out = np.empty((reps, n, p))
+        for j in range(p):  # one parent at a time: its own children only (no products with zero weights)
+            kids = np.flatnonzero(step.cols == j)
+            rows = step.rows[kids]
+            res = combine(v[:, rows], w[:, rows, j].T, step.method, step.power, step.coverage, where=step.where)
+            out[:, :, j] = res.T
+        return out
     stacked = np.stack([np.broadcast_to(v, (reps, n)) for v in values], axis=2)
     if np.array_equal(w, np.broadcast_to(w[0], w.shape), equal_nan=True):
         res = combine(stacked.reshape(reps * n, -1), w[0], step.method, step.power, step.coverage,
