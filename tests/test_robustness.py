@@ -275,3 +275,43 @@ def test_reference_spec_loads() -> None:
     spec = load_robustness_spec(ASEM_SPEC)
     assert [a.kind for a in spec.assumptions] == ["discrete", "discrete", "weights", "discrete"]
     assert spec.n == 500 and spec.interval == (0.05, 0.95)
+
+
+# --- page and command line ----------------------------------------------------------------------------
+
+
+def test_robustness_page_is_self_contained_deterministic_and_translated(asem, tmp_path: Path) -> None:
+    from assessment.report_robustness import render_robustness
+
+    spec = load_robustness_spec(ASEM_SPEC)
+    parts = {"uncertainty": uncertainty(asem, spec, n=40), "sensitivity": sensitivity(asem, spec, n=8),
+             "removed": remove_one(asem)[0], "audited": audit(asem, bootstrap=10)}
+    en = render_robustness(asem, tmp_path / "a" / "robustness.html", **parts).read_bytes()
+    again = render_robustness(asem, tmp_path / "b" / "robustness.html", **parts).read_bytes()
+    vi = render_robustness(asem, tmp_path / "vi" / "robustness.html", lang="vi", **parts).read_text("utf-8")
+    assert en == again
+    html = en.decode("utf-8")
+    assert "content=\"default-src &#39;none&#39;" in html and "<script" not in html
+    assert "http://" not in html and "https://" not in html and "src=" not in html
+    assert html.count("<svg") == 3 and "LUX" in html
+    assert "Phân tích độ nhạy" in vi and "Sensitivity analysis" not in vi
+
+
+def test_cli_robustness_writes_tables_and_page(synthetic, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    synthetic.cohort(30, 25, years=1, seed=2).to_csv(tmp_path / "cohort.csv", index=False)
+    (tmp_path / "spec.yaml").write_text(
+        "n: 16\nseed: 1\nassumptions:\n  - {name: agg, path: aggregate.method, values: [arithmetic, generalised]}\n"
+        "  - {name: w, kind: weights, levels: [1], share: 0.2}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["robustness", str(tmp_path / "cohort.csv"), "--spec", str(tmp_path / "spec.yaml"),
+                                   "-o", str(tmp_path / "out"), "--n", "8"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    assert (out / "robustness.html").is_file() and (out / "robustness.xlsx").is_file()
+    table = pd.read_csv(out / "uncertainty-ascf.csv")
+    assert len(table) == 30 and {"nominal_rank", "median_rank", "rank_lo", "rank_hi"} <= set(table.columns)
+    bad = CliRunner().invoke(app, ["robustness", str(tmp_path / "cohort.csv"), "--spec", str(tmp_path / "nope.yaml")])
+    assert bad.exit_code == 1 and "robustness spec not found" in bad.output
