@@ -271,6 +271,21 @@ def test_spec_model_refuses_bad_fields(tmp_path: Path) -> None:
         load_robustness_spec(bad)
 
 
+def test_overrides_are_validated_too(asem) -> None:
+    with pytest.raises(InputError, match="n"):
+        uncertainty(asem, load_robustness_spec(ASEM_SPEC), n=1)
+
+
+def test_pairwise_shares(asem) -> None:
+    spec = load_robustness_spec(ASEM_SPEC).model_copy(update={"pairwise": True})
+    u = uncertainty(asem, spec, n=40)
+    p = u.pairwise["coinr"].to_numpy()
+    assert p.shape == (51, 51) and np.all(np.diag(p) == 0)
+    assert np.all(p + p.T <= 1.0 + 1e-12)
+    ranks = u.ranks["coinr"]
+    assert p[0, 1] == pytest.approx(np.mean(ranks[:, 0] < ranks[:, 1]))
+
+
 def test_reference_spec_loads() -> None:
     spec = load_robustness_spec(ASEM_SPEC)
     assert [a.kind for a in spec.assumptions] == ["discrete", "discrete", "weights", "discrete"]

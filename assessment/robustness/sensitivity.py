@@ -34,7 +34,7 @@ from ..scoring.pipeline import Assessment
 from .design import BOOT_STREAM, grid, n_dims, saltelli
 from .engine import BlockOut, Progress, run_rows
 from .setup import make_setup
-from .spec import RobustnessSpec
+from .spec import RobustnessSpec, with_overrides
 from .uncertainty import nominal_ranks
 
 
@@ -189,7 +189,7 @@ def sensitivity(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
         ``indices`` (per lens and factor: ``S1``, ``ST`` and their intervals, for the mean
         absolute rank shift), ``per_unit`` (the same for each unit's rank), ``diagnostics``.
     """
-    spec = spec.model_copy(update={k: v for k, v in (("n", n), ("seed", seed)) if v is not None})
+    spec = with_overrides(spec, n=n, seed=seed)
     setup = make_setup(result, spec)
     factors = setup.factors
     names = [f.name for f in factors]

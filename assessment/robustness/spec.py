@@ -141,6 +141,12 @@ def spec_from_dict(raw: dict[str, Any], source: str = SOURCE) -> RobustnessSpec:
         raise InputError(list(_pydantic_problems(exc, source, "robustness"))) from None
 
 
+def with_overrides(spec: RobustnessSpec, **changes: int | None) -> RobustnessSpec:
+    """``spec`` with the given fields replaced (``None`` keeps the spec's), validated again."""
+    updates = {k: v for k, v in changes.items() if v is not None}
+    return spec_from_dict({**spec.model_dump(), **updates}) if updates else spec
+
+
 def load_robustness_spec(path: str | Path) -> RobustnessSpec:
     """Read a robustness spec YAML file (see ``examples/robustness/``).
 

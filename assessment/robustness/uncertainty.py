@@ -31,7 +31,7 @@ from ..scoring.pipeline import Assessment
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
 from .setup import make_setup
-from .spec import RobustnessSpec
+from .spec import RobustnessSpec, with_overrides
 
 NODE_BUDGET = 512 * 2**20
 
@@ -195,7 +195,7 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     InputError
         For an invalid spec (before anything runs), or a replicate that cannot be scored.
     """
-    spec = spec.model_copy(update={k: v for k, v in (("n", n), ("seed", seed)) if v is not None})
+    spec = with_overrides(spec, n=n, seed=seed)
     setup = make_setup(result, spec)
     rows = uniforms(spec, spec.n, n_dims(setup.factors), UA_STREAM)
     units = setup.inputs.values.index
