@@ -78,6 +78,28 @@ def test_ishigami_indices_within_bootstrap_intervals(design: str) -> None:
     np.testing.assert_allclose(total, st, atol=0.03)
 
 
+def test_estimators_agree_with_salib() -> None:
+    """Cross-check against SALib's analyze.sobol (test-time only): the same estimators (both centre
+    the output on its mean); SALib's V has ddof 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sobol_analyze = pytest.importorskip("SALib.analyze.sobol")
+    n, d = 512, 3
+    rng = np.random.default_rng(7)
+    a, b = rng.random((n, d)) * 2 * np.pi - np.pi, rng.random((n, d)) * 2 * np.pi - np.pi
+    ab = np.stack([np.where(np.arange(d) == i, b, a) for i in range(d)])
+    y_a, y_b, y_ab = ishigami(a), ishigami(b), np.stack([ishigami(m) for m in ab])
+    interleaved = np.column_stack([y_a, *y_ab, y_b]).ravel()  # SALib's order: A, AB_1 … AB_d, B per base row
+    first, total = sobol_indices(y_a, y_b, y_ab)
+    problem = {"num_vars": d, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * d}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = sobol_analyze.analyze(problem, interleaved, calc_second_order=False, num_resamples=10, seed=1)
+    ddof = (2 * n - 1) / (2 * n)
+    np.testing.assert_allclose(first, np.asarray(theirs["S1"]) * ddof, rtol=1e-10)
+    np.testing.assert_allclose(total, np.asarray(theirs["ST"]) * ddof, rtol=1e-10)
+
+
 def test_exact_grid_indices_known_answers() -> None:
     grid = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float64")  # last factor fastest
     first, total = exact_indices(grid[:, 0] + grid[:, 1], (2, 2))
@@ -242,6 +264,12 @@ def test_remove_one_asem(asem) -> None:
 
 
 # --- bad specs ----------------------------------------------------------------------------------------
+
+
+def test_replicate_that_cannot_be_scored_names_its_alternative(asem) -> None:
+    spec = _spec(assumptions=[{"name": "agg", "path": "aggregate.method", "values": ["geometric"]}])
+    with pytest.raises(InputError, match=r"(?s)agg='geometric'.*cannot take zero"):
+        uncertainty(asem, spec)
 
 
 @pytest.mark.parametrize(("assumption", "field"), [

@@ -51,6 +51,12 @@ class LensPlan:
     nodes: tuple[str, ...]
 
 
+def node_order(catalogue: Catalogue, lens_id: str) -> list[str]:
+    """The node columns of ``aggregate_lens``'s table: every node in lens order, the root last."""
+    lens = catalogue.lens(lens_id)
+    return [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
+
+
 def lens_plan(catalogue: Catalogue, lens_id: str, columns: Sequence[str], spec: Aggregate) -> LensPlan:
     """Lay out ``aggregate_lens(normalised, catalogue, lens_id, spec)`` for ``normalised`` with ``columns``."""
     lens = catalogue.lens(lens_id)
@@ -78,7 +84,7 @@ def lens_plan(catalogue: Catalogue, lens_id: str, columns: Sequence[str], spec: 
             r, c, w = (np.array([t[k] for t in cells], dtype=np.intp) for k in range(3))
             steps.append(Step(tuple(nodes), tuple(children), method, power, cov, r, c, w,
                               f"{lens_id}: {', '.join(nodes)}"))
-    order = tuple([n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id])
+    order = tuple(node_order(catalogue, lens_id))
     base = np.array([weight_of.get(c, 1.0) for c in ids], dtype="float64")
     return LensPlan(lens_id, tuple(ids), base, tuple(steps), order)
 

@@ -35,7 +35,7 @@ from ..scoring.method import Method, method_from_dict
 from ..scoring.normalise import normalise
 from ..scoring.rank import rank_matrix
 from ..scoring.treat import treat
-from .batch import LensPlan, aggregate_batch, lens_plan
+from .batch import LensPlan, aggregate_batch, lens_plan, node_order
 from .design import DATA_STREAM, Factor, pick
 from .paths import apply_alternative
 from .spec import SOURCE, RobustnessSpec
@@ -176,12 +176,28 @@ def rank_rows(scores: np.ndarray, decimals: int | None, codes: np.ndarray | None
     return rank_matrix(np.ascontiguousarray(x.T), codes).T
 
 
-def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray,
-               want_nodes: bool) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
+NodeScores = dict[str, dict[str, np.ndarray]]
+
+
+def _failed(setup: Setup, key: tuple[int, ...], where: str, exc: AssessmentError) -> InputError:
+    """The error of a replicate that cannot be scored, naming its alternatives."""
+    choice = ", ".join(f"{a.name}={a.values[k]!r}" for a, k in zip(setup.spec.discrete, key, strict=False))
+    data = f", data draw {key[-1]}" if key[-1] >= 0 else ""
+    inner = getattr(exc, "problems", ())
+    why = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in inner) or str(exc)
+    return InputError([Problem(SOURCE, item=where, code="replicate-failed",
+                               message=f"a replicate ({choice or 'weights only'}{data}) cannot be scored: {why}",
+                               fix="drop or change that alternative")])
+
+
+def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray) -> tuple[np.ndarray, NodeScores]:
     """Unit positions and per-lens node scores (``R × n_kept``) of one group's replicates."""
     method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
-    norm: pd.DataFrame = _cached(_upstream_key(setup, method, key[-1]),
-                                 lambda: upstream(replicate_inputs(setup, key[-1]), method))
+    try:
+        norm: pd.DataFrame = _cached(_upstream_key(setup, method, key[-1]),
+                                     lambda: upstream(replicate_inputs(setup, key[-1]), method))
+    except AssessmentError as exc:
+        raise _failed(setup, key, "upstream", exc) from None
     cols = list(norm.columns)
     x = norm.to_numpy(dtype="float64")
     weights = perturbed_weights(setup, base_weights(setup, method), mult) if setup.weight_ids else None
@@ -199,10 +215,7 @@ def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray,
         try:
             out[lens] = aggregate_batch(plan, x, cols, w)
         except AssessmentError as exc:
-            choice = ", ".join(f"{a.name}={a.values[k]!r}" for a, k in zip(setup.spec.discrete, key, strict=False))
-            raise InputError([Problem(SOURCE, item=lens, code="replicate-failed",
-                                      message=f"a replicate ({choice or 'weights/data only'}) cannot be scored: "
-                                      f"{exc}", fix="drop or change that alternative")]) from None
+            raise _failed(setup, key, lens, exc) from None
     return pos, out
 
 
@@ -210,9 +223,7 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool) -> BlockOut:
     """Scores, ranks and levels of every row of one block (full unit axis, NaN for screened-out units)."""
     keys, mult = decode(setup, rows)
     n_units, reps = len(setup.inputs.values), rows.shape[0]
-    cat = setup.inputs.catalogue
-    node_ids = {lens: [n.id for n in cat.lens(lens).nodes if n.id != cat.lens(lens).root.id] + [cat.lens(lens).root.id]
-                for lens in setup.lenses}
+    node_ids = {lens: node_order(setup.inputs.catalogue, lens) for lens in setup.lenses}
     out = BlockOut({}, {}, {}, {})
     for lens in setup.lenses:
         out.scores[lens] = np.full((reps, n_units), np.nan)
@@ -225,7 +236,7 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool) -> BlockOut:
     for key, members in groups.items():
         idx = np.array(members)
         method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
-        pos, per_lens = _group_out(setup, key, mult[idx], want_nodes)
+        pos, per_lens = _group_out(setup, key, mult[idx])
         codes = None
         if "year" in setup.inputs.values.index.names:
             codes = pool_codes(setup.inputs.values.iloc[pos])

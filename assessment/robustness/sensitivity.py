@@ -5,7 +5,9 @@ Design and estimators
 * Saltelli design: ``N`` rows ``A`` and ``B``, and for each factor ``i`` the rows ``AB_i``
   (``A`` with factor i's columns from ``B``; a weights factor swaps all its columns at once):
   ``N (d + 2)`` runs.
-* First order (Saltelli et al. 2010): ``S_i = mean(y_B (y_ABi − y_A)) / V``.
+* First order (Saltelli et al. 2010): ``S_i = mean((y_B − c) (y_ABi − y_A)) / V`` with ``c``
+  the mean of every run's output (as SALib; COINr uses ``c = 0``): the estimator's
+  expectation does not depend on ``c``, its variance is smallest near the mean.
 * Total order (Jansen 1999): ``ST_i = mean((y_A − y_ABi)²) / (2 V)``.
 * ``V`` is the sample variance (n − 1) of ``y_A`` and ``y_B`` pooled, as COINr.
 * Bootstrap: ``spec.bootstrap`` resamples of the ``N`` row indices (the same resample for
@@ -53,10 +55,11 @@ def sobol_indices(y_a: np.ndarray, y_b: np.ndarray, y_ab: np.ndarray) -> tuple[n
     (first, total)
         ``d × …`` arrays (NaN where the output does not vary).
     """
+    centre = (y_a.sum(axis=0) + y_b.sum(axis=0) + y_ab.sum(axis=(0, 1))) / (y_ab.shape[1] * (y_ab.shape[0] + 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         v = np.var(np.concatenate([y_a, y_b], axis=0), axis=0, ddof=1)
         v = np.where(v > 0, v, np.nan)
-        first = np.mean(y_b[None] * (y_ab - y_a[None]), axis=1) / v
+        first = np.mean((y_b - centre)[None] * (y_ab - y_a[None]), axis=1) / v
         total = np.mean((y_a[None] - y_ab) ** 2, axis=1) / (2.0 * v)
     return first, total
 

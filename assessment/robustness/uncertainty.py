@@ -28,6 +28,7 @@ import pandas as pd
 from ..scoring.inputs import Inputs, pool_codes
 from ..scoring.method import Method
 from ..scoring.pipeline import Assessment
+from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
 from .setup import make_setup
@@ -199,9 +200,7 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     setup = make_setup(result, spec)
     rows = uniforms(spec, spec.n, n_dims(setup.factors), UA_STREAM)
     units = setup.inputs.values.index
-    cat = result.catalogue
-    node_ids = {lens: [x.id for x in cat.lens(lens).nodes if x.id != cat.lens(lens).root.id] + [cat.lens(lens).root.id]
-                for lens in setup.lenses}
+    node_ids = {lens: node_order(result.catalogue, lens) for lens in setup.lenses}
     size = spec.n * len(units) * sum(len(v) for v in node_ids.values()) * 8
     node_dtype = "float64" if size <= NODE_BUDGET else "float32"
     scores = {lens: np.empty((spec.n, len(units))) for lens in setup.lenses}
