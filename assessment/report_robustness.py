@@ -19,7 +19,7 @@ import pandas as pd
 from ._version import __version__
 from .resources import templates_dir
 from .robustness import AuditResult, SensitivityResult, UncertaintyResult
-from .scoring.pipeline import Assessment
+from .scoring import Assessment
 from .templating import environment
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Lens
+from ..scoring import Assessment
 from ..scoring.aggregate import lens_children
-from ..scoring.pipeline import Assessment
 
 MIN_PAIRS = 3
 

@@ -16,9 +16,9 @@ are kept — never its indicator table.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -42,6 +42,7 @@ from .spec import SOURCE, RobustnessSpec
 
 UPSTREAM = ("denominate", "screen", "impute", "treat", "normalise")
 CACHE_SIZE = 32
+IN_FLIGHT = 8  # blocks submitted to an executor and not yet gathered: bounds the memory of results
 Progress = Callable[[int, int], None]
 
 
@@ -261,7 +262,10 @@ def blocks_of(n: int, size: int) -> list[tuple[int, int]]:
 
 def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, executor: Executor | None = None,
              progress: Progress | None = None, consume: Callable[[int, int, BlockOut], None]) -> None:
-    """Run every block of ``rows`` (serially, or on ``executor``) and hand each result to ``consume`` in order."""
+    """Run every block of ``rows`` (serially, or on ``executor``) and hand each result to ``consume`` in order.
+
+    At most :data:`IN_FLIGHT` blocks wait on the executor at once, so memory stays bounded.
+    """
     spans = blocks_of(rows.shape[0], setup.spec.block)
     tick = progress or (lambda _done, _total: None)
     if executor is None:
@@ -269,7 +273,19 @@ def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, executor: Exec
             consume(lo, hi, run_block(setup, rows[lo:hi], want_nodes))
             tick(k + 1, len(spans))
         return
-    futures = [executor.submit(run_block, setup, rows[lo:hi], want_nodes) for lo, hi in spans]
-    for k, ((lo, hi), fut) in enumerate(zip(spans, futures, strict=True)):
+    pending: deque[tuple[int, int, Future[BlockOut]]] = deque()
+    done = 0
+
+    def gather_first() -> None:
+        nonlocal done
+        lo, hi, fut = pending.popleft()
         consume(lo, hi, fut.result())
-        tick(k + 1, len(spans))
+        done += 1
+        tick(done, len(spans))
+
+    for lo, hi in spans:
+        pending.append((lo, hi, executor.submit(run_block, setup, rows[lo:hi], want_nodes)))
+        if len(pending) >= IN_FLIGHT:
+            gather_first()
+    while pending:
+        gather_first()

@@ -14,9 +14,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..scoring import Assessment
 from ..scoring.aggregate import aggregate_lens
 from ..scoring.inputs import pool_codes
-from ..scoring.pipeline import Assessment
 from .engine import rank_rows
 from .setup import item_levels
 

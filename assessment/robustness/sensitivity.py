@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..scoring.pipeline import Assessment
+from ..scoring import Assessment
 from .design import BOOT_STREAM, grid, n_dims, saltelli
 from .engine import BlockOut, Progress, run_rows
 from .setup import make_setup

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..scoring import Assessment
 from ..scoring.inputs import Inputs
 from ..scoring.method import Method
-from ..scoring.pipeline import Assessment
 from .design import build_factors
 from .engine import Setup
 from .paths import discrete_problems

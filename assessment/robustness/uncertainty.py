@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..scoring import Assessment
 from ..scoring.inputs import Inputs, pool_codes
 from ..scoring.method import Method
-from ..scoring.pipeline import Assessment
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
