@@ -158,8 +158,9 @@ def _assert_replicate_exact(u, i: int, plain: assessment.Assessment | None = Non
         got = u.node_scores[lens][i]
         assert np.array_equal(np.isnan(got), np.isnan(want))
         np.testing.assert_allclose(got, want, atol=1e-9, rtol=0)
-        ranks = plain.ranks[lens]["cohort"].iloc[:, -1].reindex(u.units).to_numpy()
-        assert np.array_equal(u.ranks[lens][i].astype("float64"), ranks, equal_nan=True)
+        ranks = plain.ranks[lens]["cohort"].reindex(u.units)[u.node_ids[lens]].to_numpy()
+        assert np.array_equal(u.node_ranks[lens][i].astype("float64"), ranks, equal_nan=True)
+        assert np.array_equal(u.ranks[lens][i].astype("float64"), ranks[:, -1], equal_nan=True)
 
 
 def test_every_replicate_drawn_equals_a_plain_assess_asem(coin, asem) -> None:

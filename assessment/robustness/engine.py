@@ -64,12 +64,14 @@ class Setup:
 
 @dataclass
 class BlockOut:
-    """One block's results per lens: root scores, ranks and levels (``R × units``), node scores."""
+    """One block's results per lens: root scores, ranks and levels (``R × units``); node scores and
+    ranks (``R × units × nodes``, when asked for)."""
 
     scores: dict[str, np.ndarray]
     ranks: dict[str, np.ndarray]
     levels: dict[str, np.ndarray]
     nodes: dict[str, np.ndarray | None]
+    node_ranks: dict[str, np.ndarray | None]
 
 
 _cache: OrderedDict[Any, Any] = OrderedDict()
@@ -220,17 +222,22 @@ def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray) -> tuple[np
     return pos, out
 
 
-def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool) -> BlockOut:
-    """Scores, ranks and levels of every row of one block (full unit axis, NaN for screened-out units)."""
+def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool, want_node_ranks: bool = False) -> BlockOut:
+    """Scores, ranks and levels of every row of one block (full unit axis, NaN for screened-out units).
+
+    ``want_nodes`` keeps every node's scores, ``want_node_ranks`` also ranks them.
+    """
     keys, mult = decode(setup, rows)
     n_units, reps = len(setup.inputs.values), rows.shape[0]
     node_ids = {lens: node_order(setup.inputs.catalogue, lens) for lens in setup.lenses}
-    out = BlockOut({}, {}, {}, {})
+    out = BlockOut({}, {}, {}, {}, {})
     for lens in setup.lenses:
+        k = len(node_ids[lens])
         out.scores[lens] = np.full((reps, n_units), np.nan)
         out.ranks[lens] = np.full((reps, n_units), np.nan, dtype="float32")
         out.levels[lens] = np.full((reps, n_units), np.nan, dtype="float32")
-        out.nodes[lens] = np.full((reps, n_units, len(node_ids[lens])), np.nan) if want_nodes else None
+        out.nodes[lens] = np.full((reps, n_units, k), np.nan) if want_nodes else None
+        out.node_ranks[lens] = np.full((reps, n_units, k), np.nan, dtype="float32") if want_node_ranks else None
     groups: dict[tuple[int, ...], list[int]] = {}
     for r, key in enumerate(keys):
         groups.setdefault(key, []).append(r)
@@ -244,11 +251,19 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool) -> BlockOut:
         for lens, nodes in per_lens.items():
             root = nodes[node_ids[lens][-1]]
             out.scores[lens][np.ix_(idx, pos)] = root
-            out.ranks[lens][np.ix_(idx, pos)] = rank_rows(root, method.rank.decimals, codes)
             if setup.nominal.levels.enabled:
                 levels = lev.score_levels(pd.DataFrame(root.T), method.levels.cutoffs).to_numpy().T
                 out.levels[lens][np.ix_(idx, pos)] = levels
-            node_out = out.nodes[lens]
+            node_out, rank_out = out.nodes[lens], out.node_ranks[lens]
+            if rank_out is None:
+                out.ranks[lens][np.ix_(idx, pos)] = rank_rows(root, method.rank.decimals, codes)
+            else:
+                stacked = np.stack([nodes[node] for node in node_ids[lens]])  # nodes × R × n: one call for all
+                ranked = rank_rows(stacked.reshape(-1, stacked.shape[2]), method.rank.decimals, codes)
+                ranked = ranked.reshape(stacked.shape)
+                out.ranks[lens][np.ix_(idx, pos)] = ranked[-1]
+                for j in range(len(node_ids[lens])):
+                    rank_out[idx[:, None], pos[None, :], j] = ranked[j]
             if node_out is not None:
                 for j, node in enumerate(node_ids[lens]):
                     node_out[idx[:, None], pos[None, :], j] = nodes[node]
@@ -260,8 +275,9 @@ def blocks_of(n: int, size: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
-def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, executor: Executor | None = None,
-             progress: Progress | None = None, consume: Callable[[int, int, BlockOut], None]) -> None:
+def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, want_node_ranks: bool = False,
+             executor: Executor | None = None, progress: Progress | None = None,
+             consume: Callable[[int, int, BlockOut], None]) -> None:
     """Run every block of ``rows`` (serially, or on ``executor``) and hand each result to ``consume`` in order.
 
     At most :data:`IN_FLIGHT` blocks wait on the executor at once, so memory stays bounded.
@@ -270,7 +286,7 @@ def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, executor: Exec
     tick = progress or (lambda _done, _total: None)
     if executor is None:
         for k, (lo, hi) in enumerate(spans):
-            consume(lo, hi, run_block(setup, rows[lo:hi], want_nodes))
+            consume(lo, hi, run_block(setup, rows[lo:hi], want_nodes, want_node_ranks))
             tick(k + 1, len(spans))
         return
     pending: deque[tuple[int, int, Future[BlockOut]]] = deque()
@@ -284,7 +300,7 @@ def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, executor: Exec
         tick(done, len(spans))
 
     for lo, hi in spans:
-        pending.append((lo, hi, executor.submit(run_block, setup, rows[lo:hi], want_nodes)))
+        pending.append((lo, hi, executor.submit(run_block, setup, rows[lo:hi], want_nodes, want_node_ranks)))
         if len(pending) >= IN_FLIGHT:
             gather_first()
     while pending:

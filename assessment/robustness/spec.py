@@ -37,6 +37,10 @@ SOURCE = "<robustness spec>"
 DEFAULT_BANDS: dict[int, float] = {1: 0.01, 2: 0.05, 3: 0.10, 4: 0.20, 5: 0.30, 6: 0.50}
 
 
+#: Above this many replicate × unit × node cells, ``node_ranks: auto`` ranks the index only.
+NODE_RANKS_AUTO = 20_000_000
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -89,7 +93,9 @@ class RobustnessSpec(_Model):
     (sensitivity: ``N (d + 2)`` runs). ``design`` ``sobol`` uses scrambled Sobol' points from
     ``scipy.stats.qmc`` (scipy must be installed). ``interval`` holds the two quantiles
     reported (default the 5–95 % interval). ``block`` replicates form one independent unit of
-    work with its own random stream, whatever the number of workers.
+    work with its own random stream, whatever the number of workers. ``node_ranks``: rank every
+    aggregate node in every replicate too (``auto``: when replicates × units × nodes is at most
+    :data:`NODE_RANKS_AUTO`; ranking is the costliest step for large cohorts).
     """
 
     name: str = "robustness"
@@ -103,6 +109,7 @@ class RobustnessSpec(_Model):
     bootstrap: int = Field(default=100, ge=0)
     pairwise: bool | tuple[str, ...] = False
     block: int = Field(default=64, ge=1)
+    node_ranks: bool | Literal["auto"] = "auto"
     exact_grid_max: int = Field(default=1024, ge=0)
 
     @model_validator(mode="before")

@@ -32,7 +32,7 @@ from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
 from .setup import make_setup
-from .spec import RobustnessSpec, with_overrides
+from .spec import NODE_RANKS_AUTO, RobustnessSpec, with_overrides
 
 NODE_BUDGET = 512 * 2**20
 
@@ -42,8 +42,10 @@ class UncertaintyResult:
     """Per-unit rank and score summaries per lens, node summaries, and every replicate's index ranks.
 
     ``scores``/``ranks`` hold each replicate's index score and rank (replicates × units),
-    ``node_scores`` each replicate's node scores (replicates × units × nodes, in ``node_ids``
-    order); ``design`` the uniform rows that define the replicates (see :meth:`replicate`).
+    ``node_scores``/``node_ranks`` each replicate's node scores and ranks (replicates × units ×
+    nodes, in ``node_ids`` order; ``node_ranks`` has no replicate when nodes were not ranked, see
+    ``RobustnessSpec.node_ranks``); ``design`` the uniform rows defining the replicates (see
+    :meth:`replicate`).
     """
 
     spec: RobustnessSpec
@@ -56,6 +58,7 @@ class UncertaintyResult:
     scores: dict[str, np.ndarray] = field(repr=False)
     ranks: dict[str, np.ndarray] = field(repr=False)
     node_scores: dict[str, np.ndarray] = field(repr=False)
+    node_ranks: dict[str, np.ndarray] = field(repr=False)
     node_ids: dict[str, list[str]] = field(repr=False)
 
     @property
@@ -110,15 +113,18 @@ def _quiet_mean(x: np.ndarray) -> np.ndarray:
         return np.nanmean(x, axis=0)
 
 
+def nominal_table_ranks(result: Assessment, lens: str) -> pd.DataFrame:
+    """Ranks of every node of the nominal result (the rank stage's conventions, ``rank.decimals``)."""
+    table = result.aggregated[lens]
+    codes = pool_codes(table) if "year" in table.index.names else None
+    ranks = rank_rows(table.to_numpy(dtype="float64").T, result.method.rank.decimals, codes).T
+    return pd.DataFrame(ranks, index=table.index, columns=table.columns)
+
+
 def nominal_ranks(result: Assessment, lens: str, units: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-    """Nominal index scores and ranks on the full unit axis (the rank stage's conventions)."""
+    """Nominal index scores and ranks on the full unit axis."""
     scores = result.aggregated[lens].iloc[:, -1].reindex(units).to_numpy(dtype="float64")
-    table = result.aggregated[lens].iloc[:, -1]
-    codes = None
-    if "year" in table.index.names:
-        codes = pool_codes(table.to_frame())
-    ranks = pd.Series(rank_rows(table.to_numpy(dtype="float64")[None, :], result.method.rank.decimals, codes)[0],
-                      index=table.index).reindex(units).to_numpy(dtype="float64")
+    ranks = nominal_table_ranks(result, lens).iloc[:, -1].reindex(units).to_numpy(dtype="float64")
     return scores, ranks
 
 
@@ -146,18 +152,25 @@ def unit_summary(result: Assessment, lens: str, units: pd.Index, scores: np.ndar
 
 
 def node_summary(result: Assessment, lens: str, units: pd.Index, node_ids: list[str], nodes: np.ndarray,
-                 spec: RobustnessSpec) -> pd.DataFrame:
-    """Long table: lens, node, unit, nominal, median, mean, lo, hi of every node's score."""
+                 node_ranks: np.ndarray, spec: RobustnessSpec) -> pd.DataFrame:
+    """Long table: lens, node, unit (year), then nominal, median, mean and interval of every node's score and rank."""
     lo, hi = spec.interval
     frames = []
     nominal = result.aggregated[lens].reindex(units)
+    nominal_rank = nominal_table_ranks(result, lens).reindex(units)
+    keys = units.to_frame(index=False)
     for j, node in enumerate(node_ids):
         x = nodes[:, :, j].astype("float64")
+        r = node_ranks[:, :, j].astype("float64")
         q = _quiet_quantiles(x, (0.5, lo, hi))
-        frames.append(pd.DataFrame({"lens": lens, "node": node, "unit": units.get_level_values("unit"),
-                                    "nominal": nominal[node].to_numpy(dtype="float64"), "median": q[0],
-                                    "mean": _quiet_mean(x), "lo": q[1], "hi": q[2]}))
-    return pd.concat(frames, ignore_index=True)
+        qr = _quiet_quantiles(r, (0.5, lo, hi)) if len(r) else np.full((3, x.shape[1]), np.nan)
+        frames.append(keys.assign(
+            lens=lens, node=node, nominal=nominal[node].to_numpy(dtype="float64"), median=q[0],
+            mean=_quiet_mean(x), lo=q[1], hi=q[2], nominal_rank=nominal_rank[node].to_numpy(dtype="float64"),
+            median_rank=qr[0], mean_rank=_quiet_mean(r) if len(r) else np.nan, rank_lo=qr[1], rank_hi=qr[2]))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["lens", "node", *keys.columns, *[c for c in out.columns if c not in keys.columns
+                                                   and c not in ("lens", "node")]]]
 
 
 def pairwise_table(ranks: np.ndarray, units: pd.Index, which: list[int]) -> pd.DataFrame:
@@ -207,20 +220,27 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     ranks = {lens: np.empty((spec.n, len(units)), dtype="float32") for lens in setup.lenses}
     levels = {lens: np.empty((spec.n, len(units)), dtype="float32") for lens in setup.lenses}
     nodes = {lens: np.empty((spec.n, len(units), len(node_ids[lens])), dtype=node_dtype) for lens in setup.lenses}
+    cells = spec.n * len(units) * sum(len(v) for v in node_ids.values())
+    rank_nodes = spec.node_ranks is True or (spec.node_ranks == "auto" and cells <= NODE_RANKS_AUTO)
+    node_ranks = {lens: np.full((spec.n if rank_nodes else 0, len(units), len(node_ids[lens])), np.nan,
+                                dtype="float32") for lens in setup.lenses}
 
     def consume(lo: int, hi: int, block: BlockOut) -> None:
         for lens in setup.lenses:
             scores[lens][lo:hi] = block.scores[lens]
             ranks[lens][lo:hi] = block.ranks[lens]
             levels[lens][lo:hi] = block.levels[lens]
-            block_nodes = block.nodes[lens]
+            block_nodes, block_ranks = block.nodes[lens], block.node_ranks[lens]
             assert block_nodes is not None
             nodes[lens][lo:hi] = block_nodes
+            if block_ranks is not None:
+                node_ranks[lens][lo:hi] = block_ranks
 
-    run_rows(setup, rows, want_nodes=True, executor=executor, progress=progress, consume=consume)
+    run_rows(setup, rows, want_nodes=True, want_node_ranks=rank_nodes, executor=executor, progress=progress,
+             consume=consume)
     summary = {lens: unit_summary(result, lens, units, scores[lens], ranks[lens], levels[lens], spec)
                for lens in setup.lenses}
-    node_table = pd.concat([node_summary(result, lens, units, node_ids[lens], nodes[lens], spec)
+    node_table = pd.concat([node_summary(result, lens, units, node_ids[lens], nodes[lens], node_ranks[lens], spec)
                             for lens in setup.lenses], ignore_index=True)
     pairs: dict[str, pd.DataFrame] = {}
     if spec.pairwise is not False:
@@ -228,4 +248,5 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
         which = list(range(len(units))) if spec.pairwise is True else [labels.index(u) for u in spec.pairwise]
         pairs = {lens: pairwise_table(ranks[lens], units, which) for lens in setup.lenses}
     return UncertaintyResult(spec=spec, setup=setup, design=rows, units=units, summary=summary, nodes=node_table,
-                             pairwise=pairs, scores=scores, ranks=ranks, node_scores=nodes, node_ids=node_ids)
+                             pairwise=pairs, scores=scores, ranks=ranks, node_scores=nodes, node_ranks=node_ranks,
+                             node_ids=node_ids)
