@@ -55,6 +55,15 @@ def rank_rows(summary: pd.DataFrame) -> dict[str, Any]:
             "ticks": [{"label": t, "x": _x(float(t), n)} for t in ticks]}
 
 
+def main_drivers(per_unit: pd.DataFrame, lens: str) -> dict[str, str]:
+    """Unit → the assumption with the largest total-order index of its rank (ties: spec order)."""
+    part = per_unit[(per_unit["lens"] == lens) & per_unit["ST"].notna()]
+    if part.empty:
+        return {}
+    best = part.loc[part.groupby("unit", sort=False)["ST"].idxmax()]
+    return dict(zip(best["unit"].astype(str), best["factor"].astype(str), strict=True))
+
+
 def sensitivity_bars(indices: pd.DataFrame) -> list[dict[str, Any]]:
     """One entry per lens and factor: first and total order with interval, as bar coordinates (0–1 → 0–300 px)."""
     out = []
@@ -127,6 +136,7 @@ def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "
         "uncertainty": None if uncertainty is None else {
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
             "top_k": uncertainty.spec.top_k, "head": head, "chart": rank_rows(uncertainty.summary[lens]),
+            "drivers": {} if sensitivity is None else main_drivers(sensitivity.per_unit, lens),
             "levels": bool(uncertainty.summary[lens]["p_keep_level"].notna().any())},
         "sensitivity": None if sensitivity is None else {
             "design": sensitivity.design, "n": sensitivity.n, "runs": sensitivity.runs,
