@@ -46,6 +46,7 @@ from .catalogue import (
 from .errors import AssessmentError, CatalogueError, InputError, Problem
 from .intake import Intake, Prefill, read_submissions, write_template
 from .report import render_report
+from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
 from .scoring import Assessment, Method, assess, load_method, load_result
 
 __all__ = [
@@ -64,15 +65,21 @@ __all__ = [
     "Method",
     "Prefill",
     "Problem",
+    "RobustnessSpec",
     "__version__",
     "assess",
+    "audit",
     "catalogue_markdown",
     "from_coinr",
     "indicator_table",
     "load_catalogue",
     "load_method",
     "load_result",
+    "load_robustness_spec",
     "read_submissions",
+    "remove_one",
     "render_report",
+    "sensitivity",
+    "uncertainty",
     "write_template",
 ]

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the input has errors (problems are listed), 2 usage err
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -321,3 +322,78 @@ def score(
 def main() -> None:
     """Entry point of the ``smartcity`` console script."""
     app()
+
+
+@app.command("robustness")
+def robustness_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSV files or folders, or a saved result "
+                                                 "(a folder written by 'smartcity score -o DIR').")],
+    spec: Annotated[Path, typer.Option(help="Robustness spec YAML (see examples/robustness/).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the tables and robustness.html.")] = Path(
+        "robustness"),
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    n: Annotated[int | None, typer.Option(help="Replicates (uncertainty) and base sample N (sensitivity).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the spec's).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the page.")] = Lang["en"],
+) -> None:
+    """Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and robustness.html."""
+
+    import pandas as pd
+    from rich.progress import Progress
+
+    from .report.robustness import render_robustness
+    from .robustness import audit, load_robustness_spec, remove_one, sensitivity, uncertainty
+    from .scoring import assess
+    from .scoring.saved import is_saved_result, load_result
+    from .intake import read_submissions
+
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        err.print(f"[bold red]usage:[/] not found: {escape(', '.join(map(str, missing)))}", highlight=False)
+        raise typer.Exit(2)
+    tables_only = all(p.suffix.lower() == ".csv" or (p.is_dir() and any(p.glob("*.csv")) and not any(p.glob("*.xls*")))
+                      for p in inputs)
+    try:
+        plan = load_robustness_spec(spec)
+        cat = load_catalogue(catalogue) if catalogue else None
+        if len(inputs) == 1 and is_saved_result(inputs[0]):
+            result = load_result(inputs[0])
+            result = result.rerun(method) if method is not None else result
+        elif tables_only:
+            result = assess(_read_tables(inputs), catalogue=cat, method=method)
+        else:
+            result = assess(read_submissions(inputs, lang=lang.value).without_error_files(), catalogue=cat,
+                            method=method)
+        with Progress(console=err, transient=True) as bar:
+            tasks = {name: bar.add_task(name, total=None) for name in ("uncertainty", "sensitivity")}
+
+            def tick(name: str) -> Callable[[int, int], None]:
+                return lambda done, total: bar.update(tasks[name], completed=done, total=total)
+
+            unc = uncertainty(result, plan, n=n, seed=seed, progress=tick("uncertainty"))
+            sens = sensitivity(result, plan, n=n, seed=seed, progress=tick("sensitivity"))
+        removed, shifts = remove_one(result)
+        audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
+    except AssessmentError as exc:
+        _fail(exc)
+    output.mkdir(parents=True, exist_ok=True)
+    tables = {**unc.tables(), **sens.tables(), "remove-one": removed, "remove-one-shifts": shifts.reset_index(),
+              **audited.tables()}
+    with pd.ExcelWriter(output / "robustness.xlsx", engine="xlsxwriter") as xlsx:
+        for name, table in tables.items():
+            table.to_csv(output / f"{name}.csv", index=False)
+            table.to_excel(xlsx, sheet_name=name[:31], index=False)
+    page = render_robustness(result, output / "robustness.html", lang=lang.value, uncertainty=unc,
+                             sensitivity=sens, removed=removed, audited=audited)
+    summary = Table(title=f"robustness: {plan.name}, {unc.spec.n} replicates, sensitivity {sens.design}")
+    for col in ("lens", "within ±3", "median width", "widest", *[f"ST {f.name}" for f in unc.factors]):
+        summary.add_column(escape(col), justify="right")
+    for lens in unc.summary:
+        head = unc.headline(lens)
+        st = sens.indices[sens.indices["lens"] == lens].set_index("factor")["ST"]
+        summary.add_row(escape(lens), f"{float(head['share_within']):.0%}", f"{float(head['median_width']):.1f}",
+                        f"{float(head['widest']):.0f} ({escape(str(head['widest_unit']))})",
+                        *[f"{st.get(f.name, float('nan')):.3f}" for f in unc.factors])
+    out.print(summary)
+    out.print(f"wrote {len(tables)} tables (CSV and robustness.xlsx) and {page}", highlight=False)

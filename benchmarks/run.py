@@ -117,6 +117,9 @@ def main() -> None:
     ten = median_ms(lambda: assessment.assess(panel), runs=3)
     print(f"10,000 cities x 100 indicators x 10 years, default pipeline: {ten:.0f} ms (median of 3); "
           f"peak RSS of the benchmark process {peak_rss_mb():.0f} MB")
+    from bench_robustness import main as robustness_benchmarks
+
+    robustness_benchmarks()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ self-contained pages through the jinja2 templates.
 """
 
 from .render import render_pdf, render_report
+from .robustness import render_robustness
 from .view import slugify
 
-__all__ = ["render_pdf", "render_report", "slugify"]
+__all__ = ["render_pdf", "render_report", "render_robustness", "slugify"]

@@ -1,0 +1,152 @@
+"""The robustness page of the report site: ``robustness.html``, self-contained like the scorecards.
+
+Sections: ranks with their intervals (nominal against median rank, units ordered by nominal
+rank as COINr's ``plot_uncertainty``), sensitivity bars with intervals, the remove-one check,
+and the audit (Cronbach's alpha, flagged correlations, weight against importance, and a
+heatmap of indicator–aggregate correlations). Inline CSS and SVG only, a Content-Security-
+Policy that forbids every fetch and every script, no clock or random ids: the same inputs
+give the same bytes. Every string from the data is escaped by jinja2.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+from ..resources import templates_dir
+from ..robustness import AuditResult, SensitivityResult, UncertaintyResult
+from ..scoring import Assessment
+from ..templating import environment
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+ROW, LEFT, WIDTH = 14, 90, 520
+
+
+def _f(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _x(rank: float | None, n: int) -> float | None:
+    return None if rank is None else round(LEFT + (rank - 1) / max(n - 1, 1) * WIDTH, 1)
+
+
+def rank_rows(summary: pd.DataFrame) -> dict[str, Any]:
+    """Units ordered by nominal rank (unranked last), with SVG coordinates of interval, median and nominal."""
+    s = summary.sort_values(["nominal_rank", "median_rank"], na_position="last", kind="stable")
+    n = int(max(s["rank_hi"].max(skipna=True) if s["rank_hi"].notna().any() else 1, len(s)))
+    rows = []
+    for k, (unit, r) in enumerate(s.iterrows()):
+        unit_label = unit[0] if isinstance(unit, tuple) else unit
+        rows.append({"unit": str(unit_label), "y": 20 + k * ROW, "nominal": _f(r["nominal_rank"]),
+                     "median": _f(r["median_rank"]), "lo": _f(r["rank_lo"]), "hi": _f(r["rank_hi"]),
+                     "p_top": _f(r["p_top_k"]), "p_level": _f(r["p_keep_level"]),
+                     "x_lo": _x(_f(r["rank_lo"]), n), "x_hi": _x(_f(r["rank_hi"]), n),
+                     "x_med": _x(_f(r["median_rank"]), n), "x_nom": _x(_f(r["nominal_rank"]), n)})
+    ticks = sorted({1, n, *range(10, n - 4, 10)})
+    return {"rows": rows, "height": 30 + len(rows) * ROW, "width": LEFT + WIDTH + 20,
+            "ticks": [{"label": t, "x": _x(float(t), n)} for t in ticks]}
+
+
+def main_drivers(per_unit: pd.DataFrame, lens: str) -> dict[str, str]:
+    """Unit → the assumption with the largest total-order index of its rank (ties: spec order)."""
+    part = per_unit[(per_unit["lens"] == lens) & per_unit["ST"].notna()]
+    if part.empty:
+        return {}
+    best = part.loc[part.groupby("unit", sort=False)["ST"].idxmax()]
+    return dict(zip(best["unit"].astype(str), best["factor"].astype(str), strict=True))
+
+
+def sensitivity_bars(indices: pd.DataFrame) -> list[dict[str, Any]]:
+    """One entry per lens and factor: first and total order with interval, as bar coordinates (0–1 → 0–300 px)."""
+    out = []
+    for k, r in enumerate(indices.itertuples(index=False)):
+        def px(v: Any) -> float:
+            f = _f(v)
+            return round(max(0.0, min(1.0, f if f is not None else 0.0)) * 300, 1)
+
+        out.append({"lens": r.lens, "factor": r.factor, "y": 10 + k * 34, "S1": _f(r.S1), "ST": _f(r.ST),
+                    "ST_lo": _f(r.ST_lo), "ST_hi": _f(r.ST_hi), "w1": px(r.S1), "wt": px(r.ST),
+                    "lo": LEFT + 40 + px(r.ST_lo), "hi": LEFT + 40 + px(r.ST_hi)})
+    return out
+
+
+def _colour(r: float | None) -> str:
+    """Diverging blue (positive) – white – vermilion (negative) fill for a correlation."""
+    if r is None:
+        return "#ffffff"
+    t = max(-1.0, min(1.0, r))
+    end = (0, 114, 178) if t >= 0 else (213, 94, 0)
+    mix = [round(255 + (c - 255) * abs(t)) for c in end]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def heatmap(matrix: pd.DataFrame, rows: list[str], cols: list[str]) -> dict[str, Any]:
+    """Cells of a rows × cols correlation heatmap (12 px squares)."""
+    cells = []
+    for i, a in enumerate(rows):
+        for j, b in enumerate(cols):
+            r = _f(matrix.loc[a, b])
+            cells.append({"x": 110 + j * 16, "y": 60 + i * 12, "fill": _colour(r), "title": f"{a} – {b}",
+                          "r": r})
+    return {"cells": cells, "rows": [{"label": a, "y": 60 + i * 12 + 9} for i, a in enumerate(rows)],
+            "cols": [{"label": b, "x": 110 + j * 16 + 8} for j, b in enumerate(cols)],
+            "width": 110 + len(cols) * 16 + 10, "height": 60 + len(rows) * 12 + 10}
+
+
+def _audit_context(audited: AuditResult | None, lens: str, result: Assessment) -> dict[str, Any] | None:
+    if audited is None:
+        return None
+    corr = audited.correlations
+    flagged = corr[(corr["flag"] != "") & (corr["lens"] == lens)] if len(corr) else corr
+    matrix = audited.matrices.get(lens)
+    heat = None
+    if matrix is not None:
+        nodes = list(result.aggregated[lens].columns)
+        inds = [c for c in matrix.index if c not in nodes]
+        heat = heatmap(matrix, inds, nodes)
+    imp = audited.importance
+    return {"cronbach": audited.cronbach[audited.cronbach["lens"] == lens].to_dict("records"),
+            "flagged": flagged.to_dict("records"),
+            "importance": imp[imp["lens"] == lens].to_dict("records") if len(imp) else [],
+            "heat": heat}
+
+
+def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "en",
+                      uncertainty: UncertaintyResult | None = None, sensitivity: SensitivityResult | None = None,
+                      removed: pd.DataFrame | None = None, audited: AuditResult | None = None,
+                      lens: str | None = None) -> Path:
+    """Write ``robustness.html`` for one lens (default: the first) and return its path.
+
+    Any section whose result is not given is left out.
+    """
+    lens = lens or next(iter(result.aggregated))
+    env = environment(lang)
+    head = uncertainty.headline(lens) if uncertainty is not None else None
+    page = {
+        "lang": lang, "csp": CSP, "lens": lens, "method": result.method.name, "version": __version__,
+        "style": (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8"),
+        "uncertainty": None if uncertainty is None else {
+            "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
+            "top_k": uncertainty.spec.top_k, "head": head, "chart": rank_rows(uncertainty.summary[lens]),
+            "drivers": {} if sensitivity is None else main_drivers(sensitivity.per_unit, lens),
+            "levels": bool(uncertainty.summary[lens]["p_keep_level"].notna().any())},
+        "sensitivity": None if sensitivity is None else {
+            "design": sensitivity.design, "n": sensitivity.n, "runs": sensitivity.runs,
+            "bars": sensitivity_bars(sensitivity.indices[sensitivity.indices["lens"] == lens])},
+        "removed": None if removed is None else
+        removed[removed["lens"] == lens].sort_values("mean_abs_shift", ascending=False).head(15).to_dict("records"),
+        "audit": _audit_context(audited, lens, result),
+    }
+    html = env.get_template("scorecard/robustness.html.j2").render(page=page)
+    path = Path(out_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(html.encode("utf-8"))
+    return path

@@ -1,0 +1,133 @@
+"""Dotted paths into a :class:`~assessment.scoring.method.Method`: checking and applying alternatives.
+
+Conventions
+-----------
+* A path walks the method's fields (``treat.winmax``); a mapping field takes the key as the
+  next segment (``aggregate.nodes.Conn.method``, ``aggregate.weights.Physical``,
+  ``normalise.overrides.<indicator>``). Keys must be indicator or node ids of the catalogue.
+* A value replaces the field; a mapping given for a section (``normalise: {method: zscore}``)
+  is deep-merged into the nominal section, so unnamed fields keep their nominal values.
+* **An alternative for a stage the nominal method does not run is applied, not skipped**:
+  touching any field of ``treat`` turns ``treat.method`` from ``none`` to ``winsorise``;
+  touching ``denominate``, ``levels``, ``rank`` or ``compare`` sets ``enabled: true`` — unless
+  the alternative sets that switch itself.
+* ``name``, ``description`` and ``aggregate.lenses`` cannot be varied (the lenses are what
+  the ranks are summarised over).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..catalogue import Catalogue
+from ..errors import AssessmentError, Problem, params
+from ..scoring.method import Method, method_from_dict
+from .spec import SOURCE, DiscreteAssumption
+
+#: Stage → (switch field, value when off, value that turns it on).
+SWITCHES: dict[str, tuple[str, Any, Any]] = {
+    "treat": ("method", "none", "winsorise"),
+    "denominate": ("enabled", False, True),
+    "levels": ("enabled", False, True),
+    "rank": ("enabled", False, True),
+    "compare": ("enabled", False, True),
+}
+FIXED = {"name", "description", "aggregate.lenses"}
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def path_problem(path: str, known_keys: set[str]) -> str | None:
+    """Why ``path`` does not address a method field (None when it does)."""
+    if path in FIXED or path.split(".")[0] in {"name", "description"}:
+        return f"'{path}' cannot be varied"
+    segs = path.split(".")
+    model: type[BaseModel] | None = Method
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        where = ".".join(segs[:i]) or "the method"
+        if model is None:
+            return f"{where} has no field {seg!r}"
+        if seg not in model.model_fields:
+            return f"{where} has no field {seg!r}; fields: {', '.join(model.model_fields)}"
+        annotation = model.model_fields[seg].annotation
+        i += 1
+        if get_origin(annotation) is dict:
+            if i == len(segs):
+                return None
+            key = segs[i]
+            if key not in known_keys:
+                return f"{'.'.join(segs[:i])} has no id {key!r} in the catalogue"
+            i += 1
+            model = _model_of(get_args(annotation)[1])
+        else:
+            model = _model_of(annotation)
+    return None
+
+
+def nested(path: str, value: Any) -> dict[str, Any]:
+    """``{"a": {"b": value}}`` for the path ``a.b``."""
+    out: Any = value
+    for seg in reversed(path.split(".")):
+        out = {seg: out}
+    return out
+
+
+def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``patch`` merged in; mappings merge, anything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _sets_switch(path: str, value: Any, stage: str, switch: str) -> bool:
+    if path == f"{stage}.{switch}":
+        return True
+    return path == stage and isinstance(value, dict) and switch in value
+
+
+def apply_alternative(method: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """The method mapping with one alternative applied (switching its stage on when needed)."""
+    out = deep_merge(method, nested(path, value))
+    stage = path.split(".")[0]
+    if stage in SWITCHES:
+        switch, off, on = SWITCHES[stage]
+        if out.get(stage, {}).get(switch) == off and not _sets_switch(path, value, stage, switch):
+            out[stage] = {**out[stage], switch: on}
+    return out
+
+
+def known_ids(catalogue: Catalogue) -> set[str]:
+    """Indicator ids and node ids of every lens: the keys a path may use."""
+    return {i.id for i in catalogue.indicators} | {n.id for lens in catalogue.lenses for n in lens.nodes}
+
+
+def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue: Catalogue) -> list[Problem]:
+    """Problems with one discrete assumption: its path, then each alternative applied to the nominal method."""
+    why = path_problem(assumption.path, known_ids(catalogue))
+    if why is not None:
+        return [Problem(SOURCE, item=assumption.name, field=assumption.path, code="unknown-path",
+                        message="not a method path: {why}", params=params(why=why),
+                        fix="use a dotted path such as treat.winmax, normalise, aggregate.method")]
+    base = nominal.model_dump(mode="json")
+    problems = []
+    for k, value in enumerate(assumption.values):
+        try:
+            method_from_dict(apply_alternative(base, assumption.path, value))
+        except AssessmentError as exc:
+            detail = "; ".join(f"{p.field}: {p.text()}" for p in getattr(exc, "problems", ())) or str(exc)
+            problems.append(Problem(SOURCE, item=assumption.name, field=assumption.path, code="bad-value",
+                                    message="alternative {k} is not valid for {path}: {detail}",
+                                    found=repr(value)[:80],
+                                    params=params(k=k + 1, path=assumption.path, detail=detail)))
+    return problems

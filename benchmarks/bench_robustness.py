@@ -1,0 +1,87 @@
+"""Robustness benchmarks (issue 14 targets, medians on the 2-core machine).
+
+* ASEM, the 4 assumptions of COINr's reference run: sensitivity N = 100 (600 runs) <= 1.0 s;
+  uncertainty N = 500 <= 0.8 s (COINr 1.1.14: about 56 s and 47 s, robustness.md).
+* 10,000 units x 100 indicators, 3 levels, 1,000 replicates (weights of every level +-25 %, two
+  normalisations, two aggregations): uncertainty <= 15 s at <= 2 GB peak. Run in a fresh
+  process so that its peak memory is its own.
+
+Run alone with ``python benchmarks/bench_robustness.py``; ``make bench`` runs it after the rest.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import assessment
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = HERE.parent.parent / "shared" / "data" / "reference"
+SPEC = HERE.parent / "examples" / "robustness" / "asem-reference.yaml"
+BIG_SPEC = {"n": 1000, "seed": 1, "assumptions": [
+    {"name": "weights", "kind": "weights", "levels": [1, 2, 3], "share": 0.25},
+    {"name": "normalisation", "path": "normalise", "values": [{"method": "goalposts"}, {"method": "minmax"}]},
+    {"name": "aggregation", "path": "aggregate.method", "values": ["arithmetic", "geometric"]}]}
+
+
+def median_s(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time in seconds after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def asem_cases() -> dict[str, Callable[[], object]]:
+    """The ASEM reference-spec runs."""
+    coin = assessment.from_coinr(REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method=HERE.parent / "examples" / "methods" / "coinr-asem.yaml")
+    spec = assessment.load_robustness_spec(SPEC)
+    return {
+        "ASEM sensitivity, reference spec, N = 100 (600 runs, 100 bootstrap)":
+            lambda: assessment.sensitivity(result, spec, n=100),
+        "ASEM uncertainty, reference spec, N = 500": lambda: assessment.uncertainty(result, spec, n=500),
+        "ASEM remove-one (59 elements)": lambda: assessment.remove_one(result),
+        "ASEM audit (200 bootstrap resamples per group)": lambda: assessment.audit(result),
+    }
+
+
+def big() -> None:
+    """10,000 units x 100 indicators, 1,000 replicates; prints the median of 3 and this process's peak RSS."""
+    sys.path.insert(0, str(HERE))
+    from synthetic import cohort
+
+    from assessment.robustness import spec_from_dict
+
+    data = cohort(10_000, 100, years=1, seed=1)
+    result = assessment.assess(data, method={"aggregate": {"lenses": ["ascf"]}, "normalise": {"range": [1, 100]},
+                                             "compare": {"enabled": False}})
+    spec = spec_from_dict(BIG_SPEC)
+    seconds = median_s(lambda: assessment.uncertainty(result, spec), runs=3)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"10,000 units x 100 indicators, 1,000 replicates (weights +-25 %, 2 normalisations, 2 aggregations): "
+          f"{seconds:.1f} s (median of 3); peak RSS {peak:.0f} MB")
+
+
+def main() -> None:
+    """Run every robustness benchmark and print the medians."""
+    if (REFERENCE / "coinr_ASEM_iData.csv").is_file():
+        for name, fn in asem_cases().items():
+            print(f"{name}: {median_s(fn, runs=5) * 1000:.0f} ms (median of 5)")
+    subprocess.run([sys.executable, __file__, "--big"], check=True)
+
+
+if __name__ == "__main__":
+    if "--big" in sys.argv:
+        big()
+    else:
+        main()
