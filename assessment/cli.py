@@ -342,11 +342,11 @@ def robustness_cmd(
     import pandas as pd
     from rich.progress import Progress
 
+    from .intake import read_submissions
     from .report.robustness import render_robustness
     from .robustness import audit, load_robustness_spec, remove_one, sensitivity, uncertainty
     from .scoring import assess
     from .scoring.saved import is_saved_result, load_result
-    from .intake import read_submissions
 
     missing = [p for p in inputs if not p.exists()]
     if missing:

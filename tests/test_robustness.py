@@ -39,7 +39,7 @@ def asem(coin) -> assessment.Assessment:
 def flagged(synthetic) -> assessment.Assessment:
     """40 synthetic cities × 30 indicators with U4SSC quality flags 1–6 on every value (some unflagged)."""
     data = synthetic.cohort(40, 30, years=1, seed=11)
-    base = assessment.assess(data)
+    base = assessment.assess(data, method=SYNTHETIC_METHOD)
     rng = np.random.default_rng(3)
     long = base.inputs.values.stack().rename("value").reset_index()
     long.columns = ["unit", "indicator", "value"]
@@ -48,6 +48,22 @@ def flagged(synthetic) -> assessment.Assessment:
     details.loc[details.index % 7 == 0, "quality"] = pd.NA
     inputs = replace(base.inputs, details=details)
     return run(inputs, base.method)
+
+
+#: The synthetic cohorts carry 25–30 of the catalogue's 98 indicators: the coverage rules are off for them
+#: (the example cohort below keeps the default method, coverage rules included).
+SYNTHETIC_METHOD = {"rank": {"min_coverage": 0.0}, "aggregate": {"min_reported": 0.0}}
+
+
+@pytest.fixture(scope="module")
+def cohort() -> assessment.Assessment:
+    """The example cohort with the default method; one city keeps only 10 values (too few to rank)."""
+    intake = assessment.read_submissions([ROOT / "examples" / "ascn-2025"]).without_error_files()
+    base = assessment.assess(intake)
+    values = base.inputs.values.copy()
+    sparse = values.index[3]
+    values.loc[sparse, values.columns[10:]] = np.nan
+    return run(replace(base.inputs, values=values), base.method)
 
 
 def _spec(**raw: object) -> assessment.RobustnessSpec:
@@ -197,8 +213,28 @@ def test_every_assumption_kind_applied_and_exact(flagged) -> None:
     assert s["p_keep_level"].between(0, 1).all() and s["p_top_k"].between(0, 1).all()
 
 
+def test_default_method_with_coverage_rules_exact(cohort) -> None:
+    """The example cohort, default method: replicates equal plain runs, coverage rules included."""
+    sparse = cohort.inputs.values.index[3]
+    assert not cohort.rank_status("ascf").loc[sparse, "ranked"]
+    assert cohort.aggregated["ascf"].loc[sparse].isna().any()  # aggregates below min_reported show no score
+    spec = _spec(n=24, assumptions=[
+        {"name": "normalise", "path": "normalise",  # on [1, 100]: the geometric mean needs positive scores
+         "values": [{"method": "anchored", "range": [1, 100]}, {"method": "goalposts", "range": [1, 100]}]},
+        {"name": "agg", "path": "aggregate.method", "values": ["arithmetic", "geometric"]},
+        {"name": "reported", "path": "aggregate.min_reported", "values": [0.5, 0.0]},
+        {"name": "weights", "kind": "weights", "levels": [1, 2], "share": 0.25},
+        {"name": "data", "kind": "data", "draws": 3},
+    ])
+    u = uncertainty(cohort, spec)
+    assert np.isnan(u.ranks["ascf"][:, 3]).all()  # never ranked, whatever the method variant
+    assert not np.isnan(np.delete(u.ranks["ascf"], 3, axis=1)).any()
+    for i in (0, 3, 11, 23):
+        _assert_replicate_exact(u, i)
+
+
 def test_panel_ranks_year_by_year_and_rounding_alternatives_exact(synthetic) -> None:
-    panel = assessment.assess(synthetic.cohort(30, 25, years=2, seed=4))
+    panel = assessment.assess(synthetic.cohort(30, 25, years=2, seed=4), method=SYNTHETIC_METHOD)
     spec = _spec(n=20, assumptions=[
         {"name": "agg", "path": "aggregate.method", "values": ["arithmetic", "generalised"]},
         {"name": "w", "kind": "weights", "levels": [1, 2], "share": 0.3},
@@ -278,6 +314,20 @@ def test_remove_one_asem(asem) -> None:
     assert len(summary) == 49 + 10 and shifts.shape == (51, 59)
     assert set(summary["level"]) == {1, 2, 3}
     assert (summary["mean_abs_shift"] >= 0).all() and summary["max_abs_shift"].max() > 0
+
+
+def test_remove_one_equals_plain_reruns_with_weight_zero(cohort) -> None:
+    """Each shift is the rank of a plain re-run with that element's weight 0 minus the nominal rank."""
+    _summary, shifts = remove_one(cohort, "ascf")
+    nominal = cohort.ranks["ascf"]["cohort"].iloc[:, -1]
+    for element in ("II-RND", "competitive-economy"):
+        weights = dict(cohort.method.aggregate.weights) | {element: 0.0}
+        method = cohort.method.model_copy(update={"aggregate": cohort.method.aggregate.model_copy(
+            update={"weights": weights})})
+        plain = cohort.rerun(method).ranks["ascf"]["cohort"].iloc[:, -1]
+        want = (plain - nominal).to_numpy(dtype="float64")
+        assert np.array_equal(shifts[f"ascf:{element}"].to_numpy(dtype="float64"), want, equal_nan=True)
+    assert shifts.iloc[3].isna().all()  # the sparse city has no rank, so no shift
 
 
 # --- bad specs ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..catalogue import Catalogue
 from ..scoring.aggregate import combine, lens_children
@@ -34,6 +35,7 @@ class Step:
     method: AggregateName
     power: float
     coverage: float
+    least: tuple[float, ...]  # per node: the share of its indicators a unit must report (min_reported)
     rows: np.ndarray
     cols: np.ndarray
     weight_pos: np.ndarray
@@ -82,11 +84,17 @@ def lens_plan(catalogue: Catalogue, lens_id: str, columns: Sequence[str], spec: 
             pos = {c: i for i, c in enumerate(children)}
             cells = [(pos[c], j, index[c]) for j, node in enumerate(nodes) for c in kids[node]]
             r, c, w = (np.array([t[k] for t in cells], dtype=np.intp) for k in range(3))
-            steps.append(Step(tuple(nodes), tuple(children), method, power, cov, r, c, w,
+            least = tuple(_least(spec, node) for node in nodes)
+            steps.append(Step(tuple(nodes), tuple(children), method, power, cov, least, r, c, w,
                               f"{lens_id}: {', '.join(nodes)}"))
     order = tuple(node_order(catalogue, lens_id))
     base = np.array([weight_of.get(c, 1.0) for c in ids], dtype="float64")
     return LensPlan(lens_id, tuple(ids), base, tuple(steps), order)
+
+
+def _least(spec: Aggregate, node: str) -> float:
+    ns = spec.nodes.get(node)
+    return ns.min_reported if ns and ns.min_reported is not None else spec.min_reported
 
 
 def _weights(step: Step, weights: np.ndarray) -> np.ndarray:
@@ -122,8 +130,11 @@ def _run_step(step: Step, table: dict[str, np.ndarray], weights: np.ndarray, n: 
 
 
 def aggregate_batch(plan: LensPlan, normalised: np.ndarray, columns: Sequence[str],
-                    weights: np.ndarray) -> dict[str, np.ndarray]:
+                    weights: np.ndarray, coverage: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
     """Every node of the lens for ``R`` weight vectors (``weights``: ``R × len(plan.ids)``).
+
+    With ``coverage`` (units × nodes, share of each node's indicators reported), a node below its
+    ``min_reported`` is missing and feeds nothing to its parent, as in ``aggregate_lens``.
 
     Returns
     -------
@@ -135,5 +146,7 @@ def aggregate_batch(plan: LensPlan, normalised: np.ndarray, columns: Sequence[st
     for step in plan.steps:
         res = _run_step(step, table, weights, n)
         for j, node in enumerate(step.nodes):
+            if coverage is not None and step.least[j] > 0 and node in coverage.columns:
+                res[:, coverage[node].to_numpy() < step.least[j] - 1e-12, j] = np.nan
             table[node] = res[:, :, j]
     return {node: np.broadcast_to(table[node], (weights.shape[0], n)) for node in plan.nodes}

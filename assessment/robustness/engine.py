@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AssessmentError, InputError, Problem, params
+from ..scoring import coverage as cov
 from ..scoring import levels as lev
 from ..scoring import prepare
 from ..scoring.impute import impute
@@ -153,11 +154,21 @@ def replicate_inputs(setup: Setup, draw: int) -> Inputs:
     return replace(setup.inputs, values=values * mult)
 
 
-def upstream(inputs: Inputs, method: Method) -> pd.DataFrame:
-    """Stages 1–5 of :func:`assessment.scoring.pipeline.run`: the normalised table of the kept units."""
+@dataclass(frozen=True)
+class Upstream:
+    """What the stages before aggregation leave for one method and data draw: the normalised table
+    of the kept units and which indicators each of them reported (for the coverage rules)."""
+
+    normalised: pd.DataFrame
+    reported: pd.DataFrame
+
+
+def upstream(inputs: Inputs, method: Method) -> Upstream:
+    """Stages denominate → normalise of :func:`assessment.scoring.pipeline.run_stages`, as it runs them."""
     cat, raw, profiles = inputs.catalogue, inputs.values, inputs.profiles
     dens = prepare.denominators_for(cat, raw.columns, method.denominate) if method.denominate.enabled else {}
-    screened = prepare.denominate(raw, profiles, dens)
+    denominated = prepare.denominate(raw, profiles, dens)
+    screened = denominated
     if method.screen.after == "denominate":
         screened, _ = prepare.screen(screened, method.screen)
     imputed, _ = impute(screened, profiles.reindex(screened.index), method.impute)
@@ -165,7 +176,8 @@ def upstream(inputs: Inputs, method: Method) -> pd.DataFrame:
         imputed, _ = prepare.screen(imputed, method.screen)
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
     treated, _, _ = treat(imputed[scored], method.treat)
-    return normalise(treated, cat, method.normalise)
+    reported = cov.columns_reported(denominated.reindex(imputed.index), scored)
+    return Upstream(normalise(treated, cat, method.normalise), reported)
 
 
 def _upstream_key(setup: Setup, method: Method, draw: int) -> str:
@@ -194,20 +206,26 @@ def _failed(setup: Setup, key: tuple[int, ...], where: str, exc: AssessmentError
                                params=params(choice=f"{choice or 'weights only'}{data}", why=why))])
 
 
-def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray) -> tuple[np.ndarray, NodeScores]:
-    """Unit positions and per-lens node scores (``R × n_kept``) of one group's replicates."""
+def _group_out(setup: Setup, key: tuple[int, ...],
+               mult: np.ndarray) -> tuple[np.ndarray, NodeScores, dict[str, np.ndarray]]:
+    """Unit positions, per-lens node scores (``R × n_kept``) of one group's replicates, and per lens
+    which kept units may be ranked (the scoring stage's coverage rule)."""
     method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
     try:
-        norm: pd.DataFrame = _cached(_upstream_key(setup, method, key[-1]),
-                                     lambda: upstream(replicate_inputs(setup, key[-1]), method))
+        up: Upstream = _cached(_upstream_key(setup, method, key[-1]),
+                               lambda: upstream(replicate_inputs(setup, key[-1]), method))
     except AssessmentError as exc:
         raise _failed(setup, key, "upstream", exc) from None
+    norm = up.normalised
     cols = list(norm.columns)
     x = norm.to_numpy(dtype="float64")
     weights = perturbed_weights(setup, base_weights(setup, method), mult) if setup.weight_ids else None
     pos = setup.inputs.values.index.get_indexer(norm.index)
-    out = {}
+    out, rankable = {}, {}
+    cat = setup.inputs.catalogue
     for lens in setup.lenses:
+        coverage = cov.coverage_table(up.reported, cat, lens)
+        rankable[lens] = cov.rankable(coverage, cat.lens(lens).root.id, method.rank.min_coverage).to_numpy()
         agg_key = (setup.token, "plan", lens, tuple(cols), method.aggregate.model_dump_json())
         plan: LensPlan = _cached(agg_key, partial(lens_plan, setup.inputs.catalogue, lens, cols, method.aggregate))
         w = np.broadcast_to(plan.base, (mult.shape[0], len(plan.ids))).copy()
@@ -217,10 +235,10 @@ def _group_out(setup: Setup, key: tuple[int, ...], mult: np.ndarray) -> tuple[np
                 if i in at:
                     w[:, at[i]] = weights[:, k]
         try:
-            out[lens] = aggregate_batch(plan, x, cols, w)
+            out[lens] = aggregate_batch(plan, x, cols, w, coverage)
         except AssessmentError as exc:
             raise _failed(setup, key, lens, exc) from None
-    return pos, out
+    return pos, out, rankable
 
 
 def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool, want_node_ranks: bool = False) -> BlockOut:
@@ -245,7 +263,7 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool, want_node_ranks:
     for key, members in groups.items():
         idx = np.array(members)
         method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
-        pos, per_lens = _group_out(setup, key, mult[idx])
+        pos, per_lens, rankable = _group_out(setup, key, mult[idx])
         codes = None
         if "year" in setup.inputs.values.index.names:
             codes = pool_codes(setup.inputs.values.iloc[pos])
@@ -256,10 +274,12 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool, want_node_ranks:
                 levels = lev.score_levels(pd.DataFrame(root.T), method.level_cutoffs).to_numpy().T
                 out.levels[lens][np.ix_(idx, pos)] = levels
             node_out, rank_out = out.nodes[lens], out.node_ranks[lens]
+            unranked = ~rankable[lens]  # too little data: no rank, and no rank taken from others
             if rank_out is None:
-                out.ranks[lens][np.ix_(idx, pos)] = rank_rows(root, method.rank.decimals, codes)
+                out.ranks[lens][np.ix_(idx, pos)] = rank_rows(np.where(unranked, np.nan, root), method.rank.decimals,
+                                                             codes)
             else:
-                stacked = np.stack([nodes[node] for node in node_ids[lens]])  # nodes × R × n: one call for all
+                stacked = np.stack([np.where(unranked, np.nan, nodes[node]) for node in node_ids[lens]])
                 ranked = rank_rows(stacked.reshape(-1, stacked.shape[2]), method.rank.decimals, codes)
                 ranked = ranked.reshape(stacked.shape)
                 out.ranks[lens][np.ix_(idx, pos)] = ranked[-1]

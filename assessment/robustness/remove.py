@@ -3,8 +3,9 @@
 Each indicator of a lens and each node below its root is dropped in turn by giving it weight
 0 in ``aggregate.weights`` and re-aggregating the nominal normalised table with the scoring
 stage's :func:`~assessment.scoring.aggregate_lens` (a weight of 0 still counts as a child
-for ``min_coverage``). Ranks follow the rank stage (``rank.decimals`` of the nominal method);
-shifts are ``|rank without element − nominal rank|`` over units ranked in both.
+for ``min_coverage``; an aggregate below its ``min_reported`` stays missing). Ranks follow the rank
+stage (``rank.decimals`` of the nominal method; units short of ``rank.min_coverage`` are not
+ranked); shifts are ``|rank without element − nominal rank|`` over units ranked in both.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ def remove_one(result: Assessment, lens: str | None = None) -> tuple[pd.DataFram
     method = result.method
     rows, columns = [], {}
     for lens_id in lenses:
-        nominal = _root_ranks(result.aggregated[lens_id].iloc[:, -1], method.rank.decimals)
+        ranked = result.rank_status(lens_id)["ranked"]  # the rank stage's coverage rule: others have no rank
+        nominal = _root_ranks(result.aggregated[lens_id].iloc[:, -1].where(ranked), method.rank.decimals)
         for element, (level, parent) in sorted(item_levels(result, lens_id).items(), key=lambda kv: (kv[1][0],
                                                                                                        kv[0])):
             spec = method.aggregate.model_copy(update={"weights": dict(method.aggregate.weights) | {element: 0.0}})
-            scores = aggregate_lens(result.normalised, result.catalogue, lens_id, spec).iloc[:, -1]
-            shift = _root_ranks(scores, method.rank.decimals) - nominal
+            scores = aggregate_lens(result.normalised, result.catalogue, lens_id, spec,
+                                    result.coverage[lens_id]).iloc[:, -1]
+            shift = _root_ranks(scores.where(ranked), method.rank.decimals) - nominal
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 mean, worst = float(np.nanmean(np.abs(shift))), float(np.nanmax(np.abs(shift)))

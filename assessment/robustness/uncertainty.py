@@ -114,8 +114,9 @@ def _quiet_mean(x: np.ndarray) -> np.ndarray:
 
 
 def nominal_table_ranks(result: Assessment, lens: str) -> pd.DataFrame:
-    """Ranks of every node of the nominal result (the rank stage's conventions, ``rank.decimals``)."""
-    table = result.aggregated[lens]
+    """Ranks of every node of the nominal result (the rank stage's conventions: ``rank.decimals``, and
+    units with too little data for ``rank.min_coverage`` are not ranked)."""
+    table = result.aggregated[lens].where(result.rank_status(lens)["ranked"], axis=0)
     codes = pool_codes(table) if "year" in table.index.names else None
     ranks = rank_rows(table.to_numpy(dtype="float64").T, result.method.rank.decimals, codes).T
     return pd.DataFrame(ranks, index=table.index, columns=table.columns)
