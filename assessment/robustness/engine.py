@@ -160,10 +160,10 @@ class Upstream:
     of the kept units and which indicators each of them reported (for the coverage rules)."""
 
     normalised: pd.DataFrame
-    reported: pd.DataFrame
+    coverage: dict[str, pd.DataFrame]  # lens -> units x nodes: share of each node's indicators reported
 
 
-def upstream(inputs: Inputs, method: Method) -> Upstream:
+def upstream(inputs: Inputs, method: Method, lenses: tuple[str, ...]) -> Upstream:
     """Stages denominate → normalise of :func:`assessment.scoring.pipeline.run_stages`, as it runs them."""
     cat, raw, profiles = inputs.catalogue, inputs.values, inputs.profiles
     dens = prepare.denominators_for(cat, raw.columns, method.denominate) if method.denominate.enabled else {}
@@ -177,7 +177,8 @@ def upstream(inputs: Inputs, method: Method) -> Upstream:
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
     treated, _, _ = treat(imputed[scored], method.treat)
     reported = cov.columns_reported(denominated.reindex(imputed.index), scored)
-    return Upstream(normalise(treated, cat, method.normalise), reported)
+    coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
+    return Upstream(normalise(treated, cat, method.normalise), coverage)
 
 
 def _upstream_key(setup: Setup, method: Method, draw: int) -> str:
@@ -213,7 +214,7 @@ def _group_out(setup: Setup, key: tuple[int, ...],
     method: Method = _cached((setup.token, "method", key), partial(group_method, setup, key))
     try:
         up: Upstream = _cached(_upstream_key(setup, method, key[-1]),
-                               lambda: upstream(replicate_inputs(setup, key[-1]), method))
+                               lambda: upstream(replicate_inputs(setup, key[-1]), method, setup.lenses))
     except AssessmentError as exc:
         raise _failed(setup, key, "upstream", exc) from None
     norm = up.normalised
@@ -224,7 +225,7 @@ def _group_out(setup: Setup, key: tuple[int, ...],
     out, rankable = {}, {}
     cat = setup.inputs.catalogue
     for lens in setup.lenses:
-        coverage = cov.coverage_table(up.reported, cat, lens)
+        coverage = up.coverage[lens]
         rankable[lens] = cov.rankable(coverage, cat.lens(lens).root.id, method.rank.min_coverage).to_numpy()
         agg_key = (setup.token, "plan", lens, tuple(cols), method.aggregate.model_dump_json())
         plan: LensPlan = _cached(agg_key, partial(lens_plan, setup.inputs.catalogue, lens, cols, method.aggregate))
