@@ -73,13 +73,14 @@ def _meta_problems(meta: pd.DataFrame, data: pd.DataFrame, src: str) -> list[Pro
                 for col in REQUIRED_META if col not in meta.columns]
     if problems:
         return problems
-    for i, row in meta.iterrows():
+    columns = set(data.columns)
+    for i, row in zip(meta.index, meta.to_dict("records"), strict=True):  # plain dicts: rows are read often
         code = str(row["iCode"])
         if row["Type"] not in TYPES:
             problems.append(Problem(src, item=code, field="Type", code="unknown-type",
                                     message="Type must be one of {allowed}", found=repr(row["Type"]),
                                     params=params(allowed=", ".join(TYPES))))
-        if row["Type"] in ("Indicator", "Group", "Denominator", "Other") and code not in data.columns:
+        if row["Type"] in ("Indicator", "Group", "Denominator", "Other") and code not in columns:
             problems.append(Problem(src, item=code, field="iCode", code="missing-column",
                                     message="iMeta row {row} names a column that iData does not have",
                                     params=params(row=i + 2)))
@@ -140,7 +141,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     groups = tuple(str(c) for c in kinds["Group"]["iCode"])
     records: list[tuple[str, str, Any]] = []
     members: dict[str, list[str]] = {}
-    for _, row in kinds["Indicator"].iterrows():
+    for row in kinds["Indicator"].to_dict("records"):
         direction = as_float(row["Direction"])
         ind: dict[str, Any] = {
             "id": str(row["iCode"]),
@@ -160,7 +161,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         records.append(("indicators", str(src), ind))
         members.setdefault(str(row["Parent"]), []).append(ind["id"])
     nodes = []
-    for _, row in kinds["Aggregate"].sort_values("Level", ascending=False, kind="stable").iterrows():
+    for row in kinds["Aggregate"].sort_values("Level", ascending=False, kind="stable").to_dict("records"):
         nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
                       "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
                       "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
@@ -175,6 +176,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
                                                strict=True)]}
     catalogue = build_catalogue(header, records, str(src))
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
-    cols = keep + [c for c in data.columns if c in set(meta["iCode"].astype(str)) and c not in keep]
+    codes = set(meta["iCode"].astype(str))
+    cols = keep + [c for c in data.columns if c in codes and c not in keep]
     frame = data[cols].set_index("uCode")
     return CoinrImport(data=frame, catalogue=catalogue, groups=groups, denominators=denominators)

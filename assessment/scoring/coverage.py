@@ -53,13 +53,15 @@ def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -
     lens = catalogue.lens(lens_id)
     members = node_indicators(catalogue, lens_id)
     order = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
-    out = {}
-    for node in order:
+    flags = reported.to_numpy(dtype="float64")  # one array, then column sums per node
+    at = {c: j for j, c in enumerate(reported.columns)}
+    out = np.full((len(reported), len(order)), np.nan)
+    for k, node in enumerate(order):
         ids = members[node]
-        present = [i for i in ids if i in reported.columns]
-        n = reported[present].sum(axis=1).to_numpy(dtype="float64") if present else np.zeros(len(reported))
-        out[node] = n / len(ids) if ids else np.full(len(reported), np.nan)
-    return pd.DataFrame(out, index=reported.index)
+        if ids:
+            cols = [at[i] for i in ids if i in at]
+            out[:, k] = flags[:, cols].sum(axis=1) / len(ids)
+    return pd.DataFrame(out, index=reported.index, columns=order)
 
 
 def rankable(coverage: pd.DataFrame, root: str, minimum: float) -> pd.Series:
