@@ -69,6 +69,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                        N_("Send one workbook per city and year.")),
     "not-a-number": ("error", N_("'{found}' is not a number."), N_("Enter a plain number, or leave the cell "
                                                                     "empty if the value is not available.")),
+    "not-finite": ("error", N_("'{found}' is not a finite number."),
+                   N_("Enter the value as a plain number, such as 12.5.")),
     "ambiguous-number": ("error", N_("'{found}' is ambiguous: it could be {first} or {second}."),
                          N_("Type the number without thousands separators.")),
     "other-decimal-mark": ("error", N_("'{found}' uses a decimal mark this template's language does not use."),

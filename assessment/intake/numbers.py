@@ -16,6 +16,8 @@ Rules (``lang`` is the template language: ``en`` writes ``1,234.5``, ``vi`` writ
   followed by exactly three digits (``1,234`` or ``1.234``) it is **ambiguous**: a thousands
   group in one convention, a decimal in the other, so it is reported, not guessed.
 * Spreadsheet error values (``#DIV/0!``, ``#REF!`` …) are reported as such.
+* A number that is not finite (infinity, NaN, or text such as ``1e400`` that overflows) is
+  reported (``not-finite``), never passed on: one infinite value would top every ranking.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _GROUPED = re.compile(r"\d{1,3}(?:X\d{3})+")
 class Parsed:
     """The outcome: a value, missing (``value is None`` and ``code is None``), or a problem code.
 
-    ``code`` is one of ``not-a-number``, ``ambiguous-number``, ``other-decimal-mark``,
+    ``code`` is one of ``not-a-number``, ``not-finite``, ``ambiguous-number``, ``other-decimal-mark``,
     ``percent-sign``, ``excel-error``, ``missing-token`` (recognised as missing: reported as
     information, so the cell is accounted for).
     """
@@ -60,7 +62,7 @@ def _clean(raw: Any, percent_ok: bool) -> Parsed | str:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         return Parsed(None, "not-a-number")
     if isinstance(raw, int | float):
-        return Parsed(float(raw)) if math.isfinite(raw) else Parsed(None, "not-a-number")
+        return Parsed(float(raw)) if math.isfinite(raw) else Parsed(None, "not-finite")
     s = raw.strip()
     if s == "":
         return Parsed(None)
@@ -101,6 +103,13 @@ def _separated(s: str, sign: str, mark: str) -> Parsed:
 
 def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed:
     """Parse one cell value; see the module docstring for every rule."""
+    parsed = _parse(raw, lang, percent_ok)
+    if parsed.value is not None and not math.isfinite(parsed.value):  # "1e400" overflows to inf
+        return Parsed(None, "not-finite")
+    return parsed
+
+
+def _parse(raw: Any, lang: str, percent_ok: bool) -> Parsed:
     cleaned = _clean(raw, percent_ok)
     if isinstance(cleaned, Parsed):
         return cleaned

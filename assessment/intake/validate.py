@@ -33,6 +33,9 @@ DATA_COLUMNS = ("city", "country", "year", "indicator", "value", "data_year", "s
 ENABLER_DATA_COLUMNS = ("city", "country", "year", "enabler", "level", "evidence", "notes", "file", "row")
 PROFILE_COLUMNS = (*PROFILE_KEYS, "file", "lang", "catalogue_version", "notice")
 MAX_DATA_AGE = 10
+#: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
+#: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
+CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ class _Checker:
 
     def _quality(self, cell: RawCell, ident: str) -> int | None:
         n = len(self.cat.header.quality_flags)
-        m = re.match(r"\s*(\d+)(\.0)?\s*($|[–-])", cell_text(cell.value))
+        m = CHOICE.match(cell_text(cell.value))
         if m and 1 <= int(m.group(1)) <= n:
             return int(m.group(1))
         self.add("bad-quality", cell, ident, n=n)
@@ -270,7 +273,7 @@ class _Checker:
             level = None
             cell = row.cells.get("level")
             if cell is not None and cell.value is not None and not self.scanned(cell, ident):
-                m = re.match(r"\s*(\d+)(\.0)?\s*($|[–-])", cell_text(cell.value))
+                m = CHOICE.match(cell_text(cell.value))
                 if m and 0 <= int(m.group(1)) <= 5:
                     level = int(m.group(1))
                 else:

@@ -45,7 +45,8 @@ class Inputs:
     catalogue
         The catalogue the ids refer to.
     digest
-        SHA-256 of the values, profiles and enablers (the recipe's input hash).
+        SHA-256 of the values, profiles, enablers and details (the recipe's input hash; see
+        :func:`input_digest`).
     details
         For workbook intakes: data year, source, quality flag and notes per unit and indicator.
     """
@@ -157,6 +158,13 @@ def digest(*frames: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
+def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
+                 details: pd.DataFrame | None) -> str:
+    """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
+    (data year, source, quality flag, notes) — content only, never where the files were."""
+    return digest(values, profiles, enablers, *(() if details is None else (details,)))
+
+
 def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
     if not data.ok:
         errors = [p for p in data.problems if p.severity == "error"]
@@ -169,7 +177,8 @@ def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) ->
     long = data.data.rename(columns={"city": "unit"})
     wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
     values, _ = _split(wide, catalogue, problems)
-    prof = data.profiles.rename(columns={"city": "unit"}).copy()
+    # content only: the file a city's values came from is not part of its profile (same bytes in any folder)
+    prof = data.profiles.drop(columns=["file"]).rename(columns={"city": "unit"})
     multi = "year" in values.index.names
     prof = prof.set_index(["unit", "year"] if multi else ["unit"])
     if len(data.enablers):
@@ -235,7 +244,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=digest(values, profiles, enablers), details=details)
+                  digest=input_digest(values, profiles, enablers, details), details=details)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:

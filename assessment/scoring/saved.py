@@ -14,7 +14,7 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem, params
 from .export import SAVED_TABLES, frame_from_json, write_saved
-from .inputs import Inputs, digest
+from .inputs import Inputs, input_digest
 from .method import load_method
 from .result import Assessment, run
 
@@ -54,7 +54,7 @@ def load_result(directory: str | Path) -> Assessment:
                                   fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
                                   params=params(detail="values, profiles and enablers are required"))])
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                    digest=digest(values, profiles, enablers), details=frames["details"])
+                    digest=input_digest(values, profiles, enablers, frames["details"]), details=frames["details"])
     if inputs.digest != recipe.get("input_hash"):
         raise InputError([Problem(str(d / "inputs.json"), code="changed-inputs",
                                   message="the saved inputs do not match the recipe's input hash",

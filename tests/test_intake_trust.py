@@ -1,0 +1,69 @@
+"""Intake cannot be misread: values a city did not mean are refused with a message, never passed on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import assessment
+from assessment.intake import Prefill, read_submissions, write_template
+from assessment.intake.numbers import parse_number
+
+
+@pytest.mark.parametrize("raw", ["1e400", "-1e400", "1E999", float("inf"), float("nan")])
+def test_non_finite_numbers_are_refused(raw: object) -> None:
+    parsed = parse_number(raw)
+    assert parsed.value is None and parsed.code == "not-finite"
+
+
+def test_overflow_range_and_range_answers_are_errors(tmp_path: Path, catalogue: assessment.Catalogue) -> None:
+    enabler = catalogue.enablers[0].id
+    path = write_template(tmp_path / "c.xlsx", city="Da Nang", country="VN", year=2025, prefill=Prefill(
+        profile={"population": 1_200_000},
+        indicators={"QE-PM25": {"value": "1e400"}, "QE-PM10": {"value": 30, "quality": "4-5"},
+                    "QE-NO2": {"value": 20, "quality": "4 – Estimated from assumptions"}},
+        enablers={enabler: {"level": "3-5"}}))
+    intake = read_submissions([path])
+    issues = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
+    assert ("QE-PM25", "not-finite") in issues
+    assert ("QE-PM10", "bad-quality") in issues  # a range of flags is not one flag
+    assert (enabler, "enabler-level") in issues  # nor is a range of levels one level
+    data = intake.data.set_index("indicator")
+    assert data["value"].isna()["QE-PM25"]  # never infinity
+    assert data.loc["QE-NO2", "quality"] == 4  # the dropdown's own entry is read
+    assert data["quality"].isna()["QE-PM10"]
+    vi = intake.problems[0].text("vi")
+    assert vi and "found" not in vi
+
+
+def test_same_workbooks_in_two_folders_give_byte_identical_sites(tmp_path: Path) -> None:
+    """The input hash covers content only: copying the workbooks elsewhere changes no byte."""
+    import shutil
+
+    from assessment.report import render_report
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    sites = []
+    for name in ("first", "second/deeper"):
+        folder = tmp_path / name / "cohort"
+        shutil.copytree(source, folder)
+        result = assessment.assess(read_submissions([folder]).without_error_files())
+        sites.append(render_report(result, tmp_path / f"site-{name.replace('/', '-')}").parent)
+    files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*.html"))
+    assert len(files) == 27
+    for rel in files:
+        assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
+
+
+def test_input_hash_follows_details_not_paths(tmp_path: Path) -> None:
+    base = dict(city="Hue", country="VN", year=2025)
+    fill = {"profile": {"population": 650_000}, "indicators": {"QE-PM25": {"value": 21, "source": "DONRE"}}}
+    a = write_template(tmp_path / "a" / "hue.xlsx", prefill=Prefill(**fill), **base)
+    b = write_template(tmp_path / "b" / "hue-copy.xlsx", prefill=Prefill(**fill), **base)
+    other = {"profile": fill["profile"], "indicators": {"QE-PM25": {"value": 21, "source": "another agency"}}}
+    c = write_template(tmp_path / "c" / "hue.xlsx", prefill=Prefill(**other), **base)
+    digests = [assessment.assess(read_submissions([p]), method={"rank": {"min_coverage": 0}}).recipe.input_hash
+               for p in (a, b, c)]
+    assert digests[0] == digests[1]  # other folder and file name: same content, same hash
+    assert digests[0] != digests[2]  # a different source is a different input
