@@ -43,6 +43,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "not-utf8": ("error", N_("The CSV file is not UTF-8 text."), N_("Save it as 'CSV UTF-8'.")),
     "unreadable": ("error", N_("The workbook could not be read: {reason}."),
                    N_("Open it in Excel or LibreOffice and save it again as .xlsx.")),
+    "reader-crashed": ("error", N_("The file could not be read safely: the reader stopped ({reason})."),
+                       N_("Open it in Excel or LibreOffice and save it again as .xlsx; send only the filled "
+                          "template.")),
+    "reader-timeout": ("error", N_("The file could not be read safely: reading it took too long."),
+                       N_("Open it in Excel or LibreOffice and save it again as .xlsx; send only the filled "
+                          "template.")),
     "not-a-template": ("error", N_("This workbook was not made from the smartcity template (its hidden marker "
                                    "sheet is missing)."), N_("Generate a template with 'smartcity template' and "
                                                              "copy the values into it.")),

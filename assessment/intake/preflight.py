@@ -2,28 +2,39 @@
 
 Why: python-calamine aborts the whole process (a Rust allocation failure, not a Python
 exception) on a legal but far cell such as ``XFD1048576``, and no reader bounds memory on a
-zip bomb. So every file is checked first, cheaply and without an XML parser:
+zip bomb. So every file is checked first, cheaply, by streaming through its XML:
 
 1. size: not empty, at most :data:`MAX_FILE_BYTES`;
 2. signature: an ``.xlsx``/``.xlsm``/``.ods`` must be a zip; an OLE container named ``.xlsx``
    is an encrypted workbook; an ``.xls`` must be an OLE container;
 3. zip: at most :data:`MAX_MEMBERS` members, no encrypted member, declared uncompressed total
    at most :data:`MAX_UNCOMPRESSED` and no member compressed more than :data:`MAX_RATIO` times;
-4. XML: no ``<!DOCTYPE``/``<!ENTITY`` (entity expansion, external entities);
-5. extent: a streaming scan of every worksheet for the largest row and column used (cells,
-   rows and the declared dimension), at most :data:`MAX_ROWS` × :data:`MAX_COLS`. For
-   ``.xlsx``/``.xlsm`` the same scan records error cells (``#DIV/0!`` …) and formulas, with
-   or without a saved result, because calamine returns those as plain values or blanks.
+4. XML: no ``<!DOCTYPE``/``<!ENTITY`` (entity expansion, external entities), and every part
+   scanned below must be well-formed;
+5. extent: a streaming XML parse (any quoting, whitespace or namespace prefix) of every
+   worksheet for the rows and cells used and the declared dimension, at most
+   :data:`MAX_ROWS` × :data:`MAX_COLS`; for ``.ods``, rows and cells repeated by
+   ``number-rows-repeated``/``number-columns-repeated`` count with their repeats when they
+   hold a value, whatever the attribute order. For ``.xlsx``/``.xlsm`` the same scan records
+   error cells (``#DIV/0!`` …) and formulas, with or without a saved result, because calamine
+   returns those as plain values or blanks.
+
+The pre-flight is the first line; the second is :mod:`.cage`, where parsers run under limits.
 
 The result is one clear :class:`Rejection` or a :class:`Scan` of the cells worth reporting.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -36,16 +47,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"', re.S)
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', re.S)
-_REL2 = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', re.S)
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_TYPE = re.compile(rb'\bt="([a-z]+)"')
-_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
-_DIM = re.compile(rb'<dimension\b[^>]*?\bref="[A-Z]{0,3}[0-9]{0,7}:?([A-Z]{1,3})([0-9]{1,7})"')
-_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
-_ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="([0-9]+)"[^>]*?office:value-type')
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+_RANGE_END = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 
 
 class Rejection(Exception):
@@ -88,6 +91,26 @@ def _check_extent(row: int, col: int, where: str) -> None:
                         f"(up to {column_letters(MAX_COLS)}{MAX_ROWS})")
 
 
+def _local(name: str) -> str:
+    """An element or attribute name without its namespace (``{ns}row`` and ``x:row`` both give ``row``)."""
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _attr(element: ET.Element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _events(xml: bytes, part: str) -> Iterator[tuple[str, ET.Element]]:
+    """Start and end events of a part, streaming; a part that is not well-formed is refused."""
+    try:
+        yield from ET.iterparse(io.BytesIO(xml), events=("start", "end"))
+    except ET.ParseError as exc:
+        raise Rejection("not-a-workbook", f"part {part} is not well-formed XML ({exc})") from None
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet XML path → sheet name, read from workbook.xml and its relationships."""
     try:
@@ -95,34 +118,140 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    targets = {rid: t for rid, t in _REL.findall(rels)} | {rid: t for t, rid in _REL2.findall(rels)}
+    targets = {_attr(el, "Id"): _attr(el, "Target") or "" for ev, el in _events(rels, "workbook.xml.rels")
+               if ev == "start" and _local(el.tag) == "Relationship"}
     out = {}
-    for name, rid in _SHEET.findall(book):
-        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
-        path = target if target.startswith("xl/") else f"xl/{target}"
-        out[path] = name.decode("utf-8", "replace").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    for ev, el in _events(book, "workbook.xml"):
+        if ev == "start" and _local(el.tag) == "sheet":
+            target = (targets.get(_attr(el, "id")) or "").lstrip("/")
+            out[target if target.startswith("xl/") else f"xl/{target}"] = _attr(el, "name") or ""
     return out
 
 
+def _ref(text: str | None, where: str) -> tuple[int, int]:
+    m = _REF.match(text or "")
+    if m is None:
+        raise Rejection("not-a-workbook", f"{where} has a malformed cell reference {text!r}")
+    return int(m.group(2)), column_number(m.group(1))
+
+
+def _get(attrs: dict[str, str], name: str) -> str | None:
+    """An attribute by its local name, whatever its prefix."""
+    value = attrs.get(name)
+    if value is not None:
+        return value
+    for key, val in attrs.items():
+        if key.rsplit(":", 1)[-1] == name:
+            return val
+    return None
+
+
+class _SheetScan:
+    """Expat handlers for one worksheet: extent checks, error cells and formulas (no element objects)."""
+
+    def __init__(self, name: str, scan: Scan) -> None:
+        self.name, self.scan, self.where = name, scan, f"sheet '{name}'"
+        self.cell: str | None = None
+        self.kind: str | None = None
+        self.value: list[str] | None = None
+        self.text: list[str] = []
+        self.formula = False
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        tag = tag.rsplit(":", 1)[-1]
+        if tag == "c":
+            ref = _get(attrs, "r")
+            if ref is not None:
+                row, col = _ref(ref, self.where)
+                _check_extent(row, col, self.where)
+            self.cell, self.kind, self.value, self.formula = ref, _get(attrs, "t"), None, False
+        elif tag == "v":
+            self.text = []
+            self.value = self.text
+        elif tag == "f":
+            self.formula = True
+        elif tag == "row":
+            r = _get(attrs, "r")
+            if r is not None:
+                if not r.isdigit():
+                    raise Rejection("not-a-workbook", f"{self.where} has a malformed row number {r!r}")
+                _check_extent(int(r), 1, self.where)
+        elif tag == "dimension":
+            end = _RANGE_END.search(_get(attrs, "ref") or "")
+            if end:
+                _check_extent(int(end.group(2)), column_number(end.group(1)), f"{self.where} (declared dimension)")
+
+    def data(self, text: str) -> None:
+        if self.value is not None:
+            self.value.append(text)
+
+    def end(self, tag: str) -> None:
+        tag = tag.rsplit(":", 1)[-1]
+        if tag == "v":
+            self.value = None
+        elif tag == "c" and self.cell is not None:
+            value = "".join(self.text) if self.text else None
+            if self.kind == "e":
+                self.scan.errors.setdefault(self.name, {})[self.cell] = value or "#ERROR"
+            if self.formula:
+                self.scan.formulas.setdefault(self.name, {})[self.cell] = value or None
+            self.cell, self.text = None, []
+
+
+def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None) -> None:
+    """Stream ``xml`` through expat with these handlers; a part that is not well-formed is refused."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    if data is not None:
+        parser.CharacterDataHandler = data
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise Rejection("not-a-workbook", f"part {part} is not well-formed XML ({exc})") from None
+
+
 def _scan_sheet(xml: bytes, name: str, scan: Scan) -> None:
-    m = _DIM.search(xml, 0, 4096)
-    if m:
-        _check_extent(int(m.group(2)), column_number(m.group(1)), f"sheet '{name}' (declared dimension)")
-    for r in _ROW.findall(xml):
-        _check_extent(int(r), 1, f"sheet '{name}'")
-    for attrs, inner in _CELL.findall(xml):
-        ref = _REF.search(attrs)
-        if ref is None:
-            continue
-        _check_extent(int(ref.group(2)), column_number(ref.group(1)), f"sheet '{name}'")
-        cell = (ref.group(1) + ref.group(2)).decode()
-        kind = _TYPE.search(attrs)
-        value = _VALUE.search(inner) if inner else None
-        text = value.group(1).decode("utf-8", "replace") if value else None
-        if kind is not None and kind.group(1) == b"e":
-            scan.errors.setdefault(name, {})[cell] = text or "#ERROR"
-        if inner and b"<f" in inner:
-            scan.formulas.setdefault(name, {})[cell] = text if text not in (None, "") else None
+    handlers = _SheetScan(name, scan)
+    _expat(xml, name, handlers.start, handlers.end, handlers.data)
+
+
+class _OdsScan:
+    """Expat handlers for ``content.xml``: rows and cells counted with their repeats."""
+
+    def __init__(self) -> None:
+        self.row = self.col = 0
+        self.repeat = 1
+        self.filled = False
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        tag = tag.rsplit(":", 1)[-1]
+        if tag == "table":
+            self.row = 0
+        elif tag == "table-row":
+            self.repeat = int(_get(attrs, "number-rows-repeated") or 1)
+            self.row, self.col, self.filled = self.row + 1, 0, False
+        elif tag in ("table-cell", "covered-table-cell"):
+            self.col += int(_get(attrs, "number-columns-repeated") or 1)
+            if _get(attrs, "value-type") is not None or _get(attrs, "formula") is not None:
+                self.filled = True
+                _check_extent(self.row, self.col, "a sheet")
+
+    def end(self, tag: str) -> None:
+        if tag.rsplit(":", 1)[-1] == "table-row":
+            last = self.row + self.repeat - 1
+            if self.filled and last > MAX_ROWS:
+                _check_extent(last, 1, "a sheet (repeated rows)")
+            self.row = last
+
+
+def _scan_ods(xml: bytes) -> None:
+    """Rows and cells of every table, repeats counted; a value beyond the template's area is refused."""
+    handlers = _OdsScan()
+    try:
+        _expat(xml, "content.xml", handlers.start, handlers.end)
+    except ValueError:  # a repeat count that is not a number
+        raise Rejection("not-a-workbook", "content.xml has a malformed repeat count") from None
 
 
 def _check_file(p: Path) -> str:
@@ -179,8 +308,8 @@ def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
             raise Rejection("xml-entities", "the workbook declares XML entities, which workbooks never need "
                             "(possible entity-expansion or external-entity attack)")
         if suffix == ".ods":
-            if name == "content.xml" and any(int(n) > MAX_ROWS for _k, n in _ODS_REPEAT.findall(xml)):
-                raise Rejection("too-far", "a sheet repeats a filled cell beyond the template's area")
+            if name == "content.xml":
+                _scan_ods(xml)
         elif name in sheets or name.startswith("xl/worksheets/"):
             _scan_sheet(xml, sheets.get(name, name), scan)
     return scan

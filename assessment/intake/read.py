@@ -82,7 +82,7 @@ class RawSubmission:
     failure: Problem | None = None  # the file could not be used
 
 
-def _failure(path: Path | str, code: str, reason: str = "", sheet_name: str = "") -> Problem:
+def unusable(path: Path | str, code: str, reason: str = "", sheet_name: str = "") -> Problem:
     """The one problem of a file that cannot be used (``reason`` says why, in English)."""
     return issue(code, str(path), found="", reason=reason, sheet_name=sheet_name)
 
@@ -149,13 +149,13 @@ def _read_profile(rows: list[list[Any]], name: str, sub: RawSubmission) -> None:
 def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> None:
     names = list(book.sheet_names)
     if MARKER_SHEET not in names or not _read_marker(book, sub):
-        sub.failure = _failure(sub.file, "not-a-template")
+        sub.failure = unusable(sub.file, "not-a-template")
         return
     sub.lang = sub.marker.get("lang", "en") if sub.marker.get("lang") in LANGUAGES else "en"
     for key in ("profile", "indicators", "enablers"):
         name = _sheet_name(names, key, sub.lang)
         if name is None:
-            sub.failure = _failure(sub.file, "missing-sheet", sheet_name=_(SHEETS[key], sub.lang))
+            sub.failure = unusable(sub.file, "missing-sheet", sheet_name=_(SHEETS[key], sub.lang))
             return
         rows = _rows(book, name)
         if key == "profile":
@@ -173,12 +173,12 @@ def read_workbook(path: Path) -> RawSubmission:
         sub.scan = preflight(path)
         _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
-        sub.failure = _failure(path, rej.code, rej.reason)
+        sub.failure = unusable(path, rej.code, rej.reason)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # any parser failure on an untrusted file (including a Rust panic,
         # which pyo3 raises as a BaseException) becomes an issue, never a traceback
-        sub.failure = _failure(path, "unreadable",
+        sub.failure = unusable(path, "unreadable",
                                str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
     return sub
 
@@ -200,10 +200,10 @@ def read_csv(path: Path) -> list[RawSubmission]:
     try:
         text = _decode(path)
     except Rejection as rej:
-        return [RawSubmission(file=str(path), kind="csv", failure=_failure(path, rej.code, rej.reason))]
+        return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, rej.code, rej.reason))]
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        return [RawSubmission(file=str(path), kind="csv", failure=_failure(path, "empty-file", "the file has no rows"))]
+        return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "empty-file", "the file has no rows"))]
     header = [h.strip() for h in rows[0]]
     if set(LONG_CSV_COLUMNS) - LONG_CSV_OPTIONAL <= set(header):
         return _read_long(path, header, rows[1:])
@@ -264,7 +264,7 @@ def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
                 sub.indicators.append(RawRow(sheet, r, cells))
         out.append(sub)
     if not out:
-        out.append(RawSubmission(file=str(path), kind="csv-wide", failure=_failure(path, "empty-file", "no data rows")))
+        out.append(RawSubmission(file=str(path), kind="csv-wide", failure=unusable(path, "empty-file", "no data rows")))
     return out
 
 

@@ -23,10 +23,11 @@ from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import Problem
 from ..i18n import _, text
+from .cage import read_caged
 from .issues import issue, issues_frame, write_issues
 from .layout import MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS
 from .numbers import Parsed, parse_number
-from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, read_file
+from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
 
 DATA_COLUMNS = ("city", "country", "year", "indicator", "value", "data_year", "source", "quality", "notes", "file",
                 "row")
@@ -388,11 +389,14 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     """
     cat = catalogue or load_catalogue()
     items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files = _expand(items)
+    present = [f for f in files if f.is_file()]
+    read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
     subs: list[RawSubmission] = []
-    for f in _expand(items):
-        if not f.is_file():
+    for f in files:
+        if f in read:
+            subs += read[f]
+        else:
             subs.append(RawSubmission(file=str(f), kind="missing",
                                       failure=issue("unreadable", str(f), found="", reason="file not found")))
-            continue
-        subs += read_file(f)
     return validate_submissions(subs, cat, lang)
