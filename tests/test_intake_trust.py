@@ -67,3 +67,43 @@ def test_input_hash_follows_details_not_paths(tmp_path: Path) -> None:
                for p in (a, b, c)]
     assert digests[0] == digests[1]  # other folder and file name: same content, same hash
     assert digests[0] != digests[2]  # a different source is a different input
+
+
+def _edit(path: Path, out: Path, cells: dict[tuple[str, str], tuple[object, str]]) -> Path:
+    """Set (indicator id, column letter) → (value, number format) on the Indicators sheet, as a city would."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Indicators"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for (ident, col), (value, fmt) in cells.items():
+        cell = ws[f"{col}{rows[ident]}"]
+        cell.value = value
+        cell.number_format = fmt
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".xlsx"])
+def test_read_what_the_person_saw(tmp_path: Path, suffix: str) -> None:
+    """Percent-formatted numbers read as displayed on % units (an error on others); dates give their year."""
+    import datetime as dt
+
+    base = write_template(tmp_path / "t.xlsx", city="Hue", country="VN", year=2025,
+                          prefill=Prefill(profile={"population": 650_000}))
+    path = _edit(base, tmp_path / f"hue{suffix}", {
+        ("II-RND", "E"): (0.0075, "0.00%"),          # shown as 0.75 %, unit "% of city GDP"
+        ("BI-WATER", "E"): (0.955, "0.0%"),           # shown as 95.5 %
+        ("QE-PM25", "E"): (0.21, "0%"),               # shown as 21 %, but the unit is µg/m³
+        ("II-RND", "F"): (dt.datetime(2024, 6, 30), "dd/mm/yyyy"),  # a date in the data-year column
+        ("BI-WATER", "F"): (45000, "yyyy-mm-dd"),     # a number shown as a date: 2023-03-15
+    })
+    intake = read_submissions([path])
+    values = intake.data.set_index("indicator")
+    assert values.loc["II-RND", "value"] == pytest.approx(0.75, abs=1e-12)
+    assert values.loc["BI-WATER", "value"] == pytest.approx(95.5, abs=1e-12)
+    assert values["value"].isna()["QE-PM25"]
+    assert values.loc["II-RND", "data_year"] == 2024 and values.loc["BI-WATER", "data_year"] == 2023
+    codes = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
+    assert {("II-RND", "percent-format"), ("BI-WATER", "percent-format"), ("QE-PM25", "percent-format-unit"),
+            ("II-RND", "date-as-year"), ("BI-WATER", "date-as-year")} <= codes

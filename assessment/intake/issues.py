@@ -77,6 +77,11 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                                                                     "empty if the value is not available.")),
     "not-finite": ("error", N_("'{found}' is not a finite number."),
                    N_("Enter the value as a plain number, such as 12.5.")),
+    "percent-format": ("info", N_("{found} is formatted as a percentage, so it is read as shown: {shown} (unit "
+                                  "'{unit}')."), ""),
+    "percent-format-unit": ("error", N_("The cell is formatted as a percentage, but the unit is '{unit}'."),
+                            N_("Remove the percent format and give the value in the unit shown.")),
+    "date-as-year": ("info", N_("The date {found} is read as the year {year}."), ""),
     "ambiguous-number": ("error", N_("'{found}' is ambiguous: it could be {first} or {second}."),
                          N_("Type the number without thousands separators.")),
     "other-decimal-mark": ("error", N_("'{found}' uses a decimal mark this template's language does not use."),

@@ -62,10 +62,13 @@ class Rejection(Exception):
 
 @dataclass
 class Scan:
-    """What the pre-flight saw: per sheet name, error cells and formula cells by reference."""
+    """What the pre-flight saw, per sheet name: error cells, formula cells, and the cells whose number
+    format shows a percentage or a date (what the person saw differs from the stored number)."""
 
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
     formulas: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    percent: dict[str, set[str]] = field(default_factory=dict)
+    dates: dict[str, set[str]] = field(default_factory=dict)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -149,8 +152,9 @@ def _get(attrs: dict[str, str], name: str) -> str | None:
 class _SheetScan:
     """Expat handlers for one worksheet: extent checks, error cells and formulas (no element objects)."""
 
-    def __init__(self, name: str, scan: Scan) -> None:
+    def __init__(self, name: str, scan: Scan, formats: dict[int, str]) -> None:
         self.name, self.scan, self.where = name, scan, f"sheet '{name}'"
+        self.formats = formats  # style index -> "percent" or "date", for the styles that show one
         self.cell: str | None = None
         self.kind: str | None = None
         self.value: list[str] | None = None
@@ -165,6 +169,10 @@ class _SheetScan:
                 row, col = _ref(ref, self.where)
                 _check_extent(row, col, self.where)
             self.cell, self.kind, self.value, self.formula = ref, _get(attrs, "t"), None, False
+            style = _get(attrs, "s")
+            if ref is not None and style and style.isdigit() and int(style) in self.formats:
+                shown = self.scan.percent if self.formats[int(style)] == "percent" else self.scan.dates
+                shown.setdefault(self.name, set()).add(ref.replace("$", ""))
         elif tag == "v":
             self.text = []
             self.value = self.text
@@ -211,15 +219,16 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None) -> Non
         raise Rejection("not-a-workbook", f"part {part} is not well-formed XML ({exc})") from None
 
 
-def _scan_sheet(xml: bytes, name: str, scan: Scan) -> None:
-    handlers = _SheetScan(name, scan)
+def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: dict[int, str]) -> None:
+    handlers = _SheetScan(name, scan, formats)
     _expat(xml, name, handlers.start, handlers.end, handlers.data)
 
 
 class _OdsScan:
     """Expat handlers for ``content.xml``: rows and cells counted with their repeats."""
 
-    def __init__(self) -> None:
+    def __init__(self, scan: Scan) -> None:
+        self.scan, self.sheet = scan, ""
         self.row = self.col = 0
         self.repeat = 1
         self.filled = False
@@ -227,15 +236,21 @@ class _OdsScan:
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         tag = tag.rsplit(":", 1)[-1]
         if tag == "table":
-            self.row = 0
+            self.row, self.sheet = 0, _get(attrs, "name") or ""
         elif tag == "table-row":
             self.repeat = int(_get(attrs, "number-rows-repeated") or 1)
             self.row, self.col, self.filled = self.row + 1, 0, False
         elif tag in ("table-cell", "covered-table-cell"):
+            first = self.col + 1
             self.col += int(_get(attrs, "number-columns-repeated") or 1)
-            if _get(attrs, "value-type") is not None or _get(attrs, "formula") is not None:
+            kind = _get(attrs, "value-type")
+            if kind is not None or _get(attrs, "formula") is not None:
                 self.filled = True
                 _check_extent(self.row, self.col, "a sheet")
+            if kind in ("percentage", "date"):
+                shown = self.scan.percent if kind == "percentage" else self.scan.dates
+                shown.setdefault(self.sheet, set()).update(
+                    f"{column_letters(c)}{self.row}" for c in range(first, self.col + 1))
 
     def end(self, tag: str) -> None:
         if tag.rsplit(":", 1)[-1] == "table-row":
@@ -245,9 +260,9 @@ class _OdsScan:
             self.row = last
 
 
-def _scan_ods(xml: bytes) -> None:
+def _scan_ods(xml: bytes, scan: Scan) -> None:
     """Rows and cells of every table, repeats counted; a value beyond the template's area is refused."""
-    handlers = _OdsScan()
+    handlers = _OdsScan(scan)
     try:
         _expat(xml, "content.xml", handlers.start, handlers.end)
     except ValueError:  # a repeat count that is not a number
@@ -293,9 +308,70 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
                             "(possible zip bomb)")
 
 
+def _refuse_entities(xml: bytes) -> None:
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise Rejection("xml-entities", "the workbook declares XML entities, which workbooks never need "
+                        "(possible entity-expansion or external-entity attack)")
+
+
+#: Built-in number formats of SpreadsheetML (ECMA-376 18.8.30) that show a percentage or a date.
+BUILTIN_PERCENT = frozenset({9, 10})
+BUILTIN_DATE = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _shows(code: str) -> str | None:
+    """``percent`` or ``date`` for a custom format code that shows one (quoted text ignored)."""
+    bare = _QUOTED.sub("", code)
+    if "%" in bare:
+        return "percent"
+    if re.search(r"[dy]|m{3,}", bare, re.I) and not re.fullmatch(r"[#0.,\s]*", bare):
+        return "date"
+    return None
+
+
+def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
+    """Style index → ``percent``/``date`` for the cell styles (``cellXfs``) whose number format shows one."""
+    try:
+        xml = zf.read("xl/styles.xml")
+    except KeyError:
+        return {}
+    _refuse_entities(xml)
+    custom: dict[int, str] = {}
+    styles: list[int] = []
+    in_xfs = [False]
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        tag = tag.rsplit(":", 1)[-1]
+        if tag == "numFmt":
+            fid, code = _get(attrs, "numFmtId"), _get(attrs, "formatCode")
+            if fid and fid.isdigit() and code:
+                shown = _shows(code)
+                if shown:
+                    custom[int(fid)] = shown
+        elif tag == "cellXfs":
+            in_xfs[0] = True
+        elif tag == "xf" and in_xfs[0]:
+            fid = _get(attrs, "numFmtId") or "0"
+            styles.append(int(fid) if fid.isdigit() else 0)
+
+    def end(tag: str) -> None:
+        if tag.rsplit(":", 1)[-1] == "cellXfs":
+            in_xfs[0] = False
+
+    _expat(xml, "styles.xml", start, end)
+    out = {}
+    for index, fid in enumerate(styles):
+        shown = custom.get(fid) or ("percent" if fid in BUILTIN_PERCENT else "date" if fid in BUILTIN_DATE else None)
+        if shown:
+            out[index] = shown
+    return out
+
+
 def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
     sheets = _sheet_paths(zf) if suffix != ".ods" else {}
     scan = Scan()
+    formats: dict[int, str] | None = None
     for info in zf.infolist():
         name = info.filename
         if not name.endswith((".xml", ".rels")):
@@ -304,14 +380,14 @@ def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
             xml = zf.read(info)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
             raise Rejection("not-a-workbook", f"part {name} cannot be read ({exc})") from None
-        if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-            raise Rejection("xml-entities", "the workbook declares XML entities, which workbooks never need "
-                            "(possible entity-expansion or external-entity attack)")
+        _refuse_entities(xml)
         if suffix == ".ods":
             if name == "content.xml":
-                _scan_ods(xml)
+                _scan_ods(xml, scan)
         elif name in sheets or name.startswith("xl/worksheets/"):
-            _scan_sheet(xml, sheets.get(name, name), scan)
+            if formats is None:  # read once, after the entity check of every part before it
+                formats = _number_formats(zf)
+            _scan_sheet(xml, sheets.get(name, name), scan, formats)
     return scan
 
 

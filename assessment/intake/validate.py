@@ -9,6 +9,7 @@ problem on its row.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ DATA_COLUMNS = ("city", "country", "year", "indicator", "value", "data_year", "s
 ENABLER_DATA_COLUMNS = ("city", "country", "year", "enabler", "level", "evidence", "notes", "file", "row")
 PROFILE_COLUMNS = (*PROFILE_KEYS, "file", "lang", "catalogue_version", "notice")
 MAX_DATA_AGE = 10
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system, as stored)
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
@@ -135,6 +137,8 @@ class _Checker:
         if self.scanned(cell, indicator):
             return None
         p: Parsed = parse_number(cell.value, self.sub.lang, percent_ok="%" in unit)
+        if p.code is None and p.value is not None and cell.ref in self.sub.scan.percent.get(cell.sheet, ()):
+            return self._shown_as_percent(cell, indicator, unit, p.value)
         if p.code is None:
             return p.value
         extra: dict[str, Any] = {"unit": unit, "mark": "," if self.sub.lang == "vi" else "."}
@@ -142,6 +146,26 @@ class _Checker:
             extra |= {"first": p.alternatives[0], "second": p.alternatives[1]}
         self.add(p.code, cell, indicator, **extra)
         return None
+
+    def _shown_as_percent(self, cell: RawCell, indicator: str, unit: str, stored: float) -> float | None:
+        """A number formatted as a percentage: 0.75 shown as 75 % is read as displayed on a % unit."""
+        if "%" not in unit:
+            self.add("percent-format-unit", cell, indicator, unit=unit)
+            return None
+        shown = round(stored * 100, 10)  # 0.755 * 100 is 75.50000000000001 in binary
+        self.add("percent-format", cell, indicator, shown=shown, unit=unit)
+        return shown
+
+    def year(self, cell: RawCell, indicator: str = "") -> float | None:
+        """A year cell; a date (or a number shown as a date) is read as its year, with a note."""
+        value = cell.value
+        if isinstance(value, float | int) and not isinstance(value, bool) and \
+                cell.ref in self.sub.scan.dates.get(cell.sheet, ()):
+            value = EXCEL_EPOCH + dt.timedelta(days=float(value))  # the serial number the cell stores
+        if isinstance(value, dt.date):
+            self.add("date-as-year", cell, indicator, year=value.year)
+            return float(value.year)
+        return self.number(cell, indicator) if indicator else parse_number(cell.value, self.sub.lang).value
 
     # -- sections ------------------------------------------------------------------------
     def marker(self) -> None:
@@ -172,7 +196,7 @@ class _Checker:
                     self.add("unknown-country", cell)
                 self.profile[key] = code if known else None
             elif kind == "year":
-                year = parse_number(cell.value, self.sub.lang).value
+                year = self.year(cell)
                 if year is None or not float(year).is_integer() or not 1990 <= year <= 2100:
                     self.add("bad-year", cell)
                     year = None
@@ -232,7 +256,7 @@ class _Checker:
             value = None
         data_year = None
         if "data_year" in cells and cells["data_year"].value is not None:
-            y = self.number(cells["data_year"], ident)
+            y = self.year(cells["data_year"], ident)
             year = self.profile.get("year")
             if y is None or not float(y).is_integer() or not 1900 <= y <= 2100:
                 if y is not None:
