@@ -107,3 +107,25 @@ def test_read_what_the_person_saw(tmp_path: Path, suffix: str) -> None:
     codes = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
     assert {("II-RND", "percent-format"), ("BI-WATER", "percent-format"), ("QE-PM25", "percent-format-unit"),
             ("II-RND", "date-as-year"), ("BI-WATER", "date-as-year")} <= codes
+
+
+def test_two_cities_of_the_same_name_end_to_end(tmp_path: Path) -> None:
+    """Validate → score → report with two Springfields: one unit each, titles name the country."""
+    from assessment.report import render_report
+
+    fill = Prefill(profile={"population": 150_000}, indicators={"QE-PM25": {"value": 12}, "BI-WATER": {"value": 99}})
+    for country in ("US", "GB"):
+        write_template(tmp_path / "in" / f"springfield-{country}.xlsx", city="Springfield", country=country,
+                       year=2025, prefill=fill)
+    long = "Llanfair" + "pwllgwyngyll" * 30  # a city name longer than any file name may be
+    write_template(tmp_path / "in" / "long.xlsx", city=long, country="GB", year=2025, prefill=fill)
+    intake = read_submissions([tmp_path / "in"])
+    assert intake.ok, intake.issues
+    result = assessment.assess(intake, method={"rank": {"min_coverage": 0}, "aggregate": {"min_reported": 0}})
+    assert {"Springfield (US)", "Springfield (GB)", long} == set(result.aggregated["ascf"].index)
+    index = render_report(result, tmp_path / "site")
+    pages = sorted(p.name for p in (index.parent / "cities").glob("*.html"))
+    assert len(pages) == 3 and all(len(p) <= 70 for p in pages)
+    titles = {p: (index.parent / "cities" / p).read_text(encoding="utf-8") for p in pages}
+    assert any("Springfield (US)" in t for t in titles.values())
+    assert any("Springfield (GB)" in t for t in titles.values())

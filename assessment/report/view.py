@@ -31,11 +31,15 @@ NOTICE = N_("Illustrative example data: these values were generated to demonstra
 COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
 
 
+#: Longest slug: file names stay far below every file system's limit (255 bytes), whatever the city name.
+MAX_SLUG = 60
+
+
 def slugify(name: str) -> str:
-    """ASCII file-name slug: ``"Hồ Chí Minh"`` → ``"ho-chi-minh"``."""
+    """ASCII file-name slug of at most :data:`MAX_SLUG` characters: ``"Hồ Chí Minh"`` → ``"ho-chi-minh"``."""
     plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
     plain = plain.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "city"
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower())[:MAX_SLUG].strip("-") or "city"
 
 
 class ReportView:

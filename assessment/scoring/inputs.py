@@ -165,6 +165,19 @@ def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.Data
     return digest(values, profiles, enablers, *(() if details is None else (details,)))
 
 
+def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(city, country) → the unit's label: the city name, or ``"City (CC)"`` where cities of two countries
+    share that name, so that a unit is always one city of one country (and year, in panels)."""
+    pairs = profiles[["city", "country"]].astype(str).drop_duplicates()
+    shared = set(pairs.loc[pairs["city"].duplicated(keep=False), "city"])
+    return {(c, k): f"{c} ({k})" if c in shared else c for c, k in pairs.itertuples(index=False)}
+
+
+def _labelled(frame: pd.DataFrame, label: dict[tuple[str, str], str]) -> pd.Series:
+    keys = zip(frame["city"].astype(str), frame["country"].astype(str), strict=True)
+    return pd.Series([label.get(k, k[0]) for k in keys], index=frame.index, dtype=object)
+
+
 def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, ...]:
     if not data.ok:
         errors = [p for p in data.problems if p.severity == "error"]
@@ -174,15 +187,16 @@ def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) ->
                                 fix="fix the workbooks, or score intake.without_error_files()",
                                 params=params(n=len(errors))))
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
-    long = data.data.rename(columns={"city": "unit"})
+    label = unit_labels(data.profiles)
+    long = data.data.assign(unit=_labelled(data.data, label))
     wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
     values, _ = _split(wide, catalogue, problems)
     # content only: the file a city's values came from is not part of its profile (same bytes in any folder)
-    prof = data.profiles.drop(columns=["file"]).rename(columns={"city": "unit"})
+    prof = data.profiles.drop(columns=["file"]).assign(unit=_labelled(data.profiles, label)).drop(columns="city")
     multi = "year" in values.index.names
     prof = prof.set_index(["unit", "year"] if multi else ["unit"])
     if len(data.enablers):
-        ena = data.enablers.rename(columns={"city": "unit"})
+        ena = data.enablers.assign(unit=_labelled(data.enablers, label))
         keys = ["unit", "year"] if multi else ["unit"]
         enab = ena.pivot_table(index=keys, columns="enabler", values="level", aggfunc="first")
         enab.columns.name = None
@@ -211,7 +225,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     elif isinstance(data, Intake):
         catalogue = catalogue or load_catalogue()
         values, profiles, enablers = _from_intake(data, catalogue, problems)
-        details = data.data.rename(columns={"city": "unit"})[
+        details = data.data.assign(unit=_labelled(data.data, unit_labels(data.profiles)))[
             ["unit", "year", "indicator", "data_year", "source", "quality", "notes"]].copy()
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
