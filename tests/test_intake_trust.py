@@ -129,3 +129,53 @@ def test_two_cities_of_the_same_name_end_to_end(tmp_path: Path) -> None:
     titles = {p: (index.parent / "cities" / p).read_text(encoding="utf-8") for p in pages}
     assert any("Springfield (US)" in t for t in titles.values())
     assert any("Springfield (GB)" in t for t in titles.values())
+
+
+def _filled(tmp_path: Path) -> tuple[Path, dict[str, float]]:
+    values = {"QE-PM25": 21.0, "QE-PM10": 40.0, "BI-WATER": 97.5, "II-RND": 0.8, "HW-LIFEEXP": 76.0}
+    path = write_template(tmp_path / "filled.xlsx", city="Hue", country="VN", year=2025, prefill=Prefill(
+        profile={"population": 650_000}, indicators={k: {"value": v, "data_year": 2024} for k, v in values.items()}))
+    return path, values
+
+
+def _rows(path: Path, out: Path, change: object) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Indicators"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=ws.max_row)]
+    rows = change(rows)  # type: ignore[operator]
+    ws.delete_rows(2, ws.max_row)
+    for r, values in enumerate(rows, start=2):
+        for c, v in enumerate(values, start=1):
+            ws.cell(r, c, v)
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize("change", ["sorted by name", "reversed", "two rows swapped", "one row deleted"])
+def test_rows_are_found_by_id(tmp_path: Path, change: str) -> None:
+    path, values = _filled(tmp_path)
+    edits = {
+        "sorted by name": lambda rows: sorted(rows, key=lambda r: str(r[1])),
+        "reversed": lambda rows: rows[::-1],
+        "two rows swapped": lambda rows: [rows[1], rows[0], *rows[2:]],
+        "one row deleted": lambda rows: [r for r in rows if r[0] != "QE-PM10"],
+    }
+    intake = read_submissions([_rows(path, tmp_path / "edited.xlsx", edits[change])])
+    assert intake.ok, intake.issues
+    got = intake.data.dropna(subset=["value"]).set_index("indicator")["value"].to_dict()
+    want = {k: v for k, v in values.items() if not (change == "one row deleted" and k == "QE-PM10")}
+    assert got == want
+    notices = intake.issues[intake.issues["code"] == "rows-missing"]
+    assert len(notices) == (1 if change == "one row deleted" else 0)
+    if change == "one row deleted":
+        assert notices["message"].iloc[0].endswith(": QE-PM10.")
+
+
+def test_a_duplicated_id_is_one_error_naming_both_rows(tmp_path: Path) -> None:
+    path, _ = _filled(tmp_path)
+    edited = _rows(path, tmp_path / "dup.xlsx", lambda rows: [*rows, [rows[0][0], *rows[0][1:4], 5.0]])
+    intake = read_submissions([edited])
+    dup = intake.issues[intake.issues["code"] == "duplicate"]
+    assert len(dup) == 1 and "first on row 2" in dup["message"].iloc[0]

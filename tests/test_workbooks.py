@@ -119,7 +119,8 @@ EXPECTED_BROKEN_1 = [
     ("data-year-future", "F8", "The data year 2031 is later than the assessment year 2025."),
     ("data-year-old", "F11", "The data year 2009 is more than 10 years before the assessment year 2025."),
     ("bad-quality", "H12", "'seven' is not a data-quality flag (1 to 6)."),
-    ("changed-id", "A16", "The ID cell was changed: the template had 'BI-INFORMAL' on this row."),
+    ("unknown-indicator", "A16", "Unknown indicator ID 'BI-INFORMAL-2'."),  # rows are found by id
+    ("rows-missing", "", "1 row(s) of the template are missing, so these are read as not answered: BI-INFORMAL."),
     ("changed-unit", "C17", "The unit cell was changed: the template had '% of household income'."),
     ("percent-sign", "E18", "'1.4%' has a percent sign, but the unit is 'rooms per person'."),
     ("excel-error", "E40", "The cell holds the spreadsheet error #DIV/0!."),

@@ -65,8 +65,10 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                            N_("Enter a plain number.")),
     "unknown-indicator": ("error", N_("Unknown indicator ID '{found}'."),
                           N_("Use the IDs of the template; do not edit the ID column.")),
-    "changed-id": ("error", N_("The ID cell was changed: the template had '{expected}' on this row."),
-                   N_("Restore the ID; the values of this row were not used.")),
+    "no-id": ("error", N_("This row has values but no ID."),
+              N_("Put the values on the row of their indicator; the IDs are in the first column.")),
+    "rows-missing": ("warning", N_("{n} row(s) of the template are missing, so these are read as not answered: "
+                                   "{ids}."), N_("Restore the rows if the city has these values.")),
     "changed-unit": ("error", N_("The unit cell was changed: the template had '{expected}'."),
                      N_("Restore the unit and give the value in that unit; the values of this row were not used.")),
     "duplicate": ("error", N_("Indicator {found} appears more than once (first on row {other})."),

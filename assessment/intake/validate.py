@@ -208,21 +208,31 @@ class _Checker:
                     num = None
                 self.profile[key] = num
 
-    def _row_id(self, row: RawRow, known: set[str], expected: str | None, unknown_code: str) -> str | None:
+    def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
+        """The row's id, found in its ID cell (rows are matched by id, wherever they sit)."""
         cell = row.cells["id"]
         ident = cell_text(cell.value).strip()
-        if expected is not None and ident != expected:
-            self.add("changed-id", cell, expected, expected=expected)
+        if not ident:
+            self.add("no-id", cell)
             return None
         if ident not in known:
             self.add(unknown_code, cell, ident)
             return None
         return ident
 
+    def _missing_rows(self, expected: Iterable[str], present: Iterable[str], sheet: str) -> None:
+        """One notice for the template rows that are gone (deleted rows: those ids are not answered)."""
+        found = set(present)
+        gone = [i for i in expected if i not in found]
+        if gone and self.sub.kind == "workbook":
+            self.add("rows-missing", sheet=sheet, value="", n=len(gone), ids=", ".join(gone))
+
     def indicators(self) -> None:
         known = {i.id for i in self.cat.indicators}
         enablers = {e.id for e in self.cat.enablers}
+        units = dict(self.sub.expected_rows.values())  # id -> the unit the template wrote on its row
         seen: dict[str, int] = {}
+        present: set[str] = set()
         for row in self.sub.indicators:
             raw_id = cell_text(row.cells["id"].value).strip()
             if self.sub.kind == "csv-wide" and raw_id in enablers:
@@ -230,21 +240,25 @@ class _Checker:
                     "id": row.cells["id"], "level": RawCell(row.sheet, row.row, "level", row.cells["value"].ref,
                                                             row.cells["value"].value)}))
                 continue
-            expected = self.sub.expected_rows.get(row.row)
-            ident = self._row_id(row, known, expected[0] if expected else None, "unknown-indicator")
+            ident = self._row_id(row, known, "unknown-indicator")
             if ident is None:
                 continue
+            present.add(ident)
             ind = self.cat.indicator(ident)
             unit = text(ind.unit, self.sub.lang)
+            expected_unit = units.get(ident, unit if self.sub.kind == "csv-long" else None)
             unit_cell = row.cells.get("unit")
-            if expected and unit_cell is not None and cell_text(unit_cell.value).strip() != expected[1]:
-                self.add("changed-unit", unit_cell, ident, expected=expected[1])
+            if expected_unit is not None and unit_cell is not None and unit_cell.value is not None \
+                    and cell_text(unit_cell.value).strip() != expected_unit:
+                self.add("changed-unit", unit_cell, ident, expected=expected_unit)
                 continue
             if ident in seen:
                 self.add("duplicate", row.cells["id"], ident, value=ident, other=seen[ident])
                 continue
             seen[ident] = row.row
             self.rows.append(self._values(row, ident, unit, ind.valid_range))
+        sheet = self.sub.indicators[0].sheet if self.sub.indicators else ""
+        self._missing_rows((i for i, _ in self.sub.expected_rows.values()), present, sheet)
 
     def _values(self, row: RawRow, ident: str, unit: str, bounds: tuple[float | None, float | None]) -> dict[str, Any]:
         cells = row.cells
@@ -287,8 +301,7 @@ class _Checker:
         known = {e.id for e in self.cat.enablers}
         seen: dict[str, int] = {}
         for row in self.sub.enablers:
-            expected = self.sub.expected_enablers.get(row.row)
-            ident = self._row_id(row, known, expected, "unknown-enabler")
+            ident = self._row_id(row, known, "unknown-enabler")
             if ident is None:
                 continue
             if ident in seen:
@@ -307,6 +320,8 @@ class _Checker:
             self.enabler_rows.append({"enabler": ident, "level": level,
                                       "evidence": cell_text(evidence.value) if evidence else "",
                                       "notes": cell_text(notes.value) if notes else "", "row": row.row})
+        sheet = self.sub.enablers[0].sheet if self.sub.enablers else ""
+        self._missing_rows(self.sub.expected_enablers.values(), seen, sheet)
 
     def run(self) -> None:
         if self.sub.failure is not None:
