@@ -179,3 +179,21 @@ def test_a_duplicated_id_is_one_error_naming_both_rows(tmp_path: Path) -> None:
     intake = read_submissions([edited])
     dup = intake.issues[intake.issues["code"] == "duplicate"]
     assert len(dup) == 1 and "first on row 2" in dup["message"].iloc[0]
+
+
+def test_formula_in_a_text_column_and_values_in_an_unread_sheet_are_reported(tmp_path: Path) -> None:
+    import openpyxl
+
+    path, _ = _filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Indicators"]
+    ws["G2"] = '=CONCATENATE("Statistical ", "yearbook")'  # source column; openpyxl saves no result
+    ws["C2"] = ws["C2"].value  # unchanged
+    copy = wb.copy_worksheet(wb["Indicators"])
+    copy["E3"] = 123.0  # a city filled a copy of the sheet
+    wb.save(tmp_path / "edited.xlsx")
+    intake = read_submissions([tmp_path / "edited.xlsx"])
+    issues = intake.issues.set_index("code")
+    assert issues.loc["formula-no-result", "column"] == "G" and issues.loc["formula-no-result", "row"] == 2
+    assert issues.loc["unread-sheet", "message"] == f"The sheet '{copy.title}' is not read, but it holds values."
+    assert intake.problems[[p.code for p in intake.problems].index("unread-sheet")].text("vi").startswith("Trang")

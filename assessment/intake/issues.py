@@ -110,6 +110,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "enabler-level": ("error", N_("The level must be a whole number from 0 to 5; found '{found}'."),
                       N_("Choose from the dropdown.")),
     "unknown-enabler": ("error", N_("Unknown enabler ID '{found}'."), N_("Do not edit the ID column.")),
+    "unread-sheet": ("warning", N_("The sheet '{sheet_name}' is not read, but it holds values."),
+                     N_("Copy the values into the template's own sheets and delete this sheet.")),
     "stray-cell": ("warning", N_("This cell is outside the input columns and was not read."),
                    N_("Move the content to the Notes column.")),
     "no-values": ("warning", N_("No scored indicator has a value, so this city gets no scores and cannot be "

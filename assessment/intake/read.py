@@ -28,6 +28,7 @@ from .layout import (
     FORMAT,
     INDICATOR_COLUMNS,
     INDICATOR_INPUTS,
+    LISTS_SHEET,
     LONG_CSV_COLUMNS,
     LONG_CSV_OPTIONAL,
     MARKER_ENABLER_COLUMN,
@@ -81,6 +82,7 @@ class RawSubmission:
     indicators: list[RawRow] = field(default_factory=list)
     enablers: list[RawRow] = field(default_factory=list)
     stray: list[RawCell] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # sheets the reader does not read that hold values
     scan: Scan = field(default_factory=Scan)
     failure: Problem | None = None  # the file could not be used
 
@@ -167,6 +169,10 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> 
             sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub)
         else:
             sub.enablers = _table(rows, name, ENABLER_COLUMNS, ENABLER_INPUTS, sub, locked_after=ENABLER_DESCRIPTORS)
+    known = {_sheet_name(names, key, sub.lang) for key in SHEETS} | {MARKER_SHEET, LISTS_SHEET}
+    for name in names:  # a filled copy of a sheet beside the template's own is read nowhere: say so
+        if name not in known and any(not _empty(v) for row in _rows(book, name) for v in row):
+            sub.unread.append(name)
 
 
 def read_workbook(path: Path) -> RawSubmission:

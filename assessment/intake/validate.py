@@ -147,6 +147,14 @@ class _Checker:
         self.add(p.code, cell, indicator, **extra)
         return None
 
+    def text(self, cell: RawCell | None, indicator: str) -> str:
+        """A text cell; a formula without a saved result (or an error value) is reported, never read as ""."""
+        if cell is None:
+            return ""
+        if self.scanned(cell, indicator):
+            return ""
+        return cell_text(cell.value)
+
     def _shown_as_percent(self, cell: RawCell, indicator: str, unit: str, stored: float) -> float | None:
         """A number formatted as a percentage: 0.75 shown as 75 % is read as displayed on a % unit."""
         if "%" not in unit:
@@ -182,6 +190,9 @@ class _Checker:
         for f in PROFILE_FIELDS:
             key, label, kind = f.key, f.label, f.kind
             cell = self.sub.profile.get(key)
+            if cell is not None and self.scanned(cell, ""):  # a formula without a result, or an error value
+                self.profile[key] = None
+                continue
             if cell is None or cell.value is None:
                 if f.required:
                     self.add("missing-profile", cell, sheet=sheet, field=label, labels=("field",))
@@ -285,8 +296,8 @@ class _Checker:
         if "quality" in cells and cells["quality"].value is not None:
             quality = self._quality(cells["quality"], ident)
         return {"indicator": ident, "value": value, "data_year": data_year,
-                "source": cell_text(cells["source"].value) if "source" in cells else "",
-                "quality": quality, "notes": cell_text(cells["notes"].value) if "notes" in cells else "",
+                "source": self.text(cells.get("source"), ident),
+                "quality": quality, "notes": self.text(cells.get("notes"), ident),
                 "row": row.row}
 
     def _quality(self, cell: RawCell, ident: str) -> int | None:
@@ -316,10 +327,9 @@ class _Checker:
                     level = int(m.group(1))
                 else:
                     self.add("enabler-level", cell, ident)
-            evidence, notes = row.cells.get("evidence"), row.cells.get("notes")
             self.enabler_rows.append({"enabler": ident, "level": level,
-                                      "evidence": cell_text(evidence.value) if evidence else "",
-                                      "notes": cell_text(notes.value) if notes else "", "row": row.row})
+                                      "evidence": self.text(row.cells.get("evidence"), ident),
+                                      "notes": self.text(row.cells.get("notes"), ident), "row": row.row})
         sheet = self.sub.enablers[0].sheet if self.sub.enablers else ""
         self._missing_rows(self.sub.expected_enablers.values(), seen, sheet)
 
@@ -334,6 +344,8 @@ class _Checker:
         self.enabler_levels()
         for cell in self.sub.stray:
             self.add("stray-cell", cell)
+        for sheet in self.sub.unread:
+            self.add("unread-sheet", sheet=sheet, value="", sheet_name=sheet)
 
     def coverage(self) -> None:
         """Warn when too few scored indicators have a value for the city to be ranked (default method)."""
