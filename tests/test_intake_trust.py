@@ -197,3 +197,45 @@ def test_formula_in_a_text_column_and_values_in_an_unread_sheet_are_reported(tmp
     assert issues.loc["formula-no-result", "column"] == "G" and issues.loc["formula-no-result", "row"] == 2
     assert issues.loc["unread-sheet", "message"] == f"The sheet '{copy.title}' is not read, but it holds values."
     assert intake.problems[[p.code for p in intake.problems].index("unread-sheet")].text("vi").startswith("Trang")
+
+
+def test_the_csv_form_reads_everything_the_template_writes(tmp_path: Path, catalogue: assessment.Catalogue) -> None:
+    import csv
+
+    enabler = catalogue.enablers[0].id
+    path = write_template(tmp_path / "hue.csv", city="Hue", country="VN", year=2025, prefill=Prefill(
+        profile={"population": 650_000}, indicators={"QE-PM25": {"value": 21}, "BI-WATER": {"value": 97}},
+        enablers={enabler: {"level": 3, "evidence": "Council resolution 12/2024", "notes": "adopted"}}))
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header = rows[0]
+    unit = header.index("unit")
+    for row in rows[1:]:
+        if row[header.index("id")] == "BI-WATER":
+            row[unit] = "% of people"  # a unit edited by hand
+    rows[0] = [*header, "comment"]
+    rows[1] = [*rows[1], "a column the form does not have"]
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    intake = read_submissions([path])
+    assert intake.enablers.set_index("enabler").loc[enabler, "evidence"] == "Council resolution 12/2024"
+    codes = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
+    assert ("BI-WATER", "changed-unit") in codes
+    assert any(code == "stray-cell" for _, code in codes)
+
+
+@pytest.mark.parametrize(("name", "content", "cities"), [
+    ("semicolons", "city;country;year;population;QE-PM25\nHue;VN;2025;650000;21\n", 1),
+    ("tabs", "city\tcountry\tyear\tpopulation\tQE-PM25\nHue\tVN\t2025\t650000\t21\n", 1),
+    ("cr-only", "city,country,year,population,QE-PM25\rHue,VN,2025,650000,21\r", 1),
+])
+def test_csv_separators_and_line_endings(tmp_path: Path, name: str, content: str, cities: int) -> None:
+    (tmp_path / f"{name}.csv").write_text(content, encoding="utf-8")
+    intake = read_submissions([tmp_path / f"{name}.csv"])
+    assert intake.ok, intake.issues
+    assert len(intake.profiles) == cities and intake.data.set_index("indicator").loc["QE-PM25", "value"] == 21
+
+
+def test_an_oversized_csv_field_is_one_clean_problem(tmp_path: Path) -> None:
+    (tmp_path / "big.csv").write_text('city,notes\nHue,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    intake = read_submissions([tmp_path / "big.csv"])
+    assert intake.issues["code"].tolist() == ["bad-csv"]

@@ -40,6 +40,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                      N_("Save it again from Excel or LibreOffice.")),
     "too-far": ("error", N_("The workbook has cells far outside the template: {reason}."),
                 N_("Delete the stray cells and save again.")),
+    "bad-csv": ("error", N_("The CSV file cannot be read: {reason}."),
+                N_("Save it again as 'CSV UTF-8' from the template's CSV form.")),
     "not-utf8": ("error", N_("The CSV file is not UTF-8 text."), N_("Save it as 'CSV UTF-8'.")),
     "unreadable": ("error", N_("The workbook could not be read: {reason}."),
                    N_("Open it in Excel or LibreOffice and save it again as .xlsx.")),

@@ -210,7 +210,11 @@ def read_csv(path: Path) -> list[RawSubmission]:
         text = _decode(path)
     except Rejection as rej:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, rej.code, rej.reason))]
-    rows = list(csv.reader(io.StringIO(text)))
+    delimiter = _delimiter(text)
+    try:  # universal newlines: CR-only, LF and CRLF files read alike
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (131,072 characters)
+        return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "bad-csv", str(exc)))]
     if not rows:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "empty-file", "the file has no rows"))]
     header = [h.strip() for h in rows[0]]
@@ -219,8 +223,28 @@ def read_csv(path: Path) -> list[RawSubmission]:
     return _read_wide(path, header, rows[1:])
 
 
+def _delimiter(text: str) -> str:
+    """``,`` unless the header line is split only by ``;`` or tabs (spreadsheets in some locales save so)."""
+    first = text.split("\n", 1)[0].split("\r", 1)[0]
+    if "," in first:
+        return ","
+    counts = {d: first.count(d) for d in (";", "\t")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _extra_cells(sheet: str, r: int, header: list[str], row: list[str], known: set[str],
+                 sub: RawSubmission) -> None:
+    """Values under a column the form does not have, or beyond the header, are stray cells (reported)."""
+    for c, value in enumerate(row):
+        name = header[c] if c < len(header) else ""
+        if value.strip() and (not name or name not in known):
+            sub.stray.append(RawCell(sheet, r, name or f"#{c + 1}", f"{name or f'#{c + 1}'}@{r}", value))
+
+
 def _read_long(path: Path, header: list[str], rows: list[list[str]]) -> list[RawSubmission]:
     col = {h: i for i, h in enumerate(header)}
+    known = set(LONG_CSV_COLUMNS)
     subs: dict[tuple[str, str, str], RawSubmission] = {}
     sheet = path.name
     for r, row in enumerate(rows, start=2):
@@ -241,13 +265,14 @@ def _read_long(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
             for k in ("city", "country", "year"):
                 sub.profile[k] = RawCell(sheet, r, k, f"{k}@{r}", get(k))
             subs[key] = sub
+        _extra_cells(sheet, r, header, row, known, sub)
         kind, ident = (get("kind") or "").strip(), get("id")
         if kind == "profile" and ident in PROFILE_KEYS:
             if ident not in ("city", "country", "year") or get("value") is not None:
                 sub.profile[ident] = RawCell(sheet, r, ident, f"value@{r}", get("value"))
         elif kind in ("indicator", "enabler"):
             keys = INDICATOR_COLUMNS if kind == "indicator" else ENABLER_COLUMNS
-            source = {"level": "value"} if kind == "enabler" else {}
+            source = {"level": "value", "evidence": "source"} if kind == "enabler" else {}  # as the template writes
             cells = {k: RawCell(sheet, r, k, f"{source.get(k, k)}@{r}", get(source.get(k, k))) for k in keys}
             (sub.indicators if kind == "indicator" else sub.enablers).append(RawRow(sheet, r, cells))
         elif any(v.strip() for v in row):
@@ -262,6 +287,9 @@ def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
         if not any(v.strip() for v in row):
             continue
         sub = RawSubmission(file=str(path), kind="csv-wide", marker={"format": FORMAT, "lang": "en"})
+        for c in range(len(header), len(row)):  # values beyond the header have no column
+            if row[c].strip():
+                sub.stray.append(RawCell(sheet, r, f"#{c + 1}", f"#{c + 1}@{r}", row[c]))
         for c, name in enumerate(header):
             value = row[c] if c < len(row) else ""
             v = None if value.strip() == "" else value
