@@ -6,7 +6,8 @@ Exit codes: 0 success, 1 the input has errors (problems are listed), 2 usage err
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,24 @@ def _version(value: bool) -> None:
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                 help="Show the version and exit.")] = False) -> None:
     """Smart-city maturity assessment."""
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn a failure to write ``target`` (not a folder, no permission, disk full) into one message, exit 1."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        err.print(f"[bold red]error:[/] cannot write {escape(str(target))}: {escape(reason)}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _folder_option(path: Path, option: str) -> None:
+    """A folder option naming an existing file is a usage error (exit 2)."""
+    if path.exists() and not path.is_dir():
+        err.print(f"[bold red]usage:[/] {option} must be a folder; {escape(str(path))} is a file", highlight=False)
+        raise typer.Exit(2)
 
 
 def _fail(exc: AssessmentError) -> None:
@@ -150,7 +169,8 @@ def template_cmd(
     if fmt is not None and output.suffix.lower() != f".{fmt}":
         output = output.with_suffix(f".{fmt}")
     try:
-        path = write_template(output, city=city, country=country, year=year, lang=lang.value)
+        with _writing(output):
+            path = write_template(output, city=city, country=country, year=year, lang=lang.value)
     except AssessmentError as exc:
         _fail(exc)
     out.print(f"wrote {path}")
@@ -186,7 +206,8 @@ def validate_cmd(
         out.print(f"{escape(where + what)} [{colour[rec['severity']]}]{rec['severity']}[/]: {escape(rec['message'])}",
                   highlight=False, markup=True)
     if report is not None:
-        out.print(f"wrote {intake.write_issues(report, lang.value)}")
+        with _writing(report):
+            out.print(f"wrote {intake.write_issues(report, lang.value)}")
     raise typer.Exit(0 if intake.ok else 1)
 
 
@@ -215,6 +236,7 @@ def report_cmd(
             err.print("[bold red]usage:[/] --pdf needs WeasyPrint: pip install 'smartcity-assessment\\[pdf]'",
                       highlight=False)
             raise typer.Exit(2) from None
+    _folder_option(output, "--output")
     from .scoring.saved import is_saved_result, load_result
 
     try:
@@ -235,7 +257,8 @@ def report_cmd(
             result = assess(usable, method=method)
     except AssessmentError as exc:
         _fail(exc)
-    index = render_report(result, output, lang=lang.value)
+    with _writing(output):
+        index = render_report(result, output, lang=lang.value)
     if pdf:
         pages = [index, *sorted((output / "cities").glob("*.html"))]
         out.print(f"wrote {len(render_pdf(pages))} PDF file(s)")
@@ -289,7 +312,10 @@ def score(
     except AssessmentError as exc:
         _fail(exc)
     if output is not None:
-        written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
+        if output.suffix.lower() != ".xlsx":
+            _folder_option(output, "--output")
+        with _writing(output):
+            written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
         out.print(f"wrote {written}")
     lens = next(iter(result.aggregated))
     scores = result.aggregated[lens]

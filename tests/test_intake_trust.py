@@ -239,3 +239,46 @@ def test_an_oversized_csv_field_is_one_clean_problem(tmp_path: Path) -> None:
     (tmp_path / "big.csv").write_text('city,notes\nHue,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     intake = read_submissions([tmp_path / "big.csv"])
     assert intake.issues["code"].tolist() == ["bad-csv"]
+
+
+def test_clean_failures_at_the_edges(tmp_path: Path) -> None:
+    """Output problems and malformed saved results end with one message and an exit code, never a traceback."""
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    runner = CliRunner()
+    examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["report", str(examples), "-o", str(tmp_path / "a-file")])
+    assert res.exit_code == 2 and "must be a folder" in res.output and res.exception is not None
+    assert isinstance(res.exception, SystemExit)  # a clean exit, not an error escaping
+    res = runner.invoke(app, ["report", str(examples), "-o", str(tmp_path / "a-file" / "site")])  # unwritable
+    assert res.exit_code == 1 and "cannot write" in res.output and isinstance(res.exception, SystemExit)
+    saved = tmp_path / "saved"
+    data = assessment.assess(read_submissions([examples]).without_error_files())
+    data.to_csv(saved)
+    (saved / "recipe.json").write_text("[1, 2]", encoding="utf-8")
+    res = runner.invoke(app, ["report", str(saved), "-o", str(tmp_path / "site")])
+    assert res.exit_code == 1 and "not a readable saved result" in res.output
+    assert isinstance(res.exception, SystemExit)
+
+
+def test_a_failed_render_leaves_no_partial_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessment.report import render as render_module
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    result = assessment.assess(read_submissions([examples]).without_error_files())
+    real = render_module.city_page
+    calls = []
+
+    def failing(rep: object, key: object) -> dict[str, object]:
+        calls.append(key)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        return real(rep, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "city_page", failing)
+    with pytest.raises(OSError):
+        render_module.render_report(result, tmp_path / "site")
+    assert not list((tmp_path / "site").rglob("*.html"))  # nothing half-written looks like a site

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -47,13 +49,26 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     result
         An :class:`~assessment.Assessment` (from workbooks, a DataFrame or a COINr import).
     out_dir
-        Output folder (created). Same inputs give byte-identical files.
+        Output folder (created). Same inputs give byte-identical files. Pages are written to a
+        temporary folder inside it and moved into place once all are written, so a failure
+        never leaves a partial site that looks complete.
     lang
         ``en`` or ``vi``: every label, name, level and number format follows it.
     units
         Only write these city pages (default: all).
     """
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
+        _write_pages(result, Path(tmp), lang, units)
+        for page in sorted(Path(tmp).rglob("*.html")):
+            target = out / page.relative_to(tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(page, target)
+    return out / "index.html"
+
+
+def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None) -> Path:
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
     assets = page_assets()

@@ -41,9 +41,11 @@ def load_result(directory: str | Path) -> Assessment:
     try:
         tables = json.loads((d / "inputs.json").read_text(encoding="utf-8"))
         recipe = json.loads((d / "recipe.json").read_text(encoding="utf-8"))
+        if not isinstance(tables, dict) or not isinstance(recipe, dict):
+            raise ValueError("inputs.json and recipe.json must each hold a JSON object")
         catalogue = Catalogue.model_validate(json.loads((d / "catalogue.json").read_text(encoding="utf-8")))
         frames = {name: frame_from_json(tables[name]) if name in tables else None for name in SAVED_TABLES}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError([Problem(str(d), code="bad-saved-result", message="not a readable saved result: {detail}",
                                   fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
                                   params=params(detail=exc))]) from None
