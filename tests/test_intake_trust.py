@@ -282,3 +282,37 @@ def test_a_failed_render_leaves_no_partial_site(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(OSError):
         render_module.render_report(result, tmp_path / "site")
     assert not list((tmp_path / "site").rglob("*.html"))  # nothing half-written looks like a site
+
+
+def _marker(path: Path, out: Path, version: str, catalogue_id: str = "ascf-oecd",
+            units: dict[str, str] | None = None) -> Path:
+    """The workbook as if made from another catalogue (version), with some units as that version had them."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["_smartcity"]
+    for row in ws.iter_rows():
+        if row[0].value == "catalogue_version":
+            row[1].value = version
+        if row[0].value == "catalogue_id":
+            row[1].value = catalogue_id
+        if len(row) > 5 and row[4].value in (units or {}):
+            row[5].value = (units or {})[row[4].value]
+    sheet = wb["Indicators"]
+    for r in range(2, sheet.max_row + 1):  # the old template showed the old unit on the row too
+        if sheet.cell(r, 1).value in (units or {}):
+            sheet.cell(r, 3).value = (units or {})[sheet.cell(r, 1).value]
+    wb.save(out)
+    return out
+
+
+def test_an_older_template_is_read_where_ids_and_units_still_match(tmp_path: Path) -> None:
+    path, values = _filled(tmp_path)
+    older = _marker(path, tmp_path / "older.xlsx", "0.9.0", units={"QE-PM10": "mg/m³"})
+    intake = read_submissions([older])
+    codes = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
+    assert ("", "older-template") in codes and ("QE-PM10", "unit-redefined") in codes
+    got = intake.data.dropna(subset=["value"]).set_index("indicator")["value"].to_dict()
+    assert got == {k: v for k, v in values.items() if k != "QE-PM10"}
+    other = read_submissions([_marker(path, tmp_path / "other.xlsx", "2.0", catalogue_id="someone-else")])
+    assert "other-catalogue" in set(other.issues["code"]) and not other.ok

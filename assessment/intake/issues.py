@@ -57,6 +57,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "missing-sheet": ("error", N_("The sheet '{sheet_name}' is missing."), N_("Do not rename or delete sheets.")),
     "other-catalogue": ("error", N_("The template was made for catalogue {found}; this package uses {expected}."),
                         N_("Generate a new template and copy the values into it.")),
+    "older-template": ("warning", N_("The template was made for catalogue {found}; this package uses {expected}. "
+                                     "Values were read where the indicator and its unit are unchanged."),
+                       N_("Use a new template next time; copy the values into it.")),
+    "unit-redefined": ("error", N_("The unit of {found} changed between catalogue versions ('{old}' → '{new}'); "
+                                   "the value was not used."),
+                       N_("Give the value in the new unit in a new template.")),
     "missing-profile": ("error", N_("The required field '{field}' is empty."), N_("Fill it in on the City "
                                                                                   "profile sheet.")),
     "unknown-country": ("error", N_("'{found}' is not an ISO 3166-1 alpha-2 country code."),

@@ -108,6 +108,7 @@ class _Checker:
         self.rows: list[dict[str, Any]] = []
         self.enabler_rows: list[dict[str, Any]] = []
         self.profile: dict[str, Any] = {}
+        self.other_version = False  # the template was made from another version of this catalogue
 
     def add(self, code: str, cell: RawCell | None = None, indicator: str = "", value: Any = None,
             sheet: str = "", row: int | None = None, **params: Any) -> None:
@@ -177,12 +178,23 @@ class _Checker:
 
     # -- sections ------------------------------------------------------------------------
     def marker(self) -> None:
+        """Another catalogue cannot be mapped; another version of this one is read where ids and units match."""
         m = self.sub.marker
-        if "catalogue_version" in m and (m.get("catalogue_id"), m.get("catalogue_version")) != (
+        if "catalogue_version" not in m or (m.get("catalogue_id"), m.get("catalogue_version")) == (
                 self.cat.id, self.cat.version):
-            self.add("other-catalogue", sheet=MARKER_SHEET, row=None,
-                     value=f"{m.get('catalogue_id')} {m.get('catalogue_version')}",
-                     expected=f"{self.cat.id} {self.cat.version}")
+            return
+        code = "older-template" if m.get("catalogue_id") == self.cat.id else "other-catalogue"
+        self.add(code, sheet=MARKER_SHEET, row=None, value=f"{m.get('catalogue_id')} {m.get('catalogue_version')}",
+                 expected=f"{self.cat.id} {self.cat.version}")
+        self.other_version = code == "older-template"
+
+    def unit_redefined(self, cell: RawCell | None, ident: str, template_unit: str | None) -> bool:
+        """In an older template, an indicator whose unit has changed since cannot be mapped: True (reported)."""
+        current = text(self.cat.indicator(ident).unit, self.sub.lang)
+        if not self.other_version or template_unit is None or template_unit == current:
+            return False
+        self.add("unit-redefined", cell, ident, value=ident, old=template_unit, new=current)
+        return True
 
     def profile_fields(self) -> None:
         profile_sheet = SHEETS["profile"]  # a name, not a literal: the msgid extractor would take "profile"
@@ -267,6 +279,8 @@ class _Checker:
                 self.add("duplicate", row.cells["id"], ident, value=ident, other=seen[ident])
                 continue
             seen[ident] = row.row
+            if self.unit_redefined(row.cells["id"], ident, units.get(ident)):
+                continue
             self.rows.append(self._values(row, ident, unit, ind.valid_range))
         sheet = self.sub.indicators[0].sheet if self.sub.indicators else ""
         self._missing_rows((i for i, _ in self.sub.expected_rows.values()), present, sheet)
