@@ -63,10 +63,15 @@ def test_input_hash_follows_details_not_paths(tmp_path: Path) -> None:
     b = write_template(tmp_path / "b" / "hue-copy.xlsx", prefill=Prefill(**fill), **base)
     other = {"profile": fill["profile"], "indicators": {"QE-PM25": {"value": 21, "source": "another agency"}}}
     c = write_template(tmp_path / "c" / "hue.xlsx", prefill=Prefill(**other), **base)
+    evidence = {**fill, "enablers": {"EB-STRATEGY": {"level": 2, "evidence": "Decision 123"}}}
+    d = write_template(tmp_path / "d" / "hue.xlsx", prefill=Prefill(**evidence), **base)
+    e = write_template(tmp_path / "e" / "hue.xlsx", prefill=Prefill(**{**evidence, "enablers": {
+        "EB-STRATEGY": {"level": 2, "evidence": "Decision 456"}}}), **base)
     digests = [assessment.assess(read_submissions([p]), method={"rank": {"min_coverage": 0}}).recipe.input_hash
-               for p in (a, b, c)]
+               for p in (a, b, c, d, e)]
     assert digests[0] == digests[1]  # other folder and file name: same content, same hash
     assert digests[0] != digests[2]  # a different source is a different input
+    assert digests[3] != digests[4]  # and so is different evidence for an enabler level
 
 
 def _edit(path: Path, out: Path, cells: dict[tuple[str, str], tuple[object, str]]) -> Path:

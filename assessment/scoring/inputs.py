@@ -49,6 +49,8 @@ class Inputs:
         :func:`input_digest`).
     details
         For workbook intakes: data year, source, quality flag and notes per unit and indicator.
+    enabler_details
+        For workbook intakes: evidence and notes per unit and enabler item.
     """
 
     values: pd.DataFrame
@@ -57,6 +59,7 @@ class Inputs:
     catalogue: Catalogue
     digest: str
     details: pd.DataFrame | None = None
+    enabler_details: pd.DataFrame | None = None
 
 
 def _unit_column(frame: pd.DataFrame) -> str | None:
@@ -159,10 +162,11 @@ def digest(*frames: pd.DataFrame) -> str:
 
 
 def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
-                 details: pd.DataFrame | None) -> str:
+                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None) -> str:
     """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
-    (data year, source, quality flag, notes) — content only, never where the files were."""
-    return digest(values, profiles, enablers, *(() if details is None else (details,)))
+    (data year, source, quality flag, notes; enablers' evidence and notes) — content only, never
+    where the files were."""
+    return digest(values, profiles, enablers, *(d for d in (details, enabler_details) if d is not None))
 
 
 def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -216,6 +220,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
+    enabler_details: pd.DataFrame | None = None
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data.reset_index().rename(columns={"uCode": "unit"})
@@ -225,8 +230,11 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     elif isinstance(data, Intake):
         catalogue = catalogue or load_catalogue()
         values, profiles, enablers = _from_intake(data, catalogue, problems)
-        details = data.data.assign(unit=_labelled(data.data, unit_labels(data.profiles)))[
+        label = unit_labels(data.profiles)
+        details = data.data.assign(unit=_labelled(data.data, label))[
             ["unit", "year", "indicator", "data_year", "source", "quality", "notes"]].copy()
+        enabler_details = data.enablers.assign(unit=_labelled(data.enablers, label))[
+            ["unit", "year", "enabler", "evidence", "notes"]].reset_index(drop=True)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
         is_long = {"indicator", "value"} <= set(data.columns)
@@ -258,7 +266,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=input_digest(values, profiles, enablers, details), details=details)
+                  digest=input_digest(values, profiles, enablers, details, enabler_details), details=details,
+                  enabler_details=enabler_details)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:

@@ -56,7 +56,8 @@ def load_result(directory: str | Path) -> Assessment:
                                   fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
                                   params=params(detail="values, profiles and enablers are required"))])
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                    digest=input_digest(values, profiles, enablers, frames["details"]), details=frames["details"])
+                    digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"]),
+                    details=frames["details"], enabler_details=frames["enabler_details"])
     if inputs.digest != recipe.get("input_hash"):
         raise InputError([Problem(str(d / "inputs.json"), code="changed-inputs",
                                   message="the saved inputs do not match the recipe's input hash",
