@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..scoring.aggregate import combine, lens_children
+from ..scoring.aggregate import combine, lens_children, level_groups
 from ..scoring.method import Aggregate, AggregateName
 
 
@@ -67,18 +67,8 @@ def lens_plan(catalogue: Catalogue, lens_id: str, columns: Sequence[str], spec: 
     weight_of |= spec.weights
     ids = sorted({c for cs in kids.values() for c in cs})
     index = {c: k for k, c in enumerate(ids)}
-    by_depth: dict[int, list[str]] = {}
-    for n in sorted(lens.nodes, key=lambda n: -lens.depth(n.id)):
-        by_depth.setdefault(lens.depth(n.id), []).append(n.id)
     steps = []
-    for depth in sorted(by_depth, reverse=True):
-        groups: dict[tuple[AggregateName, float, float], list[str]] = {}
-        for node in by_depth[depth]:
-            ns = spec.nodes.get(node)
-            key = ((ns and ns.method) or spec.method,
-                   ns.power if ns and ns.power is not None else spec.power,
-                   ns.min_coverage if ns and ns.min_coverage is not None else spec.min_coverage)
-            groups.setdefault(key, []).append(node)
+    for groups in level_groups(lens, spec):  # the scoring stage's own order and grouping
         for (method, power, cov), nodes in groups.items():
             children = sorted({c for node in nodes for c in kids[node]})
             pos = {c: i for i, c in enumerate(children)}

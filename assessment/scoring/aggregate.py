@@ -113,6 +113,28 @@ def lens_children(catalogue: Catalogue, lens: Lens, columns: Sequence[str]) -> d
     return kids
 
 
+StepKey = tuple[AggregateName, float, float]
+
+
+def level_groups(lens: Lens, spec: Aggregate) -> list[dict[StepKey, list[str]]]:
+    """The order of aggregation: one entry per depth, deepest first, its nodes grouped by
+    (method, power, min_coverage) so that each group is one :func:`combine` call."""
+    by_depth: dict[int, list[str]] = {}
+    for n in sorted(lens.nodes, key=lambda n: -lens.depth(n.id)):
+        by_depth.setdefault(lens.depth(n.id), []).append(n.id)
+    out = []
+    for depth in sorted(by_depth, reverse=True):
+        groups: dict[StepKey, list[str]] = {}
+        for node in by_depth[depth]:
+            ns = spec.nodes.get(node)
+            key = ((ns and ns.method) or spec.method,
+                   ns.power if ns and ns.power is not None else spec.power,
+                   ns.min_coverage if ns and ns.min_coverage is not None else spec.min_coverage)
+            groups.setdefault(key, []).append(node)
+        out.append(groups)
+    return out
+
+
 def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate,
                    coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """Aggregate normalised indicators through every level of one lens.
@@ -130,19 +152,8 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
     weight_of = {i.id: i.weight for i in catalogue.indicators} | {n.id: n.weight for n in lens.nodes}
     weight_of |= spec.weights
     table: dict[str, np.ndarray] = {c: normalised[c].to_numpy(dtype="float64") for c in normalised.columns}
-    order = sorted(lens.nodes, key=lambda n: -lens.depth(n.id))
-    by_depth: dict[int, list[str]] = {}
-    for n in order:
-        by_depth.setdefault(lens.depth(n.id), []).append(n.id)
     n_units = len(normalised)
-    for depth in sorted(by_depth, reverse=True):
-        groups: dict[tuple[AggregateName, float, float], list[str]] = {}
-        for node in by_depth[depth]:
-            ns = spec.nodes.get(node)
-            key = ((ns and ns.method) or spec.method,
-                   ns.power if ns and ns.power is not None else spec.power,
-                   ns.min_coverage if ns and ns.min_coverage is not None else spec.min_coverage)
-            groups.setdefault(key, []).append(node)
+    for groups in level_groups(lens, spec):
         for (method, power, cov), nodes in groups.items():
             children = sorted({c for node in nodes for c in kids[node]})
             if not children:
