@@ -56,6 +56,7 @@ class ReportView:
         self.levels = self._both(result.aggregate_levels) if result.aggregate_levels else None
         self.profiles = result.profiles
         self.keys = list(self.scores.index)
+        self._counts: dict[tuple[str, bool], dict[tuple[Any, Any], int]] = {}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
         self.peer_scores = peer_median(self.scores, self.peer_col)
@@ -179,8 +180,8 @@ class ReportView:
                 return _("Not ranked: data for %(reported)s of %(total)s indicators (needs %(needed)s).", self.lang) % {
                     "reported": int(st["reported"]), "total": int(st["total"]), "needed": int(st["needed"])}
             return _("Not ranked: no overall score.", self.lang)
-        same_year = [k for k in self.keys if self.year_of(k) == self.year_of(key)]
-        n = int(cohort.reindex(same_year).notna().sum())
+        year = self.year_of(key)
+        n = self._ranked_counts("cohort", cohort, False).get((year, None), 0)
         out = _("Overall rank: %(rank)s of %(n)s ranked cities", self.lang) % {
             "rank": ordinal(int(rank), self.lang), "n": n}
         if self.rank_group is not None and self.peer_col is not None:
@@ -188,11 +189,22 @@ class ReportView:
             prank = as_float(peer.get(key))
             group = self.peer_col.get(key)
             if prank is not None and isinstance(group, str):
-                mates = [k for k in same_year if self.peer_col.get(k) == group]
-                m = int(peer.reindex(mates).notna().sum())
+                m = self._ranked_counts(self.rank_group, peer, True).get((year, group), 0)
                 out += _("; %(rank)s of %(n)s in its peer group", self.lang) % {
                     "rank": ordinal(int(prank), self.lang), "n": m}
         return out + "."
+
+    def _ranked_counts(self, name: str, ranks: pd.Series, by_group: bool) -> dict[tuple[Any, Any], int]:
+        """Ranked units per (year, peer group or None), counted once per report, not once per page."""
+        cache_key = (name, by_group)
+        if cache_key not in self._counts:
+            counts: dict[tuple[Any, Any], int] = {}
+            for k, r in zip(self.keys, ranks.reindex(self.keys), strict=True):
+                if as_float(r) is not None:
+                    group = self.peer_col.get(k) if by_group and self.peer_col is not None else None
+                    counts[(self.year_of(k), group)] = counts.get((self.year_of(k), group), 0) + 1
+            self._counts[cache_key] = counts
+        return self._counts[cache_key]
 
     def common(self, title: str, root: str) -> dict[str, Any]:
         return {"lang": self.lang, "title": title, "notice": self.t(NOTICE) if self.notice else "", "root": root,
