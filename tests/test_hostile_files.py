@@ -96,7 +96,10 @@ def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
         "far cell, namespace prefix": (_respell(d, "prefix", _prefixed), "too-far"),
         "corrupted xls": (d / "corrupt.xls", "reader-crashed"),
         "ods repeat bomb": (d / "repeat.ods", "too-far"),
+        "csv with an oversized field": (d / "huge-field.csv", "bad-csv"),
     }
+    (d / "huge-field.csv").write_text('city,notes\nHue,"' + "x" * 300_000 + '"\n', encoding="utf-8")
+
     xls = bytearray((DATA / "phuket-2025.xls").read_bytes())
     xls[0xE5E6] = xls[0xE5E8] = 0xFF  # two bytes: calamine aborts on the size they declare
     (d / "corrupt.xls").write_bytes(bytes(xls))
