@@ -282,7 +282,16 @@ def _read_tables(paths: list[Path]) -> object:
     if not files:
         err.print("[bold red]usage:[/] no CSV file found in the inputs", highlight=False)
         raise typer.Exit(2)
-    return pd.concat([pd.read_csv(f, encoding="utf-8-sig") for f in files], ignore_index=True)
+    frames = []
+    for f in files:
+        try:
+            frames.append(pd.read_csv(f, encoding="utf-8-sig"))
+        except (ValueError, OSError) as exc:  # not UTF-8, not a table, unreadable: one message, no traceback
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            err.print(f"[bold red]error:[/] {escape(str(f))}: not a readable CSV table: {escape(reason)}",
+                      highlight=False)
+            raise typer.Exit(1) from None
+    return pd.concat(frames, ignore_index=True)
 
 
 @app.command("score")

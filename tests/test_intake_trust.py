@@ -321,3 +321,13 @@ def test_an_older_template_is_read_where_ids_and_units_still_match(tmp_path: Pat
     assert got == {k: v for k, v in values.items() if k != "QE-PM10"}
     other = read_submissions([_marker(path, tmp_path / "other.xlsx", "2.0", catalogue_id="someone-else")])
     assert "other-catalogue" in set(other.issues["code"]) and not other.ok
+
+
+def test_score_refuses_an_unreadable_csv_cleanly(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    (tmp_path / "latin1.csv").write_bytes("unit,QE-PM25\nHu\xe9,21\n".encode("latin-1"))
+    res = CliRunner().invoke(app, ["score", str(tmp_path / "latin1.csv")])
+    assert res.exit_code == 1 and "not a readable CSV table" in res.output and isinstance(res.exception, SystemExit)
