@@ -165,3 +165,20 @@ def test_ids_are_unique_and_focus_prefixed(catalogue: Catalogue) -> None:
 def test_catalogue_is_immutable(catalogue: Catalogue) -> None:
     with pytest.raises(Exception, match="frozen"):
         catalogue.indicators[0].direction = -1  # type: ignore[misc]
+
+
+def test_vn_950_lens_is_labelled_as_this_packages_mapping(catalogue: Catalogue) -> None:
+    """Decision 950's three content groups as data; the placement is ours, and says so in both languages."""
+    for lens_id, kind in (("vn-950", "indicators"), ("vn-950-enablers", "enablers")):
+        lens = catalogue.lens(lens_id)
+        assert lens.applies_to == kind
+        assert [n.id for n in lens.children(lens.root.id)] == ["planning", "management", "utilities"]
+        assert "not official" in lens.name["en"] and "không chính thức" in lens.name["vi"]
+        assert lens.node("planning").name["vi"] == "Quy hoạch đô thị thông minh"
+        assert lens.node("management").name["vi"] == "Quản lý đô thị thông minh"
+        assert lens.node("utilities").name["vi"] == "Tiện ích đô thị thông minh"
+    placed = catalogue.membership("vn-950")
+    assert all(catalogue.indicator(i).scored for i in placed)  # one group per indicator, no context ones
+    assert {len([i for i, g in placed.items() if g == group]) for group in ("planning", "management",
+                                                                            "utilities")} >= {11}
+    assert set(catalogue.membership("vn-950-enablers")) == {e.id for e in catalogue.enablers}
