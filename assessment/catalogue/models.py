@@ -331,6 +331,10 @@ class Catalogue(_Model):
     enablers: tuple[Enabler, ...] = ()
     source: str = Field(default="<memory>", exclude=True)
 
+    def __repr__(self) -> str:
+        return (f"Catalogue(id={self.id!r}, version={self.version!r}, indicators={len(self.indicators)}, "
+                f"enablers={len(self.enablers)}, lenses={[lens.id for lens in self.lenses]!r})")
+
     # -- identity ----------------------------------------------------------------------
     @property
     def id(self) -> str:

@@ -41,7 +41,7 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (19
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Intake:
     """The validated submissions of a cohort (:func:`read_submissions`): what :func:`assessment.assess` scores.
 
@@ -66,6 +66,18 @@ class Intake:
     catalogue: Catalogue
     files: tuple[str, ...]
     lang: str = "en"
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"Intake(files={s['files']}, cities={s['cities']}, values={s['values']}, "
+                f"enabler_answers={s['enabler_answers']}, errors={s['errors']}, warnings={s['warnings']}, "
+                f"lang={self.lang!r})")
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the counts, then the first problems."""
+        counts = pd.DataFrame([self.summary()]).to_html(index=False)
+        first = self.issues.head(10)[["file", "sheet", "row", "column", "indicator", "severity", "message"]]
+        return f"<p><b>Intake</b></p>{counts}{first.to_html(index=False)}"
 
     @cached_property
     def issues(self) -> pd.DataFrame:

@@ -145,6 +145,10 @@ class NodeSpec(_Model):
 class Aggregate(_Model):
     """How every lens is aggregated, level by level.
 
+    ``lenses``: the indicator lenses to aggregate; empty (the default) means every complete
+    indicator lens of the catalogue, so the default method works for any framework (the
+    built-in catalogue's are ``ascf``, ``ascf-focus-areas`` and ``oecd-wellbeing``).
+
     ``weights`` overrides catalogue weights for indicators or lens nodes (by id);
     ``nodes`` overrides the method, generalised-mean power, ``min_coverage`` (COINr's
     ``dat_thresh``: below this share of available children the aggregate is missing) or
@@ -155,7 +159,7 @@ class Aggregate(_Model):
     measure. Set it to 0 to reproduce COINr or the OECD Better Life Index.
     """
 
-    lenses: tuple[str, ...] = ("ascf", "ascf-focus-areas", "oecd-wellbeing")
+    lenses: tuple[str, ...] = ()  # empty: every complete indicator lens of the catalogue given
     method: AggregateName = "arithmetic"
     power: float = 2.0
     min_coverage: float = Field(default=0.0, ge=0, le=1)
@@ -257,6 +261,11 @@ class Method(_Model):
         if self.levels.cutoffs is not None:
             return self.levels.cutoffs
         return anchor_cutoffs(*self.normalise.range)
+
+    def __repr__(self) -> str:
+        return (f"Method(name={self.name!r}, fingerprint={self.fingerprint[:12]!r}, "
+                f"normalise={self.normalise.method!r}, aggregate={self.aggregate.method!r}, "
+                f"lenses={list(self.aggregate.lenses) or 'every complete lens'!r})")
 
     @property
     def fingerprint(self) -> str:

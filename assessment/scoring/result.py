@@ -42,7 +42,7 @@ class Recipe:
                 "method": self.method.model_dump(mode="json")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Assessment(Stages):
     """The result of :func:`assess`: every stage's table (see :class:`Stages`) plus the recipe.
 
@@ -51,6 +51,28 @@ class Assessment(Stages):
 
     inputs: Inputs
     recipe: Recipe
+
+    def __repr__(self) -> str:
+        r = self.recipe
+        return (f"Assessment(units={len(self.normalised)}, indicators={self.normalised.shape[1]}, "
+                f"lenses={list(self.aggregated)!r}, method={self.method.name!r}, "
+                f"fingerprint={self.method.fingerprint[:12]!r}, catalogue='{r.catalogue_id} {r.catalogue_version}')")
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the headline scores with their rank and coverage, then the recipe."""
+        lens = next(iter(self.aggregated), None)
+        parts = [f"<p><b>Assessment</b>: {len(self.normalised)} units, method {self.method.name}</p>"]
+        if lens is not None:
+            root = self.aggregated[lens].columns[-1]
+            table = pd.DataFrame({"score": self.aggregated[lens][root]})
+            if lens in self.ranks:
+                table["rank"] = self.ranks[lens]["cohort"][root]
+            if lens in self.coverage:
+                table["coverage"] = self.coverage[lens][root]
+            parts.append(table.sort_values("score", ascending=False).head(20).round(2).to_html())
+        recipe = {k: v for k, v in self.recipe.as_dict().items() if k != "method"}
+        parts.append(pd.Series(recipe, name="recipe").to_frame().to_html())
+        return "".join(parts)
 
     @cached_property
     def indicator_ranks(self) -> pd.DataFrame:

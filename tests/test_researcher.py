@@ -1,0 +1,32 @@
+"""A researcher's own framework: the default method aggregates its lenses; results display briefly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import assessment
+
+
+def test_default_method_aggregates_every_complete_lens_of_the_framework(reference_dir: Path, tmp_path: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method={"normalise": {"method": "minmax"}})  # no lens named
+    assert list(result.aggregated) == ["coinr"]
+    builtin = assessment.load_catalogue()
+    assert assessment.Method().aggregate.lenses == ()
+    complete = [lens.id for lens in builtin.lenses if lens.applies_to == "indicators" and lens.complete]
+    assert complete == ["ascf", "ascf-focus-areas", "oecd-wellbeing"]  # what the built-in default scores
+    assert assessment.render_report(result, tmp_path / "site").is_file()  # its own framework renders too
+
+
+def test_reprs_are_short_and_notebooks_get_html(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method=Path(__file__).resolve().parent.parent / "examples" / "methods"
+                               / "coinr-asem.yaml")
+    intake = assessment.read_submissions([Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"])
+    for obj in (result, intake, assessment.load_catalogue(), result.method, coin.catalogue):
+        text = repr(obj)
+        assert len(text) < 1000 and text.startswith(type(obj).__name__ + "("), text
+    assert repr(result).endswith("catalogue='coinr-import 1.0')")
+    for obj in (result, intake):
+        html = obj._repr_html_()
+        assert "<table" in html and len(html) < 50_000
