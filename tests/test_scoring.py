@@ -225,5 +225,13 @@ def test_saved_result_round_trip_and_tamper_check(default, tmp_path):
         pd.testing.assert_frame_equal(table, again.aggregated[lens])
     inputs = (folder / "inputs.json").read_text(encoding="utf-8")
     (folder / "inputs.json").write_text(inputs.replace("city-00001", "city-99999"), encoding="utf-8")
-    with pytest.raises(InputError, match="do not match the recipe's input hash"):
+    with pytest.raises(InputError, match="the recipe's input hash no longer matches the saved inputs"):
         load_result(folder)
+    (folder / "inputs.json").write_text(inputs, encoding="utf-8")
+    method = (folder / "method.yaml").read_text(encoding="utf-8")
+    (folder / "method.yaml").write_text(method.replace("method: arithmetic", "method: geometric"), encoding="utf-8")
+    catalogue = (folder / "catalogue.json").read_text(encoding="utf-8")
+    (folder / "catalogue.json").write_text(catalogue.replace('"weight": 1.0', '"weight": 2.0', 1), encoding="utf-8")
+    with pytest.raises(InputError) as drift:  # an edited method or catalogue is refused, each named
+        load_result(folder)
+    assert {p.code for p in drift.value.problems} == {"changed-method", "changed-catalogue"}

@@ -35,7 +35,8 @@ def load_result(directory: str | Path) -> Assessment:
     Raises
     ------
     InputError
-        When a file is missing or unreadable, or the inputs do not match the recipe's hash.
+        When a file is missing or unreadable, or when the inputs, the method or the catalogue no
+        longer match the recipe (input hash, method fingerprint, catalogue hash): each drift named.
     """
     d = Path(directory)
     try:
@@ -58,8 +59,16 @@ def load_result(directory: str | Path) -> Assessment:
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                     digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"]),
                     details=frames["details"], enabler_details=frames["enabler_details"])
-    if inputs.digest != recipe.get("input_hash"):
-        raise InputError([Problem(str(d / "inputs.json"), code="changed-inputs",
-                                  message="the saved inputs do not match the recipe's input hash",
-                                  found=inputs.digest[:16], fix="re-create the saved result from the workbooks")])
-    return run(inputs, load_method(d / "method.yaml"))
+    method = load_method(d / "method.yaml")
+    checks = (("inputs.json", "changed-inputs", "inputs", "input_hash", "input hash", inputs.digest),
+              ("method.yaml", "changed-method", "method", "method_fingerprint", "method fingerprint",
+               method.fingerprint),
+              ("catalogue.json", "changed-catalogue", "catalogue", "catalogue_hash", "catalogue hash",
+               catalogue.content_hash))
+    drift = [Problem(str(d / name), code=code, message="the recipe's {key} no longer matches the saved {what}",
+                     found=now[:16], fix="re-create the saved result from the workbooks, or restore the file",
+                     params=params(what=what, key=label))
+             for name, code, what, key, label, now in checks if now != recipe.get(key)]
+    if drift:  # an edited file would re-run silently into a result the recipe does not describe
+        raise InputError(drift)
+    return run(inputs, method)
