@@ -30,3 +30,18 @@ def test_reprs_are_short_and_notebooks_get_html(reference_dir: Path) -> None:
     for obj in (result, intake):
         html = obj._repr_html_()
         assert "<table" in html and len(html) < 50_000
+
+
+def test_a_misspelt_id_is_refused_with_a_suggestion(reference_dir: Path) -> None:
+    import pytest
+
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    method = {"normalise": {"method": "minmax", "overrides": {"Gos": {"method": "rank"}}},
+              "aggregate": {"weights": {"LPl": 3, "Conn": 2}, "nodes": {"Socail": {"method": "geometric"}}},
+              "treat": {"skip": ["Flights"]}}
+    with pytest.raises(assessment.InputError) as err:
+        assessment.assess(coin, method=method)
+    found = {(p.field, p.item): p.fix_text() for p in err.value.problems}
+    assert found == {("normalise.overrides", "Gos"): "did you mean Goods, Gas?",
+                     ("aggregate.weights", "LPl"): "did you mean LPI?",
+                     ("aggregate.nodes", "Socail"): "did you mean Social?"}  # known ids (Conn, Flights) pass

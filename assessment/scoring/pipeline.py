@@ -19,6 +19,7 @@ from . import coverage as cov
 from . import levels as lev
 from . import prepare, rank
 from .aggregate import aggregate_lens
+from .ids import id_problems
 from .impute import impute
 from .inputs import Inputs
 from .method import Method
@@ -78,6 +79,9 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     hook = on_stage or (lambda _name: None)
     cat = inputs.catalogue
     lenses = lenses_for(cat, method)
+    unknown = id_problems(method, inputs, lenses)
+    if unknown:  # a misspelt id would otherwise be ignored and the result not be the method's
+        raise InputError(unknown)
     raw, profiles = inputs.values, inputs.profiles
 
     hook("denominate")
