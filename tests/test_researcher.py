@@ -45,3 +45,17 @@ def test_a_misspelt_id_is_refused_with_a_suggestion(reference_dir: Path) -> None
     assert found == {("normalise.overrides", "Gos"): "did you mean Goods, Gas?",
                      ("aggregate.weights", "LPl"): "did you mean LPI?",
                      ("aggregate.nodes", "Socail"): "did you mean Social?"}  # known ids (Conn, Flights) pass
+
+
+def test_a_partial_rerun_changes_exactly_what_it_names(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    asem = Path(__file__).resolve().parent.parent / "examples" / "methods" / "coinr-asem.yaml"
+    first = assessment.assess(coin, method=asem)
+    again = first.rerun(aggregate={"weights": {"LPI": 3}})
+    before, after = first.method.model_dump(), again.method.model_dump()
+    assert after["aggregate"]["weights"] == {**before["aggregate"]["weights"], "LPI": 3.0}
+    after["aggregate"]["weights"], before["aggregate"]["weights"] = {}, {}
+    assert after == before  # nothing else moved
+    assert again.recipe.method.fingerprint != first.recipe.method.fingerprint
+    plain = assessment.assess(coin, method=first.method.with_(aggregate={"weights": {"LPI": 3}}))
+    assert plain.aggregated["coinr"].equals(again.aggregated["coinr"])

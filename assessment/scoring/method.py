@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -262,6 +263,17 @@ class Method(_Model):
             return self.levels.cutoffs
         return anchor_cutoffs(*self.normalise.range)
 
+    def with_(self, **changes: Any) -> Method:
+        """A copy with ``changes`` deep-merged per stage: mappings merge key by key, anything else
+        replaces. ``method.with_(aggregate={"weights": {"LPI": 3}})`` changes one weight only.
+
+        Raises
+        ------
+        InputError
+            When the merged method is not valid (every problem listed).
+        """
+        return method_from_dict(deep_merge(self.model_dump(mode="json"), changes), "<Method.with_>")
+
     def __repr__(self) -> str:
         return (f"Method(name={self.name!r}, fingerprint={self.fingerprint[:12]!r}, "
                 f"normalise={self.normalise.method!r}, aggregate={self.aggregate.method!r}, "
@@ -276,6 +288,18 @@ class Method(_Model):
     def to_yaml(self) -> str:
         """The method as YAML, loadable again by :func:`load_method`."""
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` applied: where both hold a mapping the two merge, otherwise the change
+    replaces (lists and tuples included). Models in ``changes`` are taken as their fields."""
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, BaseModel):
+            value = value.model_dump(mode="json")
+        old = out.get(key)
+        out[key] = deep_merge(old, value) if isinstance(value, Mapping) and isinstance(old, Mapping) else value
+    return out
 
 
 def method_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Method:

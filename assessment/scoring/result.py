@@ -123,9 +123,12 @@ class Assessment(Stages):
         out["ranked"] = cohort[root].reindex(share.index).notna() if cohort is not None else False
         return out
 
-    def rerun(self, method: Method | str | Path | None = None) -> Assessment:
-        """Run again from the raw data with ``method`` (default: the same method)."""
-        return run(self.inputs, as_method(method) if method is not None else self.method)
+    def rerun(self, method: Method | str | Path | None = None, **changes: Any) -> Assessment:
+        """Run again from the raw data with ``method`` (default: the same method), after deep-merging
+        ``changes`` per stage (see :meth:`Method.with_`): ``result.rerun(aggregate={"weights": {"LPI": 3}})``
+        changes that one weight and keeps everything else; the new recipe records the merged method."""
+        base = as_method(method) if method is not None else self.method
+        return run(self.inputs, base.with_(**changes) if changes else base)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every stage as ``name → wide table`` in pipeline order (names fit Excel sheet names)."""
