@@ -14,6 +14,7 @@ value.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,6 +29,23 @@ Params = tuple[tuple[str, str], ...]
 def params(**values: Any) -> Params:
     """Template parameters as a sorted, hashable tuple of ``(name, text)`` pairs."""
     return tuple(sorted((k, cell_text(v)) for k, v in values.items()))
+
+
+def suggest(given: object, allowed: Iterable[str]) -> str:
+    """The allowed value nearest to ``given`` (``difflib``), or ``""`` when none is close.
+
+    >>> suggest("agregate", ["normalise", "aggregate", "rank"])
+    'aggregate'
+    """
+    if not isinstance(given, str) or not given:
+        return ""
+    choices = [a for a in allowed if isinstance(a, str)]
+    close = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    if not close:  # case only differs, or a prefix of a long id
+        lowered = {c.lower(): c for c in choices}
+        close = difflib.get_close_matches(given.lower(), list(lowered), n=1, cutoff=0.6)
+        close = [lowered[c] for c in close]
+    return close[0] if close else ""
 
 
 def _fill(template: str, lang: str, values: Mapping[str, str]) -> str:
@@ -100,6 +118,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.source
+        if self.row is not None and not self.sheet:  # a line of a text file (YAML, CSV)
+            where += f":{self.row}"
         if self.item:
             where += f": {self.item}"
         if self.field:
@@ -148,3 +168,14 @@ class InputError(AssessmentError):
     """A data input (DataFrame, CSV or Excel file) or a method cannot be used as given."""
 
     kind = "input data"
+
+
+class MethodError(InputError):
+    """A scoring method (a mapping, a YAML file, or ids it names) cannot be used as given.
+
+    A subclass of :class:`InputError` (code catching that keeps working); its message says
+    "in the method", and each problem names the key (``field``), the file and line when read
+    from YAML, and the nearest valid key, value or id when one is close.
+    """
+
+    kind = "method"

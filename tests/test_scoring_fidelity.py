@@ -17,7 +17,8 @@ from conftest import load_script
 
 import assessment
 from assessment.scoring import aggregate_frame, aggregate_lens, assess, impute, normalise, treat
-from assessment.scoring.method import Aggregate, Denominate, Impute, Normalise, Treat, load_method
+from assessment.scoring.method import Aggregate, Denominate, Normalise, Treat, load_method
+from assessment.scoring.specs import ImputeGroup
 from assessment.scoring.prepare import denominate, denominators_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def test_asem_denominate_matches_to_storage_precision(asem, reference_dir):
 def test_asem_group_mean_imputation(asem, reference_dir):
     den = expected(reference_dir, "denominated")
     profiles = asem.data.rename_axis("unit").loc[den.index]
-    out, flags = impute(den, profiles, Impute(method="mean-group", group="EurAsia_group"))
+    out, flags = impute(den, profiles, ImputeGroup(method="mean-group", group="EurAsia_group"))
     assert_close(out, expected(reference_dir, "imputed"), rtol=1e-12)
     assert int(flags.to_numpy().sum()) == int(den.isna().to_numpy().sum() - out.isna().to_numpy().sum())
 

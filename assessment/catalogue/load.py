@@ -8,15 +8,17 @@ works too.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import CatalogueError, Problem, params
+from ..errors import CatalogueError, Problem, params, suggest
 from ..resources import indicators_dir
 from . import checks
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
@@ -55,16 +57,131 @@ def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     return raw
 
 
-def pydantic_problems(exc: ValidationError, source: str, item: str) -> Iterable[Problem]:
-    """One problem per pydantic error; the code is pydantic's error type, the message its text."""
+#: A place in a YAML document: mapping keys and list positions from the root.
+YamlPath = tuple[str | int, ...]
+
+
+def yaml_lines(path: Path) -> dict[YamlPath, int]:
+    """The 1-based line of every mapping key and list item of a YAML file, by its path from the root.
+
+    ``{}`` when the file cannot be read or parsed (that problem is reported elsewhere). Composing
+    the node tree keeps PyYAML's marks; it is done only when there is a problem to place.
+    """
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    out: dict[YamlPath, int] = {}
+    stack: list[tuple[yaml.Node, YamlPath]] = [(root, ())] if root is not None else []
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    out[(*here, key.value)] = key.start_mark.line + 1
+                    stack.append((value, (*here, key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                out[(*here, i)] = value.start_mark.line + 1
+                stack.append((value, (*here, i)))
+        elif isinstance(node, yaml.ScalarNode) and here and here[-1] == "id":
+            out[("#id", node.value, *here[:-1])] = node.start_mark.line + 1  # where each record's id sits
+    return out
+
+
+def line_of(lines: Mapping[YamlPath, int], path: Sequence[str | int]) -> int | None:
+    """The line of the deepest prefix of ``path`` found in ``lines`` (``None``: not even the first key)."""
+    segs: list[str | int] = [int(s) if isinstance(s, str) and s.isdigit() else s for s in path]
+    for n in range(len(segs), 0, -1):
+        for candidate in ((*segs[:n],), tuple(str(s) for s in segs[:n])):
+            if candidate in lines:
+                return lines[candidate]
+    return None
+
+
+def _record_path(lines: Mapping[YamlPath, int], item: str) -> YamlPath:
+    for key in lines:
+        if len(key) >= 3 and key[0] == "#id" and key[1] == item:
+            return key[2:]
+    return ()
+
+
+def with_lines(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems with the line of their record and field filled in, where the source is a YAML file."""
+    cache: dict[str, dict[YamlPath, int]] = {}
+    out = []
+    for p in problems:
+        src = Path(p.source)
+        if p.row is None and src.suffix in (".yaml", ".yml") and src.is_file():
+            lines = cache.setdefault(p.source, yaml_lines(src))
+            base = _record_path(lines, p.item) if p.item else ()
+            field = [s for s in p.field.split(".") if s] if p.field else []
+            line = line_of(lines, (*base, *field)) if (base or field) else None
+            if line is not None:
+                p = dataclasses.replace(p, row=line)
+        out.append(p)
+    return out
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if get_origin(annotation) is Annotated:
+        return _models_in(get_args(annotation)[0])
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def _tags(model: type[BaseModel]) -> tuple[Any, ...]:
+    field = model.model_fields.get("method")
+    return get_args(field.annotation) if field is not None else ()
+
+
+def allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys allowed beside the last segment of ``loc`` (a pydantic error location) in ``model``.
+
+    Walks fields, list positions, mapping keys and discriminated unions (a segment naming a
+    ``method`` picks that member).
+    """
+    models = [model]
+    for seg in loc[:-1]:
+        inner = [m for cur in models if isinstance(seg, str) and seg in cur.model_fields
+                 for m in _models_in(cur.model_fields[seg].annotation)]
+        if not inner:
+            tagged = [m for m in models if seg in _tags(m)]
+            inner = tagged or models
+        models = inner
+    return sorted({k for m in models for k in m.model_fields})
+
+
+def pydantic_problems(exc: ValidationError, source: str, item: str,
+                      model: type[BaseModel] | None = None) -> Iterable[Problem]:
+    """One problem per pydantic error; the code is pydantic's error type, the message its text.
+
+    With ``model``, an unknown key gets the nearest allowed one as its fix; an unknown value of a
+    fixed list (a ``Literal``) gets the nearest allowed value.
+    """
     for err in exc.errors(include_url=False):
         loc = ".".join(str(x) for x in err["loc"])
         found = "" if err["type"] == "missing" else repr(err.get("input"))
         if len(found) > 80:
             found = found[:77] + "..."
         msg = "required field is missing" if err["type"] == "missing" else err["msg"]
+        near = nearest(err, model)
         yield Problem(source, item=item, field=loc, code=err["type"], message="{detail}", found=found,
-                      params=params(detail=msg))
+                      fix="did you mean {suggestion}?" if near else "",
+                      params=params(detail=msg, suggestion=repr(near)) if near else params(detail=msg))
+
+
+def nearest(err: Any, model: type[BaseModel] | None) -> str:
+    """The allowed key or value nearest to what a pydantic error found (``""`` when none is close)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "extra_forbidden" and model is not None and err["loc"]:
+        return suggest(err["loc"][-1], allowed_keys(model, err["loc"]))
+    expected = str(ctx.get("expected", ctx.get("expected_tags", "")))
+    if expected:
+        given = ctx.get("tag", err.get("input"))
+        return suggest(given, re.findall(r"'([^']*)'", expected))
+    return ""
 
 
 def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[Problem]) -> M | None:
@@ -72,7 +189,7 @@ def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[P
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, source, item_id))
+        problems.extend(pydantic_problems(exc, source, item_id, model))
         return None
 
 
@@ -181,7 +298,10 @@ def read_catalogue(path: str | Path, *, strict: bool = False) -> Catalogue:
         records = base_records + records
         merged = {**base_header, **{k: v for k, v in header.items() if k not in ("include", "extends")}}
         header = merged
-    return build_catalogue(header, records, str(path), strict=strict, problems=problems)
+    try:
+        return build_catalogue(header, records, str(path), strict=strict, problems=problems)
+    except CatalogueError as exc:  # place each problem on its line (only now: composing YAML is slow)
+        raise CatalogueError(with_lines(exc.problems)) from None
 
 
 @cache

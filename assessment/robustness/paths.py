@@ -18,13 +18,15 @@ Conventions
 from __future__ import annotations
 
 import copy
-from typing import Any, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from ..catalogue import Catalogue
 from ..errors import AssessmentError, Problem, params
-from ..scoring.method import Method, method_from_dict
+from ..scoring.method import Method, Normalise, merge_method, method_from_dict
+from ..scoring.specs import NORMALISATION_MODELS
 from .spec import SOURCE, DiscreteAssumption
 
 #: Stage → (switch field, value when off, value that turns it on).
@@ -38,8 +40,13 @@ SWITCHES: dict[str, tuple[str, Any, Any]] = {
 FIXED = {"name", "description", "aggregate.lenses"}
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+def _models_of(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds: one, or every member of a (discriminated) union."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if get_origin(annotation) is Annotated or get_origin(annotation) in (Union, UnionType):
+        return [m for a in get_args(annotation) for m in _models_of(a)]
+    return []
 
 
 def path_problem(path: str, known_keys: set[str]) -> str | None:
@@ -47,16 +54,17 @@ def path_problem(path: str, known_keys: set[str]) -> str | None:
     if path in FIXED or path.split(".")[0] in {"name", "description"}:
         return f"'{path}' cannot be varied"
     segs = path.split(".")
-    model: type[BaseModel] | None = Method
+    models: list[type[BaseModel]] = [Method]
     i = 0
     while i < len(segs):
         seg = segs[i]
         where = ".".join(segs[:i]) or "the method"
-        if model is None:
+        if not models:
             return f"{where} has no field {seg!r}"
-        if seg not in model.model_fields:
-            return f"{where} has no field {seg!r}; fields: {', '.join(model.model_fields)}"
-        annotation = model.model_fields[seg].annotation
+        fields = {k: a for m in models for k, a in flat_fields(m).items()}
+        if seg not in fields:
+            return f"{where} has no field {seg!r}; fields: {', '.join(fields)}"
+        annotation = fields[seg]
         i += 1
         if get_origin(annotation) is dict:
             if i == len(segs):
@@ -65,10 +73,20 @@ def path_problem(path: str, known_keys: set[str]) -> str | None:
             if key not in known_keys:
                 return f"{'.'.join(segs[:i])} has no id {key!r} in the catalogue"
             i += 1
-            model = _model_of(get_args(annotation)[1])
+            models = _models_of(get_args(annotation)[1])
         else:
-            model = _model_of(annotation)
+            models = _models_of(annotation)
     return None
+
+
+def flat_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name → annotation as a method file spells them (``normalise``'s recipe is written flat)."""
+    out = {k: f.annotation for k, f in model.model_fields.items()}
+    if model is Normalise:
+        del out["default"]
+        for spec in NORMALISATION_MODELS.values():
+            out |= {k: f.annotation for k, f in spec.model_fields.items()}
+    return out
 
 
 def nested(path: str, value: Any) -> dict[str, Any]:
@@ -80,14 +98,8 @@ def nested(path: str, value: Any) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``base`` with ``patch`` merged in; mappings merge, anything else replaces."""
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+    """A copy of ``base`` with ``patch`` merged in: :func:`~assessment.scoring.method.merge_method`."""
+    return copy.deepcopy(merge_method(base, patch))
 
 
 def _sets_switch(path: str, value: Any, stage: str, switch: str) -> bool:

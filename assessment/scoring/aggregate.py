@@ -128,7 +128,7 @@ def level_groups(lens: Lens, spec: Aggregate) -> list[dict[StepKey, list[str]]]:
         for node in by_depth[depth]:
             ns = spec.nodes.get(node)
             key = ((ns and ns.method) or spec.method,
-                   ns.power if ns and ns.power is not None else spec.power,
+                   ns.power if ns and ns.power is not None else spec.power if spec.power is not None else 2.0,
                    ns.min_coverage if ns and ns.min_coverage is not None else spec.min_coverage)
             groups.setdefault(key, []).append(node)
         out.append(groups)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from .inputs import pool_codes
-from .method import Impute, ImputeName
+from .specs import Impute, ImputeName
 
 Imputer = Callable[[pd.DataFrame, pd.DataFrame, Impute], pd.DataFrame]
 
@@ -52,13 +52,13 @@ def _stat_fill(values: pd.DataFrame, how: str, group: pd.Series | None) -> pd.Da
 
 
 def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:
-    assert spec.group is not None  # guaranteed by the Impute model
-    if spec.group not in profiles.columns:
-        raise InputError([Problem("<profiles>", field=spec.group, code="missing-group",
+    group = str(getattr(spec, "group", ""))  # the group methods' model requires it
+    if group not in profiles.columns:
+        raise InputError([Problem("<profiles>", field=group, code="missing-group",
                                   message="the imputation group column is not in the unit profiles",
                                   found=", ".join(map(str, profiles.columns[:10])),
                                   fix="name an existing profile column in impute.group")])
-    return profiles[spec.group].astype("string")
+    return profiles[group].astype("string")
 
 
 def impute_none(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:

@@ -11,22 +11,38 @@ YAML file (:func:`load_method`) whose keys are exactly the fields below; see
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from .._missing import RANK_MIN_COVERAGE
-from ..catalogue.load import pydantic_problems, read_yaml
-from ..errors import InputError, Problem
+from ..catalogue.load import allowed_keys, line_of, nearest, read_yaml, yaml_lines
+from ..errors import MethodError, Problem, params
+from .specs import (
+    IMPUTE_MODELS,
+    NORMALISATION_MODELS,
+    Anchored,
+    Impute,
+    ImputeName,
+    ImputeNone,
+    NormaliseName,
+    NormaliseSpec,
+)
 
-ImputeName = Literal["none", "mean", "median", "mean-group", "median-group", "latest", "linear"]
 TreatName = Literal["none", "winsorise"]
-NormaliseName = Literal["none", "anchored", "goalposts", "minmax", "zscore", "rank", "prank", "dist2target", "dist2max",
-                        "dist2ref"]
 AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
@@ -75,23 +91,6 @@ class Screen(_Model):
     keep: tuple[str, ...] = ()
 
 
-class Impute(_Model):
-    """How missing values are filled. ``none`` (the default) leaves them missing.
-
-    ``group`` names the profile column for ``mean-group``/``median-group``. ``latest`` and
-    ``linear`` work along the years of a panel.
-    """
-
-    method: ImputeName = "none"
-    group: str | None = None
-
-    @model_validator(mode="after")
-    def _group_needed(self) -> Impute:
-        if self.method.endswith("-group") and not self.group:
-            raise ValueError(f"impute method {self.method!r} needs 'group': the profile column to group by")
-        return self
-
-
 class Treat(_Model):
     """COINr's default outlier treatment, per indicator on or off.
 
@@ -108,37 +107,52 @@ class Treat(_Model):
     skip: tuple[str, ...] = ()
 
 
-class NormaliseSpec(_Model):
-    """One normalisation recipe.
+class Normalise(_Model):
+    """The default normalisation recipe, per-indicator overrides, and how panels are normalised.
 
-    ``anchored`` (the default) maps the catalogue's five level thresholds to fixed points of
-    ``range`` (:data:`ANCHORS`), so that scores and levels share one scale.
-    ``range`` is the output interval of the bounded methods (anchored, goalposts, minmax, prank,
-    dist2max, dist2ref, dist2target: their natural 0–1 is mapped onto it); ``zscore`` uses
-    ``mean_sd``; ``rank`` returns ranks. ``cap`` truncates dist2ref/dist2target at the top of
-    the range (goalposts are always capped).
+    Written flat, as in a method file: ``{method: minmax, range: [0, 100], overrides: {…},
+    panel: pooled}``. The recipe itself (``method`` and the parameters that method takes, see
+    :mod:`assessment.scoring.specs`) is kept as :attr:`default`; a parameter the chosen method
+    does not take is an error, as is a missing required one. ``anchored`` (the default) maps
+    the catalogue's five level thresholds to fixed points of ``range`` (:data:`ANCHORS`), so
+    that scores and levels share one scale.
     """
 
-    method: NormaliseName = "anchored"
-    range: tuple[float, float] = (0.0, 100.0)
-    mean_sd: tuple[float, float] = (0.0, 1.0)
-    cap: bool = False
-    reference_unit: str | None = None
-    target: float | None = None
-
-
-class Normalise(NormaliseSpec):
-    """The default recipe plus per-indicator overrides and how panels are normalised."""
-
+    default: NormaliseSpec = Anchored()
     overrides: dict[str, NormaliseSpec] = Field(default_factory=dict)
     panel: PanelNormalisation = "pooled"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "default" not in data:
+            spec = {k: v for k, v in data.items() if k not in ("overrides", "panel")}
+            rest = {k: v for k, v in data.items() if k in ("overrides", "panel")}
+            return {**rest, "default": spec} if spec else rest
+        return data
+
+    @model_serializer(mode="wrap")
+    def _flatten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        return {**out.pop("default"), **out}
+
+    @property
+    def method(self) -> NormaliseName:
+        """The default recipe's method."""
+        name: NormaliseName = self.default.method
+        return name
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """The default recipe's output range (0–100 for the methods without one)."""
+        return getattr(self.default, "range", (0.0, 100.0))
 
 
 class NodeSpec(_Model):
     """Per-node aggregation choices; unset fields fall back to the lens-wide ones."""
 
     method: AggregateName | None = None
-    power: float | None = None
+    power: float | None = Field(default=None, description="generalised mean only")
     min_coverage: float | None = Field(default=None, ge=0, le=1)
     min_reported: float | None = Field(default=None, ge=0, le=1)
 
@@ -146,10 +160,10 @@ class NodeSpec(_Model):
 class Aggregate(_Model):
     """How every lens is aggregated, level by level.
 
-    ``lenses``: the indicator lenses to aggregate; empty (the default) means every complete
-    indicator lens of the catalogue, so the default method works for any framework (the
-    built-in catalogue's are ``ascf``, ``ascf-focus-areas`` and ``oecd-wellbeing``).
-
+    ``lenses``: the indicator lenses aggregated; empty (the default) means every complete
+    indicator lens of the catalogue given, in catalogue order, so a researcher's own framework
+    is aggregated without naming it. ``power`` is the generalised mean's ``p`` (unset: 2), refused
+    with any other mean.
     ``weights`` overrides catalogue weights for indicators or lens nodes (by id);
     ``nodes`` overrides the method, generalised-mean power, ``min_coverage`` (COINr's
     ``dat_thresh``: below this share of available children the aggregate is missing) or
@@ -160,9 +174,9 @@ class Aggregate(_Model):
     measure. Set it to 0 to reproduce COINr or the OECD Better Life Index.
     """
 
-    lenses: tuple[str, ...] = ()  # empty: every complete indicator lens of the catalogue given
+    lenses: tuple[str, ...] = ()
     method: AggregateName = "arithmetic"
-    power: float = 2.0
+    power: float | None = None
     min_coverage: float = Field(default=0.0, ge=0, le=1)
     min_reported: float = Field(default=0.5, ge=0, le=1)
     weights: dict[str, float] = Field(default_factory=dict)
@@ -173,6 +187,20 @@ class Aggregate(_Model):
         bad = {k: v for k, v in self.weights.items() if v < 0}
         if bad:
             raise ValueError(f"weights must be >= 0; found {bad}")
+        return self
+
+    @model_validator(mode="after")
+    def _power_where_used(self) -> Aggregate:
+        """``power`` belongs to the generalised mean: refused anywhere else."""
+        lens_wide = self.method == "generalised" or any(n.method == "generalised" and n.power is None
+                                                        for n in self.nodes.values())
+        if self.power is not None and not lens_wide:
+            raise ValueError(f"'power' is a parameter of the generalised mean only, not of {self.method!r} "
+                             "(remove it, or set method: generalised)")
+        foreign = sorted(k for k, n in self.nodes.items() if n.power is not None
+                         and (n.method or self.method) != "generalised")
+        if foreign:
+            raise ValueError(f"'power' is a parameter of the generalised mean only; nodes {foreign} do not use it")
         return self
 
 
@@ -237,7 +265,7 @@ class Method(_Model):
     description: str = ""
     denominate: Denominate = Denominate()
     screen: Screen = Screen()
-    impute: Impute = Impute()
+    impute: Impute = ImputeNone()
     treat: Treat = Treat()
     normalise: Normalise = Normalise()
     aggregate: Aggregate = Aggregate()
@@ -263,52 +291,95 @@ class Method(_Model):
             return self.levels.cutoffs
         return anchor_cutoffs(*self.normalise.range)
 
-    def with_(self, **changes: Any) -> Method:
-        """A copy with ``changes`` deep-merged per stage: mappings merge key by key, anything else
-        replaces. ``method.with_(aggregate={"weights": {"LPI": 3}})`` changes one weight only.
+    def with_(self, changes: Mapping[str, Any] | None = None, /, **stages: Any) -> Method:
+        """A new method: this one with ``changes`` (and keyword ``stages``) deep-merged in.
 
-        Raises
-        ------
-        InputError
-            When the merged method is not valid (every problem listed).
+        ``method.with_(aggregate={"weights": {"x00": 3}})`` changes one weight and keeps every
+        other choice; merge rules in :func:`merge_method` (mappings merge, everything else
+        replaces). Raises :class:`~assessment.errors.MethodError` when the result is not valid.
+
+        >>> m = Method().with_(normalise={"method": "minmax", "range": [1, 100]}, aggregate={"weights": {"x": 3}})
+        >>> m.normalise.method, m.normalise.range, dict(m.aggregate.weights), m.levels == Method().levels
+        ('minmax', (1.0, 100.0), {'x': 3.0}, True)
         """
-        return method_from_dict(deep_merge(self.model_dump(mode="json"), changes), "<Method.with_>")
+        patch = {**(changes or {}), **stages}
+        return method_from_dict(merge_method(self.model_dump(mode="json"), patch), "<method changes>")
 
     def __repr__(self) -> str:
-        return (f"Method(name={self.name!r}, fingerprint={self.fingerprint[:12]!r}, "
-                f"normalise={self.normalise.method!r}, aggregate={self.aggregate.method!r}, "
-                f"lenses={list(self.aggregate.lenses) or 'every complete lens'!r})")
+        a = self.aggregate
+        lenses = ", ".join(a.lenses) if a.lenses else "every complete lens"
+        return (f"Method({self.name!r}, impute={self.impute.method}, treat={self.treat.method}, "
+                f"normalise={self.normalise.method}, aggregate={a.method} over {lenses}, "
+                f"fingerprint={self.fingerprint[:12]})")
 
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the canonical JSON of the method (same method, same fingerprint)."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(json.dumps(v, ensure_ascii=False))}"
+                       f"</code></td></tr>" for k, v in self.model_dump(mode="json").items())
+        return (f"<table><caption>Method <b>{html.escape(self.name)}</b> "
+                f"(fingerprint {self.fingerprint[:12]})</caption>{rows}</table>")
 
     def to_yaml(self) -> str:
         """The method as YAML, loadable again by :func:`load_method`."""
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """``base`` with ``changes`` applied: where both hold a mapping the two merge, otherwise the change
-    replaces (lists and tuples included). Models in ``changes`` are taken as their fields."""
-    out = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, BaseModel):
-            value = value.model_dump(mode="json")
-        old = out.get(key)
-        out[key] = deep_merge(old, value) if isinstance(value, Mapping) and isinstance(old, Mapping) else value
-    return out
+def _shown(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A pydantic location as the method file spells it: the flattened ``normalise`` recipe and
+    the discriminated unions' tags dropped (``normalise.default.minmax.target`` → ``normalise.target``)."""
+    if not loc or loc[0] not in ("normalise", "impute"):
+        return loc
+    out: list[str | int] = [loc[0]]
+    tags = set(NORMALISATION_MODELS) | set(IMPUTE_MODELS)
+    for i, seg in enumerate(loc[1:], start=1):
+        if (i == 1 and seg == "default" and loc[0] == "normalise") or (seg in tags and i < len(loc) - 1):
+            continue
+        if seg in tags and i == len(loc) - 1 and loc[0] == "impute" and i == 1:
+            continue
+        out.append(seg)
+    return tuple(out)
 
 
-def method_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Method:
-    """Validate a mapping as a :class:`Method`, reporting every problem at once."""
+def method_problems(exc: ValidationError, source: str = "<method>",
+                    lines: Mapping[tuple[str | int, ...], int] | None = None) -> list[Problem]:
+    """One problem per validation error, each naming the key as the method file spells it, the
+    file's line when ``lines`` (from :func:`~assessment.catalogue.load.yaml_lines`) is given, and
+    the nearest valid key or value."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        shown = _shown(tuple(err["loc"]))
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            shown = (*shown, "method")
+        found = "" if err["type"] == "missing" else repr(err.get("input"))
+        found = found if len(found) <= 80 else found[:77] + "..."
+        msg = "required field is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = [k for k in allowed_keys(Method, err["loc"]) if k != "default"]
+            tag = next((s for s in err["loc"][1:-1] if s in NORMALISATION_MODELS or s in IMPUTE_MODELS), None)
+            msg = (f"{err['loc'][-1]!r} is not a parameter of {err['loc'][0]} method {tag!r}; it takes: "
+                   f"{', '.join(a for a in allowed if a != 'method') or 'no parameter'}" if tag else
+                   f"unknown key; allowed here: {', '.join(allowed)}")
+        near = nearest(err, Method)
+        line = line_of(lines, shown) if lines else None
+        problems.append(Problem(source, item="method", field=".".join(map(str, shown)), code=err["type"],
+                                message="{detail}", found=found, fix="did you mean {suggestion}?" if near else "",
+                                params=params(detail=msg, suggestion=repr(near)), row=line))
+    return problems
+
+
+def method_from_dict(raw: Mapping[str, Any], source: str = "<dict>",
+                     lines: Mapping[tuple[str | int, ...], int] | None = None) -> Method:
+    """Validate a mapping as a :class:`Method`, reporting every problem at once.
+
+    Raises
+    ------
+    MethodError
+        Listing every unknown key (with the nearest allowed one), unknown method name (with the
+        nearest allowed one), missing or foreign parameter, and out-of-range value.
+    """
     try:
         return Method.model_validate(raw)
     except ValidationError as exc:
-        problems = list(pydantic_problems(exc, source, "method"))
-        raise InputError(problems) from None
+        raise MethodError(method_problems(exc, source, lines)) from None
 
 
 def load_method(path: str | Path) -> Method:
@@ -316,14 +387,55 @@ def load_method(path: str | Path) -> Method:
 
     Raises
     ------
-    InputError
-        Listing every unknown key, unknown method name or out-of-range value.
+    MethodError
+        Listing every problem, each with the file and line of the key it is about.
     """
     if not Path(path).is_file():
-        raise InputError([Problem(str(path), code="missing-file", message="method file not found",
-                                  fix="check the path; examples are in examples/methods/")])
+        raise MethodError([Problem(str(path), code="missing-file", message="method file not found",
+                                   fix="check the path; examples are in examples/methods/")])
     problems: list[Problem] = []
     raw = read_yaml(Path(path), problems)
     if problems:
-        raise InputError(problems)
-    return method_from_dict(raw, str(path))
+        raise MethodError(problems)
+    try:
+        return Method.model_validate(raw)
+    except ValidationError as exc:  # only now read the marks: composing the YAML tree is slower
+        raise MethodError(method_problems(exc, str(path), yaml_lines(Path(path)))) from None
+
+
+#: Where a changed ``method`` drops the parameters of the old method (see :func:`merge_method`).
+_UNIONS: dict[str, dict[str, type[BaseModel]]] = {"normalise": dict(NORMALISATION_MODELS),
+                                                  "impute": dict(IMPUTE_MODELS)}
+
+
+def _union_at(path: tuple[str, ...]) -> dict[str, type[BaseModel]] | None:
+    if path in (("normalise",), ("impute",)):
+        return _UNIONS[path[0]]
+    if len(path) == 3 and path[:2] == ("normalise", "overrides"):
+        return _UNIONS["normalise"]
+    return None
+
+
+def merge_method(base: Mapping[str, Any], patch: Mapping[str, Any], _path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``base`` with ``patch`` deep-merged in (both plain method mappings); the inputs are not changed.
+
+    Semantics: **mappings merge, everything else replaces.** A key of ``patch`` whose value and
+    base value are both mappings is merged key by key (so ``{"aggregate": {"weights": {"x": 3}}}``
+    changes one weight and keeps the others); any other value (a number, a string, a list such
+    as ``lenses`` or ``keep``) replaces the base value. One rule follows from typed parameters:
+    where the patch changes the ``method`` of ``normalise``, an override or ``impute``, the
+    parameters that only the old method takes are dropped (``range`` when minmax becomes zscore).
+    """
+    out: dict[str, Any] = dict(base)
+    union = _union_at(_path)
+    if union is not None and "method" in patch and patch["method"] != base.get("method"):
+        old, new = union.get(str(base.get("method"))), union.get(str(patch["method"]))
+        if old is not None and new is not None:
+            for key in set(old.model_fields) - set(new.model_fields):
+                out.pop(key, None)
+    for key, value in patch.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge_method(out[key], value, (*_path, str(key)))
+        else:
+            out[key] = value
+    return out

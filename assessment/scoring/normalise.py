@@ -48,7 +48,8 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem
-from .method import ANCHORS, Normalise, NormaliseName, NormaliseSpec
+from .method import ANCHORS, Normalise
+from .specs import NormaliseName, NormaliseSpec, normalise_spec
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,14 @@ def _nanstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
+def _range(spec: NormaliseSpec) -> tuple[float, float]:
+    """The output range of a recipe (methods without one: 0–1 is never mapped, so any value)."""
+    lo, hi = getattr(spec, "range", (0.0, 1.0))
+    return float(lo), float(hi)
+
+
 def _onto(y: np.ndarray, spec: NormaliseSpec) -> np.ndarray:
-    lo, hi = spec.range
+    lo, hi = _range(spec)
     return y * (hi - lo) + lo
 
 
@@ -91,7 +98,7 @@ def n_none(x: np.ndarray, p: Params) -> np.ndarray:
 
 def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
     """Share of the way from the worst to the best goalpost, capped to [0, 1]."""
-    lo, hi = p.spec.range
+    lo, hi = _range(p.spec)
     y = x - p.worst  # in place from here on: one temporary for the whole matrix
     with np.errstate(divide="ignore", invalid="ignore"):
         y /= p.best - p.worst
@@ -103,7 +110,7 @@ def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
 
 def anchor_points(spec: NormaliseSpec) -> np.ndarray:
     """The seven fixed points of ``anchored`` on ``spec.range``: worst, thresholds 1–5, best."""
-    lo, hi = spec.range
+    lo, hi = _range(spec)
     return lo + (hi - lo) * np.array([0, *ANCHORS, 10], dtype="float64") / 10
 
 
@@ -155,7 +162,7 @@ def n_zscore(x: np.ndarray, p: Params) -> np.ndarray:
         n = np.isfinite(xd).sum(axis=0)
         mean = np.nansum(xd, axis=0) / n
         sd = np.sqrt(np.nansum((xd - mean) ** 2, axis=0) / (n - 1))
-    m, s = p.spec.mean_sd
+    m, s = getattr(p.spec, "mean_sd", (0.0, 1.0))
     return _ratio(xd - mean, sd) * s + m
 
 
@@ -191,7 +198,7 @@ def n_dist2ref(x: np.ndarray, p: Params) -> np.ndarray:
     lo, _ = _nanstats(xd)
     ref = xd[p.ref_row]
     y = 1.0 - _ratio(ref - xd, ref - lo)
-    if p.spec.cap:
+    if getattr(p.spec, "cap", False):
         y = np.minimum(y, 1.0)
     return _onto(y, p.spec)
 
@@ -201,7 +208,7 @@ def n_dist2target(x: np.ndarray, p: Params) -> np.ndarray:
     lo, hi = _nanstats(x)
     up = p.direction >= 0
     y = np.where(up, _ratio(x - lo, p.target - lo), _ratio(hi - x, hi - p.target))
-    if p.spec.cap:
+    if getattr(p.spec, "cap", False):
         y = np.minimum(y, 1.0)
     return _onto(y, p.spec)
 
@@ -241,7 +248,8 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
                                     message="goalposts normalisation needs goalposts for every indicator",
                                     fix="add goalposts to the catalogue, or override this indicator with minmax"))
-        t = spec.target if spec.target is not None else ind.target
+        given = getattr(spec, "target", None)
+        t = given if given is not None else ind.target
         target[j] = t if t is not None else best[j]
         if spec.method == "dist2target" and np.isnan(target[j]):
             problems.append(Problem("<catalogue>", item=col, field="target", code="no-target",
@@ -261,12 +269,12 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     """
     cols = list(values.columns)
     by_spec: dict[NormaliseSpec, list[str]] = {}
-    base = NormaliseSpec(**{k: getattr(spec, k) for k in NormaliseSpec.model_fields})
+    base = spec.default
     for col in cols:
         by_spec.setdefault(spec.overrides.get(col, base), []).append(col)
     problems: list[Problem] = []
     prepared = [(s, group, _column_arrays(catalogue, group, s, problems)) for s, group in by_spec.items()]
-    refs = [s.reference_unit for s, _, _ in prepared if s.method == "dist2ref"]
+    refs = [str(getattr(s, "reference_unit", "")) for s, _, _ in prepared if s.method == "dist2ref"]
     units = set(values.index.get_level_values("unit")) if refs else set()
     for ref in refs:
         if ref not in units:
@@ -289,7 +297,7 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
         for s, group, (direction, worst, best, target, thresholds) in prepared:
             ref_row = None
             if s.method == "dist2ref" and unit_labels is not None:
-                hits = np.flatnonzero(unit_labels[rows] == s.reference_unit)
+                hits = np.flatnonzero(unit_labels[rows] == getattr(s, "reference_unit", None))
                 ref_row = int(hits[0]) if hits.size else None
             idx = np.array([pos[c] for c in group], dtype=np.intp)
             params = Params(direction, worst, best, target, s, ref_row, thresholds)
@@ -331,7 +339,7 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     cols = list(frame.columns)
     ref_row = options.pop("reference_row", None)
-    spec = NormaliseSpec.model_validate({"method": method, **options})
+    spec = normalise_spec(method, **options)
     d = np.array([directions.get(c, 1) if isinstance(directions, dict) else directions for c in cols], dtype="float64")
     gp = goalposts or {}
     worst = np.array([gp.get(c, (np.nan, np.nan))[0] for c in cols], dtype="float64")
