@@ -60,7 +60,7 @@ def test_message_shape() -> None:
         assessment.load_catalogue(DATA / "broken-catalogue.yaml")
     text = str(info.value)
     assert text.startswith(f"{len(info.value.problems)} problem(s) in the catalogue:")
-    assert "broken-catalogue.yaml: GPREV [goalposts]: for direction -1 the goalposts need best < worst; " \
+    assert "broken-catalogue.yaml:43: GPREV [goalposts]: for direction -1 the goalposts need best < worst; " \
            "found worst=0.0, best=10.0. Fix: swap worst and best, or change the direction" in text
     assert "THRESH [thresholds]: for direction +1 the five level thresholds must be strictly increasing; " \
            "found [10.0, 20.0, 15.0, 30.0, 40.0]" in text

@@ -18,8 +18,8 @@ from conftest import load_script
 import assessment
 from assessment.scoring import aggregate_frame, aggregate_lens, assess, impute, normalise, treat
 from assessment.scoring.method import Aggregate, Denominate, Normalise, Treat, load_method
-from assessment.scoring.specs import ImputeGroup
 from assessment.scoring.prepare import denominate, denominators_for
+from assessment.scoring.specs import ImputeGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 ASEM_METHOD = ROOT / "examples" / "methods" / "coinr-asem.yaml"

@@ -291,6 +291,12 @@ class Method(_Model):
             return self.levels.cutoffs
         return anchor_cutoffs(*self.normalise.range)
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical JSON of the method (same method, same fingerprint)."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
     def with_(self, changes: Mapping[str, Any] | None = None, /, **stages: Any) -> Method:
         """A new method: this one with ``changes`` (and keyword ``stages``) deep-merged in.
 
