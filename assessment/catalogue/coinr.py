@@ -68,13 +68,20 @@ def _read(obj: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
                               found=repr(path.suffix), params=params(name=name))])
 
 
-def _meta_problems(meta: pd.DataFrame, data: pd.DataFrame, src: str) -> list[Problem]:
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain dicts of Python scalars (as ``to_dict("records")``, built from whole columns)."""
+    names = list(frame.columns)
+    columns = [frame.iloc[:, k].tolist() for k in range(len(names))]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.DataFrame, src: str) -> list[Problem]:
     problems = [Problem(src, field=col, code="missing-column", message="iMeta needs this column")
                 for col in REQUIRED_META if col not in meta.columns]
     if problems:
         return problems
     columns = set(data.columns)
-    for i, row in zip(meta.index, meta.to_dict("records"), strict=True):  # plain dicts: rows are read often
+    for i, row in zip(meta.index, rows, strict=True):  # plain dicts: rows are read often
         code = str(row["iCode"])
         if row["Type"] not in TYPES:
             problems.append(Problem(src, item=code, field="Type", code="unknown-type",
@@ -129,19 +136,22 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     """
     data, meta = _read(idata, "iData"), _read(imeta, "iMeta")
     src = imeta if isinstance(imeta, str | Path) else "<iMeta DataFrame>"
-    problems = _meta_problems(meta, data, str(src))
+    rows = _records(meta)
+    problems = _meta_problems(meta, rows, data, str(src))
     if problems:
         raise InputError(problems)
 
     def lt(value: Any) -> dict[str, str]:
         return {language: str(value)} if not pd.isna(value) and str(value).strip() else {}
 
-    kinds = {t: meta.loc[meta["Type"] == t] for t in TYPES}
-    denominators = tuple(str(c) for c in kinds["Denominator"]["iCode"])
-    groups = tuple(str(c) for c in kinds["Group"]["iCode"])
+    kinds: dict[str, list[dict[str, Any]]] = {t: [] for t in TYPES}
+    for row in rows:  # every Type is one of TYPES (checked above)
+        kinds[row["Type"]].append(row)
+    denominators = tuple(str(r["iCode"]) for r in kinds["Denominator"])
+    groups = tuple(str(r["iCode"]) for r in kinds["Group"])
     records: list[tuple[str, str, Any]] = []
     members: dict[str, list[str]] = {}
-    for row in kinds["Indicator"].to_dict("records"):
+    for row in kinds["Indicator"]:
         direction = as_float(row["Direction"])
         ind: dict[str, Any] = {
             "id": str(row["iCode"]),
@@ -161,7 +171,10 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         records.append(("indicators", str(src), ind))
         members.setdefault(str(row["Parent"]), []).append(ind["id"])
     nodes = []
-    for row in kinds["Aggregate"].sort_values("Level", ascending=False, kind="stable").to_dict("records"):
+    aggregates = kinds["Aggregate"]  # deepest level first, ties in file order (as a stable pandas sort)
+    order = pd.Series([r["Level"] for r in aggregates], dtype=meta["Level"].dtype).sort_values(
+        ascending=False, kind="stable").index
+    for row in (aggregates[k] for k in order):
         nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
                       "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
                       "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
@@ -170,10 +183,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         "members": members, "complete": True, "nodes": nodes}))
     header = {"id": catalogue_id, "version": version, "title": {language: f"Imported from COINr ({catalogue_id})"},
               "languages": [language],
-              "denominators": [{"id": d, "name": lt(n) or {language: d}}
-                               for d, n in zip(kinds["Denominator"]["iCode"],
-                                               kinds["Denominator"].get("iName", kinds["Denominator"]["iCode"]),
-                                               strict=True)]}
+              "denominators": [{"id": r["iCode"], "name": lt(r.get("iName", r["iCode"])) or {language: r["iCode"]}}
+                               for r in kinds["Denominator"]]}
     catalogue = build_catalogue(header, records, str(src))
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str))

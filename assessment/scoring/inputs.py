@@ -16,6 +16,7 @@ by ``(unit, year)`` (a panel: more than one year present).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,30 +67,41 @@ def _unit_column(frame: pd.DataFrame) -> str | None:
     return next((c for c in UNIT_COLUMNS if c in frame.columns), None)
 
 
-def _index(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    """Move unit (and year, if several) into the index; report duplicate units."""
-    out = frame  # pandas copy-on-write: the renames below never touch the caller's frame
-    col = _unit_column(out)
+def _keys(frame: pd.DataFrame, problems: list[Problem],
+          units: pd.Series | None = None) -> tuple[pd.Index, list[Hashable]]:
+    """The index of a wide table (unit, and year if several), and the columns it is made of.
+
+    As ``frame.set_index(...)`` would make it, without re-building the table: the unit column (or
+    ``units``, or else the table's index) as text, plus ``year`` when more than one year is present.
+    Duplicate units (and years) are reported.
+    """
+    col = "unit" if units is not None else _unit_column(frame)
+    taken: list[Hashable] = []
     if col is None:
-        out = out.set_axis(out.index, axis=0)
-        out.index = out.index.astype(str)
-        out.index.name = "unit"
+        index = frame.index.astype(str)
+        index.name = "unit"
     else:
-        out = out.rename(columns={col: "unit"})
-        out["unit"] = out["unit"].astype(str)
-        keys = ["unit", "year"] if "year" in out.columns and out["year"].nunique(dropna=True) > 1 else ["unit"]
-        out = out.set_index(keys)
-    if out.index.duplicated().any():
-        dups = sorted({str(k) for k in out.index[out.index.duplicated()]})
+        if units is None:
+            units, taken = frame[col], [col]
+        units = units.astype(str)
+        if "year" in frame.columns and frame["year"].nunique(dropna=True) > 1:
+            index = pd.MultiIndex.from_arrays([units, frame["year"]], names=["unit", "year"])
+            taken.append("year")
+        else:
+            index = pd.Index(units, name="unit")
+    if index.duplicated().any():
+        dups = sorted({str(k) for k in index[index.duplicated()]})
         problems.append(Problem(SOURCE, field="unit", code="duplicate-unit",
                                 message="each unit (and year) may appear only once",
                                 found=", ".join(dups[:10]), fix="remove or merge the duplicate rows"))
-    return out
+    return index, taken
 
 
 def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.DataFrame:
     """Columns as float; report (never coerce) non-numeric cells."""
     kinds = frame.dtypes
+    if all(isinstance(k, np.dtype) and k.kind in "fiu" for k in kinds):  # plain numpy numbers: one float block
+        return pd.DataFrame(frame.to_numpy(dtype="float64", copy=True), index=frame.index, columns=frame.columns)
     if all(pd.api.types.is_float_dtype(k) or pd.api.types.is_integer_dtype(k) for k in kinds):
         return frame.astype("float64")
     out = {}
@@ -131,33 +143,47 @@ def _long_to_wide(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     return wide
 
 
-def _split(wide: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogue: Catalogue,
+           problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicator values (float) and profiles (every other column) of a wide table, on ``index``
+    (from :func:`_keys`; the ``taken`` columns are in it)."""
     ids = {i.id for i in catalogue.indicators}
-    value_cols = [c for c in wide.columns if c in ids]
+    columns = [c for c in frame.columns if c not in taken]
+    value_cols = [c for c in columns if c in ids]
     if not value_cols:
         problems.append(Problem(SOURCE, code="no-indicators",
                                 message="no column is an indicator id of catalogue {catalogue}",
                                 params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
-                                found=", ".join(map(str, list(wide.columns)[:8]))))
-    profile_cols = [c for c in wide.columns if c not in ids and c != "year"]
-    profiles = wide[profile_cols].copy()
-    if "year" in wide.columns and "year" not in wide.index.names:
-        profiles["year"] = wide["year"]
-    return _numeric(wide[value_cols], problems, "indicator"), profiles
+                                found=", ".join(map(str, columns[:8]))))
+    profiles = frame[[c for c in columns if c not in ids and c != "year"]].set_axis(index)
+    if "year" in columns:
+        profiles["year"] = frame["year"].set_axis(index)
+    return _numeric(frame[value_cols].set_axis(index), problems, "indicator"), profiles
 
 
 def digest(*frames: pd.DataFrame) -> str:
-    """Content hash of tables: labels, dtypes and values (NaN-stable, no text formatting)."""
+    """Content hash of tables: labels, dtypes and values (NaN-stable, no text formatting).
+
+    Tables sharing one index object (the usual case: values, profiles and enablers) hash it once.
+    """
     h = hashlib.sha256()
+    index_hashes: list[tuple[pd.Index, bytes]] = []
     for frame in frames:
-        h.update(repr((list(frame.columns), list(frame.index.names), [str(t) for t in frame.dtypes])).encode())
-        h.update(pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes())
-        numeric = [c for c in frame.columns if frame[c].dtype == "float64"]
-        h.update(np.ascontiguousarray(frame[numeric].to_numpy(dtype="float64")).tobytes())
-        others = [c for c in frame.columns if c not in numeric]
-        if others:  # every other column as text, hashed row-wise in one call
-            text = frame[others].astype(str)
-            h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+        kinds = [str(t) for t in frame.dtypes]
+        h.update(repr((list(frame.columns), list(frame.index.names), kinds)).encode())
+        index_hash = next((b for i, b in index_hashes if i is frame.index), None)
+        if index_hash is None:
+            index_hash = pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes()
+            index_hashes.append((frame.index, index_hash))
+        h.update(index_hash)
+        numeric = [k == "float64" for k in kinds]
+        if all(numeric):  # one block of floats: no column selection
+            h.update(np.ascontiguousarray(frame.to_numpy(dtype="float64")).tobytes())
+            continue
+        h.update(np.ascontiguousarray(frame.iloc[:, np.flatnonzero(numeric)].to_numpy(dtype="float64")).tobytes())
+        others = np.flatnonzero(~np.asarray(numeric))  # every other column as text, hashed row-wise in one call
+        text = frame.iloc[:, others].astype(str)
+        h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 
@@ -193,8 +219,8 @@ def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) ->
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     label = unit_labels(data.profiles)
     long = data.data.assign(unit=_labelled(data.data, label))
-    wide = _index(_long_to_wide(long[["unit", "year", "indicator", "value"]], problems), problems)
-    values, _ = _split(wide, catalogue, problems)
+    wide = _long_to_wide(long[["unit", "year", "indicator", "value"]], problems)
+    values, _ = _split(wide, *_keys(wide, problems), catalogue, problems)
     # content only: the file a city's values came from is not part of its profile (same bytes in any folder)
     prof = data.profiles.drop(columns=["file"]).assign(unit=_labelled(data.profiles, label)).drop(columns="city")
     multi = "year" in values.index.names
@@ -223,9 +249,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     enabler_details: pd.DataFrame | None = None
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
-        frame = data.data.reset_index().rename(columns={"uCode": "unit"})
-        wide = _index(frame, problems)
-        values, profiles = _split(wide, catalogue, problems)
+        frame = data.data  # indexed by uCode, which becomes the unit
+        values, profiles = _split(frame, *_keys(frame, problems, frame.index.to_series()), catalogue, problems)
         enablers = pd.DataFrame(index=values.index)
     elif isinstance(data, Intake):
         catalogue = catalogue or load_catalogue()
@@ -248,8 +273,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                                         found=", ".join(unknown[:10]),
                                         fix="correct the id, or pass the catalogue that defines it"))
         frame = _long_to_wide(data, problems) if is_long else data
-        wide = _index(frame, problems)
-        values, profiles = _split(wide, catalogue, problems)
+        values, profiles = _split(frame, *_keys(frame, problems), catalogue, problems)
         ena_ids = [e.id for e in catalogue.enablers if e.id in profiles.columns]
         enablers = _numeric(profiles[ena_ids], problems, "enabler")
         profiles = profiles.drop(columns=ena_ids)
