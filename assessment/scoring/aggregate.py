@@ -151,7 +151,8 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
     kids = lens_children(catalogue, lens, list(normalised.columns))
     weight_of = {i.id: i.weight for i in catalogue.indicators} | {n.id: n.weight for n in lens.nodes}
     weight_of |= spec.weights
-    table: dict[str, np.ndarray] = {c: normalised[c].to_numpy(dtype="float64") for c in normalised.columns}
+    x = normalised.to_numpy(dtype="float64")
+    table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns)}
     n_units = len(normalised)
     for groups in level_groups(lens, spec):
         for (method, power, cov), nodes in groups.items():
@@ -174,4 +175,5 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
                 if coverage is not None and least > 0 and node in coverage.columns:
                     table[node][coverage[node].to_numpy() < least - 1e-12] = np.nan
     node_ids = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
-    return pd.DataFrame({n: table[n] for n in node_ids}, index=normalised.index)
+    return pd.DataFrame(np.column_stack([table[n] for n in node_ids]), index=normalised.index,
+                        columns=pd.Index(node_ids))

@@ -33,22 +33,24 @@ def _stat_fill(values: pd.DataFrame, how: str, group: pd.Series | None) -> pd.Da
         return values.fillna(values.agg(how))
     x = values.to_numpy(dtype="float64")
     codes = pool_codes(values, group)
-    if how == "mean":  # one bincount per column: sums and counts of the non-missing values per pool
+    if how == "mean":  # sums and counts of the non-missing values per pool and column, in one bincount
         ok = np.isfinite(x) & (codes >= 0)[:, None]
         pool = np.where(codes >= 0, codes, 0)
         n_pools = int(pool.max()) + 1 if len(pool) else 0
-        filled = np.full(x.shape, np.nan)
-        for j in range(x.shape[1]):
-            sums = np.bincount(pool[ok[:, j]], weights=x[ok[:, j], j], minlength=n_pools)
-            counts = np.bincount(pool[ok[:, j]], minlength=n_pools)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means = sums / counts
-            filled[:, j] = np.where(codes >= 0, means[pool], np.nan)
-        stat = pd.DataFrame(filled, index=values.index, columns=values.columns)
+        # bin (column j, pool p) = j * n_pools + p; column-major order, so each bin adds its values in row
+        # order, exactly as one bincount per column would
+        bins = (pool[None, :] + n_pools * np.arange(x.shape[1])[:, None])[ok.T]
+        size = n_pools * x.shape[1]
+        sums = np.bincount(bins, weights=x.T[ok.T], minlength=size).reshape(x.shape[1], n_pools)
+        counts = np.bincount(bins, minlength=size).reshape(sums.shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / counts
+        stat = np.where((codes >= 0)[:, None], means[:, pool].T, np.nan)
     else:
-        stat = values.groupby(codes, sort=False).transform(how)
-        stat[codes < 0] = np.nan
-    return values.fillna(stat)
+        frame = values.groupby(codes, sort=False).transform(how)
+        frame[codes < 0] = np.nan
+        stat = frame.to_numpy(dtype="float64")
+    return pd.DataFrame(np.where(np.isnan(x), stat, x), index=values.index, columns=values.columns)
 
 
 def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:

@@ -55,10 +55,13 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
     if not denominators:
         return values
     x = values.to_numpy(dtype="float64", copy=True)
-    cols = list(values.columns)
+    at = {c: j for j, c in enumerate(values.columns)}
+    columns: dict[str, np.ndarray] = {}  # each denominator column read once
     for ind, col in denominators.items():
-        den = pd.to_numeric(profiles[col], errors="coerce").to_numpy(dtype="float64")
-        j = cols.index(ind)
+        if col not in columns:
+            columns[col] = pd.to_numeric(profiles[col], errors="coerce").to_numpy(dtype="float64")
+        den = columns[col]
+        j = at[ind]
         with np.errstate(divide="ignore", invalid="ignore"):
             res = x[:, j] / den
         res[~np.isfinite(res)] = np.nan

@@ -16,6 +16,7 @@ For each indicator (and each year of a panel), over its non-missing values:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,22 +34,26 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
     n = v.size
     if n < 4:
         return float("nan"), float("nan")
-    d = v - v.mean()
+    d = v - v.sum() / n  # the mean, as v.mean() computes it
     m2 = float(np.dot(d, d))
     if m2 == 0.0:
         return float("nan"), float("nan")
     d2 = d * d
-    g1 = np.sqrt(n) * float(np.dot(d2, d)) / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+    g1 = math.sqrt(n) * float(np.dot(d2, d)) / m2**1.5 * math.sqrt(n * (n - 1)) / (n - 2)
     r = n * float(np.dot(d2, d2)) / m2**2
     g2 = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
     return float(g1), float(g2)
 
 
-def _passes(x: np.ndarray, spec: Treat) -> bool | None:
-    sk, ku = skew_kurt(x)
-    if np.isnan(sk) or np.isnan(ku):
+def _verdict(sk: float, ku: float, spec: Treat) -> bool | None:
+    """The pass test on a skewness and kurtosis (None: not testable)."""
+    if math.isnan(sk) or math.isnan(ku):
         return None
     return bool(abs(sk) < spec.skew or ku < spec.kurtosis)
+
+
+def _passes(x: np.ndarray, spec: Treat) -> bool | None:
+    return _verdict(*skew_kurt(x), spec)
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,15 @@ class Treatment:
 def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
     """Treat one indicator's values (NaN = missing) as described in the module docstring."""
     sk0, ku0 = skew_kurt(x)
-    passing = _passes(x, spec)
+    passing = _verdict(sk0, ku0, spec)
     if passing is None or passing:
         return Treatment(x.copy(), 0, 0, False, passing, sk0, ku0)
     y = x.copy()
     finite = np.isfinite(y)
     at_max = at_min = np.zeros(y.size, dtype=bool)
     nwin = 0
+    sk = sk0  # the skewness of the current y: computed once per step
     while not passing and nwin < spec.winmax:
-        sk, _ = skew_kurt(y)
         extreme = np.nanmax(y) if sk >= 0 else np.nanmin(y)
         hit = finite & (y == extreme)
         rest = y[finite & ~hit]
@@ -87,7 +92,8 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
         else:
             at_min = hit
         nwin = int(at_max.sum() + at_min.sum())
-        passing = bool(_passes(y, spec))
+        sk, ku = skew_kurt(y)
+        passing = bool(_verdict(sk, ku, spec))
     low, high = int((y > x)[finite].sum()), int((y < x)[finite].sum())
     if not passing and spec.fallback == "log":
         lo, hi = np.nanmin(x), np.nanmax(x)
@@ -110,28 +116,28 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
     if spec.method == "none":
         unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
         return values, unchanged, pd.DataFrame()
-    x_all = values.to_numpy(dtype="float64")
-    y_all = x_all.copy()
-    rows = []
-    if "year" in values.index.names:
+    x_t = np.ascontiguousarray(values.to_numpy(dtype="float64").T)  # one indicator per row: contiguous
+    y_t = x_t.copy()
+    panel = "year" in values.index.names
+    if panel:
         years = np.asarray(values.index.get_level_values("year"))
-        blocks = [(y, np.flatnonzero(years == y)) for y in pd.unique(years)]
+        blocks: list[tuple[object, np.ndarray | slice]] = [(y, np.flatnonzero(years == y)) for y in pd.unique(years)]
     else:
-        blocks = [(None, np.arange(len(values)))]
+        blocks = [(None, slice(None))]
     skip = set(spec.skip)
+    names = ["indicator", *(["year"] if panel else []), "skew", "kurtosis", "winsorised_low", "winsorised_high",
+             "log", "passes"]
+    details: dict[str, list[object]] = {name: [] for name in names}
     for year, block in blocks:
         for j, col in enumerate(values.columns):
             if col in skip:
                 continue
-            t = winsorise(x_all[block, j], spec)
-            y_all[block, j] = t.values
-            rows.append({"indicator": col, "year": year, "skew": t.skew, "kurtosis": t.kurtosis,
-                         "winsorised_low": t.winsorised_low, "winsorised_high": t.winsorised_high,
-                         "log": t.log, "passes": t.passes})
-    out = pd.DataFrame(y_all, index=values.index, columns=values.columns)
-    changed = pd.DataFrame(~((y_all == x_all) | (np.isnan(y_all) & np.isnan(x_all))),
+            t = winsorise(x_t[j, block], spec)
+            y_t[j, block] = t.values
+            for name, value in zip(names, (col, *([year] if panel else []), t.skew, t.kurtosis, t.winsorised_low,
+                                           t.winsorised_high, t.log, t.passes), strict=True):
+                details[name].append(value)
+    out = pd.DataFrame(y_t.T, index=values.index, columns=values.columns)
+    changed = pd.DataFrame(~((y_t == x_t) | (np.isnan(y_t) & np.isnan(x_t))).T,
                            index=values.index, columns=values.columns)
-    details = pd.DataFrame(rows)
-    if "year" not in values.index.names:
-        details = details.drop(columns="year")
-    return out, changed, details
+    return out, changed, pd.DataFrame(details) if details["indicator"] else pd.DataFrame()
