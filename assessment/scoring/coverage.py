@@ -72,4 +72,4 @@ def rankable(coverage: pd.DataFrame, root: str, minimum: float) -> pd.Series:
 def columns_reported(values: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     """Boolean table: which of ``ids`` each unit reported (present and not missing)."""
     present = [i for i in ids if i in values.columns]
-    return values[present].notna()
+    return (values if present == list(values.columns) else values[present]).notna()

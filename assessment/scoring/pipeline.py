@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
@@ -74,6 +75,11 @@ def lenses_for(catalogue: Catalogue, method: Method) -> tuple[str, ...]:
     return wanted
 
 
+def _on(frame: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """``frame.reindex(index)``, without the work when the rows already are ``index``."""
+    return frame if frame.index.equals(index) else frame.reindex(index)
+
+
 def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Stages:
     """Run every stage of ``method`` on prepared :class:`Inputs`; see :func:`assessment.scoring.assess`."""
     hook = on_stage or (lambda _name: None)
@@ -93,22 +99,23 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     if method.screen.after == "denominate":
         screened, screening = prepare.screen(denominated, method.screen)
     hook("impute")
-    imputed, imputed_flags = impute(screened, profiles.reindex(screened.index), method.impute)
+    imputed, imputed_flags = impute(screened, _on(profiles, screened.index), method.impute)
     if method.screen.after == "impute":
         imputed, screening = prepare.screen(imputed, method.screen)
         imputed_flags = imputed_flags.loc[imputed.index]
     kept = imputed.index
-    profiles = profiles.reindex(kept)
+    profiles = _on(profiles, kept)
 
     hook("treat")
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
-    treated, treated_flags, treatment = treat(imputed[scored], method.treat)
+    treated, treated_flags, treatment = treat(imputed if scored == list(imputed.columns) else imputed[scored],
+                                              method.treat)
 
     hook("normalise")
     normalised = normalise(treated, cat, method.normalise)
 
     hook("aggregate")
-    reported = cov.columns_reported(denominated.reindex(kept), scored)
+    reported = cov.columns_reported(_on(denominated, kept), scored)
     coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
     aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens]) for lens in lenses}
 
@@ -116,7 +123,7 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     on = method.levels.enabled
     ind_levels = lev.INDICATOR_LEVELS[method.levels.indicators](imputed, cat) if on else pd.DataFrame(index=kept)
     agg_levels = {k: lev.score_levels(v, method.level_cutoffs) for k, v in aggregated.items()} if on else {}
-    enablers = inputs.enablers.reindex(kept)
+    enablers = _on(inputs.enablers, kept)
     ena_levels = lev.enabler_levels(enablers, cat, method.levels) if on else pd.DataFrame(index=kept)
 
     hook("rank")
@@ -124,10 +131,12 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     if method.rank.enabled:
         peers = {g: rank.peer_column(profiles, g) for g in method.rank.peer_groups}
         dp = method.rank.decimals
-        for name, table in aggregated.items():
-            table = table if dp is None else table.round(dp)
-            ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage)
-            table = table.where(ok, axis=0)  # not enough data: no rank, and no rank taken from others
+        for name, scores in aggregated.items():
+            x = scores.to_numpy(dtype="float64")
+            x = x if dp is None else np.round(x, dp)  # as DataFrame.round
+            ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage).to_numpy()
+            # not enough data: no rank, and no rank taken from others
+            table = pd.DataFrame(np.where(ok[:, None], x, np.nan), index=scores.index, columns=scores.columns)
             ranks[name] = {"cohort": rank.rank_table(table)}
             for g, col in peers.items():
                 if col is not None:

@@ -89,4 +89,4 @@ def screen(values: pd.DataFrame, spec: Screen) -> tuple[pd.DataFrame, pd.DataFra
     units = values.index.get_level_values("unit")
     included = (cov.to_numpy() >= spec.min_coverage) | np.isin(units, list(spec.keep))
     report = pd.DataFrame({"coverage": cov.to_numpy(), "included": included}, index=values.index)
-    return values.loc[included].copy(), report
+    return values if included.all() else values.iloc[np.flatnonzero(included)], report

@@ -167,6 +167,6 @@ def strengths_weaknesses(normalised: pd.DataFrame, group: pd.Series | None, top:
 def change(scores: pd.DataFrame) -> pd.DataFrame:
     """Score minus the unit's previous reported year (panels only; empty otherwise)."""
     if "year" not in scores.index.names:
-        return pd.DataFrame(index=scores.index[:0], columns=scores.columns, dtype="float64")
+        return pd.DataFrame(np.empty((0, scores.shape[1])), index=scores.index[:0], columns=scores.columns)
     ordered = scores.sort_index(level=["unit", "year"])
     return ordered.groupby(level="unit", sort=False).diff().reindex(scores.index)
