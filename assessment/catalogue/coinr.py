@@ -71,7 +71,7 @@ def _read(obj: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain dicts of Python scalars (as ``to_dict("records")``, built from whole columns)."""
     names = list(frame.columns)
-    columns = [frame.iloc[:, k].tolist() for k in range(len(names))]
+    columns = [column.tolist() for _, column in frame.items()]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 

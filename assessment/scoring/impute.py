@@ -60,7 +60,10 @@ def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:
                                   message="the imputation group column is not in the unit profiles",
                                   found=", ".join(map(str, profiles.columns[:10])),
                                   fix="name an existing profile column in impute.group")])
-    return profiles[group].astype("string")
+    column = profiles[group]
+    if isinstance(column.dtype, pd.StringDtype):  # already text: the same groups without a conversion
+        return column
+    return column.astype("string")
 
 
 def impute_none(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> pd.DataFrame:

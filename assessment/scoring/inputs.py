@@ -28,6 +28,7 @@ from ..errors import InputError, Problem, params
 from ..intake import Intake
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
+TEXT = pd.api.types.pandas_dtype(str)  # what ``astype(str)`` gives
 SOURCE = "<DataFrame>"
 
 
@@ -168,8 +169,9 @@ def digest(*frames: pd.DataFrame) -> str:
     """
     h = hashlib.sha256()
     index_hashes: list[tuple[pd.Index, bytes]] = []
+    names: dict[Any, str] = {}  # str() of each distinct dtype, once
     for frame in frames:
-        kinds = [str(t) for t in frame.dtypes]
+        kinds = [names[t] if t in names else names.setdefault(t, str(t)) for t in frame.dtypes]
         h.update(repr((list(frame.columns), list(frame.index.names), kinds)).encode())
         index_hash = next((b for i, b in index_hashes if i is frame.index), None)
         if index_hash is None:
@@ -182,7 +184,9 @@ def digest(*frames: pd.DataFrame) -> str:
             continue
         h.update(np.ascontiguousarray(frame.iloc[:, np.flatnonzero(numeric)].to_numpy(dtype="float64")).tobytes())
         others = np.flatnonzero(~np.asarray(numeric))  # every other column as text, hashed row-wise in one call
-        text = frame.iloc[:, others].astype(str)
+        text = frame.iloc[:, others]
+        if any(t != TEXT for t in text.dtypes):
+            text = text.astype(str)
         h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
     return h.hexdigest()
 

@@ -102,7 +102,8 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     imputed, imputed_flags = impute(screened, _on(profiles, screened.index), method.impute)
     if method.screen.after == "impute":
         imputed, screening = prepare.screen(imputed, method.screen)
-        imputed_flags = imputed_flags.loc[imputed.index]
+        if len(imputed) < len(imputed_flags):  # the rows screen kept, in order
+            imputed_flags = imputed_flags.iloc[np.flatnonzero(screening["included"].to_numpy())]
     kept = imputed.index
     profiles = _on(profiles, kept)
 

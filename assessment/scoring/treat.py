@@ -140,4 +140,8 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
     out = pd.DataFrame(y_t.T, index=values.index, columns=values.columns)
     changed = pd.DataFrame(~((y_t == x_t) | (np.isnan(y_t) & np.isnan(x_t))).T,
                            index=values.index, columns=values.columns)
-    return out, changed, pd.DataFrame(details) if details["indicator"] else pd.DataFrame()
+    if not details["indicator"]:
+        return out, changed, pd.DataFrame()
+    kinds = {"skew": "float64", "kurtosis": "float64", "winsorised_low": "int64", "winsorised_high": "int64",
+             "log": "bool"}  # the dtypes pandas would infer from these lists, given
+    return out, changed, pd.DataFrame({k: np.array(v, dtype=kinds[k]) if k in kinds else v for k, v in details.items()})
