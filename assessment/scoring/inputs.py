@@ -288,7 +288,14 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if problems:
         raise InputError(problems)
     if not values.index.is_monotonic_increasing:
-        values = values.sort_index(kind="stable")
+        unsorted = values.index
+        # the order sort_index gives; profiles and enablers on the same rows follow by position
+        order = pd.Series(np.arange(len(values)), index=unsorted).sort_index(kind="stable").to_numpy()
+        values = values.iloc[order]
+        if profiles.index is unsorted:
+            profiles = profiles.iloc[order].set_axis(values.index)
+        if enablers.index is unsorted:
+            enablers = enablers.iloc[order].set_axis(values.index)
     if not profiles.index.equals(values.index):
         profiles = profiles.reindex(values.index)
     if not enablers.index.equals(values.index):

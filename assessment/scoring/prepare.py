@@ -59,7 +59,10 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
     columns: dict[str, np.ndarray] = {}  # each denominator column read once
     for ind, col in denominators.items():
         if col not in columns:
-            columns[col] = pd.to_numeric(profiles[col], errors="coerce").to_numpy(dtype="float64")
+            den = profiles[col]
+            if den.dtype != "float64":
+                den = pd.to_numeric(den, errors="coerce")
+            columns[col] = den.to_numpy(dtype="float64")
         den = columns[col]
         j = at[ind]
         with np.errstate(divide="ignore", invalid="ignore"):

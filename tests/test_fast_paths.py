@@ -1,0 +1,154 @@
+"""The fast paths of the scoring engine against plain, obvious implementations of the same thing.
+
+Each fast path must give exactly (bit for bit) what the plain one gives: the group means of the
+imputation against Python sums in row order, the input hash against a column-by-column hash,
+input preparation against ``set_index``/``astype``/``sort_index``, the treatment table against
+a table built from records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import assessment
+from assessment.scoring import Method, assess
+from assessment.scoring.impute import impute
+from assessment.scoring.inputs import digest, prepare_inputs
+from assessment.scoring.specs import impute_spec
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from synthetic import cohort
+
+
+def plain_digest(*frames: pd.DataFrame) -> str:
+    """The input hash as first written: every table hashed on its own, columns picked one by one."""
+    h = hashlib.sha256()
+    for frame in frames:
+        h.update(repr((list(frame.columns), list(frame.index.names), [str(t) for t in frame.dtypes])).encode())
+        h.update(pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes())
+        numeric = [c for c in frame.columns if frame[c].dtype == "float64"]
+        h.update(np.ascontiguousarray(frame[numeric].to_numpy(dtype="float64")).tobytes())
+        others = [c for c in frame.columns if c not in numeric]
+        if others:
+            h.update(pd.util.hash_pandas_object(frame[others].astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def plain_group_means(x: np.ndarray, pools: list[object]) -> np.ndarray:
+    """Each missing cell filled with the mean of its column over its pool: Python sums in row order."""
+    out = x.copy()
+    for j in range(x.shape[1]):
+        for i in range(x.shape[0]):
+            if np.isnan(x[i, j]) and pools[i] is not None:
+                peers = [x[k, j] for k in range(x.shape[0]) if pools[k] == pools[i] and np.isfinite(x[k, j])]
+                out[i, j] = sum(peers) / len(peers) if peers else np.nan
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("panel", [False, True])
+def test_group_means_equal_plain_sums(seed: int, panel: bool) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = 40, 7
+    x = rng.normal(0, 10 ** rng.uniform(-3, 6, m), (n, m)) + rng.uniform(-1e5, 1e5, m)
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[:, 0] = np.nan  # a column nobody reported
+    groups = rng.choice(np.array(["a", "b", "c", None], dtype=object), n)
+    units = [f"u{k:02d}" for k in range(n)]
+    if panel:
+        years = rng.choice([2020, 2021], n)
+        index = pd.MultiIndex.from_arrays([units, years], names=["unit", "year"])
+        pools = [None if g is None else (g, y) for g, y in zip(groups, years, strict=True)]
+    else:
+        index = pd.Index(units, name="unit")
+        pools = list(groups)
+    values = pd.DataFrame(x, index=index, columns=[f"i{j}" for j in range(m)])
+    profiles = pd.DataFrame({"grp": pd.Series(groups, index=index, dtype="str")})
+    filled, flags = impute(values, profiles, impute_spec("mean-group", group="grp"))
+    expected = plain_group_means(x, pools)
+    assert np.array_equal(filled.to_numpy(), expected, equal_nan=True)
+    assert np.array_equal(flags.to_numpy(), np.isnan(x) & ~np.isnan(expected))
+    # the same groups given as object or integer codes: the same pools
+    for other in (profiles.astype(object), pd.DataFrame({"grp": pd.Series(groups, index=index).map(
+            {"a": 1, "b": 2, "c": 3, None: None}).astype("Int64")})):
+        again, _ = impute(values, other, impute_spec("mean-group", group="grp"))
+        assert np.array_equal(again.to_numpy(), expected, equal_nan=True)
+
+
+def test_digest_equals_the_plain_hash() -> None:
+    one = cohort(60, 30, years=1, seed=2)
+    panel = cohort(30, 20, years=3, seed=3)
+    for data in (one, one.sample(frac=1, random_state=0), panel):
+        inputs = prepare_inputs(data)
+        frames = (inputs.values, inputs.profiles, inputs.enablers)
+        assert inputs.digest == digest(*frames) == plain_digest(*frames)
+    mixed = pd.DataFrame({"f": [1.5, np.nan, 3.0], "i": [1, 2, 3], "o": ["x", None, 2], "s": ["a", "b", np.nan],
+                          "b": [True, False, True]}, index=pd.Index(["p", "q", "r"], name="unit"))
+    mixed["s"] = mixed["s"].astype("str")
+    assert digest(mixed, mixed.iloc[:, :1], pd.DataFrame(index=mixed.index)) == \
+        plain_digest(mixed, mixed.iloc[:, :1], pd.DataFrame(index=mixed.index))
+    assert digest(mixed.iloc[:, 2:]) == plain_digest(mixed.iloc[:, 2:])  # text only
+
+
+def plain_inputs(frame: pd.DataFrame, ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Values and profiles of a wide table with a unit column, the obvious way."""
+    wide = frame.assign(unit=frame["unit"].astype(str))
+    keys = ["unit", "year"] if "year" in wide.columns and wide["year"].nunique() > 1 else ["unit"]
+    wide = wide.set_index(keys).sort_index(kind="stable")
+    values = wide[[c for c in wide.columns if c in ids]].astype("float64")
+    profiles = wide[[c for c in wide.columns if c not in ids and c != "year"]]
+    if "year" in wide.columns:
+        profiles = profiles.assign(year=wide["year"])
+    return values, profiles
+
+
+@pytest.mark.parametrize("years", [1, 3])
+def test_prepared_inputs_equal_the_plain_reshaping(years: int) -> None:
+    data = cohort(50, 40, years=years, seed=7).sample(frac=1, random_state=years)  # unsorted units
+    cat = assessment.load_catalogue()
+    ids = {i.id for i in cat.indicators}
+    inputs = prepare_inputs(data)
+    values, profiles = plain_inputs(data, ids)
+    enablers = [e.id for e in cat.enablers]
+    pd.testing.assert_frame_equal(inputs.values, values, check_exact=True)
+    pd.testing.assert_frame_equal(inputs.enablers, profiles[enablers].astype("float64"), check_exact=True)
+    pd.testing.assert_frame_equal(inputs.profiles, profiles.drop(columns=enablers), check_exact=True)
+    assert inputs.values.index is inputs.profiles.index is inputs.enablers.index  # hashed once
+
+
+def test_coinr_inputs_equal_the_wide_table_path(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    fast = prepare_inputs(coin)
+    wide = prepare_inputs(coin.data.reset_index().rename(columns={"uCode": "unit"}), coin.catalogue)
+    for name in ("values", "profiles"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(wide, name), check_exact=True)
+    assert fast.enablers.shape == (len(fast.values), 0) and fast.enablers.index.equals(fast.values.index)
+    assert fast.digest == wide.digest
+    values, profiles = plain_inputs(coin.data.reset_index().rename(columns={"uCode": "unit"}),
+                                    {i.id for i in coin.catalogue.indicators})
+    pd.testing.assert_frame_equal(fast.values, values, check_exact=True)
+    pd.testing.assert_frame_equal(fast.profiles, profiles, check_exact=True)
+    # from tables in memory: the same import as from the files
+    tables = assessment.from_coinr(pd.read_csv(reference_dir / "coinr_ASEM_iData.csv"),
+                                   pd.read_csv(reference_dir / "coinr_ASEM_iMeta.csv"))
+    pd.testing.assert_frame_equal(tables.data, coin.data, check_exact=True)
+    assert tables.catalogue.content_hash == coin.catalogue.content_hash
+
+
+def test_treatment_table_as_built_from_records(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    method = assessment.load_method(Path(__file__).resolve().parent.parent / "examples/methods/coinr-asem.yaml")
+    for changes in ({}, {"treat": {"winmax": 1}}, {"treat": {"fallback": "none", "winmax": 1}}):
+        table = assess(coin, method=method.with_(**changes) if changes else method).treatment
+        plain = pd.DataFrame(table.to_dict("records"))
+        pd.testing.assert_frame_equal(table, plain, check_exact=True)
+        assert table["winsorised_high"].sum() > 0
+    panel = assess(cohort(40, 20, years=2, seed=1), method=Method(treat={"method": "winsorise"})).treatment
+    pd.testing.assert_frame_equal(panel, pd.DataFrame(panel.to_dict("records")), check_exact=True)
+    assert list(panel.columns)[:2] == ["indicator", "year"]
