@@ -9,8 +9,8 @@ a table built from records.
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,6 @@ from assessment.scoring import Method, assess
 from assessment.scoring.impute import impute
 from assessment.scoring.inputs import digest, prepare_inputs
 from assessment.scoring.specs import impute_spec
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from synthetic import cohort
 
 
 def plain_digest(*frames: pd.DataFrame) -> str:
@@ -81,9 +78,9 @@ def test_group_means_equal_plain_sums(seed: int, panel: bool) -> None:
         assert np.array_equal(again.to_numpy(), expected, equal_nan=True)
 
 
-def test_digest_equals_the_plain_hash() -> None:
-    one = cohort(60, 30, years=1, seed=2)
-    panel = cohort(30, 20, years=3, seed=3)
+def test_digest_equals_the_plain_hash(synthetic: ModuleType) -> None:
+    one = synthetic.cohort(60, 30, years=1, seed=2)
+    panel = synthetic.cohort(30, 20, years=3, seed=3)
     for data in (one, one.sample(frac=1, random_state=0), panel):
         inputs = prepare_inputs(data)
         frames = (inputs.values, inputs.profiles, inputs.enablers)
@@ -109,8 +106,8 @@ def plain_inputs(frame: pd.DataFrame, ids: set[str]) -> tuple[pd.DataFrame, pd.D
 
 
 @pytest.mark.parametrize("years", [1, 3])
-def test_prepared_inputs_equal_the_plain_reshaping(years: int) -> None:
-    data = cohort(50, 40, years=years, seed=7).sample(frac=1, random_state=years)  # unsorted units
+def test_prepared_inputs_equal_the_plain_reshaping(years: int, synthetic: ModuleType) -> None:
+    data = synthetic.cohort(50, 40, years=years, seed=7).sample(frac=1, random_state=years)  # unsorted units
     cat = assessment.load_catalogue()
     ids = {i.id for i in cat.indicators}
     inputs = prepare_inputs(data)
@@ -141,7 +138,7 @@ def test_coinr_inputs_equal_the_wide_table_path(reference_dir: Path) -> None:
     assert tables.catalogue.content_hash == coin.catalogue.content_hash
 
 
-def test_treatment_table_as_built_from_records(reference_dir: Path) -> None:
+def test_treatment_table_as_built_from_records(reference_dir: Path, synthetic: ModuleType) -> None:
     coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
     method = assessment.load_method(Path(__file__).resolve().parent.parent / "examples/methods/coinr-asem.yaml")
     for changes in ({}, {"treat": {"winmax": 1}}, {"treat": {"fallback": "none", "winmax": 1}}):
@@ -149,6 +146,6 @@ def test_treatment_table_as_built_from_records(reference_dir: Path) -> None:
         plain = pd.DataFrame(table.to_dict("records"))
         pd.testing.assert_frame_equal(table, plain, check_exact=True)
         assert table["winsorised_high"].sum() > 0
-    panel = assess(cohort(40, 20, years=2, seed=1), method=Method(treat={"method": "winsorise"})).treatment
+    panel = assess(synthetic.cohort(40, 20, years=2, seed=1), method=Method(treat={"method": "winsorise"})).treatment
     pd.testing.assert_frame_equal(panel, pd.DataFrame(panel.to_dict("records")), check_exact=True)
     assert list(panel.columns)[:2] == ["indicator", "year"]
