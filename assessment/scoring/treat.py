@@ -75,25 +75,27 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
     passing = _verdict(sk0, ku0, spec)
     if passing is None or passing:
         return Treatment(x.copy(), 0, 0, False, passing, sk0, ku0)
-    y = x.copy()
-    finite = np.isfinite(y)
-    at_max = at_min = np.zeros(y.size, dtype=bool)
+    finite = np.isfinite(x)
+    v = x[finite]  # the finite values, the only ones winsorised (an infinite value is left as it is)
+    at_max = at_min = np.zeros(v.size, dtype=bool)
     nwin = 0
-    sk = sk0  # the skewness of the current y: computed once per step
+    sk = sk0  # the skewness of the current values: computed once per step
     while not passing and nwin < spec.winmax:
-        extreme = np.nanmax(y) if sk >= 0 else np.nanmin(y)
-        hit = finite & (y == extreme)
-        rest = y[finite & ~hit]
+        extreme = v.max() if sk >= 0 else v.min()
+        hit = v == extreme
+        rest = v[~hit]
         if rest.size == 0:  # every value is the extreme: nothing left to winsorise to
             break
-        y[hit] = rest.max() if sk >= 0 else rest.min()
+        v[hit] = rest.max() if sk >= 0 else rest.min()
         if sk >= 0:
             at_max = hit
         else:
             at_min = hit
         nwin = int(at_max.sum() + at_min.sum())
-        sk, ku = skew_kurt(y)
+        sk, ku = skew_kurt(v)
         passing = bool(_verdict(sk, ku, spec))
+    y = x.copy()
+    y[finite] = v
     low, high = int((y > x)[finite].sum()), int((y < x)[finite].sum())
     if not passing and spec.fallback == "log":
         lo, hi = np.nanmin(x), np.nanmax(x)
