@@ -36,7 +36,7 @@ def id_problems(method: Method, inputs: Inputs, lenses: Iterable[str]) -> list[P
     cat = inputs.catalogue
     indicators = {i.id for i in cat.indicators}
     nodes = {n.id for lens_id in lenses for n in cat.lens(lens_id).nodes}
-    units = {str(u) for u in inputs.values.index.get_level_values("unit")}
+    units = {str(u) for u in inputs.values.index.get_level_values("unit")} if method.screen.keep else set()
     return [
         *_unknown("aggregate.weights", "indicator or lens node", method.aggregate.weights, indicators | nodes),
         *_unknown("aggregate.nodes", "lens node", method.aggregate.nodes, nodes),

@@ -34,10 +34,11 @@ BAND_CUTS = (0.33, 0.66, 0.95)
 
 def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     """Number of cut-offs reached per cell; NaN where the value or every cut-off is missing."""
-    reached = np.zeros(xd.shape)
+    count = np.zeros(xd.shape, dtype=np.int64)
     with np.errstate(invalid="ignore"):
         for k in range(cuts.shape[1]):
-            reached += xd >= cuts[:, k][None, :]
+            count += xd >= cuts[:, k][None, :]
+    reached = count.astype("float64")
     reached[~np.isfinite(xd) | np.isnan(cuts).all(axis=1)[None, :]] = np.nan
     return reached
 

@@ -130,8 +130,10 @@ def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
     knots = np.column_stack([p.worst[has] * d, th[has] * d[:, None], p.best[has] * d])  # cols × 7
     anchors = anchor_points(p.spec)
     ok = np.isfinite(xd)
+    level = np.zeros(xd.shape, dtype=np.intp)  # thresholds reached, 0–5
     with np.errstate(invalid="ignore"):
-        level = (xd[:, :, None] >= knots[None, :, 1:6]).sum(axis=2)  # thresholds reached, 0–5
+        for k in range(1, 6):
+            level += xd >= knots[:, k]
     cols = np.broadcast_to(np.arange(knots.shape[0]), xd.shape)
     lo_k, hi_k = knots[cols, level], knots[cols, level + 1]
     with np.errstate(divide="ignore", invalid="ignore"):
