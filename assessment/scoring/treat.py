@@ -9,7 +9,8 @@ For each indicator (and each year of a panel), over its non-missing values:
 2. *Winsorise* while it fails: if skew >= 0 every value equal to the maximum is replaced by the
    largest other value, else every value equal to the minimum by the smallest other value.
    The count of treated points is COINr's: the number of values at the current extreme(s)
-   after the step (ties included); stop once it reaches ``winmax``.
+   after the step (ties included); stop once it reaches ``winmax``. Only finite values take
+   part: an infinite value is left as it is.
 3. *Fallback*: if it still fails, ``log`` replaces the winsorised values by COINr's
    ``log_CT`` of the **original** values, ``log(x - min + 0.01 (max - min))``.
 """
