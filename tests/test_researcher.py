@@ -59,3 +59,74 @@ def test_a_partial_rerun_changes_exactly_what_it_names(reference_dir: Path) -> N
     assert again.recipe.method.fingerprint != first.recipe.method.fingerprint
     plain = assessment.assess(coin, method=first.method.with_(aggregate={"weights": {"LPI": 3}}))
     assert plain.aggregated["coinr"].equals(again.aggregated["coinr"])
+
+
+def test_summary_is_coinrs_results_table(reference_dir: Path) -> None:
+    """``summary(depth=2)`` is COINr's ``get_results(tab_type = "Aggs")``: same rows in the same order."""
+    import pandas as pd
+
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method=Path(__file__).resolve().parent.parent / "examples" / "methods"
+                               / "coinr-asem.yaml")
+    published = pd.read_csv(reference_dir / "expected" / "coinr_asem_results_scores.csv").set_index("UnitCode")
+    table = result.summary(depth=2)
+    assert list(table.index) == list(published.index)  # best first, as published
+    assert (table["rank"].to_numpy() == published["Rank"].to_numpy()).all()
+    nodes = [c for c in published.columns if c not in ("UnitName", "Rank")]
+    assert list(table.columns) == ["Index", "rank", "coverage", "ranked", *nodes[1:]]
+    assert (table[nodes].round(2).to_numpy() == published[nodes].to_numpy()).all()
+    assert list(result.summary().columns) == ["Index", "rank", "coverage", "ranked", "Conn", "Sust"]
+
+
+def test_a_fully_default_method_scores_a_framework_without_thresholds(reference_dir: Path) -> None:
+    """``assess(coin)``: anchored has nothing to anchor on, so it is minmax on 0-100 (COINr's default)."""
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    default = assessment.assess(coin)
+    minmax = assessment.assess(coin, method={"normalise": {"method": "minmax"}})
+    assert default.normalised.equals(minmax.normalised)
+    assert default.aggregated["coinr"].equals(minmax.aggregated["coinr"])
+    assert default.normalised.min().min() == 0 and default.normalised.max().max() == 100
+
+
+def test_verbs_on_plain_frames_equal_the_pipeline(reference_dir: Path) -> None:
+    """impute_frame → treat_frame → normalise_frame → aggregate_frame reproduce the pipeline's stages."""
+    import doctest
+    import importlib
+
+    import numpy as np
+
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    method = {"impute": {"method": "mean"}, "treat": {"method": "winsorise"}, "normalise": {"method": "minmax"},
+              "aggregate": {"min_reported": 0}, "rank": {"min_coverage": 0}}
+    result = assessment.assess(coin, method=method)
+    raw = result.denominated  # the default method denominates a COINr import by its iMeta denominators
+    imputed = assessment.impute_frame(raw, "mean")
+    assert imputed.equals(result.imputed)
+    treated = assessment.treat_frame(imputed)
+    assert treated.equals(result.treated)
+    directions = {i.id: i.direction for i in coin.catalogue.indicators}
+    normalised = assessment.normalise_frame(treated, "minmax", directions)
+    np.testing.assert_allclose(normalised.to_numpy(), result.normalised.to_numpy(), rtol=0, atol=1e-12)
+    leaves = [i for i, leaf in coin.catalogue.membership("coinr").items() if leaf == "Physical"]
+    weights = [coin.catalogue.indicator(i).weight for i in leaves]
+    physical = assessment.aggregate_frame(normalised[leaves], weights)
+    np.testing.assert_allclose(physical, result.aggregated["coinr"]["Physical"], rtol=0, atol=1e-9)
+    grouped = assessment.impute_frame(raw, "mean-group", group=coin.data["EurAsia_group"])
+    asem = assessment.assess(coin, method={**method, "impute": {"method": "mean-group", "group": "EurAsia_group"}})
+    assert grouped.equals(asem.imputed)
+    frames = importlib.import_module("assessment.scoring.frames")
+    outcome = doctest.testmod(frames)
+    assert outcome.attempted >= 5 and outcome.failed == 0
+
+
+def test_lens_roles_are_catalogue_data(tmp_path: Path) -> None:
+    """Pages find the headline and radar lenses by role; two lenses may not claim one role."""
+    cat = assessment.load_catalogue()
+    assert cat.lens_for("headline").id == "ascf" and cat.lens_for("areas").id == "ascf-focus-areas"
+    assert cat.lens_for("wellbeing").id == "oecd-wellbeing"
+    from assessment.catalogue.checks import check_ids
+
+    lenses = [("a.yaml", lens) for lens in cat.lenses]
+    twin = cat.lens("oecd-capitals").model_copy(update={"role": "headline"})
+    codes = {p.code for p in check_ids([], [*lenses, ("b.yaml", twin)])}
+    assert "duplicate-role" in codes

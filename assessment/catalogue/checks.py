@@ -99,9 +99,19 @@ def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens
                      fix="rename one of them", n=counts[item_id])
     lenses = list(lenses)
     lens_counts = Counter(lens.id for _, lens in lenses)
+    role_counts = Counter(lens.role for _, lens in lenses if lens.role)
     for src, lens in lenses:
         if lens_counts[lens.id] > 1:
             yield _p(src, lens.id, "id", "duplicate-id", "lens id used more than once")
+        if lens.role and role_counts[lens.role] > 1:
+            yield _p(src, lens.id, "role", "duplicate-role",
+                     "role '{role}' is given to {n} lenses; at most one lens may play a role",
+                     fix="keep the role on one lens", role=lens.role, n=role_counts[lens.role])
+        wants = "enablers" if lens.role and lens.role.startswith("enabler") else "indicators"
+        if lens.role and lens.applies_to != wants:
+            yield _p(src, lens.id, "role", "role-target",
+                     "role '{role}' needs a lens over {wants}, this one applies to {target}",
+                     role=lens.role, wants=wants, target=lens.applies_to)
         node_counts = Counter(n.id for n in lens.nodes)
         for node_id, n in node_counts.items():
             if n > 1:

@@ -71,6 +71,14 @@ Scheme = Literal[
 
 LensTarget = Literal["indicators", "enablers"]
 
+#: What a lens is for, so reports and views find it by role rather than by a built-in id. At
+#: most one lens per role. ``headline``: the overall score and its outcomes (score cards);
+#: ``areas``: the profile shown on the radar; ``wellbeing``: the OECD-style dimension bars;
+#: ``enabler-areas`` and ``enabler-pillars``: the two groupings of the enabler rubric. A
+#: researcher's framework needs none of them: without a headline lens the first aggregated
+#: lens leads and the page shows the sections it can fill.
+LensRole = Literal["headline", "areas", "wellbeing", "enabler-areas", "enabler-pillars"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -229,6 +237,7 @@ class Lens(_Model):
     name: LangText
     description: LangText | None = None
     applies_to: LensTarget = "indicators"
+    role: LensRole | None = None
     field: str | None = None
     members: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     complete: bool = True
@@ -382,6 +391,10 @@ class Catalogue(_Model):
         if not isinstance(item, Enabler):
             raise KeyError(f"catalogue {self.id} {self.version} has no enabler {enabler_id!r}")
         return item
+
+    def lens_for(self, role: LensRole) -> Lens | None:
+        """The lens that plays ``role`` (see :data:`LensRole`), or None if no lens does."""
+        return next((lens for lens in self.lenses if lens.role == role), None)
 
     def lens(self, lens_id: str) -> Lens:
         """Return the lens with this id (KeyError listing the available ones)."""

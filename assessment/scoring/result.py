@@ -107,6 +107,32 @@ class Assessment(Stages):
         """Aggregated scores of one lens (default: the first one)."""
         return self.aggregated[lens or next(iter(self.aggregated))]
 
+    def summary(self, lens: str | None = None, depth: int | None = 1) -> pd.DataFrame:
+        """One row per unit, best first: the headline table a paper prints.
+
+        Like COINr's ``get_results(coin, dset = "Aggregated", tab_type = "Aggs")``: the lens
+        root's score and cohort rank, the data coverage and whether the unit is ranked (see
+        :meth:`rank_status`), then the scores of the nodes down to ``depth`` below the root
+        (``None``: every node, leaves included) in lens order.
+
+        Conventions: rows are sorted by rank, ties by unit (and year) id; units without a rank
+        (coverage below ``method.rank.min_coverage``, or a missing score) come last, in id
+        order. Scores are not rounded.
+        """
+        lens = lens or next(iter(self.aggregated))
+        tree = self.catalogue.lens(lens)
+        root = tree.root.id
+        table = self.aggregated[lens]
+        status = self.rank_status(lens)
+        cohort = self.ranks.get(lens, {}).get("cohort")
+        out = pd.DataFrame({root: table[root],
+                            "rank": cohort[root] if cohort is not None else pd.Series(float("nan"), table.index),
+                            "coverage": status["coverage"], "ranked": status["ranked"]}, index=table.index)
+        nodes = [n.id for n in tree.nodes if n.id != root and n.id in table.columns
+                 and (depth is None or tree.depth(n.id) <= depth)]
+        out = out.join(table[nodes])
+        return out.sort_index(kind="stable").sort_values("rank", na_position="last", kind="stable")
+
     def rank_status(self, lens: str | None = None) -> pd.DataFrame:
         """Per unit: indicators ``reported`` of ``total``, ``coverage`` share, ``needed`` to be ranked, ``ranked``.
 
