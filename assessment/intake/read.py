@@ -22,6 +22,8 @@ from ..errors import Problem
 from ..i18n import LANGUAGES, _
 from .issues import issue
 from .layout import (
+    CRITERIA_COLUMNS,
+    CRITERIA_INPUTS,
     ENABLER_COLUMNS,
     ENABLER_DESCRIPTORS,
     ENABLER_INPUTS,
@@ -81,6 +83,7 @@ class RawSubmission:
     profile: dict[str, RawCell] = field(default_factory=dict)
     indicators: list[RawRow] = field(default_factory=list)
     enablers: list[RawRow] = field(default_factory=list)
+    criteria: list[RawRow] = field(default_factory=list)  # the Criteria sheet, when the template has one
     stray: list[RawCell] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # sheets the reader does not read that hold values
     scan: Scan = field(default_factory=Scan)
@@ -169,6 +172,9 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> 
             sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub)
         else:
             sub.enablers = _table(rows, name, ENABLER_COLUMNS, ENABLER_INPUTS, sub, locked_after=ENABLER_DESCRIPTORS)
+    criteria = _sheet_name(names, "criteria", sub.lang)
+    if criteria is not None:  # only templates of a catalogue with criteria models have it
+        sub.criteria = _table(_rows(book, criteria), criteria, CRITERIA_COLUMNS, CRITERIA_INPUTS, sub)
     known = {_sheet_name(names, key, sub.lang) for key in SHEETS} | {MARKER_SHEET, LISTS_SHEET}
     for name in names:  # a filled copy of a sheet beside the template's own is read nowhere: say so
         if name not in known and any(not _empty(v) for row in _rows(book, name) for v in row):

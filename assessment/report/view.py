@@ -24,6 +24,7 @@ from ..scoring import Assessment
 from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
+from .criteria import criteria_sections
 
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
@@ -267,7 +268,8 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": _enablers(rep, key), "strengths": _strengths(rep, key),
+        "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang),
+        "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
         "change": _change(rep, key),
     }

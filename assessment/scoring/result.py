@@ -18,6 +18,7 @@ from .._version import __version__
 from ..catalogue import Catalogue
 from . import coverage as cov
 from . import export, rank
+from .criteria import ANSWER_COLUMNS, evaluate_criteria
 from .inputs import Inputs, prepare_inputs
 from .method import Method, load_method, method_from_dict
 from .pipeline import StageHook, Stages, run_stages
@@ -92,6 +93,21 @@ class Assessment(Stages):
         cmp = self.method.compare
         peer = rank.peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
         return rank.strengths_weaknesses(self.normalised, peer, cmp.top if cmp.enabled else 0)
+
+    @cached_property
+    def criteria(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+        """Per criteria-based maturity model of the catalogue: ``(levels, detail)``.
+
+        ``levels``: each unit's level reached and what blocks the next one; ``detail``: each
+        unit's answer to each criterion and whether it counts (see
+        :mod:`assessment.scoring.criteria`). A unit without answers reaches no level. Empty for
+        catalogues without criteria models.
+        """
+        answers = self.inputs.criteria
+        if answers is None:
+            answers = pd.DataFrame(columns=["unit", "year", "model", *ANSWER_COLUMNS])
+        return {m.id: evaluate_criteria(m, answers[answers["model"] == m.id], self.normalised.index)
+                for m in self.catalogue.criteria}
 
     @property
     def method(self) -> Method:
@@ -182,6 +198,8 @@ class Assessment(Stages):
                 # coverage beside every ranking: a missing rank says why (coverage below 'needed')
                 tables[f"ranks-{name}-{group}"[:31]] = table.join(status.astype({"ranked": "int8"}))
         tables["strengths"] = self.strengths.set_index(list(self.normalised.index.names))
+        for model_id, (levels, _) in self.criteria.items():
+            tables[f"criteria-{model_id}"[:31]] = levels
         if "year" in self.normalised.index.names:
             for lens, table in self.change.items():
                 tables[f"change-{lens}"[:31]] = table
