@@ -133,3 +133,20 @@ def test_workbook_round_trip_to_the_city_page(lang: str, tmp_path: Path) -> None
     else:
         assert "Cấp độ đạt được: Xây dựng nền tảng (1 trên 3)." in page
         assert "không phải tiêu chí chính thức" in page
+
+
+def test_the_csv_form_carries_the_criteria(tmp_path: Path) -> None:
+    """The long CSV form has one 'criterion' row per criterion; answers read back as from the workbook."""
+    cat = assessment.load_catalogue(EXAMPLE)
+    fill = Prefill(profile={"population": 500_000},
+                   criteria={"EX-F1": {"met": True, "evidence": "Decision 1/2024"}, "EX-F2": {"met": False}})
+    path = assessment.write_template(tmp_path / "hue.csv", city="Hue", country="VN", year=2025, lang="vi",
+                                     catalogue=cat, prefill=fill)
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.count("\ncriterion,") == 10 and ",đạt,," in text
+    intake = assessment.read_submissions([path], catalogue=cat)
+    got = intake.criteria.set_index("criterion")
+    assert len(got) == 10 and bool(got.loc["EX-F1", "met"]) and got.loc["EX-F1", "evidence"] == "Decision 1/2024"
+    assert not pd.isna(got.loc["EX-F2", "met"]) and not got.loc["EX-F2", "met"]  # answered: not met
+    assert pd.isna(got.loc["EX-G1", "met"])
+    assert not [p for p in intake.problems if p.item.startswith("EX-")]

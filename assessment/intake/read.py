@@ -276,11 +276,13 @@ def _read_long(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
         if kind == "profile" and ident in PROFILE_KEYS:
             if ident not in ("city", "country", "year") or get("value") is not None:
                 sub.profile[ident] = RawCell(sheet, r, ident, f"value@{r}", get("value"))
-        elif kind in ("indicator", "enabler"):
-            keys = INDICATOR_COLUMNS if kind == "indicator" else ENABLER_COLUMNS
-            source = {"level": "value", "evidence": "source"} if kind == "enabler" else {}  # as the template writes
+        elif kind in ("indicator", "enabler", "criterion"):
+            keys = {"indicator": INDICATOR_COLUMNS, "enabler": ENABLER_COLUMNS, "criterion": CRITERIA_COLUMNS}[kind]
+            source = {"enabler": {"level": "value", "evidence": "source"},  # as the template writes
+                      "criterion": {"met": "value", "evidence": "source"}}.get(kind, {})
             cells = {k: RawCell(sheet, r, k, f"{source.get(k, k)}@{r}", get(source.get(k, k))) for k in keys}
-            (sub.indicators if kind == "indicator" else sub.enablers).append(RawRow(sheet, r, cells))
+            {"indicator": sub.indicators, "enabler": sub.enablers, "criterion": sub.criteria}[kind].append(
+                RawRow(sheet, r, cells))
         elif any(v.strip() for v in row):
             sub.stray.append(RawCell(sheet, r, "kind", f"kind@{r}", get("kind") or ",".join(row)))
     return list(subs.values())

@@ -162,6 +162,14 @@ def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, la
             e = fill.enablers.get(ena.id, {})
             w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
                         e.get("level"), "", e.get("evidence"), "", e.get("notes")])
+        words = met_choices(lang)
+        for model in cat.criteria:  # value: met / not met (as the dropdown words), source: the evidence
+            for c in model.criteria:
+                g = fill.criteria.get(c.id, {})
+                met = g.get("met")
+                w.writerow(["criterion", tag, lang, city, country, year, c.id, text(c.name, lang),
+                            " / ".join(words), words[0 if met else 1] if isinstance(met, bool) else met, "",
+                            g.get("evidence"), "", g.get("notes")])
     return out
 
 
