@@ -102,6 +102,20 @@ def _keys(frame: pd.DataFrame, problems: list[Problem],
     return index, taken
 
 
+def _sort_order(index: pd.Index) -> np.ndarray:
+    """The row order ``sort_index(kind="stable")`` gives a table on ``index``."""
+    return pd.Series(np.arange(len(index)), index=index).sort_index(kind="stable").to_numpy()
+
+
+def _in_order(frame: pd.DataFrame, index: pd.Index,
+              taken: list[Hashable]) -> tuple[pd.DataFrame, pd.Index, list[Hashable]]:
+    """The wide table and its index with the rows sorted by the index (once, before the table is split)."""
+    if index.is_monotonic_increasing:
+        return frame, index, taken
+    order = _sort_order(index)
+    return frame.iloc[order], index[order], taken
+
+
 def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.DataFrame:
     """Columns as float; report (never coerce) non-numeric cells."""
     kinds = frame.dtypes
@@ -255,6 +269,29 @@ def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) ->
     return values, prof.reindex(values.index), enab.reindex(values.index).astype("float64")
 
 
+def _aligned(values: pd.DataFrame, profiles: pd.DataFrame,
+             enablers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three tables sorted by unit (and year), on one index object (so that it is hashed once)."""
+    if not values.index.is_monotonic_increasing:
+        unsorted = values.index
+        # the order sort_index gives; profiles and enablers on the same rows follow by position
+        order = _sort_order(unsorted)
+        values = values.iloc[order]
+        if profiles.index is unsorted:
+            profiles = profiles.iloc[order].set_axis(values.index)
+        if enablers.index is unsorted:
+            enablers = enablers.iloc[order].set_axis(values.index)
+    if not profiles.index.equals(values.index):
+        profiles = profiles.reindex(values.index)
+    elif profiles.index is not values.index and profiles.index.identical(values.index):
+        profiles = profiles.set_axis(values.index)  # one index object for the three: hashed once
+    if not enablers.index.equals(values.index):
+        enablers = enablers.reindex(values.index)
+    elif enablers.index is not values.index and enablers.index.identical(values.index):
+        enablers = enablers.set_axis(values.index)
+    return values, profiles, enablers
+
+
 def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
 
@@ -271,7 +308,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data  # indexed by uCode, which becomes the unit
-        values, profiles = _split(frame, *_keys(frame, problems, frame.index.to_series()), catalogue, problems)
+        values, profiles = _split(*_in_order(frame, *_keys(frame, problems, frame.index.to_series())), catalogue,
+                                  problems)
         enablers = pd.DataFrame(index=values.index)
     elif isinstance(data, Intake):
         catalogue = catalogue or load_catalogue()
@@ -297,7 +335,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                                         found=", ".join(unknown[:10]),
                                         fix="correct the id, or pass the catalogue that defines it"))
         frame = _long_to_wide(data, problems) if is_long else data
-        values, profiles = _split(frame, *_keys(frame, problems), catalogue, problems)
+        values, profiles = _split(*_in_order(frame, *_keys(frame, problems)), catalogue, problems)
         ena_ids = [e.id for e in catalogue.enablers if e.id in profiles.columns]
         enablers = _numeric(profiles[ena_ids], problems, "enabler")
         profiles = profiles.drop(columns=ena_ids)
@@ -307,19 +345,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                                   "pandas DataFrame", found=type(data).__name__)])
     if problems:
         raise InputError(problems)
-    if not values.index.is_monotonic_increasing:
-        unsorted = values.index
-        # the order sort_index gives; profiles and enablers on the same rows follow by position
-        order = pd.Series(np.arange(len(values)), index=unsorted).sort_index(kind="stable").to_numpy()
-        values = values.iloc[order]
-        if profiles.index is unsorted:
-            profiles = profiles.iloc[order].set_axis(values.index)
-        if enablers.index is unsorted:
-            enablers = enablers.iloc[order].set_axis(values.index)
-    if not profiles.index.equals(values.index):
-        profiles = profiles.reindex(values.index)
-    if not enablers.index.equals(values.index):
-        enablers = enablers.reindex(values.index)
+    values, profiles, enablers = _aligned(values, profiles, enablers)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=input_digest(values, profiles, enablers, details, enabler_details, criteria),
                   details=details, enabler_details=enabler_details, criteria=criteria)
