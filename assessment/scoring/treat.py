@@ -31,7 +31,11 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
 
     Returns NaN for fewer than 3 (skew) / 4 (kurtosis) values or zero variance.
     """
-    v = x[np.isfinite(x)]
+    return _moments(x[np.isfinite(x)])
+
+
+def _moments(v: np.ndarray) -> tuple[float, float]:
+    """:func:`skew_kurt` of values that are all finite."""
     n = v.size
     if n < 4:
         return float("nan"), float("nan")
@@ -93,7 +97,7 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
         else:
             at_min = hit
         nwin = int(at_max.sum() + at_min.sum())
-        sk, ku = skew_kurt(v)
+        sk, ku = _moments(v)
         passing = bool(_verdict(sk, ku, spec))
     y = x.copy()
     y[finite] = v
