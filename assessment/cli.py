@@ -23,6 +23,7 @@ from .catalogue import load_catalogue
 from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
 from .i18n import LANGUAGES
+from .i18n import _
 
 app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
                   no_args_is_help=True, add_completion=False)
@@ -211,6 +212,70 @@ def validate_cmd(
     raise typer.Exit(0 if intake.ok else 1)
 
 
+@app.command("review")
+def review_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs or folders: the submissions to "
+                                                 "review, and the year before for the year-over-year checks.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the query workbooks and the "
+                                         "summary.")] = Path("queries"),
+    previous: Annotated[Path | None, typer.Option(help="Folder of the previous round's query workbooks (answered "
+                                                  "or not): closes what was confirmed or corrected.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the summary (each city's workbook is in its own "
+                                       "template language).")] = Lang["en"],
+) -> None:
+    """Plausibility checks and a query workbook per city; with --previous, what changed and what is closed.
+
+    Exit codes: 0 the workbooks were written (queries are not errors), 1 a file could not be written,
+    2 usage error.
+    """
+    from .intake import read_submissions
+    from .review import read_round, review, write_review
+
+    missing = [p for p in [*inputs, *([previous] if previous else [])] if not p.exists()]
+    if missing:
+        err.print(f"[bold red]{_('usage:', lang.value)}[/] {_('not found:', lang.value)} "
+                  f"{escape(', '.join(map(str, missing)))}", highlight=False)
+        raise typer.Exit(2)
+    _folder_option(output, "--output")
+    if previous is not None:
+        _folder_option(previous, "--previous")
+    intake = read_submissions(inputs, lang=lang.value)
+    before = read_round(previous) if previous is not None else None
+    result = review(intake, before)
+    with _writing(output):
+        written = write_review(result, output, lang.value)
+    _print_review(result, before, written, lang.value)
+
+
+def _print_review(result: object, before: object, written: list[Path], lang: str) -> None:
+    """The review's summary: questions per rule, per city, what changed and what is closed."""
+    from .review import Review, Round
+
+    assert isinstance(result, Review)
+    counts = result.counts()
+    table = Table(title=_("Questions per rule", lang))
+    for head in (_("Rule", lang), _("Open", lang), _("Closed", lang)):
+        table.add_column(head, justify="right" if head != _("Rule", lang) else "left")
+    for rule, row in counts.groupby("rule", sort=True)[["open", "closed"]].sum().iterrows():
+        table.add_row(escape(str(rule)), str(int(row["open"])), str(int(row["closed"])))
+    out.print(table)
+    per_city = counts.groupby(["city", "country", "year"], sort=True)[["open", "closed"]].sum()
+    for (city, country, year), row in per_city.iterrows():
+        out.print(escape(_("{city} ({country}) {year}: {open} open, {closed} closed", lang).format(
+            city=city, country=country, year=year, open=int(row["open"]), closed=int(row["closed"]))),
+            highlight=False)
+    if isinstance(before, Round):
+        out.print(_("Since the previous round: {changes} change(s) in values or metadata, {closed} question(s) "
+                     "closed ({confirmed} confirmed, {corrected} corrected, {resolved} resolved).", lang).format(
+            changes=len(result.changes), closed=len(result.closed),
+            **{s: sum(q.status == s for q in result.closed) for s in ("confirmed", "corrected", "resolved")}),
+            highlight=False)
+        for p in before.problems:
+            out.print(escape(f"{Path(p.source).name}:{p.row}: {p.text(lang)}"), highlight=False)
+    out.print(_("wrote {n} file(s) to {folder}", lang).format(n=len(written), folder=escape(
+        str(written[0].parent) if written else "")), highlight=False)
+
+
 @app.command("report")
 def report_cmd(
     inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, folders of them, or a saved result "
@@ -219,6 +284,10 @@ def report_cmd(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages.")] = Lang["en"],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+    queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
+                                                 "('smartcity review -o'): values still under query are marked "
+                                                 "(and left out with 'screen: {queries: exclude}' in the "
+                                                 "method).")] = None,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
     from .intake import read_submissions
@@ -254,7 +323,12 @@ def report_cmd(
             if usable.profiles.empty:
                 err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
                 raise typer.Exit(1)
-            result = assess(usable, method=method)
+            if queries is not None:
+                from .review import read_round, review
+
+                result = assess(review(usable, read_round(queries)), method=method)
+            else:
+                result = assess(usable, method=method)
     except AssessmentError as exc:
         _fail(exc)
     with _writing(output):

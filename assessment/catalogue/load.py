@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import CatalogueError, Problem, params, suggest
 from ..resources import indicators_dir
 from . import checks
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
+from .rules import Rule
+
+_RULE = TypeAdapter(Rule)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,7 +33,7 @@ try:  # libyaml is ~8x faster; the pure loader is the same grammar
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-_SECTIONS = ("lenses", "indicators", "enablers")
+_SECTIONS = ("lenses", "indicators", "enablers", "rules")
 BUILTIN = "<builtin>"
 
 
@@ -193,6 +196,15 @@ def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[P
         return None
 
 
+def _parse_rule(raw: object, source: str, problems: list[Problem]) -> Any:
+    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else "rule"
+    try:
+        return _RULE.validate_python(raw)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, source, item_id))
+        return None
+
+
 def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
     """Read the header and every included file; return (header, [(section, source, raw)])."""
     header = read_yaml(header_path, problems)
@@ -254,7 +266,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     parsed: dict[str, list[tuple[str, Any]]] = {s: [] for s in _SECTIONS}
     models: dict[str, type[BaseModel]] = {"lenses": Lens, "indicators": Indicator, "enablers": Enabler}
     for section, src, raw in records:
-        obj = _parse(models[section], raw, src, section[:-1], problems)
+        obj = _parse_rule(raw, src, problems) if section == "rules" else _parse(models[section], raw, src,
+                                                                                 section[:-1], problems)
         if obj is not None:
             parsed[section].append((src, obj))
     indicators: list[tuple[str, Indicator]] = parsed["indicators"]
@@ -272,6 +285,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         items = [i for _, i in (indicators if lens.applies_to == "indicators" else enablers)]
         problems += checks.check_membership(lens, items, src)
     problems += checks.check_outcomes(indicators, [lens for _, lens in lenses])
+    problems += checks.check_rules(parsed["rules"], {i.id for _, i in indicators}, denominators,
+                                   {q.code for q in header.quality_flags} if header else None)
     if header is not None:
         problems += checks.check_languages(header, source)
         problems += checks.check_texts(header, indicators, enablers, lenses, source)
@@ -283,7 +298,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         raise CatalogueError(problems)
     return Catalogue(header=header, lenses=tuple(x for _, x in lenses),
                      indicators=tuple(x for _, x in indicators),
-                     enablers=tuple(x for _, x in enablers), source=source)
+                     enablers=tuple(x for _, x in enablers), rules=tuple(x for _, x in parsed["rules"]),
+                     source=source)
 
 
 def read_catalogue(path: str | Path, *, strict: bool = False) -> Catalogue:

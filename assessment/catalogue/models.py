@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..i18n import text
+from .rules import Rule
 
 #: Text in several languages: language code → text.
 LangText = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
@@ -329,6 +330,7 @@ class Catalogue(_Model):
     lenses: tuple[Lens, ...]
     indicators: tuple[Indicator, ...]
     enablers: tuple[Enabler, ...] = ()
+    rules: tuple[Rule, ...] = ()  # plausibility rules (assessment.catalogue.rules)
     source: str = Field(default="<memory>", exclude=True)
 
     def __repr__(self) -> str:

@@ -25,6 +25,8 @@ import pandas as pd
 from ..catalogue import Catalogue, CoinrImport, load_catalogue
 from ..errors import InputError, Problem, params
 from ..intake import Intake
+from ..review import Review
+from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
 SOURCE = "<DataFrame>"
@@ -51,6 +53,9 @@ class Inputs:
         For workbook intakes: data year, source, quality flag and notes per unit and indicator.
     enabler_details
         For workbook intakes: evidence and notes per unit and enabler item.
+    queried
+        For reviews: the values still under a plausibility query (unit, year, indicator, the reason
+        in each language; :mod:`assessment.scoring.queried`).
     """
 
     values: pd.DataFrame
@@ -60,6 +65,7 @@ class Inputs:
     digest: str
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
+    queried: pd.DataFrame | None = None
 
 
 def _unit_column(frame: pd.DataFrame) -> str | None:
@@ -221,6 +227,12 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
+    queried: pd.DataFrame | None = None
+    if isinstance(data, Review):
+        label = unit_labels(data.intake.profiles)
+        under = data.under_query()
+        queried = under.assign(unit=_labelled(under, label))[list(QUERIED_COLUMNS)].reset_index(drop=True)
+        data = data.intake
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data.reset_index().rename(columns={"uCode": "unit"})
@@ -267,7 +279,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=input_digest(values, profiles, enablers, details, enabler_details), details=details,
-                  enabler_details=enabler_details)
+                  enabler_details=enabler_details, queried=queried)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:
