@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,8 +22,10 @@ from ._missing import as_float, cell_text
 from .catalogue import load_catalogue
 from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
-from .i18n import LANGUAGES
-from .i18n import _
+from .i18n import LANGUAGES, _
+
+if TYPE_CHECKING:  # the stage is imported inside the command (start-up time)
+    from .review import Review, Round
 
 app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
                   no_args_is_help=True, add_completion=False)
@@ -247,33 +249,18 @@ def review_cmd(
     _print_review(result, before, written, lang.value)
 
 
-def _print_review(result: object, before: object, written: list[Path], lang: str) -> None:
-    """The review's summary: questions per rule, per city, what changed and what is closed."""
-    from .review import Review, Round
+def _print_review(result: Review, before: Round | None, written: list[Path], lang: str) -> None:
+    """The review's summary: questions per rule (a table), per city, what changed and what is closed."""
+    from .review.summary import per_rule, summary_lines
 
-    assert isinstance(result, Review)
-    counts = result.counts()
     table = Table(title=_("Questions per rule", lang))
-    for head in (_("Rule", lang), _("Open", lang), _("Closed", lang)):
-        table.add_column(head, justify="right" if head != _("Rule", lang) else "left")
-    for rule, row in counts.groupby("rule", sort=True)[["open", "closed"]].sum().iterrows():
+    for head, justify in ((_("Rule", lang), "left"), (_("Open", lang), "right"), (_("Closed", lang), "right")):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    for rule, row in per_rule(result).iterrows():
         table.add_row(escape(str(rule)), str(int(row["open"])), str(int(row["closed"])))
     out.print(table)
-    per_city = counts.groupby(["city", "country", "year"], sort=True)[["open", "closed"]].sum()
-    for (city, country, year), row in per_city.iterrows():
-        out.print(escape(_("{city} ({country}) {year}: {open} open, {closed} closed", lang).format(
-            city=city, country=country, year=year, open=int(row["open"]), closed=int(row["closed"]))),
-            highlight=False)
-    if isinstance(before, Round):
-        out.print(_("Since the previous round: {changes} change(s) in values or metadata, {closed} question(s) "
-                     "closed ({confirmed} confirmed, {corrected} corrected, {resolved} resolved).", lang).format(
-            changes=len(result.changes), closed=len(result.closed),
-            **{s: sum(q.status == s for q in result.closed) for s in ("confirmed", "corrected", "resolved")}),
-            highlight=False)
-        for p in before.problems:
-            out.print(escape(f"{Path(p.source).name}:{p.row}: {p.text(lang)}"), highlight=False)
-    out.print(_("wrote {n} file(s) to {folder}", lang).format(n=len(written), folder=escape(
-        str(written[0].parent) if written else "")), highlight=False)
+    for line in summary_lines(result, before, written, lang):
+        out.print(escape(line), highlight=False)
 
 
 @app.command("report")

@@ -303,7 +303,8 @@ def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denomin
     per: dict[tuple[str, str | None], str] = {}
     for src, rule in rules:
         if rule.id in seen:
-            yield _p(src, rule.id, "id", "duplicate-id", "rule id already used in {other}", rule.id, other=seen[rule.id])
+            yield _p(src, rule.id, "id", "duplicate-id", "rule id already used in {other}", rule.id,
+                     other=seen[rule.id])
         seen.setdefault(rule.id, src)
         if isinstance(rule, ChangeRule | OutlierRule):
             if rule.indicator is not None and rule.indicator not in indicators:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -119,11 +120,12 @@ def check_consistency(rule: ConsistencyRule, values: Mapping[str, float], place:
     got = {t: values.get(t) for t in rule.terms}
     if any(v is None or not math.isfinite(v) for v in got.values()):
         return
-    bounds = {"low": number(rule.min) if rule.min is not None else "",
+    bounds: dict[str, Any] = {"low": number(rule.min) if rule.min is not None else "",
               "high": number(rule.max) if rule.max is not None else ""}
     first = rule.terms[0]
     if isinstance(rule, RatioRule | DifferenceRule):
         a, b = float(got[rule.a] or 0.0), float(got[rule.b] or 0.0)
+        extra: dict[str, Any]
         if isinstance(rule, RatioRule):
             if b == 0:
                 return

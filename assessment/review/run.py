@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._missing import is_missing
 from ..catalogue import Catalogue
-from ..catalogue.rules import ChangeRule, MetadataRule, OutlierRule, RatioRule
+from ..catalogue.rules import ChangeRule, MetadataRule, OutlierRule
 from ..errors import Problem
 from ..i18n import LANGUAGES, _, text
 from ..intake import Intake

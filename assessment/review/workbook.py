@@ -125,14 +125,14 @@ def _marker(wb: xlsxwriter.Workbook, rv: Review, city: dict[str, Any], qs: Itera
     data = rv.intake.data
     rows = data[(data["city"] == key[0]) & (data["country"] == key[1]) & (data["year"] == int(city["year"]))]
     ms.write_row(0, SNAPSHOT_COLUMN, SNAPSHOT_FIELDS)
-    for r, rec in enumerate(rows[list(SNAPSHOT_FIELDS)].to_dict("records"), start=1):
+    for r, snap in enumerate(rows[list(SNAPSHOT_FIELDS)].to_dict("records"), start=1):
         for c, f in enumerate(SNAPSHOT_FIELDS):
-            v = rec[f]
+            v = snap[f]
             ms.write_string(r, SNAPSHOT_COLUMN + c, "" if is_missing(v) else cell_text(v))
     ms.write_row(0, CONFIRMED_COLUMN, ("query", "value"))
-    for r, (k, v) in enumerate(sorted(rv.confirmed.get(key, {}).items()), start=1):
-        ms.write_string(r, CONFIRMED_COLUMN, k)
-        ms.write_string(r, CONFIRMED_COLUMN + 1, "" if v is None else repr(float(v)))
+    for r, (qkey, qval) in enumerate(sorted(rv.confirmed.get(key, {}).items()), start=1):
+        ms.write_string(r, CONFIRMED_COLUMN, qkey)
+        ms.write_string(r, CONFIRMED_COLUMN + 1, "" if qval is None else repr(float(qval)))
     ms.write_row(0, QUESTION_COLUMN, QUESTION_FIELDS)
     for r, q in enumerate(qs, start=1):
         p = q.problem
