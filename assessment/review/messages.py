@@ -94,6 +94,7 @@ class Query:
     problem: Problem
     value: float | None = None
     status: Status = "open"
+    number: int = 1
 
     @property
     def city_key(self) -> tuple[str, str]:
@@ -102,5 +103,6 @@ class Query:
 
     @property
     def key(self) -> str:
-        """Stable id of the question within its city: ``code:rule:indicator``."""
-        return f"{self.problem.code}:{self.problem.field}:{self.problem.item}"
+        """Stable id of the question within its city: ``code:rule:indicator`` (``~n`` for the n-th such)."""
+        base = f"{self.problem.code}:{self.problem.field}:{self.problem.item}"
+        return base if self.number == 1 else f"{base}~{self.number}"

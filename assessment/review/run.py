@@ -12,7 +12,8 @@ is not asked again while it stays the same; a query the new data no longer raise
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -73,10 +74,33 @@ class Review:
                 f"changes={len(self.changes)})")
 
     def cities(self) -> list[dict[str, Any]]:
-        """The submission under review of each city (its latest year): profile rows, in file order."""
-        prof = self.intake.profiles.dropna(subset=["city", "country", "year"])
-        latest = prof.sort_values("year", kind="stable").groupby(["city", "country"], sort=False).tail(1)
-        return [dict(r) for r in prof.loc[sorted(latest.index)].to_dict("records")]
+        """Who gets a query workbook: per city its latest year (profile rows, in file order).
+
+        Nothing is left out: a file whose profile lacks the city, the country or the year, and a
+        file with problems but no profile at all (unreadable), gets its own workbook under the
+        file's name (country ``""``, year ``0`` where unknown), listing its problems.
+        """
+        prof = self.intake.profiles
+        complete = prof.dropna(subset=["city", "country", "year"])
+        latest = complete.sort_values("year", kind="stable").groupby(["city", "country"], sort=False).tail(1)
+        chosen = sorted([*latest.index, *prof.index.difference(complete.index)])
+        rows = [dict(r) for r in prof.loc[chosen].to_dict("records")]
+        known = set(prof["file"])
+        rows += [{"file": src, "lang": self.intake.lang} for src in
+                 dict.fromkeys(p.source for p in self.intake.problems) if src not in known]
+        taken = {(str(r["city"]), str(r["country"])) for r in rows if r.get("file") in set(complete["file"])}
+        for r in rows:
+            if r.get("file") in set(complete["file"]):
+                continue
+            stem = Path(str(r["file"])).name
+            city = stem if is_missing(r.get("city")) or not str(r.get("city")).strip() else str(r["city"])
+            country = "" if is_missing(r.get("country")) else str(r["country"])
+            if (city, country) in taken:
+                city = f"{city} ({stem})"
+            taken.add((city, country))
+            r.update(city=city, country=country, year=0 if is_missing(r.get("year")) else int(r["year"]),
+                     lang=r.get("lang") or self.intake.lang)
+        return rows
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """Every open and closed question as a table, text in ``lang``."""
@@ -221,6 +245,9 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
     for p in intake.problems:
         if p.severity in ("error", "warning"):
             problems_by_file.setdefault(p.source, []).append(p)
+    files_of: dict[CityKey, list[str]] = {}
+    for rec in intake.profiles.dropna(subset=["city", "country"]).to_dict("records"):
+        files_of.setdefault((str(rec["city"]), str(rec["country"])), []).append(str(rec["file"]))
     open_q: list[Query] = []
     closed: list[Query] = []
     confirmed: dict[CityKey, dict[str, float | None]] = {}
@@ -231,22 +258,27 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
         latest = years.get(year)
         before = [y for y in years if y < year]
         earlier_year = max(before) if before else None
-        problems = list(problems_by_file.get(str(prof["file"]), []))
+        files = dict.fromkeys([str(prof["file"]), *files_of.get(key, [])])
+        problems = [p for f in files for p in problems_by_file.get(f, [])]
         if latest is not None:
             problems += list(_city_queries(co, prof, latest, years.get(earlier_year) if earlier_year else None,
                                            earlier_year))
             problems += outliers.get(key, [])
         old: CityRound | None = previous.city(key) if previous is not None else None
         kept = dict(old.confirmed) if old is not None else {}
-        asked = set()
+        asked: set[str] = set()
         for p in problems:
             q = Query(key[0], key[1], year, p, _value_of(latest, p.item) if p.item else None)
+            n = 1
+            while q.key in asked:  # two problems of one code about one item (two stray cells): number them
+                n += 1
+                q = Query(key[0], key[1], year, p, q.value, number=n)
             asked.add(q.key)
             status = old.status_of(q) if old is not None else "open"
             if status == "open":
                 open_q.append(q)
             else:
-                closed.append(Query(q.city, q.country, q.year, p, q.value, status))
+                closed.append(replace(q, status=status))
                 if status == "confirmed":
                     kept[q.key] = q.value
         if old is not None:
