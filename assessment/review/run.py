@@ -175,9 +175,10 @@ def _city_queries(co: _Cohort, profile: dict[str, Any], latest: pd.DataFrame, ea
                                     year, text(ind.unit, co.langs.get(file, "en")), place)
     profile_values = {k: float(v) for k, v in profile.items() if k in ("population", "area_km2")
                       and v is not None and not is_missing(v)}
+    profile_sheet = SHEETS["profile"]  # a name, not a literal: the msgid extractor would take it
     for rule in consistency:
         first = rule.terms[0]
-        place = co.place(file, int(rows[first])) if first in rows else Place(file, _(SHEETS["profile"],
+        place = co.place(file, int(rows[first])) if first in rows else Place(file, _(profile_sheet,
                                                                                        co.langs.get(file, "en")))
         yield from check_consistency(rule, {**profile_values, **values}, place)
     for mrule in meta:

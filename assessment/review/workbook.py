@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -44,13 +45,16 @@ _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_
 
 
 def slug(name: str) -> str:
-    """A file-name part: lower case, letters and digits joined by ``-`` (``Ha Noi`` → ``ha-noi``)."""
-    return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-") or "city"
+    """A file-name part: ASCII lower case, letters and digits joined by ``-`` (``Đà Nẵng`` → ``da-nang``)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "-", plain.lower()).strip("-")[:60].strip("-") or "city"
 
 
 def workbook_name(city: str, country: str, year: int) -> str:
-    """``queries-<city>-<country>-<year>.xlsx``."""
-    return f"queries-{slug(city)}-{country.lower()}-{year}.xlsx"
+    """``queries-<city>-<country>-<year>.xlsx`` (parts that are unknown are left out)."""
+    parts = [slug(city), slug(country) if country else "", str(year) if year else ""]
+    return "-".join(["queries", *(p for p in parts if p)]) + ".xlsx"
 
 
 def _cell(q: Query) -> str:
