@@ -16,6 +16,7 @@ from statistics import NormalDist
 import numpy as np
 import openpyxl
 import pytest
+from conftest import load_script
 
 import assessment
 from assessment.catalogue.load import read_catalogue
@@ -33,10 +34,16 @@ from assessment.i18n import _
 from assessment.intake import Prefill, read_submissions, write_template
 from assessment.resources import indicators_dir
 from assessment.review import read_city, read_round, review, write_review
-from assessment.review.checks import Place, change_factor, check_change, check_consistency, check_metadata, \
-    check_outliers, robust_z
+from assessment.review.checks import (
+    Place,
+    change_factor,
+    check_change,
+    check_consistency,
+    check_metadata,
+    check_outliers,
+    robust_z,
+)
 from assessment.review.layout import HEADER_ROW, KEYS, YES
-from conftest import load_script
 
 HERE = Place("city.xlsx", "Indicators", 5, "E")
 JUMP = "BI-PTKM"  # core, no upper bound, no change rule of its own: the default (factor 2) applies
@@ -65,7 +72,7 @@ def test_outlier_rule_reproduces_leys_et_al_2013() -> None:
     # Leys, Ley, Klein, Bernard & Licata (2013), J. Exp. Soc. Psychol. 49: the series
     # 1, 3, 3, 6, 8, 10, 10, 1000 has median 7 and MAD 3.5 (× 1.4826 = 5.19); with k = 3 the
     # interval is 7 ± 15.57, so only 1000 is an outlier.
-    assert MAD_SCALE == pytest.approx(1 / NormalDist().inv_cdf(0.75), abs=1e-4)
+    assert pytest.approx(1 / NormalDist().inv_cdf(0.75), abs=1e-4) == MAD_SCALE
     values = [1, 3, 3, 6, 8, 10, 10, 1000]
     z, median, n = robust_z(values, "linear")
     assert (median, n) == (7.0, 8)
