@@ -10,8 +10,8 @@ Plausibility rules are catalogue data (:mod:`assessment.catalogue.rules`); the c
 """
 
 from .answers import CityRound, Round, read_city, read_round
-from .messages import MESSAGES, Query
-from .run import VALUE_CODES, Review, review
+from .messages import MESSAGES, VALUE_CODES, Query
+from .run import Review, review
 from .workbook import write_review, write_summary
 
 __all__ = [

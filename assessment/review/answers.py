@@ -36,7 +36,7 @@ from .layout import (
     SNAPSHOT_FIELDS,
     YES,
 )
-from .messages import Query, Status
+from .messages import VALUE_CODES, Query, Status
 
 CityKey = tuple[str, str]
 #: Answers read as "confirmed" besides the dropdown's "Yes" in any language.
@@ -76,9 +76,19 @@ class CityRound:
 
     def status_of(self, q: Query) -> Status:
         """``confirmed`` when the city confirmed this value (now or in an earlier round) and it is unchanged;
-        ``corrected`` when the value is now the corrected value the city gave; else ``open``."""
+        ``corrected`` when the value is now the corrected value the city gave; else ``open``.
+
+        A value confirmed in answer to one question about the number itself (:data:`VALUE_CODES`:
+        a change, an outlier, a consistency rule) answers every such question about the same
+        indicator while the value stays the same: confirmed values are not asked again.
+        """
         if q.key in self.confirmed and _same(self.confirmed[q.key], q.value):
             return "confirmed"
+        if q.problem.code in VALUE_CODES and q.value is not None:
+            for key, value in self.confirmed.items():
+                code, _rule, item = key.split("~")[0].split(":", 2)
+                if code in VALUE_CODES and item == q.problem.item and _same(value, q.value):
+                    return "confirmed"
         for a in self.queries:
             if a.key == q.key and a.corrected is not None and _same(a.corrected, q.value):
                 return "corrected"

@@ -50,6 +50,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         N_("Explain the assumptions in the comment, or give a measured value.")),
 }
 
+#: Query codes that question the number itself (the method option ``queries: exclude`` drops these values).
+VALUE_CODES = frozenset({"change-ratio", "change-points", "outlier", "ratio-low", "ratio-high", "difference-low",
+                         "difference-high", "sum-low", "sum-high"})
 #: What became of a query: still open, or closed by the city's answer or by new data.
 Status = Literal["open", "confirmed", "corrected", "resolved"]
 STATUS_LABELS: dict[str, str] = {"open": N_("open"), "confirmed": N_("confirmed"), "corrected": N_("corrected"),

@@ -27,11 +27,8 @@ from ..intake import Intake
 from ..intake.layout import INDICATOR_TABLE, SHEETS, column_index
 from .answers import CityRound, Round
 from .checks import Place, check_change, check_consistency, check_metadata, check_outliers
-from .messages import Query
+from .messages import VALUE_CODES, Query
 
-#: Query codes that question the number itself (the method option ``queries: exclude`` drops these values).
-VALUE_CODES = frozenset({"change-ratio", "change-points", "outlier", "ratio-low", "ratio-high", "difference-low",
-                         "difference-high", "sum-low", "sum-high"})
 #: Metadata kept per value, compared between submissions.
 META = ("value", "data_year", "source", "quality")
 
