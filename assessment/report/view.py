@@ -331,7 +331,9 @@ def _queried(result: Assessment, lang: str) -> dict[Any, dict[str, str]]:
     out: dict[Any, dict[str, str]] = {}
     for rec in q.to_dict("records"):
         key = (rec["unit"], rec["year"]) if multi else rec["unit"]
-        out.setdefault(key, {})[rec["indicator"]] = rec[f"reason_{lang}"]
+        reasons = out.setdefault(key, {})
+        shown = reasons.get(rec["indicator"])  # every question about the value, in order
+        reasons[rec["indicator"]] = f"{shown} {rec[f'reason_{lang}']}" if shown else rec[f"reason_{lang}"]
     return out
 
 
