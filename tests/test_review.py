@@ -333,3 +333,32 @@ def test_scores_exclude_values_under_query_and_the_scorecard_marks_them(panel: P
     quiet = (cities / "golf-2025.html").read_text(encoding="utf-8")
     golf = under[under["city"] == "Golf"]
     assert ("Under query:" in quiet) == (not golf.empty)
+
+
+def test_the_loop_on_the_command_line(panel: Path, tmp_path: Path) -> None:
+    """validate → review → (the city answers) → review --previous (in Vietnamese) → report --review."""
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", str(panel)]).exit_code == 0
+    q1, q2, site = tmp_path / "q1", tmp_path / "q2", tmp_path / "site"
+    first = runner.invoke(app, ["review", str(panel), "-o", str(q1)])
+    assert first.exit_code == 0, first.output
+    assert "change-default" in first.output and "Alpha (TH) 2025:" in first.output
+    assert {p.name for p in q1.iterdir()} >= {"summary.csv", "summary.xlsx", "queries-alpha-th-2025.xlsx",
+                                              "queries-da-lat-vn-2025.xlsx"}
+    key = f"change-ratio:change-default:{JUMP}"
+    _answer(q1 / "queries-alpha-th-2025.xlsx", {key: {"confirmed": "Yes"}})
+    second = runner.invoke(app, ["review", str(panel), "-o", str(q2), "--previous", str(q1), "--lang", "vi"])
+    assert second.exit_code == 0, second.output
+    assert "Số câu hỏi theo quy tắc" in second.output and "Questions per rule" not in second.output
+    assert "2 câu hỏi đã đóng (2 được xác nhận, 0 được sửa, 0 không còn phát sinh)" in second.output
+    assert (q2 / "answers.csv").is_file() and key not in _questions(q2 / "queries-alpha-th-2025.xlsx")
+    report = runner.invoke(app, ["report", str(panel), "--review", str(q2), "-o", str(site)])
+    assert report.exit_code == 0, report.output
+    page = (site / "cities" / "alpha-2025.html").read_text(encoding="utf-8")
+    assert "a factor of 10" not in page  # confirmed: no longer under query
+    missing = runner.invoke(app, ["review", str(panel), "--previous", str(tmp_path / "nope")])
+    assert missing.exit_code == 2
