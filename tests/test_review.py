@@ -15,6 +15,7 @@ from statistics import NormalDist
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import load_script
 
@@ -362,3 +363,18 @@ def test_the_loop_on_the_command_line(panel: Path, tmp_path: Path) -> None:
     assert "a factor of 10" not in page  # confirmed: no longer under query
     missing = runner.invoke(app, ["review", str(panel), "--previous", str(tmp_path / "nope")])
     assert missing.exit_code == 2
+
+
+def test_a_saved_result_keeps_its_values_under_query(panel: Path, tmp_path: Path) -> None:
+    """Scores that left queried values out re-run from the saved files to the same tables."""
+    intake = read_submissions(panel)
+    rv = review(intake)
+    dropped = assessment.assess(rv, method={"screen": {"queries": "exclude"}})
+    plain = assessment.assess(intake, method={"screen": {"queries": "exclude"}})
+    assert dropped.recipe.input_hash != plain.recipe.input_hash  # the queries are part of the inputs
+    dropped.to_csv(tmp_path / "saved")
+    back = assessment.load_result(tmp_path / "saved")
+    assert back.recipe.input_hash == dropped.recipe.input_hash
+    # (a panel's year index comes back as int64 from any saved result, not Int64: compared as values)
+    pd.testing.assert_frame_equal(back.denominated, dropped.denominated, check_index_type=False)
+    assert math.isnan(back.denominated.loc[("Alpha", 2025), JUMP])

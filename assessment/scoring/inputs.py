@@ -16,6 +16,7 @@ by ``(unit, year)`` (a panel: more than one year present).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,11 +169,18 @@ def digest(*frames: pd.DataFrame) -> str:
 
 
 def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
-                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None) -> str:
+                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None,
+                 queried: pd.DataFrame | None = None) -> str:
     """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
     (data year, source, quality flag, notes; enablers' evidence and notes) — content only, never
-    where the files were."""
-    return digest(values, profiles, enablers, *(d for d in (details, enabler_details) if d is not None))
+    where the files were. For a review, the values under query (unit, year, indicator; not the
+    reasons' wording) are part of the inputs too: ``screen.queries: exclude`` scores depend on them."""
+    base = digest(values, profiles, enablers, *(d for d in (details, enabler_details) if d is not None))
+    if queried is None or queried.empty:
+        return base
+    keys = sorted({(str(u), str(y), str(i)) for u, y, i in queried[["unit", "year", "indicator"]].itertuples(
+        index=False)})
+    return hashlib.sha256((base + json.dumps(keys, ensure_ascii=False)).encode()).hexdigest()
 
 
 def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -278,7 +286,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=input_digest(values, profiles, enablers, details, enabler_details), details=details,
+                  digest=input_digest(values, profiles, enablers, details, enabler_details, queried), details=details,
                   enabler_details=enabler_details, queried=queried)
 
 
