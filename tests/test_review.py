@@ -18,6 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import load_script
+from hypothesis import given
+from hypothesis import strategies as st
 
 import assessment
 from assessment.catalogue.load import read_catalogue
@@ -378,3 +380,47 @@ def test_a_saved_result_keeps_its_values_under_query(panel: Path, tmp_path: Path
     # (a panel's year index comes back as int64 from any saved result, not Int64: compared as values)
     pd.testing.assert_frame_equal(back.denominated, dropped.denominated, check_index_type=False)
     assert math.isnan(back.denominated.loc[("Alpha", 2025), JUMP])
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+_positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False)
+
+
+@given(st.lists(_positive, min_size=8, max_size=30), st.floats(min_value=1e-3, max_value=1e3))
+def test_log_outliers_do_not_depend_on_the_unit(values: list[float], factor: float) -> None:
+    """Rescaling every value (another unit: per 1,000 or per 100,000) flags the same cities on a log scale."""
+    rule = OutlierRule(id="o", kind="outlier", scale="log", k=3.5, min_cohort=8)
+    before = [i for i, _p in check_outliers(rule, "X", values, [HERE] * len(values))]
+    after = [i for i, _p in check_outliers(rule, "X", [v * factor for v in values], [HERE] * len(values))]
+    z1, _m, _n = robust_z(values, "log")
+    z2, _m, _n = robust_z([v * factor for v in values], "log")
+    near = np.isfinite(z1) & (np.abs(z1 - 3.5) < 1e-6)  # a tie with k may round either way
+    assert [i for i in before if not near[i]] == [i for i in after if not near[i]]
+    assert np.allclose(z1, z2, equal_nan=True, rtol=1e-6, atol=1e-9)
+
+
+@given(_positive, _positive)
+def test_change_factor_is_symmetric_and_at_least_one(old: float, new: float) -> None:
+    assert change_factor(old, new) == change_factor(new, old) >= 1.0
+
+
+def test_same_review_same_bytes_in_any_folder(panel: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "elsewhere" / "panel"
+    shutil.copytree(panel, moved)
+    write_review(review(read_submissions(panel)), tmp_path / "a")
+    write_review(review(read_submissions(moved)), tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == len(COHORT) + 2
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_catalogue_check_command_reports_bad_rules(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    header = _catalogue_copy(tmp_path, "rules:\n  - {id: x, kind: ratio, a: QE-PM25, b: QE-PM1O, max: 1}\n")
+    result = CliRunner().invoke(app, ["catalogue", "check", str(header)])
+    assert result.exit_code == 1 and "QE-PM1O" in result.output and "QE-PM10" in result.output
