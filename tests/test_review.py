@@ -424,3 +424,19 @@ def test_catalogue_check_command_reports_bad_rules(tmp_path: Path) -> None:
     header = _catalogue_copy(tmp_path, "rules:\n  - {id: x, kind: ratio, a: QE-PM25, b: QE-PM1O, max: 1}\n")
     result = CliRunner().invoke(app, ["catalogue", "check", str(header)])
     assert result.exit_code == 1 and "QE-PM1O" in result.output and "QE-PM10" in result.output
+
+
+def test_an_error_is_not_closed_by_a_yes(tmp_path: Path) -> None:
+    """Intake errors stay open until the workbook is fixed, whatever the city answers."""
+    broken = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025" / "zz-broken-1-2025.xlsx"
+    intake = read_submissions([broken])
+    first = review(intake)
+    errors = {q.key for q in first.queries if q.problem.severity == "error"}
+    assert len(errors) >= 10
+    write_review(first, tmp_path)
+    (path,) = tmp_path.glob("queries-*.xlsx")
+    _answer(path, {k: {"confirmed": "Yes"} for k in _questions(path)})
+    again = review(intake, read_round(tmp_path))
+    assert errors <= {q.key for q in again.queries}
+    assert {q.status for q in again.closed} <= {"confirmed"}
+    assert not errors & {q.key for q in again.closed}

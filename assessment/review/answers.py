@@ -210,7 +210,7 @@ def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
             comment = f"{comment} [{corrected_text}]".strip()
         value = _float(rec["value"])
         queries.append(Answered(prob, key, value, said_yes and corrected is None, corrected, comment))
-        if said_yes and corrected is None:
+        if said_yes and corrected is None and prob.severity != "error":  # an error is fixed, not confirmed
             confirmed[key] = value
     city = CityRound(pairs.get("city", ""), pairs.get("country", ""), int(pairs.get("year") or 0), lang,
                      str(path), values, tuple(queries), confirmed)

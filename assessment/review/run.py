@@ -272,7 +272,7 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
                 n += 1
                 q = Query(key[0], key[1], year, p, q.value, number=n)
             asked.add(q.key)
-            status = old.status_of(q) if old is not None else "open"
+            status = old.status_of(q) if old is not None and p.severity != "error" else "open"  # errors: fixed or open
             if status == "open":
                 open_q.append(q)
             else:
