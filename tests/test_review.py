@@ -9,6 +9,7 @@ not ask again.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 from statistics import NormalDist
@@ -33,10 +34,10 @@ from assessment.catalogue.rules import (
     SumRule,
 )
 from assessment.errors import CatalogueError
-from assessment.i18n import _
+from assessment.i18n import _, decimal_mark
 from assessment.intake import Prefill, read_submissions, write_template
 from assessment.resources import indicators_dir
-from assessment.review import read_city, read_round, review, write_review
+from assessment.review import MESSAGES, read_city, read_round, review, write_review
 from assessment.review.checks import (
     Place,
     change_factor,
@@ -281,6 +282,8 @@ def test_query_workbook_round_trip(panel: Path, tmp_path: Path, city: str, lang:
     assert header[-3:] == [_("Confirmed", lang), _("Corrected value", lang), _("Comment", lang)]
     asked = [q for q in rv.queries if q.city == city]
     assert _questions(path) == [q.key for q in asked]  # every question, in order
+    decimals = [re.findall(r"\d[.,]\d", q.problem.text(lang)) for q in asked if q.problem.code in MESSAGES]
+    assert any(decimals) and {m[1] for found in decimals for m in found} == {decimal_mark(lang)}
     first, second, third = (q.key for q in asked[:3])
     _answer(path, {first: {"confirmed": _(YES, lang), "comment": "ok"},
                    second: {"corrected": corrected, "comment": "typo"},

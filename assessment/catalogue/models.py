@@ -355,8 +355,14 @@ class Catalogue(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the catalogue's canonical JSON: same content, same hash."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """SHA-256 of the catalogue's canonical JSON: same content, same hash.
+
+        The plausibility ``rules`` are left out: they decide which values a reviewer asks about,
+        not what a template holds or how a value is scored (the values a review leaves under
+        query are part of a result's input hash instead), so adding a rule keeps every template
+        and saved result valid.
+        """
+        payload = json.dumps(self.model_dump(mode="json", exclude={"rules"}), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     # -- look-ups ----------------------------------------------------------------------

@@ -198,7 +198,8 @@ def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
                        row=int(float(rec["row"])) if cell_text(rec["row"]) else None, column=cell_text(rec["column"]),
                        severity="error" if cell_text(rec["severity"]) == "error" else "warning",
                        params=tuple(tuple(p) for p in json.loads(cell_text(rec["params"]) or "[]")),
-                       labels=tuple(json.loads(cell_text(rec["labels"]) or "[]")))
+                       labels=tuple(json.loads(cell_text(rec["labels"]) or "[]")),
+                       numbers=tuple(json.loads(cell_text(rec["numbers"]) or "[]")))
         row_no, cells = answers.get(key, (0, [""] * len(KEYS)))
         got = dict(zip(KEYS, cells, strict=True))
         said_yes = cell_text(got["confirmed"]).strip().casefold() in yes

@@ -48,4 +48,4 @@ SNAPSHOT_FIELDS = ("indicator", "value", "data_year", "source", "quality")
 CONFIRMED_COLUMN = 9  # J: question, value
 QUESTION_COLUMN = 12  # M: the questions as data
 QUESTION_FIELDS = ("query", "code", "rule", "item", "found", "value", "message", "fix", "severity", "params",
-                   "labels", "source", "sheet", "row", "column")
+                   "labels", "numbers", "source", "sheet", "row", "column")

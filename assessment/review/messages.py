@@ -8,12 +8,18 @@ correct. :class:`Query` adds the city and the value asked about.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .._missing import cell_text
 from ..errors import Problem, params
 from ..i18n import N_
+
+#: A number as :func:`number` writes it (its decimal point becomes the language's decimal mark).
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: ``id (number) + id (number)`` with ids free of ``.`` (the sum rule's ``parts``).
+_NUMBERS_IN_PARTS = re.compile(r"[^.()]+ \(-?\d+(\.\d+)?\)( \+ [^.()]+ \(-?\d+(\.\d+)?\))*")
 
 #: What a city is asked to do about a plausibility query.
 CONFIRM = N_("Confirm the value, or give the corrected value; if the definition, the scope or the method changed, "
@@ -70,9 +76,12 @@ def query_problem(code: str, source: str, *, rule: str, item: str = "", found: A
     """The problem of query ``code`` (:data:`MESSAGES`) raised by ``rule``; ``values`` fill its templates."""
     message, fix = MESSAGES[code]
     shown = number(found) if isinstance(found, float | int) and not isinstance(found, bool) else cell_text(found)
+    filled = params(rule=rule, **values)
+    numeric = tuple(k for k, v in (*filled, ("found", shown)) if _PLAIN_NUMBER.fullmatch(v)
+                    or (k == "parts" and _NUMBERS_IN_PARTS.fullmatch(v)))
     return Problem(source=source, item=item, field=rule, code=code, message=message, fix=fix, found=shown,
-                   sheet=sheet, row=row, column=column, severity="warning",
-                   params=params(rule=rule, **values), labels=labels)
+                   sheet=sheet, row=row, column=column, severity="warning", params=filled, labels=labels,
+                   numbers=numeric)
 
 
 @dataclass(frozen=True)

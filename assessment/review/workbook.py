@@ -25,6 +25,7 @@ from .layout import (
     FORMAT,
     FORMAT_VERSION,
     HEADER_ROW,
+    KEYS,
     MARKER_SHEET,
     NO,
     QUERY_SHEET,
@@ -96,6 +97,8 @@ def write_city(rv: Review, city: dict[str, Any], path: Path) -> Path:
                  f"{why} {note}".strip(), q.problem.fix_text(lang)]
         for c, value in enumerate(cells):
             ws.write_string(r, c, value, wrap)
+        if q.value is not None:  # a number cell: shown with the reader's own decimal mark
+            ws.write_number(r, KEYS.index("value"), q.value, wrap)
         for c in range(len(cells), len(COLUMNS)):
             ws.write_blank(r, c, None, entry)
         ws.data_validation(r, len(cells), r, len(cells), {"validate": "list", "source": choices})
@@ -143,8 +146,8 @@ def _marker(wb: xlsxwriter.Workbook, rv: Review, city: dict[str, Any], qs: Itera
         rec = {"query": q.key, "code": p.code, "rule": p.field, "item": p.item, "found": p.found,
                "value": "" if q.value is None else repr(float(q.value)), "message": p.message, "fix": p.fix,
                "severity": p.severity, "params": json.dumps(p.params, ensure_ascii=False),
-               "labels": json.dumps(p.labels), "source": Path(p.source).name, "sheet": p.sheet,
-               "row": "" if p.row is None else str(p.row), "column": p.column}
+               "labels": json.dumps(p.labels), "numbers": json.dumps(p.numbers), "source": Path(p.source).name,
+               "sheet": p.sheet, "row": "" if p.row is None else str(p.row), "column": p.column}
         for c, f in enumerate(QUESTION_FIELDS):
             ms.write_string(r, QUESTION_COLUMN + c, rec[f])
 
