@@ -29,11 +29,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-#: As :data:`assessment.catalogue.models.Id` and ``LangText`` (defined here too: the models import this module).
-RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
-Note = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
+from .types import Id, LangText, Record
 
 #: Scale on which the cohort median and MAD are taken.
 OutlierScale = Literal["log", "linear"]
@@ -41,11 +39,9 @@ OutlierScale = Literal["log", "linear"]
 MAD_SCALE = 1.4826
 
 
-class _Rule(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: RuleId
-    note: Note | None = None  # why the rule holds, shown to the city
+class _Rule(Record):
+    id: Id
+    note: LangText | None = None  # why the rule holds, shown to the city
 
 
 class ChangeRule(_Rule):

@@ -31,7 +31,8 @@ def summary_lines(rv: Review, before: Round | None, written: list[Path], lang: s
         per_city = counts.groupby(["city", "country", "year"], sort=True)[["open", "closed"]].sum()
         for (city, country, year), row in per_city.iterrows():
             lines.append(_("{city} ({country}) {year}: {open} open, {closed} closed", lang).format(
-                city=city, country=country, year=year, open=int(row["open"]), closed=int(row["closed"])))
+                city=city, country=country or "?", year=year or "?", open=int(row["open"]),
+                closed=int(row["closed"])))
     if before is not None:
         by_status = {s: sum(q.status == s for q in rv.closed) for s in ("confirmed", "corrected", "resolved")}
         lines.append(_("Since the previous round: {changes} change(s) in values or metadata, {closed} question(s) "
