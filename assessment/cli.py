@@ -281,10 +281,12 @@ def report_cmd(
     from .report import render_pdf, render_report
     from .scoring import assess
 
-    missing = [p for p in inputs if not p.exists()]
+    missing = [p for p in [*inputs, *([queries] if queries else [])] if not p.exists()]
     if missing:
         err.print(f"[bold red]usage:[/] not found: {escape(', '.join(map(str, missing)))}", highlight=False)
         raise typer.Exit(2)
+    if queries is not None:
+        _folder_option(queries, "--review")
     if pdf:
         try:
             import weasyprint  # noqa: F401

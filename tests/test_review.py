@@ -366,8 +366,10 @@ def test_the_loop_on_the_command_line(panel: Path, tmp_path: Path) -> None:
     assert report.exit_code == 0, report.output
     page = (site / "cities" / "alpha-2025.html").read_text(encoding="utf-8")
     assert "a factor of 10" not in page  # confirmed: no longer under query
-    missing = runner.invoke(app, ["review", str(panel), "--previous", str(tmp_path / "nope")])
-    assert missing.exit_code == 2
+    for args in (["review", str(panel), "--previous", str(tmp_path / "nope")],
+                 ["report", str(panel), "--review", str(tmp_path / "nope"), "-o", str(site)],
+                 ["report", str(panel), "--review", str(q1 / "summary.csv"), "-o", str(site)]):
+        assert runner.invoke(app, args).exit_code == 2, args  # a usage error, not a traceback
 
 
 def test_a_saved_result_keeps_its_values_under_query(panel: Path, tmp_path: Path) -> None:
