@@ -445,3 +445,13 @@ def test_an_error_is_not_closed_by_a_yes(tmp_path: Path) -> None:
     assert errors <= {q.key for q in again.queries}
     assert {q.status for q in again.closed} <= {"confirmed"}
     assert not errors & {q.key for q in again.closed}
+
+
+def test_a_damaged_query_workbook_is_one_problem(panel: Path, tmp_path: Path) -> None:
+    write_review(review(read_submissions(panel)), tmp_path)
+    (tmp_path / "queries-zz-damaged.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    back = read_round(tmp_path)
+    assert len(back.cities) == len(COHORT)
+    assert [(Path(p.source).name, p.code) for p in back.problems] == [("queries-zz-damaged.xlsx",
+                                                                       "unreadable-queries")]
+    assert "could not be read" in back.problems[0].text("en") and "Không đọc được" in back.problems[0].text("vi")

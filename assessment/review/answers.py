@@ -225,7 +225,15 @@ def read_round(folder: str | Path) -> Round:
     cities: dict[CityKey, CityRound] = {}
     problems: list[Problem] = []
     for f in files:
-        city, found = read_city(f)
+        try:
+            city, found = read_city(f)
+        except Exception as exc:  # a damaged file is one problem; the rest of the folder is read
+            problems.append(Problem(str(f), code="unreadable-queries", severity="warning",
+                                    message=N_("The file could not be read as a query workbook ({detail}); its "
+                                               "answers were not used."),
+                                    fix=N_("Send the query workbook again as it was received, with the answers "
+                                           "typed in."), params=params(detail=type(exc).__name__)))
+            continue
         problems += found
         if city is not None:
             cities[(city.city, city.country)] = city
