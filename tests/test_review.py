@@ -342,6 +342,9 @@ def test_scores_exclude_values_under_query_and_the_scorecard_marks_them(panel: P
     html = (cities / "alpha-2025.html").read_text(encoding="utf-8")
     assert 'class="query"' in html and "Under query:" in html and "a factor of 10" in html
     assert "Under query:" not in (cities / "alpha-2024.html").read_text(encoding="utf-8")  # last year's page
+    assert "left out of the scores" not in html
+    excluded = assessment.render_report(dropped, tmp_path / "site-excluded").parent / "cities" / "alpha-2025.html"
+    assert "left out of the scores" in excluded.read_text(encoding="utf-8")
     quiet = (cities / "golf-2025.html").read_text(encoding="utf-8")
     golf = under[under["city"] == "Golf"]
     assert ("Under query:" in quiet) == (not golf.empty)

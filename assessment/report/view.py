@@ -272,7 +272,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang),
         "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
-        "queried": bool(rep.queried.get(key)),
+        "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
         "change": _change(rep, key),
     }
 
