@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..i18n import text
+from .choices import Tier
 
 #: Text in several languages: language code → text.
 LangText = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
@@ -30,9 +31,6 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$"
 
 #: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
 Direction = Literal[1, -1, 0]
-
-#: As in the U4SSC KPIs: core indicators every city should report, advanced ones for depth.
-Tier = Literal["core", "advanced"]
 
 #: What a goalpost or threshold rests on. ``judgement`` says plainly that it is ours.
 BasisKind = Literal[

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
@@ -79,17 +77,53 @@ def level_choice(catalogue: Catalogue, level: int, descriptor: str, lang: str) -
     return entry if len(entry) <= 250 else entry[:249] + "…"
 
 
-def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) -> None:
+#: Assessment years a template is written for (the validator reads the same range).
+YEARS = (1990, 2100)
+
+
+def _squash(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def country_code(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for ``value``: a code in any case, or a country name in a UI language.
+
+    Names are CLDR's in English and Vietnamese, compared without case, spaces or punctuation
+    (``Vietnam``, ``Viet Nam`` and ``Việt Nam`` are all ``VN``). ``None`` when nothing matches.
+    """
+    from babel import Locale
+
+    from .validate import COUNTRIES
+
+    code = value.strip().upper()
+    if code in COUNTRIES:
+        return code
+    wanted = _squash(value)
+    for lang in LANGUAGES:
+        for key, name in Locale.parse(lang).territories.items():
+            if key in COUNTRIES and wanted and _squash(name) == wanted:
+                return str(key)
+    return None
+
+
+def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) -> str:
+    """The country code to write; every problem with the arguments raised together."""
     problems = []
     if lang not in LANGUAGES or lang not in catalogue.languages:
         problems.append(Problem("<template>", field="lang", code="unknown-language",
                                 message="language must be one of {allowed}", found=lang,
                                 params=params(allowed=", ".join(catalogue.languages))))
-    if not 1990 <= year <= 2100:
+    if not YEARS[0] <= year <= YEARS[1]:
         problems.append(Problem("<template>", field="year", code="bad-year",
                                 message="the assessment year must be between 1990 and 2100", found=str(year)))
+    code = country_code(country) if country else ""
+    if code is None:
+        problems.append(Problem("<template>", field="country", code="unknown-country",
+                                message="'{found}' is not an ISO 3166-1 alpha-2 country code.", found=country,
+                                fix="Use a two-letter code such as VN, TH or SG."))
     if problems:
         raise InputError(problems)
+    return code or ""
 
 
 def _validation(lo: float | None, hi: float | None, title: str, message: str) -> dict[str, object] | None:
@@ -114,7 +148,8 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     path
         Output file; the suffix chooses the format.
     city, country, year
-        Pre-filled in the City profile (the city may still change them).
+        Pre-filled in the City profile (the city may still change them). ``country`` is an ISO
+        3166-1 alpha-2 code or a country name (see :func:`country_code`); anything else is refused.
     lang
         Template language (``en`` or ``vi``): labels, names, definitions, number format hints.
     catalogue
@@ -130,7 +165,7 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     """
     cat = catalogue or load_catalogue()
     year = year if year is not None else dt.date.today().year - 1
-    _check(city, country, year, lang, cat)
+    country = _check(city, country, year, lang, cat)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fill = prefill or Prefill()
@@ -311,6 +346,8 @@ def _lists_and_marker(b: _Book) -> None:
 
 
 def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
+    import xlsxwriter  # imported on first use: reading workbooks never needs the writer
+
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
                        "created": dt.datetime(2000, 1, 1)})
