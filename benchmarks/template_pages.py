@@ -56,13 +56,13 @@ def to_pdf(binary: str, workbook: Path, out_dir: Path) -> Path:
 
 
 def only_sheet(workbook: Path, keep: str, out: Path) -> Path:
-    """A copy of ``workbook`` where ``keep`` is the only visible sheet (the others hidden)."""
+    """A copy of ``workbook`` where ``keep`` is the only visible sheet (the other visible ones deleted)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(workbook)
-    for ws in wb.worksheets:
-        if ws.title != keep:
-            ws.sheet_state = "hidden"
+    for ws in list(wb.worksheets):
+        if ws.title != keep and ws.sheet_state == "visible":
+            wb.remove(ws)
     wb.active = wb.sheetnames.index(keep)
     wb.save(out)
     return out

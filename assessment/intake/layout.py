@@ -83,12 +83,14 @@ INDICATOR_TABLE: tuple[Column, ...] = (
     Column("quality", N_("Data quality"), True, N_("how reliable the value is, from the dropdown"), 28),
     Column("notes", N_("Notes"), True, N_("anything a reviewer should know"), 30),
 )
+#: Narrower than the indicator columns: with the six level descriptors the sheet still prints one page
+#: wide at a readable scale.
 ENABLER_TABLE: tuple[Column, ...] = (
     Column("id", N_("ID"), False, width=13),
-    Column("name", N_("Enabler item"), False, width=36),
-    Column("level", N_("Level (0–5)"), True, width=30),
-    Column("evidence", N_("Evidence"), True, width=36),
-    Column("notes", N_("Notes"), True, width=30),
+    Column("name", N_("Enabler item"), False, width=24),
+    Column("level", N_("Level (0–5)"), True, width=20),
+    Column("evidence", N_("Evidence"), True, width=26),
+    Column("notes", N_("Notes"), True, width=20),
 )
 #: Locked columns after the enabler table: the descriptors of levels 0–5.
 ENABLER_DESCRIPTORS = 6
