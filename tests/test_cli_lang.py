@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -28,9 +29,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
 #: quoted from the workbook, so an English workbook would rightly bring English sheet names.
 WORKBOOKS = ("da-nang-2025.xlsx", "ha-noi-2025.xlsx", "zz-broken-2-2025.xlsx")
 WORD = re.compile(r"[A-Za-z]{3,}")
-#: Words that are code, not language: command, option and format names a user types.
-CODE_WORDS = {"smartcity", "validate", "xlsx", "csv", "html", "htm", "pdf", "iso", "alpha", "weasyprint", "pip",
-              "install", "assessment", "docx"}
+#: Words that are code or names, not language: the program, format names, standards, what a user types.
+CODE_WORDS = {"smartcity", "xlsx", "csv", "html", "htm", "pdf", "iso", "alpha", "weasyprint", "pip", "install",
+              "assessment", "docx"}
+#: Code and names quoted in messages: commands, a method key, the default method's name, the spec's names.
+CODE = ["'smartcity validate'", "'smartcity report'", "'smartcity template'", "kiem-tra", "tong-hop",
+        "rank.min_coverage", "phương pháp default"]
 
 
 def runner() -> CliRunner:
@@ -45,13 +49,24 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory, synthetic: Any) -> Path:
+    """A cohort as a CSV table (for score and robustness) and a small robustness spec."""
+    folder = tmp_path_factory.mktemp("tables")
+    synthetic.cohort(12, seed=2).to_csv(folder / "cohort.csv", index=False)
+    (folder / "spec.yaml").write_text(  # names are the user's: Vietnamese ones
+        "name: kiem-tra\nn: 8\nseed: 1\nassumptions:\n"
+        "  - {name: tong-hop, path: aggregate.method, values: [arithmetic, generalised]}\n", encoding="utf-8")
+    return folder
+
+
 def xlsx_text(path: Path) -> str:
     wb = openpyxl.load_workbook(path)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     return "\n".join([*wb.sheetnames, *cells])
 
 
-def session(lang: str, cohort: Path, out: Path) -> dict[str, str]:
+def session(lang: str, cohort: Path, tables: Path, out: Path) -> dict[str, str]:
     """Run the city's commands in ``lang``; every printed line and written report, by name."""
     out.mkdir()
     r = runner()
@@ -72,6 +87,10 @@ def session(lang: str, cohort: Path, out: Path) -> dict[str, str]:
         "validate missing": (["validate", str(out / "x9")], 2),
         "validate bad report": (["validate", str(cohort), "--report", str(out / "p.txt")], 2),
         "report": (["report", str(cohort), "-o", str(out / "s9")], 0),
+        "score": (["score", str(tables / "cohort.csv"), "-o", str(out / "r.xlsx")], 0),
+        "score not csv": (["score", str(cohort / WORKBOOKS[0])], 2),
+        "robustness": (["robustness", str(tables / "cohort.csv"), "--spec", str(tables / "spec.yaml"), "-o",
+                        str(out / "rb")], 0),
     }
     for name, (args, code) in runs.items():
         res = r.invoke(app, [*args, "--lang", lang])
@@ -94,12 +113,13 @@ def words(text: str, strip: list[str]) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 
 
-def test_vietnamese_command_line_has_no_english(cohort: Path, tmp_path: Path) -> None:
-    english = session("en", cohort, tmp_path / "en")
-    vietnamese = session("vi", cohort, tmp_path / "vi")
+def test_vietnamese_command_line_has_no_english(cohort: Path, tables: Path, tmp_path: Path) -> None:
+    english = session("en", cohort, tables, tmp_path / "en")
+    vietnamese = session("vi", cohort, tables, tmp_path / "vi")
     cat = load_catalogue()
     # data and code, not language: paths, file names, ids, problem codes, the catalogue's own texts
-    strip = [str(tmp_path), str(cohort), *WORKBOOKS, "t.docx", "Narnia", "nope", "gold", "index.html",
+    strip = [*CODE, str(tmp_path), str(cohort), str(tables), "cohort.csv", "spec.yaml", "robustness.xlsx",
+             "robustness.html", *WORKBOOKS, "t.docx", "Narnia", "nope", "gold", "index.html",
              "Content-Security-Policy",
              "default-src 'none'; style-src 'unsafe-inline'", "width=device-width, initial-scale=1", "utf-8"]
     allowed = set(CODE_WORDS)

@@ -6,8 +6,6 @@ which needs LibreOffice; these checks read the page setup itself and run everywh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
 import pytest
 

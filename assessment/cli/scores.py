@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ..i18n import N_
+from ..i18n import N_, _
 from .common import EXIT_INPUT, Lang, app, err, error, existing, fail, folder_option, out, tr, usage, writing
 
 
@@ -63,7 +63,7 @@ def report_cmd(
     out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
 
 
-def read_tables(paths: list[Path]) -> object:
+def read_tables(paths: list[Path], lang: str = "en") -> object:
     """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
     import pandas as pd
 
@@ -74,20 +74,17 @@ def read_tables(paths: list[Path]) -> object:
         elif p.is_file() and p.suffix.lower() == ".csv":
             files.append(p)
         else:
-            err.print(f"[bold red]usage:[/] {escape(str(p))}: not a CSV file or a folder of CSV files "
-                      "(workbooks are read by 'smartcity validate' once it lands)", highlight=False)
-            raise typer.Exit(2)
+            usage(N_("{path}: not a CSV file or a folder of CSV files (workbooks: 'smartcity report')"), lang,
+                  path=p)
     if not files:
-        err.print("[bold red]usage:[/] no CSV file found in the inputs", highlight=False)
-        raise typer.Exit(2)
+        usage(N_("no CSV file found in the inputs"), lang)
     frames = []
     for f in files:
         try:
             frames.append(pd.read_csv(f, encoding="utf-8-sig"))
         except (ValueError, OSError) as exc:  # not UTF-8, not a table, unreadable: one message, no traceback
             reason = (str(exc).splitlines() or [type(exc).__name__])[0]
-            err.print(f"[bold red]error:[/] {escape(str(f))}: not a readable CSV table: {escape(reason)}",
-                      highlight=False)
+            error(N_("{path}: not a readable CSV table: {reason}"), lang, path=f, reason=reason)
             raise typer.Exit(1) from None
     return pd.concat(frames, ignore_index=True)
 
@@ -99,6 +96,7 @@ def score(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="results.xlsx, or a folder for CSVs.")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
 ) -> None:
     """Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."""
     from rich.progress import Progress
@@ -110,31 +108,33 @@ def score(
     from ..scoring import assess
     from ..scoring.pipeline import STAGES
 
-    data = read_tables(inputs)
+    lg = lang.value
+    data = read_tables(inputs, lg)
     try:
         cat = load_catalogue(catalogue) if catalogue else None
         with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("scoring", total=len(STAGES))
+            task = bar.add_task(tr(N_("scoring"), lg), total=len(STAGES))
 
             def hook(stage: str) -> None:
                 bar.update(task, advance=1, description=stage)
 
             result = assess(data, catalogue=cat, method=method, on_stage=hook)
     except AssessmentError as exc:
-        fail(exc)
+        fail(exc, lg)
     if output is not None:
         if output.suffix.lower() != ".xlsx":
-            folder_option(output, "--output")
-        with writing(output):
+            folder_option(output, "--output", lg)
+        with writing(output, lg):
             written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
-        out.print(f"wrote {written}")
+        out.print(tr(N_("wrote {path}"), lg, path=written), highlight=False)
     lens = next(iter(result.aggregated))
     scores = result.aggregated[lens]
     ranks = result.ranks.get(lens, {}).get("cohort")
-    table = Table(title=f"{lens}: {len(scores)} units, method {result.method.name}")
-    table.add_column("rank", justify="right")
-    table.add_column("unit")
-    table.add_column("coverage", justify="right")
+    table = Table(title=tr(N_("{lens}: {n} units, method {method}"), lg, lens=lens, n=len(scores),
+                           method=result.method.name))
+    table.add_column(tr(N_("rank"), lg), justify="right")
+    table.add_column(tr(N_("unit"), lg))
+    table.add_column(tr(N_("coverage"), lg), justify="right")
     root = scores.columns[-1]
     table.add_column(root, justify="right")
     status = result.rank_status(lens) if lens in result.coverage else None
@@ -145,15 +145,20 @@ def score(
         score = as_float(row[root])
         r = "" if rank is None else str(int(rank))
         if rank is None and status is not None and ranks is not None and not status.loc[key, "ranked"]:
-            r = f"not ranked ({int(status.loc[key, 'reported'])} of {int(status.loc[key, 'total'])}, " \
-                f"needs {int(status.loc[key, 'needed'])})"
+            r = tr(N_("not ranked ({reported} of {total}, needs {needed})"), lg,
+                   **{k: int(status.loc[key, k]) for k in ("reported", "total", "needed")})
         cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
         table.add_row(r, escape(str(key)), cov, "" if score is None else f"{score:.2f}")
     out.print(table)
     if status is not None and ranks is not None and not status["ranked"].all():
         least = result.method.rank.min_coverage
-        out.print(f"{int((~status['ranked']).sum())} unit(s) not ranked: a unit is ranked only with data for at least "
-                  f"{least:.0%} of the scored indicators (rank.min_coverage)", highlight=False)
+        out.print(tr(N_("{n} unit(s) not ranked: a unit is ranked only with data for at least {share}% of the "
+                        "scored indicators (rank.min_coverage)"), lg, n=int((~status["ranked"]).sum()),
+                     share=round(least * 100)), highlight=False)
+
+
+#: Sensitivity designs named by the robustness stage, as UI msgids.
+DESIGNS = (N_("exact grid"),)
 
 
 @app.command("robustness", epilog=EXIT_INPUT)
@@ -167,7 +172,7 @@ def robustness_cmd(
     n: Annotated[int | None, typer.Option(help="Replicates (uncertainty) and base sample N (sensitivity).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the spec's).")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the page.")] = Lang["en"],
+    lang: Annotated[Lang, typer.Option(help="Language of the page and messages.")] = Lang["en"],
 ) -> None:
     """Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and robustness.html."""
     import pandas as pd
@@ -182,7 +187,8 @@ def robustness_cmd(
     from ..scoring import assess
     from ..scoring.saved import is_saved_result, load_result
 
-    existing(inputs, lang.value)
+    lg = lang.value
+    existing(inputs, lg)
     tables_only = all(p.suffix.lower() == ".csv" or (p.is_dir() and any(p.glob("*.csv")) and not any(p.glob("*.xls*")))
                       for p in inputs)
     try:
@@ -192,12 +198,13 @@ def robustness_cmd(
             result = load_result(inputs[0])
             result = result.rerun(method) if method is not None else result
         elif tables_only:
-            result = assess(read_tables(inputs), catalogue=cat, method=method)
+            result = assess(read_tables(inputs, lg), catalogue=cat, method=method)
         else:
             result = assess(read_submissions(inputs, lang=lang.value).without_error_files(), catalogue=cat,
                             method=method)
         with Progress(console=err, transient=True) as bar:
-            tasks = {name: bar.add_task(name, total=None) for name in ("uncertainty", "sensitivity")}
+            tasks = {name: bar.add_task(tr(label, lg), total=None)
+                     for name, label in (("uncertainty", N_("uncertainty")), ("sensitivity", N_("sensitivity")))}
 
             def tick(name: str) -> Callable[[int, int], None]:
                 return lambda done, total: bar.update(tasks[name], completed=done, total=total)
@@ -207,7 +214,8 @@ def robustness_cmd(
         removed, shifts = remove_one(result)
         audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
     except AssessmentError as exc:
-        fail(exc)
+        fail(exc, lg)
+    folder_option(output, "--output", lg)
     output.mkdir(parents=True, exist_ok=True)
     tables = {**unc.tables(), **sens.tables(), "remove-one": removed, "remove-one-shifts": shifts.reset_index(),
               **audited.tables()}
@@ -215,10 +223,12 @@ def robustness_cmd(
         for name, table in tables.items():
             table.to_csv(output / f"{name}.csv", index=False)
             table.to_excel(xlsx, sheet_name=name[:31], index=False)
-    page = render_robustness(result, output / "robustness.html", lang=lang.value, uncertainty=unc,
+    page = render_robustness(result, output / "robustness.html", lang=lg, uncertainty=unc,
                              sensitivity=sens, removed=removed, audited=audited)
-    summary = Table(title=f"robustness: {plan.name}, {unc.spec.n} replicates, sensitivity {sens.design}")
-    for col in ("lens", "within ±3", "median width", "widest", *[f"ST {f.name}" for f in unc.factors]):
+    summary = Table(title=tr(N_("robustness: {name}, {n} replicates, sensitivity {design}"), lg, name=plan.name,
+                             n=unc.spec.n, design=_(sens.design, lg)))
+    heads = [_(h, lg) for h in (N_("lens"), N_("within ±3"), N_("median width"), N_("widest"))]
+    for col in (*heads, *[f"ST {f.name}" for f in unc.factors]):
         summary.add_column(escape(col), justify="right")
     for lens in unc.summary:
         head = unc.headline(lens)
@@ -227,4 +237,5 @@ def robustness_cmd(
                         f"{float(head['widest']):.0f} ({escape(str(head['widest_unit']))})",
                         *[f"{st.get(f.name, float('nan')):.3f}" for f in unc.factors])
     out.print(summary)
-    out.print(f"wrote {len(tables)} tables (CSV and robustness.xlsx) and {page}", highlight=False)
+    out.print(tr(N_("wrote {n} tables (CSV and robustness.xlsx) and {page}"), lg, n=len(tables), page=page),
+              highlight=False)
