@@ -46,7 +46,8 @@ def template_cmd(
     name not ending in .xlsx or .csv is a usage error: nothing is written.
     """
     from ..errors import AssessmentError
-    from ..intake.template import YEARS, country_code, write_template
+    from ..intake.layout import YEARS
+    from ..intake.template import country_code, write_template
 
     lg = lang.value
     choice(fmt, [s.lstrip(".") for s in TEMPLATE_SUFFIXES], "--format", lg)

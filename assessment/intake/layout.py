@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale
+
 from ..i18n import N_
 
 FORMAT = "smartcity-template"
@@ -57,6 +59,19 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField("contact_email", N_("Contact e-mail"), False, "text"),
 )
 PROFILE_KEYS: tuple[str, ...] = tuple(f.key for f in PROFILE_FIELDS)
+
+
+def _countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to CLDR (regions such as EU, UN, ZZ excluded)."""
+    codes = (str(k) for k in Locale("en").territories)
+    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in {"ZZ", "EU", "UN", "EZ", "QO"})
+
+
+#: Assessment years the template is written for and the validator accepts.
+YEARS = (1990, 2100)
+
+#: The country codes the City profile accepts (the template writer checks its argument against them too).
+COUNTRIES = _countries()
 #: City-profile sheet columns (0-based): key, label, the city's value.
 PROFILE_KEY_COLUMN, PROFILE_LABEL_COLUMN, PROFILE_VALUE_COLUMN = 0, 1, 2
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
 from ..i18n import LANGUAGES, N_, _, text
 from .layout import (
+    COUNTRIES,
     ENABLER_DESCRIPTORS,
     ENABLER_LOCKED,
     ENABLER_TABLE,
@@ -33,6 +36,7 @@ from .layout import (
     PROFILE_FIELDS,
     PROFILE_VALUE_COLUMN,
     SHEETS,
+    YEARS,
     column_index,
 )
 
@@ -85,10 +89,6 @@ def level_choice(catalogue: Catalogue, level: int, descriptor: str, lang: str) -
     return entry if len(entry) <= 250 else entry[:249] + "…"
 
 
-#: Assessment years a template is written for (the validator reads the same range).
-YEARS = (1990, 2100)
-
-
 def _squash(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
@@ -99,10 +99,6 @@ def country_code(value: str) -> str | None:
     Names are CLDR's in English and Vietnamese, compared without case, spaces or punctuation
     (``Vietnam``, ``Viet Nam`` and ``Việt Nam`` are all ``VN``). ``None`` when nothing matches.
     """
-    from babel import Locale
-
-    from .validate import COUNTRIES
-
     code = value.strip().upper()
     if code in COUNTRIES:
         return code
@@ -123,7 +119,8 @@ def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) 
                                 params=params(allowed=", ".join(catalogue.languages))))
     if not YEARS[0] <= year <= YEARS[1]:
         problems.append(Problem("<template>", field="year", code="bad-year",
-                                message="the assessment year must be between 1990 and 2100", found=str(year)))
+                                message="the assessment year must be between {low} and {high}", found=str(year),
+                                params=params(low=YEARS[0], high=YEARS[1])))
     code = country_code(country) if country else ""
     if code is None:
         problems.append(Problem("<template>", field="country", code="unknown-country",
