@@ -24,7 +24,10 @@ render_report
 assess, Assessment, Method, load_method
     Scores: the composite-indicator pipeline (denominate, screen, impute, treat, normalise,
     aggregate, levels, rank, compare) and its result, which keeps the recipe and exports
-    every stage. ``assessment.scoring`` also exposes each stage on plain DataFrames.
+    every stage.
+impute_frame, treat_frame, normalise_frame, aggregate_frame
+    The stages as verbs on plain DataFrames (no catalogue needed); ``assessment.scoring``
+    exposes every stage function.
 AssessmentError, CatalogueError, InputError, Problem
     Errors; every error carries the full list of problems.
 """
@@ -52,7 +55,17 @@ if TYPE_CHECKING:  # what the names are, for type checkers; at run time they loa
     from .intake import Intake, Prefill, read_submissions, write_template
     from .report import render_report
     from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
-    from .scoring import Assessment, Method, assess, load_method, load_result
+    from .scoring import (
+        Assessment,
+        Method,
+        aggregate_frame,
+        assess,
+        impute_frame,
+        load_method,
+        load_result,
+        normalise_frame,
+        treat_frame,
+    )
 
 #: Public name -> the module that defines it. Names load on first use (PEP 562), so that
 #: ``import assessment`` and the ``smartcity`` command start without pandas, scipy or jinja2;
@@ -65,7 +78,8 @@ SOURCES: dict[str, str] = {
     "render_report": "report",
     **dict.fromkeys(("RobustnessSpec", "audit", "load_robustness_spec", "remove_one", "sensitivity",
                      "uncertainty"), "robustness"),
-    **dict.fromkeys(("Assessment", "Method", "assess", "load_method", "load_result"), "scoring"),
+    **dict.fromkeys(("Assessment", "Method", "aggregate_frame", "assess", "impute_frame", "load_method",
+                     "load_result", "normalise_frame", "treat_frame"), "scoring"),
 }
 #: Subpackages reachable as attributes (``assessment.scoring.normalise``) without importing them first.
 SUBPACKAGES = frozenset({"catalogue", "intake", "scoring", "robustness", "report", "errors", "i18n"})
@@ -104,19 +118,23 @@ __all__ = [
     "Problem",
     "RobustnessSpec",
     "__version__",
+    "aggregate_frame",
     "assess",
     "audit",
     "catalogue_markdown",
     "from_coinr",
+    "impute_frame",
     "indicator_table",
     "load_catalogue",
     "load_method",
     "load_result",
     "load_robustness_spec",
+    "normalise_frame",
     "read_submissions",
     "remove_one",
     "render_report",
     "sensitivity",
+    "treat_frame",
     "uncertainty",
     "write_template",
 ]

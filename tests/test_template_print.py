@@ -6,6 +6,8 @@ which needs LibreOffice; these checks read the page setup itself and run everywh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -17,6 +19,10 @@ from assessment.intake.layout import INDICATOR_TABLE, column_index
 DEFAULT_HEIGHT = 15  # points: one line of 11-point text
 
 
+#: A catalogue with a criteria-based maturity model: its template has a fifth sheet, Criteria.
+CRITERIA = Path(__file__).resolve().parent.parent / "examples" / "criteria" / "catalogue.yaml"
+
+
 @pytest.fixture(scope="module", params=["en", "vi"])
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     path = write_template(tmp_path_factory.mktemp("print") / "t.xlsx", city="Hue", country="VN", year=2025,
@@ -24,9 +30,15 @@ def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return openpyxl.load_workbook(path)
 
 
-def test_every_visible_sheet_prints_landscape_one_page_wide(book: openpyxl.Workbook) -> None:
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_criteria_sheet_prints_too(lang: str, tmp_path: Path) -> None:
+    path = write_template(tmp_path / "t.xlsx", lang=lang, catalogue=load_catalogue(CRITERIA))
+    test_every_visible_sheet_prints_landscape_one_page_wide(openpyxl.load_workbook(path), sheets=5)
+
+
+def test_every_visible_sheet_prints_landscape_one_page_wide(book: openpyxl.Workbook, sheets: int = 4) -> None:
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    assert len(visible) == 4
+    assert len(visible) == sheets
     for ws in visible:
         setup = ws.page_setup
         assert setup.orientation == "landscape", ws.title

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .coinr import CoinrImport, from_coinr
     from .load import build_catalogue, load_catalogue, read_catalogue
-    from .models import Catalogue, Enabler, Indicator, Lens, LensNode
+    from .models import Catalogue, Enabler, Indicator, Lens, LensNode, LensRole
     from .views import IndicatorFilter, catalogue_markdown, indicator_table
 
 #: Public name -> the module of this stage that defines it.
@@ -27,6 +27,7 @@ SOURCES: dict[str, str] = {
     "CoinrImport": "coinr", "from_coinr": "coinr",
     "build_catalogue": "load", "load_catalogue": "load", "read_catalogue": "load",
     "Catalogue": "models", "Enabler": "models", "Indicator": "models", "Lens": "models", "LensNode": "models",
+    "LensRole": "models",
     "IndicatorFilter": "views", "catalogue_markdown": "views", "indicator_table": "views",
 }
 
@@ -38,6 +39,7 @@ __all__ = [
     "IndicatorFilter",
     "Lens",
     "LensNode",
+    "LensRole",
     "build_catalogue",
     "catalogue_markdown",
     "from_coinr",

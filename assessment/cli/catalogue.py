@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,9 @@ from rich.markup import escape
 from ..catalogue.choices import TIERS
 from ..i18n import LANGUAGES, N_
 from .common import EXIT_INPUT, Fmt, Lang, catalogue_app, choice, fail, folder_option, out, tr, usage, writing
+
+if TYPE_CHECKING:
+    from ..catalogue.models import LensRole
 
 
 @catalogue_app.callback(epilog=EXIT_INPUT)
@@ -43,17 +46,17 @@ def catalogue_list(
         cat = load_catalogue(catalogue)
     except AssessmentError as exc:
         fail(exc, lg)
-    from ..catalogue.views import FOCUS_AREA_LENS, OUTCOME_LENS
 
-    def ids(lens_id: str, field: Callable[[Any], list[str]]) -> list[str]:
-        lenses = {lens.id: lens for lens in cat.lenses}
-        if lens_id in lenses:
-            return [leaf.id for leaf in lenses[lens_id].leaves()]
+    def ids(role: LensRole, field: Callable[[Any], list[str]]) -> list[str]:
+        """The leaves of the lens playing ``role``, else the values the indicators carry."""
+        lens = cat.lens_for(role)
+        if lens is not None:
+            return [leaf.id for leaf in lens.leaves()]
         return sorted({v for ind in cat.indicators for v in field(ind) if v})
 
-    choice(focus_area, ids(FOCUS_AREA_LENS, lambda i: [i.focus_area]), "--focus-area", lg)
-    choice(outcome, ids(OUTCOME_LENS, lambda i: [i.outcome]), "--outcome", lg)
-    choice(dimension, ids("oecd-wellbeing", lambda i: list(i.oecd_dimensions)), "--dimension", lg)
+    choice(focus_area, ids("areas", lambda i: [i.focus_area]), "--focus-area", lg)
+    choice(outcome, ids("headline", lambda i: [i.outcome]), "--outcome", lg)
+    choice(dimension, ids("wellbeing", lambda i: list(i.oecd_dimensions)), "--dimension", lg)
     choice(tier, list(TIERS), "--tier", lg)
     if fmt.value == "xlsx" and output is None:
         usage(N_("--format xlsx needs --output FILE.xlsx"), lg)
