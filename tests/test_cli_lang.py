@@ -205,3 +205,20 @@ def test_catalogue_table_is_readable_at_80_columns(monkeypatch: pytest.MonkeyPat
         for row in table.itertuples(index=False):
             assert row[0] in tokens  # ids whole, on one line
             assert set(str(row[1]).split()) <= tokens  # words of a name never cut
+
+
+#: What the command must not load to start (pydantic is not listed: typer itself coerces a command's
+#: parameters with it).
+HEAVY = ("pandas", "numpy", "scipy", "jinja2", "yaml", "openpyxl", "xlsxwriter", "python_calamine")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["validate", "--help"], ["catalogue", "--help"]])
+def test_the_command_starts_without_heavy_modules(args: list[str]) -> None:
+    """Start-up stays light: the speed itself is measured in benchmarks/cold_start.py (make bench)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom assessment.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert run.stderr.strip().splitlines()[-1] == "[]", run.stderr
