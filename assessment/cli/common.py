@@ -100,10 +100,15 @@ def existing(inputs: list[Path], lang: str) -> None:
         usage(N_("not found: {paths}"), lang, paths=", ".join(map(str, missing)))
 
 
+#: The first line of a list of problems, by what was read (``AssessmentError.kind``).
+PROBLEMS_IN = {"catalogue": N_("{n} problem(s) in the catalogue:"), "method": N_("{n} problem(s) in the method:"),
+               "input data": N_("{n} problem(s) in the input data:")}
+
+
 def fail(exc: AssessmentError, lang: str = "en") -> NoReturn:
     """Every problem of ``exc``, each on its own line in ``lang``; exit 1."""
     if exc.problems:
-        error(N_("{n} problem(s):"), lang, n=len(exc.problems))
+        error(PROBLEMS_IN.get(exc.kind, N_("{n} problem(s):")), lang, n=len(exc.problems))
     else:
         err.print(f"[bold red]{_(ERROR, lang)}[/] {escape(str(exc))}", highlight=False)
     for p in exc.problems:
