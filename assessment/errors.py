@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._missing import cell_text
-from .i18n import N_, _
+from .i18n import N_, _, decimal_mark
 
 Severity = Literal["error", "warning", "info"]
 #: How a severity is written for people (a UI msgid per severity).
@@ -86,6 +86,9 @@ class Problem:
     labels
         Names of the ``params`` that are themselves UI msgids (a field label, say), translated
         with the message.
+    numbers
+        Names of the ``params`` (or ``"found"``) that are plain numbers (``7.25``, no grouping),
+        written with the language's decimal mark (``7,25`` in Vietnamese).
     """
 
     source: str
@@ -101,10 +104,15 @@ class Problem:
     severity: Severity = "error"
     params: Params = ()
     labels: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
 
     def _values(self, lang: str) -> dict[str, str]:
         values = {k: _(v, lang) if k in self.labels else v for k, v in self.params}
-        return {**values, "found": self.found}
+        values = {**values, "found": self.found}
+        for k in self.numbers:
+            if k in values:
+                values[k] = values[k].replace(".", decimal_mark(lang))
+        return values
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang``."""

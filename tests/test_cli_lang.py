@@ -179,7 +179,7 @@ def test_template_arguments_are_checked_before_writing(tmp_path: Path) -> None:
 
 
 COMMANDS = [[], ["catalogue"], ["catalogue", "check"], ["catalogue", "docs"], ["template"], ["validate"],
-            ["report"], ["score"], ["robustness"]]
+            ["review"], ["report"], ["score"], ["robustness"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "smartcity")

@@ -9,7 +9,8 @@ the stage it runs inside its body (always towards an earlier stage, never to dod
 ``smartcity --version`` and ``--help`` load neither pandas nor pydantic.
 
 Modules: :mod:`.common` (apps, consoles, helpers), :mod:`.catalogue`, :mod:`.workbooks`
-(``template``, ``validate``) and :mod:`.scores` (``report``, ``score``, ``robustness``).
+(``template``, ``validate``), :mod:`.review` (``review``) and :mod:`.scores` (``report``, ``score``,
+``robustness``).
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from __future__ import annotations
 from . import workbooks  # template, validate
 
 # isort: split
+from . import review  # review
+
+# isort: split
 from . import scores  # report, score, robustness
 
 # isort: split
 from . import catalogue
 from .common import app
 
-__all__ = ["app", "catalogue", "main", "scores", "workbooks"]
+__all__ = ["app", "catalogue", "main", "review", "scores", "workbooks"]
 
 
 def main() -> None:

@@ -21,10 +21,16 @@ def report_cmd(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages and messages.")] = Lang["en"],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+    queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
+                                                 "('smartcity review -o'): values still under query are marked "
+                                                 "(and left out with 'screen: {queries: exclude}' in the "
+                                                 "method).")] = None,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
     lg = lang.value
-    existing(inputs, lg)
+    existing([*inputs, *([queries] if queries else [])], lg)
+    if queries is not None:
+        folder_option(queries, "--review", lg)
     if pdf:
         try:
             import weasyprint  # noqa: F401
@@ -52,7 +58,12 @@ def report_cmd(
             if usable.profiles.empty:
                 error(N_("no file without errors to report on"), lg)
                 raise typer.Exit(1)
-            result = assess(usable, method=method)
+            if queries is not None:
+                from ..review import read_round, review
+
+                result = assess(review(usable, read_round(queries)), method=method)
+            else:
+                result = assess(usable, method=method)
     except AssessmentError as exc:
         fail(exc, lg)
     with writing(output, lg):
