@@ -23,6 +23,7 @@ from assessment.cli import app
 from assessment.cli import common as cli_common
 from assessment.intake import MESSAGES
 from assessment.resources import templates_dir
+from assessment.review.messages import MESSAGES as REVIEW_MESSAGES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
 #: A Vietnamese cohort (Vietnamese templates) with a broken workbook: sheet names and units in messages are
@@ -35,6 +36,10 @@ CODE_WORDS = {"smartcity", "xlsx", "csv", "html", "htm", "pdf", "iso", "alpha", 
 #: Code and names quoted in messages: commands, a method key, the default method's name, the spec's names.
 CODE = ["'smartcity validate'", "'smartcity report'", "'smartcity template'", "kiem-tra", "tong-hop",
         "rank.min_coverage", "phương pháp default"]
+
+
+#: Stable codes and ids shown as such: intake problem codes, review query codes, plausibility rule ids.
+CODES = sorted({*MESSAGES, *REVIEW_MESSAGES, *(r.id for r in load_catalogue().rules)}, key=len, reverse=True)
 
 
 def runner() -> CliRunner:
@@ -86,6 +91,8 @@ def session(lang: str, cohort: Path, tables: Path, out: Path) -> dict[str, str]:
         "validate html": (["validate", str(cohort), "--report", str(out / "p.html")], 1),
         "validate missing": (["validate", str(out / "x9")], 2),
         "validate bad report": (["validate", str(cohort), "--report", str(out / "p.txt")], 2),
+        "review": (["review", str(cohort), "-o", str(out / "q1")], 0),
+        "review again": (["review", str(cohort), "-o", str(out / "q2"), "--previous", str(out / "q1")], 0),
         "report": (["report", str(cohort), "-o", str(out / "s9")], 0),
         "score": (["score", str(tables / "cohort.csv"), "-o", str(out / "r.xlsx")], 0),
         "score not csv": (["score", str(cohort / WORKBOOKS[0])], 2),
@@ -105,8 +112,9 @@ def session(lang: str, cohort: Path, tables: Path, out: Path) -> dict[str, str]:
 def words(text: str, strip: list[str]) -> set[str]:
     for s in sorted(strip, key=len, reverse=True):
         text = text.replace(s, " ")
-    for code in MESSAGES:  # the Code column (a whole CSV field or cell) keeps the stable problem codes
-        text = re.sub(rf"(?<=[,\n]){re.escape(code)}(?=[,\r\n])", " ", text)
+    for code in CODES:  # a Code or Rule column (a whole CSV field or table cell) keeps the stable codes and ids
+        text = re.sub(rf"(?<=[,\n]){re.escape(code)}(?=[,\r\n])", " ", text)  # a CSV field, a cell
+        text = re.sub(rf"(?<=│ ){re.escape(code)}(?= *│)", " ", text)  # a cell of a terminal table
     text = re.sub(r"--[a-z-]+", " ", text)  # option names
     text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)  # CSS
     text = re.sub(r"<[^>]+>", " ", text)  # HTML tags and attributes
@@ -117,9 +125,9 @@ def test_vietnamese_command_line_has_no_english(cohort: Path, tables: Path, tmp_
     english = session("en", cohort, tables, tmp_path / "en")
     vietnamese = session("vi", cohort, tables, tmp_path / "vi")
     cat = load_catalogue()
-    # data and code, not language: paths, file names, ids, problem codes, the catalogue's own texts
-    strip = [*CODE, str(tmp_path), str(cohort), str(tables), "cohort.csv", "spec.yaml", "robustness.xlsx",
-             "robustness.html", *WORKBOOKS, "t.docx", "Narnia", "nope", "gold", "index.html",
+    # data and code, not language: paths, file and city names, ids, problem codes, the catalogue's own texts
+    strip = [*CODE, "Da Nang", "Ha Noi", str(tmp_path), str(cohort), str(tables), "cohort.csv", "spec.yaml",
+             "robustness.xlsx", "robustness.html", *WORKBOOKS, "t.docx", "Narnia", "nope", "gold", "index.html",
              "Content-Security-Policy",
              "default-src 'none'; style-src 'unsafe-inline'", "width=device-width, initial-scale=1", "utf-8"]
     allowed = set(CODE_WORDS)
