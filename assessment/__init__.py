@@ -32,35 +32,73 @@ AssessmentError, CatalogueError, InputError, Problem
     Errors; every error carries the full list of problems.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__
-from .catalogue import (
-    Catalogue,
-    CoinrImport,
-    Enabler,
-    Indicator,
-    IndicatorFilter,
-    Lens,
-    LensNode,
-    catalogue_markdown,
-    from_coinr,
-    indicator_table,
-    load_catalogue,
-)
-from .errors import AssessmentError, CatalogueError, InputError, Problem
-from .intake import Intake, Prefill, read_submissions, write_template
-from .report import render_report
-from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
-from .scoring import (
-    Assessment,
-    Method,
-    aggregate_frame,
-    assess,
-    impute_frame,
-    load_method,
-    load_result,
-    normalise_frame,
-    treat_frame,
-)
+
+if TYPE_CHECKING:  # what the names are, for type checkers; at run time they load on first use (below)
+    from .catalogue import (
+        Catalogue,
+        CoinrImport,
+        Enabler,
+        Indicator,
+        IndicatorFilter,
+        Lens,
+        LensNode,
+        catalogue_markdown,
+        from_coinr,
+        indicator_table,
+        load_catalogue,
+    )
+    from .errors import AssessmentError, CatalogueError, InputError, Problem
+    from .intake import Intake, Prefill, read_submissions, write_template
+    from .report import render_report
+    from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
+    from .scoring import (
+        Assessment,
+        Method,
+        aggregate_frame,
+        assess,
+        impute_frame,
+        load_method,
+        load_result,
+        normalise_frame,
+        treat_frame,
+    )
+
+#: Public name -> the module that defines it. Names load on first use (PEP 562), so that
+#: ``import assessment`` and the ``smartcity`` command start without pandas, scipy or jinja2;
+#: ``from assessment import assess`` and ``assessment.assess`` work as with eager imports.
+SOURCES: dict[str, str] = {
+    **dict.fromkeys(("Catalogue", "CoinrImport", "Enabler", "Indicator", "IndicatorFilter", "Lens", "LensNode",
+                     "catalogue_markdown", "from_coinr", "indicator_table", "load_catalogue"), "catalogue"),
+    **dict.fromkeys(("AssessmentError", "CatalogueError", "InputError", "Problem"), "errors"),
+    **dict.fromkeys(("Intake", "Prefill", "read_submissions", "write_template"), "intake"),
+    "render_report": "report",
+    **dict.fromkeys(("RobustnessSpec", "audit", "load_robustness_spec", "remove_one", "sensitivity",
+                     "uncertainty"), "robustness"),
+    **dict.fromkeys(("Assessment", "Method", "aggregate_frame", "assess", "impute_frame", "load_method",
+                     "load_result", "normalise_frame", "treat_frame"), "scoring"),
+}
+#: Subpackages reachable as attributes (``assessment.scoring.normalise``) without importing them first.
+SUBPACKAGES = frozenset({"catalogue", "intake", "scoring", "robustness", "report", "errors", "i18n"})
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name (or a stage subpackage) the first time it is used."""
+    if name in SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
+    if name not in SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{SOURCES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *SOURCES, *SUBPACKAGES})
+
 
 __all__ = [
     "Assessment",

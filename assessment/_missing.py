@@ -17,18 +17,27 @@ Conventions
 from __future__ import annotations
 
 import math
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_missing(value: Any) -> bool:
-    """True for ``None``, NaN, ``pandas.NA`` and ``pandas.NaT`` (scalars only)."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    """True for ``None``, NaN, ``pandas.NA`` and ``pandas.NaT`` (scalars only).
+
+    pandas is not imported here (the command line starts without it): a value can only be
+    ``pandas.NA`` or ``pandas.NaT`` once pandas is loaded.
+    """
+    if value is None:
         return True
-    return isinstance(value, float) and math.isnan(value)
+    if isinstance(value, float):
+        return math.isnan(value)
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and (value is pandas.NA or value is pandas.NaT)
 
 
 def as_float(value: Any) -> float | None:
@@ -60,6 +69,8 @@ def safe_text(value: Any) -> Any:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell, index label and column name neutralised (see :func:`safe_text`)."""
+    import pandas as pd  # heavy; only needed once there is a frame
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):

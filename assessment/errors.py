@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._missing import cell_text
-from .i18n import _, decimal_mark
+from .i18n import N_, _, decimal_mark
 
 Severity = Literal["error", "warning", "info"]
+#: How a severity is written for people (a UI msgid per severity).
+SEVERITY_LABELS: dict[str, str] = {"error": N_("error"), "warning": N_("warning"), "info": N_("information")}
 Params = tuple[tuple[str, str], ...]
 
 

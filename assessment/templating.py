@@ -7,16 +7,20 @@ typo cannot silently print nothing.
 from __future__ import annotations
 
 from functools import cache
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .i18n import fmt_number, text, translations
 from .resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @cache
 def environment(lang: str) -> jinja2.Environment:
     """Return the jinja2 environment for ``lang`` with gettext and filters installed."""
+    import jinja2  # imported on first use: validating workbooks without an HTML report never needs it
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg", "html.j2", "svg.j2"]),

@@ -100,6 +100,10 @@ def main() -> None:
         cases["from_coinr ASEM (CSV paths)"] = lambda: assessment.from_coinr(
             REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
     print(f"python {sys.version.split()[0]}, smartcity-assessment {assessment.__version__}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from cold_start import main as cold_start
+
+    cold_start([])  # new processes: the command's start-up, before this process warms anything else
     for name, fn in cases.items():
         print(f"{name}: {median_ms(fn):.1f} ms (median of 20)")
     import tempfile

@@ -211,8 +211,10 @@ def test_nothing_is_lost(example_intake, tmp_path):
 
 
 def test_issue_exports_neutralise_formulas(tmp_path):
-    tpl = write_template(tmp_path / "t.xlsx", city="=HYPERLINK(\"http://x\")", country="ZZ", year=2025,
-                         prefill=Prefill(profile={"population": 10}, indicators={"QE-PM25": {"value": "@SUM(A1)"}}))
+    # the country argument is checked when the template is written; a bad one typed in the workbook is not
+    tpl = write_template(tmp_path / "t.xlsx", city="=HYPERLINK(\"http://x\")", year=2025,
+                         prefill=Prefill(profile={"population": 10, "country": "ZZ"},
+                                         indicators={"QE-PM25": {"value": "@SUM(A1)"}}))
     intake = read_submissions([tpl])
     assert "@SUM(A1)" in set(intake.issues["value"])  # a 'not a number' issue quotes the cell as found
     for suffix in (".csv", ".xlsx", ".html"):

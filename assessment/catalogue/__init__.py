@@ -4,13 +4,32 @@ Indicators, enabler rubrics and lenses (trees over them) are typed models
 (:mod:`~assessment.catalogue.models`) validated one record at a time, then as a whole
 (:mod:`~assessment.catalogue.checks`); :mod:`~assessment.catalogue.load` reads YAML,
 :mod:`~assessment.catalogue.views` makes tables and documents, and
-:mod:`~assessment.catalogue.coinr` imports a COINr ``iData``/``iMeta`` pair.
+:mod:`~assessment.catalogue.coinr` imports a COINr ``iData``/``iMeta`` pair;
+:mod:`~assessment.catalogue.choices` holds the closed vocabularies (tiers, listing formats).
+
+The names below load on first use (PEP 562), so importing :mod:`~assessment.catalogue.choices`
+alone (as the command line does for its option choices) costs neither pydantic nor pandas.
 """
 
-from .coinr import CoinrImport, from_coinr
-from .load import build_catalogue, load_catalogue, read_catalogue
-from .models import Catalogue, Enabler, Indicator, Lens, LensNode, LensRole
-from .views import IndicatorFilter, catalogue_markdown, indicator_table
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .coinr import CoinrImport, from_coinr
+    from .load import build_catalogue, load_catalogue, read_catalogue
+    from .models import Catalogue, Enabler, Indicator, Lens, LensNode, LensRole
+    from .views import IndicatorFilter, catalogue_markdown, indicator_table
+
+#: Public name -> the module of this stage that defines it.
+SOURCES: dict[str, str] = {
+    "CoinrImport": "coinr", "from_coinr": "coinr",
+    "build_catalogue": "load", "load_catalogue": "load", "read_catalogue": "load",
+    "Catalogue": "models", "Enabler": "models", "Indicator": "models", "Lens": "models", "LensNode": "models",
+    "LensRole": "models",
+    "IndicatorFilter": "views", "catalogue_markdown": "views", "indicator_table": "views",
+}
 
 __all__ = [
     "Catalogue",
@@ -28,3 +47,12 @@ __all__ = [
     "load_catalogue",
     "read_catalogue",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its module the first time it is used."""
+    if name not in SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{SOURCES[name]}", __name__), name)
+    globals()[name] = value
+    return value

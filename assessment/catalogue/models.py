@@ -21,15 +21,13 @@ from typing import Literal
 from pydantic import Field
 
 from ..i18n import text
+from .choices import Tier
 from .criteria import CriteriaModel
 from .rules import Rule
 from .types import Id, LangText, Record
 
 #: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
 Direction = Literal[1, -1, 0]
-
-#: As in the U4SSC KPIs: core indicators every city should report, advanced ones for depth.
-Tier = Literal["core", "advanced"]
 
 #: What a goalpost or threshold rests on. ``judgement`` says plainly that it is ours.
 BasisKind = Literal[

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
 
 import pandas as pd
 
 from ..i18n import N_, _, text
 from ..templating import environment
+from .choices import CatalogueFormat
 from .models import Catalogue, Indicator, LensRole
-
-CatalogueFormat = Literal["table", "csv", "xlsx", "markdown"]
-FORMATS: tuple[str, ...] = get_args(CatalogueFormat)
 
 # Column id -> English heading (translated through the UI catalogue).
 COLUMNS: dict[str, str] = {

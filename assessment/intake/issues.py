@@ -17,12 +17,20 @@ from typing import Any
 import pandas as pd
 
 from .._missing import cell_text, safe_frame
-from ..errors import Problem, Severity, params
-from ..i18n import N_
+from ..errors import SEVERITY_LABELS, Problem, Severity, params
+from ..i18n import N_, _
 from ..templating import environment
 
 #: Columns of the issue table, in order.
 ISSUE_COLUMNS = ("file", "sheet", "row", "column", "indicator", "code", "severity", "message", "value", "fix")
+
+#: Headings of the written reports (CSV, Excel), translated into the report's language.
+ISSUE_HEADINGS: dict[str, str] = {
+    "file": N_("File"), "sheet": N_("Sheet"), "row": N_("Row"), "column": N_("Column"), "indicator": N_("Indicator"),
+    "code": N_("Code"), "severity": N_("Severity"), "message": N_("Problem"), "value": N_("Found"),
+    "fix": N_("How to fix")}
+#: The sheet of the Excel report.
+REPORT_SHEET = N_("Problems")
 
 #: code → (severity, message template, how to fix). Placeholders are filled from the issue's values;
 #: ``{found}`` is the value found in the cell.
@@ -163,17 +171,24 @@ def issues_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
 
 
 def write_issues(problems: Iterable[Problem], summary: Mapping[str, int], path: Path, lang: str = "en") -> Path:
-    """Write the problems to ``path`` (format from the suffix: .csv, .xlsx or .html), all text in ``lang``."""
+    """Write the problems to ``path`` (format from the suffix: .csv, .xlsx or .html), all text in ``lang``.
+
+    Everything a person reads is in ``lang``: the headings (:data:`ISSUE_HEADINGS`), the severity
+    words, the Excel sheet's name, the messages and fixes. The ``Code`` column keeps the stable
+    problem codes of :data:`MESSAGES`, the same in every language, for scripts.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     frame = issues_frame(problems, lang)
+    written = frame.assign(severity=[_(SEVERITY_LABELS[s], lang) for s in frame["severity"]]).rename(
+        columns={k: _(v, lang) for k, v in ISSUE_HEADINGS.items()})
     if suffix == ".csv":
-        safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        safe_frame(written).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="xlsxwriter",
                             engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
             xw.book.set_properties({"created": dt.datetime(2000, 1, 1)})
-            safe_frame(frame).to_excel(xw, sheet_name="issues", index=False)
+            safe_frame(written).to_excel(xw, sheet_name=_(REPORT_SHEET, lang)[:31], index=False)
     elif suffix in (".html", ".htm"):
         page = environment(lang).get_template("issues.html.j2").render(
             issues=frame.to_dict("records"), summary=dict(summary), lang=lang)

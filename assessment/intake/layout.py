@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale
+
 from ..i18n import N_
 
 FORMAT = "smartcity-template"
@@ -60,6 +62,19 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField("contact_email", N_("Contact e-mail"), False, "text"),
 )
 PROFILE_KEYS: tuple[str, ...] = tuple(f.key for f in PROFILE_FIELDS)
+
+
+def _countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to CLDR (regions such as EU, UN, ZZ excluded)."""
+    codes = (str(k) for k in Locale("en").territories)
+    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in {"ZZ", "EU", "UN", "EZ", "QO"})
+
+
+#: Assessment years the template is written for and the validator accepts.
+YEARS = (1990, 2100)
+
+#: The country codes the City profile accepts (the template writer checks its argument against them too).
+COUNTRIES = _countries()
 #: City-profile sheet columns (0-based): key, label, the city's value.
 PROFILE_KEY_COLUMN, PROFILE_LABEL_COLUMN, PROFILE_VALUE_COLUMN = 0, 1, 2
 
@@ -86,12 +101,14 @@ INDICATOR_TABLE: tuple[Column, ...] = (
     Column("quality", N_("Data quality"), True, N_("how reliable the value is, from the dropdown"), 28),
     Column("notes", N_("Notes"), True, N_("anything a reviewer should know"), 30),
 )
+#: Narrower than the indicator columns: with the six level descriptors the sheet still prints one page
+#: wide at a readable scale.
 ENABLER_TABLE: tuple[Column, ...] = (
     Column("id", N_("ID"), False, width=13),
-    Column("name", N_("Enabler item"), False, width=36),
-    Column("level", N_("Level (0–5)"), True, width=30),
-    Column("evidence", N_("Evidence"), True, width=36),
-    Column("notes", N_("Notes"), True, width=30),
+    Column("name", N_("Enabler item"), False, width=24),
+    Column("level", N_("Level (0–5)"), True, width=20),
+    Column("evidence", N_("Evidence"), True, width=26),
+    Column("notes", N_("Notes"), True, width=20),
 )
 #: Locked columns after the enabler table: the descriptors of levels 0–5.
 ENABLER_DESCRIPTORS = 6

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+from babel import Locale
 
 from .._missing import is_missing
 from .._version import __version__
@@ -21,6 +22,7 @@ from ..errors import InputError, Problem, params
 from ..i18n import LANGUAGES, N_, _, text
 from .criteria import criterion_kind_text, met_choices
 from .layout import (
+    COUNTRIES,
     CRITERIA_TABLE,
     ENABLER_DESCRIPTORS,
     ENABLER_LOCKED,
@@ -37,6 +39,7 @@ from .layout import (
     PROFILE_FIELDS,
     PROFILE_VALUE_COLUMN,
     SHEETS,
+    YEARS,
     column_index,
 )
 
@@ -53,6 +56,13 @@ INSTRUCTIONS = (
     N_("7. Do not change the ID, Indicator, Unit or Definition columns, rename sheets or add formulas."),
     N_("Data-quality scale (U4SSC Verification Manual):"),
 )
+
+
+#: Width of the Instructions sheet's one column, and of each enabler level descriptor (characters).
+INSTRUCTIONS_WIDTH = 110
+DESCRIPTOR_WIDTH = 26
+#: Width of the City profile's label column (characters).
+PROFILE_LABEL_WIDTH = 48
 
 
 @dataclass(frozen=True)
@@ -84,17 +94,46 @@ def level_choice(catalogue: Catalogue, level: int, descriptor: str, lang: str) -
     return entry if len(entry) <= 250 else entry[:249] + "…"
 
 
-def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) -> None:
+def _squash(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def country_code(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for ``value``: a code in any case, or a country name in a UI language.
+
+    Names are CLDR's in English and Vietnamese, compared without case, spaces or punctuation
+    (``Vietnam``, ``Viet Nam`` and ``Việt Nam`` are all ``VN``). ``None`` when nothing matches.
+    """
+    code = value.strip().upper()
+    if code in COUNTRIES:
+        return code
+    wanted = _squash(value)
+    for lang in LANGUAGES:
+        for key, name in Locale.parse(lang).territories.items():
+            if key in COUNTRIES and wanted and _squash(name) == wanted:
+                return str(key)
+    return None
+
+
+def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) -> str:
+    """The country code to write; every problem with the arguments raised together."""
     problems = []
     if lang not in LANGUAGES or lang not in catalogue.languages:
         problems.append(Problem("<template>", field="lang", code="unknown-language",
                                 message="language must be one of {allowed}", found=lang,
                                 params=params(allowed=", ".join(catalogue.languages))))
-    if not 1990 <= year <= 2100:
+    if not YEARS[0] <= year <= YEARS[1]:
         problems.append(Problem("<template>", field="year", code="bad-year",
-                                message="the assessment year must be between 1990 and 2100", found=str(year)))
+                                message="the assessment year must be between {low} and {high}", found=str(year),
+                                params=params(low=YEARS[0], high=YEARS[1])))
+    code = country_code(country) if country else ""
+    if code is None:
+        problems.append(Problem("<template>", field="country", code="unknown-country",
+                                message="'{found}' is not an ISO 3166-1 alpha-2 country code.", found=country,
+                                fix="Use a two-letter code such as VN, TH or SG."))
     if problems:
         raise InputError(problems)
+    return code or ""
 
 
 def _validation(lo: float | None, hi: float | None, title: str, message: str) -> dict[str, object] | None:
@@ -119,7 +158,8 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     path
         Output file; the suffix chooses the format.
     city, country, year
-        Pre-filled in the City profile (the city may still change them).
+        Pre-filled in the City profile (the city may still change them). ``country`` is an ISO
+        3166-1 alpha-2 code or a country name (see :func:`country_code`); anything else is refused.
     lang
         Template language (``en`` or ``vi``): labels, names, definitions, number format hints.
     catalogue
@@ -135,7 +175,7 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     """
     cat = catalogue or load_catalogue()
     year = year if year is not None else dt.date.today().year - 1
-    _check(city, country, year, lang, cat)
+    country = _check(city, country, year, lang, cat)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fill = prefill or Prefill()
@@ -210,9 +250,40 @@ def _formats(wb: Any) -> dict[str, Any]:
     }
 
 
+#: Printing: points per line of 11-point text, and characters per unit of column width (a conservative
+#: estimate for proportional fonts, so wrapped text is never cut off).
+LINE_HEIGHT = 15.0
+CHARS_PER_WIDTH = 1.0
+
+
+def _lines(value: object, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(value or "").split("\n"))
+
+
+def _fit_row(ws: Any, row: int, cells: Sequence[tuple[object, float]]) -> None:
+    """Give ``row`` the height its tallest wrapped cell needs (LibreOffice does not grow rows on opening)."""
+    lines = max((_lines(v, w) for v, w in cells), default=1)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines)
+
+
+def _print_setup(ws: Any, last_row: int, last_col: int, header_rows: int = 1) -> None:
+    """Page setup for printing: A4 landscape, one page wide, header rows repeated, the filled area only."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&L&A&R&P / &N")  # sheet name, page of pages: no words to translate
+    ws.print_area(0, 0, last_row, last_col)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+
+
 def _instructions(b: _Book) -> None:
     ws = b.wb.add_worksheet(b.t(SHEETS["instructions"]))
-    ws.set_column(0, 0, 110, b.fmt["wrap"])
+    ws.set_column(0, 0, INSTRUCTIONS_WIDTH, b.fmt["wrap"])
     ws.write(0, 0, text(b.cat.header.title, b.lang), b.fmt["title"])
     ws.write(1, 0, f"{_('Catalogue', b.lang)}: {b.cat.id} {b.cat.version}")
     if b.fill.notice:
@@ -226,25 +297,30 @@ def _instructions(b: _Book) -> None:
     ws.write(row, 0, _("Columns of the Indicators sheet:", b.lang))
     for i, col in enumerate(INDICATOR_TABLE):
         ws.write(row + 1 + i, 0, f"{b.t(col.header)}: {b.t(col.help)}")
+    for i, line in enumerate(INSTRUCTIONS):
+        _fit_row(ws, 3 + i, [(b.t(line), INSTRUCTIONS_WIDTH)])
+    _print_setup(ws, row + len(INDICATOR_TABLE), 0, header_rows=0)
 
 
 def _profile(b: _Book, city: str, country: str) -> None:
     ws = b.wb.add_worksheet(b.t(SHEETS["profile"]))
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_column(0, 0, 14, b.fmt["lock"])
-    ws.set_column(1, 1, 48, b.fmt["lock"])
+    ws.set_column(1, 1, PROFILE_LABEL_WIDTH, b.fmt["lock"])
     ws.set_column(2, 2, 36)
     ws.write_row(0, 0, ["key", _("Field", b.lang), _("Value", b.lang)], b.fmt["head"])
     given: dict[str, object] = {"city": city, "country": country, "year": b.year} | b.fill.profile
     for i, f in enumerate(PROFILE_FIELDS, start=1):
         ws.write(i, 0, f.key, b.fmt["lock"])
         ws.write(i, 1, b.t(f.label) + (" *" if f.required else ""), b.fmt["lock"])
+        _fit_row(ws, i, [(b.t(f.label) + " *", PROFILE_LABEL_WIDTH)])
         fmt = "year" if f.kind == "year" else "num" if f.kind == "number" else "input"
         _put(ws, i, PROFILE_VALUE_COLUMN, given.get(f.key), b.fmt[fmt])
         if f.kind == "number":
             ws.data_validation(i, PROFILE_VALUE_COLUMN, i, PROFILE_VALUE_COLUMN,
                                {"validate": "decimal", "criteria": ">", "value": 0, "error_type": "warning"})
     ws.freeze_panes(1, 0)
+    _print_setup(ws, len(PROFILE_FIELDS), PROFILE_VALUE_COLUMN)
 
 
 def _indicators(b: _Book) -> None:
@@ -253,6 +329,7 @@ def _indicators(b: _Book) -> None:
     for col, spec in enumerate(INDICATOR_TABLE):
         ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
     ws.write_row(0, 0, [b.t(c.header) for c in INDICATOR_TABLE], b.fmt["head"])
+    _fit_row(ws, 0, [(b.t(c.header), c.width) for c in INDICATOR_TABLE])
     ws.freeze_panes(1, INDICATOR_LOCKED)
     choices = quality_choices(b.cat, b.lang)
     year_rule = {"validate": "integer", "criteria": "between", "minimum": b.year - 30, "maximum": b.year,
@@ -260,8 +337,9 @@ def _indicators(b: _Book) -> None:
                  "input_message": _("The year the value refers to.", b.lang)}
     quality_rule = {"validate": "list", "source": f"={LISTS_SHEET}!$A$1:$A${len(choices)}", "error_type": "warning"}
     for r, ind in enumerate(b.cat.indicators, start=1):
-        ws.write_row(r, 0, [ind.id, text(ind.name, b.lang), text(ind.unit, b.lang), text(ind.definition, b.lang)],
-                     b.fmt["lock"])
+        locked = [ind.id, text(ind.name, b.lang), text(ind.unit, b.lang), text(ind.definition, b.lang)]
+        ws.write_row(r, 0, locked, b.fmt["lock"])
+        _fit_row(ws, r, [(v, c.width) for v, c in zip(locked, INDICATOR_TABLE, strict=False)])
         v = b.fill.indicators.get(ind.id, {})
         q = v.get("quality")
         cells = (("value", v.get("value"), "num"), ("data_year", v.get("data_year"), "year"),
@@ -277,6 +355,7 @@ def _indicators(b: _Book) -> None:
         ws.data_validation(r, year_col, r, year_col, year_rule)
         ws.data_validation(r, quality_col, r, quality_col, quality_rule)
     ws.autofilter(0, 0, len(b.cat.indicators), len(INDICATOR_TABLE) - 1)
+    _print_setup(ws, len(b.cat.indicators), len(INDICATOR_TABLE) - 1)
 
 
 def _enablers(b: _Book) -> None:
@@ -285,10 +364,12 @@ def _enablers(b: _Book) -> None:
     for col, spec in enumerate(ENABLER_TABLE):
         ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
     first = len(ENABLER_TABLE)  # the level descriptors follow the table
-    ws.set_column(first, first + ENABLER_DESCRIPTORS - 1, 40, b.fmt["lock"])
+    ws.set_column(first, first + ENABLER_DESCRIPTORS - 1, DESCRIPTOR_WIDTH, b.fmt["lock"])
     levels = [f"{k} – {b.cat.maturity_level_name(k, b.lang)}" for k in range(ENABLER_DESCRIPTORS)]
     ws.write_row(0, 0, [b.t(c.header) for c in ENABLER_TABLE] + levels, b.fmt["head"])
+    _fit_row(ws, 0, [(b.t(c.header), c.width) for c in ENABLER_TABLE] + [(v, DESCRIPTOR_WIDTH) for v in levels])
     ws.freeze_panes(1, ENABLER_LOCKED)
+    _print_setup(ws, len(b.cat.enablers), first + ENABLER_DESCRIPTORS - 1)
     for r, ena in enumerate(b.cat.enablers, start=1):
         ws.write_row(r, 0, [ena.id, text(ena.name, b.lang)], b.fmt["lock"])
         e = b.fill.enablers.get(ena.id, {})
@@ -296,7 +377,10 @@ def _enablers(b: _Book) -> None:
         level = level_choice(b.cat, lv, text(ena.levels[lv], b.lang), b.lang) if isinstance(lv, int) else lv
         for key, value in (("level", level), ("evidence", e.get("evidence")), ("notes", e.get("notes"))):
             _put(ws, r, column_index(ENABLER_TABLE, key), value, b.fmt["input"])
-        ws.write_row(r, first, [text(ena.levels[k], b.lang) for k in range(ENABLER_DESCRIPTORS)], b.fmt["lock"])
+        descriptors = [text(ena.levels[k], b.lang) for k in range(ENABLER_DESCRIPTORS)]
+        ws.write_row(r, first, descriptors, b.fmt["lock"])
+        _fit_row(ws, r, [(text(ena.name, b.lang), ENABLER_TABLE[1].width),
+                         *((d, DESCRIPTOR_WIDTH) for d in descriptors)])
         level_col = column_index(ENABLER_TABLE, "level")
         ws.data_validation(r, level_col, r, level_col, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
                                         "error_type": "warning", "input_title": ena.id[:32],
@@ -316,6 +400,7 @@ def _criteria(b: _Book) -> None:
     for col, spec in enumerate(CRITERIA_TABLE):
         ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
     ws.write_row(0, 0, [b.t(c.header) for c in CRITERIA_TABLE], b.fmt["head"])
+    _fit_row(ws, 0, [(b.t(c.header), c.width) for c in CRITERIA_TABLE])
     ws.freeze_panes(1, 1)
     words = met_choices(b.lang)
     letter = chr(ord("A") + MET_LIST_COLUMN)
@@ -326,14 +411,17 @@ def _criteria(b: _Book) -> None:
         names = {lv.id: text(lv.name, b.lang) for lv in model.levels}
         for c in model.criteria:
             r += 1
-            ws.write_row(r, 0, [c.id, names.get(c.level, c.level), criterion_kind_text(c.kind, b.lang),
-                                text(c.name, b.lang), text(c.evidence, b.lang)], b.fmt["lock"])
+            locked = [c.id, names.get(c.level, c.level), criterion_kind_text(c.kind, b.lang), text(c.name, b.lang),
+                      text(c.evidence, b.lang)]
+            ws.write_row(r, 0, locked, b.fmt["lock"])
+            _fit_row(ws, r, [(v, col.width) for v, col in zip(locked, CRITERIA_TABLE, strict=False)])
             given = b.fill.criteria.get(c.id, {})
             met = given.get("met")
             for key, value in (("met", words[0 if met else 1] if isinstance(met, bool) else met),
                                ("evidence", given.get("evidence")), ("notes", given.get("notes"))):
                 _put(ws, r, column_index(CRITERIA_TABLE, key), value, b.fmt["input"])
             ws.data_validation(r, met_col, r, met_col, rule)
+    _print_setup(ws, r, len(CRITERIA_TABLE) - 1)
 
 
 def _lists_and_marker(b: _Book) -> None:
@@ -359,6 +447,8 @@ def _lists_and_marker(b: _Book) -> None:
 
 
 def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
+    import xlsxwriter  # imported on first use: reading workbooks never needs the writer
+
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
                        "created": dt.datetime(2000, 1, 1)})

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from babel import Locale
 
 from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
@@ -27,7 +26,7 @@ from ..i18n import _, text
 from .cage import read_caged
 from .criteria import CRITERIA_DATA_COLUMNS, read_answers
 from .issues import issue, issues_frame, write_issues
-from .layout import MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS
+from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
 from .numbers import Parsed, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
 
@@ -239,7 +238,7 @@ class _Checker:
                 self.profile[key] = code if known else None
             elif kind == "year":
                 year = self.year(cell)
-                if year is None or not float(year).is_integer() or not 1990 <= year <= 2100:
+                if year is None or not float(year).is_integer() or not YEARS[0] <= year <= YEARS[1]:
                     self.add("bad-year", cell)
                     year = None
                 self.profile[key] = None if year is None else int(year)
@@ -393,15 +392,6 @@ class _Checker:
         sheet = SHEETS["indicators"]  # a name, not a literal: the msgid extractor would take "indicators"
         self.add("no-values" if not have else "too-few-values", sheet=_(sheet, self.sub.lang),
                  row=None, value=len(have), total=len(scored), needed=need, share=round(RANK_MIN_COVERAGE * 100))
-
-
-def _countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes known to CLDR (regions such as EU, UN, ZZ excluded)."""
-    codes = (str(k) for k in Locale("en").territories)
-    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in {"ZZ", "EU", "UN", "EZ", "QO"})
-
-
-COUNTRIES = _countries()
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:

@@ -1,0 +1,137 @@
+"""``smartcity catalogue``: list the indicators (filtered, in a language and a format), check a
+custom catalogue, write the reference documents."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ..catalogue.choices import TIERS
+from ..i18n import LANGUAGES, N_
+from .common import EXIT_INPUT, Fmt, Lang, catalogue_app, choice, fail, folder_option, out, tr, usage, writing
+
+if TYPE_CHECKING:
+    from ..catalogue.models import LensRole
+
+
+@catalogue_app.callback(epilog=EXIT_INPUT)
+def catalogue_list(
+    ctx: typer.Context,
+    focus_area: Annotated[str | None, typer.Option(help="Only this ASCF focus area (id).")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Only this ASCF strategic outcome (id).")] = None,
+    dimension: Annotated[str | None, typer.Option(help="Only this OECD well-being dimension (id).")] = None,
+    tier: Annotated[str | None, typer.Option(help=f"Only this tier: {' or '.join(TIERS)}.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of names, headings and messages.")] = Lang["en"],
+    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt["table"],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (csv/xlsx/markdown).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+) -> None:
+    """List indicators of the catalogue, filtered and in the chosen language and format.
+
+    An unknown --focus-area, --outcome, --dimension or --tier is a usage error listing the ids
+    the catalogue has.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..catalogue import IndicatorFilter, load_catalogue
+    from ..errors import AssessmentError
+
+    lg = lang.value
+    try:
+        cat = load_catalogue(catalogue)
+    except AssessmentError as exc:
+        fail(exc, lg)
+
+    def ids(role: LensRole, field: Callable[[Any], list[str]]) -> list[str]:
+        """The leaves of the lens playing ``role``, else the values the indicators carry."""
+        lens = cat.lens_for(role)
+        if lens is not None:
+            return [leaf.id for leaf in lens.leaves()]
+        return sorted({v for ind in cat.indicators for v in field(ind) if v})
+
+    choice(focus_area, ids("areas", lambda i: [i.focus_area]), "--focus-area", lg)
+    choice(outcome, ids("headline", lambda i: [i.outcome]), "--outcome", lg)
+    choice(dimension, ids("wellbeing", lambda i: list(i.oecd_dimensions)), "--dimension", lg)
+    choice(tier, list(TIERS), "--tier", lg)
+    if fmt.value == "xlsx" and output is None:
+        usage(N_("--format xlsx needs --output FILE.xlsx"), lg)
+    where = IndicatorFilter(focus_area=focus_area, outcome=outcome, dimension=dimension, tier=tier)
+    list_indicators(cat, where, lg, fmt.value, output)
+
+
+def list_indicators(cat: Any, where: Any, lang: str, fmt: str, output: Path | None) -> None:
+    """Print or write the listing (the terminal table fits its width: fewer columns when narrow)."""
+    from rich.table import Table
+
+    from ..catalogue.views import indicator_table, to_markdown_table, write_table
+
+    frame = indicator_table(cat, lang, where)
+    if fmt == "table":
+        title = tr(N_("{catalogue}: {n} indicators"), lang, catalogue=f"{cat.id} {cat.version}", n=len(frame))
+        table = Table(title=title, show_lines=False, expand=False)
+        # id, name, unit and tier fit 80 columns; a wide terminal also shows direction, focus area, outcome
+        keep = [0, 1, 2, 4] if out.width < 140 else [0, 1, 2, 3, 4, 5, 6]
+        shown = [frame.columns[i] for i in keep]
+        widths = {0: 13, 2: 14, 4: 9}
+        for i, col in zip(keep, shown, strict=True):
+            table.add_column(escape(str(col)), no_wrap=i == 0, min_width=widths.get(i), overflow="fold")
+        for row in frame[shown].itertuples(index=False):
+            table.add_row(*(escape(str(v)) for v in row))
+        out.print(table, soft_wrap=False)
+        return
+    if output is None:
+        if fmt == "csv":
+            frame.to_csv(sys.stdout, index=False)
+        else:
+            sys.stdout.write(to_markdown_table(frame))
+        return
+    with writing(output, lang):
+        write_table(frame, output, fmt)  # type: ignore[arg-type]
+    out.print(tr(N_("wrote {n} indicators to {path}"), lang, n=len(frame), path=output), highlight=False)
+
+
+@catalogue_app.command("check", epilog=EXIT_INPUT)
+def catalogue_check(
+    path: Annotated[Path, typer.Argument(help="catalogue.yaml, a folder holding one, or a single YAML file.")],
+    strict: Annotated[bool, typer.Option("--strict", help="Also require every field the built-in catalogue "
+                                                           "fills.")] = False,
+) -> None:
+    """Validate a custom catalogue; list every problem and exit 1 if there is any."""
+    from ..catalogue import load_catalogue
+    from ..errors import AssessmentError
+
+    try:
+        cat = load_catalogue(path, strict=strict)
+    except AssessmentError as exc:
+        fail(exc)
+    out.print(f"ok: {cat.id} {cat.version}: {len(cat.indicators)} indicators, {len(cat.enablers)} enablers, "
+              f"{len(cat.lenses)} lenses")
+
+
+@catalogue_app.command("docs", epilog=EXIT_INPUT)
+def catalogue_docs(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write catalogue.md and catalogue.vi.md into.")],
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+) -> None:
+    """Write the human-readable catalogue reference in every UI language."""
+    from ..catalogue import catalogue_markdown, load_catalogue
+    from ..errors import AssessmentError
+
+    try:
+        cat = load_catalogue(catalogue)
+    except AssessmentError as exc:
+        fail(exc)
+    folder_option(out_dir, "OUT_DIR")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for lang in LANGUAGES:
+        if lang not in cat.languages:
+            continue
+        path = out_dir / ("catalogue.md" if lang == "en" else f"catalogue.{lang}.md")
+        path.write_text(catalogue_markdown(cat, lang), encoding="utf-8")
+        out.print(f"wrote {path}")
+

@@ -1,0 +1,129 @@
+"""What every ``smartcity`` command shares: the typer apps, the consoles, the language and format
+choices, the exit-code texts, and the helpers that print usage errors and problems in ``--lang``.
+
+Only typer, rich and the light shared base are imported here (see :mod:`assessment.cli`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from .._version import __version__
+from ..catalogue.choices import FORMATS
+from ..i18n import LANGUAGES, N_, _
+
+if TYPE_CHECKING:
+    from ..errors import AssessmentError
+
+app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+catalogue_app = typer.Typer(help="List the indicator catalogue, or check a custom one.",
+                            invoke_without_command=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+# Choices derive from the typed Literals, the single source of truth.
+Lang = Enum("Lang", {x: x for x in LANGUAGES}, type=str)  # type: ignore[misc]
+Fmt = Enum("Fmt", {x: x for x in FORMATS}, type=str)  # type: ignore[misc]
+
+#: Exit codes, listed at the end of every command's help.
+EXIT_USAGE = "Exit codes: 0 success; 2 usage error (an unknown option value, a missing file)."
+EXIT_INPUT = ("Exit codes: 0 success; 1 the input has errors (every problem is listed); "
+              "2 usage error (an unknown option value, a missing file).")
+EXIT_VALIDATE = ("Exit codes: 0 no errors (warnings allowed); 1 errors found (every problem is listed); "
+                 "2 usage error (a missing file, an unknown report format).")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def tr(message: str, lang: str, **values: object) -> str:
+    """``message`` translated into ``lang`` with its placeholders filled, escaped for rich markup."""
+    return escape(_(message, lang).format(**values))
+
+
+def show_version(value: bool) -> None:
+    if value:
+        out.print(f"smartcity-assessment {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(epilog=EXIT_USAGE)
+def root(version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    """Smart-city maturity assessment."""
+
+
+#: Words that start the lines of errors and problems.
+USAGE, ERROR, FOUND, FIX = N_("usage:"), N_("error:"), N_("found"), N_("Fix:")
+
+
+def error(message: str, lang: str, **values: object) -> None:
+    """Print an error line in ``lang`` (the caller decides the exit code)."""
+    err.print(f"[bold red]{_(ERROR, lang)}[/] {tr(message, lang, **values)}", highlight=False)
+
+
+def usage(message: str, lang: str, **values: object) -> NoReturn:
+    """Print a usage error in ``lang`` and exit 2."""
+    err.print(f"[bold red]{_(USAGE, lang)}[/] {tr(message, lang, **values)}", highlight=False)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def writing(target: Path, lang: str = "en") -> Iterator[None]:
+    """Turn a failure to write ``target`` (not a folder, no permission, disk full) into one message, exit 1."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        error(N_("cannot write {path}: {reason}"), lang, path=target, reason=reason)
+        raise typer.Exit(1) from None
+
+
+def folder_option(path: Path, option: str, lang: str = "en") -> None:
+    """A folder option naming an existing file is a usage error (exit 2)."""
+    if path.exists() and not path.is_dir():
+        usage(N_("{option} must be a folder; {path} is a file"), lang, option=option, path=path)
+
+
+def existing(inputs: list[Path], lang: str) -> None:
+    """Inputs that do not exist are a usage error (exit 2)."""
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        usage(N_("not found: {paths}"), lang, paths=", ".join(map(str, missing)))
+
+
+#: The first line of a list of problems, by what was read (``AssessmentError.kind``).
+PROBLEMS_IN = {"catalogue": N_("{n} problem(s) in the catalogue:"), "method": N_("{n} problem(s) in the method:"),
+               "input data": N_("{n} problem(s) in the input data:")}
+
+
+def fail(exc: AssessmentError, lang: str = "en") -> NoReturn:
+    """Every problem of ``exc``, each on its own line in ``lang``; exit 1."""
+    if exc.problems:
+        error(PROBLEMS_IN.get(exc.kind, N_("{n} problem(s):")), lang, n=len(exc.problems))
+    else:
+        err.print(f"[bold red]{_(ERROR, lang)}[/] {escape(str(exc))}", highlight=False)
+    for p in exc.problems:
+        where = p.source + (f":{p.row}" if p.row is not None and not p.sheet else "")
+        where += "".join(f" {x}" for x in (p.sheet, p.item, p.field and f"[{p.field}]") if x)
+        line = f"{where}: {p.text(lang)}"
+        line += f" ({_(FOUND, lang)}: {p.found})" if p.found else ""
+        line += f" {_(FIX, lang)} {p.fix_text(lang)}" if p.fix else ""
+        err.print(f"  - {escape(line)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def choice(value: str | None, allowed: list[str], option: str, lang: str) -> None:
+    """An option value outside ``allowed`` is a usage error (exit 2) that lists the allowed values."""
+    if value is not None and value not in allowed:
+        usage(N_("{option}: unknown value '{value}'; choose one of: {allowed}"), lang, option=option,
+               value=value, allowed=", ".join(allowed))
+

@@ -1,0 +1,252 @@
+"""``smartcity report``, ``score`` and ``robustness``: scores, scorecards and their robustness."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ..i18n import N_, _
+from .common import EXIT_INPUT, Lang, app, err, error, existing, fail, folder_option, out, tr, usage, writing
+
+
+@app.command("report", epilog=EXIT_INPUT)
+def report_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, folders of them, or a saved result "
+                                                 "(a folder written by 'smartcity score -o DIR').")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for index.html and cities/.")] = Path("site"),
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the pages and messages.")] = Lang["en"],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+    queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
+                                                 "('smartcity review -o'): values still under query are marked "
+                                                 "(and left out with 'screen: {queries: exclude}' in the "
+                                                 "method).")] = None,
+) -> None:
+    """Build the cohort page and one page per city: self-contained HTML that opens offline."""
+    lg = lang.value
+    existing([*inputs, *([queries] if queries else [])], lg)
+    if queries is not None:
+        folder_option(queries, "--review", lg)
+    if pdf:
+        try:
+            import weasyprint  # noqa: F401
+        except (ImportError, OSError):
+            usage(N_("--pdf needs WeasyPrint: pip install 'smartcity-assessment[pdf]'"), lg)
+    folder_option(output, "--output", lg)
+    from ..errors import AssessmentError
+    from ..intake import read_submissions
+    from ..report import render_pdf, render_report
+    from ..scoring import assess
+    from ..scoring.saved import is_saved_result, load_result
+
+    try:
+        if len(inputs) == 1 and is_saved_result(inputs[0]):
+            result = load_result(inputs[0])
+            if method is not None:
+                result = result.rerun(method)
+        else:
+            intake = read_submissions(inputs, lang=lg)
+            usable = intake.without_error_files()
+            left_out = [Path(f).name for f in intake.files if f not in usable.files]
+            if left_out:
+                err.print(tr(N_("left out {n} file(s) with errors (see 'smartcity validate'): {files}"), lg,
+                             n=len(left_out), files=", ".join(left_out)), highlight=False)
+            if usable.profiles.empty:
+                error(N_("no file without errors to report on"), lg)
+                raise typer.Exit(1)
+            if queries is not None:
+                from ..review import read_round, review
+
+                result = assess(review(usable, read_round(queries)), method=method)
+            else:
+                result = assess(usable, method=method)
+    except AssessmentError as exc:
+        fail(exc, lg)
+    with writing(output, lg):
+        index = render_report(result, output, lang=lg)
+    if pdf:
+        pages = [index, *sorted((output / "cities").glob("*.html"))]
+        out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(render_pdf(pages))), highlight=False)
+    out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
+
+
+def read_tables(paths: list[Path], lang: str = "en") -> object:
+    """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
+    import pandas as pd
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(p.glob("*.csv"))
+        elif p.is_file() and p.suffix.lower() == ".csv":
+            files.append(p)
+        else:
+            usage(N_("{path}: not a CSV file or a folder of CSV files (workbooks: 'smartcity report')"), lang,
+                  path=p)
+    if not files:
+        usage(N_("no CSV file found in the inputs"), lang)
+    frames = []
+    for f in files:
+        try:
+            frames.append(pd.read_csv(f, encoding="utf-8-sig"))
+        except (ValueError, OSError) as exc:  # not UTF-8, not a table, unreadable: one message, no traceback
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            error(N_("{path}: not a readable CSV table: {reason}"), lang, path=f, reason=reason)
+            raise typer.Exit(1) from None
+    return pd.concat(frames, ignore_index=True)
+
+
+@app.command("score", epilog=EXIT_INPUT)
+def score(
+    inputs: Annotated[list[Path], typer.Argument(help="CSV files or folders: long (unit, [year,] indicator, value) "
+                                                 "or wide (one row per unit, one column per indicator id).")],
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="results.xlsx, or a folder for CSVs.")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
+) -> None:
+    """Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from .._missing import as_float
+    from ..catalogue import load_catalogue
+    from ..errors import AssessmentError
+    from ..scoring import assess
+    from ..scoring.pipeline import STAGES
+
+    lg = lang.value
+    data = read_tables(inputs, lg)
+    try:
+        cat = load_catalogue(catalogue) if catalogue else None
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(tr(N_("scoring"), lg), total=len(STAGES))
+
+            def hook(stage: str) -> None:
+                bar.update(task, advance=1, description=stage)
+
+            result = assess(data, catalogue=cat, method=method, on_stage=hook)
+    except AssessmentError as exc:
+        fail(exc, lg)
+    if output is not None:
+        if output.suffix.lower() != ".xlsx":
+            folder_option(output, "--output", lg)
+        with writing(output, lg):
+            written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
+        out.print(tr(N_("wrote {path}"), lg, path=written), highlight=False)
+    lens = next(iter(result.aggregated))
+    scores = result.aggregated[lens]
+    ranks = result.ranks.get(lens, {}).get("cohort")
+    table = Table(title=tr(N_("{lens}: {n} units, method {method}"), lg, lens=lens, n=len(scores),
+                           method=result.method.name))
+    table.add_column(tr(N_("rank"), lg), justify="right")
+    table.add_column(tr(N_("unit"), lg))
+    table.add_column(tr(N_("coverage"), lg), justify="right")
+    root = scores.columns[-1]
+    table.add_column(root, justify="right")
+    status = result.rank_status(lens) if lens in result.coverage else None
+    order = scores[root] if ranks is None else -ranks[root]  # ranked units first, then the rest by score
+    ordered = scores.assign(_key=order).sort_values("_key", ascending=False, na_position="last", kind="stable")
+    for key, row in ordered.head(20).iterrows():
+        rank = None if ranks is None else as_float(ranks.loc[key, root])
+        score = as_float(row[root])
+        r = "" if rank is None else str(int(rank))
+        if rank is None and status is not None and ranks is not None and not status.loc[key, "ranked"]:
+            r = tr(N_("not ranked ({reported} of {total}, needs {needed})"), lg,
+                   **{k: int(status.loc[key, k]) for k in ("reported", "total", "needed")})
+        cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
+        table.add_row(r, escape(str(key)), cov, "" if score is None else f"{score:.2f}")
+    out.print(table)
+    if status is not None and ranks is not None and not status["ranked"].all():
+        least = result.method.rank.min_coverage
+        out.print(tr(N_("{n} unit(s) not ranked: a unit is ranked only with data for at least {share}% of the "
+                        "scored indicators (rank.min_coverage)"), lg, n=int((~status["ranked"]).sum()),
+                     share=round(least * 100)), highlight=False)
+
+
+#: Sensitivity designs named by the robustness stage, as UI msgids.
+DESIGNS = (N_("exact grid"),)
+
+
+@app.command("robustness", epilog=EXIT_INPUT)
+def robustness_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSV files or folders, or a saved result "
+                                                 "(a folder written by 'smartcity score -o DIR').")],
+    spec: Annotated[Path, typer.Option(help="Robustness spec YAML (see examples/robustness/).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the tables and robustness.html.")] = Path(
+        "robustness"),
+    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
+    n: Annotated[int | None, typer.Option(help="Replicates (uncertainty) and base sample N (sensitivity).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the spec's).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the page and messages.")] = Lang["en"],
+) -> None:
+    """Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and robustness.html."""
+    import pandas as pd
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..catalogue import load_catalogue
+    from ..errors import AssessmentError
+    from ..intake import read_submissions
+    from ..report.robustness import render_robustness
+    from ..robustness import audit, load_robustness_spec, remove_one, sensitivity, uncertainty
+    from ..scoring import assess
+    from ..scoring.saved import is_saved_result, load_result
+
+    lg = lang.value
+    existing(inputs, lg)
+    tables_only = all(p.suffix.lower() == ".csv" or (p.is_dir() and any(p.glob("*.csv")) and not any(p.glob("*.xls*")))
+                      for p in inputs)
+    try:
+        plan = load_robustness_spec(spec)
+        cat = load_catalogue(catalogue) if catalogue else None
+        if len(inputs) == 1 and is_saved_result(inputs[0]):
+            result = load_result(inputs[0])
+            result = result.rerun(method) if method is not None else result
+        elif tables_only:
+            result = assess(read_tables(inputs, lg), catalogue=cat, method=method)
+        else:
+            result = assess(read_submissions(inputs, lang=lang.value).without_error_files(), catalogue=cat,
+                            method=method)
+        with Progress(console=err, transient=True) as bar:
+            tasks = {name: bar.add_task(tr(label, lg), total=None)
+                     for name, label in (("uncertainty", N_("uncertainty")), ("sensitivity", N_("sensitivity")))}
+
+            def tick(name: str) -> Callable[[int, int], None]:
+                return lambda done, total: bar.update(tasks[name], completed=done, total=total)
+
+            unc = uncertainty(result, plan, n=n, seed=seed, progress=tick("uncertainty"))
+            sens = sensitivity(result, plan, n=n, seed=seed, progress=tick("sensitivity"))
+        removed, shifts = remove_one(result)
+        audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
+    except AssessmentError as exc:
+        fail(exc, lg)
+    folder_option(output, "--output", lg)
+    output.mkdir(parents=True, exist_ok=True)
+    tables = {**unc.tables(), **sens.tables(), "remove-one": removed, "remove-one-shifts": shifts.reset_index(),
+              **audited.tables()}
+    with pd.ExcelWriter(output / "robustness.xlsx", engine="xlsxwriter") as xlsx:
+        for name, table in tables.items():
+            table.to_csv(output / f"{name}.csv", index=False)
+            table.to_excel(xlsx, sheet_name=name[:31], index=False)
+    page = render_robustness(result, output / "robustness.html", lang=lg, uncertainty=unc,
+                             sensitivity=sens, removed=removed, audited=audited)
+    summary = Table(title=tr(N_("robustness: {name}, {n} replicates, sensitivity {design}"), lg, name=plan.name,
+                             n=unc.spec.n, design=_(sens.design, lg)))
+    heads = [_(h, lg) for h in (N_("lens"), N_("within ±3"), N_("median width"), N_("widest"))]
+    for col in (*heads, *[f"ST {f.name}" for f in unc.factors]):
+        summary.add_column(escape(col), justify="right")
+    for lens in unc.summary:
+        head = unc.headline(lens)
+        st = sens.indices[sens.indices["lens"] == lens].set_index("factor")["ST"]
+        summary.add_row(escape(lens), f"{float(head['share_within']):.0%}", f"{float(head['median_width']):.1f}",
+                        f"{float(head['widest']):.0f} ({escape(str(head['widest_unit']))})",
+                        *[f"{st.get(f.name, float('nan')):.3f}" for f in unc.factors])
+    out.print(summary)
+    out.print(tr(N_("wrote {n} tables (CSV and robustness.xlsx) and {page}"), lg, n=len(tables), page=page),
+              highlight=False)

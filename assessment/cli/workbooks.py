@@ -1,0 +1,112 @@
+"""``smartcity template`` and ``smartcity validate``: the workbook a city fills in, and its check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ..errors import SEVERITY_LABELS
+from ..i18n import N_, _
+from .common import (
+    EXIT_INPUT,
+    EXIT_VALIDATE,
+    Lang,
+    app,
+    choice,
+    existing,
+    fail,
+    out,
+    tr,
+    usage,
+    writing,
+)
+
+#: Template files the command writes.
+TEMPLATE_SUFFIXES = (".xlsx", ".csv")
+#: Problem reports ``validate --report`` writes.
+REPORT_SUFFIXES = (".csv", ".xlsx", ".html", ".htm")
+
+
+@app.command("template", epilog=EXIT_INPUT)
+def template_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="danang-2025.xlsx, or .csv for the long CSV form.")],
+    city: Annotated[str, typer.Option(help="City name, pre-filled in the City profile.")] = "",
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 country code, e.g. VN (a country name such as "
+                                              "Vietnam or Việt Nam is read as its code).")] = "",
+    year: Annotated[int | None, typer.Option(help="Assessment year, four digits (default: last year).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Template language (and of the messages).")] = Lang["en"],
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
+) -> None:
+    """Write the indicator workbook a city fills in.
+
+    A country that is not an ISO code or a country name, a year outside 1990-2100, or a file
+    name not ending in .xlsx or .csv is a usage error: nothing is written.
+    """
+    from ..errors import AssessmentError
+    from ..intake.layout import YEARS
+    from ..intake.template import country_code, write_template
+
+    lg = lang.value
+    choice(fmt, [s.lstrip(".") for s in TEMPLATE_SUFFIXES], "--format", lg)
+    if fmt is not None and output.suffix.lower() != f".{fmt}":
+        output = output.with_suffix(f".{fmt}")
+    if output.suffix.lower() not in TEMPLATE_SUFFIXES:
+        usage(N_("{path}: the template is written as .xlsx or .csv (not '{suffix}')"), lg, path=output,
+               suffix=output.suffix or output.name)
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        usage(N_("--year must be a four-digit year from {low} to {high}; got {year}"), lg, low=YEARS[0],
+               high=YEARS[1], year=year)
+    code = country_code(country) if country else ""
+    if code is None:
+        usage(N_("--country: '{value}' is neither an ISO 3166-1 alpha-2 code (such as VN) nor a country name"),
+               lg, value=country)
+    try:
+        with writing(output, lg):
+            path = write_template(output, city=city, country=code, year=year, lang=lg)
+    except AssessmentError as exc:
+        fail(exc, lg)
+    out.print(tr(N_("wrote {path}"), lg, path=path), highlight=False)
+
+
+
+
+@app.command("validate", epilog=EXIT_VALIDATE)
+def validate_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders.")],
+    report: Annotated[Path | None, typer.Option(help="Also write the problems to .csv, .xlsx or .html.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages and of the report.")] = Lang["en"],
+) -> None:
+    """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
+    lg = lang.value
+    existing(inputs, lg)
+    if report is not None and report.suffix.lower() not in REPORT_SUFFIXES:
+        usage(N_("--report must end in .csv, .xlsx or .html"), lg)
+    import gc
+
+    from ..intake import read_submissions
+
+    # A short-lived process: what is loaded now lives until exit, so the collector need not scan it
+    # again, and the forked readers do not copy its pages (Python's advice before fork: gc.freeze)
+    gc.freeze()
+    intake = read_submissions(inputs, lang=lg)
+    s = intake.summary()
+    out.print(tr(N_("{files} file(s), {cities} city profile(s), {values} values, {enabler_answers} enabler "
+                    "answers: {errors} error(s), {warnings} warning(s)"), lg, **s), highlight=False)
+    colour = {"error": "red", "warning": "yellow"}
+    for p in intake.problems:
+        if p.severity == "info":
+            continue
+        row = "" if p.row is None else str(p.row)
+        where = f"{Path(p.source).name}: {p.sheet}" + (f"!{p.column}{row}" if row else "")
+        what = f" [{p.item}]" if p.item else ""
+        # user text (file names, values in messages) is escaped so rich never reads it as markup
+        out.print(f"{escape(where + what)} [{colour[p.severity]}]{_(SEVERITY_LABELS[p.severity], lg)}[/]: "
+                  f"{escape(p.text(lg))}", highlight=False, markup=True)
+    if report is not None:
+        with writing(report, lg):
+            out.print(tr(N_("wrote {path}"), lg, path=intake.write_issues(report, lg)), highlight=False)
+    raise typer.Exit(0 if intake.ok else 1)
+
