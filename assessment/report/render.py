@@ -13,14 +13,18 @@ import base64
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..i18n import fmt_fixed
 from ..resources import templates_dir
+from ..robustness import UncertaintyResult
 from ..scoring import Assessment
 from ..templating import environment
+from . import charts
+from .ranks import RankUncertainty
+from .robustness import render_robustness
 from .view import ReportView, city_page, cohort_page
 
 
@@ -41,7 +45,8 @@ def page_assets() -> dict[str, str]:
 
 
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
-                  units: Iterable[Any] | None = None) -> Path:
+                  units: Iterable[Any] | None = None, *, uncertainty: UncertaintyResult | None = None,
+                  compare: Sequence[Sequence[str]] = ()) -> Path:
     """Write the cohort page and every city page; returns the path of ``index.html``.
 
     Parameters
@@ -56,34 +61,63 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
         ``en`` or ``vi``: every label, name, level and number format follows it.
     units
         Only write these city pages (default: all).
+    uncertainty
+        The robustness stage's uncertainty analysis of ``result``
+        (:func:`assessment.robustness.uncertainty`): every city page then gives its rank interval
+        and the chance of keeping its level, the cohort page charts the intervals, and
+        ``robustness.html`` is written beside the pages.
+    compare
+        Groups of 2 to 4 cities (names as in the data) to put side by side, one page each in
+        ``compare/``; the cohort page also links comparisons of every peer group.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
-        _write_pages(result, Path(tmp), lang, units)
-        for page in sorted(Path(tmp).rglob("*.html")):
+        _write_pages(result, Path(tmp), lang, units, uncertainty, compare)
+        for page in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
             target = out / page.relative_to(tmp)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(page, target)
     return out / "index.html"
 
 
-def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None) -> Path:
+def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None,
+                 uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]]) -> Path:
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
+    ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
     assets = page_assets()
     env = environment(lang)
+
+    def fmt(v: float | None, d: int = 1) -> str:
+        return fmt_fixed(v, lang, d)
+
     city_tpl = env.get_template("scorecard/city.html.j2")
     wanted = set(units) if units is not None else None
     for key in rep.keys:
         if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
             continue
-        html = city_tpl.render(page={**city_page(rep, key), **assets}, fmt=lambda v, d=1: fmt_fixed(v, lang, d))
+        extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None}
+        html = city_tpl.render(page={**city_page(rep, key), **extra, **assets}, fmt=fmt)
         (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
+    cohort = cohort_page(rep)
+    extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(),
+             "uncertainty": ru.cohort(_rank_order(rep, ru)) if ru else None}
     index = out / "index.html"
     index.write_text(env.get_template("scorecard/cohort.html.j2").render(
-        page={**cohort_page(rep), **assets}, fmt=lambda v, d=1: fmt_fixed(v, lang, d)), encoding="utf-8")
+        page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
+    if uncertainty is not None:
+        render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens)
     return index
+
+
+def _rank_order(rep: ReportView, ru: RankUncertainty) -> list[Any]:
+    """Report keys by year, then nominal rank (unranked last), then name."""
+    def sort_key(k: Any) -> tuple[Any, ...]:
+        r = ru.row(k)["nominal_rank"]
+        return (str(rep.year_of(k)), r is None, r or 0.0, rep.unit_label(k))
+
+    return sorted(rep.keys, key=sort_key)
 
 
 def render_pdf(html_files: Iterable[Path]) -> list[Path]:

@@ -233,7 +233,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
               "peer": [as_float(rep.peer_scores.at[key, a]) for a in areas],
               "cohort": [as_float(rep.cohort_scores.at[key, a]) for a in areas]}
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
-    radar = charts.radar(list(series.values()))
+    radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
     oecd = None
     if "oecd-wellbeing" in r.aggregated:
         ow = r.aggregated["oecd-wellbeing"]
