@@ -219,6 +219,12 @@ def report_cmd(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages.")] = Lang["en"],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+    robustness: Annotated[Path | None, typer.Option(
+        help="Robustness spec YAML (see examples/robustness/): run the uncertainty analysis and give every rank "
+             "its interval, and write robustness.html.")] = None,
+    compare: Annotated[list[str] | None, typer.Option(
+        help="2 to 4 city names separated by commas, to put side by side on one page (repeat for more pages).")
+    ] = None,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
     from .intake import read_submissions
@@ -255,10 +261,16 @@ def report_cmd(
                 err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
                 raise typer.Exit(1)
             result = assess(usable, method=method)
+        unc = None
+        if robustness is not None:
+            from .robustness import load_robustness_spec, uncertainty
+
+            unc = uncertainty(result, load_robustness_spec(robustness))
+        groups = [[c.strip() for c in g.split(",") if c.strip()] for g in compare or []]
+        with _writing(output):
+            index = render_report(result, output, lang=lang.value, uncertainty=unc, compare=groups)
     except AssessmentError as exc:
         _fail(exc)
-    with _writing(output):
-        index = render_report(result, output, lang=lang.value)
     if pdf:
         pages = [index, *sorted((output / "cities").glob("*.html"))]
         out.print(f"wrote {len(render_pdf(pages))} PDF file(s)")

@@ -23,6 +23,7 @@ from ..robustness import UncertaintyResult
 from ..scoring import Assessment
 from ..templating import environment
 from . import charts
+from .compare import compare_page, compare_slug, peer_groups, resolve
 from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .view import ReportView, city_page, cohort_page
@@ -86,6 +87,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
+    asked = resolve(rep, compare)
+    by_group = peer_groups(rep)
     assets = page_assets()
     env = environment(lang)
 
@@ -100,8 +103,16 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None}
         html = city_tpl.render(page={**city_page(rep, key), **extra, **assets}, fmt=fmt)
         (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
+    compare_tpl = env.get_template("scorecard/compare.html.j2")
+    if asked or by_group:
+        (out / "compare").mkdir(exist_ok=True)
+    for keys in dict.fromkeys(tuple(k) for k in [*asked, *by_group]):
+        html = compare_tpl.render(page={**compare_page(rep, keys), **assets}, fmt=fmt)
+        (out / "compare" / f"{compare_slug(rep, keys)}.html").write_text(html, encoding="utf-8")
     cohort = cohort_page(rep)
-    extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(),
+    comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
+                    "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
+    extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
              "uncertainty": ru.cohort(_rank_order(rep, ru)) if ru else None}
     index = out / "index.html"
     index.write_text(env.get_template("scorecard/cohort.html.j2").render(
