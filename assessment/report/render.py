@@ -23,6 +23,7 @@ from ..robustness import UncertaintyResult
 from ..scoring import Assessment
 from ..templating import environment
 from . import charts
+from .cohort_views import coverage_names, enabler_heatmap, wellbeing_heatmap
 from .compare import compare_page, compare_slug, peer_groups, resolve
 from .ranks import RankUncertainty
 from .robustness import render_robustness
@@ -112,7 +113,11 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     cohort = cohort_page(rep)
     comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
                     "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
+    by_slug = {rep.slugs[k]: k for k in rep.keys}
+    order = [by_slug[row["slug"]] for row in cohort["rows"]]
     extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
+             "wellbeing": wellbeing_heatmap(rep, order), "enabler_heat": enabler_heatmap(rep, order),
+             "indicator_names": coverage_names(rep),
              "uncertainty": ru.cohort(_rank_order(rep, ru)) if ru else None}
     index = out / "index.html"
     index.write_text(env.get_template("scorecard/cohort.html.j2").render(
