@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..i18n import fmt_fixed
+from ..i18n import _, fmt_fixed
 from ..resources import templates_dir
 from ..robustness import UncertaintyResult
 from ..scoring import Assessment
@@ -25,6 +25,7 @@ from ..templating import environment
 from . import charts
 from .cohort_views import coverage_names, enabler_heatmap, wellbeing_heatmap
 from .compare import compare_page, compare_slug, peer_groups, resolve
+from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .view import ReportView, city_page, cohort_page
@@ -101,15 +102,23 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     for key in rep.keys:
         if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
             continue
-        extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None}
-        html = city_tpl.render(page={**city_page(rep, key), **extra, **assets}, fmt=fmt)
-        (out / "cities" / f"{rep.slugs[key]}.html").write_text(html, encoding="utf-8")
+        slug = rep.slugs[key]
+        extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None,
+                 "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
+        model = city_page(rep, key)
+        html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)
+        (out / "cities" / f"{slug}.html").write_text(html, encoding="utf-8")
+        write_csv(city_table(model, lang), out / "cities" / f"{slug}.csv")
     compare_tpl = env.get_template("scorecard/compare.html.j2")
     if asked or by_group:
         (out / "compare").mkdir(exist_ok=True)
     for keys in dict.fromkeys(tuple(k) for k in [*asked, *by_group]):
-        html = compare_tpl.render(page={**compare_page(rep, keys), **assets}, fmt=fmt)
-        (out / "compare" / f"{compare_slug(rep, keys)}.html").write_text(html, encoding="utf-8")
+        slug = compare_slug(rep, keys)
+        model = compare_page(rep, keys)
+        downloads = [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]
+        html = compare_tpl.render(page={**model, "downloads": downloads, **assets}, fmt=fmt)
+        (out / "compare" / f"{slug}.html").write_text(html, encoding="utf-8")
+        write_csv(compare_table(model, lang), out / "compare" / f"{slug}.csv")
     cohort = cohort_page(rep)
     comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
                     "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
@@ -118,8 +127,12 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
              "wellbeing": wellbeing_heatmap(rep, order), "enabler_heat": enabler_heatmap(rep, order),
              "indicator_names": coverage_names(rep),
+             "downloads": [{"href": "index.csv", "label": _("Data of this page (CSV)", lang)},
+                           {"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}],
              "uncertainty": ru.cohort(_rank_order(rep, ru)) if ru else None}
     index = out / "index.html"
+    write_csv(cohort_table(cohort, lang), out / "index.csv")
+    result.to_excel(out / "results.xlsx")
     index.write_text(env.get_template("scorecard/cohort.html.j2").render(
         page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
     if uncertainty is not None:
