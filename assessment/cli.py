@@ -222,6 +222,8 @@ def report_cmd(
     robustness: Annotated[Path | None, typer.Option(
         help="Robustness spec YAML (see examples/robustness/): run the uncertainty analysis and give every rank "
              "its interval, and write robustness.html.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Print and PDF every table (default: a one-sheet city "
+                                                      "summary).")] = False,
     compare: Annotated[list[str] | None, typer.Option(
         help="2 to 4 city names separated by commas, to put side by side on one page (repeat for more pages).")
     ] = None,
@@ -268,11 +270,12 @@ def report_cmd(
             unc = uncertainty(result, load_robustness_spec(robustness))
         groups = [[c.strip() for c in g.split(",") if c.strip()] for g in compare or []]
         with _writing(output):
-            index = render_report(result, output, lang=lang.value, uncertainty=unc, compare=groups)
+            index = render_report(result, output, lang=lang.value, uncertainty=unc, compare=groups,
+                                  full=full)
     except AssessmentError as exc:
         _fail(exc)
     if pdf:
-        pages = [index, *sorted((output / "cities").glob("*.html"))]
+        pages = [index, *sorted((output / "cities").glob("*.html")), *sorted((output / "compare").glob("*.html"))]
         out.print(f"wrote {len(render_pdf(pages))} PDF file(s)")
     out.print(str(index.resolve()), highlight=False, soft_wrap=True)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ def page_assets() -> dict[str, str]:
 
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
                   units: Iterable[Any] | None = None, *, uncertainty: UncertaintyResult | None = None,
-                  compare: Sequence[Sequence[str]] = ()) -> Path:
+                  compare: Sequence[Sequence[str]] = (), full: bool = False) -> Path:
     """Write the cohort page and every city page; returns the path of ``index.html``.
 
     Parameters
@@ -72,11 +74,14 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     compare
         Groups of 2 to 4 cities (names as in the data) to put side by side, one page each in
         ``compare/``; the cohort page also links comparisons of every peer group.
+    full
+        Print (and PDF) every table; by default a city page prints as a one-sheet summary and
+        the cohort page without its long views (the screen always shows everything).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
-        _write_pages(result, Path(tmp), lang, units, uncertainty, compare)
+        _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full)
         for page in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
             target = out / page.relative_to(tmp)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,13 +90,13 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
 
 
 def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None,
-                 uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]]) -> Path:
+                 uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]], full: bool) -> Path:
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
     asked = resolve(rep, compare)
     by_group = peer_groups(rep)
-    assets = page_assets()
+    assets: dict[str, Any] = {**page_assets(), "print_full": full}
     env = environment(lang)
 
     def fmt(v: float | None, d: int = 1) -> str:
@@ -149,22 +154,61 @@ def _rank_order(rep: ReportView, ru: RankUncertainty) -> list[Any]:
     return sorted(rep.keys, key=sort_key)
 
 
-def render_pdf(html_files: Iterable[Path]) -> list[Path]:
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint's URL fetcher: every fetch is refused (pages are self-contained)."""
+    raise ValueError(f"fetching {url} is not allowed")
+
+
+#: What the print stylesheet hides in a summary print (``.full-only`` blocks, which never nest, and the
+#: closed method file): removed before WeasyPrint reads the page, as its time grows with every element,
+#: shown or not. A page built with ``full=True`` (``<body class="print-full">``) is read whole.
+HIDDEN_IN_PRINT = re.compile(r'<(section|table|div|ul)\b[^>]*\bclass="[^"]*\bfull-only\b[^"]*"[^>]*>.*?</\1>\n?'
+                             r'|<details>.*?</details>\n?|<script>.*?</script>\n?', re.S)
+
+
+def printable(html: str) -> str:
+    """The page as it prints: without the blocks the print stylesheet hides (see :data:`HIDDEN_IN_PRINT`)."""
+    if '<body class="print-full">' in html:
+        return re.sub(r"<script>.*?</script>\n?", "", html, flags=re.S)
+    return HIDDEN_IN_PRINT.sub("", html)
+
+
+def _pdf_batch(paths: list[Path]) -> list[Path]:
+    """PDFs of ``paths`` in this process, sharing one font configuration."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    out = []
+    for path in paths:
+        pdf = path.with_suffix(".pdf")
+        page = weasyprint.HTML(string=printable(path.read_text(encoding="utf-8")), base_url=str(path),
+                               url_fetcher=_refuse)
+        page.write_pdf(str(pdf), font_config=fonts)
+        out.append(pdf)
+    return out
+
+
+def render_pdf(html_files: Iterable[Path], workers: int | None = None) -> list[Path]:
     """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
+
+    The PDF follows the print stylesheet: a city page is a one-sheet summary unless the report
+    was built with ``full=True``. Pages are shared among ``workers`` processes (default: one per
+    CPU, at most one per page); each PDF depends only on its page, so the bytes do not depend on
+    the number of workers.
 
     Raises
     ------
     ImportError
         When WeasyPrint is not installed (``pip install 'smartcity-assessment[pdf]'``).
     """
-    import weasyprint
+    import weasyprint  # noqa: F401  (fail early, in this process, when the extra is missing)
 
-    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"fetching {url} is not allowed")
-
-    out = []
-    for path in html_files:
-        pdf = path.with_suffix(".pdf")
-        weasyprint.HTML(filename=str(path), url_fetcher=refuse).write_pdf(str(pdf))
-        out.append(pdf)
-    return out
+    files = [Path(p) for p in html_files]
+    n = max(1, min(workers or os.cpu_count() or 1, len(files)))
+    if n == 1:
+        return _pdf_batch(files)
+    batches = [files[k::n] for k in range(n)]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        list(pool.map(_pdf_batch, batches))
+    return [path.with_suffix(".pdf") for path in files]
