@@ -198,6 +198,9 @@ def grouped_bars(values: Sequence[Sequence[float | None]], width: float = 300, b
 
 
 def heat_legend() -> tuple[tuple[str, str, int, int], ...]:
-    """The heatmap scale: background, text colour and the score range (``low`` to below ``high``) of each step."""
-    return tuple((LEVEL_COLOURS[k], LEVEL_TEXT[k], k * 20, min(100, (k + 1) * 20)) for k in range(5)) + \
-        ((LEVEL_COLOURS[5], LEVEL_TEXT[5], 100, 100),)
+    """The heatmap scale: background, text colour and the score range (``low`` to below ``high``) of each step.
+
+    The last step is the score 100 alone (see :func:`heat_colour`).
+    """
+    steps = [(LEVEL_COLOURS[k], LEVEL_TEXT[k], k * 20, (k + 1) * 20) for k in range(5)]
+    return (*steps, (LEVEL_COLOURS[5], LEVEL_TEXT[5], 100, 100))

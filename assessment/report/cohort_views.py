@@ -45,7 +45,8 @@ def enabler_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | None:
         for e in items:
             lv = as_float(answers.at[key, e.id]) if key in answers.index else None
             level = None if lv is None else int(lv)
-            colour = ("#ffffff", "#595959") if level is None else (charts.LEVEL_COLOURS[level], charts.LEVEL_TEXT[level])
+            colour = ("#ffffff", "#595959") if level is None else \
+                (charts.LEVEL_COLOURS[level], charts.LEVEL_TEXT[level])
             cells.append((level, *colour, rep.level_name(level)))
         rows.append({"city": rep.unit_label(key), "slug": rep.slugs[key], "year": rep.year_of(key), "cells": cells})
     legend = [(k, charts.LEVEL_COLOURS[k], charts.LEVEL_TEXT[k], rep.level_name(k)) for k in range(6)]

@@ -159,7 +159,7 @@ def _bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _different(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:
     norm, raw = rep.r.normalised, rep.r.imputed
-    out = []
+    out: list[dict[str, Any]] = []
     for ind in rep.scored:
         scores = [as_float(norm.at[k, ind.id]) if k in norm.index else None for k in keys]
         have = [s for s in scores if s is not None]
@@ -168,7 +168,7 @@ def _different(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:
         out.append({"id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
                     "spread": max(have) - min(have), "scores": scores,
                     "values": [as_float(raw.at[k, ind.id]) if k in raw.index else None for k in keys]})
-    out.sort(key=lambda x: -x["spread"])  # stable: ties keep catalogue order
+    out.sort(key=lambda x: -float(x["spread"]))  # stable: ties keep catalogue order
     return out[:TOP_DIFFERENT]
 
 

@@ -87,7 +87,7 @@ class RankUncertainty:
         """Chart and table rows for the ranked units of ``order`` (nominal rank order), with their neighbours."""
         lang = self.rep.lang
         ranked = [k for k in order if self.row(k)["nominal_rank"] is not None]
-        rows = []
+        rows: list[dict[str, Any]] = []
         pairs = []
         by_year: dict[Any, int] = {}
         for k in ranked:

@@ -14,8 +14,8 @@ import hashlib
 import os
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
