@@ -23,7 +23,6 @@ import math
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .._missing import as_float
 from ..i18n import _, fmt_fixed, ordinal
@@ -44,17 +43,18 @@ class RankUncertainty:
     def __init__(self, rep: ReportView, unc: UncertaintyResult) -> None:
         lens = rep.lens if rep.lens in unc.summary else next(iter(unc.summary))
         self.rep, self.unc, self.lens = rep, unc, lens
-        self.summary = unc.summary[lens].reindex(pd.Index(rep.keys, tupleize_cols=False))
-        self.summary.index = pd.Index(rep.keys, tupleize_cols=False)
+        table = unc.summary[lens]
+        self._rows = dict(zip(table.index.tolist(), table.to_dict("records"), strict=True))
         lo, hi = unc.spec.interval
         self.coverage = hi - lo
         self.n = unc.spec.n
-        self._pos = {k: i for i, k in enumerate(pd.Index(unc.units, tupleize_cols=False).tolist())}
+        self._pos = {k: i for i, k in enumerate(unc.units.tolist())}
         self.ranks = np.where(np.isfinite(unc.ranks[lens]), unc.ranks[lens], np.inf).astype("float64")
 
     def row(self, key: Any) -> dict[str, float | None]:
-        r = self.summary.loc[key]
-        return {k: as_float(r[k]) for k in ("nominal_rank", "median_rank", "rank_lo", "rank_hi", "p_keep_level",
+        """Nominal, median and interval of ``key``'s rank, and its chance of keeping its level (``None``: missing)."""
+        r = self._rows.get(key, {})
+        return {k: as_float(r.get(k)) for k in ("nominal_rank", "median_rank", "rank_lo", "rank_hi", "p_keep_level",
                                             "p_ranked")}
 
     def above(self, a: Any, b: Any) -> float:

@@ -31,6 +31,7 @@ from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .view import ReportView, city_page, cohort_page
+from .years import cohort_file, overall_change, panel_years, previous_year, trend_lines, year_view
 
 
 def _asset(name: str) -> str:
@@ -109,6 +110,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
             continue
         slug = rep.slugs[key]
         extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None,
+                 "cohort_href": cohort_file(rep.year_of(key), panel_years(rep)), "trend": trend_lines(rep, key),
+                 "since": previous_year(rep, key),
                  "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
         model = city_page(rep, key)
         html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)
@@ -124,22 +127,29 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         html = compare_tpl.render(page={**model, "downloads": downloads, **assets}, fmt=fmt)
         (out / "compare" / f"{slug}.html").write_text(html, encoding="utf-8")
         write_csv(compare_table(model, lang), out / "compare" / f"{slug}.csv")
-    cohort = cohort_page(rep)
     comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
                     "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
-    by_slug = {rep.slugs[k]: k for k in rep.keys}
-    order = [by_slug[row["slug"]] for row in cohort["rows"]]
-    extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
-             "wellbeing": wellbeing_heatmap(rep, order), "enabler_heat": enabler_heatmap(rep, order),
-             "indicator_names": coverage_names(rep),
-             "downloads": [{"href": "index.csv", "label": _("Data of this page (CSV)", lang)},
-                           {"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}],
-             "uncertainty": ru.cohort(_rank_order(rep, ru)) if ru else None}
+    years = panel_years(rep)
+    cohort_tpl = env.get_template("scorecard/cohort.html.j2")
+    for year in years or [None]:
+        view = year_view(rep, year) if years else rep
+        name = cohort_file(year, years)
+        cohort = cohort_page(view)
+        by_slug = {rep.slugs[k]: k for k in view.keys}
+        order = [by_slug[row["slug"]] for row in cohort["rows"]]
+        trend = {rep.slugs[k]: overall_change(rep, k) for k in view.keys} if years else {}
+        extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
+                 "wellbeing": wellbeing_heatmap(view, order), "enabler_heat": enabler_heatmap(view, order),
+                 "indicator_names": coverage_names(view),
+                 "downloads": [{"href": name.replace(".html", ".csv"), "label": _("Data of this page (CSV)", lang)},
+                               {"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}],
+                 "uncertainty": ru.cohort(_rank_order(view, ru)) if ru else None,
+                 "year": year, "years": [{"year": y, "href": cohort_file(y, years)} for y in years],
+                 "trend": [trend.get(row["slug"], (None, None)) for row in cohort["rows"]] if years else None}
+        write_csv(cohort_table(cohort, lang), out / name.replace(".html", ".csv"))
+        (out / name).write_text(cohort_tpl.render(page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
     index = out / "index.html"
-    write_csv(cohort_table(cohort, lang), out / "index.csv")
     result.to_excel(out / "results.xlsx")
-    index.write_text(env.get_template("scorecard/cohort.html.j2").render(
-        page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
     if uncertainty is not None:
         render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens)
     return index
