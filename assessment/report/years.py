@@ -88,7 +88,8 @@ def trend_lines(rep: ReportView, key: Any, width: float = 150, height: float = 5
         values = tuple(as_float(rep.scores.at[k, node]) for k in keys)
         points = [None if v is None else (xs[i], round(height - 4 - v / 100 * (height - 8), 1))
                   for i, v in enumerate(values)]
-        segments, run = [], []
+        segments: list[str] = []
+        run: list[tuple[float, float]] = []
         for p in [*points, None]:  # a missing year breaks the line
             if p is None:
                 if len(run) > 1:
