@@ -322,3 +322,80 @@ def test_review_pages_in_a_real_browser(sites, tmp_path):
         browser.close()
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
+
+
+@pytest.fixture(scope="module")
+def panel(synthetic, tmp_path_factory):
+    """Six cities over three years; city-00001 skipped 2017 (a gap)."""
+    data = synthetic.cohort(6, years=3, seed=3)
+    data = data[~((data["unit"] == "city-00001") & (data["year"] == 2017))]
+    res = assessment.assess(data)
+    site = tmp_path_factory.mktemp("panel")
+    render_report(res, site, lang="en")
+    return res, site
+
+
+def test_panel_cohort_page_shows_one_year_at_a_time(panel):
+    res, site = panel
+    years = sorted(res.aggregated["ascf"].index.get_level_values("year").unique())
+    assert [p.name for p in sorted(site.glob("index*.html"))] == ["index-2016.html", "index-2017.html", "index.html"]
+    for year in years:
+        page = site / ("index.html" if year == years[-1] else f"index-{year}.html")
+        html = page.read_text(encoding="utf-8")
+        table = pd.read_csv(page.with_suffix(".csv"), encoding="utf-8-sig")
+        expected = res.ranks["ascf"]["cohort"]["overall"].xs(year, level="year")
+        assert set(table["Year"]) == {year} and len(table) == len(expected)
+        assert dict(zip(table["City"], table["Rank"], strict=True)) == {k: int(v) for k, v in expected.items()}
+        assert f"{len(expected)} cities" in text_of(page)
+        for other in years:  # links to every other year, none to itself
+            href = "index.html" if other == years[-1] else f"index-{other}.html"
+            assert (f'href="{href}"' in html) == (other != year), (year, other)
+    latest = text_of(site / "index.html")
+    change = res.change["ascf"]["overall"].xs(years[-1], level="year")
+    for unit, value in change.items():
+        since = 2016 if unit == "city-00001" else 2017
+        sign = "+" if value > 0 else ""
+        assert f"{sign}{value:.1f} (since {since})" in latest, unit
+
+
+def test_panel_city_trend_lines_and_gap(panel):
+    res, site = panel
+    html = (site / "cities" / "city-00001-2018.html").read_text(encoding="utf-8")
+    assert "Compared with 2016, the previous year this city was assessed." in text_of(site / "cities" /
+                                                                                      "city-00001-2018.html")
+    trend = html[html.index('id="trend"'):html.index('id="coverage"')]
+    overall = res.aggregated["ascf"].loc["city-00001", "overall"]
+    assert list(overall.index) == [2016, 2018]
+    row = re.search(r'<th scope="row">Overall</th>((?:<td class="n">[^<]*</td>)+)', trend)
+    assert row and re.findall(r">([^<]*)</td>", row.group(1)) == [f"{v:.1f}" for v in overall]
+    assert trend.count("<polyline") >= 10 and 'href="../index.html"' in html
+    first = (site / "cities" / "city-00001-2016.html").read_text(encoding="utf-8")
+    assert 'href="../index-2016.html"' in first and 'id="change' not in first
+
+
+def test_panel_page_in_a_real_browser(panel):
+    res, site = panel
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((site / "index.html").as_uri())
+        assert page.locator("nav.years strong").inner_text() == "2018"
+        page.locator("nav.years a", has_text="2016").click()
+        assert page.url.endswith("index-2016.html")
+        assert page.locator("nav.years strong").inner_text() == "2016"
+        page.goto((site / "index.html").as_uri())
+        change = page.locator("#ranking thead th").last
+        change.click()
+        change.click()  # ascending: the largest fall first
+        values = res.change["ascf"]["overall"].xs(2018, level="year")
+        assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == values.idxmin()
+        page.goto((site / "cities" / "city-00001-2018.html").as_uri())
+        assert page.locator("#trend svg").first.is_visible()
+        browser.close()
+    assert errors == []

@@ -151,7 +151,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     index = out / "index.html"
     result.to_excel(out / "results.xlsx")
     if uncertainty is not None:
-        render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens)
+        render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens,
+                          home="index.html")
     return index
 
 
