@@ -158,18 +158,19 @@ def _bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _different(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:
-    norm, raw = rep.r.normalised, rep.r.imputed
-    out: list[dict[str, Any]] = []
-    for ind in rep.scored:
-        scores = [as_float(norm.at[k, ind.id]) if k in norm.index else None for k in keys]
-        have = [s for s in scores if s is not None]
-        if len(have) < 2:
-            continue
+    ids = [i.id for i in rep.scored]
+    norm = rep.r.normalised.reindex(index=list(keys), columns=ids)
+    raw = rep.r.imputed.reindex(index=list(keys), columns=ids)
+    spread = (norm.max() - norm.min())[norm.notna().sum() >= 2]
+    order = sorted(range(len(spread)), key=lambda j: -float(spread.iloc[j]))[:TOP_DIFFERENT]  # ties: catalogue order
+    names = {i.id: i for i in rep.scored}
+    out = []
+    for j in order:
+        ind = names[spread.index[j]]
         out.append({"id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
-                    "spread": max(have) - min(have), "scores": scores,
-                    "values": [as_float(raw.at[k, ind.id]) if k in raw.index else None for k in keys]})
-    out.sort(key=lambda x: -float(x["spread"]))  # stable: ties keep catalogue order
-    return out[:TOP_DIFFERENT]
+                    "spread": float(spread.iloc[j]), "scores": [as_float(v) for v in norm[ind.id]],
+                    "values": [as_float(v) for v in raw[ind.id]]})
+    return out
 
 
 def _enablers(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:

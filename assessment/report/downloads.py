@@ -9,28 +9,47 @@ read Vietnamese correctly) and ``\\n`` line ends: the same pages give the same b
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from .._missing import safe_frame
+from .._missing import is_missing, safe_text
 from ..i18n import N_, _
 
 CITY_COLUMNS = (N_("Section"), N_("Id"), N_("Name"), N_("Value"), N_("Unit"), N_("Data year"), N_("Score"),
                 N_("Level"), N_("Peer-group median"), N_("Cohort median"), N_("Rank"))
 COHORT_COLUMNS = (N_("Rank"), N_("City"), N_("Year"), N_("Country"), N_("Coverage"))
 
+#: A table to download: its column headings and its rows.
+Table = tuple[list[str], list[list[Any]]]
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` (no index) as a deterministic, formula-safe CSV."""
-    safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+def _cell(value: Any) -> str:
+    """Text as given (formula-safe), a number as Python writes it (shortest round trip), missing as empty."""
+    if isinstance(value, str):
+        return str(safe_text(value))
+    if value is None or is_missing(value):
+        return ""
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _whole(value: Any) -> int | None:
+    """A rank or a year as a whole number (``3``, not ``3.0``)."""
+    return None if value is None or is_missing(value) else int(value)
+
+
+def write_csv(table: Table, path: Path) -> Path:
+    """Write ``table`` as a deterministic, formula-safe CSV."""
+    head, rows = table
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow([_cell(c) for c in head])
+        out.writerows([_cell(v) for v in row] for row in rows)
     return path
 
 
-def city_table(page: dict[str, Any], lang: str) -> pd.DataFrame:
+def city_table(page: dict[str, Any], lang: str) -> Table:
     """Scores (overall, outcomes, focus areas, well-being dimensions) and every indicator of a city page."""
-    cols = [_(c, lang) for c in CITY_COLUMNS]
     rows: list[list[Any]] = []
     scores = _("Scores", lang)
     peer = {r["name"]: (r["peer"], r["cohort"]) for r in page["radar_rows"]}
@@ -43,26 +62,20 @@ def city_table(page: dict[str, Any], lang: str) -> pd.DataFrame:
             rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
     for g in page["indicators"]:
         for r in g["rows"]:
-            rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], r["data_year"], r["score"],
-                         r["level_name"], r["peer"], None, r["rank"]])
-    return _whole(pd.DataFrame(rows, columns=cols), cols[5], cols[10])
+            rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], _whole(r["data_year"]), r["score"],
+                         r["level_name"], r["peer"], None, _whole(r["rank"])])
+    return [_(c, lang) for c in CITY_COLUMNS], rows
 
 
-def _whole(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
-    """Ranks and years as whole numbers (``3``, not ``3.0``), missing left empty."""
-    return frame.astype({c: "Int64" for c in cols})
-
-
-def cohort_table(page: dict[str, Any], lang: str) -> pd.DataFrame:
+def cohort_table(page: dict[str, Any], lang: str) -> Table:
     """The ranking table of the cohort page: rank, city, year, country, coverage and every score."""
-    cols = [_(c, lang) for c in COHORT_COLUMNS] + [c["name"] for c in page["columns"]]
-    rows = [[r["rank"], r["city"], r["year"], r["country"], r["coverage"], *r["scores"]] for r in page["rows"]]
-    return _whole(pd.DataFrame(rows, columns=cols), cols[0])
+    head = [_(c, lang) for c in COHORT_COLUMNS] + [c["name"] for c in page["columns"]]
+    return head, [[_whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
+                  for r in page["rows"]]
 
 
-def compare_table(page: dict[str, Any], lang: str) -> pd.DataFrame:
+def compare_table(page: dict[str, Any], lang: str) -> Table:
     """Every number of a comparison page, one row per score or indicator, one column per city."""
-    head = [_(CITY_COLUMNS[0], lang), _("Name", lang)]
     rows: list[list[Any]] = []
     for section, items in ((_("Scores", lang), page["outcomes"]["rows"]),
                            (_("Focus area", lang), page["radar_rows"]),
@@ -73,4 +86,4 @@ def compare_table(page: dict[str, Any], lang: str) -> pd.DataFrame:
     rows += [[section, r["name"], *r["scores"]] for r in page["different"]]
     section = _("Enablers", lang)
     rows += [[section, e["name"], *[c["level"] for c in e["cells"]]] for e in page["enablers"]]
-    return pd.DataFrame(rows, columns=head + list(page["names"]))
+    return [_(CITY_COLUMNS[0], lang), _("Name", lang), *page["names"]], rows
