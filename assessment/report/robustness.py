@@ -96,7 +96,8 @@ def heatmap(matrix: pd.DataFrame, rows: list[str], cols: list[str]) -> dict[str,
             r = _f(matrix.loc[a, b])
             cells.append({"x": 110 + j * 16, "y": 60 + i * 12, "fill": _colour(r), "title": f"{a} – {b}",
                           "r": r})
-    return {"cells": cells, "rows": [{"label": a, "y": 60 + i * 12 + 9} for i, a in enumerate(rows)],
+    legend = [{"r": r, "fill": _colour(r)} for r in (-1.0, -0.5, 0.0, 0.5, 1.0)]
+    return {"cells": cells, "legend": legend, "rows": [{"label": a, "y": 60 + i * 12 + 9} for i, a in enumerate(rows)],
             "cols": [{"label": b, "x": 110 + j * 16 + 8} for j, b in enumerate(cols)],
             "width": 110 + len(cols) * 16 + 10, "height": 60 + len(rows) * 12 + 10}
 
