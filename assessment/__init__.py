@@ -24,7 +24,10 @@ render_report
 assess, Assessment, Method, load_method
     Scores: the composite-indicator pipeline (denominate, screen, impute, treat, normalise,
     aggregate, levels, rank, compare) and its result, which keeps the recipe and exports
-    every stage. ``assessment.scoring`` also exposes each stage on plain DataFrames.
+    every stage.
+impute_frame, treat_frame, normalise_frame, aggregate_frame
+    The stages as verbs on plain DataFrames (no catalogue needed); ``assessment.scoring``
+    exposes every stage function.
 AssessmentError, CatalogueError, InputError, Problem
     Errors; every error carries the full list of problems.
 """
@@ -47,7 +50,17 @@ from .errors import AssessmentError, CatalogueError, InputError, Problem
 from .intake import Intake, Prefill, read_submissions, write_template
 from .report import render_report
 from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
-from .scoring import Assessment, Method, assess, load_method, load_result
+from .scoring import (
+    Assessment,
+    Method,
+    aggregate_frame,
+    assess,
+    impute_frame,
+    load_method,
+    load_result,
+    normalise_frame,
+    treat_frame,
+)
 
 __all__ = [
     "Assessment",
@@ -67,19 +80,23 @@ __all__ = [
     "Problem",
     "RobustnessSpec",
     "__version__",
+    "aggregate_frame",
     "assess",
     "audit",
     "catalogue_markdown",
     "from_coinr",
+    "impute_frame",
     "indicator_table",
     "load_catalogue",
     "load_method",
     "load_result",
     "load_robustness_spec",
+    "normalise_frame",
     "read_submissions",
     "remove_one",
     "render_report",
     "sensitivity",
+    "treat_frame",
     "uncertainty",
     "write_template",
 ]

@@ -9,7 +9,7 @@ Indicators, enabler rubrics and lenses (trees over them) are typed models
 
 from .coinr import CoinrImport, from_coinr
 from .load import build_catalogue, load_catalogue, read_catalogue
-from .models import Catalogue, Enabler, Indicator, Lens, LensNode
+from .models import Catalogue, Enabler, Indicator, Lens, LensNode, LensRole
 from .views import IndicatorFilter, catalogue_markdown, indicator_table
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "IndicatorFilter",
     "Lens",
     "LensNode",
+    "LensRole",
     "build_catalogue",
     "catalogue_markdown",
     "from_coinr",

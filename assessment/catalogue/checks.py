@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from babel import Locale, UnknownLocaleError
 
 from ..errors import Problem, params
+from .criteria import CriteriaModel
 from .models import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
 
 RUBRIC_LEVELS = tuple(range(6))
@@ -99,9 +100,19 @@ def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens
                      fix="rename one of them", n=counts[item_id])
     lenses = list(lenses)
     lens_counts = Counter(lens.id for _, lens in lenses)
+    role_counts = Counter(lens.role for _, lens in lenses if lens.role)
     for src, lens in lenses:
         if lens_counts[lens.id] > 1:
             yield _p(src, lens.id, "id", "duplicate-id", "lens id used more than once")
+        if lens.role and role_counts[lens.role] > 1:
+            yield _p(src, lens.id, "role", "duplicate-role",
+                     "role '{role}' is given to {n} lenses; at most one lens may play a role",
+                     fix="keep the role on one lens", role=lens.role, n=role_counts[lens.role])
+        wants = "enablers" if lens.role and lens.role.startswith("enabler") else "indicators"
+        if lens.role and lens.applies_to != wants:
+            yield _p(src, lens.id, "role", "role-target",
+                     "role '{role}' needs a lens over {wants}, this one applies to {target}",
+                     role=lens.role, wants=wants, target=lens.applies_to)
         node_counts = Counter(n.id for n in lens.nodes)
         for node_id, n in node_counts.items():
             if n > 1:
@@ -293,3 +304,35 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
                             "oecd_pillar": en.oecd_pillar}.items():
             if not value:
                 yield _p(src, en.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)
+
+
+def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str]) -> Iterator[Problem]:
+    """A criteria model: unique level and criterion ids, every criterion on a level of the model,
+    every level gated by at least one basic criterion, every text in every declared language."""
+    where = f"criteria/{model.id}"
+    for kind, ids in (("level", [lv.id for lv in model.levels]), ("criterion", [c.id for c in model.criteria])):
+        for item_id, n in Counter(ids).items():
+            if n > 1:
+                yield _p(source, f"{where}/{item_id}", "id", "duplicate-id",
+                         "{kind} id used {n} times in criteria model '{model}'", kind=kind, n=n, model=model.id)
+    levels = [lv.id for lv in model.levels]
+    for c in model.criteria:
+        if c.level not in levels:
+            yield _p(source, f"{where}/{c.id}", "level", "unknown-level",
+                     "must name a level of criteria model '{model}' ({levels})", repr(c.level),
+                     model=model.id, levels=", ".join(levels))
+    gated = {c.level for c in model.criteria if c.kind == "basic"}
+    for lv in model.levels:
+        if lv.id not in gated:
+            yield _p(source, f"{where}/{lv.id}", "criteria", "ungated-level",
+                     "level has no basic criterion, so every city would reach it without evidence",
+                     fix="give the level at least one basic criterion")
+    if langs:
+        yield from _lang_problems(model.name, langs, source, where, "name")
+        yield from _lang_problems(model.basis, langs, source, where, "basis")
+        for lv in model.levels:
+            yield from _lang_problems(lv.name, langs, source, f"{where}/{lv.id}", "name")
+            yield from _lang_problems(lv.description, langs, source, f"{where}/{lv.id}", "description")
+        for c in model.criteria:
+            yield from _lang_problems(c.name, langs, source, f"{where}/{c.id}", "name")
+            yield from _lang_problems(c.evidence, langs, source, f"{where}/{c.id}", "evidence")

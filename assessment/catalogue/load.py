@@ -2,8 +2,8 @@
 
 A catalogue is a ``catalogue.yaml`` header that may ``include`` further files (globs relative
 to it) and may ``extends: builtin`` to add lenses or items to the built-in catalogue. Every
-file may hold ``lenses``, ``indicators`` and ``enablers`` lists. A single self-contained file
-works too.
+file may hold ``lenses``, ``indicators``, ``enablers`` and ``criteria`` (maturity models) lists.
+A single self-contained file works too.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import CatalogueError, Problem, params, suggest
 from ..resources import indicators_dir
 from . import checks
+from .criteria import CriteriaModel
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,7 +31,7 @@ try:  # libyaml is ~8x faster; the pure loader is the same grammar
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-_SECTIONS = ("lenses", "indicators", "enablers")
+_SECTIONS = ("lenses", "indicators", "enablers", "criteria")
 BUILTIN = "<builtin>"
 
 
@@ -252,9 +253,11 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     header = _parse(CatalogueHeader, {k: v for k, v in header_raw.items() if k not in _SECTIONS},
                     source, "catalogue", problems)
     parsed: dict[str, list[tuple[str, Any]]] = {s: [] for s in _SECTIONS}
-    models: dict[str, type[BaseModel]] = {"lenses": Lens, "indicators": Indicator, "enablers": Enabler}
+    models: dict[str, type[BaseModel]] = {"lenses": Lens, "indicators": Indicator, "enablers": Enabler,
+                                          "criteria": CriteriaModel}
     for section, src, raw in records:
-        obj = _parse(models[section], raw, src, section[:-1], problems)
+        obj = _parse(models[section], raw, src, "criteria model" if section == "criteria" else section[:-1],
+                     problems)
         if obj is not None:
             parsed[section].append((src, obj))
     indicators: list[tuple[str, Indicator]] = parsed["indicators"]
@@ -272,6 +275,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         items = [i for _, i in (indicators if lens.applies_to == "indicators" else enablers)]
         problems += checks.check_membership(lens, items, src)
     problems += checks.check_outcomes(indicators, [lens for _, lens in lenses])
+    for src, model in parsed["criteria"]:
+        problems += checks.check_criteria(model, src, header.languages if header else ())
     if header is not None:
         problems += checks.check_languages(header, source)
         problems += checks.check_texts(header, indicators, enablers, lenses, source)
@@ -283,7 +288,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         raise CatalogueError(problems)
     return Catalogue(header=header, lenses=tuple(x for _, x in lenses),
                      indicators=tuple(x for _, x in indicators),
-                     enablers=tuple(x for _, x in enablers), source=source)
+                     enablers=tuple(x for _, x in enablers), criteria=tuple(x for _, x in parsed["criteria"]),
+                     source=source)
 
 
 def read_catalogue(path: str | Path, *, strict: bool = False) -> Catalogue:

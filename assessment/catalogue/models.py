@@ -16,17 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
 from ..i18n import text
-
-#: Text in several languages: language code → text.
-LangText = dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
-
-#: Item, lens and node ids: a letter, then letters, digits, ``_``, ``.`` or ``-``.
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
+from .criteria import CriteriaModel
+from .types import Id, LangText, Record
 
 #: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
 Direction = Literal[1, -1, 0]
@@ -71,12 +67,16 @@ Scheme = Literal[
 
 LensTarget = Literal["indicators", "enablers"]
 
+#: What a lens is for, so reports and views find it by role rather than by a built-in id. At
+#: most one lens per role. ``headline``: the overall score and its outcomes (score cards);
+#: ``areas``: the profile shown on the radar; ``wellbeing``: the OECD-style dimension bars;
+#: ``enabler-areas`` and ``enabler-pillars``: the two groupings of the enabler rubric. A
+#: researcher's framework needs none of them: without a headline lens the first aggregated
+#: lens leads and the page shows the sections it can fill.
+LensRole = Literal["headline", "areas", "wellbeing", "enabler-areas", "enabler-pillars"]
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-
-class Reference(_Model):
+class Reference(Record):
     """A citation of an external framework: ``U4SSC EC:ICT:ICT:1C``, ``SDG 11.6.2`` …"""
 
     scheme: Scheme
@@ -87,7 +87,7 @@ class Reference(_Model):
         return f"{self.scheme} {self.code}"
 
 
-class Basis(_Model):
+class Basis(Record):
     """What a set of goalposts or thresholds rests on.
 
     ``judgement`` is true whenever any part of the numbers is our own judgement, even where
@@ -104,7 +104,7 @@ class Basis(_Model):
         return self.judgement or self.kind == "judgement"
 
 
-class Goalposts(_Model):
+class Goalposts(Record):
     """Fixed bounds for absolute scoring: ``worst`` scores 0, ``best`` scores the maximum.
 
     For a lower-is-better indicator ``worst`` is the larger number. Values beyond the
@@ -116,7 +116,7 @@ class Goalposts(_Model):
     basis: Basis
 
 
-class Thresholds(_Model):
+class Thresholds(Record):
     """Five cut-offs for maturity levels 1–5 (ITU-T Y.4904 style).
 
     A value reaches level *k* when it is at or beyond ``values[k-1]`` in the direction of
@@ -128,14 +128,14 @@ class Thresholds(_Model):
     basis: Basis
 
 
-class Computation(_Model):
+class Computation(Record):
     """How the value is computed: numerator over denominator (absent for a plain measure)."""
 
     numerator: LangText
     denominator: LangText | None = None
 
 
-class Indicator(_Model):
+class Indicator(Record):
     """A quantitative indicator.
 
     Only ``id``, ``name``, ``unit`` and ``direction`` are required of every catalogue. The
@@ -179,7 +179,7 @@ class Indicator(_Model):
         return self.direction != 0
 
 
-class Enabler(_Model):
+class Enabler(Record):
     """A qualitative enabler item answered on a gated 0–5 rubric.
 
     ``levels`` maps every level 0–5 to its descriptor. The rubric is *gated*: a level counts
@@ -198,14 +198,14 @@ class Enabler(_Model):
     tags: dict[str, str | list[str]] = Field(default_factory=dict)
 
 
-class LensGroup(_Model):
+class LensGroup(Record):
     """A named group of nodes shown together (e.g. the OECD 'Material conditions')."""
 
     id: Id
     name: LangText
 
 
-class LensNode(_Model):
+class LensNode(Record):
     """One node of a lens tree. The root has no parent."""
 
     id: Id
@@ -216,7 +216,7 @@ class LensNode(_Model):
     description: LangText | None = None
 
 
-class Lens(_Model):
+class Lens(Record):
     """A tree over the catalogue's indicators (or enablers).
 
     Membership comes either from an item field (``field: focus_area``; for a list field
@@ -229,6 +229,7 @@ class Lens(_Model):
     name: LangText
     description: LangText | None = None
     applies_to: LensTarget = "indicators"
+    role: LensRole | None = None
     field: str | None = None
     members: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     complete: bool = True
@@ -282,21 +283,21 @@ def item_field_values(item: Indicator | Enabler, field: str) -> tuple[str, ...]:
     return (str(raw),)
 
 
-class MaturityLevel(_Model):
+class MaturityLevel(Record):
     """A maturity level (0 = not started, then ITU-T Y.4904's five)."""
 
     level: int = Field(ge=0, le=5)
     name: LangText
 
 
-class QualityFlag(_Model):
+class QualityFlag(Record):
     """One value of the data-quality scale (U4SSC Verification Manual's six)."""
 
     code: int = Field(ge=1)
     name: LangText
 
 
-class Denominator(_Model):
+class Denominator(Record):
     """A profile column an indicator may be divided by (population, area, GDP …)."""
 
     id: Id
@@ -304,7 +305,7 @@ class Denominator(_Model):
     unit: LangText | None = None
 
 
-class CatalogueHeader(_Model):
+class CatalogueHeader(Record):
     """The ``catalogue.yaml`` header: identity, version, languages and shared scales."""
 
     id: Id
@@ -319,7 +320,7 @@ class CatalogueHeader(_Model):
     extends: Literal["builtin"] | None = None
 
 
-class Catalogue(_Model):
+class Catalogue(Record):
     """A validated catalogue. Build one with :func:`assessment.load_catalogue`.
 
     The object is immutable; helpers return new objects or plain tables.
@@ -329,6 +330,7 @@ class Catalogue(_Model):
     lenses: tuple[Lens, ...]
     indicators: tuple[Indicator, ...]
     enablers: tuple[Enabler, ...] = ()
+    criteria: tuple[CriteriaModel, ...] = ()  # criteria-based maturity models (assessment.catalogue.criteria)
     source: str = Field(default="<memory>", exclude=True)
 
     def __repr__(self) -> str:
@@ -353,8 +355,15 @@ class Catalogue(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the catalogue's canonical JSON: same content, same hash."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """SHA-256 of the catalogue's canonical JSON: same content, same hash.
+
+        A section left empty (no criteria models) is left out, so adding a kind of record to the
+        package does not change the hash of catalogues that have none.
+        """
+        dump = self.model_dump(mode="json")
+        if not dump["criteria"]:
+            del dump["criteria"]
+        payload = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     # -- look-ups ----------------------------------------------------------------------
@@ -382,6 +391,17 @@ class Catalogue(_Model):
         if not isinstance(item, Enabler):
             raise KeyError(f"catalogue {self.id} {self.version} has no enabler {enabler_id!r}")
         return item
+
+    def criteria_model(self, model_id: str) -> CriteriaModel:
+        """The criteria model with this id (KeyError listing the available ones)."""
+        for model in self.criteria:
+            if model.id == model_id:
+                return model
+        raise KeyError(f"no criteria model {model_id!r}; available: {', '.join(m.id for m in self.criteria)}")
+
+    def lens_for(self, role: LensRole) -> Lens | None:
+        """The lens that plays ``role`` (see :data:`LensRole`), or None if no lens does."""
+        return next((lens for lens in self.lenses if lens.role == role), None)
 
     def lens(self, lens_id: str) -> Lens:
         """Return the lens with this id (KeyError listing the available ones)."""

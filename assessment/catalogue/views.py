@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..i18n import N_, _, text
 from ..templating import environment
-from .models import Catalogue, Indicator
+from .models import Catalogue, Indicator, LensRole
 
 CatalogueFormat = Literal["table", "csv", "xlsx", "markdown"]
 FORMATS: tuple[str, ...] = get_args(CatalogueFormat)
@@ -59,9 +59,10 @@ class IndicatorFilter:
         return not (self.tier and ind.tier != self.tier)
 
 
-#: The two ASCF views of the same indicators: by strategic outcome (headline) and by focus area.
-OUTCOME_LENS = "ascf"
-FOCUS_AREA_LENS = "ascf-focus-areas"
+def _role_id(cat: Catalogue, role: LensRole) -> str:
+    """The id of the lens playing ``role`` ("" when none does: names then fall back to ids)."""
+    lens = cat.lens_for(role)
+    return lens.id if lens is not None else ""
 
 
 def outcome_of(cat: Catalogue, ind: Indicator) -> str | None:
@@ -97,8 +98,8 @@ def indicator_table(cat: Catalogue, lang: str = "en", where: IndicatorFilter | N
             "unit": text(ind.unit, lang),
             "direction": _(DIRECTION_LABELS[ind.direction], lang),
             "tier": _(TIER_LABELS[ind.tier], lang) if ind.tier else "",
-            "focus_area": _node_name(cat, FOCUS_AREA_LENS, ind.focus_area, lang),
-            "outcome": _node_name(cat, OUTCOME_LENS, outcome_of(cat, ind), lang),
+            "focus_area": _node_name(cat, _role_id(cat, "areas"), ind.focus_area, lang),
+            "outcome": _node_name(cat, _role_id(cat, "headline"), outcome_of(cat, ind), lang),
             "oecd_dimensions": "; ".join(_node_name(cat, "oecd-wellbeing", d, lang) for d in ind.oecd_dimensions),
             "references": "; ".join(str(r) for r in ind.references),
             "goalposts": f"{_fmt(gp.worst)} → {_fmt(gp.best)}" if gp else "",
@@ -146,8 +147,9 @@ def counts(cat: Catalogue) -> dict[str, dict[str, int]]:
         for node in cat.membership(lens.id).values():
             leaf_counts[node] = leaf_counts.get(node, 0) + 1
         out[lens.id] = leaf_counts
-    if OUTCOME_LENS in out:
-        out["ascf-outcomes"] = dict(out[OUTCOME_LENS])
+    head = _role_id(cat, "headline")
+    if head in out:
+        out["ascf-outcomes"] = dict(out[head])
     cross: dict[str, int] = {}
     for ind in cat.scored_indicators:
         if ind.outcome and ind.focus_area:
@@ -160,8 +162,11 @@ def counts(cat: Catalogue) -> dict[str, dict[str, int]]:
 def catalogue_markdown(cat: Catalogue, lang: str = "en") -> str:
     """The human-readable catalogue reference (``docs/catalogue.md``, ``docs/catalogue.vi.md``)."""
     template = environment(lang).get_template("catalogue.md.j2")
-    ascf, areas = cat.lens(OUTCOME_LENS), cat.lens(FOCUS_AREA_LENS)
+    ascf, areas = cat.lens_for("headline"), cat.lens_for("areas")
+    if ascf is None or areas is None:
+        raise ValueError(f"catalogue {cat.id!r} has no headline and areas lens (Lens.role) to document")
     by_area = {leaf.id: [i for i in cat.indicators if i.focus_area == leaf.id] for leaf in areas.leaves()}
     return template.render(cat=cat, ascf=ascf, areas=areas, by_area=by_area, counts=counts(cat),
                            direction_labels=DIRECTION_LABELS, outcome_of=lambda i: outcome_of(cat, i),
-                           node_name=lambda lens_id, node_id: _node_name(cat, lens_id, node_id, lang))
+                           node_name=lambda lens_id, node_id: _node_name(cat, lens_id, node_id, lang),
+                           role=lambda role: _role_id(cat, role))

@@ -118,6 +118,11 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "enabler-level": ("error", N_("The level must be a whole number from 0 to 5; found '{found}'."),
                       N_("Choose from the dropdown.")),
     "unknown-enabler": ("error", N_("Unknown enabler ID '{found}'."), N_("Do not edit the ID column.")),
+    "unknown-criterion": ("error", N_("Unknown criterion ID '{found}'."), N_("Do not edit the ID column.")),
+    "criterion-answer": ("error", N_("'{found}' is not an answer to a criterion ({choices})."),
+                         N_("Choose met or not met from the dropdown, or leave the cell empty.")),
+    "criterion-no-evidence": ("warning", N_("The criterion is marked met but no evidence is given, so it counts as "
+                                            "not met."), N_("Name the evidence: document, decision or report.")),
     "unread-sheet": ("warning", N_("The sheet '{sheet_name}' is not read, but it holds values."),
                      N_("Copy the values into the template's own sheets and delete this sheet.")),
     "stray-cell": ("warning", N_("This cell is outside the input columns and was not read."),

@@ -10,6 +10,9 @@ Sheets
   (dropdown) and notes.
 * *Enablers*: one row per rubric item from row 2, columns :data:`ENABLER_TABLE` (id, name, then
   the city's level, evidence and notes), followed by the six level descriptors (locked).
+* *Criteria* (only when the catalogue has criteria-based maturity models): one row per criterion,
+  columns :data:`CRITERIA_TABLE` (id, level, kind, criterion and the evidence it needs, locked;
+  then met / not met from a dropdown, the evidence given, notes). Rows are found by id.
 * ``Lists`` (hidden): dropdown sources.
 * ``_smartcity`` (very hidden): the versioned marker. Columns A–B hold ``key, value`` pairs
   (format, catalogue id, version and hash, language …); from row 2, columns D–F hold the row
@@ -33,7 +36,7 @@ MARKER_SHEET = "_smartcity"
 LISTS_SHEET = "Lists"
 
 SHEETS = {"instructions": N_("Instructions"), "profile": N_("City profile"), "indicators": N_("Indicators"),
-          "enablers": N_("Enablers")}
+          "enablers": N_("Enablers"), "criteria": N_("Criteria")}
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,29 @@ ENABLER_TABLE: tuple[Column, ...] = (
 )
 #: Locked columns after the enabler table: the descriptors of levels 0–5.
 ENABLER_DESCRIPTORS = 6
+#: The Criteria sheet (only when the catalogue has criteria-based maturity models): one row per
+#: criterion, answered met or not met with the evidence.
+CRITERIA_TABLE: tuple[Column, ...] = (
+    Column("id", N_("ID"), False, width=10),
+    Column("level", N_("Level"), False, width=20),
+    Column("kind", N_("Kind"), False, width=12),
+    Column("name", N_("Criterion"), False, width=50),
+    Column("required", N_("Evidence required"), False, width=32),
+    Column("met", N_("Met?"), True, width=12),
+    Column("evidence", N_("Evidence"), True, width=36),
+    Column("notes", N_("Notes"), True, width=30),
+)
+#: The answers of the Met? column (msgids; the dropdown shows them in the template language).
+MET_CHOICES: dict[bool, str] = {True: N_("met"), False: N_("not met")}
+#: Criterion kinds as the sheet shows them.
+CRITERION_KINDS = {"basic": N_("basic"), "optional": N_("optional"), "local": N_("local")}
 
 INDICATOR_COLUMNS: tuple[str, ...] = tuple(c.key for c in INDICATOR_TABLE)
 INDICATOR_INPUTS: tuple[str, ...] = tuple(c.key for c in INDICATOR_TABLE if c.entry)
 ENABLER_COLUMNS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE)
 ENABLER_INPUTS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE if c.entry)
+CRITERIA_COLUMNS: tuple[str, ...] = tuple(c.key for c in CRITERIA_TABLE)
+CRITERIA_INPUTS: tuple[str, ...] = tuple(c.key for c in CRITERIA_TABLE if c.entry)
 #: Leading columns the city must not change (locked in the template).
 INDICATOR_LOCKED = len(INDICATOR_TABLE) - len(INDICATOR_INPUTS)
 ENABLER_LOCKED = len(ENABLER_TABLE) - len(ENABLER_INPUTS)

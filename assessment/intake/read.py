@@ -22,6 +22,8 @@ from ..errors import Problem
 from ..i18n import LANGUAGES, _
 from .issues import issue
 from .layout import (
+    CRITERIA_COLUMNS,
+    CRITERIA_INPUTS,
     ENABLER_COLUMNS,
     ENABLER_DESCRIPTORS,
     ENABLER_INPUTS,
@@ -81,6 +83,7 @@ class RawSubmission:
     profile: dict[str, RawCell] = field(default_factory=dict)
     indicators: list[RawRow] = field(default_factory=list)
     enablers: list[RawRow] = field(default_factory=list)
+    criteria: list[RawRow] = field(default_factory=list)  # the Criteria sheet, when the template has one
     stray: list[RawCell] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # sheets the reader does not read that hold values
     scan: Scan = field(default_factory=Scan)
@@ -169,6 +172,9 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> 
             sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub)
         else:
             sub.enablers = _table(rows, name, ENABLER_COLUMNS, ENABLER_INPUTS, sub, locked_after=ENABLER_DESCRIPTORS)
+    criteria = _sheet_name(names, "criteria", sub.lang)
+    if criteria is not None:  # only templates of a catalogue with criteria models have it
+        sub.criteria = _table(_rows(book, criteria), criteria, CRITERIA_COLUMNS, CRITERIA_INPUTS, sub)
     known = {_sheet_name(names, key, sub.lang) for key in SHEETS} | {MARKER_SHEET, LISTS_SHEET}
     for name in names:  # a filled copy of a sheet beside the template's own is read nowhere: say so
         if name not in known and any(not _empty(v) for row in _rows(book, name) for v in row):
@@ -270,11 +276,13 @@ def _read_long(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
         if kind == "profile" and ident in PROFILE_KEYS:
             if ident not in ("city", "country", "year") or get("value") is not None:
                 sub.profile[ident] = RawCell(sheet, r, ident, f"value@{r}", get("value"))
-        elif kind in ("indicator", "enabler"):
-            keys = INDICATOR_COLUMNS if kind == "indicator" else ENABLER_COLUMNS
-            source = {"level": "value", "evidence": "source"} if kind == "enabler" else {}  # as the template writes
+        elif kind in ("indicator", "enabler", "criterion"):
+            keys = {"indicator": INDICATOR_COLUMNS, "enabler": ENABLER_COLUMNS, "criterion": CRITERIA_COLUMNS}[kind]
+            source = {"enabler": {"level": "value", "evidence": "source"},  # as the template writes
+                      "criterion": {"met": "value", "evidence": "source"}}.get(kind, {})
             cells = {k: RawCell(sheet, r, k, f"{source.get(k, k)}@{r}", get(source.get(k, k))) for k in keys}
-            (sub.indicators if kind == "indicator" else sub.enablers).append(RawRow(sheet, r, cells))
+            {"indicator": sub.indicators, "enabler": sub.enablers, "criterion": sub.criteria}[kind].append(
+                RawRow(sheet, r, cells))
         elif any(v.strip() for v in row):
             sub.stray.append(RawCell(sheet, r, "kind", f"kind@{r}", get("kind") or ",".join(row)))
     return list(subs.values())

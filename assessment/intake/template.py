@@ -14,11 +14,14 @@ from typing import Any
 
 import xlsxwriter
 
+from .._missing import is_missing
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
 from ..i18n import LANGUAGES, N_, _, text
+from .criteria import criterion_kind_text, met_choices
 from .layout import (
+    CRITERIA_TABLE,
     ENABLER_DESCRIPTORS,
     ENABLER_LOCKED,
     ENABLER_TABLE,
@@ -58,13 +61,15 @@ class Prefill:
 
     ``profile`` maps profile keys to values; ``indicators`` maps an indicator id to
     ``{"value", "data_year", "source", "quality", "notes"}``; ``enablers`` maps an enabler id to
-    ``{"level", "evidence", "notes"}``; ``notice`` labels the workbook (e.g. illustrative data).
+    ``{"level", "evidence", "notes"}``; ``criteria`` maps a criterion id to ``{"met" (True or
+    False), "evidence", "notes"}``; ``notice`` labels the workbook (e.g. illustrative data).
     """
 
     profile: dict[str, object] = field(default_factory=dict)
     indicators: dict[str, dict[str, object]] = field(default_factory=dict)
     enablers: dict[str, dict[str, object]] = field(default_factory=dict)
     notice: str = ""
+    criteria: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 
@@ -157,11 +162,19 @@ def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, la
             e = fill.enablers.get(ena.id, {})
             w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
                         e.get("level"), "", e.get("evidence"), "", e.get("notes")])
+        words = met_choices(lang)
+        for model in cat.criteria:  # value: met / not met (as the dropdown words), source: the evidence
+            for c in model.criteria:
+                g = fill.criteria.get(c.id, {})
+                met = g.get("met")
+                w.writerow(["criterion", tag, lang, city, country, year, c.id, text(c.name, lang),
+                            " / ".join(words), words[0 if met else 1] if isinstance(met, bool) else met, "",
+                            g.get("evidence"), "", g.get("notes")])
     return out
 
 
 def _put(ws: Any, row: int, col: int, value: object, fmt: Any) -> None:
-    if value is None or value == "":
+    if is_missing(value):  # None, "", NaN (a prefill from a DataFrame): an empty input cell
         ws.write_blank(row, col, None, fmt)
     else:
         ws.write(row, col, value, fmt)
@@ -290,10 +303,45 @@ def _enablers(b: _Book) -> None:
                                         "input_message": text(ena.evidence, b.lang)[:255]})
 
 
+#: Column of the Lists sheet holding the Met? dropdown's two words.
+MET_LIST_COLUMN = 9
+
+
+def _criteria(b: _Book) -> None:
+    """The Criteria sheet, written only when the catalogue has criteria-based maturity models."""
+    if not b.cat.criteria:
+        return
+    ws = b.wb.add_worksheet(b.t(SHEETS["criteria"]))
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    for col, spec in enumerate(CRITERIA_TABLE):
+        ws.set_column(col, col, spec.width, b.fmt["lock"] if not spec.entry else None)
+    ws.write_row(0, 0, [b.t(c.header) for c in CRITERIA_TABLE], b.fmt["head"])
+    ws.freeze_panes(1, 1)
+    words = met_choices(b.lang)
+    letter = chr(ord("A") + MET_LIST_COLUMN)
+    rule = {"validate": "list", "source": f"={LISTS_SHEET}!${letter}$1:${letter}$2", "error_type": "warning"}
+    met_col = column_index(CRITERIA_TABLE, "met")
+    r = 0
+    for model in b.cat.criteria:
+        names = {lv.id: text(lv.name, b.lang) for lv in model.levels}
+        for c in model.criteria:
+            r += 1
+            ws.write_row(r, 0, [c.id, names.get(c.level, c.level), criterion_kind_text(c.kind, b.lang),
+                                text(c.name, b.lang), text(c.evidence, b.lang)], b.fmt["lock"])
+            given = b.fill.criteria.get(c.id, {})
+            met = given.get("met")
+            for key, value in (("met", words[0 if met else 1] if isinstance(met, bool) else met),
+                               ("evidence", given.get("evidence")), ("notes", given.get("notes"))):
+                _put(ws, r, column_index(CRITERIA_TABLE, key), value, b.fmt["input"])
+            ws.data_validation(r, met_col, r, met_col, rule)
+
+
 def _lists_and_marker(b: _Book) -> None:
     lists = b.wb.add_worksheet(LISTS_SHEET)
     lists.hide()
     lists.write_column(0, 0, quality_choices(b.cat, b.lang))
+    if b.cat.criteria:
+        lists.write_column(0, MET_LIST_COLUMN, met_choices(b.lang))
     for i, ena in enumerate(b.cat.enablers):
         lists.write_row(i, 2, [level_choice(b.cat, k, text(ena.levels[k], b.lang), b.lang) for k in range(6)])
     ws = b.wb.add_worksheet(MARKER_SHEET)
@@ -319,6 +367,7 @@ def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, l
     _profile(book, city, country)
     _indicators(book)
     _enablers(book)
+    _criteria(book)
     _lists_and_marker(book)
     wb.worksheets()[0].activate()
     wb.close()

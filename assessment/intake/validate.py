@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from ..catalogue import Catalogue, load_catalogue
 from ..errors import Problem
 from ..i18n import _, text
 from .cage import read_caged
+from .criteria import CRITERIA_DATA_COLUMNS, read_answers
 from .issues import issue, issues_frame, write_issues
 from .layout import MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS
 from .numbers import Parsed, parse_number
@@ -57,6 +58,9 @@ class Intake:
         The files read.
     lang
         Language of :attr:`issues` (the problems as a table).
+    criteria
+        Answers of the Criteria sheet (model, criterion, met, evidence, notes; one row each), for
+        catalogues with criteria-based maturity models.
     """
 
     data: pd.DataFrame
@@ -66,6 +70,7 @@ class Intake:
     catalogue: Catalogue
     files: tuple[str, ...]
     lang: str = "en"
+    criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CRITERIA_DATA_COLUMNS)))
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -104,7 +109,8 @@ class Intake:
                       profiles=self.profiles[~self.profiles["file"].isin(bad)].reset_index(drop=True),
                       enablers=self.enablers[~self.enablers["file"].isin(bad)].reset_index(drop=True),
                       problems=tuple(p for p in self.problems if p.source in keep),
-                      catalogue=self.catalogue, files=tuple(keep), lang=self.lang)
+                      catalogue=self.catalogue, files=tuple(keep), lang=self.lang,
+                      criteria=self.criteria[~self.criteria["file"].isin(bad)].reset_index(drop=True))
 
     def write_issues(self, path: str | Path, lang: str = "en") -> Path:
         """Write the problems as ``.csv``, ``.xlsx`` or ``.html`` (formula-injection safe), all text in ``lang``."""
@@ -119,6 +125,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.rows: list[dict[str, Any]] = []
         self.enabler_rows: list[dict[str, Any]] = []
+        self.criteria_rows: list[dict[str, Any]] = []
         self.profile: dict[str, Any] = {}
         self.other_version = False  # the template was made from another version of this catalogue
 
@@ -368,6 +375,7 @@ class _Checker:
         self.indicators()
         self.coverage()
         self.enabler_levels()
+        self.criteria_rows = read_answers(self.sub.criteria, self.cat, self.add, self.text, self._row_id)
         for cell in self.sub.stray:
             self.add("stray-cell", cell)
         for sheet in self.sub.unread:
@@ -410,7 +418,7 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
 def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: str = "en") -> Intake:
     """Validate raw submissions (one city-year each) into an :class:`Intake`."""
     problems: list[Problem] = []
-    data, enablers, profiles = [], [], []
+    data, enablers, profiles, criteria = [], [], [], []
     cities: dict[tuple[Any, Any, Any], str] = {}
     for sub in subs:
         chk = _Checker(sub, catalogue, lang)
@@ -429,6 +437,7 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
         ids = {"city": prof.get("city"), "country": prof.get("country"), "year": prof.get("year")}
         data += [ids | r | {"file": sub.file} for r in chk.rows]
         enablers += [ids | r | {"file": sub.file} for r in chk.enabler_rows]
+        criteria += [ids | r | {"file": sub.file} for r in chk.criteria_rows]
         profiles.append({k: prof.get(k) for k in PROFILE_KEYS}
                         | {"file": sub.file, "lang": sub.lang,
                            "catalogue_version": sub.marker.get("catalogue_version", ""),
@@ -441,8 +450,9 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
     ena["level"] = ena["level"].astype("float64")
     prof_frame = pd.DataFrame(profiles, columns=list(PROFILE_COLUMNS)).astype(
         {"year": "Int64", "population": "float64", "area_km2": "float64"})
+    crit = pd.DataFrame(criteria, columns=list(CRITERIA_DATA_COLUMNS)).astype({"year": "Int64", "met": "boolean"})
     return Intake(data=frame, profiles=prof_frame, enablers=ena, problems=tuple(problems), catalogue=catalogue,
-                  files=tuple(dict.fromkeys(s.file for s in subs)), lang=lang)
+                  files=tuple(dict.fromkeys(s.file for s in subs)), lang=lang, criteria=crit)
 
 
 def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalogue | None = None,

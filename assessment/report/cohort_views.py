@@ -15,15 +15,13 @@ from ..i18n import text
 from . import charts
 from .view import ReportView
 
-#: The OECD well-being lens of the built-in catalogue.
-WELLBEING_LENS = "oecd-wellbeing"
-
 
 def wellbeing_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | None:
-    """Dimension scores of every city (rows in ``order``), or ``None`` without the well-being lens."""
-    if WELLBEING_LENS not in rep.r.aggregated:
+    """Dimension scores of every city (rows in ``order``), or ``None`` without a ``wellbeing`` lens."""
+    lens = rep.cat.lens_for("wellbeing")
+    if lens is None or lens.id not in rep.r.aggregated:
         return None
-    table, lens = rep.r.aggregated[WELLBEING_LENS], rep.cat.lens(WELLBEING_LENS)
+    table = rep.r.aggregated[lens.id]
     dims = [leaf.id for leaf in lens.leaves() if leaf.id in table.columns]
     rows = []
     for key in order:

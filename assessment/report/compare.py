@@ -135,8 +135,9 @@ def compare_page(rep: ReportView, keys: Sequence[Any]) -> dict[str, Any]:
     outcome_rows = [{"name": rep.node_name(o), "values": [as_float(rep.scores.at[k, o]) for k in keys]}
                     for o in heads]
     wellbeing = None
-    if "oecd-wellbeing" in r.aggregated:
-        ow, olens = r.aggregated["oecd-wellbeing"], rep.cat.lens("oecd-wellbeing")
+    olens = rep.cat.lens_for("wellbeing")
+    if olens is not None and olens.id in r.aggregated:
+        ow = r.aggregated[olens.id]
         wellbeing = [{"name": text(olens.node(d.id).name, lang), "values": [as_float(ow.at[k, d.id]) for k in keys]}
                      for d in olens.leaves()]
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,15 +18,14 @@ from babel import Locale
 
 from .._missing import as_float, is_missing
 from .._version import __version__
+from ..catalogue import Catalogue
 from ..i18n import N_, _, ordinal, text
 from ..scoring import Assessment
 from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
+from .criteria import criteria_sections
 
-#: The headline lens (indicators → strategic outcomes → overall) and the focus-area view of the
-#: same indicators (the radar); other catalogues show their first lens in both roles.
-HEADLINE_LENS, AREA_LENS = "ascf", "ascf-focus-areas"
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
 COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
@@ -42,13 +42,25 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower())[:MAX_SLUG].strip("-") or "city"
 
 
+def page_lenses(cat: Catalogue, aggregated: Mapping[str, pd.DataFrame]) -> tuple[str, str]:
+    """The lens that leads the pages and the one drawn on the radar, found by their roles.
+
+    The catalogue's ``headline`` lens leads when it was aggregated, else the first aggregated
+    lens (a researcher's own framework); the ``areas`` lens is the radar's profile only beside
+    the headline lens, otherwise the leading lens shows its own leaves.
+    """
+    head, areas = cat.lens_for("headline"), cat.lens_for("areas")
+    lens = head.id if head is not None and head.id in aggregated else next(iter(aggregated))
+    both = head is not None and lens == head.id and areas is not None and areas.id in aggregated
+    return lens, (areas.id if both and areas is not None else lens)
+
+
 class ReportView:
     """Everything the pages share, computed once for the whole cohort."""
 
     def __init__(self, result: Assessment, lang: str) -> None:
         self.r, self.lang, self.cat = result, lang, result.catalogue
-        self.lens = HEADLINE_LENS if HEADLINE_LENS in result.aggregated else next(iter(result.aggregated))
-        self.area_lens = AREA_LENS if self.lens == HEADLINE_LENS and AREA_LENS in result.aggregated else self.lens
+        self.lens, self.area_lens = page_lenses(self.cat, result.aggregated)
         lens = self.cat.lens(self.lens)
         self.outcomes = [n.id for n in lens.children(lens.root.id)]
         self.areas = [leaf.id for leaf in self.cat.lens(self.area_lens).leaves()]
@@ -235,9 +247,9 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
     radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
     oecd = None
-    if "oecd-wellbeing" in r.aggregated:
-        ow = r.aggregated["oecd-wellbeing"]
-        olens = rep.cat.lens("oecd-wellbeing")
+    olens = rep.cat.lens_for("wellbeing")
+    if olens is not None and olens.id in r.aggregated:
+        ow = r.aggregated[olens.id]
         dims = [leaf.id for leaf in olens.leaves()]
         med = peer_median(ow, None)
         values = [as_float(ow.at[key, d]) for d in dims]
@@ -256,7 +268,8 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": _enablers(rep, key), "strengths": _strengths(rep, key),
+        "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang),
+        "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
         "change": _change(rep, key),
     }

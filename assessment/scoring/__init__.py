@@ -9,6 +9,7 @@ and :mod:`~assessment.scoring.saved` write results and read saved ones back.
 """
 
 from .aggregate import aggregate_frame, aggregate_lens, combine
+from .frames import impute_frame, treat_frame
 from .impute import impute
 from .levels import level_names
 from .method import Method, load_method, method_from_dict
@@ -28,6 +29,7 @@ __all__ = [
     "combine",
     "denominate",
     "impute",
+    "impute_frame",
     "level_names",
     "load_method",
     "load_result",
@@ -38,5 +40,6 @@ __all__ = [
     "screen",
     "skew_kurt",
     "treat",
+    "treat_frame",
     "winsorise",
 ]

@@ -51,6 +51,9 @@ class Inputs:
         For workbook intakes: data year, source, quality flag and notes per unit and indicator.
     enabler_details
         For workbook intakes: evidence and notes per unit and enabler item.
+    criteria
+        For workbook intakes with a Criteria sheet: the answers per unit and criterion (model,
+        criterion, met, evidence, notes); see :mod:`assessment.scoring.criteria`.
     """
 
     values: pd.DataFrame
@@ -60,6 +63,7 @@ class Inputs:
     digest: str
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
+    criteria: pd.DataFrame | None = None
 
 
 def _unit_column(frame: pd.DataFrame) -> str | None:
@@ -162,11 +166,12 @@ def digest(*frames: pd.DataFrame) -> str:
 
 
 def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
-                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None) -> str:
+                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None,
+                 criteria: pd.DataFrame | None = None) -> str:
     """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
-    (data year, source, quality flag, notes; enablers' evidence and notes) — content only, never
-    where the files were."""
-    return digest(values, profiles, enablers, *(d for d in (details, enabler_details) if d is not None))
+    (data year, source, quality flag, notes; enablers' evidence and notes; criteria answers) —
+    content only, never where the files were."""
+    return digest(values, profiles, enablers, *(d for d in (details, enabler_details, criteria) if d is not None))
 
 
 def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -221,6 +226,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
+    criteria: pd.DataFrame | None = None
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data.reset_index().rename(columns={"uCode": "unit"})
@@ -235,6 +241,9 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
             ["unit", "year", "indicator", "data_year", "source", "quality", "notes"]].copy()
         enabler_details = data.enablers.assign(unit=_labelled(data.enablers, label))[
             ["unit", "year", "enabler", "evidence", "notes"]].reset_index(drop=True)
+        if not data.criteria.empty:
+            criteria = data.criteria.assign(unit=_labelled(data.criteria, label))[
+                ["unit", "year", "model", "criterion", "met", "evidence", "notes"]].reset_index(drop=True)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
         is_long = {"indicator", "value"} <= set(data.columns)
@@ -266,8 +275,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=input_digest(values, profiles, enablers, details, enabler_details), details=details,
-                  enabler_details=enabler_details)
+                  digest=input_digest(values, profiles, enablers, details, enabler_details, criteria),
+                  details=details, enabler_details=enabler_details, criteria=criteria)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:

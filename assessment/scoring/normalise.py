@@ -15,7 +15,9 @@ Definitions (``d`` is the direction, ``x' = d·x`` as in COINr's ``Normalise``)
   (``Method.level_cutoffs``: 10/30/50/70/90) put level *k*. Where a goalpost is not beyond its
   outer threshold (e.g. the best goalpost *is* threshold 5), that outer band has no width:
   a value short of threshold 1 scores 0, a value at or beyond threshold 5 scores the top of
-  the range. An indicator without thresholds falls back to ``goalposts``.
+  the range. An indicator without thresholds falls back to ``goalposts``, and one with neither
+  thresholds nor goalposts (a researcher's own framework, a COINr import) to ``minmax`` on the
+  same range, COINr's default; its score then carries no level meaning.
 * ``goalposts``: ``(x - worst) / (best - worst)`` capped to [0, 1] (catalogue goalposts;
   ``worst > best`` for lower-is-better indicators), mapped onto ``range``.
 * ``minmax``: ``(x' - min x') / (max x' - min x')`` mapped onto ``range`` (COINr ``n_minmax``;
@@ -46,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Catalogue
+from ..catalogue import Catalogue, Indicator
 from ..errors import InputError, Problem
 from .method import ANCHORS, Normalise
 from .specs import NormaliseName, NormaliseSpec, normalise_spec
@@ -229,6 +231,11 @@ NORMALISERS: dict[NormaliseName, Normaliser] = {
 }
 
 
+def _unanchored(ind: Indicator) -> bool:
+    """True when ``anchored`` has nothing to anchor on: neither thresholds nor goalposts."""
+    return ind.thresholds is None and ind.goalposts is None
+
+
 def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
                    problems: list[Problem]) -> tuple[np.ndarray, ...]:
     direction, worst, best, target = (np.full(len(cols), np.nan) for _ in range(4))
@@ -240,10 +247,6 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
             thresholds[j] = ind.thresholds.values
         if ind.goalposts is not None:
             worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
-        elif spec.method == "anchored" and ind.thresholds is None:
-            problems.append(Problem("<catalogue>", item=col, field="thresholds", code="no-thresholds",
-                                    message="anchored normalisation needs level thresholds or goalposts",
-                                    fix="add thresholds to the catalogue, or override this indicator with minmax"))
         elif spec.method == "goalposts":
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
                                     message="goalposts normalisation needs goalposts for every indicator",
@@ -271,7 +274,10 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     by_spec: dict[NormaliseSpec, list[str]] = {}
     base = spec.default
     for col in cols:
-        by_spec.setdefault(spec.overrides.get(col, base), []).append(col)
+        chosen = spec.overrides.get(col, base)
+        if chosen.method == "anchored" and _unanchored(catalogue.indicator(col)):
+            chosen = normalise_spec("minmax", range=chosen.range)
+        by_spec.setdefault(chosen, []).append(col)
     problems: list[Problem] = []
     prepared = [(s, group, _column_arrays(catalogue, group, s, problems)) for s, group in by_spec.items()]
     refs = [str(getattr(s, "reference_unit", "")) for s, _, _ in prepared if s.method == "dist2ref"]

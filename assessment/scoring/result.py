@@ -18,6 +18,7 @@ from .._version import __version__
 from ..catalogue import Catalogue
 from . import coverage as cov
 from . import export, rank
+from .criteria import ANSWER_COLUMNS, evaluate_criteria
 from .inputs import Inputs, prepare_inputs
 from .method import Method, load_method, method_from_dict
 from .pipeline import StageHook, Stages, run_stages
@@ -93,6 +94,21 @@ class Assessment(Stages):
         peer = rank.peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
         return rank.strengths_weaknesses(self.normalised, peer, cmp.top if cmp.enabled else 0)
 
+    @cached_property
+    def criteria(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+        """Per criteria-based maturity model of the catalogue: ``(levels, detail)``.
+
+        ``levels``: each unit's level reached and what blocks the next one; ``detail``: each
+        unit's answer to each criterion and whether it counts (see
+        :mod:`assessment.scoring.criteria`). A unit without answers reaches no level. Empty for
+        catalogues without criteria models.
+        """
+        answers = self.inputs.criteria
+        if answers is None:
+            answers = pd.DataFrame(columns=["unit", "year", "model", *ANSWER_COLUMNS])
+        return {m.id: evaluate_criteria(m, answers[answers["model"] == m.id], self.normalised.index)
+                for m in self.catalogue.criteria}
+
     @property
     def method(self) -> Method:
         """The method that produced this result."""
@@ -106,6 +122,32 @@ class Assessment(Stages):
     def scores(self, lens: str | None = None) -> pd.DataFrame:
         """Aggregated scores of one lens (default: the first one)."""
         return self.aggregated[lens or next(iter(self.aggregated))]
+
+    def summary(self, lens: str | None = None, depth: int | None = 1) -> pd.DataFrame:
+        """One row per unit, best first: the headline table a paper prints.
+
+        Like COINr's ``get_results(coin, dset = "Aggregated", tab_type = "Aggs")``: the lens
+        root's score and cohort rank, the data coverage and whether the unit is ranked (see
+        :meth:`rank_status`), then the scores of the nodes down to ``depth`` below the root
+        (``None``: every node, leaves included) in lens order.
+
+        Conventions: rows are sorted by rank, ties by unit (and year) id; units without a rank
+        (coverage below ``method.rank.min_coverage``, or a missing score) come last, in id
+        order. Scores are not rounded.
+        """
+        lens = lens or next(iter(self.aggregated))
+        tree = self.catalogue.lens(lens)
+        root = tree.root.id
+        table = self.aggregated[lens]
+        status = self.rank_status(lens)
+        cohort = self.ranks.get(lens, {}).get("cohort")
+        out = pd.DataFrame({root: table[root],
+                            "rank": cohort[root] if cohort is not None else pd.Series(float("nan"), table.index),
+                            "coverage": status["coverage"], "ranked": status["ranked"]}, index=table.index)
+        nodes = [n.id for n in tree.nodes if n.id != root and n.id in table.columns
+                 and (depth is None or tree.depth(n.id) <= depth)]
+        out = out.join(table[nodes])
+        return out.sort_index(kind="stable").sort_values("rank", na_position="last", kind="stable")
 
     def rank_status(self, lens: str | None = None) -> pd.DataFrame:
         """Per unit: indicators ``reported`` of ``total``, ``coverage`` share, ``needed`` to be ranked, ``ranked``.
@@ -156,6 +198,8 @@ class Assessment(Stages):
                 # coverage beside every ranking: a missing rank says why (coverage below 'needed')
                 tables[f"ranks-{name}-{group}"[:31]] = table.join(status.astype({"ranked": "int8"}))
         tables["strengths"] = self.strengths.set_index(list(self.normalised.index.names))
+        for model_id, (levels, _) in self.criteria.items():
+            tables[f"criteria-{model_id}"[:31]] = levels
         if "year" in self.normalised.index.names:
             for lens, table in self.change.items():
                 tables[f"change-{lens}"[:31]] = table

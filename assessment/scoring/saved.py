@@ -57,8 +57,10 @@ def load_result(directory: str | Path) -> Assessment:
                                   fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
                                   params=params(detail="values, profiles and enablers are required"))])
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                    digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"]),
-                    details=frames["details"], enabler_details=frames["enabler_details"])
+                    digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"],
+                                        frames["criteria"]),
+                    details=frames["details"], enabler_details=frames["enabler_details"],
+                    criteria=frames["criteria"])
     method = load_method(d / "method.yaml")
     checks = (("inputs.json", "changed-inputs", "inputs", "input_hash", "input hash", inputs.digest),
               ("method.yaml", "changed-method", "method", "method_fingerprint", "method fingerprint",
