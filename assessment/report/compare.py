@@ -81,7 +81,7 @@ def resolve(rep: ReportView, groups: Sequence[Sequence[str]]) -> list[list[Any]]
     return out
 
 
-def _chunks(items: list[Any]) -> list[list[Any]]:
+def split_pages(items: list[Any]) -> list[list[Any]]:
     """Consecutive runs of 2 to 4 items of near-equal size (empty when fewer than two items)."""
     if len(items) < MIN_CITIES:
         return []
@@ -113,7 +113,7 @@ def peer_groups(rep: ReportView) -> list[list[Any]]:
         r = as_float(ranks.at[k, root]) if ranks is not None else None
         return (r is None, r or 0.0, rep.unit_label(k))
 
-    return [chunk for group in sorted(members) for chunk in _chunks(sorted(members[group], key=order))]
+    return [chunk for group in sorted(members) for chunk in split_pages(sorted(members[group], key=order))]
 
 
 def compare_page(rep: ReportView, keys: Sequence[Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ COHORT_COLUMNS = (N_("Rank"), N_("City"), N_("Year"), N_("Country"), N_("Coverag
 Table = tuple[list[str], list[list[Any]]]
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """Text as given (formula-safe), a number as Python writes it (shortest round trip), missing as empty."""
     if isinstance(value, str):
         return str(safe_text(value))
@@ -43,8 +43,8 @@ def write_csv(table: Table, path: Path) -> Path:
     head, rows = table
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
-        out.writerow([_cell(c) for c in head])
-        out.writerows([_cell(v) for v in row] for row in rows)
+        out.writerow([csv_cell(c) for c in head])
+        out.writerows([csv_cell(v) for v in row] for row in rows)
     return path
 
 

@@ -1,7 +1,10 @@
 """Comparative HTML scorecards, one self-contained file per page (and PDF on request).
 
-:func:`render_report` writes ``index.html`` (the cohort) and ``cities/<slug>.html`` (one per
-city, and per year when there are several). Pages carry inline CSS and inline SVG charts, an
+:func:`render_report` writes ``index.html`` (the cohort; for a panel, the latest year, and
+``index-<year>.html`` for the others), ``cities/<slug>.html`` (one per city, and per year when
+there are several), ``compare/<slug>--<slug>….html`` (2–4 cities side by side: the ones asked
+for and every peer group), ``robustness.html`` when given an uncertainty analysis, and beside
+each page its data as CSV (``results.xlsx``: every stage). Pages carry inline CSS and inline SVG charts, an
 optional inline script (table sorting; the page reads fully without it) allowed by its hash
 in a Content-Security-Policy that forbids every fetch, and nothing that changes from run to
 run (no clock, no random ids). Every user-supplied string is escaped by jinja2.
