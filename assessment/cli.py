@@ -224,6 +224,8 @@ def report_cmd(
              "its interval, and write robustness.html.")] = None,
     full: Annotated[bool, typer.Option("--full", help="Print and PDF every table (default: a one-sheet city "
                                                       "summary).")] = False,
+    workbook: Annotated[bool, typer.Option("--workbook/--no-workbook", help="Also write results.xlsx (every stage) "
+                                           "beside the pages.")] = True,
     compare: Annotated[list[str] | None, typer.Option(
         help="2 to 4 city names separated by commas, to put side by side on one page (repeat for more pages).")
     ] = None,
@@ -271,7 +273,7 @@ def report_cmd(
         groups = [[c.strip() for c in g.split(",") if c.strip()] for g in compare or []]
         with _writing(output):
             index = render_report(result, output, lang=lang.value, uncertainty=unc, compare=groups,
-                                  full=full)
+                                  full=full, workbook=workbook)
     except AssessmentError as exc:
         _fail(exc)
     if pdf:

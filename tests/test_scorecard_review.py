@@ -399,3 +399,10 @@ def test_panel_page_in_a_real_browser(panel):
         assert page.locator("#trend svg").first.is_visible()
         browser.close()
     assert errors == []
+
+
+def test_the_workbook_can_be_left_out(synthetic, tmp_path):
+    res = assessment.assess(synthetic.cohort(4, seed=2))
+    render_report(res, tmp_path / "s", workbook=False)
+    assert not (tmp_path / "s" / "results.xlsx").exists() and (tmp_path / "s" / "index.csv").is_file()
+    assert "results.xlsx" not in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .view import ReportView, city_page, cohort_page
-from .years import cohort_file, overall_change, panel_years, previous_year, trend_lines, year_view
+from .years import Panel, overall_change, trend_lines, year_view
 
 
 def _asset(name: str) -> str:
@@ -55,7 +55,7 @@ def page_assets() -> dict[str, str]:
 
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
                   units: Iterable[Any] | None = None, *, uncertainty: UncertaintyResult | None = None,
-                  compare: Sequence[Sequence[str]] = (), full: bool = False) -> Path:
+                  compare: Sequence[Sequence[str]] = (), full: bool = False, workbook: bool = True) -> Path:
     """Write the cohort page and every city page; returns the path of ``index.html``.
 
     Parameters
@@ -81,11 +81,15 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     full
         Print (and PDF) every table; by default a city page prints as a one-sheet summary and
         the cohort page without its long views (the screen always shows everything).
+    workbook
+        Also write ``results.xlsx`` (every stage of the result, linked from the cohort page). It
+        is the slowest file of a large cohort (about 9 s for 500 cities); the CSV of each page is
+        always written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
-        _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full)
+        _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full, workbook)
         for page in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
             target = out / page.relative_to(tmp)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -94,12 +98,14 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
 
 
 def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None,
-                 uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]], full: bool) -> Path:
+                 uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]], full: bool,
+                 workbook: bool) -> Path:
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
     asked = resolve(rep, compare)
     by_group = peer_groups(rep)
+    panel = Panel(rep)
     assets: dict[str, Any] = {**page_assets(), "print_full": full}
     env = environment(lang)
 
@@ -113,8 +119,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
             continue
         slug = rep.slugs[key]
         extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None,
-                 "cohort_href": cohort_file(rep.year_of(key), panel_years(rep)), "trend": trend_lines(rep, key),
-                 "since": previous_year(rep, key),
+                 "cohort_href": panel.cohort_file(rep.year_of(key)), "trend": trend_lines(rep, panel, key),
+                 "since": panel.previous_year(key),
                  "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
         model = city_page(rep, key)
         html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)
@@ -132,27 +138,29 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         write_csv(compare_table(model, lang), out / "compare" / f"{slug}.csv")
     comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
                     "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
-    years = panel_years(rep)
+    years = panel.years
     cohort_tpl = env.get_template("scorecard/cohort.html.j2")
     for year in years or [None]:
         view = year_view(rep, year) if years else rep
-        name = cohort_file(year, years)
+        name = panel.cohort_file(year)
         cohort = cohort_page(view)
         by_slug = {rep.slugs[k]: k for k in view.keys}
         order = [by_slug[row["slug"]] for row in cohort["rows"]]
-        trend = {rep.slugs[k]: overall_change(rep, k) for k in view.keys} if years else {}
+        trend = {rep.slugs[k]: overall_change(rep, panel, k) for k in view.keys} if years else {}
         extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
                  "wellbeing": wellbeing_heatmap(view, order), "enabler_heat": enabler_heatmap(view, order),
                  "indicator_names": coverage_names(view),
                  "downloads": [{"href": name.replace(".html", ".csv"), "label": _("Data of this page (CSV)", lang)},
-                               {"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}],
+                               *([{"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}]
+                                 if workbook else [])],
                  "uncertainty": ru.cohort(_rank_order(view, ru)) if ru else None,
-                 "year": year, "years": [{"year": y, "href": cohort_file(y, years)} for y in years],
+                 "year": year, "years": [{"year": y, "href": panel.cohort_file(y)} for y in years],
                  "trend": [trend.get(row["slug"], (None, None)) for row in cohort["rows"]] if years else None}
         write_csv(cohort_table(cohort, lang), out / name.replace(".html", ".csv"))
         (out / name).write_text(cohort_tpl.render(page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
     index = out / "index.html"
-    result.to_excel(out / "results.xlsx")
+    if workbook:
+        result.to_excel(out / "results.xlsx")
     if uncertainty is not None:
         render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens,
                           home="index.html")

@@ -22,17 +22,33 @@ from . import charts
 from .view import ReportView
 
 
-def panel_years(rep: ReportView) -> list[Any]:
-    """The assessment years of a panel in order (empty unless the report holds two or more years)."""
-    if not rep.keys or not isinstance(rep.keys[0], tuple):
-        return []
-    years = sorted({k[1] for k in rep.keys}, key=str)
-    return years if len(years) > 1 else []
+class Panel:
+    """The years of a panel and each city's assessed years, indexed once for the whole report."""
 
+    def __init__(self, rep: ReportView) -> None:
+        tuples = bool(rep.keys) and isinstance(rep.keys[0], tuple)
+        years = sorted({k[1] for k in rep.keys}, key=str) if tuples else []
+        #: The assessment years in order (empty unless the report holds two or more years).
+        self.years: list[Any] = years if len(years) > 1 else []
+        self.by_unit: dict[Any, list[Any]] = {}
+        for k in rep.keys if self.years else []:
+            self.by_unit.setdefault(k[0], []).append(k)
+        for keys in self.by_unit.values():
+            keys.sort(key=lambda k: str(k[1]))
 
-def cohort_file(year: Any, years: list[Any]) -> str:
-    """File name of the cohort page of ``year`` (the latest year, or no panel: ``index.html``)."""
-    return "index.html" if not years or year == years[-1] else f"index-{year}.html"
+    def cohort_file(self, year: Any) -> str:
+        """File name of the cohort page of ``year`` (the latest year, or no panel: ``index.html``)."""
+        return "index.html" if not self.years or year == self.years[-1] else f"index-{year}.html"
+
+    def unit_keys(self, key: Any) -> list[Any]:
+        """Every key of ``key``'s city, by year (``[]`` without a panel)."""
+        return self.by_unit.get(key[0], []) if isinstance(key, tuple) else []
+
+    def previous_year(self, key: Any) -> Any:
+        """The city's latest assessed year before ``key``'s (``None`` for its first year or without a panel)."""
+        keys = self.unit_keys(key)
+        i = keys.index(key) if key in keys else 0
+        return keys[i - 1][1] if i > 0 else None
 
 
 def year_view(rep: ReportView, year: Any) -> ReportView:
@@ -40,24 +56,17 @@ def year_view(rep: ReportView, year: Any) -> ReportView:
     sub = copy.copy(rep)
     sub.keys = [k for k in rep.keys if k[1] == year]
     sub.scores = rep.scores.loc[sub.keys]
+    sub._counts = {}  # ranked-city counts are cached per view: this one counts its own year's units
     return sub
 
 
-def previous_year(rep: ReportView, key: Any) -> Any:
-    """The unit's latest assessed year before ``key``'s (``None`` for its first year or without a panel)."""
-    if not isinstance(key, tuple):
-        return None
-    earlier = [k[1] for k in rep.keys if k[0] == key[0] and str(k[1]) < str(key[1])]
-    return max(earlier, key=str) if earlier else None
-
-
-def overall_change(rep: ReportView, key: Any) -> tuple[float | None, Any]:
+def overall_change(rep: ReportView, panel: Panel, key: Any) -> tuple[float | None, Any]:
     """Change of the overall score since the previous assessed year, and that year."""
     ch = rep.r.change.get(rep.lens)
     root = rep.cat.lens(rep.lens).root.id
     if ch is None or ch.empty or key not in ch.index or root not in ch.columns:
         return None, None
-    return as_float(ch.at[key, root]), previous_year(rep, key)
+    return as_float(ch.at[key, root]), panel.previous_year(key)
 
 
 @dataclass(frozen=True)
@@ -70,17 +79,16 @@ class Trend:
     dots: tuple[tuple[float, float], ...]
 
 
-def trend_lines(rep: ReportView, key: Any, width: float = 150, height: float = 54) -> dict[str, Any] | None:
+def trend_lines(rep: ReportView, panel: Panel, key: Any, width: float = 150,
+                height: float = 54) -> dict[str, Any] | None:
     """Overall, outcome and focus-area scores of ``key``'s city over its assessed years (``None`` if one year)."""
-    if not isinstance(key, tuple):
-        return None
-    keys = sorted((k for k in rep.keys if k[0] == key[0]), key=lambda k: str(k[1]))
+    keys = panel.unit_keys(key)
     if len(keys) < 2:
         return None
     root = rep.cat.lens(rep.lens).root.id
     nodes = [root, *[o for o in rep.outcomes if o in rep.scores.columns],
              *[a for a in rep.areas if a in rep.scores.columns]]
-    years = panel_years(rep)
+    years = panel.years
     step = (width - 12) / (len(years) - 1)
     xs = [round(6 + years.index(k[1]) * step, 1) for k in keys]  # a year the city skipped leaves its place
     out = []
