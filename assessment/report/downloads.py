@@ -26,6 +26,8 @@ Table = tuple[list[str], list[list[Any]]]
 
 def csv_cell(value: Any) -> str:
     """Text as given (formula-safe), a number as Python writes it (shortest round trip), missing as empty."""
+    if type(value) is float:  # the common case first: pages hold thousands of scores
+        return "" if value != value else repr(value)
     if isinstance(value, str):
         return str(safe_text(value))
     if value is None or is_missing(value):
