@@ -406,3 +406,28 @@ def test_the_workbook_can_be_left_out(synthetic, tmp_path):
     render_report(res, tmp_path / "s", workbook=False)
     assert not (tmp_path / "s" / "results.xlsx").exists() and (tmp_path / "s" / "index.csv").is_file()
     assert "results.xlsx" not in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+
+
+def test_pdfs_follow_the_one_sheet_summary(sites, tmp_path):
+    """With the ``pdf`` extra: the city PDFs are one-sheet summaries (en and vi); without it, a clear message."""
+    try:
+        import weasyprint
+    except (ImportError, OSError):
+        from typer.testing import CliRunner
+
+        from assessment.cli import app
+
+        res = CliRunner().invoke(app, ["report", str(EXAMPLES), "-o", str(tmp_path / "p"), "--pdf"])
+        assert res.exit_code == 2 and "smartcity-assessment[pdf]" in res.output
+        return
+    from assessment.report import render_pdf
+
+    for lang in ("en", "vi"):
+        page = sites[lang] / "cities" / "da-nang.html"
+        copy = tmp_path / lang / "da-nang.html"
+        copy.parent.mkdir()
+        copy.write_bytes(page.read_bytes())
+        (pdf,) = render_pdf([copy], workers=1)
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        pages = weasyprint.HTML(string=printable(copy.read_text(encoding="utf-8")), base_url=str(copy)).render().pages
+        assert 1 <= len(pages) <= 2, (lang, len(pages))
