@@ -423,11 +423,15 @@ def test_pdfs_follow_the_one_sheet_summary(sites, tmp_path):
     from assessment.report import render_pdf
 
     for lang in ("en", "vi"):
-        page = sites[lang] / "cities" / "da-nang.html"
-        copy = tmp_path / lang / "da-nang.html"
-        copy.parent.mkdir()
-        copy.write_bytes(page.read_bytes())
-        (pdf,) = render_pdf([copy], workers=1)
-        assert pdf.read_bytes()[:5] == b"%PDF-"
-        pages = weasyprint.HTML(string=printable(copy.read_text(encoding="utf-8")), base_url=str(copy)).render().pages
+        made = []
+        for folder in ("one", "two/deeper"):  # the same page in two folders gives the same PDF
+            copy = tmp_path / lang / folder / "index.html"
+            (copy.parent / "cities").mkdir(parents=True)
+            copy.write_bytes((sites[lang] / "index.html").read_bytes())
+            city = copy.parent / "cities" / "da-nang.html"
+            city.write_bytes((sites[lang] / "cities" / "da-nang.html").read_bytes())
+            made.append(render_pdf([copy, city], workers=2))
+        assert [p.read_bytes() for p in made[0]] == [p.read_bytes() for p in made[1]]
+        assert made[0][1].read_bytes()[:5] == b"%PDF-"
+        pages = weasyprint.HTML(string=printable(city.read_text(encoding="utf-8"))).render().pages
         assert 1 <= len(pages) <= 2, (lang, len(pages))

@@ -204,8 +204,8 @@ def _pdf_batch(paths: list[Path]) -> list[Path]:
     out = []
     for path in paths:
         pdf = path.with_suffix(".pdf")
-        page = weasyprint.HTML(string=printable(path.read_text(encoding="utf-8")), base_url=str(path),
-                               url_fetcher=_refuse)
+        # no base URL: links stay relative to the page (cities/x.html), so the bytes do not depend on the folder
+        page = weasyprint.HTML(string=printable(path.read_text(encoding="utf-8")), url_fetcher=_refuse)
         page.write_pdf(str(pdf), font_config=fonts)
         out.append(pdf)
     return out
