@@ -278,7 +278,9 @@ def report_cmd(
         _fail(exc)
     if pdf:
         pages = [index, *sorted((output / "cities").glob("*.html")), *sorted((output / "compare").glob("*.html"))]
-        out.print(f"wrote {len(render_pdf(pages))} PDF file(s)")
+        import os
+
+        out.print(f"wrote {len(render_pdf(pages, workers=os.cpu_count() or 1))} PDF file(s)")
     out.print(str(index.resolve()), highlight=False, soft_wrap=True)
 
 

@@ -10,6 +10,7 @@ Needs the ``pdf`` extra for the PDF case (skipped with a message without it).
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -53,9 +54,9 @@ def main() -> None:
             print("26 city PDFs: skipped (pip install 'smartcity-assessment[pdf]')")
             return
         cities = sorted((site / "cities").glob("*.html"))
-        for workers in (1, None):
+        for workers in sorted({1, os.cpu_count() or 1}):
             t = median_s(partial(render_pdf, cities, workers=workers), 3)
-            print(f"26 city PDFs, {workers or 'one per CPU'} worker(s): {t:.1f} s (median of 3)")
+            print(f"26 city PDFs, {workers} worker process(es): {t:.1f} s (median of 3)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing
 import os
 import re
 import tempfile
@@ -211,13 +212,13 @@ def _pdf_batch(paths: list[Path]) -> list[Path]:
     return out
 
 
-def render_pdf(html_files: Iterable[Path], workers: int | None = None) -> list[Path]:
+def render_pdf(html_files: Iterable[Path], workers: int = 1) -> list[Path]:
     """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
 
     The PDF follows the print stylesheet: a city page is a one-sheet summary unless the report
-    was built with ``full=True``. Pages are shared among ``workers`` processes (default: one per
-    CPU, at most one per page); each PDF depends only on its page, so the bytes do not depend on
-    the number of workers.
+    was built with ``full=True``. With ``workers`` > 1 the pages are shared among that many fresh
+    processes (``spawn``: a script calling this needs the usual ``if __name__ == "__main__":``
+    guard); each PDF depends only on its page, so the bytes do not depend on the number of workers.
 
     Raises
     ------
@@ -227,10 +228,12 @@ def render_pdf(html_files: Iterable[Path], workers: int | None = None) -> list[P
     import weasyprint  # noqa: F401  (fail early, in this process, when the extra is missing)
 
     files = [Path(p) for p in html_files]
-    n = max(1, min(workers or os.cpu_count() or 1, len(files)))
+    n = max(1, min(workers, len(files)))
     if n == 1:
         return _pdf_batch(files)
     batches = [files[k::n] for k in range(n)]
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    # spawn: a fresh interpreter per worker (forking a process that already runs threads, as numpy's do,
+    # can deadlock)
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_pdf_batch, batches))
     return [path.with_suffix(".pdf") for path in files]
