@@ -435,3 +435,19 @@ def test_pdfs_follow_the_one_sheet_summary(sites, tmp_path):
         assert made[0][1].read_bytes()[:5] == b"%PDF-"
         pages = weasyprint.HTML(string=printable(city.read_text(encoding="utf-8"))).render().pages
         assert 1 <= len(pages) <= 2, (lang, len(pages))
+
+
+def test_a_city_ranked_in_some_variants_only_says_so(synthetic, tmp_path):
+    res = assessment.assess(synthetic.cohort(8, seed=5))
+    spec = assessment.robustness.spec_from_dict({"n": 40, "assumptions": [
+        {"name": "coverage rule", "path": "rank.min_coverage", "values": [0.8, 0.999]}]})
+    unc = assessment.uncertainty(res, spec)
+    render_report(res, tmp_path / "s", uncertainty=unc)
+    summary = unc.summary["ascf"]
+    for unit, share in summary["p_ranked"].items():
+        page = text_of(tmp_path / "s" / "cities" / f"{assessment.report.slugify(unit)}.html")
+        if share < 1:
+            assert f"of the {round(share * 40)} of 40 plausible method variants that rank it" in page
+        else:
+            assert "In 90 % of 40 plausible method variants" in page
+    assert (summary["p_ranked"] < 1).any()

@@ -10,6 +10,8 @@ Conventions
   can fall between two ranks; the sentence rounds the interval **outward** (low end down, high
   end up), so it never claims more certainty than the analysis found. The table keeps one decimal.
 * The interval's coverage (high − low quantile, 90 % by default) is the share quoted.
+* A city ranked in only some variants (another coverage rule, say) says in how many; its
+  interval is over those.
 * "Keeps its level": share of the variants ranking the city in which its overall score falls in
   the same maturity level as the nominal score (``p_keep_level`` of the robustness stage).
 * Two neighbours in the nominal ranking (same year) **cannot be told apart** when the higher
@@ -68,13 +70,20 @@ class RankUncertainty:
         if r["nominal_rank"] is None or r["rank_lo"] is None or r["rank_hi"] is None:
             return ""
         lo, hi = math.floor(r["rank_lo"] + 1e-9), math.ceil(r["rank_hi"] - 1e-9)
-        values = {"share": _pct(self.coverage, lang), "n": fmt_fixed(self.n, lang, 0),
+        k = round((r["p_ranked"] if r["p_ranked"] is not None else 1.0) * self.n)
+        values = {"share": _pct(self.coverage, lang), "n": fmt_fixed(self.n, lang, 0), "k": fmt_fixed(k, lang, 0),
                   "lo": ordinal(lo, lang), "hi": ordinal(hi, lang)}
-        if lo == hi:
+        if k == self.n and lo == hi:
             out = _("In %(share)s of %(n)s plausible method variants it ranks %(lo)s.", lang) % values
-        else:
+        elif k == self.n:
             out = _("In %(share)s of %(n)s plausible method variants it ranks between %(lo)s and %(hi)s.",
                     lang) % values
+        elif lo == hi:
+            out = _("In %(share)s of the %(k)s of %(n)s plausible method variants that rank it, it ranks %(lo)s.",
+                    lang) % values
+        else:
+            out = _("In %(share)s of the %(k)s of %(n)s plausible method variants that rank it, it ranks between "
+                    "%(lo)s and %(hi)s.", lang) % values
         keep = r["p_keep_level"]
         level = self.rep.levels[self.rep.cat.lens(self.rep.lens).root.id].get(key) \
             if self.rep.levels is not None else None
