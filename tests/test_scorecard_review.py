@@ -84,6 +84,16 @@ def test_rank_interval_sentence_follows_the_replicates(sites, result, unc):
         keep = (unc.summary[lens].loc[city, "p_keep_level"])
         name = result.catalogue.maturity_level_name(int(level), "en")
         assert f"keeps its maturity level ({name}) in {round(keep * 100)} %" in page
+        # peer group: each variant's scores ranked among the peers (min ties), from the scores, not the ranks
+        groups = peer_column(result.profiles, result.method.compare.peer_group)
+        peers = [units.index(u) for u in groups.index if groups[u] == groups[city]]
+        if len(peers) > 1:
+            scores = pd.DataFrame(unc.scores[lens][:, peers])
+            peer_ranks = scores.rank(axis=1, method="min", ascending=False)[peers.index(units.index(city))]
+            plo, phi = np.quantile(peer_ranks, spec.interval)
+            plo, phi = math.floor(plo + 1e-9), math.ceil(phi - 1e-9)
+            expected = f"ranks {plo}" if plo == phi else f"ranks between {plo}"
+            assert re.search(rf"In its peer group it {expected}\w\w", page), (city, plo, phi)
         vi = text_of(sites["vi"] / "cities" / f"{slug}.html")
         assert "phương án phương pháp hợp lý" in vi and "In 90 %" not in vi
 

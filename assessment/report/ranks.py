@@ -10,6 +10,8 @@ Conventions
   can fall between two ranks; the sentence rounds the interval **outward** (low end down, high
   end up), so it never claims more certainty than the analysis found. The table keeps one decimal.
 * The interval's coverage (high − low quantile, 90 % by default) is the share quoted.
+* The peer-group interval counts, in each variant that ranks the city, the peers (same group
+  and year) ranked strictly above it: the min-tie rank among them, as the scoring stage ranks.
 * A city ranked in only some variants (another coverage rule, say) says in how many; its
   interval is over those.
 * "Keeps its level": share of the variants ranking the city in which its overall score falls in
@@ -52,6 +54,7 @@ class RankUncertainty:
         self.n = unc.spec.n
         self._pos = {k: i for i, k in enumerate(unc.units.tolist())}
         self.ranks = np.where(np.isfinite(unc.ranks[lens]), unc.ranks[lens], np.inf).astype("float64")
+        self._groups: dict[tuple[Any, Any], list[Any]] | None = None  # (peer group, year) -> keys, made once
 
     def row(self, key: Any) -> dict[str, float | None]:
         """Nominal, median and interval of ``key``'s rank, and its chance of keeping its level (``None``: missing)."""
@@ -63,6 +66,33 @@ class RankUncertainty:
         """Share of variants in which ``a`` ranks strictly above ``b``."""
         i, j = self._pos[a], self._pos[b]
         return float((self.ranks[:, i] < self.ranks[:, j]).mean())
+
+    def peer_interval(self, key: Any) -> tuple[int, int] | None:
+        """The interval of ``key``'s rank within its peer group (same year), rounded outward; ``None`` if none.
+
+        In each variant the peer-group rank is one plus the number of peers ranked strictly above
+        the city: the cohort ranks already hold the scoring stage's rounding, ties and coverage
+        rule, so this is the min-tie rank among the peers that variant ranks.
+        """
+        rep = self.rep
+        if rep.rank_group is None or rep.peer_col is None or key not in self._pos:
+            return None
+        group = rep.peer_col.get(key)
+        if not isinstance(group, str) or not group:
+            return None
+        if self._groups is None:
+            self._groups = {}
+            for k in rep.keys:
+                if k in self._pos:
+                    self._groups.setdefault((rep.peer_col.get(k), rep.year_of(k)), []).append(k)
+        peers = [self._pos[k] for k in self._groups.get((group, rep.year_of(key)), []) if k != key]
+        own = self.ranks[:, self._pos[key]]
+        ranked = np.isfinite(own)
+        if not peers or not ranked.any():
+            return None
+        above = (self.ranks[:, peers] < own[:, None]).sum(axis=1)
+        lo, hi = np.quantile(1.0 + above[ranked], self.unc.spec.interval)
+        return math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
 
     def sentence(self, key: Any) -> str:
         """The interval and the chance of keeping the level, in words ("" when the city is not ranked)."""
@@ -84,6 +114,12 @@ class RankUncertainty:
         else:
             out = _("In %(share)s of the %(k)s of %(n)s plausible method variants that rank it, it ranks between "
                     "%(lo)s and %(hi)s.", lang) % values
+        peer = self.peer_interval(key)
+        if peer is not None:
+            plo, phi = peer
+            msg = _("In its peer group it ranks %(lo)s in %(share)s of them.", lang) if plo == phi else \
+                _("In its peer group it ranks between %(lo)s and %(hi)s in %(share)s of them.", lang)
+            out += " " + msg % {"lo": ordinal(plo, lang), "hi": ordinal(phi, lang), "share": _pct(self.coverage, lang)}
         keep = r["p_keep_level"]
         level = self.rep.levels[self.rep.cat.lens(self.rep.lens).root.id].get(key) \
             if self.rep.levels is not None else None
