@@ -280,7 +280,8 @@ def report_cmd(
         pages = [index, *sorted((output / "cities").glob("*.html")), *sorted((output / "compare").glob("*.html"))]
         import os
 
-        out.print(f"wrote {len(render_pdf(pages, workers=os.cpu_count() or 1))} PDF file(s)")
+        workers = (os.cpu_count() or 1) if len(pages) >= 8 else 1  # starting a worker costs about a second
+        out.print(f"wrote {len(render_pdf(pages, workers=workers))} PDF file(s)")
     out.print(str(index.resolve()), highlight=False, soft_wrap=True)
 
 
