@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,7 +22,10 @@ from ._missing import as_float, cell_text
 from .catalogue import load_catalogue
 from .catalogue.views import FORMATS, IndicatorFilter, indicator_table, to_markdown_table, write_table
 from .errors import AssessmentError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, _
+
+if TYPE_CHECKING:  # the stage is imported inside the command (start-up time)
+    from .review import Review, Round
 
 app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
                   no_args_is_help=True, add_completion=False)
@@ -211,6 +214,55 @@ def validate_cmd(
     raise typer.Exit(0 if intake.ok else 1)
 
 
+@app.command("review")
+def review_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs or folders: the submissions to "
+                                                 "review, and the year before for the year-over-year checks.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the query workbooks and the "
+                                         "summary.")] = Path("queries"),
+    previous: Annotated[Path | None, typer.Option(help="Folder of the previous round's query workbooks (answered "
+                                                  "or not): closes what was confirmed or corrected.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the summary (each city's workbook is in its own "
+                                       "template language).")] = Lang["en"],
+) -> None:
+    """Plausibility checks and a query workbook per city; with --previous, what changed and what is closed.
+
+    Exit codes: 0 the workbooks were written (queries are not errors), 1 a file could not be written,
+    2 usage error.
+    """
+    from .intake import read_submissions
+    from .review import read_round, review, write_review
+
+    missing = [p for p in [*inputs, *([previous] if previous else [])] if not p.exists()]
+    if missing:
+        err.print(f"[bold red]{_('usage:', lang.value)}[/] {_('not found:', lang.value)} "
+                  f"{escape(', '.join(map(str, missing)))}", highlight=False)
+        raise typer.Exit(2)
+    _folder_option(output, "--output")
+    if previous is not None:
+        _folder_option(previous, "--previous")
+    intake = read_submissions(inputs, lang=lang.value)
+    before = read_round(previous) if previous is not None else None
+    result = review(intake, before)
+    with _writing(output):
+        written = write_review(result, output, lang.value)
+    _print_review(result, before, written, lang.value)
+
+
+def _print_review(result: Review, before: Round | None, written: list[Path], lang: str) -> None:
+    """The review's summary: questions per rule (a table), per city, what changed and what is closed."""
+    from .review.summary import per_rule, summary_lines
+
+    table = Table(title=_("Questions per rule", lang))
+    for head, justify in ((_("Rule", lang), "left"), (_("Open", lang), "right"), (_("Closed", lang), "right")):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    for rule, row in per_rule(result).iterrows():
+        table.add_row(escape(str(rule)), str(int(row["open"])), str(int(row["closed"])))
+    out.print(table)
+    for line in summary_lines(result, before, written, lang):
+        out.print(escape(line), highlight=False)
+
+
 @app.command("report")
 def report_cmd(
     inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, folders of them, or a saved result "
@@ -219,26 +271,25 @@ def report_cmd(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages.")] = Lang["en"],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
-    robustness: Annotated[Path | None, typer.Option(
-        help="Robustness spec YAML (see examples/robustness/): run the uncertainty analysis and give every rank "
-             "its interval, and write robustness.html.")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Print and PDF every table (default: a one-sheet city "
-                                                      "summary).")] = False,
-    workbook: Annotated[bool, typer.Option("--workbook/--no-workbook", help="Also write results.xlsx (every stage) "
-                                           "beside the pages.")] = True,
-    compare: Annotated[list[str] | None, typer.Option(
-        help="2 to 4 city names separated by commas, to put side by side on one page (repeat for more pages).")
-    ] = None,
+    robustness: Annotated[Path | None, typer.Option(help="Robustness spec YAML: give ranks intervals.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Print every table, not a one-sheet summary.")] = False,
+    compare: Annotated[list[str] | None, typer.Option(help="2-4 cities, comma-separated (repeatable).")] = None,
+    queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
+                                                 "('smartcity review -o'): values still under query are marked "
+                                                 "(and left out with 'screen: {queries: exclude}' in the "
+                                                 "method).")] = None,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
     from .intake import read_submissions
-    from .report import render_pdf, render_report
+    from .report import render_pdf, render_report, site_pages
     from .scoring import assess
 
-    missing = [p for p in inputs if not p.exists()]
+    missing = [p for p in [*inputs, *([queries] if queries else [])] if not p.exists()]
     if missing:
         err.print(f"[bold red]usage:[/] not found: {escape(', '.join(map(str, missing)))}", highlight=False)
         raise typer.Exit(2)
+    if queries is not None:
+        _folder_option(queries, "--review")
     if pdf:
         try:
             import weasyprint  # noqa: F401
@@ -264,24 +315,19 @@ def report_cmd(
             if usable.profiles.empty:
                 err.print("[bold red]error:[/] no file without errors to report on", highlight=False)
                 raise typer.Exit(1)
-            result = assess(usable, method=method)
-        unc = None
-        if robustness is not None:
-            from .robustness import load_robustness_spec, uncertainty
+            if queries is not None:
+                from .review import read_round, review
 
-            unc = uncertainty(result, load_robustness_spec(robustness))
-        groups = [[c.strip() for c in g.split(",") if c.strip()] for g in compare or []]
+                result = assess(review(usable, read_round(queries)), method=method)
+            else:
+                result = assess(usable, method=method)
         with _writing(output):
-            index = render_report(result, output, lang=lang.value, uncertainty=unc, compare=groups,
-                                  full=full, workbook=workbook)
+            index = render_report(result, output, lang=lang.value, uncertainty=robustness, compare=compare or (),
+                                  full=full)
     except AssessmentError as exc:
         _fail(exc)
     if pdf:
-        pages = [index, *sorted((output / "cities").glob("*.html")), *sorted((output / "compare").glob("*.html"))]
-        import os
-
-        workers = (os.cpu_count() or 1) if len(pages) >= 8 else 1  # starting a worker costs about a second
-        out.print(f"wrote {len(render_pdf(pages, workers=workers))} PDF file(s)")
+        out.print(f"wrote {len(render_pdf(site_pages(index), workers=None))} PDF file(s)")
     out.print(str(index.resolve()), highlight=False, soft_wrap=True)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._missing import cell_text
-from .i18n import _
+from .i18n import _, decimal_mark
 
 Severity = Literal["error", "warning", "info"]
 Params = tuple[tuple[str, str], ...]
@@ -84,6 +84,9 @@ class Problem:
     labels
         Names of the ``params`` that are themselves UI msgids (a field label, say), translated
         with the message.
+    numbers
+        Names of the ``params`` (or ``"found"``) that are plain numbers (``7.25``, no grouping),
+        written with the language's decimal mark (``7,25`` in Vietnamese).
     """
 
     source: str
@@ -99,10 +102,15 @@ class Problem:
     severity: Severity = "error"
     params: Params = ()
     labels: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
 
     def _values(self, lang: str) -> dict[str, str]:
         values = {k: _(v, lang) if k in self.labels else v for k, v in self.params}
-        return {**values, "found": self.found}
+        values = {**values, "found": self.found}
+        for k in self.numbers:
+            if k in values:
+                values[k] = values[k].replace(".", decimal_mark(lang))
+        return values
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang``."""

@@ -80,6 +80,11 @@ def _symbols(lang: str) -> dict[int, str]:
     return str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
 
 
+def decimal_mark(lang: str) -> str:
+    """The language's decimal mark (CLDR): ``.`` in English, ``,`` in Vietnamese."""
+    return str(get_decimal_symbol(lang))
+
+
 def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
     """Like :func:`fmt_number` but always with ``digits`` decimals (``48,0``), for aligned scores.
 

@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assessment"
 #: Stages in data-flow order (a stage may import the ones before it).
-STAGES = ("catalogue", "intake", "scoring", "robustness", "report")
+STAGES = ("catalogue", "intake", "review", "scoring", "robustness", "report")
 #: The shared base every stage may use.
 BASE = frozenset({"errors", "_missing", "i18n", "resources", "templating", "_messages", "_version"})
 #: May import anything: the public API and the command line.

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from babel import Locale, UnknownLocaleError
 
-from ..errors import Problem, params
+from ..errors import Problem, params, suggest
 from .criteria import CriteriaModel
 from .models import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
+from .rules import ChangeRule, MetadataRule, OutlierRule, Rule
 
 RUBRIC_LEVELS = tuple(range(6))
 
@@ -304,6 +305,42 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
                             "oecd_pillar": en.oecd_pillar}.items():
             if not value:
                 yield _p(src, en.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)
+
+
+def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denominators: set[str],
+                flags: set[int] | None = None) -> Iterator[Problem]:
+    """Plausibility rules: unique ids, known terms, one default and one rule per indicator per kind."""
+    seen: dict[str, str] = {}
+    per: dict[tuple[str, str | None], str] = {}
+    for src, rule in rules:
+        if rule.id in seen:
+            yield _p(src, rule.id, "id", "duplicate-id", "rule id already used in {other}", rule.id,
+                     other=seen[rule.id])
+        seen.setdefault(rule.id, src)
+        if isinstance(rule, ChangeRule | OutlierRule):
+            if rule.indicator is not None and rule.indicator not in indicators:
+                near = suggest(rule.indicator, indicators)
+                yield _p(src, rule.id, "indicator", "unknown-item", "not an indicator id of the catalogue",
+                         rule.indicator, fix="did you mean {suggestion}?" if near else "", suggestion=near)
+            key = (rule.kind, rule.indicator)
+            if key in per:
+                yield _p(src, rule.id, "indicator", "duplicate-rule",
+                         "a second '{kind}' rule for the same indicator (the first is '{other}')",
+                         rule.indicator or "(default)", kind=rule.kind, other=per[key])
+            per.setdefault(key, rule.id)
+        elif isinstance(rule, MetadataRule):
+            for flag in rule.flags:
+                if flags is not None and flag not in flags:
+                    yield _p(src, rule.id, "flags", "unknown-flag", "not a data-quality flag of the catalogue "
+                             "({allowed})", repr(flag), allowed=", ".join(map(str, sorted(flags))))
+        else:
+            for term in rule.terms:
+                if term not in indicators and term not in denominators:
+                    near = suggest(term, [*indicators, *denominators])
+                    yield _p(src, rule.id, "terms", "unknown-term",
+                             "a rule term must be an indicator id or a profile denominator ({denominators})",
+                             term, fix="did you mean {suggestion}?" if near else "",
+                             denominators=", ".join(sorted(denominators)), suggestion=near)
 
 
 def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str]) -> Iterator[Problem]:

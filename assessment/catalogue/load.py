@@ -16,13 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import CatalogueError, Problem, params, suggest
 from ..resources import indicators_dir
 from . import checks
 from .criteria import CriteriaModel
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
+from .rules import Rule
+
+_RULE = TypeAdapter(Rule)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -31,7 +34,7 @@ try:  # libyaml is ~8x faster; the pure loader is the same grammar
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-_SECTIONS = ("lenses", "indicators", "enablers", "criteria")
+_SECTIONS = ("lenses", "indicators", "enablers", "criteria", "rules")
 BUILTIN = "<builtin>"
 
 
@@ -194,6 +197,15 @@ def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[P
         return None
 
 
+def _parse_rule(raw: object, source: str, problems: list[Problem]) -> Any:
+    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else "rule"
+    try:
+        return _RULE.validate_python(raw)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, source, item_id))
+        return None
+
+
 def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
     """Read the header and every included file; return (header, [(section, source, raw)])."""
     header = read_yaml(header_path, problems)
@@ -256,8 +268,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     models: dict[str, type[BaseModel]] = {"lenses": Lens, "indicators": Indicator, "enablers": Enabler,
                                           "criteria": CriteriaModel}
     for section, src, raw in records:
-        obj = _parse(models[section], raw, src, "criteria model" if section == "criteria" else section[:-1],
-                     problems)
+        obj = _parse_rule(raw, src, problems) if section == "rules" else _parse(
+            models[section], raw, src, "criteria model" if section == "criteria" else section[:-1], problems)
         if obj is not None:
             parsed[section].append((src, obj))
     indicators: list[tuple[str, Indicator]] = parsed["indicators"]
@@ -275,6 +287,8 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         items = [i for _, i in (indicators if lens.applies_to == "indicators" else enablers)]
         problems += checks.check_membership(lens, items, src)
     problems += checks.check_outcomes(indicators, [lens for _, lens in lenses])
+    problems += checks.check_rules(parsed["rules"], {i.id for _, i in indicators}, denominators,
+                                   {q.code for q in header.quality_flags} if header else None)
     for src, model in parsed["criteria"]:
         problems += checks.check_criteria(model, src, header.languages if header else ())
     if header is not None:
@@ -289,6 +303,7 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     return Catalogue(header=header, lenses=tuple(x for _, x in lenses),
                      indicators=tuple(x for _, x in indicators),
                      enablers=tuple(x for _, x in enablers), criteria=tuple(x for _, x in parsed["criteria"]),
+                     rules=tuple(x for _, x in parsed["rules"]),
                      source=source)
 
 

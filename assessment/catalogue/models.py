@@ -22,6 +22,7 @@ from pydantic import Field
 
 from ..i18n import text
 from .criteria import CriteriaModel
+from .rules import Rule
 from .types import Id, LangText, Record
 
 #: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
@@ -331,6 +332,7 @@ class Catalogue(Record):
     indicators: tuple[Indicator, ...]
     enablers: tuple[Enabler, ...] = ()
     criteria: tuple[CriteriaModel, ...] = ()  # criteria-based maturity models (assessment.catalogue.criteria)
+    rules: tuple[Rule, ...] = ()  # plausibility rules (assessment.catalogue.rules)
     source: str = Field(default="<memory>", exclude=True)
 
     def __repr__(self) -> str:
@@ -358,9 +360,12 @@ class Catalogue(Record):
         """SHA-256 of the catalogue's canonical JSON: same content, same hash.
 
         A section left empty (no criteria models) is left out, so adding a kind of record to the
-        package does not change the hash of catalogues that have none.
+        package does not change the hash of catalogues that have none. The plausibility ``rules``
+        are left out too: they decide which values a reviewer asks about, not what a template
+        holds or how a value is scored (the values a review leaves under query are part of a
+        result's input hash instead), so adding a rule keeps every template and saved result valid.
         """
-        dump = self.model_dump(mode="json")
+        dump = self.model_dump(mode="json", exclude={"rules"})
         if not dump["criteria"]:
             del dump["criteria"]
         payload = json.dumps(dump, sort_keys=True, ensure_ascii=False)

@@ -9,8 +9,8 @@ cities side by side), :mod:`~assessment.report.cohort_views` (well-being and ena
 :mod:`~assessment.report.downloads` (each page's data as CSV).
 """
 
-from .render import render_pdf, render_report
+from .render import render_pdf, render_report, site_pages
 from .robustness import render_robustness
 from .view import slugify
 
-__all__ = ["render_pdf", "render_report", "render_robustness", "slugify"]
+__all__ = ["render_pdf", "render_report", "render_robustness", "site_pages", "slugify"]

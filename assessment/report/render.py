@@ -25,7 +25,8 @@ from typing import Any
 
 from ..i18n import _, fmt_fixed
 from ..resources import templates_dir
-from ..robustness import UncertaintyResult
+from ..robustness import RobustnessSpec, UncertaintyResult, load_robustness_spec
+from ..robustness import uncertainty as run_uncertainty
 from ..scoring import Assessment
 from ..templating import environment
 from . import charts
@@ -55,8 +56,9 @@ def page_assets() -> dict[str, str]:
 
 
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
-                  units: Iterable[Any] | None = None, *, uncertainty: UncertaintyResult | None = None,
-                  compare: Sequence[Sequence[str]] = (), full: bool = False, workbook: bool = True) -> Path:
+                  units: Iterable[Any] | None = None, *,
+                  uncertainty: UncertaintyResult | RobustnessSpec | str | Path | None = None,
+                  compare: Sequence[str | Sequence[str]] = (), full: bool = False, workbook: bool = True) -> Path:
     """Write the cohort page and every city page; returns the path of ``index.html``.
 
     Parameters
@@ -73,12 +75,14 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
         Only write these city pages (default: all).
     uncertainty
         The robustness stage's uncertainty analysis of ``result``
-        (:func:`assessment.robustness.uncertainty`): every city page then gives its rank interval
-        and the chance of keeping its level, the cohort page charts the intervals, and
+        (:func:`assessment.robustness.uncertainty`), or a spec (a :class:`RobustnessSpec` or the
+        path of its YAML file) to run one: every city page then gives its rank interval and the
+        chance of keeping its level, the cohort page charts the intervals, and
         ``robustness.html`` is written beside the pages.
     compare
-        Groups of 2 to 4 cities (names as in the data) to put side by side, one page each in
-        ``compare/``; the cohort page also links comparisons of every peer group.
+        Groups of 2 to 4 cities (names as in the data; a group may be one text, the names
+        separated by commas) to put side by side, one page each in ``compare/``; the cohort page
+        also links comparisons of every peer group.
     full
         Print (and PDF) every table; by default a city page prints as a one-sheet summary and
         the cohort page without its long views (the screen always shows everything).
@@ -87,6 +91,11 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
         is the slowest file of a large cohort (about 9 s for 500 cities); the CSV of each page is
         always written.
     """
+    if isinstance(uncertainty, str | Path):
+        uncertainty = load_robustness_spec(uncertainty)
+    if isinstance(uncertainty, RobustnessSpec):
+        uncertainty = run_uncertainty(result, uncertainty)
+    compare = [[c.strip() for c in g.split(",") if c.strip()] if isinstance(g, str) else g for g in compare]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
@@ -168,6 +177,14 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     return index
 
 
+def site_pages(index: str | Path) -> list[Path]:
+    """Every scorecard page of the site whose cohort page is ``index`` (for PDFs): cohort pages of every
+    year, then the city pages, then the comparisons (the robustness page is left out)."""
+    root = Path(index).parent
+    return [*sorted(root.glob("index*.html")), *sorted((root / "cities").glob("*.html")),
+            *sorted((root / "compare").glob("*.html"))]
+
+
 def _rank_order(rep: ReportView, ru: RankUncertainty) -> list[Any]:
     """Report keys by year, then nominal rank (unranked last), then name."""
     def sort_key(k: Any) -> tuple[Any, ...]:
@@ -212,13 +229,14 @@ def _pdf_batch(paths: list[Path]) -> list[Path]:
     return out
 
 
-def render_pdf(html_files: Iterable[Path], workers: int = 1) -> list[Path]:
+def render_pdf(html_files: Iterable[Path], workers: int | None = 1) -> list[Path]:
     """Write a PDF next to each page with WeasyPrint (the optional ``pdf`` extra), fetching nothing.
 
     The PDF follows the print stylesheet: a city page is a one-sheet summary unless the report
     was built with ``full=True``. With ``workers`` > 1 the pages are shared among that many fresh
     processes (``spawn``: a script calling this needs the usual ``if __name__ == "__main__":``
     guard); each PDF depends only on its page, so the bytes do not depend on the number of workers.
+    ``workers=None``: one per CPU for 8 pages or more (starting a worker costs about a second), else 1.
 
     Raises
     ------
@@ -228,6 +246,8 @@ def render_pdf(html_files: Iterable[Path], workers: int = 1) -> list[Path]:
     import weasyprint  # noqa: F401  (fail early, in this process, when the extra is missing)
 
     files = [Path(p) for p in html_files]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(files) >= 8 else 1
     n = max(1, min(workers, len(files)))
     if n == 1:
         return _pdf_batch(files)

@@ -79,6 +79,7 @@ class ReportView:
         self.scored = [i for i in self.cat.scored_indicators if i.id in result.normalised.columns]
         self.peer_indicators = peer_median(result.normalised, self.peer_col)
         self.details = self._details()
+        self.queried = _queried(result, lang)
         self.appendix = self._appendix()
         self.status = result.rank_status(self.lens) if self.lens in result.coverage else None
         self.cover = self._both(result.coverage) if self.lens in result.coverage else None
@@ -271,6 +272,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang),
         "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
+        "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
         "change": _change(rep, key),
     }
 
@@ -328,8 +330,24 @@ def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
             "source": det.get("source") or "", "quality": quality.get(int(q)) if q is not None else "",
             "imputed": bool(flags.get(ind.id, False)), "score": as_float(score.get(ind.id)),
             "level": lv, "level_name": rep.level_name(lv), "peer": as_float(peer.get(ind.id)),
-            "rank": as_float(rank.get(ind.id)), "context": not ind.scored})
+            "rank": as_float(rank.get(ind.id)), "context": not ind.scored,
+            "query": rep.queried.get(key, {}).get(ind.id, "")})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
+
+
+def _queried(result: Assessment, lang: str) -> dict[Any, dict[str, str]]:
+    """Values still under a plausibility query, by unit key and indicator: the reason in ``lang``."""
+    q = result.inputs.queried
+    if q is None or q.empty:
+        return {}
+    multi = "year" in (result.normalised.index.names or [])
+    out: dict[Any, dict[str, str]] = {}
+    for rec in q.to_dict("records"):
+        key = (rec["unit"], rec["year"]) if multi else rec["unit"]
+        reasons = out.setdefault(key, {})
+        shown = reasons.get(rec["indicator"])  # every question about the value, in order
+        reasons[rec["indicator"]] = f"{shown} {rec[f'reason_{lang}']}" if shown else rec[f"reason_{lang}"]
+    return out
 
 
 def _change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:

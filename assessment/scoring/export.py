@@ -24,7 +24,7 @@ from .._missing import is_missing, safe_frame
 from .inputs import Inputs
 
 #: The engine input tables a saved result keeps, in this order.
-SAVED_TABLES = ("values", "profiles", "enablers", "details", "enabler_details", "criteria")
+SAVED_TABLES = ("values", "profiles", "enablers", "details", "enabler_details", "criteria", "queried")
 #: Stage tables that are not numeric and so are left out of :func:`to_long`.
 NOT_NUMERIC = frozenset({"screening", "treatment", "strengths"})
 

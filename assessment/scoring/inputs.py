@@ -16,6 +16,7 @@ by ``(unit, year)`` (a panel: more than one year present).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ import pandas as pd
 from ..catalogue import Catalogue, CoinrImport, load_catalogue
 from ..errors import InputError, Problem, params
 from ..intake import Intake
+from ..review import Review
+from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
 SOURCE = "<DataFrame>"
@@ -54,6 +57,9 @@ class Inputs:
     criteria
         For workbook intakes with a Criteria sheet: the answers per unit and criterion (model,
         criterion, met, evidence, notes); see :mod:`assessment.scoring.criteria`.
+    queried
+        For reviews: the values still under a plausibility query (unit, year, indicator, the reason
+        in each language; :mod:`assessment.scoring.queried`).
     """
 
     values: pd.DataFrame
@@ -64,6 +70,7 @@ class Inputs:
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
     criteria: pd.DataFrame | None = None
+    queried: pd.DataFrame | None = None
 
 
 def _unit_column(frame: pd.DataFrame) -> str | None:
@@ -167,11 +174,18 @@ def digest(*frames: pd.DataFrame) -> str:
 
 def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
                  details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None,
-                 criteria: pd.DataFrame | None = None) -> str:
+                 criteria: pd.DataFrame | None = None, queried: pd.DataFrame | None = None) -> str:
     """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
     (data year, source, quality flag, notes; enablers' evidence and notes; criteria answers) —
-    content only, never where the files were."""
-    return digest(values, profiles, enablers, *(d for d in (details, enabler_details, criteria) if d is not None))
+    content only, never where the files were. For a review, the values under query (unit, year,
+    indicator; not the reasons' wording) are part of the inputs too: ``screen.queries: exclude``
+    scores depend on them."""
+    base = digest(values, profiles, enablers, *(d for d in (details, enabler_details, criteria) if d is not None))
+    if queried is None or queried.empty:
+        return base
+    keys = sorted({(str(u), str(y), str(i)) for u, y, i in queried[["unit", "year", "indicator"]].itertuples(
+        index=False)})
+    return hashlib.sha256((base + json.dumps(keys, ensure_ascii=False)).encode()).hexdigest()
 
 
 def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -227,6 +241,12 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     details: pd.DataFrame | None = None
     enabler_details: pd.DataFrame | None = None
     criteria: pd.DataFrame | None = None
+    queried: pd.DataFrame | None = None
+    if isinstance(data, Review):
+        label = unit_labels(data.intake.profiles)
+        under = data.under_query()
+        queried = under.assign(unit=_labelled(under, label))[list(QUERIED_COLUMNS)].reset_index(drop=True)
+        data = data.intake
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
         frame = data.data.reset_index().rename(columns={"uCode": "unit"})
@@ -275,8 +295,8 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     if not enablers.index.equals(values.index):
         enablers = enablers.reindex(values.index)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=input_digest(values, profiles, enablers, details, enabler_details, criteria),
-                  details=details, enabler_details=enabler_details, criteria=criteria)
+                  digest=input_digest(values, profiles, enablers, details, enabler_details, criteria, queried),
+                  details=details, enabler_details=enabler_details, criteria=criteria, queried=queried)
 
 
 def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:

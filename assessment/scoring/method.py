@@ -83,12 +83,15 @@ class Screen(_Model):
 
     ``after`` chooses the table screened: the denominated one (default: the coverage a city
     actually reported) or the imputed one (as COINr's ASEM example does). ``keep`` lists
-    units never dropped (COINr's ``Force``).
+    units never dropped (COINr's ``Force``). ``queries`` says what becomes of values still under a
+    plausibility query when a review is scored (:mod:`assessment.scoring.queried`): ``keep`` scores
+    them (the scorecard marks them), ``exclude`` treats them as not reported.
     """
 
     min_coverage: float = Field(default=0.0, ge=0, le=1)
     after: Literal["denominate", "impute"] = "denominate"
     keep: tuple[str, ...] = ()
+    queries: Literal["keep", "exclude"] = "keep"
 
 
 class Treat(_Model):

@@ -24,6 +24,7 @@ from .impute import impute
 from .inputs import Inputs
 from .method import Method
 from .normalise import normalise
+from .queried import exclude_queried
 from .treat import treat
 
 StageHook = Callable[[str], None]
@@ -83,10 +84,11 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     if unknown:  # a misspelt id would otherwise be ignored and the result not be the method's
         raise InputError(unknown)
     raw, profiles = inputs.values, inputs.profiles
+    used = exclude_queried(raw, inputs.queried) if method.screen.queries == "exclude" else raw
 
     hook("denominate")
     dens = prepare.denominators_for(cat, raw.columns, method.denominate) if method.denominate.enabled else {}
-    denominated = prepare.denominate(raw, profiles, dens)
+    denominated = prepare.denominate(used, profiles, dens)
 
     hook("screen")
     screened = denominated

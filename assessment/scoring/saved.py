@@ -58,9 +58,9 @@ def load_result(directory: str | Path) -> Assessment:
                                   params=params(detail="values, profiles and enablers are required"))])
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                     digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"],
-                                        frames["criteria"]),
+                                        frames["criteria"], frames["queried"]),
                     details=frames["details"], enabler_details=frames["enabler_details"],
-                    criteria=frames["criteria"])
+                    criteria=frames["criteria"], queried=frames["queried"])
     method = load_method(d / "method.yaml")
     checks = (("inputs.json", "changed-inputs", "inputs", "input_hash", "input hash", inputs.digest),
               ("method.yaml", "changed-method", "method", "method_fingerprint", "method fingerprint",

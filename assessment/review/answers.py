@@ -1,0 +1,240 @@
+"""Read answered query workbooks back: the previous round of a review.
+
+:func:`read_round` reads every query workbook of a folder (found by the hidden ``_review``
+sheet, whatever the file is called) into a :class:`Round`: per city, the submission as it was,
+the questions asked, the city's answers (confirmed, corrected value, comment) and the values
+confirmed so far. A problem with an answer (a corrected value that is not a number) is kept in
+:attr:`Round.problems`, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from .._missing import cell_text, is_missing
+from ..errors import Problem, params
+from ..i18n import LANGUAGES, N_, _
+from ..intake.numbers import parse_number
+from .layout import (
+    CONFIRMED_COLUMN,
+    FORMAT,
+    HEADER_ROW,
+    KEYS,
+    MARKER_SHEET,
+    QUERY_SHEET,
+    QUESTION_COLUMN,
+    QUESTION_FIELDS,
+    SNAPSHOT_COLUMN,
+    SNAPSHOT_FIELDS,
+    YES,
+)
+from .messages import VALUE_CODES, Query, Status
+
+CityKey = tuple[str, str]
+#: Answers read as "confirmed" besides the dropdown's "Yes" in any language.
+_YES_WORDS = frozenset({"x", "1", "true", "y"})
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One question of a previous round and the city's answer."""
+
+    problem: Problem
+    key: str
+    value: float | None
+    confirmed: bool = False
+    corrected: float | None = None
+    comment: str = ""
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@dataclass(frozen=True)
+class CityRound:
+    """A city's previous round: its submission, the questions, the answers and the confirmations."""
+
+    city: str
+    country: str
+    year: int
+    lang: str
+    file: str
+    values: pd.DataFrame
+    queries: tuple[Answered, ...]
+    confirmed: dict[str, float | None] = field(default_factory=dict)
+
+    def status_of(self, q: Query) -> Status:
+        """``confirmed`` when the city confirmed this value (now or in an earlier round) and it is unchanged;
+        ``corrected`` when the value is now the corrected value the city gave; else ``open``.
+
+        A value confirmed in answer to one question about the number itself (:data:`VALUE_CODES`:
+        a change, an outlier, a consistency rule) answers every such question about the same
+        indicator while the value stays the same: confirmed values are not asked again.
+        """
+        if q.key in self.confirmed and _same(self.confirmed[q.key], q.value):
+            return "confirmed"
+        if q.problem.code in VALUE_CODES and q.value is not None:
+            for key, value in self.confirmed.items():
+                code, _rule, item = key.split("~")[0].split(":", 2)
+                if code in VALUE_CODES and item == q.problem.item and _same(value, q.value):
+                    return "confirmed"
+        for a in self.queries:
+            if a.key == q.key and a.corrected is not None and _same(a.corrected, q.value):
+                return "corrected"
+        return "open"
+
+
+@dataclass(frozen=True)
+class Round:
+    """The previous round of a review (:func:`read_round`)."""
+
+    cities: dict[CityKey, CityRound]
+    problems: tuple[Problem, ...] = ()
+
+    def city(self, key: CityKey) -> CityRound | None:
+        """The previous round of one city (``None`` if it had none)."""
+        return self.cities.get(key)
+
+    def answer_table(self) -> pd.DataFrame:
+        """Every answer: city, country, question, value asked about, confirmed, corrected value, comment."""
+        rows = [{"city": c.city, "country": c.country, "year": c.year, "query": a.key, "value": a.value,
+                 "confirmed": a.confirmed, "corrected": a.corrected, "comment": a.comment}
+                for c in self.cities.values() for a in c.queries]
+        return pd.DataFrame(rows, columns=["city", "country", "year", "query", "value", "confirmed", "corrected",
+                                           "comment"])
+
+    def changes(self, intake: Any, cities: Iterable[dict[str, Any]]) -> pd.DataFrame:
+        """What changed per city between the previous round's submission and the one under review now."""
+        rows = []
+        data = intake.data
+        for prof in cities:
+            old = self.city((str(prof["city"]), str(prof["country"])))
+            if old is None:
+                continue
+            now = data[(data["city"] == prof["city"]) & (data["country"] == prof["country"])
+                       & (data["year"] == prof["year"])].set_index("indicator")
+            before = old.values.set_index("indicator")
+            for ind in sorted(set(before.index) | set(now.index)):
+                for f in SNAPSHOT_FIELDS[1:]:
+                    a = _text(before.at[ind, f]) if ind in before.index else ""
+                    b = _text(now.at[ind, f]) if ind in now.index else ""
+                    if a != b:
+                        rows.append({"city": old.city, "country": old.country, "year": int(prof["year"]),
+                                     "indicator": ind, "field": f, "before": a, "after": b})
+        return pd.DataFrame(rows, columns=["city", "country", "year", "indicator", "field", "before", "after"])
+
+
+def _text(v: Any) -> str:
+    """A snapshot cell as the writer stores it (``""`` for missing)."""
+    return "" if is_missing(v) else cell_text(v)
+
+
+def _float(v: Any) -> float | None:
+    s = cell_text(v).strip()
+    return None if not s else float(s)
+
+
+def _table(rows: list[list[Any]], col: int, width: int) -> list[dict[str, Any]]:
+    """Records of a block of ``width`` columns from ``col`` with a header row; stops at the first empty row."""
+    if not rows:
+        return []
+    header = [cell_text(v) for v in rows[0][col:col + width]]
+    out = []
+    for row in rows[1:]:
+        cells = [*row[col:col + width], *[""] * width][:width]
+        if not cell_text(cells[0]).strip():
+            break
+        out.append(dict(zip(header, cells, strict=True)))
+    return out
+
+
+def _answer_problem(path: Path, row: int, key: str, found: str) -> Problem:
+    return Problem(str(path), item=key, field="corrected", code="corrected-not-a-number",
+                   message=N_("The corrected value '{found}' is not a number; the answer was kept as a comment."),
+                   fix=N_("Enter a plain number in the Corrected value column."), found=found, row=row,
+                   severity="warning", params=params())
+
+
+def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
+    """One query workbook; ``(None, [])`` when the file is not a query workbook."""
+    path = Path(path)
+    wb = CalamineWorkbook.from_path(str(path))
+    if MARKER_SHEET not in wb.sheet_names:
+        return None, []
+    marker_rows = wb.get_sheet_by_name(MARKER_SHEET).to_python(skip_empty_area=False)
+    pairs = {cell_text(r[0]): cell_text(r[1]) for r in marker_rows if len(r) > 1 and cell_text(r[0])}
+    if pairs.get("format") != FORMAT:
+        return None, []
+    lang = pairs.get("lang", "en") if pairs.get("lang") in LANGUAGES else "en"
+    values = pd.DataFrame(_table(marker_rows, SNAPSHOT_COLUMN, len(SNAPSHOT_FIELDS)), columns=list(SNAPSHOT_FIELDS))
+    confirmed = {cell_text(r["query"]): _float(r["value"]) for r in _table(marker_rows, CONFIRMED_COLUMN, 2)}
+    asked = _table(marker_rows, QUESTION_COLUMN, len(QUESTION_FIELDS))
+    sheet = _(QUERY_SHEET, lang)[:31]
+    answer_rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False) if sheet in wb.sheet_names else []
+    answers: dict[str, tuple[int, list[Any]]] = {}
+    for i, row in enumerate(answer_rows[HEADER_ROW + 1:], start=HEADER_ROW + 2):
+        cells = [*row, *[""] * len(KEYS)][:len(KEYS)]
+        if cell_text(cells[0]).strip():
+            answers[cell_text(cells[0]).strip()] = (i, cells)
+    yes = {_(YES, lg).casefold() for lg in LANGUAGES} | _YES_WORDS
+    problems: list[Problem] = []
+    queries = []
+    for rec in asked:
+        key = cell_text(rec["query"])
+        prob = Problem(source=cell_text(rec["source"]), item=cell_text(rec["item"]), field=cell_text(rec["rule"]),
+                       code=cell_text(rec["code"]), message=cell_text(rec["message"]), fix=cell_text(rec["fix"]),
+                       found=cell_text(rec["found"]), sheet=cell_text(rec["sheet"]),
+                       row=int(float(rec["row"])) if cell_text(rec["row"]) else None, column=cell_text(rec["column"]),
+                       severity="error" if cell_text(rec["severity"]) == "error" else "warning",
+                       params=tuple(tuple(p) for p in json.loads(cell_text(rec["params"]) or "[]")),
+                       labels=tuple(json.loads(cell_text(rec["labels"]) or "[]")),
+                       numbers=tuple(json.loads(cell_text(rec["numbers"]) or "[]")))
+        row_no, cells = answers.get(key, (0, [""] * len(KEYS)))
+        got = dict(zip(KEYS, cells, strict=True))
+        said_yes = cell_text(got["confirmed"]).strip().casefold() in yes
+        corrected_text = cell_text(got["corrected"]).strip()
+        corrected = parse_number(got["corrected"], lang).value if corrected_text else None
+        comment = cell_text(got["comment"]).strip()
+        if corrected_text and corrected is None:
+            problems.append(_answer_problem(path, row_no, key, corrected_text))
+            comment = f"{comment} [{corrected_text}]".strip()
+        value = _float(rec["value"])
+        queries.append(Answered(prob, key, value, said_yes and corrected is None, corrected, comment))
+        if said_yes and corrected is None and prob.severity != "error":  # an error is fixed, not confirmed
+            confirmed[key] = value
+    city = CityRound(pairs.get("city", ""), pairs.get("country", ""), int(pairs.get("year") or 0), lang,
+                     str(path), values, tuple(queries), confirmed)
+    return city, problems
+
+
+def read_round(folder: str | Path) -> Round:
+    """Every query workbook in ``folder`` (other files are ignored): the previous round of a review."""
+    folder = Path(folder)
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".xlsx" and not f.name.startswith(("~$", ".")))
+    cities: dict[CityKey, CityRound] = {}
+    problems: list[Problem] = []
+    for f in files:
+        try:
+            city, found = read_city(f)
+        except Exception as exc:  # a damaged file is one problem; the rest of the folder is read
+            problems.append(Problem(str(f), code="unreadable-queries", severity="warning",
+                                    message=N_("The file could not be read as a query workbook ({detail}); its "
+                                               "answers were not used."),
+                                    fix=N_("Send the query workbook again as it was received, with the answers "
+                                           "typed in."), params=params(detail=type(exc).__name__)))
+            continue
+        problems += found
+        if city is not None:
+            cities[(city.city, city.country)] = city
+    return Round(cities, tuple(problems))
