@@ -21,9 +21,11 @@ demo: setup
 	$(BIN)/python examples/catalogue_demo.py build/demo
 	$(BIN)/python examples/oecd_bli.py
 	-$(BIN)/smartcity validate examples/ascn-2025 --report build/demo/ascn-2025-problems.html
-	$(BIN)/smartcity report examples/ascn-2025 -o site/vi --lang vi > /dev/null
-	@echo "Example cohort scorecards:"
-	@$(BIN)/smartcity report examples/ascn-2025 -o site
+	$(BIN)/smartcity report examples/ascn-2025 -o site/vi --lang vi --robustness examples/robustness/ascn-demo.yaml \
+	  --compare "Da Nang,Ha Noi,Ho Chi Minh City" > /dev/null
+	@echo "Example cohort scorecards (rank intervals: site/robustness.html; comparison: site/compare/):"
+	@$(BIN)/smartcity report examples/ascn-2025 -o site --robustness examples/robustness/ascn-demo.yaml \
+	  --compare "Da Nang,Ha Noi,Ho Chi Minh City"
 
 ## Headless Chromium for the browser test (Debian package; installed only when absent).
 browser:

@@ -124,6 +124,9 @@ def main() -> None:
     from bench_robustness import main as robustness_benchmarks
 
     robustness_benchmarks()
+    from bench_report import main as report_benchmarks
+
+    report_benchmarks()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ def report_cmd(
     method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the pages and messages.")] = Lang["en"],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
+    robustness: Annotated[Path | None, typer.Option(help="Robustness spec YAML: give ranks intervals.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Print every table, not a one-sheet summary.")] = False,
+    compare: Annotated[list[str] | None, typer.Option(help="2-4 cities, comma-separated (repeatable).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
     queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
                                                  "('smartcity review -o'): values still under query are marked "
                                                  "(and left out with 'screen: {queries: exclude}' in the "
@@ -37,9 +41,10 @@ def report_cmd(
         except (ImportError, OSError):
             usage(N_("--pdf needs WeasyPrint: pip install 'smartcity-assessment[pdf]'"), lg)
     folder_option(output, "--output", lg)
+    from ..catalogue import load_catalogue
     from ..errors import AssessmentError
     from ..intake import read_submissions
-    from ..report import render_pdf, render_report
+    from ..report import render_pdf, render_report, site_pages
     from ..scoring import assess
     from ..scoring.saved import is_saved_result, load_result
 
@@ -49,7 +54,7 @@ def report_cmd(
             if method is not None:
                 result = result.rerun(method)
         else:
-            intake = read_submissions(inputs, lang=lg)
+            intake = read_submissions(inputs, catalogue=load_catalogue(catalogue) if catalogue else None, lang=lg)
             usable = intake.without_error_files()
             left_out = [Path(f).name for f in intake.files if f not in usable.files]
             if left_out:
@@ -64,13 +69,13 @@ def report_cmd(
                 result = assess(review(usable, read_round(queries)), method=method)
             else:
                 result = assess(usable, method=method)
+        with writing(output, lg):
+            index = render_report(result, output, lang=lg, uncertainty=robustness, compare=compare or (), full=full)
     except AssessmentError as exc:
         fail(exc, lg)
-    with writing(output, lg):
-        index = render_report(result, output, lang=lg)
     if pdf:
-        pages = [index, *sorted((output / "cities").glob("*.html"))]
-        out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(render_pdf(pages))), highlight=False)
+        written = render_pdf(site_pages(index), workers=None)
+        out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(written)), highlight=False)
     out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
 
 

@@ -18,6 +18,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 #: Maturity levels 0–5, light to dark blue; text on the dark half is white (contrast AA).
 LEVEL_COLOURS = ("#f1f4f8", "#d3e2f0", "#a6c6e3", "#6fa3cf", "#2f6fa8", "#163f66")
 LEVEL_TEXT = ("#1b1b1b", "#1b1b1b", "#1b1b1b", "#1b1b1b", "#ffffff", "#ffffff")
+#: Dash patterns told apart without colour (the first series is solid).
+DASHES = ("", "7 3", "2 3", "9 3 2 3")
+#: A city, its peer-group median and the cohort median: blue, vermilion and near-black (each at least
+#: 3:1 against white, as WCAG asks of graphics), solid, dashed and dotted.
+MEDIAN_COLOURS = ("#0072B2", "#D55E00", "#1b1b1b")
+#: Up to four cities side by side (each at least 3:1 against white).
+COMPARE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
 
 def _r(x: float) -> float:
@@ -31,6 +38,8 @@ class RadarSeries:
     points: tuple[tuple[float, float] | None, ...]
     colour: str
     dashed: bool = False
+    dash: str = ""
+    fill: float = 0.0
 
     @property
     def path(self) -> str:
@@ -54,8 +63,12 @@ class Radar:
     series: tuple[RadarSeries, ...]
 
 
-def radar(values: Sequence[Sequence[float | None]], size: float = 320, labels: bool = True) -> Radar:
-    """Geometry of a radar: ``values[k][i]`` is series *k* on axis *i* (0–100, ``None`` = missing)."""
+def radar(values: Sequence[Sequence[float | None]], size: float = 320, labels: bool = True,
+          colours: Sequence[str] = PALETTE) -> Radar:
+    """Geometry of a radar: ``values[k][i]`` is series *k* on axis *i* (0–100, ``None`` = missing).
+
+    Series after the first are outlines (not filled) in their own dash pattern.
+    """
     n = len(values[0]) if values else 0
     c = size / 2
     radius = size * (0.32 if labels else 0.44)
@@ -73,7 +86,8 @@ def radar(values: Sequence[Sequence[float | None]], size: float = 320, labels: b
     rings = tuple(" ".join(f"{x},{y}" for x, y in (point(i, level) for i in range(n))) for level in (25, 50, 75, 100))
     series = tuple(
         RadarSeries(tuple(None if v is None or is_missing(v) else point(i, max(0.0, min(100.0, v)))
-                          for i, v in enumerate(vals)), PALETTE[k % len(PALETTE)], dashed=k > 0)
+                          for i, v in enumerate(vals)), colours[k % len(colours)], dashed=k > 0,
+                    dash=DASHES[k % len(DASHES)], fill=0.0 if k else 0.25)
         for k, vals in enumerate(values))
     return Radar(size, c, _r(radius), tuple(axes), rings, series)
 
@@ -128,3 +142,65 @@ def heat_colour(value: float | None) -> tuple[str, str]:
         return "#ffffff", "#595959"
     k = min(5, max(0, int(value // 20) + (1 if value >= 100 else 0)))
     return LEVEL_COLOURS[k], LEVEL_TEXT[k]
+
+
+def overlay(values: Sequence[Sequence[float | None]], size: float = 360) -> Radar:
+    """A radar of several cities at once: each its own colour and dash pattern, lightly filled."""
+    base = radar(values, size=size)
+    series = tuple(RadarSeries(s.points, COMPARE_COLOURS[k % len(COMPARE_COLOURS)], dashed=False,
+                               dash=DASHES[k % len(DASHES)], fill=0.08) for k, s in enumerate(base.series))
+    return Radar(base.size, base.centre, base.radius, base.axes, base.rings, series)
+
+
+@dataclass(frozen=True)
+class Whisker:
+    """One row of a dot-and-whisker chart of ranks: interval ends, median and nominal rank as x."""
+
+    y: float
+    lo: float | None
+    hi: float | None
+    median: float | None
+    nominal: float | None
+
+
+def rank_x(rank: float | None, n: int, width: float) -> float | None:
+    """x of ``rank`` on an axis from rank 1 (left, 0) to rank ``n`` (right, ``width``)."""
+    if rank is None or is_missing(rank):
+        return None
+    return _r((rank - 1) / max(n - 1, 1) * width)
+
+
+def whiskers(rows: Sequence[tuple[float | None, float | None, float | None, float | None]], n: int,
+             width: float = 260, row: float = 18) -> tuple[Whisker, ...]:
+    """Rows of ``(nominal, median, low, high)`` ranks as chart coordinates, one row every ``row`` px."""
+    return tuple(Whisker(_r(row / 2 + i * row), rank_x(lo, n, width), rank_x(hi, n, width),
+                         rank_x(med, n, width), rank_x(nom, n, width))
+                 for i, (nom, med, lo, hi) in enumerate(rows))
+
+
+def rank_ticks(n: int, width: float = 260) -> tuple[tuple[int, float], ...]:
+    """Axis labels: rank 1, every 5th rank and ``n``."""
+    marks = sorted({1, n, *(m for m in range(5, n, 5) if n - m >= 3)})
+    return tuple((m, rank_x(float(m), n, width) or 0.0) for m in marks)
+
+
+def grouped_bars(values: Sequence[Sequence[float | None]], width: float = 300, bar: float = 10,
+                 gap: float = 8) -> tuple[tuple[Bar, ...], ...]:
+    """Bars of several series per row (``values[row][series]``, 0–100), the series stacked within a row."""
+    k = max((len(v) for v in values), default=0)
+    block = k * bar + gap
+    out = []
+    for i, vals in enumerate(values):
+        out.append(tuple(Bar(_r(i * block + j * bar), None if v is None or is_missing(v)
+                             else _r(width * max(0.0, min(100.0, v)) / 100), None)
+                         for j, v in enumerate(vals)))
+    return tuple(out)
+
+
+def heat_legend() -> tuple[tuple[str, str, int, int], ...]:
+    """The heatmap scale: background, text colour and the score range (``low`` to below ``high``) of each step.
+
+    The last step is the score 100 alone (see :func:`heat_colour`).
+    """
+    steps = [(LEVEL_COLOURS[k], LEVEL_TEXT[k], k * 20, (k + 1) * 20) for k in range(5)]
+    return (*steps, (LEVEL_COLOURS[5], LEVEL_TEXT[5], 100, 100))

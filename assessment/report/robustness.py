@@ -96,7 +96,8 @@ def heatmap(matrix: pd.DataFrame, rows: list[str], cols: list[str]) -> dict[str,
             r = _f(matrix.loc[a, b])
             cells.append({"x": 110 + j * 16, "y": 60 + i * 12, "fill": _colour(r), "title": f"{a} – {b}",
                           "r": r})
-    return {"cells": cells, "rows": [{"label": a, "y": 60 + i * 12 + 9} for i, a in enumerate(rows)],
+    legend = [{"r": r, "fill": _colour(r)} for r in (-1.0, -0.5, 0.0, 0.5, 1.0)]
+    return {"cells": cells, "legend": legend, "rows": [{"label": a, "y": 60 + i * 12 + 9} for i, a in enumerate(rows)],
             "cols": [{"label": b, "x": 110 + j * 16 + 8} for j, b in enumerate(cols)],
             "width": 110 + len(cols) * 16 + 10, "height": 60 + len(rows) * 12 + 10}
 
@@ -122,16 +123,17 @@ def _audit_context(audited: AuditResult | None, lens: str, result: Assessment) -
 def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "en",
                       uncertainty: UncertaintyResult | None = None, sensitivity: SensitivityResult | None = None,
                       removed: pd.DataFrame | None = None, audited: AuditResult | None = None,
-                      lens: str | None = None) -> Path:
+                      lens: str | None = None, home: str | None = None) -> Path:
     """Write ``robustness.html`` for one lens (default: the first) and return its path.
 
-    Any section whose result is not given is left out.
+    Any section whose result is not given is left out. ``home``: the address of the cohort page
+    to link back to (when the page is part of a report site).
     """
     lens = lens or next(iter(result.aggregated))
     env = environment(lang)
     head = uncertainty.headline(lens) if uncertainty is not None else None
     page = {
-        "lang": lang, "csp": CSP, "lens": lens, "method": result.method.name, "version": __version__,
+        "lang": lang, "csp": CSP, "lens": lens, "home": home, "method": result.method.name, "version": __version__,
         "style": (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8"),
         "uncertainty": None if uncertainty is None else {
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,

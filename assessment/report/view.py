@@ -246,7 +246,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
               "peer": [as_float(rep.peer_scores.at[key, a]) for a in areas],
               "cohort": [as_float(rep.cohort_scores.at[key, a]) for a in areas]}
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
-    radar = charts.radar(list(series.values()))
+    radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
     oecd = None
     olens = rep.cat.lens_for("wellbeing")
     if olens is not None and olens.id in r.aggregated:

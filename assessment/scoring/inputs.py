@@ -332,7 +332,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                                   problems)
         enablers = pd.DataFrame(index=values.index)
     elif isinstance(data, Intake):
-        catalogue = catalogue or load_catalogue()
+        catalogue = catalogue or data.catalogue  # the catalogue the submissions were checked against
         values, profiles, enablers = _from_intake(data, catalogue, problems)
         label = unit_labels(data.profiles)
         details = data.data.assign(unit=_labelled(data.data, label))[

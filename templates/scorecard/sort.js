@@ -5,7 +5,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     button.textContent = th.textContent;
     th.textContent = "";
     th.appendChild(button);
-    button.addEventListener("click", function () {
+    function sort() {
       var col = Number(th.dataset.col);
       var down = th.getAttribute("aria-sort") !== "descending";
       table.querySelectorAll("thead th").forEach(function (o) { o.removeAttribute("aria-sort"); });
@@ -19,6 +19,8 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
         return down ? -c : c;
       });
       rows.forEach(function (r) { body.appendChild(r); });
-    });
+    }
+    // the whole header cell sorts (the button inside it keeps the keyboard and screen readers)
+    th.addEventListener("click", sort);
   });
 });
