@@ -150,3 +150,41 @@ def test_the_csv_form_carries_the_criteria(tmp_path: Path) -> None:
     assert not pd.isna(got.loc["EX-F2", "met"]) and not got.loc["EX-F2", "met"]  # answered: not met
     assert pd.isna(got.loc["EX-G1", "met"])
     assert not [p for p in intake.problems if p.item.startswith("EX-")]
+
+
+def test_the_command_line_takes_the_criteria_catalogue(tmp_path: Path) -> None:
+    """template, validate and report each accept --catalogue, so a province's model goes through the CLI."""
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    runner = CliRunner()
+    book = tmp_path / "hue.xlsx"
+    made = runner.invoke(app, ["template", "--city", "Hue", "--country", "VN", "--year", "2025", "--lang", "vi",
+                               "--catalogue", str(EXAMPLE), "-o", str(book)])
+    assert made.exit_code == 0, made.output
+    assert "Tiêu chí" in openpyxl.load_workbook(book).sheetnames
+    sheet = openpyxl.load_workbook(book)
+    crit = sheet["Tiêu chí"]
+    crit["F2"], crit["F3"] = "không đạt", "có lẽ"
+    sheet.save(book)
+    checked = runner.invoke(app, ["validate", str(book), "--catalogue", str(EXAMPLE), "--lang", "vi"])
+    assert checked.exit_code == 1 and "'có lẽ' không phải là câu trả lời cho một tiêu chí" in checked.output
+    plain = runner.invoke(app, ["validate", str(book)])  # the built-in catalogue has no criteria: not read
+    assert "có lẽ" not in plain.output
+
+
+def test_a_vietnamese_csv_template_reads_back_its_own_numbers(tmp_path: Path) -> None:
+    """Prefilled numbers are written with the template language's decimal mark (78,5), never read as ambiguous."""
+    cat = assessment.load_catalogue()
+    ids = [i.id for i in cat.scored_indicators[:3]]
+    fill = Prefill(profile={"population": 652_572.0},
+                   indicators={ids[0]: {"value": 78.5}, ids[1]: {"value": 0.00001}, ids[2]: {"value": 12}})
+    path = assessment.write_template(tmp_path / "hue.csv", city="Hue", country="VN", year=2025, lang="vi",
+                                     prefill=fill)
+    assert ",\"78,5\"," in path.read_text(encoding="utf-8-sig")  # quoted: the field holds the CSV delimiter
+    intake = assessment.read_submissions([path])
+    got = intake.data.set_index("indicator")["value"]
+    assert got[ids[0]] == 78.5 and got[ids[1]] == 0.00001 and got[ids[2]] == 12
+    assert intake.profiles.loc[0, "population"] == 652_572.0
+    assert not [p for p in intake.problems if p.code in ("ambiguous-number", "not-a-number", "other-decimal-mark")]

@@ -39,12 +39,14 @@ def template_cmd(
     year: Annotated[int | None, typer.Option(help="Assessment year, four digits (default: last year).")] = None,
     lang: Annotated[Lang, typer.Option(help="Template language (and of the messages).")] = Lang["en"],
     fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
 ) -> None:
     """Write the indicator workbook a city fills in.
 
     A country that is not an ISO code or a country name, a year outside 1990-2100, or a file
     name not ending in .xlsx or .csv is a usage error: nothing is written.
     """
+    from ..catalogue import load_catalogue
     from ..errors import AssessmentError
     from ..intake.layout import YEARS
     from ..intake.template import country_code, write_template
@@ -65,12 +67,11 @@ def template_cmd(
                lg, value=country)
     try:
         with writing(output, lg):
-            path = write_template(output, city=city, country=code, year=year, lang=lg)
+            path = write_template(output, city=city, country=code, year=year, lang=lg,
+                                  catalogue=load_catalogue(catalogue) if catalogue else None)
     except AssessmentError as exc:
         fail(exc, lg)
     out.print(tr(N_("wrote {path}"), lg, path=path), highlight=False)
-
-
 
 
 @app.command("validate", epilog=EXIT_VALIDATE)
@@ -78,6 +79,7 @@ def validate_cmd(
     inputs: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders.")],
     report: Annotated[Path | None, typer.Option(help="Also write the problems to .csv, .xlsx or .html.")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the messages and of the report.")] = Lang["en"],
+    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
 ) -> None:
     """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
     lg = lang.value
@@ -86,12 +88,18 @@ def validate_cmd(
         usage(N_("--report must end in .csv, .xlsx or .html"), lg)
     import gc
 
+    from ..catalogue import load_catalogue
+    from ..errors import AssessmentError
     from ..intake import read_submissions
 
+    try:
+        cat = load_catalogue(catalogue) if catalogue else None
+    except AssessmentError as exc:
+        fail(exc, lg)
     # A short-lived process: what is loaded now lives until exit, so the collector need not scan it
     # again, and the forked readers do not copy its pages (Python's advice before fork: gc.freeze)
     gc.freeze()
-    intake = read_submissions(inputs, lang=lg)
+    intake = read_submissions(inputs, catalogue=cat, lang=lg)
     s = intake.summary()
     out.print(tr(N_("{files} file(s), {cities} city profile(s), {values} values, {enabler_answers} enabler "
                     "answers: {errors} error(s), {warnings} warning(s)"), lg, **s), highlight=False)

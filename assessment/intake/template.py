@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from .._missing import is_missing
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
-from ..i18n import LANGUAGES, N_, _, text
+from ..i18n import LANGUAGES, N_, _, decimal_mark, text
 from .criteria import criterion_kind_text, met_choices
 from .layout import (
     COUNTRIES,
@@ -184,6 +185,15 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     return _write_xlsx(out, cat, city, country, year, lang, fill)
 
 
+def _csv_number(value: object, lang: str) -> object:
+    """A prefilled number as the template language writes it (``78,5`` in Vietnamese: the reader
+    reads ``78.5`` there as ambiguous), positional, never ``1e-05``; other values unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or is_missing(value):
+        return value
+    plain = format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
+    return plain.replace(".", decimal_mark(lang))
+
+
 def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
     tag = f"{cat.id} {cat.version}"
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -191,13 +201,14 @@ def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, la
         w.writerow(LONG_CSV_COLUMNS)
         given = {"city": city, "country": country, "year": str(year)} | fill.profile
         for f in PROFILE_FIELDS:  # csv writes None as an empty field
+            value = given.get(f.key)
             w.writerow(["profile", tag, lang, city, country, year, f.key, _(f.label, lang), "",
-                        given.get(f.key), "", "", "", ""])
+                        value if f.kind == "year" else _csv_number(value, lang), "", "", "", ""])
         for ind in cat.indicators:
             v = fill.indicators.get(ind.id, {})
             w.writerow(["indicator", tag, lang, city, country, year, ind.id, text(ind.name, lang),
-                        text(ind.unit, lang), *(v.get(k) for k in ("value", "data_year", "source", "quality",
-                                                                    "notes"))])
+                        text(ind.unit, lang), _csv_number(v.get("value"), lang),
+                        *(v.get(k) for k in ("data_year", "source", "quality", "notes"))])
         for ena in cat.enablers:
             e = fill.enablers.get(ena.id, {})
             w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
