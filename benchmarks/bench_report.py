@@ -11,29 +11,17 @@ Needs the ``pdf`` extra for the PDF case (skipped with a message without it).
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+
+from bench_robustness import median_s  # a sibling script: benchmarks run from this folder
 
 import assessment
 from assessment.report import render_pdf, render_report
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"
-
-
-def median_s(fn: Callable[[], object], runs: int) -> float:
-    """Median wall time in seconds after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -40,3 +44,29 @@ def load_script(relative: str) -> ModuleType:
 def synthetic() -> ModuleType:
     """The seeded synthetic cohort generator of benchmarks/synthetic.py."""
     return load_script("benchmarks/synthetic.py")
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (``make test`` installs it: ``make browser``)."""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def watched_page(browser: Any) -> tuple[Any, list[tuple[str, str]], list[str]]:
+    """A 1280 x 900 page that records console messages, page errors and every request it makes."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console: list[tuple[str, str]] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
+    page.on("request", lambda r: requests.append(r.url))
+    return page, console, requests

@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import chromium_browser, watched_page
 
 import assessment
 from assessment._messages import ui_msgids
@@ -182,17 +182,8 @@ def test_report_command(tmp_path):
 
 
 def test_pages_in_a_real_browser(sites, tmp_path):
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        console, requests = [], []
-        page.on("console", lambda m: console.append((m.type, m.text)))
-        page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
-        page.on("request", lambda r: requests.append(r.url))
+    with chromium_browser() as browser:
+        page, console, requests = watched_page(browser)
         for lang, rel, sections in (("en", "index.html", ("#ranking", "#heatmap", "#multiples", "#distributions",
                                                            "#coverage", "#methodology")),
                                     ("vi", "cities/da-nang.html", ("#overview", "#focus-areas", "#wellbeing",
@@ -206,7 +197,6 @@ def test_pages_in_a_real_browser(sites, tmp_path):
                 page.locator("#ranking th[data-col='1'] button").click()
                 first = page.locator("#ranking tbody tr").first.locator("th").inner_text()
                 assert first == "Yangon"
-        browser.close()
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
     assert len(list(tmp_path.glob("*.png"))) == 2

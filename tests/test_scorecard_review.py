@@ -7,12 +7,12 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import chromium_browser, watched_page
 from test_scorecard import HOSTILE, scan
 
 import assessment
@@ -275,18 +275,12 @@ def _chromium_pages(browser, path: Path) -> int:
 
 
 def test_city_summary_prints_on_at_most_two_pages(result, sites, tmp_path):
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
-    from playwright.sync_api import sync_playwright
-
     full = tmp_path / "full"
     render_report(result, full, lang="en", full=True, units=["Da Nang"])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    with chromium_browser() as browser:
         counts = {lang: _chromium_pages(browser, sites[lang] / "cities" / "da-nang.html") for lang in sites}
         counts["singapore-vi"] = _chromium_pages(browser, sites["vi"] / "cities" / "singapore.html")
         n_full = _chromium_pages(browser, full / "cities" / "da-nang.html")
-        browser.close()
     assert all(1 <= n <= 2 for n in counts.values()), counts
     assert n_full > max(counts.values())  # --full adds the tables on later pages
     html = (sites["en"] / "cities" / "da-nang.html").read_text(encoding="utf-8")
@@ -296,17 +290,8 @@ def test_city_summary_prints_on_at_most_two_pages(result, sites, tmp_path):
 
 
 def test_review_pages_in_a_real_browser(sites, tmp_path):
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        console, requests = [], []
-        page.on("console", lambda m: console.append((m.type, m.text)))
-        page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
-        page.on("request", lambda r: requests.append(r.url))
+    with chromium_browser() as browser:
+        page, console, requests = watched_page(browser)
         page.goto((sites["en"] / "index.html").as_uri())
         for sel in ("#rank-intervals svg.whiskers", "#compare", "#wellbeing-heatmap", "#enabler-heatmap"):
             assert page.locator(sel).first.is_visible(), sel
@@ -329,7 +314,6 @@ def test_review_pages_in_a_real_browser(sites, tmp_path):
             page.screenshot(path=str(tmp_path / f"compare-{lang}.png"), full_page=True)
         page.goto((sites["vi"] / "cities" / "da-nang.html").as_uri())
         assert page.locator("#rank-interval").is_visible()
-        browser.close()
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
 
@@ -385,15 +369,8 @@ def test_panel_city_trend_lines_and_gap(panel):
 
 def test_panel_page_in_a_real_browser(panel):
     res, site = panel
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed: `make test` installs it (make browser)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with chromium_browser() as browser:
+        page, console, _ = watched_page(browser)
         page.goto((site / "index.html").as_uri())
         assert page.locator("nav.years strong").inner_text() == "2018"
         page.locator("nav.years a", has_text="2016").click()
@@ -407,8 +384,7 @@ def test_panel_page_in_a_real_browser(panel):
         assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == values.idxmin()
         page.goto((site / "cities" / "city-00001-2018.html").as_uri())
         assert page.locator("#trend svg").first.is_visible()
-        browser.close()
-    assert errors == []
+    assert [m for m in console if m[0] == "pageerror"] == []
 
 
 def test_the_workbook_can_be_left_out(synthetic, tmp_path):
