@@ -465,3 +465,23 @@ def test_a_damaged_query_workbook_is_one_problem(panel: Path, tmp_path: Path) ->
     assert [(Path(p.source).name, p.code) for p in back.problems] == [("queries-zz-damaged.xlsx",
                                                                        "unreadable-queries")]
     assert "could not be read" in back.problems[0].text("en") and "Không đọc được" in back.problems[0].text("vi")
+
+
+def test_an_answered_workbook_is_untrusted_input(panel: Path, tmp_path: Path) -> None:
+    """A returned query workbook passes the intake's pre-flight check in the cage: XML entities (billion laughs)
+    in one city's file are one problem that says why, and every other city's answers are still read."""
+    import zipfile
+
+    from test_hostile_files import LAUGHS, _replace_sheet
+
+    write_review(review(read_submissions(panel)), tmp_path)
+    victim = sorted(tmp_path.glob("queries-*.xlsx"))[0]
+    with zipfile.ZipFile(victim) as z:
+        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    hostile = _replace_sheet(victim, tmp_path / "hostile.tmp", sheet, LAUGHS.encode())
+    hostile.replace(victim)
+    back = read_round(tmp_path)
+    assert len(back.cities) == len(COHORT) - 1
+    (problem,) = back.problems
+    assert Path(problem.source) == victim and problem.code == "unreadable-queries"
+    assert "entit" in problem.text("en").lower()

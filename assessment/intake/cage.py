@@ -8,8 +8,9 @@ shapes of such files; the cage makes the rest harmless. Each worker
 * limits its address space (what it had when it started plus :data:`MEMORY_LIMIT`: numpy and
   pandas reserve much address space up front) and its CPU time per file
   (:data:`CPU_SECONDS`, enforced by the kernel: the worker is stopped when it overruns);
-* reads one file at a time with :func:`assessment.intake.read.read_file` and sends back plain
-  data (the raw submissions), never live parser objects.
+* reads one file at a time with its reader (by default :func:`assessment.intake.read.read_file`;
+  the review stage passes its query-workbook reader) and sends back plain data (the raw
+  submissions), never live parser objects.
 
 The parent waits at most :data:`WALL_SECONDS` per file. A worker that dies, runs out of memory
 or time, or hangs is replaced; its file becomes one problem (``reader-crashed`` or
@@ -24,7 +25,7 @@ import multiprocessing as mp
 import os
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -36,6 +37,10 @@ MEMORY_LIMIT = 1024**3  # bytes of address space a worker may add while reading:
 CPU_SECONDS = 20  # per file
 WALL_SECONDS = 30  # per file, also catches a worker blocked without using CPU
 WORKERS = 2
+
+#: A reader run in the cage: one path in, plain picklable data out. It must be a module-level
+#: function (workers are forked with it).
+Reader = Callable[[Path], Any]
 
 
 def _context() -> Any:
@@ -52,7 +57,7 @@ def _address_space() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, reader: Reader = read_file) -> None:
     """A worker: read the files it is sent, one at a time, under the limits, until told to stop."""
     quiet = os.open(os.devnull, os.O_WRONLY)  # a parser that aborts prints its backtrace: not for the user
     os.dup2(quiet, 2)
@@ -74,7 +79,7 @@ def _serve(conn: Connection) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (budget if cpu_hard == resource.RLIM_INFINITY
                                                  else min(budget, cpu_hard), cpu_hard))
         try:
-            reply: tuple[str, Any] = ("ok", read_file(Path(path)))
+            reply: tuple[str, Any] = ("ok", reader(Path(path)))
         except MemoryError:
             reply = ("crashed", "it needed more memory than a city workbook can")
         except BaseException as exc:  # anything the reader did not turn into a problem itself
@@ -96,8 +101,9 @@ class _Worker:
 class Cage:
     """A small pool of limited worker processes (use as a context manager)."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int = WORKERS, reader: Reader = read_file) -> None:
         self._ctx = _context()
+        self._reader = reader
         self._size = max(1, workers)
         self._workers: list[_Worker] = []
 
@@ -109,7 +115,7 @@ class Cage:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_serve, args=(child,), daemon=True)
+        process = self._ctx.Process(target=_serve, args=(child, self._reader), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -132,8 +138,21 @@ class Cage:
             self._retire(worker)
 
     def read(self, paths: Sequence[Path]) -> list[list[RawSubmission]]:
-        """Read every file; the raw submissions of file *i* are at position *i*."""
-        results: list[list[RawSubmission] | None] = [None] * len(paths)
+        """Read every file with :func:`~assessment.intake.read.read_file`; the raw submissions of
+        file *i* are at position *i* (a crashed or timed-out reader: one unusable submission)."""
+        out = []
+        for path, (status, payload) in zip(paths, self.run(paths), strict=True):
+            if status == "ok":
+                out.append(payload)
+            else:
+                code = "reader-timeout" if status == "timeout" else "reader-crashed"
+                out.append([RawSubmission(file=str(path), kind="workbook", failure=unusable(path, code, payload))])
+        return out
+
+    def run(self, paths: Sequence[Path]) -> list[tuple[str, Any]]:
+        """Run the reader on every file: ``("ok", what it returned)``, ``("crashed", reason)`` or
+        ``("timeout", "")`` at position *i* for file *i*."""
+        results: list[tuple[str, Any] | None] = [None] * len(paths)
         todo = list(range(len(paths)))[::-1]
         while todo or any(w.task is not None for w in self._workers):
             while todo and (len(self._workers) < min(self._size, len(paths)) or
@@ -152,18 +171,15 @@ class Cage:
                         status, payload = worker.conn.recv()
                     except (EOFError, OSError):  # the worker died mid-file (abort, CPU limit, killed)
                         status, payload = "crashed", "it crashed or ran out of memory"
+                    results[task] = (status, payload)
                     if status == "ok":
-                        results[task] = payload
                         worker.task = None
                         continue
-                    results[task] = [RawSubmission(file=str(paths[task]), kind="workbook",
-                                                   failure=unusable(paths[task], "reader-crashed", payload))]
                     self._retire(worker)
                 elif time.monotonic() - worker.started >= WALL_SECONDS:
-                    results[task] = [RawSubmission(file=str(paths[task]), kind="workbook",
-                                                   failure=unusable(paths[task], "reader-timeout"))]
+                    results[task] = ("timeout", "")
                     self._retire(worker)
-        return [r if r is not None else [] for r in results]
+        return [r if r is not None else ("crashed", "no result") for r in results]
 
 
 def read_caged(paths: Sequence[Path], workers: int | None = None) -> list[list[RawSubmission]]:
@@ -171,3 +187,10 @@ def read_caged(paths: Sequence[Path], workers: int | None = None) -> list[list[R
     size = workers or min(WORKERS, os.cpu_count() or 1)
     with Cage(size) as cage:
         return cage.read(paths)
+
+
+def run_caged(paths: Sequence[Path], reader: Reader, workers: int | None = None) -> list[tuple[str, Any]]:
+    """Run another stage's ``reader`` on untrusted ``paths`` in a fresh cage (see :meth:`Cage.run`)."""
+    size = workers or min(WORKERS, os.cpu_count() or 1)
+    with Cage(size, reader) as cage:
+        return cage.run(paths)

@@ -22,7 +22,9 @@ from python_calamine import CalamineWorkbook
 from .._missing import cell_text, is_missing
 from ..errors import Problem, params
 from ..i18n import LANGUAGES, N_, _
+from ..intake.cage import run_caged
 from ..intake.numbers import parse_number
+from ..intake.preflight import Rejection, preflight
 from .layout import (
     CONFIRMED_COLUMN,
     FORMAT,
@@ -218,21 +220,40 @@ def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
     return city, problems
 
 
+def read_city_checked(path: Path) -> tuple[CityRound | None, list[Problem], str]:
+    """:func:`read_city` after the intake's pre-flight check, as run in the cage (see
+    :func:`read_round`); the last item says why the file could not be read ("" when it could)."""
+    try:
+        preflight(path)
+        city, found = read_city(path)
+    except Rejection as rej:
+        return None, [], rej.reason
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # any parser failure on an untrusted file (a Rust panic included)
+        return None, [], type(exc).__name__
+    return city, found, ""
+
+
 def read_round(folder: str | Path) -> Round:
-    """Every query workbook in ``folder`` (other files are ignored): the previous round of a review."""
+    """Every query workbook in ``folder`` (other files are ignored): the previous round of a review.
+
+    The answered workbooks come back from the cities, so they are untrusted files: each is read as
+    the intake reads a workbook, after the pre-flight check and in a worker process with memory,
+    CPU and time limits. A file that fails is one problem; the rest of the folder is still read.
+    """
     folder = Path(folder)
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".xlsx" and not f.name.startswith(("~$", ".")))
     cities: dict[CityKey, CityRound] = {}
     problems: list[Problem] = []
-    for f in files:
-        try:
-            city, found = read_city(f)
-        except Exception as exc:  # a damaged file is one problem; the rest of the folder is read
+    for f, (status, payload) in zip(files, run_caged(files, read_city_checked), strict=True):
+        city, found, failed = payload if status == "ok" else (None, [], f"the reader stopped: {payload or status}")
+        if failed:  # a damaged or hostile file is one problem; the rest of the folder is read
             problems.append(Problem(str(f), code="unreadable-queries", severity="warning",
                                     message=N_("The file could not be read as a query workbook ({detail}); its "
                                                "answers were not used."),
                                     fix=N_("Send the query workbook again as it was received, with the answers "
-                                           "typed in."), params=params(detail=type(exc).__name__)))
+                                           "typed in."), params=params(detail=failed)))
             continue
         problems += found
         if city is not None:
