@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.main import get_command
 from typer.testing import CliRunner
 
 import assessment
@@ -83,25 +82,3 @@ def test_shell_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
                 code, output = got.exit_code, got.output
             assert code == (1 if line in expect_one else 0), f"{line}\n{output[-2000:]}"
     assert (tmp_path / "results.xlsx").is_file() and (tmp_path / "site" / "vi" / "index.html").is_file()
-
-
-def test_shell_blocks_name_real_commands_and_files() -> None:
-    """Each ``smartcity`` line names a real command and options; each ``examples/`` path exists."""
-    root = get_command(app)
-    commands = set(root.commands)  # type: ignore[attr-defined]
-    for lang, body in BLOCKS:
-        if lang != "sh":
-            continue
-        for line in body.splitlines():
-            for call in re.findall(r"smartcity ([a-z-]+)((?: [^&#|]*)?)", line):
-                name, args = call
-                assert name in commands, line
-                cmd = root.commands[name]  # type: ignore[attr-defined]
-                first = (args.split() or [""])[0]
-                if first in getattr(cmd, "commands", {}):  # a sub-command: 'smartcity catalogue check'
-                    cmd = cmd.commands[first]
-                options = {o for p in cmd.params for o in p.opts}
-                for flag in re.findall(r"(?<![\w-])(--[a-z-]+|-[a-zA-Z])\b", args):
-                    assert flag in options | {"--help"}, (flag, line)
-            for path in re.findall(r"\bexamples/[\w./-]+", line):
-                assert (ROOT / path.rstrip(".")).exists(), line

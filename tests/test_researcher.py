@@ -119,7 +119,7 @@ def test_verbs_on_plain_frames_equal_the_pipeline(reference_dir: Path) -> None:
     assert outcome.attempted >= 5 and outcome.failed == 0
 
 
-def test_lens_roles_are_catalogue_data(tmp_path: Path) -> None:
+def test_lens_roles_are_catalogue_data() -> None:
     """Pages find the headline and radar lenses by role; two lenses may not claim one role."""
     cat = assessment.load_catalogue()
     assert cat.lens_for("headline").id == "ascf" and cat.lens_for("areas").id == "ascf-focus-areas"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_, _, text
+from ..intake.criteria import criterion_kind_text
+from ..intake.layout import MET_CHOICES
 from ..scoring import Assessment
 
-#: How a criterion's answer shows on the page.
-STATUS = {"met": N_("met"), "no-evidence": N_("marked met, but no evidence: not counted"),
-          "not-met": N_("not met"), "none": N_("not answered: counts as not met")}
-KINDS = {"basic": N_("basic"), "optional": N_("optional"), "local": N_("local")}
+#: How a criterion's answer shows on the page (met / not met in the workbook's own words).
+STATUS = {"met": MET_CHOICES[True], "no-evidence": N_("marked met, but no evidence: not counted"),
+          "not-met": MET_CHOICES[False], "none": N_("not answered: counts as not met")}
 
 
 def _status(answer: object, counts: bool) -> str:
@@ -47,7 +48,7 @@ def criteria_sections(result: Assessment, key: Any, lang: str) -> list[dict[str,
                     continue
                 rec = by_id.get(c.id, {"answer": None, "counts": False})
                 status = _status(rec["answer"], bool(rec["counts"]))
-                items.append({"id": c.id, "name": text(c.name, lang), "kind": _(KINDS[c.kind], lang),
+                items.append({"id": c.id, "name": text(c.name, lang), "kind": criterion_kind_text(c.kind, lang),
                               "status": status, "status_text": _(STATUS[status], lang)})
             blocks.append({"name": text(level.name, lang), "reached": k <= rank,
                            "met": int(row[f"{level.id}:met"]), "required": int(row[f"{level.id}:required"]),

@@ -73,8 +73,8 @@ def criteria_levels(model: CriteriaModel, detail: pd.DataFrame) -> pd.DataFrame:
                 rank = k
             else:
                 blocked = True
-        nxt = model.levels[rank].id if rank < len(model.levels) else None
-        upto = {lv.id for lv in model.levels[:rank + 1]} if nxt else set()
+        # the gating criteria still unmet up to the next level (none above the top level)
+        upto = {lv.id for lv in model.levels[:rank + 1]} if rank < len(model.levels) else set()
         unmet = gating[gating["level"].isin(upto) & ~gating["counts"]]["criterion"]
         row.update(rank=rank, level=model.levels[rank - 1].id if rank else "",
                    optional_met=int(group[group["kind"] == "optional"]["counts"].sum()),
