@@ -3,7 +3,7 @@
 Each fast path must give exactly (bit for bit) what the plain one gives: the group means of the
 imputation against Python sums in row order, the input hash against a column-by-column hash,
 input preparation against ``set_index``/``astype``/``sort_index``, the treatment table against
-a table built from records.
+a table built from records, the COINr import's remembered catalogues against a fresh validation.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 import assessment
+from assessment import CatalogueError
+from assessment.catalogue import coinr
 from assessment.scoring import Method, assess
 from assessment.scoring.impute import impute
 from assessment.scoring.inputs import digest, prepare_inputs
@@ -194,3 +196,55 @@ def test_an_infinite_value_is_left_as_it_is() -> None:
     x = np.array([1.0, 1.1, 0.9, 1.0, 1.2, 1.05, 0.95, 1.0, 1.1, 0.9, 1.0, 1.2, 50.0, 60.0, np.inf, np.nan])
     t = winsorise(x, Treat(method="winsorise", winmax=5, fallback="none"))
     assert t.values[-2] == np.inf and np.isnan(t.values[-1]) and t.winsorised_high == 2
+
+
+def fresh_import(idata: pd.DataFrame, imeta: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> assessment.CoinrImport:
+    """``from_coinr`` with nothing remembered: every catalogue validated anew."""
+    with monkeypatch.context() as patch:
+        patch.setattr(coinr, "_BUILT", {})
+        return assessment.from_coinr(idata, imeta)
+
+
+def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    idata = pd.read_csv(reference_dir / "coinr_ASEM_iData.csv")
+    imeta = pd.read_csv(reference_dir / "coinr_ASEM_iMeta.csv")
+    rng = np.random.default_rng(5)
+    variants = [imeta]
+    for _ in range(12):  # small changes a key must tell apart: weights by one ulp, names, directions, parents
+        meta = imeta.copy()
+        row = int(rng.choice(np.flatnonzero(meta["Type"].eq("Indicator").to_numpy())))
+        change = rng.integers(4)
+        if change == 0:
+            meta.loc[row, "Weight"] = np.nextafter(float(meta.loc[row, "Weight"]), np.inf)
+        elif change == 1:
+            meta.loc[row, "iName"] = str(meta.loc[row, "iName"]) + " "
+        elif change == 2:
+            meta.loc[row, "Direction"] = -int(meta.loc[row, "Direction"])
+        else:
+            meta.loc[row, "Parent"] = str(rng.choice(meta.loc[meta["Level"].eq(2), "iCode"].to_numpy()))
+        variants.append(meta)
+    for meta in variants * 2:  # the second round from what was remembered
+        remembered = assessment.from_coinr(idata, meta).catalogue
+        fresh = fresh_import(idata, meta, monkeypatch).catalogue
+        assert remembered == fresh and remembered.content_hash == fresh.content_hash
+        assert remembered.content_hash == type(fresh).content_hash.func(fresh)  # computed, not remembered
+    ulp = imeta.copy()
+    ulp.loc[ulp["iCode"] == "LPI", "Weight"] = np.nextafter(1.0, 2.0)
+    assert assessment.from_coinr(idata, ulp).catalogue.indicator("LPI").weight == np.nextafter(1.0, 2.0)
+    assert assessment.from_coinr(idata, ulp).catalogue.content_hash != \
+        assessment.from_coinr(idata, imeta).catalogue.content_hash
+    assert assessment.from_coinr(idata, imeta).catalogue is assessment.from_coinr(idata, imeta).catalogue
+    # a refused hierarchy is never remembered: each call checks it again and lists every problem
+    bad = imeta.copy()
+    bad.loc[bad["iCode"] == "LPI", "Parent"] = "Nowhere"
+    bad.loc[bad["iCode"] == "Flights", "Direction"] = 2
+    refusals = []
+    for _ in range(2):
+        with pytest.raises(CatalogueError) as info:
+            assessment.from_coinr(idata, bad)
+        refusals.append([(p.code, p.item, p.field) for p in info.value.problems])
+    with pytest.raises(CatalogueError) as info:
+        fresh_import(idata, bad, monkeypatch)
+    assert refusals[0] == refusals[1] == [(p.code, p.item, p.field) for p in info.value.problems]
+    assert len(refusals[0]) >= 2

@@ -14,6 +14,7 @@ The hierarchy becomes one lens (id ``coinr``) with any number of levels.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,9 @@ class CoinrImport:
     denominators: tuple[str, ...]
 
 
-def _read(obj: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
+def _read(obj: pd.DataFrame | str | Path, name: str, *, copy: bool = True) -> pd.DataFrame:
     if isinstance(obj, pd.DataFrame):
-        return obj.copy()
+        return obj.copy() if copy else obj
     path = Path(obj)
     if not path.is_file():
         raise InputError([Problem(str(path), code="missing-file", message="{name} file not found",
@@ -73,6 +74,33 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     names = list(frame.columns)
     columns = [column.tolist() for _, column in frame.items()]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+_BUILT: dict[str, Catalogue] = {}  # repr((header, records, source)) -> the catalogue they were validated into
+_BUILT_LOCK = threading.Lock()
+_KEEP = 16  # distinct hierarchies remembered (oldest forgotten first)
+
+
+def _validated(header: dict[str, Any], records: list[tuple[str, str, Any]], source: str) -> Catalogue:
+    """:func:`build_catalogue`, run once per distinct content: a rebuild from the same iMeta (as in a
+    loop of builds) returns the catalogue already validated, with its content hash already computed.
+
+    The key is the ``repr`` of the raw records, which tells apart every value that can validate (text,
+    numbers by type and exact value, ``None``): equal keys mean equal input to :func:`build_catalogue`,
+    hence an equal (immutable) catalogue. A refused catalogue is never remembered: every call re-checks
+    it and raises with all its problems.
+    """
+    key = repr((header, records, source))
+    with _BUILT_LOCK:
+        known = _BUILT.get(key)
+    if known is not None:
+        return known
+    catalogue = build_catalogue(header, records, source)
+    with _BUILT_LOCK:
+        while len(_BUILT) >= _KEEP:
+            del _BUILT[next(iter(_BUILT))]
+        _BUILT[key] = catalogue
+    return catalogue
 
 
 def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.DataFrame, src: str) -> list[Problem]:
@@ -133,8 +161,11 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     Directions must be 1 or -1 (COINr has no context indicators). ``Target`` becomes the
     indicator target; ``goalpost_lower``/``goalpost_upper`` become goalposts, oriented by
     direction (``worst`` = lower for direction 1). Aggregate weights are kept on lens nodes.
+    The catalogue of an iMeta already imported (same content, same identity) is the one validated
+    then (the last 16 are remembered): a loop of rebuilds validates and hashes it once.
     """
-    data, meta = _read(idata, "iData"), _read(imeta, "iMeta")
+    data = _read(idata, "iData")  # a copy: one block per dtype, as every later step wants
+    meta = _read(imeta, "iMeta", copy=False)  # only read
     src = imeta if isinstance(imeta, str | Path) else "<iMeta DataFrame>"
     rows = _records(meta)
     problems = _meta_problems(meta, rows, data, str(src))
@@ -185,7 +216,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
               "languages": [language],
               "denominators": [{"id": r["iCode"], "name": lt(r.get("iName", r["iCode"])) or {language: r["iCode"]}}
                                for r in kinds["Denominator"]]}
-    catalogue = build_catalogue(header, records, str(src))
+    catalogue = _validated(header, records, str(src))
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str))
     cols = keep + [c for c in data.columns if c in codes and c not in keep]
