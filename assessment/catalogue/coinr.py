@@ -220,5 +220,9 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str))
     cols = keep + [c for c in data.columns if c in codes and c not in keep]
-    frame = data[cols].set_index("uCode")
+    if data.columns.is_unique:  # the columns by position: as ``data[cols]``, without looking the labels up
+        where = {c: k for k, c in enumerate(data.columns)}
+        frame = data.take([where[c] for c in cols], axis=1).set_index("uCode")
+    else:
+        frame = data[cols].set_index("uCode")
     return CoinrImport(data=frame, catalogue=catalogue, groups=groups, denominators=denominators)

@@ -181,10 +181,16 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
                                 message="no column is an indicator id of catalogue {catalogue}",
                                 params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
                                 found=", ".join(map(str, columns[:8]))))
-    profiles = frame[[c for c in columns if c not in ids and c != "year"]].set_axis(index)
+    profile_cols = [c for c in columns if c not in ids and c != "year"]
+    if frame.columns.is_unique:  # by position: as ``frame[cols]`` (a take), without looking the labels up
+        where = {c: k for k, c in enumerate(frame.columns)}
+        profiles = frame.take([where[c] for c in profile_cols], axis=1).set_axis(index)
+        values = frame.take([where[c] for c in value_cols], axis=1).set_axis(index)
+    else:
+        profiles, values = frame[profile_cols].set_axis(index), frame[value_cols].set_axis(index)
     if "year" in columns:
         profiles["year"] = frame["year"].set_axis(index)
-    return _numeric(frame[value_cols].set_axis(index), problems, "indicator"), profiles
+    return _numeric(values, problems, "indicator"), profiles
 
 
 def _row_hashes(table: pd.DataFrame) -> bytes:
@@ -218,9 +224,9 @@ def digest(*frames: pd.DataFrame) -> str:
         if all(numeric):  # one block of floats: no column selection
             h.update(np.ascontiguousarray(frame.to_numpy(dtype="float64")).tobytes())
             continue
-        h.update(np.ascontiguousarray(frame.iloc[:, np.flatnonzero(numeric)].to_numpy(dtype="float64")).tobytes())
+        h.update(np.ascontiguousarray(frame.take(np.flatnonzero(numeric), axis=1).to_numpy(dtype="float64")).tobytes())
         others = np.flatnonzero(~np.asarray(numeric))  # every other column as text, hashed row-wise in one call
-        text = frame.iloc[:, others]
+        text = frame.take(others, axis=1)
         if any(t != TEXT for t in text.dtypes):
             text = text.astype(str)
         h.update(_row_hashes(text))

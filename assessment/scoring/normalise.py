@@ -242,6 +242,7 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
                    problems: list[Problem]) -> tuple[np.ndarray, ...]:
     direction, worst, best, target = (np.full(len(cols), np.nan) for _ in range(4))
     thresholds = np.full((len(cols), 5), np.nan)
+    given = getattr(spec, "target", None)  # the method's own target (dist2target), if it has one
     for j, col in enumerate(cols):
         ind = catalogue.indicator(col)
         direction[j] = ind.direction
@@ -253,7 +254,6 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
                                     message="goalposts normalisation needs goalposts for every indicator",
                                     fix="add goalposts to the catalogue, or override this indicator with minmax"))
-        given = getattr(spec, "target", None)
         t = given if given is not None else ind.target
         target[j] = t if t is not None else best[j]
         if spec.method == "dist2target" and np.isnan(target[j]):

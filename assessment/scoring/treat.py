@@ -82,7 +82,7 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
         return Treatment(x.copy(), 0, 0, False, passing, sk0, ku0)
     finite = np.isfinite(x)
     v = x[finite]  # the finite values, the only ones winsorised (an infinite value is left as it is)
-    at_max = at_min = np.zeros(v.size, dtype=bool)
+    at_max = at_min = 0  # how many values sit at the current maximum / minimum after the last step there
     nwin = 0
     sk = sk0  # the skewness of the current values: computed once per step
     while not passing and nwin < spec.winmax:
@@ -93,10 +93,10 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
             break
         v[hit] = rest.max() if sk >= 0 else rest.min()
         if sk >= 0:
-            at_max = hit
+            at_max = int(np.count_nonzero(hit))
         else:
-            at_min = hit
-        nwin = int(at_max.sum() + at_min.sum())
+            at_min = int(np.count_nonzero(hit))
+        nwin = at_max + at_min
         sk, ku = _moments(v)
         passing = bool(_verdict(sk, ku, spec))
     y = x.copy()
@@ -134,21 +134,21 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
     skip = set(spec.skip)
     names = ["indicator", *(["year"] if panel else []), "skew", "kurtosis", "winsorised_low", "winsorised_high",
              "log", "passes"]
-    details: dict[str, list[object]] = {name: [] for name in names}
+    rows: list[tuple[object, ...]] = []  # one per indicator (and year), in the order of ``names``
     for year, block in blocks:
         for j, col in enumerate(values.columns):
             if col in skip:
                 continue
             t = winsorise(x_t[j, block], spec)
             y_t[j, block] = t.values
-            for name, value in zip(names, (col, *([year] if panel else []), t.skew, t.kurtosis, t.winsorised_low,
-                                           t.winsorised_high, t.log, t.passes), strict=True):
-                details[name].append(value)
+            rows.append((col, *([year] if panel else []), t.skew, t.kurtosis, t.winsorised_low, t.winsorised_high,
+                         t.log, t.passes))
     out = pd.DataFrame(y_t.T, index=values.index, columns=values.columns)
     changed = pd.DataFrame(~((y_t == x_t) | (np.isnan(y_t) & np.isnan(x_t))).T,
                            index=values.index, columns=values.columns)
-    if not details["indicator"]:
+    if not rows:
         return out, changed, pd.DataFrame()
+    details = {name: list(column) for name, column in zip(names, zip(*rows, strict=True), strict=True)}
     kinds = {"skew": "float64", "kurtosis": "float64", "winsorised_low": "int64", "winsorised_high": "int64",
              "log": "bool"}  # the dtypes pandas would infer from these lists, given
     return out, changed, pd.DataFrame({k: np.array(v, dtype=kinds[k]) if k in kinds else v for k, v in details.items()})
