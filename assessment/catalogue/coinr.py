@@ -71,7 +71,7 @@ def _read(obj: pd.DataFrame | str | Path, name: str, *, copy: bool = True) -> pd
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain dicts of Python scalars (as ``to_dict("records")``, built from whole columns)."""
-    names = list(frame.columns)
+    names = frame.columns.tolist()
     columns = [column.tolist() for _, column in frame.items()]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
@@ -108,7 +108,7 @@ def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.Data
                 for col in REQUIRED_META if col not in meta.columns]
     if problems:
         return problems
-    columns = set(data.columns)
+    columns = set(data.columns.tolist())
     for i, row in zip(meta.index, rows, strict=True):  # plain dicts: rows are read often
         code = str(row["iCode"])
         if row["Type"] not in TYPES:
@@ -218,10 +218,10 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
                                for r in kinds["Denominator"]]}
     catalogue = _validated(header, records, str(src))
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
-    codes = set(meta["iCode"].astype(str))
-    cols = keep + [c for c in data.columns if c in codes and c not in keep]
+    codes = set(meta["iCode"].astype(str).tolist())
+    cols = keep + [c for c in data.columns.tolist() if c in codes and c not in keep]
     if data.columns.is_unique:  # the columns by position: as ``data[cols]``, without looking the labels up
-        where = {c: k for k, c in enumerate(data.columns)}
+        where = {c: k for k, c in enumerate(data.columns.tolist())}
         frame = data.take([where[c] for c in cols], axis=1).set_index("uCode")
     else:
         frame = data[cols].set_index("uCode")

@@ -148,11 +148,11 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
         Units × lens nodes (in the lens's order), the root last being the overall score.
     """
     lens = catalogue.lens(lens_id)
-    kids = lens_children(catalogue, lens, list(normalised.columns))
+    kids = lens_children(catalogue, lens, normalised.columns.tolist())
     weight_of = {i.id: i.weight for i in catalogue.indicators} | {n.id: n.weight for n in lens.nodes}
     weight_of |= spec.weights
     x = normalised.to_numpy(dtype="float64")
-    table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns)}
+    table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns.tolist())}
     n_units = len(normalised)
     for groups in level_groups(lens, spec):
         for (method, power, cov), nodes in groups.items():

@@ -54,7 +54,7 @@ def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -
     members = node_indicators(catalogue, lens_id)
     order = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
     flags = reported.to_numpy(dtype="float64")  # one array, then column sums per node
-    at = {c: j for j, c in enumerate(reported.columns)}
+    at = {c: j for j, c in enumerate(reported.columns.tolist())}
     out = np.full((len(reported), len(order)), np.nan)
     for k, node in enumerate(order):
         ids = members[node]
@@ -72,4 +72,4 @@ def rankable(coverage: pd.DataFrame, root: str, minimum: float) -> pd.Series:
 def columns_reported(values: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     """Boolean table: which of ``ids`` each unit reported (present and not missing)."""
     present = [i for i in ids if i in values.columns]
-    return (values if present == list(values.columns) else values[present]).notna()
+    return (values if present == values.columns.tolist() else values[present]).notna()

@@ -174,7 +174,7 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
     """Indicator values (float) and profiles (every other column) of a wide table, on ``index``
     (from :func:`_keys`; the ``taken`` columns are in it)."""
     ids = {i.id for i in catalogue.indicators}
-    columns = [c for c in frame.columns if c not in taken]
+    columns = [c for c in frame.columns.tolist() if c not in taken]
     value_cols = [c for c in columns if c in ids]
     if not value_cols:
         problems.append(Problem(SOURCE, code="no-indicators",
@@ -183,7 +183,7 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
                                 found=", ".join(map(str, columns[:8]))))
     profile_cols = [c for c in columns if c not in ids and c != "year"]
     if frame.columns.is_unique:  # by position: as ``frame[cols]`` (a take), without looking the labels up
-        where = {c: k for k, c in enumerate(frame.columns)}
+        where = {c: k for k, c in enumerate(frame.columns.tolist())}
         profiles = frame.take([where[c] for c in profile_cols], axis=1).set_axis(index)
         values = frame.take([where[c] for c in value_cols], axis=1).set_axis(index)
     else:
@@ -214,7 +214,7 @@ def digest(*frames: pd.DataFrame) -> str:
     names: dict[Any, str] = {}  # str() of each distinct dtype, once
     for frame in frames:
         kinds = [names[t] if t in names else names.setdefault(t, str(t)) for t in frame.dtypes]
-        h.update(repr((list(frame.columns), list(frame.index.names), kinds)).encode())
+        h.update(repr((frame.columns.tolist(), list(frame.index.names), kinds)).encode())
         index_hash = next((b for i, b in index_hashes if i is frame.index), None)
         if index_hash is None:
             index_hash = _row_hashes(frame.index.to_frame(index=False))

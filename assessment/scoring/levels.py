@@ -45,7 +45,7 @@ def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
 
 def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """ITU-T Y.4904-style levels from the catalogue's five thresholds."""
-    cols = list(values.columns)
+    cols = values.columns.tolist()
     d = np.array([catalogue.indicator(c).direction for c in cols], dtype="float64")
     cuts = np.full((len(cols), 5), np.nan)
     for j, c in enumerate(cols):
@@ -59,7 +59,7 @@ def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
 
 def levels_target_bands(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """U4SSC %-of-target bands 1–4."""
-    cols = list(values.columns)
+    cols = values.columns.tolist()
     x = values.to_numpy(dtype="float64")
     out = np.full(x.shape, np.nan)
     for j, c in enumerate(cols):

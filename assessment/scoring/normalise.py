@@ -272,7 +272,7 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     InputError
         If a method lacks what it needs (goalposts, target, reference unit), listing every case.
     """
-    cols = list(values.columns)
+    cols = values.columns.tolist()
     by_spec: dict[NormaliseSpec, list[str]] = {}
     base = spec.default
     for col in cols:
@@ -345,7 +345,7 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     Same type and shape as ``data``.
     """
     frame = data.to_frame() if isinstance(data, pd.Series) else data
-    cols = list(frame.columns)
+    cols = frame.columns.tolist()
     ref_row = options.pop("reference_row", None)
     spec = normalise_spec(method, **options)
     d = np.array([directions.get(c, 1) if isinstance(directions, dict) else directions for c in cols], dtype="float64")

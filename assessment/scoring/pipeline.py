@@ -111,7 +111,7 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
 
     hook("treat")
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
-    treated, treated_flags, treatment = treat(imputed if scored == list(imputed.columns) else imputed[scored],
+    treated, treated_flags, treatment = treat(imputed if scored == imputed.columns.tolist() else imputed[scored],
                                               method.treat)
 
     hook("normalise")

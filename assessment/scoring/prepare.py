@@ -55,7 +55,7 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
     if not denominators:
         return values
     x = values.to_numpy(dtype="float64", copy=True)
-    at = {c: j for j, c in enumerate(values.columns)}
+    at = {c: j for j, c in enumerate(values.columns.tolist())}
     columns: dict[str, np.ndarray] = {}  # each denominator column read once
     for ind, col in denominators.items():
         if col not in columns:

@@ -136,7 +136,7 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
              "log", "passes"]
     rows: list[tuple[object, ...]] = []  # one per indicator (and year), in the order of ``names``
     for year, block in blocks:
-        for j, col in enumerate(values.columns):
+        for j, col in enumerate(values.columns.tolist()):
             if col in skip:
                 continue
             t = winsorise(x_t[j, block], spec)
