@@ -3,7 +3,8 @@
 Each fast path must give exactly (bit for bit) what the plain one gives: the group means of the
 imputation against Python sums in row order, the input hash against a column-by-column hash,
 input preparation against ``set_index``/``astype``/``sort_index``, the treatment table against
-a table built from records, the COINr import's remembered catalogues against a fresh validation.
+a table built from records, the COINr import's remembered catalogues against a fresh validation,
+the row order of the inputs against ``sort_index``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import assessment
 from assessment import CatalogueError
 from assessment.catalogue import coinr
 from assessment.scoring import Method, assess
 from assessment.scoring.impute import impute
-from assessment.scoring.inputs import digest, prepare_inputs
+from assessment.scoring.inputs import digest, prepare_inputs, sort_order
 from assessment.scoring.method import Treat
 from assessment.scoring.specs import impute_spec
 from assessment.scoring.treat import skew_kurt, winsorise
@@ -248,3 +251,19 @@ def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Pat
         fresh_import(idata, bad, monkeypatch)
     assert refusals[0] == refusals[1] == [(p.code, p.item, p.field) for p in info.value.problems]
     assert len(refusals[0]) >= 2
+
+
+labels = st.lists(st.one_of(st.text(max_size=4), st.sampled_from(["a", "B", "b", "Đà Nẵng", "", "10", "9"])),
+                  min_size=1, max_size=30)
+
+
+@given(labels, st.sampled_from(["str", "object"]), st.booleans(), st.booleans())
+def test_sort_order_equals_sort_index(units: list[str], dtype: str, missing: bool, panel: bool) -> None:
+    values: list[object] = list(units)
+    if missing:  # a missing label (sorted last by sort_index) takes the other path
+        values[len(values) // 2] = np.nan
+    index = pd.Index(pd.array(values, dtype=dtype) if dtype == "str" else values, dtype=dtype, name="unit")
+    if panel:
+        index = pd.MultiIndex.from_arrays([index, [2020 + k % 3 for k in range(len(index))]], names=["unit", "year"])
+    plain = pd.Series(np.arange(len(index)), index=index).sort_index(kind="stable").to_numpy()
+    assert np.array_equal(sort_order(index), plain)

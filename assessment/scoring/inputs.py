@@ -109,8 +109,14 @@ def _keys(frame: pd.DataFrame, problems: list[Problem],
     return index, taken
 
 
-def _sort_order(index: pd.Index) -> np.ndarray:
-    """The row order ``sort_index(kind="stable")`` gives a table on ``index``."""
+def sort_order(index: pd.Index) -> np.ndarray:
+    """The row order ``sort_index(kind="stable")`` gives a table on ``index`` (an unsorted one).
+
+    One level without missing labels: the index's own stable argsort, which is what ``sort_index``
+    runs on such an index; otherwise ``sort_index`` itself (levels, missing labels last).
+    """
+    if not isinstance(index, pd.MultiIndex) and not index.hasnans:
+        return np.asarray(index.argsort(kind="stable"))
     return pd.Series(np.arange(len(index)), index=index).sort_index(kind="stable").to_numpy()
 
 
@@ -119,7 +125,7 @@ def _in_order(frame: pd.DataFrame, index: pd.Index,
     """The wide table and its index with the rows sorted by the index (once, before the table is split)."""
     if index.is_monotonic_increasing:
         return frame, index, taken
-    order = _sort_order(index)
+    order = sort_order(index)
     return frame.iloc[order], index[order], taken
 
 
@@ -295,7 +301,7 @@ def _aligned(values: pd.DataFrame, profiles: pd.DataFrame,
     if not values.index.is_monotonic_increasing:
         unsorted = values.index
         # the order sort_index gives; profiles and enablers on the same rows follow by position
-        order = _sort_order(unsorted)
+        order = sort_order(unsorted)
         values = values.iloc[order]
         if profiles.index is unsorted:
             profiles = profiles.iloc[order].set_axis(values.index)
