@@ -201,11 +201,12 @@ def test_an_infinite_value_is_left_as_it_is() -> None:
     assert t.values[-2] == np.inf and np.isnan(t.values[-1]) and t.winsorised_high == 2
 
 
-def fresh_import(idata: pd.DataFrame, imeta: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> assessment.CoinrImport:
+def fresh_import(idata: pd.DataFrame, imeta: pd.DataFrame, monkeypatch: pytest.MonkeyPatch,
+                 **identity: str) -> assessment.CoinrImport:
     """``from_coinr`` with nothing remembered: every catalogue validated anew."""
     with monkeypatch.context() as patch:
         patch.setattr(coinr, "_BUILT", {})
-        return assessment.from_coinr(idata, imeta)
+        return assessment.from_coinr(idata, imeta, **identity)
 
 
 def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Path,
@@ -238,6 +239,15 @@ def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Pat
     assert assessment.from_coinr(idata, ulp).catalogue.content_hash != \
         assessment.from_coinr(idata, imeta).catalogue.content_hash
     assert assessment.from_coinr(idata, imeta).catalogue is assessment.from_coinr(idata, imeta).catalogue
+    # the import's identity is part of what is remembered
+    named = assessment.from_coinr(idata, imeta, catalogue_id="asem-2", language="vi").catalogue
+    assert named == fresh_import(idata, imeta, monkeypatch, catalogue_id="asem-2", language="vi").catalogue
+    assert (named.id, named.languages) == ("asem-2", ("vi",))
+    # cells that are not plain text or numbers (here numpy scalars): validated every time, same catalogue
+    boxed = imeta.assign(Weight=pd.Series([np.float64(w) for w in imeta["Weight"]], dtype=object))
+    assert type(boxed["Weight"].tolist()[0]) is np.float64
+    first, second = (assessment.from_coinr(idata, boxed).catalogue for _ in range(2))
+    assert first is not second and first == second == fresh_import(idata, boxed, monkeypatch).catalogue
     # a refused hierarchy is never remembered: each call checks it again and lists every problem
     bad = imeta.copy()
     bad.loc[bad["iCode"] == "LPI", "Parent"] = "Nowhere"

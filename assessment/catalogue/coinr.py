@@ -76,30 +76,81 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-_BUILT: dict[str, Catalogue] = {}  # repr((header, records, source)) -> the catalogue they were validated into
+_BUILT: dict[str, Catalogue] = {}  # repr of an iMeta's rows and the import's identity -> its catalogue
 _BUILT_LOCK = threading.Lock()
 _KEEP = 16  # distinct hierarchies remembered (oldest forgotten first)
+_PLAIN = (str, int, float, bool, type(None))  # cell types whose repr tells every two values apart
 
 
-def _validated(header: dict[str, Any], records: list[tuple[str, str, Any]], source: str) -> Catalogue:
-    """:func:`build_catalogue`, run once per distinct content: a rebuild from the same iMeta (as in a
-    loop of builds) returns the catalogue already validated, with its content hash already computed.
+def _hierarchy(kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: str, catalogue_id: str,
+               version: str, language: str) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
+    """The catalogue header and raw records (indicators, one lens) of iMeta's rows, grouped by Type."""
+    def lt(value: Any) -> dict[str, str]:
+        return {language: str(value)} if not pd.isna(value) and str(value).strip() else {}
 
-    The key is the ``repr`` of the raw records, which tells apart every value that can validate (text,
-    numbers by type and exact value, ``None``): equal keys mean equal input to :func:`build_catalogue`,
-    hence an equal (immutable) catalogue. A refused catalogue is never remembered: every call re-checks
-    it and raises with all its problems.
+    records: list[tuple[str, str, Any]] = []
+    members: dict[str, list[str]] = {}
+    for row in kinds["Indicator"]:
+        direction = as_float(row["Direction"])
+        ind: dict[str, Any] = {
+            "id": str(row["iCode"]),
+            "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
+            "unit": lt(row.get("Unit")) or {language: "-"},
+            "direction": int(direction) if direction is not None and direction.is_integer() else direction,
+            "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0,
+            "target": as_float(row.get("Target")),
+            "denominator": None if pd.isna(row.get("Denominator")) else str(row["Denominator"]),
+            "tags": {"coinr_level": "1"},
+        }
+        lo, hi = as_float(row.get("goalpost_lower")), as_float(row.get("goalpost_upper"))
+        if lo is not None and hi is not None:
+            worst, best = (lo, hi) if ind["direction"] != -1 else (hi, lo)
+            ind["goalposts"] = {"worst": worst, "best": best,
+                                "basis": {"kind": "user", "source": "iMeta goalpost_lower/goalpost_upper"}}
+        records.append(("indicators", src, ind))
+        members.setdefault(str(row["Parent"]), []).append(ind["id"])
+    nodes = []
+    aggregates = kinds["Aggregate"]  # deepest level first, ties in file order (as a stable pandas sort)
+    order = pd.Series([r["Level"] for r in aggregates], dtype=level_dtype).sort_values(
+        ascending=False, kind="stable").index
+    for row in (aggregates[k] for k in order):
+        nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
+                      "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
+                      "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
+    records.append(("lenses", src, {
+        "id": "coinr", "name": {language: "COINr hierarchy"}, "applies_to": "indicators",
+        "members": members, "complete": True, "nodes": nodes}))
+    header = {"id": catalogue_id, "version": version, "title": {language: f"Imported from COINr ({catalogue_id})"},
+              "languages": [language],
+              "denominators": [{"id": r["iCode"], "name": lt(r.get("iName", r["iCode"])) or {language: r["iCode"]}}
+                               for r in kinds["Denominator"]]}
+    return header, records
+
+
+def _catalogue(rows: list[dict[str, Any]], kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: str,
+               catalogue_id: str, version: str, language: str) -> Catalogue:
+    """The validated catalogue of iMeta's rows, validated once per distinct content: a rebuild from the
+    same iMeta (as in a loop of builds) returns the catalogue already validated, its hash already computed.
+
+    The catalogue is a function of the rows, the Level column's dtype and the import's identity (id,
+    version, language, source). The key is their ``repr``, used only when every cell and column name
+    is plain text, a number or missing (``repr`` then tells apart every two different values, numbers
+    by type and exact value); other iMeta tables are validated every time. A refused catalogue is never
+    remembered: every call checks it again and raises with all its problems.
     """
-    key = repr((header, records, source))
+    plain = all(type(k) in _PLAIN for k in rows[0]) if rows else True
+    plain = plain and all(type(v) in _PLAIN for row in rows for v in row.values())
+    key = repr((rows, str(level_dtype), catalogue_id, version, language, src)) if plain else None
     with _BUILT_LOCK:
-        known = _BUILT.get(key)
+        known = _BUILT.get(key) if key is not None else None
     if known is not None:
         return known
-    catalogue = build_catalogue(header, records, source)
-    with _BUILT_LOCK:
-        while len(_BUILT) >= _KEEP:
-            del _BUILT[next(iter(_BUILT))]
-        _BUILT[key] = catalogue
+    catalogue = build_catalogue(*_hierarchy(kinds, level_dtype, src, catalogue_id, version, language), src)
+    if key is not None:
+        with _BUILT_LOCK:
+            while len(_BUILT) >= _KEEP:
+                del _BUILT[next(iter(_BUILT))]
+            _BUILT[key] = catalogue
     return catalogue
 
 
@@ -172,51 +223,12 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     if problems:
         raise InputError(problems)
 
-    def lt(value: Any) -> dict[str, str]:
-        return {language: str(value)} if not pd.isna(value) and str(value).strip() else {}
-
     kinds: dict[str, list[dict[str, Any]]] = {t: [] for t in TYPES}
     for row in rows:  # every Type is one of TYPES (checked above)
         kinds[row["Type"]].append(row)
     denominators = tuple(str(r["iCode"]) for r in kinds["Denominator"])
     groups = tuple(str(r["iCode"]) for r in kinds["Group"])
-    records: list[tuple[str, str, Any]] = []
-    members: dict[str, list[str]] = {}
-    for row in kinds["Indicator"]:
-        direction = as_float(row["Direction"])
-        ind: dict[str, Any] = {
-            "id": str(row["iCode"]),
-            "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
-            "unit": lt(row.get("Unit")) or {language: "-"},
-            "direction": int(direction) if direction is not None and direction.is_integer() else direction,
-            "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0,
-            "target": as_float(row.get("Target")),
-            "denominator": None if pd.isna(row.get("Denominator")) else str(row["Denominator"]),
-            "tags": {"coinr_level": "1"},
-        }
-        lo, hi = as_float(row.get("goalpost_lower")), as_float(row.get("goalpost_upper"))
-        if lo is not None and hi is not None:
-            worst, best = (lo, hi) if ind["direction"] != -1 else (hi, lo)
-            ind["goalposts"] = {"worst": worst, "best": best,
-                                "basis": {"kind": "user", "source": "iMeta goalpost_lower/goalpost_upper"}}
-        records.append(("indicators", str(src), ind))
-        members.setdefault(str(row["Parent"]), []).append(ind["id"])
-    nodes = []
-    aggregates = kinds["Aggregate"]  # deepest level first, ties in file order (as a stable pandas sort)
-    order = pd.Series([r["Level"] for r in aggregates], dtype=meta["Level"].dtype).sort_values(
-        ascending=False, kind="stable").index
-    for row in (aggregates[k] for k in order):
-        nodes.append({"id": str(row["iCode"]), "name": lt(row.get("iName", row["iCode"])) or lt(row["iCode"]),
-                      "parent": None if pd.isna(row["Parent"]) else str(row["Parent"]),
-                      "weight": as_float(row["Weight"]) if not pd.isna(row["Weight"]) else 1.0})
-    records.append(("lenses", str(src), {
-        "id": "coinr", "name": {language: "COINr hierarchy"}, "applies_to": "indicators",
-        "members": members, "complete": True, "nodes": nodes}))
-    header = {"id": catalogue_id, "version": version, "title": {language: f"Imported from COINr ({catalogue_id})"},
-              "languages": [language],
-              "denominators": [{"id": r["iCode"], "name": lt(r.get("iName", r["iCode"])) or {language: r["iCode"]}}
-                               for r in kinds["Denominator"]]}
-    catalogue = _validated(header, records, str(src))
+    catalogue = _catalogue(rows, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language)
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str).tolist())
     cols = keep + [c for c in data.columns.tolist() if c in codes and c not in keep]
