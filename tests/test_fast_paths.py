@@ -240,9 +240,10 @@ def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Pat
         assessment.from_coinr(idata, imeta).catalogue.content_hash
     assert assessment.from_coinr(idata, imeta).catalogue is assessment.from_coinr(idata, imeta).catalogue
     # the import's identity is part of what is remembered
-    named = assessment.from_coinr(idata, imeta, catalogue_id="asem-2", language="vi").catalogue
-    assert named == fresh_import(idata, imeta, monkeypatch, catalogue_id="asem-2", language="vi").catalogue
-    assert (named.id, named.languages) == ("asem-2", ("vi",))
+    for identity in ({"language": "vi"}, {"catalogue_id": "asem-2"}, {"version": "2.0"}):
+        named = assessment.from_coinr(idata, imeta, **identity).catalogue
+        assert named == fresh_import(idata, imeta, monkeypatch, **identity).catalogue
+        assert named != assessment.from_coinr(idata, imeta).catalogue
     # cells that are not plain text or numbers (here numpy scalars): validated every time, same catalogue
     boxed = imeta.assign(Weight=pd.Series([np.float64(w) for w in imeta["Weight"]], dtype=object))
     assert type(boxed["Weight"].tolist()[0]) is np.float64
