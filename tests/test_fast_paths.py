@@ -228,6 +228,8 @@ def test_remembered_coinr_catalogues_equal_a_fresh_validation(reference_dir: Pat
         else:
             meta.loc[row, "Parent"] = str(rng.choice(meta.loc[meta["Level"].eq(2), "iCode"].to_numpy()))
         variants.append(meta)
+    variants += [imeta.rename(columns={"Unit": "Units"}),  # the same cells under another name: no unit
+                 imeta.astype({"Level": "float64"})]
     for meta in variants * 2:  # the second round from what was remembered
         remembered = assessment.from_coinr(idata, meta).catalogue
         fresh = fresh_import(idata, meta, monkeypatch).catalogue

@@ -69,17 +69,20 @@ def _read(obj: pd.DataFrame | str | Path, name: str, *, copy: bool = True) -> pd
                               found=repr(path.suffix), params=params(name=name))])
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows as plain dicts of Python scalars (as ``to_dict("records")``, built from whole columns)."""
-    names = frame.columns.tolist()
-    columns = [column.tolist() for _, column in frame.items()]
+def _columns(frame: pd.DataFrame) -> tuple[list[Any], list[list[Any]]]:
+    """The column names, and each column's values as Python scalars (built from whole columns)."""
+    return frame.columns.tolist(), [column.tolist() for _, column in frame.items()]
+
+
+def _records(names: list[Any], columns: list[list[Any]]) -> list[dict[str, Any]]:
+    """The rows as plain dicts (as ``to_dict("records")``)."""
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-_BUILT: dict[str, Catalogue] = {}  # repr of an iMeta's rows and the import's identity -> its catalogue
+_BUILT: dict[str, Catalogue] = {}  # repr of an iMeta's cells and the import's identity -> its catalogue
 _BUILT_LOCK = threading.Lock()
 _KEEP = 16  # distinct hierarchies remembered (oldest forgotten first)
-_PLAIN = (str, int, float, bool, type(None))  # cell types whose repr tells every two values apart
+_PLAIN = frozenset((str, int, float, bool, type(None)))  # cell types whose repr tells every two values apart
 
 
 def _hierarchy(kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: str, catalogue_id: str,
@@ -127,20 +130,22 @@ def _hierarchy(kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: st
     return header, records
 
 
-def _catalogue(rows: list[dict[str, Any]], kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: str,
-               catalogue_id: str, version: str, language: str) -> Catalogue:
+def _catalogue(cells: tuple[list[Any], list[list[Any]]], kinds: dict[str, list[dict[str, Any]]], level_dtype: Any,
+               src: str, catalogue_id: str, version: str, language: str) -> Catalogue:
     """The validated catalogue of iMeta's rows, validated once per distinct content: a rebuild from the
     same iMeta (as in a loop of builds) returns the catalogue already validated, its hash already computed.
 
-    The catalogue is a function of the rows, the Level column's dtype and the import's identity (id,
-    version, language, source). The key is their ``repr``, used only when every cell and column name
-    is plain text, a number or missing (``repr`` then tells apart every two different values, numbers
-    by type and exact value); other iMeta tables are validated every time. A refused catalogue is never
-    remembered: every call checks it again and raises with all its problems.
+    The catalogue is a function of iMeta's ``cells`` (column names and values, :func:`_columns`; the
+    rows are made of them), the Level column's dtype and the import's identity (id, version, language,
+    source). The key is their ``repr``, used only when every one of them is plain text, a number or
+    missing (``repr`` then tells apart every two different values, numbers by type and exact value);
+    other iMeta tables are validated every time. A refused catalogue is never remembered: every call
+    checks it again and raises with all its problems.
     """
-    plain = all(type(k) in _PLAIN for k in rows[0]) if rows else True
-    plain = plain and all(type(v) in _PLAIN for row in rows for v in row.values())
-    key = repr((rows, str(level_dtype), catalogue_id, version, language, src)) if plain else None
+    names, columns = cells
+    identity = (catalogue_id, version, language, src)
+    plain = set(map(type, (*names, *identity))).union(*(map(type, column) for column in columns)) <= _PLAIN
+    key = repr((names, columns, str(level_dtype), identity)) if plain else None
     with _BUILT_LOCK:
         known = _BUILT.get(key) if key is not None else None
     if known is not None:
@@ -218,7 +223,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     data = _read(idata, "iData")  # a copy: one block per dtype, as every later step wants
     meta = _read(imeta, "iMeta", copy=False)  # only read
     src = imeta if isinstance(imeta, str | Path) else "<iMeta DataFrame>"
-    rows = _records(meta)
+    cells = _columns(meta)
+    rows = _records(*cells)
     problems = _meta_problems(meta, rows, data, str(src))
     if problems:
         raise InputError(problems)
@@ -228,7 +234,7 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         kinds[row["Type"]].append(row)
     denominators = tuple(str(r["iCode"]) for r in kinds["Denominator"])
     groups = tuple(str(r["iCode"]) for r in kinds["Group"])
-    catalogue = _catalogue(rows, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language)
+    catalogue = _catalogue(cells, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language)
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str).tolist())
     cols = keep + [c for c in data.columns.tolist() if c in codes and c not in keep]
