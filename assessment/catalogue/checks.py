@@ -318,8 +318,10 @@ def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denomin
                      other=seen[rule.id])
         seen.setdefault(rule.id, src)
         if isinstance(rule, ChangeRule | OutlierRule):
-            if rule.indicator is not None and rule.indicator not in indicators:
-                near = suggest(rule.indicator, indicators)
+            # a change rule may name a profile denominator too (population, area); an outlier rule may not
+            known = indicators | denominators if isinstance(rule, ChangeRule) else indicators
+            if rule.indicator is not None and rule.indicator not in known:
+                near = suggest(rule.indicator, known)
                 yield _p(src, rule.id, "indicator", "unknown-item", "not an indicator id of the catalogue",
                          rule.indicator, fix="did you mean {suggestion}?" if near else "", suggestion=near)
             key = (rule.kind, rule.indicator)

@@ -8,7 +8,9 @@ records of the ``rules`` section of any catalogue file (the built-in ones are in
     Year over year: a value is queried when it changed by more than ``ratio`` times (up or down,
     ``max(new/old, old/new)``) or by more than ``points`` (absolute, in the indicator's unit),
     against the same city's previous submission. Without ``indicator`` the rule is the default
-    for every indicator that has no rule of its own.
+    for every indicator that has no rule of its own. ``indicator`` may also name a profile
+    denominator (``population``, ``area_km2``): profile fields are checked only under a rule that
+    names them.
 ``outlier``
     Across the cohort: a value is queried when it lies more than ``k`` scaled median absolute
     deviations from the cohort median, on the ``log`` scale (skewed, positive indicators: rates
