@@ -80,7 +80,8 @@ class _Bounds(_Rule):
         if self.min is None and self.max is None:
             raise invalid("no-limit", N_("a consistency rule needs 'min', 'max' or both"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise invalid("bounds-reversed", N_("min ({min}) is above max ({max})"), min=self.min, max=self.max)
+            raise invalid("bounds-reversed", N_("min ({min}) is above max ({max})"), min=str(self.min),
+                          max=str(self.max))
         return self
 
 
