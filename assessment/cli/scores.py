@@ -163,7 +163,7 @@ def score(
         if output.suffix.lower() != ".xlsx":
             folder_option(output, "--output", lg)
         with writing(output, lg):
-            written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
+            written = result.to_excel(output, lang=lg) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
         out.print(tr(N_("wrote {path}"), lg, path=written), highlight=False)
     lens = next(iter(result.aggregated))
     scores = result.aggregated[lens]
