@@ -33,6 +33,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ..i18n import N_
+from .messages import invalid
 from .types import Id, LangText, Record
 
 #: Scale on which the cohort median and MAD are taken.
@@ -57,7 +59,7 @@ class ChangeRule(_Rule):
     @model_validator(mode="after")
     def _some_limit(self) -> ChangeRule:
         if self.ratio is None and self.points is None:
-            raise ValueError("a change rule needs 'ratio', 'points' or both")
+            raise invalid("no-limit", N_("a change rule needs 'ratio', 'points' or both"))
         return self
 
 
@@ -78,9 +80,10 @@ class _Bounds(_Rule):
     @model_validator(mode="after")
     def _some_bound(self) -> _Bounds:
         if self.min is None and self.max is None:
-            raise ValueError("a consistency rule needs 'min', 'max' or both")
+            raise invalid("no-limit", N_("a consistency rule needs 'min', 'max' or both"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+            raise invalid("bounds-reversed", N_("min ({min}) is above max ({max})"), min=str(self.min),
+                          max=str(self.max))
         return self
 
 
