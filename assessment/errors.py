@@ -134,10 +134,12 @@ class Problem:
             where += f": {self.item}"
         if self.field:
             where += f" [{self.field}]"
-        text = f"{where}: {self.text()}"
+        # one sentence: the message's own full stop gives way to "; found …" and ". Fix: …"
+        message = self.text().rstrip()
+        fix = self.fix_text()
+        text = f"{where}: {message.rstrip('.') if self.found or fix else message}"
         if self.found:
             text += f"; found {self.found}"
-        fix = self.fix_text()
         if fix:
             text += f". Fix: {fix}"
         return text

@@ -32,7 +32,9 @@ def command() -> list[str]:
 CASES: dict[str, list[str]] = {
     "smartcity --version": ["--version"],
     "smartcity --help": ["--help"],
+    "smartcity validate --help": ["validate", "--help"],
     "smartcity validate (one workbook)": ["validate", str(WORKBOOK)],
+    "smartcity validate --lang vi (one workbook)": ["validate", "--lang", "vi", str(WORKBOOK)],
 }
 
 

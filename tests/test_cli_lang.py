@@ -230,3 +230,164 @@ def test_the_command_starts_without_heavy_modules(args: list[str]) -> None:
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
     run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     assert run.stderr.strip().splitlines()[-1] == "[]", run.stderr
+
+
+# --- typer's own texts: help and usage errors in the run's language ---------------------------------------------
+
+#: Code in help texts: file and folder names, paths, the environment variable, YAML a user types.
+HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "catalogue.yaml", "catalogue.vi.md",
+             "catalogue.md", "index.html", "cities/", "robustness.html", "danang-2025.xlsx", "results.xlsx",
+             "'screen: {queries: exclude}'", "'smartcity review -o'", "'pdf'", "csv/xlsx/markdown", "Việt Nam"]
+#: Names, not language: the frameworks and formats the help names, the tiers.
+NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",
+         "core", "advanced", "smartcity"}
+
+
+def scrub(text: str, strip: list[str] = HELP_CODE) -> str:
+    """Help or error text without what is code: command paths and names, option names, choices, defaults."""
+    text = re.sub(r"(?m)^ {2}[a-z]+(?= {2,})", " ", text)  # a command's name in the list of commands
+    text = " ".join(text.split())  # help is wrapped: code may run over two lines
+    for s in sorted(strip, key=len, reverse=True):
+        text = text.replace(s, " ")
+    text = re.sub(r"smartcity(?: [a-z]+)*", " ", text)  # a command path: smartcity catalogue check
+    text = re.sub(r"--?[a-z-]+", " ", text)  # option names
+    text = re.sub(r"<[a-z|]+>", " ", text)  # a fixed list of values: <en|vi>, <table|csv|xlsx|markdown>
+    return re.sub(r"(?<=: )[a-z]+(?=\])", " ", text)  # a default value: [default: table], [mặc định: site]
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and group of the CLI, found by walking the click tree (so a new command is covered)."""
+    import typer.main
+
+    paths: list[list[str]] = []
+
+    def walk(cmd: Any, path: list[str]) -> None:
+        paths.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def vocabulary(*texts: str) -> set[str]:
+    """English words that must not appear in Vietnamese: every UI msgid's, and the English texts'."""
+    from babel.messages.pofile import read_po
+
+    with (templates_dir() / "locale" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        msgids = " ".join(m.id for m in read_po(fh) if isinstance(m.id, str))
+    return (words(msgids, []) | set().union(*(words(scrub(t), []) for t in texts))) - NAMES - CODE_WORDS
+
+
+def english_left(text: str, vocab: set[str]) -> list[str]:
+    return sorted(words(scrub(text), []) & vocab)
+
+
+def test_every_help_is_vietnamese_with_lang_vi() -> None:
+    r = runner()
+    paths = command_paths()
+    assert {"validate", "template", "catalogue"} <= {p[0] for p in paths if p}
+    english = {" ".join(p): r.invoke(app, [*p, "--help"], prog_name="smartcity").output for p in paths}
+    vocab = vocabulary(*english.values())
+    assert {"usage", "options", "show", "message", "exit", "default", "required", "workbooks"} <= vocab
+    for path in paths:
+        runs = [r.invoke(app, [*path, "--help"], prog_name="smartcity", env={"SMARTCITY_LANG": "vi"})]
+        if path and path != ["catalogue", "docs"]:  # every command a city uses takes --lang
+            runs.append(r.invoke(app, [*path, "--lang", "vi", "--help"], prog_name="smartcity"))
+        for res in runs:
+            assert res.exit_code == 0, res.output
+            assert "Cách dùng:" in res.output and "Tùy chọn:" in res.output and "Mã thoát: 0" in res.output
+            assert english_left(res.output, vocab) == [], (path, res.output)
+        assert runs[0].output == runs[-1].output
+
+
+#: Usage errors typer raises itself (args; the language is given after them unless the args say otherwise).
+CLICK_ERRORS = {
+    "missing argument": ["validate"],
+    "missing option": ["template"],
+    "unknown option": ["validate", "x.xlsx", "--nope"],
+    "unknown option, near one": ["score", "x.csv", "--n", "3"],
+    "not a whole number": ["template", "--year", "abc", "-o", "x.xlsx"],
+    "not a whole number, env var name": ["robustness", "x", "--spec", "s.yaml", "--n", "z"],
+    "not one of the choices": ["catalogue", "--format", "docx"],
+    "extra argument": ["catalogue", "check", "a.yaml", "b.yaml"],
+    "unknown command": ["nope"],
+    "unknown subcommand": ["catalogue", "nope"],
+    "flag with a value": ["report", "--pdf=3", "x"],
+    "option without its value": ["validate", "--lang", "{lang}", "x.xlsx", "--report"],
+    "help before --lang": ["validate", "--help"],
+}
+
+
+@pytest.mark.parametrize("name", CLICK_ERRORS)
+def test_typer_usage_errors_are_vietnamese(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # nothing is written, but if it were, not into the repository
+    from assessment.catalogue.choices import FORMATS
+
+    given = CLICK_ERRORS[name]
+    args = [a.format(lang="en") for a in given]
+    r = runner()
+    english = r.invoke(app, args, prog_name="smartcity")
+    vi_args = [a.format(lang="vi") for a in given] if "--lang" in given else [*args, "--lang", "vi"]
+    vietnamese = r.invoke(app, vi_args, prog_name="smartcity")
+    expected = 0 if "--help" in args else 2
+    assert english.exit_code == vietnamese.exit_code == expected, (english.output, vietnamese.output)
+    if "--lang" not in given:  # the environment variable instead of --lang
+        from_env = r.invoke(app, args, prog_name="smartcity", env={"SMARTCITY_LANG": "vi"})
+        assert from_env.exit_code == expected and from_env.output == vietnamese.output
+    if expected:
+        assert "Error:" in english.output and "Lỗi:" in vietnamese.output
+    typed = [*(f"'{a}'" for a in given), *(f"'{f}'" for f in FORMATS)]  # what the user typed, what he may type
+    vocab = vocabulary(scrub(english.output, typed))
+    assert english_left(scrub(vietnamese.output, typed), vocab) == [], vietnamese.output
+    assert english.output != vietnamese.output
+
+
+def test_unknown_wording_keeps_the_english_detail() -> None:
+    from assessment.cli.language import speaking, translate
+
+    with speaking("vi"):
+        assert translate("Missing argument 'INPUTS'.") == "Thiếu đối số 'ĐẦU_VÀO'."
+        assert translate("Something typer may say one day.") == "Something typer may say one day."
+    assert translate("Missing argument 'INPUTS'.") == "Missing argument 'INPUTS'."
+
+
+@pytest.mark.parametrize(("args", "env", "lang"), [
+    (["validate", "x", "--lang", "vi"], {}, "vi"),
+    (["validate", "--lang=vi", "x"], {}, "vi"),
+    (["validate", "x"], {"SMARTCITY_LANG": "vi"}, "vi"),
+    (["validate", "x", "--lang", "en"], {"SMARTCITY_LANG": "vi"}, "en"),  # the command line wins
+    (["validate", "--lang", "fr"], {"SMARTCITY_LANG": "vi"}, "vi"),  # not a UI language: not given
+    (["validate", "--lang", "vi", "--lang", "en"], {}, "en"),  # the last one, as typer reads it
+    (["validate", "--", "--lang", "vi"], {}, "en"),  # after --, a file named --lang
+    (["validate", "--lang"], {}, "en"),
+    ([], {"SMARTCITY_LANG": "de"}, "en"),
+])
+def test_the_language_rule(args: list[str], env: dict[str, str], lang: str) -> None:
+    from assessment.cli.language import requested_language
+
+    assert requested_language(args, env) == lang
+
+
+def test_catalogue_check_speaks_vietnamese() -> None:
+    from assessment.errors import CatalogueError
+
+    broken = Path(__file__).resolve().parent / "data" / "broken-catalogue.yaml"
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(broken)
+    # data, not language: where each problem is, what was found, and the values in its message
+    data = [str(broken)]
+    for p in info.value.problems:
+        data += [p.source, p.item, p.field, p.found, *(v for k, v in p.params if k not in p.labels)]
+    data = [d for d in data if d]
+    r = runner()
+    english = r.invoke(app, ["catalogue", "check", str(broken)])
+    vietnamese = r.invoke(app, ["catalogue", "check", str(broken), "--lang", "vi"])
+    assert english.exit_code == vietnamese.exit_code == 1
+    assert "problem(s) in the catalogue" in english.output and "vấn đề trong bộ chỉ số" in vietnamese.output
+    assert "thiếu trường bắt buộc" in vietnamese.output and "phải lớn hơn hoặc bằng 0" in vietnamese.output
+    vocab = vocabulary(scrub(english.output, data))
+    assert {"must", "missing", "lens", "goalposts"} <= vocab
+    assert english_left(scrub(vietnamese.output, data), vocab) == [], vietnamese.output
+    ok = r.invoke(app, ["catalogue", "check", str(templates_dir().parent / "indicators"), "--lang", "vi"])
+    assert ok.exit_code == 0 and ok.output.startswith("đạt:"), ok.output

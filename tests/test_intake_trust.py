@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assessment
 from assessment.intake import Prefill, read_submissions, write_template
 from assessment.intake.numbers import parse_number
+from assessment.intake.preflight import Rejection, Scan
+from assessment.intake.xls import scan_xls
 
 
 @pytest.mark.parametrize("raw", ["1e400", "-1e400", "1E999", float("inf"), float("nan")])
@@ -331,3 +335,71 @@ def test_score_refuses_an_unreadable_csv_cleanly(tmp_path: Path) -> None:
     (tmp_path / "latin1.csv").write_bytes("unit,QE-PM25\nHu\xe9,21\n".encode("latin-1"))
     res = CliRunner().invoke(app, ["score", str(tmp_path / "latin1.csv")])
     assert res.exit_code == 1 and "not a readable CSV table" in res.output and isinstance(res.exception, SystemExit)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_an_xls_workbook_shows_its_formats_formulas_and_errors_as_the_xlsx_does() -> None:
+    """tests/data/bangkok-2025-formats-lo.{xlsx,xls}: examples/ascn-2025/bangkok-2025.xlsx with, on the
+    Indicators sheet, E2 = 0.786 formatted ``0.0%``, E3 = ``=20+5.5``, E5 = ``=1/0``, F6 a date formatted
+    ``yyyy-mm-dd`` and E7 = 0.5 formatted ``0.00" %"`` (a literal "%" text, not a percentage); saved by
+    LibreOffice 7.4 as .xlsx and as Excel 97-2003 .xls (``soffice --headless --convert-to``). The
+    same workbook must give the same problems and the same values in both formats: without the .xls
+    record scan, 0.786 was read as 0.786 (not 78.6 as shown) and the formulas and the error passed silently."""
+    xlsx = read_submissions([DATA / "bangkok-2025-formats-lo.xlsx"])
+    xls = read_submissions([DATA / "bangkok-2025-formats-lo.xls"])
+    where = ["sheet", "row", "column", "indicator", "code", "severity", "value"]
+    assert xls.issues[where].to_dict("records") == xlsx.issues[where].to_dict("records")
+    assert {(r["column"], r["row"], r["code"]) for r in xls.issues.to_dict("records")} == {
+        ("E", 2, "percent-format"), ("E", 3, "formula"), ("E", 5, "excel-error"), ("F", 6, "date-as-year")}
+    cols = ["indicator", "value", "data_year", "source", "quality"]
+    assert xls.data[cols].equals(xlsx.data[cols])
+    values = xls.data.set_index("indicator")["value"]
+    assert values["BI-WATER"] == pytest.approx(78.6) and values["BI-NRW"] == 25.5 and values["BI-OUTAGE"] == 0.5
+
+
+def _damaged(tmp_path: Path, name: str, edit: dict[int, bytes]) -> Path:
+    data = bytearray((DATA / "phuket-2025.xls").read_bytes())
+    for at, raw in edit.items():
+        data[at:at + len(raw)] = raw
+    path = tmp_path / name
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_xls_is_one_clear_problem(tmp_path: Path) -> None:
+    """A sector chain that loops, a sector number outside the file and an unknown sector size are
+    refused by the record scan (in the reader's cage) as one problem each; the other files are read."""
+    loop = bytearray((DATA / "phuket-2025.xls").read_bytes())
+    first_dir = int.from_bytes(loop[0x30:0x34], "little")
+    per_sector = 512 // 4  # FAT entries per 512-byte sector; the header lists the FAT's sectors from 0x4C
+    fat_sector = int.from_bytes(loop[0x4C + 4 * (first_dir // per_sector):][:4], "little")
+    at = (fat_sector + 1) * 512 + 4 * (first_dir % per_sector)  # the directory's FAT entry points to itself
+    files = [
+        _damaged(tmp_path, "loop.xls", {at: first_dir.to_bytes(4, "little")}),
+        _damaged(tmp_path, "outside.xls", {0x30: (10**6).to_bytes(4, "little")}),
+        _damaged(tmp_path, "sector-size.xls", {0x1E: (7).to_bytes(2, "little")}),
+        DATA / "phuket-2025.xls",
+    ]
+    intake = read_submissions(files)
+    by_file = intake.issues.groupby("file")["code"].apply(list).to_dict()
+    for bad in files[:3]:
+        assert by_file[str(bad)] == ["not-a-workbook"], (bad.name, by_file.get(str(bad)))
+    assert str(files[3]) not in by_file and len(intake.profiles) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 1024), st.integers(0, 120_000)), st.binary(min_size=1, max_size=4)),
+                min_size=1, max_size=6))
+def test_the_xls_record_scan_refuses_or_reads_any_damage(edits: list[tuple[int, bytes]]) -> None:
+    """Whatever bytes are changed, the scan returns what it saw or refuses the file (a Rejection);
+    it never fails with another exception (the cage would report that as a crash)."""
+    data = bytearray((DATA / "phuket-2025.xls").read_bytes())
+    for at, raw in edits:
+        data[at % len(data):at % len(data) + len(raw)] = raw
+    try:
+        scan = scan_xls(bytes(data))
+    except Rejection:
+        return
+    assert isinstance(scan, Scan)

@@ -164,13 +164,17 @@ def test_the_catalogue_check_validates_rules(tmp_path: Path) -> None:
   - {id: d, kind: average, a: x}
   - {id: e, kind: metadata, flags: [9]}
   - {id: f, kind: change, ratio: 0.5}
+  - {id: g, kind: outlier, indicator: area_km2}
+  - {id: h, kind: change, indicator: area_km2, ratio: 3}
 """)
     with pytest.raises(CatalogueError) as info:
         read_catalogue(header)
     text = str(info.value)
     for expected in ("BI-WATR", "BI-WATER", "rule id already used", "populaton", "population",
-                     "min (100.0) is above max (50.0)", "average", "not a data-quality flag", "ratio"):
+                     "min (100.0) is above max (50.0)", "average", "not a data-quality flag", "ratio",
+                     "g [indicator]: not an indicator id"):  # a cohort outlier rule on a profile field is refused
         assert expected in text, expected
+    assert not [p for p in info.value.problems if p.item == "h"]  # a change rule may name a profile field
 
 
 # -- a panel through the loop ---------------------------------------------------------------------
@@ -485,3 +489,30 @@ def test_an_answered_workbook_is_untrusted_input(panel: Path, tmp_path: Path) ->
     (problem,) = back.problems
     assert Path(problem.source) == victim and problem.code == "unreadable-queries"
     assert "entit" in problem.text("en").lower()
+
+
+def test_a_population_in_thousands_is_asked_and_its_confirmation_holds(panel: Path, tmp_path: Path) -> None:
+    """Profile fields change year over year only under a rule that names them (change-population,
+    ratio 1.2): Bravo types its 2025 population in thousands (400,000 → 400); the question names the
+    City profile sheet and the factor; once confirmed it is not asked again while the figure stays."""
+    edited = tmp_path / "edited"
+    shutil.copytree(panel, edited)
+    csv = edited / "Bravo-2025.csv"
+    text = csv.read_text(encoding="utf-8-sig")
+    assert ",population,Population (inhabitants),,400000," in text
+    csv.write_text(text.replace(",population,Population (inhabitants),,400000,",
+                                ",population,Population (inhabitants),,400,"), encoding="utf-8")
+    first = review(read_submissions(edited))
+    asked = [q for q in first.queries if q.problem.item == "population"]
+    assert [(q.city, q.problem.code, q.problem.field, q.value) for q in asked] == [
+        ("Bravo", "change-ratio", "change-population", 400.0)]
+    assert asked[0].problem.sheet == "City profile"
+    assert "from 400000 (2024) to 400 (2025), a factor of 1000" in asked[0].problem.text("en")
+    round1 = tmp_path / "round1"
+    write_review(first, round1)
+    _answer(round1 / "queries-bravo-my-2025.xlsx", {asked[0].key: {"confirmed": "Yes"}})
+    second = review(read_submissions(edited), read_round(round1))
+    assert not [q for q in second.queries if q.problem.item == "population"]
+    assert ("Bravo", asked[0].key, "confirmed") in {(q.city, q.key, q.status) for q in second.closed}
+    # the area has no value in these files, and no other city's profile changed: nothing else asked
+    assert not [q for q in first.queries if q.problem.item == "area_km2"]

@@ -161,7 +161,18 @@ def test_result_rerun_exports_and_determinism(default, cohort, tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(x1, read_only=True)
-    assert wb.sheetnames[0] == "method" and "aggregated-oecd-wellbeing" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["Contents", "method"] and "aggregated-oecd-wellbeing" in wb.sheetnames
+    # the contents sheet names every other sheet, with its shape; in Vietnamese the sheet names (ids for
+    # scripts) stay, the contents sheet and its descriptions are Vietnamese
+    vi = openpyxl.load_workbook(default.to_excel(tmp_path / "vi.xlsx", lang="vi"), read_only=True)
+    assert vi.sheetnames[0] == "Mục lục" and vi.sheetnames[1:] == wb.sheetnames[1:]
+    rows = list(vi["Mục lục"].iter_rows(values_only=True))
+    assert rows[0] == ("Trang tính", "Nội dung", "Số dòng", "Số cột")
+    assert [r[0] for r in rows[1:]] == wb.sheetnames[1:]
+    tables = default.tables()
+    assert all((r[2], r[3]) == tables[r[0]].shape for r in rows[2:])
+    described = dict((r[0], r[1]) for r in rows[1:])
+    assert "ASEAN" in described["ranks-ascf-country"] and "từng quốc gia" in described["ranks-ascf-country"]
     long = default.to_frame()
     assert {"stage", "unit", "code", "value"} <= set(long.columns)
     assert method_from_dict(default.recipe.as_dict()["method"]) == default.method

@@ -277,3 +277,26 @@ def test_libreoffice_ods_and_xls_copies_read_the_same():
                                       base.enablers[["enabler", "level", "evidence"]])
         assert copy.profiles[["city", "country", "year", "population"]].equals(
             base.profiles[["city", "country", "year", "population"]])
+
+
+def test_validate_reads_and_lists_problems_without_pandas(tmp_path: Path) -> None:
+    """``smartcity validate`` (its start-up is a target, measured in benchmarks/cold_start.py) loads
+    no table library: the intake builds its tables only when asked (Intake.data and siblings)."""
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLES / "bangkok-2025.xlsx")
+    wb["Indicators"]["E10"] = "lots"
+    wb.save(broken)
+    code = ("import sys\nfrom assessment.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit as e:\n"
+            "    print('exit', e.code)\nprint(sorted(m for m in ('pandas', 'numpy', 'scipy', 'openpyxl', 'jinja2') "
+            "if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code, "validate", str(broken), str(EXAMPLES / "da-nang-2025.xlsx")],
+                         capture_output=True, text=True, check=True)
+    lines = run.stdout.strip().splitlines()
+    assert lines[-2:] == ["exit 1", "[]"], run.stdout
+    assert "E10" in run.stdout and "lots" in run.stdout  # the problem is listed with its cell and value
+    intake = read_submissions([broken])
+    assert not intake.ok and intake.summary()["values"] == int(intake.data["value"].notna().sum())
+    assert intake.summary()["cities"] == len(intake.profiles)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from babel import Locale, UnknownLocaleError
 
 from ..errors import Problem, params, suggest
+from ..i18n import N_
 from .criteria import CriteriaModel
 from .models import CatalogueHeader, Enabler, Indicator, LangText, Lens, item_field_values
 from .rules import ChangeRule, MetadataRule, OutlierRule, Rule
@@ -27,11 +28,26 @@ _INDICATOR_TEXTS = ("name", "unit", "definition", "data_source", "computation.nu
 _ENABLER_TEXTS = ("name", "definition", "evidence")
 
 
+#: Words put into messages, translated with them (the ``labels`` of a problem).
+WORDS = {"indicators": N_("indicators"), "enablers": N_("enablers"), "indicator": N_("indicator"),
+         "enabler": N_("enabler"), "level": N_("level"), "criterion": N_("criterion"), "none": N_("none"),
+         "none declared": N_("none declared"), "best > worst": N_("best > worst"),
+         "best < worst": N_("best < worst"), "strictly increasing": N_("strictly increasing"),
+         "strictly decreasing": N_("strictly decreasing")}
+#: The placeholders that take one of :data:`WORDS`.
+WORDED = ("kind", "wants", "target", "items", "want", "order", "allowed", "groups")
+
+
 def _p(source: str, item: str, field: str, code: str, message: str, found: object = "",
        fix: str = "", **values: object) -> Problem:
-    """A catalogue problem; ``message`` and ``fix`` are templates filled from ``values``."""
+    """A catalogue problem; ``message`` and ``fix`` are templates filled from ``values``.
+
+    A value of :data:`WORDED` that is one of :data:`WORDS` is a word of the message, translated with it.
+    """
+    labels = tuple(k for k in WORDED if values.get(k) in WORDS)
     return Problem(source=source, item=item, field=field, code=code, message=message,
-                   found=found if isinstance(found, str) else repr(found), fix=fix, params=params(**values))
+                   found=found if isinstance(found, str) else repr(found), fix=fix, params=params(**values),
+                   labels=labels)
 
 
 def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
@@ -41,7 +57,7 @@ def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
             Locale.parse(lang)
         except (UnknownLocaleError, ValueError):
             yield _p(source, "catalogue", "languages", "unknown-language",
-                     "a catalogue language must be a known locale code such as 'en' or 'vi'", repr(lang))
+                     N_("a catalogue language must be a known locale code such as 'en' or 'vi'"), repr(lang))
 
 
 def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, item: str,
@@ -51,13 +67,15 @@ def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, it
     for lang in langs:
         if not value.get(lang):
             yield _p(source, item, field, "missing-text",
-                     "missing text in language '{lang}' (the catalogue declares {langs})",
-                     fix="add '{lang}: …' under '{text_field}'", lang=lang, langs=", ".join(langs), text_field=field)
+                     N_("missing text in language '{lang}' (the catalogue declares {langs})"),
+                     fix=N_("add '{lang}: …' under '{text_field}'"), lang=lang, langs=", ".join(langs),
+                     text_field=field)
     for lang in value:
         if lang not in langs:
             yield _p(source, item, field, "unknown-language",
-                     "text in a language the catalogue does not declare ({langs})", repr(lang),
-                     fix="add the language to 'languages' in catalogue.yaml or remove the text", langs=", ".join(langs))
+                     N_("text in a language the catalogue does not declare ({langs})"), repr(lang),
+                     fix=N_("add the language to 'languages' in catalogue.yaml or remove the text"),
+                     langs=", ".join(langs))
 
 
 def _dig(obj: object, path: str) -> LangText | None:
@@ -97,28 +115,28 @@ def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens
     for src, item_id in items:
         if counts[item_id] > 1:
             yield _p(src, item_id, "id", "duplicate-id",
-                     "id used by {n} items; ids must be unique across indicators and enablers",
-                     fix="rename one of them", n=counts[item_id])
+                     N_("id used by {n} items; ids must be unique across indicators and enablers"),
+                     fix=N_("rename one of them"), n=counts[item_id])
     lenses = list(lenses)
     lens_counts = Counter(lens.id for _, lens in lenses)
     role_counts = Counter(lens.role for _, lens in lenses if lens.role)
     for src, lens in lenses:
         if lens_counts[lens.id] > 1:
-            yield _p(src, lens.id, "id", "duplicate-id", "lens id used more than once")
+            yield _p(src, lens.id, "id", "duplicate-id", N_("lens id used more than once"))
         if lens.role and role_counts[lens.role] > 1:
             yield _p(src, lens.id, "role", "duplicate-role",
-                     "role '{role}' is given to {n} lenses; at most one lens may play a role",
-                     fix="keep the role on one lens", role=lens.role, n=role_counts[lens.role])
+                     N_("role '{role}' is given to {n} lenses; at most one lens may play a role"),
+                     fix=N_("keep the role on one lens"), role=lens.role, n=role_counts[lens.role])
         wants = "enablers" if lens.role and lens.role.startswith("enabler") else "indicators"
         if lens.role and lens.applies_to != wants:
             yield _p(src, lens.id, "role", "role-target",
-                     "role '{role}' needs a lens over {wants}, this one applies to {target}",
+                     N_("role '{role}' needs a lens over {wants}, this one applies to {target}"),
                      role=lens.role, wants=wants, target=lens.applies_to)
         node_counts = Counter(n.id for n in lens.nodes)
         for node_id, n in node_counts.items():
             if n > 1:
                 yield _p(src, f"{lens.id}/{node_id}", "id", "duplicate-id",
-                         "node id used {n} times in lens '{lens}'", n=n, lens=lens.id)
+                         N_("node id used {n} times in lens '{lens}'"), n=n, lens=lens.id)
 
 
 def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
@@ -128,16 +146,16 @@ def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
     roots = [n.id for n in lens.nodes if n.parent is None]
     if len(roots) != 1:
         yield _p(source, lens.id, "nodes", "root-count",
-                 "a lens needs exactly one root node (a node without 'parent')",
-                 ", ".join(roots) or "none")
+                 N_("a lens needs exactly one root node (a node without 'parent')"),
+                 f"[{', '.join(roots)}]")
     known_groups = {g.id for g in lens.groups}
     for node in lens.nodes:
         if node.parent is not None and node.parent not in ids:
             yield _p(source, f"{lens.id}/{node.id}", "parent", "unknown-parent",
-                     "parent must be a node of lens '{lens}'", repr(node.parent), lens=lens.id)
+                     N_("parent must be a node of lens '{lens}'"), repr(node.parent), lens=lens.id)
         if node.group is not None and node.group not in known_groups:
             yield _p(source, f"{lens.id}/{node.id}", "group", "unknown-group",
-                     "group must be one of the lens groups ({groups})", repr(node.group),
+                     N_("group must be one of the lens groups ({groups})"), repr(node.group),
                      groups=", ".join(sorted(known_groups)) or "none")
     reported: set[str] = set()
     for start in sorted(ids):  # sorted: the same cycle is reported the same way on every run
@@ -150,8 +168,8 @@ def check_tree(lens: Lens, source: str) -> Iterator[Problem]:
                 if key not in reported:
                     reported.add(key)
                     yield _p(source, f"{lens.id}/{key}", "parent", "cyclic-parent",
-                             "parents form a cycle", " → ".join([*cycle, cur]),
-                             fix="make the chain of parents end at the root")
+                             N_("parents form a cycle"), " → ".join([*cycle, cur]),
+                             fix=N_("make the chain of parents end at the root"))
                 break
             seen.append(cur)
             cur = parents[cur]
@@ -169,26 +187,26 @@ def _placements(lens: Lens, items: Sequence[Indicator | Enabler], source: str,
             values = item_field_values(item, lens.field)
             if values and values[0] not in leaves:
                 yield _p(source, item.id, lens.field, "unknown-node",
-                         "must name a leaf of lens '{lens}' ({leaves})", repr(values[0]), lens=lens.id,
+                         N_("must name a leaf of lens '{lens}' ({leaves})"), repr(values[0]), lens=lens.id,
                          leaves=", ".join(sorted(leaves)))
             elif values:
                 placed[item.id] = values[0]
             for extra in values[1:]:
                 if extra not in node_ids:
                     yield _p(source, item.id, lens.field, "unknown-node",
-                             "secondary value must name a node of lens '{lens}'", repr(extra), lens=lens.id)
+                             N_("secondary value must name a node of lens '{lens}'"), repr(extra), lens=lens.id)
     for leaf, ids in lens.members.items():
         if leaf not in leaves:
             yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-node",
-                     "members must be listed under a leaf of lens '{lens}'", repr(leaf), lens=lens.id)
+                     N_("members must be listed under a leaf of lens '{lens}'"), repr(leaf), lens=lens.id)
         for item_id in ids:
             if item_id not in known:
                 yield _p(source, f"{lens.id}/{leaf}", "members", "unknown-item",
-                         "member is not a known {kind} id", repr(item_id), kind=kind)
+                         N_("member is not a known {kind} id"), repr(item_id), kind=kind)
             elif placed.get(item_id, leaf) != leaf:
                 yield _p(source, lens.id, "members", "double-membership",
-                         "an item may sit under one leaf only (no double counting)",
-                         f"{item_id} under {placed[item_id]} and {leaf}")
+                         N_("an item may sit under one leaf only (no double counting)"),
+                         f"{item_id}: {placed[item_id]}, {leaf}")
             else:
                 placed[item_id] = leaf
 
@@ -198,7 +216,7 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
     kind = lens.applies_to[:-1]
     if lens.field is None and not lens.members:
         yield _p(source, lens.id, "field", "no-membership",
-                 "a lens needs 'field' (an item field such as focus_area) or 'members' (leaf → ids)")
+                 N_("a lens needs 'field' (an item field such as focus_area) or 'members' (leaf → ids)"))
     placed: dict[str, str] = {}
     yield from _placements(lens, items, source, placed)
     if lens.complete:
@@ -206,16 +224,17 @@ def check_membership(lens: Lens, items: Sequence[Indicator | Enabler], source: s
             scored = not isinstance(item, Indicator) or item.scored
             if scored and item.id not in placed:
                 yield _p(source, item.id, lens.field or "members", "not-placed",
-                         "lens '{lens}' is complete, so every scored {kind} must sit under one of its leaves",
-                         fix="set '{lens_field}'" if lens.field else "list it in members", lens=lens.id, kind=kind,
+                         N_("lens '{lens}' is complete, so every scored {kind} must sit under one of its leaves"),
+                         fix=N_("set '{lens_field}'") if lens.field else N_("list it in members"), lens=lens.id,
+                         kind=kind,
                          lens_field=lens.field or "")
     has_child = {n.parent for n in lens.nodes if n.parent is not None}
     has_item = set(placed.values())
     for node in lens.nodes:
         if node.id not in has_child and node.id not in has_item:
             yield _p(source, f"{lens.id}/{node.id}", "", "empty-group",
-                     "node has no child nodes and no {items}",
-                     fix="remove the node or attach items to it", items=lens.applies_to)
+                     N_("node has no child nodes and no {items}"),
+                     fix=N_("remove the node or attach items to it"), items=lens.applies_to)
 
 
 def check_outcomes(indicators: Iterable[tuple[str, Indicator]], lenses: Sequence[Lens]) -> Iterator[Problem]:
@@ -231,12 +250,12 @@ def check_outcomes(indicators: Iterable[tuple[str, Indicator]], lenses: Sequence
             continue
         if not ind.scored:
             yield _p(src, ind.id, "outcome", "outcome-context",
-                     "a context indicator (direction 0) is not scored, so it counts towards no outcome",
-                     fix="remove 'outcome'")
+                     N_("a context indicator (direction 0) is not scored, so it counts towards no outcome"),
+                     fix=N_("remove 'outcome'"))
         elif not views:
             yield _p(src, ind.id, "outcome", "no-outcome-view",
-                     "'outcome' needs a lens with 'field: outcome' (the outcomes view) to name its nodes",
-                     fix="add such a lens, or remove 'outcome'")
+                     N_("'outcome' needs a lens with 'field: outcome' (the outcomes view) to name its nodes"),
+                     fix=N_("add such a lens, or remove 'outcome'"))
 
 
 def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iterator[Problem]:
@@ -246,30 +265,30 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
         w, b = ind.goalposts.worst, ind.goalposts.best
         if w == b:
             yield _p(source, ind.id, "goalposts", "goalposts-equal",
-                     "worst and best goalposts must differ", f"worst={w}, best={b}")
+                     N_("worst and best goalposts must differ"), f"worst={w}, best={b}")
         elif d != 0 and (b - w) * d < 0:
             want = "best > worst" if d == 1 else "best < worst"
             yield _p(source, ind.id, "goalposts", "goalposts-reversed",
-                     "for direction {direction} the goalposts need {want}", f"worst={w}, best={b}",
-                     fix="swap worst and best, or change the direction", direction=f"{d:+d}", want=want)
+                     N_("for direction {direction} the goalposts need {want}"), f"worst={w}, best={b}",
+                     fix=N_("swap worst and best, or change the direction"), direction=f"{d:+d}", want=want)
     if ind.thresholds is not None:
         v = ind.thresholds.values
         steps = [b - a for a, b in itertools.pairwise(v)]
         if d == 0:
             yield _p(source, ind.id, "thresholds", "thresholds-context",
-                     "a context indicator (direction 0) is not scored, so it takes no thresholds")
+                     N_("a context indicator (direction 0) is not scored, so it takes no thresholds"))
         elif not all(s * d > 0 for s in steps):
             order = "strictly increasing" if d == 1 else "strictly decreasing"
             yield _p(source, ind.id, "thresholds", "thresholds-not-monotonic",
-                     "for direction {direction} the five level thresholds must be {order}", list(v),
+                     N_("for direction {direction} the five level thresholds must be {order}"), list(v),
                      direction=f"{d:+d}", order=order)
     lo, hi = ind.valid_range
     if lo is not None and hi is not None and lo >= hi:
         yield _p(source, ind.id, "valid_range", "range-reversed",
-                 "valid_range needs [minimum, maximum] with minimum < maximum", [lo, hi])
+                 N_("valid_range needs [minimum, maximum] with minimum < maximum"), [lo, hi])
     if ind.denominator is not None and ind.denominator not in denominators:
         yield _p(source, ind.id, "denominator", "unknown-denominator",
-                 "denominator must be one of the catalogue's denominators ({allowed})", repr(ind.denominator),
+                 N_("denominator must be one of the catalogue's denominators ({allowed})"), repr(ind.denominator),
                  allowed=", ".join(sorted(denominators)) or "none declared")
 
 
@@ -278,11 +297,11 @@ def check_enabler(en: Enabler, source: str) -> Iterator[Problem]:
     for level in RUBRIC_LEVELS:
         if level not in en.levels:
             yield _p(source, en.id, f"levels[{level}]", "missing-descriptor",
-                     "a rubric needs a descriptor for every level 0–5")
+                     N_("a rubric needs a descriptor for every level 0–5"))
     for level in en.levels:
         if level not in RUBRIC_LEVELS:
             yield _p(source, en.id, f"levels[{level}]", "unknown-level",
-                     "rubric levels run from 0 (not started) to 5 (optimization)", level)
+                     N_("rubric levels run from 0 (not started) to 5 (optimization)"), level)
 
 
 def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
@@ -298,13 +317,13 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
             required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds, "outcome": ind.outcome}
         for name, value in required.items():
             if not value:
-                yield _p(src, ind.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)
+                yield _p(src, ind.id, name, "incomplete", N_("'{name}' is required in a complete catalogue"), name=name)
     for src, en in enablers:
         for name, value in {"definition": en.definition, "references": en.references,
                             "evidence": en.evidence, "ascf_enabler": en.ascf_enabler,
                             "oecd_pillar": en.oecd_pillar}.items():
             if not value:
-                yield _p(src, en.id, name, "incomplete", "'{name}' is required in a complete catalogue", name=name)
+                yield _p(src, en.id, name, "incomplete", N_("'{name}' is required in a complete catalogue"), name=name)
 
 
 def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denominators: set[str],
@@ -314,32 +333,34 @@ def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denomin
     per: dict[tuple[str, str | None], str] = {}
     for src, rule in rules:
         if rule.id in seen:
-            yield _p(src, rule.id, "id", "duplicate-id", "rule id already used in {other}", rule.id,
+            yield _p(src, rule.id, "id", "duplicate-id", N_("rule id already used in {other}"), rule.id,
                      other=seen[rule.id])
         seen.setdefault(rule.id, src)
         if isinstance(rule, ChangeRule | OutlierRule):
-            if rule.indicator is not None and rule.indicator not in indicators:
-                near = suggest(rule.indicator, indicators)
-                yield _p(src, rule.id, "indicator", "unknown-item", "not an indicator id of the catalogue",
-                         rule.indicator, fix="did you mean {suggestion}?" if near else "", suggestion=near)
+            # a change rule may name a profile denominator too (population, area); an outlier rule may not
+            known = indicators | denominators if isinstance(rule, ChangeRule) else indicators
+            if rule.indicator is not None and rule.indicator not in known:
+                near = suggest(rule.indicator, known)
+                yield _p(src, rule.id, "indicator", "unknown-item", N_("not an indicator id of the catalogue"),
+                         rule.indicator, fix=N_("did you mean {suggestion}?") if near else "", suggestion=near)
             key = (rule.kind, rule.indicator)
             if key in per:
                 yield _p(src, rule.id, "indicator", "duplicate-rule",
-                         "a second '{kind}' rule for the same indicator (the first is '{other}')",
-                         rule.indicator or "(default)", kind=rule.kind, other=per[key])
+                         N_("a second '{kind}' rule for the same indicator (the first is '{other}')"),
+                         rule.indicator or "", kind=rule.kind, other=per[key])
             per.setdefault(key, rule.id)
         elif isinstance(rule, MetadataRule):
             for flag in rule.flags:
                 if flags is not None and flag not in flags:
-                    yield _p(src, rule.id, "flags", "unknown-flag", "not a data-quality flag of the catalogue "
-                             "({allowed})", repr(flag), allowed=", ".join(map(str, sorted(flags))))
+                    yield _p(src, rule.id, "flags", "unknown-flag", N_("not a data-quality flag of the catalogue "
+                             "({allowed})"), repr(flag), allowed=", ".join(map(str, sorted(flags))))
         else:
             for term in rule.terms:
                 if term not in indicators and term not in denominators:
                     near = suggest(term, [*indicators, *denominators])
                     yield _p(src, rule.id, "terms", "unknown-term",
-                             "a rule term must be an indicator id or a profile denominator ({denominators})",
-                             term, fix="did you mean {suggestion}?" if near else "",
+                             N_("a rule term must be an indicator id or a profile denominator ({denominators})"),
+                             term, fix=N_("did you mean {suggestion}?") if near else "",
                              denominators=", ".join(sorted(denominators)), suggestion=near)
 
 
@@ -351,19 +372,19 @@ def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str]) -> I
         for item_id, n in Counter(ids).items():
             if n > 1:
                 yield _p(source, f"{where}/{item_id}", "id", "duplicate-id",
-                         "{kind} id used {n} times in criteria model '{model}'", kind=kind, n=n, model=model.id)
+                         N_("{kind} id used {n} times in criteria model '{model}'"), kind=kind, n=n, model=model.id)
     levels = [lv.id for lv in model.levels]
     for c in model.criteria:
         if c.level not in levels:
             yield _p(source, f"{where}/{c.id}", "level", "unknown-level",
-                     "must name a level of criteria model '{model}' ({levels})", repr(c.level),
+                     N_("must name a level of criteria model '{model}' ({levels})"), repr(c.level),
                      model=model.id, levels=", ".join(levels))
     gated = {c.level for c in model.criteria if c.kind == "basic"}
     for lv in model.levels:
         if lv.id not in gated:
             yield _p(source, f"{where}/{lv.id}", "criteria", "ungated-level",
-                     "level has no basic criterion, so every city would reach it without evidence",
-                     fix="give the level at least one basic criterion")
+                     N_("level has no basic criterion, so every city would reach it without evidence"),
+                     fix=N_("give the level at least one basic criterion"))
     if langs:
         yield from _lang_problems(model.name, langs, source, where, "name")
         yield from _lang_problems(model.basis, langs, source, where, "basis")

@@ -19,9 +19,11 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import CatalogueError, Problem, params, suggest
+from ..i18n import N_
 from ..resources import indicators_dir
 from . import checks
 from .criteria import CriteriaModel
+from .messages import message
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
 from .rules import Rule
 
@@ -43,20 +45,20 @@ def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
-        problems.append(Problem(str(path), code="missing-file", message="file not found",
-                                fix="check the path, or the 'include' list of catalogue.yaml"))
+        problems.append(Problem(str(path), code="missing-file", message=N_("file not found"),
+                                fix=N_("check the path, or the 'include' list of catalogue.yaml")))
         return {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), code="yaml-syntax",
-                                message="not valid UTF-8 YAML: {detail}",
+                                message=N_("not valid UTF-8 YAML: {detail}"),
                                 params=params(detail=str(exc).replace("\n", " "))))
         return {}
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         problems.append(Problem(str(path), code="yaml-shape",
-                                message="the file must be a YAML mapping with keys such as "
-                                "'indicators', 'enablers', 'lenses'", found=type(raw).__name__))
+                                message=N_("the file must be a YAML mapping with keys such as "
+                                           "'indicators', 'enablers', 'lenses'"), found=type(raw).__name__))
         return {}
     return raw
 
@@ -159,7 +161,8 @@ def allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
 
 def pydantic_problems(exc: ValidationError, source: str, item: str,
                       model: type[BaseModel] | None = None) -> Iterable[Problem]:
-    """One problem per pydantic error; the code is pydantic's error type, the message its text.
+    """One problem per pydantic error; the code is pydantic's error type (or a validator's own code),
+    the message a template in our words (:func:`assessment.catalogue.messages.message`).
 
     With ``model``, an unknown key gets the nearest allowed one as its fix; an unknown value of a
     fixed list (a ``Literal``) gets the nearest allowed value.
@@ -169,11 +172,15 @@ def pydantic_problems(exc: ValidationError, source: str, item: str,
         found = "" if err["type"] == "missing" else repr(err.get("input"))
         if len(found) > 80:
             found = found[:77] + "..."
-        msg = "required field is missing" if err["type"] == "missing" else err["msg"]
+        template, values = message(err)
         near = nearest(err, model)
-        yield Problem(source, item=item, field=loc, code=err["type"], message="{detail}", found=found,
-                      fix="did you mean {suggestion}?" if near else "",
-                      params=params(detail=msg, suggestion=repr(near)) if near else params(detail=msg))
+        yield Problem(source, item=item, field=loc, code=err["type"], message=template, found=found,
+                      fix=DID_YOU_MEAN if near else "",
+                      params=params(**dict(values), suggestion=repr(near)) if near else values)
+
+
+#: The fix of an unknown key or value with a near allowed one.
+DID_YOU_MEAN = N_("did you mean {suggestion}?")
 
 
 def nearest(err: Any, model: type[BaseModel] | None) -> str:
@@ -216,7 +223,7 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
         matched = sorted(header_path.parent.glob(str(pattern)))
         if not matched:
             problems.append(Problem(str(header_path), item="catalogue", field="include",
-                                    code="missing-file", message="include pattern matches no file",
+                                    code="missing-file", message=N_("include pattern matches no file"),
                                     found=repr(pattern)))
         files += [m for m in matched if m != header_path]
     for path in files:
@@ -225,14 +232,14 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
             entries = data.get(section, [])
             if not isinstance(entries, list):
                 problems.append(Problem(str(path), field=section, code="yaml-shape",
-                                        message="'{section}' must be a list", found=type(entries).__name__,
+                                        message=N_("'{section}' must be a list"), found=type(entries).__name__,
                                         params=params(section=section)))
                 continue
             records += [(section, str(path), e) for e in entries]
         unknown = set(data) - set(_SECTIONS) - (set(CatalogueHeader.model_fields) if path == header_path else set())
         for key in sorted(unknown):
             problems.append(Problem(str(path), field=key, code="unknown-key",
-                                    message="unknown top-level key; allowed: {allowed}",
+                                    message=N_("unknown top-level key; allowed: {allowed}"),
                                     params=params(allowed=", ".join(_SECTIONS))))
     return header, records
 
@@ -297,7 +304,7 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     if strict:
         problems += checks.completeness_problems(indicators, enablers)
     if not indicators and not enablers:
-        problems.append(Problem(source, code="empty", message="the catalogue has no indicators or enablers"))
+        problems.append(Problem(source, code="empty", message=N_("the catalogue has no indicators or enablers")))
     if problems or header is None:
         raise CatalogueError(problems)
     return Catalogue(header=header, lenses=tuple(x for _, x in lenses),

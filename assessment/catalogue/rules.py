@@ -8,7 +8,9 @@ records of the ``rules`` section of any catalogue file (the built-in ones are in
     Year over year: a value is queried when it changed by more than ``ratio`` times (up or down,
     ``max(new/old, old/new)``) or by more than ``points`` (absolute, in the indicator's unit),
     against the same city's previous submission. Without ``indicator`` the rule is the default
-    for every indicator that has no rule of its own.
+    for every indicator that has no rule of its own. ``indicator`` may also name a profile
+    denominator (``population``, ``area_km2``): profile fields are checked only under a rule that
+    names them.
 ``outlier``
     Across the cohort: a value is queried when it lies more than ``k`` scaled median absolute
     deviations from the cohort median, on the ``log`` scale (skewed, positive indicators: rates
@@ -31,6 +33,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ..i18n import N_
+from .messages import invalid
 from .types import Id, LangText, Record
 
 #: Scale on which the cohort median and MAD are taken.
@@ -55,7 +59,7 @@ class ChangeRule(_Rule):
     @model_validator(mode="after")
     def _some_limit(self) -> ChangeRule:
         if self.ratio is None and self.points is None:
-            raise ValueError("a change rule needs 'ratio', 'points' or both")
+            raise invalid("no-limit", N_("a change rule needs 'ratio', 'points' or both"))
         return self
 
 
@@ -76,9 +80,10 @@ class _Bounds(_Rule):
     @model_validator(mode="after")
     def _some_bound(self) -> _Bounds:
         if self.min is None and self.max is None:
-            raise ValueError("a consistency rule needs 'min', 'max' or both")
+            raise invalid("no-limit", N_("a consistency rule needs 'min', 'max' or both"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+            raise invalid("bounds-reversed", N_("min ({min}) is above max ({max})"), min=str(self.min),
+                          max=str(self.max))
         return self
 
 

@@ -8,7 +8,10 @@ modules import only typer, rich and the light shared base at module level; each 
 the stage it runs inside its body (always towards an earlier stage, never to dodge a cycle), so
 ``smartcity --version`` and ``--help`` load neither pandas nor pydantic.
 
-Modules: :mod:`.common` (apps, consoles, helpers), :mod:`.catalogue`, :mod:`.workbooks`
+Typer's own texts (help, usage errors) are written in the run's language by :mod:`.language`
+(``--lang``, else ``SMARTCITY_LANG``, else English, read before typer parses the arguments).
+
+Modules: :mod:`.common` (apps, consoles, helpers), :mod:`.language`, :mod:`.catalogue`, :mod:`.workbooks`
 (``template``, ``validate``), :mod:`.review` (``review``) and :mod:`.scores` (``report``, ``score``,
 ``robustness``).
 """

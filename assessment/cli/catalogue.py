@@ -13,23 +13,40 @@ from rich.markup import escape
 
 from ..catalogue.choices import TIERS
 from ..i18n import LANGUAGES, N_
-from .common import EXIT_INPUT, Fmt, Lang, catalogue_app, choice, fail, folder_option, out, tr, usage, writing
+from .common import (
+    EXIT_INPUT,
+    Fmt,
+    Lang,
+    catalogue_app,
+    choice,
+    fail,
+    folder_option,
+    lang_option,
+    out,
+    tr,
+    usage,
+    writing,
+)
+from .language import LocalisedCommand
 
 if TYPE_CHECKING:
     from ..catalogue.models import LensRole
+
+assert TIERS == ("core", "advanced"), "the --tier help names the tiers"  # one source of truth, checked on import
 
 
 @catalogue_app.callback(epilog=EXIT_INPUT)
 def catalogue_list(
     ctx: typer.Context,
-    focus_area: Annotated[str | None, typer.Option(help="Only this ASCF focus area (id).")] = None,
-    outcome: Annotated[str | None, typer.Option(help="Only this ASCF strategic outcome (id).")] = None,
-    dimension: Annotated[str | None, typer.Option(help="Only this OECD well-being dimension (id).")] = None,
-    tier: Annotated[str | None, typer.Option(help=f"Only this tier: {' or '.join(TIERS)}.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of names, headings and messages.")] = Lang["en"],
-    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt["table"],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (csv/xlsx/markdown).")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    focus_area: Annotated[str | None, typer.Option(help=N_("Only this ASCF focus area (id)."))] = None,
+    outcome: Annotated[str | None, typer.Option(help=N_("Only this ASCF strategic outcome (id)."))] = None,
+    dimension: Annotated[str | None, typer.Option(help=N_("Only this OECD well-being dimension (id)."))] = None,
+    tier: Annotated[str | None, typer.Option(help=N_("Only this tier: core or advanced."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of names, headings and messages."))] = Lang["en"],
+    fmt: Annotated[Fmt, typer.Option("--format", help=N_("Output format."))] = Fmt["table"],
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                     help=N_("File to write (csv/xlsx/markdown)."))] = None,
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
 ) -> None:
     """List indicators of the catalogue, filtered and in the chosen language and format.
 
@@ -95,28 +112,37 @@ def list_indicators(cat: Any, where: Any, lang: str, fmt: str, output: Path | No
     out.print(tr(N_("wrote {n} indicators to {path}"), lang, n=len(frame), path=output), highlight=False)
 
 
-@catalogue_app.command("check", epilog=EXIT_INPUT)
+@catalogue_app.command("check", cls=LocalisedCommand, epilog=EXIT_INPUT,
+                       help=N_("Validate a custom catalogue; list every problem and exit 1 if there is any."),
+                       short_help=N_("Validate a custom catalogue; list every problem."))
 def catalogue_check(
-    path: Annotated[Path, typer.Argument(help="catalogue.yaml, a folder holding one, or a single YAML file.")],
-    strict: Annotated[bool, typer.Option("--strict", help="Also require every field the built-in catalogue "
-                                                           "fills.")] = False,
+    path: Annotated[Path, typer.Argument(metavar=N_("PATH"), help=N_("catalogue.yaml, a folder holding one, or a "
+                                                                      "single YAML file."))],
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Also require every field the built-in catalogue "
+                                                           "fills."))] = False,
+    lang: Annotated[Lang, lang_option(N_("Language of the messages."))] = Lang["en"],
 ) -> None:
     """Validate a custom catalogue; list every problem and exit 1 if there is any."""
     from ..catalogue import load_catalogue
     from ..errors import AssessmentError
 
+    lg = lang.value
     try:
         cat = load_catalogue(path, strict=strict)
     except AssessmentError as exc:
-        fail(exc)
-    out.print(f"ok: {cat.id} {cat.version}: {len(cat.indicators)} indicators, {len(cat.enablers)} enablers, "
-              f"{len(cat.lenses)} lenses")
+        fail(exc, lg)
+    out.print(tr(N_("ok: {catalogue}: {indicators} indicators, {enablers} enablers, {lenses} lenses"), lg,
+                 catalogue=f"{cat.id} {cat.version}", indicators=len(cat.indicators), enablers=len(cat.enablers),
+                 lenses=len(cat.lenses)), highlight=False)
 
 
-@catalogue_app.command("docs", epilog=EXIT_INPUT)
+@catalogue_app.command("docs", cls=LocalisedCommand, epilog=EXIT_INPUT,
+                       help=N_("Write the human-readable catalogue reference in every UI language."),
+                       short_help=N_("Write the catalogue reference in every UI language."))
 def catalogue_docs(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write catalogue.md and catalogue.vi.md into.")],
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    out_dir: Annotated[Path, typer.Argument(metavar=N_("OUT_DIR"), help=N_("Folder to write catalogue.md and "
+                                                                            "catalogue.vi.md into."))],
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
 ) -> None:
     """Write the human-readable catalogue reference in every UI language."""
     from ..catalogue import catalogue_markdown, load_catalogue

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,14 +19,17 @@ from rich.markup import escape
 from .._version import __version__
 from ..catalogue.choices import FORMATS
 from ..i18n import LANGUAGES, N_, _
+from .language import ENV, LocalisedGroup
 
 if TYPE_CHECKING:
     from ..errors import AssessmentError
 
-app = typer.Typer(help="Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being).",
-                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-catalogue_app = typer.Typer(help="List the indicator catalogue, or check a custom one.",
-                            invoke_without_command=True)
+# Help texts are msgids: the help formatter of :mod:`.language` writes them in the run's language.
+app = typer.Typer(help=N_("Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being)."),
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None, cls=LocalisedGroup)
+catalogue_app = typer.Typer(help=N_("List the indicator catalogue, or check a custom one."),
+                            short_help=N_("List the indicator catalogue, or check a custom one."),
+                            invoke_without_command=True, cls=LocalisedGroup)
 app.add_typer(catalogue_app, name="catalogue")
 
 # Choices derive from the typed Literals, the single source of truth.
@@ -34,11 +37,21 @@ Lang = Enum("Lang", {x: x for x in LANGUAGES}, type=str)  # type: ignore[misc]
 Fmt = Enum("Fmt", {x: x for x in FORMATS}, type=str)  # type: ignore[misc]
 
 #: Exit codes, listed at the end of every command's help.
-EXIT_USAGE = "Exit codes: 0 success; 2 usage error (an unknown option value, a missing file)."
-EXIT_INPUT = ("Exit codes: 0 success; 1 the input has errors (every problem is listed); "
-              "2 usage error (an unknown option value, a missing file).")
-EXIT_VALIDATE = ("Exit codes: 0 no errors (warnings allowed); 1 errors found (every problem is listed); "
-                 "2 usage error (a missing file, an unknown report format).")
+EXIT_USAGE = N_("Exit codes: 0 success; 2 usage error (an unknown option value, a missing file).")
+EXIT_INPUT = N_("Exit codes: 0 success; 1 the input has errors (every problem is listed); "
+                "2 usage error (an unknown option value, a missing file).")
+EXIT_VALIDATE = N_("Exit codes: 0 no errors (warnings allowed); 1 errors found (every problem is listed); "
+                   "2 usage error (a missing file, an unknown report format).")
+
+
+def inputs_argument(help: str) -> Any:
+    """The ``INPUTS...`` argument of a command (``help`` a msgid; the metavar is one too)."""
+    return typer.Argument(metavar=N_("INPUTS"), help=help)
+
+
+def lang_option(help: str) -> Any:
+    """The ``--lang`` option of a command (``help`` a msgid); its default is ``SMARTCITY_LANG``, else English."""
+    return typer.Option(help=help, envvar=ENV)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -57,7 +70,7 @@ def show_version(value: bool) -> None:
 
 @app.callback(epilog=EXIT_USAGE)
 def root(version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
-                                                help="Show the version and exit.")] = False) -> None:
+                                                help=N_("Show the version and exit."))] = False) -> None:
     """Smart-city maturity assessment."""
 
 

@@ -10,25 +10,29 @@ import typer
 from rich.markup import escape
 
 from ..i18n import N_, _
-from .common import Lang, app, existing, folder_option, out, writing
+from .common import Lang, app, existing, folder_option, inputs_argument, lang_option, out, writing
+from .language import LocalisedCommand
 
 if TYPE_CHECKING:  # the stage is imported inside the command (start-up time)
     from ..review import Review, Round
 
-EXIT_REVIEW = ("Exit codes: 0 the workbooks were written (queries are not errors); 1 a file could not be "
-               "written; 2 usage error (a missing file or folder).")
+EXIT_REVIEW = N_("Exit codes: 0 the workbooks were written (queries are not errors); 1 a file could not be "
+                 "written; 2 usage error (a missing file or folder).")
 
 
-@app.command("review", epilog=EXIT_REVIEW)
+@app.command("review", cls=LocalisedCommand, epilog=EXIT_REVIEW,
+             help=N_("Plausibility checks and a query workbook per city; with --previous, what changed and what is "
+                 "closed."),
+             short_help=N_("Plausibility checks and a query workbook per city."))
 def review_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs or folders: the submissions to "
-                                                 "review, and the year before for the year-over-year checks.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the query workbooks and the "
-                                         "summary.")] = Path("queries"),
-    previous: Annotated[Path | None, typer.Option(help="Folder of the previous round's query workbooks (answered "
-                                                  "or not): closes what was confirmed or corrected.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the summary (each city's workbook is in its own "
-                                       "template language).")] = Lang["en"],
+    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSVs or folders: the submissions to review, "
+                                                     "and the year before for the year-over-year checks."))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=N_("Folder for the query workbooks and the "
+                                         "summary."))] = Path("queries"),
+    previous: Annotated[Path | None, typer.Option(help=N_("Folder of the previous round's query workbooks (answered "
+                                                  "or not): closes what was confirmed or corrected."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the summary (each city's workbook is in its own "
+                                       "template language)."))] = Lang["en"],
 ) -> None:
     """Plausibility checks and a query workbook per city; with --previous, what changed and what is closed."""
     lg = lang.value

@@ -10,25 +10,44 @@ import typer
 from rich.markup import escape
 
 from ..i18n import N_, _
-from .common import EXIT_INPUT, Lang, app, err, error, existing, fail, folder_option, out, tr, usage, writing
+from .common import (
+    EXIT_INPUT,
+    Lang,
+    app,
+    err,
+    error,
+    existing,
+    fail,
+    folder_option,
+    inputs_argument,
+    lang_option,
+    out,
+    tr,
+    usage,
+    writing,
+)
+from .language import LocalisedCommand
 
 
-@app.command("report", epilog=EXIT_INPUT)
+@app.command("report", cls=LocalisedCommand, epilog=EXIT_INPUT,
+             help=N_("Build the cohort page and one page per city: self-contained HTML that opens offline."),
+             short_help=N_("Build the cohort page and one page per city (HTML)."))
 def report_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSVs, folders of them, or a saved result "
-                                                 "(a folder written by 'smartcity score -o DIR').")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for index.html and cities/.")] = Path("site"),
-    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the pages and messages.")] = Lang["en"],
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF per page (needs the 'pdf' extra).")] = False,
-    robustness: Annotated[Path | None, typer.Option(help="Robustness spec YAML: give ranks intervals.")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Print every table, not a one-sheet summary.")] = False,
-    compare: Annotated[list[str] | None, typer.Option(help="2-4 cities, comma-separated (repeatable).")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
-    queries: Annotated[Path | None, typer.Option("--review", help="Folder of the latest query workbooks "
+    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSVs, folders of them, or a saved result (a "
+                                                     "folder written by 'smartcity score -o DIR')."))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=N_("Folder for index.html and cities/."))] = Path(
+        "site"),
+    method: Annotated[Path | None, typer.Option(help=N_("Method YAML file (see examples/methods/)."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the pages and messages."))] = Lang["en"],
+    pdf: Annotated[bool, typer.Option("--pdf", help=N_("Also write a PDF per page (needs the 'pdf' extra)."))] = False,
+    robustness: Annotated[Path | None, typer.Option(help=N_("Robustness spec YAML: give ranks intervals."))] = None,
+    full: Annotated[bool, typer.Option("--full", help=N_("Print every table, not a one-sheet summary."))] = False,
+    compare: Annotated[list[str] | None, typer.Option(help=N_("2-4 cities, comma-separated (repeatable)."))] = None,
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    queries: Annotated[Path | None, typer.Option("--review", help=N_("Folder of the latest query workbooks "
                                                  "('smartcity review -o'): values still under query are marked "
                                                  "(and left out with 'screen: {queries: exclude}' in the "
-                                                 "method).")] = None,
+                                                 "method)."))] = None,
 ) -> None:
     """Build the cohort page and one page per city: self-contained HTML that opens offline."""
     lg = lang.value
@@ -105,14 +124,17 @@ def read_tables(paths: list[Path], lang: str = "en") -> object:
     return pd.concat(frames, ignore_index=True)
 
 
-@app.command("score", epilog=EXIT_INPUT)
+@app.command("score", cls=LocalisedCommand, epilog=EXIT_INPUT,
+             help=N_("Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."),
+             short_help=N_("Score a cohort: every stage of the method."))
 def score(
-    inputs: Annotated[list[Path], typer.Argument(help="CSV files or folders: long (unit, [year,] indicator, value) "
-                                                 "or wide (one row per unit, one column per indicator id).")],
-    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="results.xlsx, or a folder for CSVs.")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang["en"],
+    inputs: Annotated[list[Path], inputs_argument(N_("CSV files or folders: long (unit, [year,] indicator, value) "
+                                                     "or wide (one row per unit, one column per indicator id)."))],
+    method: Annotated[Path | None, typer.Option(help=N_("Method YAML file (see examples/methods/)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                     help=N_("results.xlsx, or a folder for CSVs."))] = None,
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the messages."))] = Lang["en"],
 ) -> None:
     """Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."""
     from rich.progress import Progress
@@ -141,7 +163,7 @@ def score(
         if output.suffix.lower() != ".xlsx":
             folder_option(output, "--output", lg)
         with writing(output, lg):
-            written = result.to_excel(output) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
+            written = result.to_excel(output, lang=lg) if output.suffix.lower() == ".xlsx" else result.to_csv(output)
         out.print(tr(N_("wrote {path}"), lg, path=written), highlight=False)
     lens = next(iter(result.aggregated))
     scores = result.aggregated[lens]
@@ -177,18 +199,22 @@ def score(
 DESIGNS = (N_("exact grid"),)
 
 
-@app.command("robustness", epilog=EXIT_INPUT)
+@app.command("robustness", cls=LocalisedCommand, epilog=EXIT_INPUT,
+             help=N_("Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and "
+                 "robustness.html."),
+             short_help=N_("Uncertainty and sensitivity analysis of the scores."))
 def robustness_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="Filled workbooks, CSV files or folders, or a saved result "
-                                                 "(a folder written by 'smartcity score -o DIR').")],
-    spec: Annotated[Path, typer.Option(help="Robustness spec YAML (see examples/robustness/).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the tables and robustness.html.")] = Path(
+    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSV files or folders, or a saved result (a "
+                                                     "folder written by 'smartcity score -o DIR')."))],
+    spec: Annotated[Path, typer.Option(help=N_("Robustness spec YAML (see examples/robustness/)."))],
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                               help=N_("Folder for the tables and robustness.html."))] = Path(
         "robustness"),
-    method: Annotated[Path | None, typer.Option(help="Method YAML file (see examples/methods/).")] = None,
-    n: Annotated[int | None, typer.Option(help="Replicates (uncertainty) and base sample N (sensitivity).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the spec's).")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the page and messages.")] = Lang["en"],
+    method: Annotated[Path | None, typer.Option(help=N_("Method YAML file (see examples/methods/)."))] = None,
+    n: Annotated[int | None, typer.Option(help=N_("Replicates (uncertainty) and base sample N (sensitivity)."))] = None,
+    seed: Annotated[int | None, typer.Option(help=N_("Random seed (default: the spec's)."))] = None,
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the page and messages."))] = Lang["en"],
 ) -> None:
     """Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and robustness.html."""
     import pandas as pd

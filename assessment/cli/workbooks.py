@@ -18,11 +18,14 @@ from .common import (
     choice,
     existing,
     fail,
+    inputs_argument,
+    lang_option,
     out,
     tr,
     usage,
     writing,
 )
+from .language import LocalisedCommand
 
 #: Template files the command writes.
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
@@ -30,16 +33,21 @@ TEMPLATE_SUFFIXES = (".xlsx", ".csv")
 REPORT_SUFFIXES = (".csv", ".xlsx", ".html", ".htm")
 
 
-@app.command("template", epilog=EXIT_INPUT)
+@app.command("template", cls=LocalisedCommand, epilog=EXIT_INPUT,
+             help=N_("Write the indicator workbook a city fills in.\n\nA country that is not an ISO code or a "
+                     "country name, a year outside 1990-2100, or a file name not ending in .xlsx or .csv is a "
+                     "usage error: nothing is written."),
+             short_help=N_("Write the indicator workbook a city fills in."))
 def template_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="danang-2025.xlsx, or .csv for the long CSV form.")],
-    city: Annotated[str, typer.Option(help="City name, pre-filled in the City profile.")] = "",
-    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 country code, e.g. VN (a country name such as "
-                                              "Vietnam or Việt Nam is read as its code).")] = "",
-    year: Annotated[int | None, typer.Option(help="Assessment year, four digits (default: last year).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Template language (and of the messages).")] = Lang["en"],
-    fmt: Annotated[str | None, typer.Option("--format", help="xlsx or csv (default: from the file name).")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help=N_("danang-2025.xlsx, or .csv for the long CSV form."))],
+    city: Annotated[str, typer.Option(help=N_("City name, pre-filled in the City profile."))] = "",
+    country: Annotated[str, typer.Option(help=N_("ISO 3166-1 alpha-2 country code, e.g. VN (a country name such as "
+                                              "Vietnam or Việt Nam is read as its code)."))] = "",
+    year: Annotated[int | None, typer.Option(help=N_("Assessment year, four digits (default: last year)."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Template language (and of the messages)."))] = Lang["en"],
+    fmt: Annotated[str | None, typer.Option("--format", help=N_("xlsx or csv (default: from the file name)."))] = None,
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
 ) -> None:
     """Write the indicator workbook a city fills in.
 
@@ -74,12 +82,15 @@ def template_cmd(
     out.print(tr(N_("wrote {path}"), lg, path=path), highlight=False)
 
 
-@app.command("validate", epilog=EXIT_VALIDATE)
+@app.command("validate", cls=LocalisedCommand, epilog=EXIT_VALIDATE,
+             help=N_("Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 "
+                     "with errors."),
+             short_help=N_("Check filled workbooks; list every problem."))
 def validate_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders.")],
-    report: Annotated[Path | None, typer.Option(help="Also write the problems to .csv, .xlsx or .html.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the messages and of the report.")] = Lang["en"],
-    catalogue: Annotated[Path | None, typer.Option(help="A custom catalogue instead of the built-in one.")] = None,
+    inputs: Annotated[list[Path], inputs_argument(N_("Workbooks (.xlsx .xlsm .xls .ods), CSVs, or folders."))],
+    report: Annotated[Path | None, typer.Option(help=N_("Also write the problems to .csv, .xlsx or .html."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the messages and of the report."))] = Lang["en"],
+    catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
 ) -> None:
     """Check filled workbooks; list every problem. Exit 0 without errors (warnings allowed), 1 with errors."""
     lg = lang.value

@@ -5,16 +5,51 @@
 file before any parser touches it, :mod:`~assessment.intake.read` locates the cells,
 :mod:`~assessment.intake.numbers` reads typed numbers); :mod:`~assessment.intake.validate` checks
 everything and builds the :class:`Intake`; :mod:`~assessment.intake.issues` words every problem
-in English or Vietnamese and writes the reports.
+in English or Vietnamese; :mod:`~assessment.intake.tables` turns the accepted rows and the
+problems into tables and writes the reports.
+
+Names load on first use (PEP 562), as in :mod:`assessment`: reading and checking workbooks does
+not import pandas, which only :mod:`~assessment.intake.tables` needs.
 """
 
-from .issues import ISSUE_COLUMNS, MESSAGES, issues_frame, write_issues
-from .template import Prefill, write_template
-from .validate import Intake, read_submissions, validate_submissions
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .accepted import Accepted, Intake
+    from .issues import ISSUE_COLUMNS, MESSAGES
+    from .tables import issues_frame, write_issues
+    from .template import Prefill, write_template
+    from .validate import read_submissions, validate_submissions
+
+#: Public name -> the module that defines it.
+SOURCES: dict[str, str] = {
+    "ISSUE_COLUMNS": "issues", "MESSAGES": "issues", "issues_frame": "tables", "write_issues": "tables",
+    "Prefill": "template", "write_template": "template",
+    **dict.fromkeys(("read_submissions", "validate_submissions"), "validate"),
+    "Accepted": "accepted", "Intake": "accepted",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name the first time it is used."""
+    if name not in SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{SOURCES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *SOURCES})
+
 
 __all__ = [
     "ISSUE_COLUMNS",
     "MESSAGES",
+    "Accepted",
     "Intake",
     "Prefill",
     "issues_frame",

@@ -1,36 +1,24 @@
-"""The intake's problems: every code a city can meet, its words in each language, and the report.
+"""The intake's problems: every code a city can meet, and its words in each language.
 
 Each intake problem is an :class:`~assessment.errors.Problem` made by :func:`issue` from a code of
 :data:`MESSAGES` (severity, message and fix templates) and the place it was found; its text is
-made when it is written (:func:`issues_frame`, :func:`write_issues`), in the language asked for.
-Reports are CSV, Excel or one self-contained HTML page: text cells a spreadsheet would run as a
-formula are neutralised in CSV and Excel, and the HTML page escapes everything (jinja2 autoescape).
+made when it is written (:func:`~assessment.intake.tables.issues_frame`,
+:func:`~assessment.intake.tables.write_issues`), in the language asked for.
+
+This module and the readers do not import pandas: ``smartcity validate`` reads, checks and lists
+problems without it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from .._missing import cell_text, safe_frame
-from ..errors import SEVERITY_LABELS, Problem, Severity, params
-from ..i18n import N_, _
-from ..templating import environment
+from .._missing import cell_text
+from ..errors import Problem, Severity, params
+from ..i18n import N_
 
 #: Columns of the issue table, in order.
 ISSUE_COLUMNS = ("file", "sheet", "row", "column", "indicator", "code", "severity", "message", "value", "fix")
-
-#: Headings of the written reports (CSV, Excel), translated into the report's language.
-ISSUE_HEADINGS: dict[str, str] = {
-    "file": N_("File"), "sheet": N_("Sheet"), "row": N_("Row"), "column": N_("Column"), "indicator": N_("Indicator"),
-    "code": N_("Code"), "severity": N_("Severity"), "message": N_("Problem"), "value": N_("Found"),
-    "fix": N_("How to fix")}
-#: The sheet of the Excel report.
-REPORT_SHEET = N_("Problems")
 
 #: code → (severity, message template, how to fix). Placeholders are filled from the issue's values;
 #: ``{found}`` is the value found in the cell.
@@ -158,41 +146,3 @@ def issue(code: str, source: str, *, sheet: str = "", row: int | None = None, co
     severity, message, fix = MESSAGES[code]
     return Problem(source=source, sheet=sheet, row=row, column=column, item=item, code=code, message=message,
                    fix=fix, found=cell_text(found), severity=severity, params=params(**values), labels=labels)
-
-
-def issues_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
-    """One row per problem (:data:`ISSUE_COLUMNS`), messages and fixes in ``lang``."""
-    frame = pd.DataFrame(
-        [{"file": p.source, "sheet": p.sheet, "row": p.row, "column": p.column, "indicator": p.item,
-          "code": p.code, "severity": p.severity, "message": p.text(lang), "value": p.found, "fix": p.fix_text(lang)}
-         for p in problems], columns=list(ISSUE_COLUMNS))
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
-
-
-def write_issues(problems: Iterable[Problem], summary: Mapping[str, int], path: Path, lang: str = "en") -> Path:
-    """Write the problems to ``path`` (format from the suffix: .csv, .xlsx or .html), all text in ``lang``.
-
-    Everything a person reads is in ``lang``: the headings (:data:`ISSUE_HEADINGS`), the severity
-    words, the Excel sheet's name, the messages and fixes. The ``Code`` column keeps the stable
-    problem codes of :data:`MESSAGES`, the same in every language, for scripts.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    frame = issues_frame(problems, lang)
-    written = frame.assign(severity=[_(SEVERITY_LABELS[s], lang) for s in frame["severity"]]).rename(
-        columns={k: _(v, lang) for k, v in ISSUE_HEADINGS.items()})
-    if suffix == ".csv":
-        safe_frame(written).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(path, engine="xlsxwriter",
-                            engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
-            xw.book.set_properties({"created": dt.datetime(2000, 1, 1)})
-            safe_frame(written).to_excel(xw, sheet_name=_(REPORT_SHEET, lang)[:31], index=False)
-    elif suffix in (".html", ".htm"):
-        page = environment(lang).get_template("issues.html.j2").render(
-            issues=frame.to_dict("records"), summary=dict(summary), lang=lang)
-        path.write_text(page, encoding="utf-8")
-    else:
-        raise ValueError(f"unsupported report format {suffix!r}: use .csv, .xlsx or .html")
-    return path

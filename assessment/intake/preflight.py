@@ -314,13 +314,14 @@ def _refuse_entities(xml: bytes) -> None:
                         "(possible entity-expansion or external-entity attack)")
 
 
-#: Built-in number formats of SpreadsheetML (ECMA-376 18.8.30) that show a percentage or a date.
+#: Built-in number formats of SpreadsheetML (ECMA-376 18.8.30; the same numbers in .xls) that show a
+#: percentage or a date.
 BUILTIN_PERCENT = frozenset({9, 10})
 BUILTIN_DATE = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-def _shows(code: str) -> str | None:
+def format_shows(code: str) -> str | None:
     """``percent`` or ``date`` for a custom format code that shows one (quoted text ignored)."""
     bare = _QUOTED.sub("", code)
     if "%" in bare:
@@ -346,7 +347,7 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
         if tag == "numFmt":
             fid, code = _get(attrs, "numFmtId"), _get(attrs, "formatCode")
             if fid and fid.isdigit() and code:
-                shown = _shows(code)
+                shown = format_shows(code)
                 if shown:
                     custom[int(fid)] = shown
         elif tag == "cellXfs":

@@ -43,6 +43,7 @@ from .layout import (
     SHEETS,
 )
 from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
+from .xls import scan_xls
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -186,6 +187,8 @@ def read_workbook(path: Path) -> RawSubmission:
     sub = RawSubmission(file=str(path), kind="workbook")
     try:
         sub.scan = preflight(path)
+        if path.suffix.lower() == ".xls":  # its formats, formulas and errors are in binary records
+            sub.scan = scan_xls(path)
         _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
         sub.failure = unusable(path, rej.code, rej.reason)

@@ -12,108 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import Problem
 from ..i18n import _, text
+from .accepted import Accepted, Intake
 from .cage import read_caged
-from .criteria import CRITERIA_DATA_COLUMNS, read_answers
-from .issues import issue, issues_frame, write_issues
+from .criteria import read_answers
+from .issues import issue
 from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
 from .numbers import Parsed, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
 
-DATA_COLUMNS = ("city", "country", "year", "indicator", "value", "data_year", "source", "quality", "notes", "file",
-                "row")
-ENABLER_DATA_COLUMNS = ("city", "country", "year", "enabler", "level", "evidence", "notes", "file", "row")
-PROFILE_COLUMNS = (*PROFILE_KEYS, "file", "lang", "catalogue_version", "notice")
+if TYPE_CHECKING:
+    pass
+
 MAX_DATA_AGE = 10
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system, as stored)
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
-
-
-@dataclass(frozen=True, repr=False)
-class Intake:
-    """The validated submissions of a cohort (:func:`read_submissions`): what :func:`assessment.assess` scores.
-
-    Attributes
-    ----------
-    data, profiles, enablers
-        Accepted indicator values, city profiles and enabler answers (one row each, with file and row).
-    problems
-        Every problem found, in file order.
-    catalogue
-        The catalogue the submissions were checked against.
-    files
-        The files read.
-    lang
-        Language of :attr:`issues` (the problems as a table).
-    criteria
-        Answers of the Criteria sheet (model, criterion, met, evidence, notes; one row each), for
-        catalogues with criteria-based maturity models.
-    """
-
-    data: pd.DataFrame
-    profiles: pd.DataFrame
-    enablers: pd.DataFrame
-    problems: tuple[Problem, ...]
-    catalogue: Catalogue
-    files: tuple[str, ...]
-    lang: str = "en"
-    criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CRITERIA_DATA_COLUMNS)))
-
-    def __repr__(self) -> str:
-        s = self.summary()
-        return (f"Intake(files={s['files']}, cities={s['cities']}, values={s['values']}, "
-                f"enabler_answers={s['enabler_answers']}, errors={s['errors']}, warnings={s['warnings']}, "
-                f"lang={self.lang!r})")
-
-    def _repr_html_(self) -> str:
-        """A notebook summary: the counts, then the first problems."""
-        counts = pd.DataFrame([self.summary()]).to_html(index=False)
-        first = self.issues.head(10)[["file", "sheet", "row", "column", "indicator", "severity", "message"]]
-        return f"<p><b>Intake</b></p>{counts}{first.to_html(index=False)}"
-
-    @cached_property
-    def issues(self) -> pd.DataFrame:
-        """The problems as a table (file, sheet, row, column, indicator, code, severity, message, value, fix)."""
-        return issues_frame(self.problems, self.lang)
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem is an error (warnings and information allowed)."""
-        return not any(p.severity == "error" for p in self.problems)
-
-    def summary(self) -> dict[str, int]:
-        """Counts: files, cities, values, enabler answers, errors, warnings."""
-        sev = [p.severity for p in self.problems]
-        return {"files": len(self.files), "cities": len(self.profiles), "values": int(self.data["value"].notna().sum()),
-                "enabler_answers": int(self.enablers["level"].notna().sum()),
-                "errors": sev.count("error"), "warnings": sev.count("warning")}
-
-    def without_error_files(self) -> Intake:
-        """The same intake restricted to the files that have no error (their problems kept)."""
-        bad = {p.source for p in self.problems if p.severity == "error"}
-        keep = [f for f in self.files if f not in bad]
-        return Intake(data=self.data[~self.data["file"].isin(bad)].reset_index(drop=True),
-                      profiles=self.profiles[~self.profiles["file"].isin(bad)].reset_index(drop=True),
-                      enablers=self.enablers[~self.enablers["file"].isin(bad)].reset_index(drop=True),
-                      problems=tuple(p for p in self.problems if p.source in keep),
-                      catalogue=self.catalogue, files=tuple(keep), lang=self.lang,
-                      criteria=self.criteria[~self.criteria["file"].isin(bad)].reset_index(drop=True))
-
-    def write_issues(self, path: str | Path, lang: str = "en") -> Path:
-        """Write the problems as ``.csv``, ``.xlsx`` or ``.html`` (formula-injection safe), all text in ``lang``."""
-        return write_issues(self.problems, self.summary(), Path(path), lang)
 
 
 class _Checker:
@@ -432,17 +353,9 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
                         | {"file": sub.file, "lang": sub.lang,
                            "catalogue_version": sub.marker.get("catalogue_version", ""),
                            "notice": sub.marker.get("notice", "")})
-    frame = pd.DataFrame(data, columns=list(DATA_COLUMNS))
-    frame = frame.astype({"value": "float64", "data_year": "Int64", "quality": "Int64", "year": "Int64",
-                          "row": "int64"})
-    ena = pd.DataFrame(enablers, columns=list(ENABLER_DATA_COLUMNS)).astype(
-        {"level": "Float64", "year": "Int64", "row": "int64"})
-    ena["level"] = ena["level"].astype("float64")
-    prof_frame = pd.DataFrame(profiles, columns=list(PROFILE_COLUMNS)).astype(
-        {"year": "Int64", "population": "float64", "area_km2": "float64"})
-    crit = pd.DataFrame(criteria, columns=list(CRITERIA_DATA_COLUMNS)).astype({"year": "Int64", "met": "boolean"})
-    return Intake(data=frame, profiles=prof_frame, enablers=ena, problems=tuple(problems), catalogue=catalogue,
-                  files=tuple(dict.fromkeys(s.file for s in subs)), lang=lang, criteria=crit)
+    accepted = Accepted(tuple(data), tuple(enablers), tuple(profiles), tuple(criteria))
+    return Intake(accepted=accepted, problems=tuple(problems), catalogue=catalogue,
+                  files=tuple(dict.fromkeys(s.file for s in subs)), lang=lang)
 
 
 def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalogue | None = None,

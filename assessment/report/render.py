@@ -170,7 +170,7 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         (out / name).write_text(cohort_tpl.render(page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
     index = out / "index.html"
     if workbook:
-        result.to_excel(out / "results.xlsx")
+        result.to_excel(out / "results.xlsx", lang=lang)
     if uncertainty is not None:
         render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens,
                           home="index.html")

@@ -24,7 +24,7 @@ from ..catalogue.rules import ChangeRule, MetadataRule, OutlierRule
 from ..errors import Problem
 from ..i18n import LANGUAGES, _, text
 from ..intake import Intake
-from ..intake.layout import INDICATOR_TABLE, SHEETS, column_index
+from ..intake.layout import INDICATOR_TABLE, PROFILE_FIELDS, SHEETS, column_index
 from .answers import CityRound, Round
 from .checks import Place, check_change, check_consistency, check_metadata, check_outliers
 from .messages import VALUE_CODES, Query
@@ -33,6 +33,10 @@ from .messages import VALUE_CODES, Query
 META = ("value", "data_year", "source", "quality")
 
 CityKey = tuple[str, str]
+
+
+#: Profile fields that rules may name (the workbook's number fields: consistency terms, ``change`` rules).
+PROFILE_TERMS = tuple(f.key for f in PROFILE_FIELDS if f.kind == "number")
 
 
 def _letter(key: str) -> str:
@@ -148,6 +152,10 @@ class _Cohort:
         self.by_city: dict[CityKey, dict[int, pd.DataFrame]] = {}
         for (city, country, year), rows in data.groupby(["city", "country", "year"], sort=False):
             self.by_city.setdefault((str(city), str(country)), {})[int(year)] = rows.set_index("indicator")
+        self.profiles: dict[CityKey, dict[int, dict[str, float]]] = {}  # the profile fields rules may name
+        for rec in intake.profiles.dropna(subset=["city", "country", "year"]).to_dict("records"):
+            self.profiles.setdefault((str(rec["city"]), str(rec["country"])), {})[int(rec["year"])] = {
+                k: float(rec[k]) for k in PROFILE_TERMS if not is_missing(rec.get(k))}
 
     def place(self, file: str, row: int | None, key: str = "value") -> Place:
         sheet = SHEETS["indicators"]  # a name, not a literal: the msgid extractor would take it
@@ -159,6 +167,17 @@ def _city_queries(co: _Cohort, profile: dict[str, Any], latest: pd.DataFrame, ea
     change, _outlier, consistency, meta = _rules(co.cat)
     file = str(profile["file"])
     year = int(profile["year"])
+    lang = co.langs.get(file, "en")
+    profile_sheet = SHEETS["profile"]  # a name, not a literal: the msgid extractor would take it
+    key = (str(profile["city"]), str(profile["country"]))
+    now = co.profiles.get(key, {}).get(year, {})
+    then = co.profiles.get(key, {}).get(earlier_year, {}) if earlier_year is not None else {}
+    for field_key in PROFILE_TERMS:  # profile fields change only under a rule that names them
+        rule = change.get(field_key)
+        if rule is not None and field_key in now and field_key in then and earlier_year is not None:
+            label = next(f.label for f in PROFILE_FIELDS if f.key == field_key)
+            yield from check_change(rule, field_key, then[field_key], earlier_year, now[field_key], year,
+                                    _(label, lang), Place(file, _(profile_sheet, lang)))
     values = {str(k): float(v) for k, v in latest["value"].items() if not is_missing(v)}
     rows = latest["row"].to_dict()
     for ind in co.cat.indicators:
@@ -170,9 +189,8 @@ def _city_queries(co: _Cohort, profile: dict[str, Any], latest: pd.DataFrame, ea
                 and not is_missing(earlier.at[ind.id, "value"]) and earlier_year is not None:
             yield from check_change(rule, ind.id, float(earlier.at[ind.id, "value"]), earlier_year, values[ind.id],
                                     year, text(ind.unit, co.langs.get(file, "en")), place)
-    profile_values = {k: float(v) for k, v in profile.items() if k in ("population", "area_km2")
+    profile_values = {k: float(v) for k, v in profile.items() if k in PROFILE_TERMS
                       and v is not None and not is_missing(v)}
-    profile_sheet = SHEETS["profile"]  # a name, not a literal: the msgid extractor would take it
     for rule in consistency:
         first = rule.terms[0]
         place = co.place(file, int(rows[first])) if first in rows else Place(file, _(profile_sheet,
@@ -211,10 +229,13 @@ def _outlier_queries(co: _Cohort, cities: list[dict[str, Any]]) -> dict[CityKey,
     return out
 
 
-def _value_of(latest: pd.DataFrame | None, indicator: str) -> float | None:
-    if latest is None or indicator not in latest.index or is_missing(latest.at[indicator, "value"]):
+def _value_of(latest: pd.DataFrame | None, profile: dict[str, float], item: str) -> float | None:
+    """The value a query is about: an indicator's, or a profile field's (a confirmation holds for it)."""
+    if item in PROFILE_TERMS:
+        return profile.get(item)
+    if latest is None or item not in latest.index or is_missing(latest.at[item, "value"]):
         return None
-    return float(latest.at[indicator, "value"])
+    return float(latest.at[item, "value"])
 
 
 def review(intake: Intake, previous: Round | None = None) -> Review:
@@ -266,7 +287,8 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
         kept = dict(old.confirmed) if old is not None else {}
         asked: set[str] = set()
         for p in problems:
-            q = Query(key[0], key[1], year, p, _value_of(latest, p.item) if p.item else None)
+            q = Query(key[0], key[1], year, p,
+                      _value_of(latest, co.profiles.get(key, {}).get(year, {}), p.item) if p.item else None)
             n = 1
             while q.key in asked:  # two problems of one code about one item (two stray cells): number them
                 n += 1

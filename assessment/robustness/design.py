@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..i18n import N_
 from .spec import SOURCE, DataAssumption, DiscreteAssumption, RobustnessSpec, WeightAssumption
 
 UA_STREAM, SA_STREAM, DATA_STREAM, BOOT_STREAM = 0, 1, 2, 3
@@ -88,8 +89,8 @@ def sobol(n: int, dims: int, seed: int, stream: int) -> np.ndarray:
         from scipy.stats import qmc
     except ImportError:
         raise InputError([Problem(SOURCE, field="design", code="needs-scipy",
-                                  message="the sobol design needs scipy, which is not installed",
-                                  fix="pip install scipy, or use design: montecarlo")]) from None
+                                  message=N_("the sobol design needs scipy, which is not installed"),
+                                  fix=N_("pip install scipy, or use design: montecarlo"))]) from None
     engine = qmc.Sobol(d=dims, scramble=True, seed=_stream(seed, stream))
     with warnings.catch_warnings():  # balance properties need n = 2^m; any n is still a valid design
         warnings.simplefilter("ignore", UserWarning)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AssessmentError, InputError, Problem, params
+from ..i18n import N_
 from ..scoring import coverage as cov
 from ..scoring import levels as lev
 from ..scoring import prepare
@@ -202,8 +203,8 @@ def _failed(setup: Setup, key: tuple[int, ...], where: str, exc: AssessmentError
     inner = getattr(exc, "problems", ())
     why = "; ".join(f"{p.field}: {p.text()}" if p.field else p.text() for p in inner) or str(exc)
     return InputError([Problem(SOURCE, item=where, code="replicate-failed",
-                               message="a replicate ({choice}) cannot be scored: {why}",
-                               fix="drop or change that alternative",
+                               message=N_("a replicate ({choice}) cannot be scored: {why}"),
+                               fix=N_("drop or change that alternative"),
                                params=params(choice=f"{choice or 'weights only'}{data}", why=why))])
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from ..catalogue import Catalogue
 from ..errors import AssessmentError, Problem, params
+from ..i18n import N_
 from ..scoring.method import Method, Normalise, merge_method, method_from_dict
 from ..scoring.specs import NORMALISATION_MODELS
 from .spec import SOURCE, DiscreteAssumption
@@ -129,8 +130,8 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
     why = path_problem(assumption.path, known_ids(catalogue))
     if why is not None:
         return [Problem(SOURCE, item=assumption.name, field=assumption.path, code="unknown-path",
-                        message="not a method path: {why}", params=params(why=why),
-                        fix="use a dotted path such as treat.winmax, normalise, aggregate.method")]
+                        message=N_("not a method path: {why}"), params=params(why=why),
+                        fix=N_("use a dotted path such as treat.winmax, normalise, aggregate.method"))]
     base = nominal.model_dump(mode="json")
     problems = []
     for k, value in enumerate(assumption.values):
@@ -139,7 +140,7 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
         except AssessmentError as exc:
             detail = "; ".join(f"{p.field}: {p.text()}" for p in getattr(exc, "problems", ())) or str(exc)
             problems.append(Problem(SOURCE, item=assumption.name, field=assumption.path, code="bad-value",
-                                    message="alternative {k} is not valid for {path}: {detail}",
+                                    message=N_("alternative {k} is not valid for {path}: {detail}"),
                                     found=repr(value)[:80],
                                     params=params(k=k + 1, path=assumption.path, detail=detail)))
     return problems

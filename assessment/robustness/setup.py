@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem, params
+from ..i18n import N_
 from ..scoring import Assessment
 from ..scoring.inputs import Inputs
 from ..scoring.method import Method
@@ -54,13 +55,13 @@ def _weight_layout(result: Assessment, spec: RobustnessSpec, lenses: tuple[str, 
             hits = [(i, p) for lv in by_lens.values() for i, (lvl, p) in lv.items() if lvl == level]
             if not hits:
                 problems.append(Problem(SOURCE, item=a.name, field=f"assumptions.{a.name}.levels", code="no-level",
-                                        message="no lens of the method has weights at level {level} (1 = "
-                                        "indicators, 2 = lowest aggregates, …; the root has none)",
+                                        message=N_("no lens of the method has weights at level {level} (1 = "
+                                        "indicators, 2 = lowest aggregates, …; the root has none)"),
                                         found=str(level), params=params(level=level)))
             for i, p in hits:
                 if i in ids and i not in mine:
                     problems.append(Problem(SOURCE, item=a.name, field=f"assumptions.{a.name}.levels",
-                                            code="overlap", message="a weight is perturbed by two assumptions",
+                                            code="overlap", message=N_("a weight is perturbed by two assumptions"),
                                             found=i))
                 elif i not in ids:
                     ids.append(i)
@@ -117,13 +118,13 @@ def make_setup(result: Assessment, spec: RobustnessSpec) -> Setup:
             bands = data_bands(result.inputs, a)
             if not (bands > 0).any():
                 problems.append(Problem(SOURCE, item=a.name, field=f"assumptions.{a.name}.bands", code="no-flags",
-                                        message="no value has a data-quality flag with a band above 0, so the "
-                                        "data uncertainty would change nothing",
-                                        fix="read workbooks with quality flags, or set 'unflagged' to a band"))
+                                        message=N_("no value has a data-quality flag with a band above 0, so the "
+                                        "data uncertainty would change nothing"),
+                                        fix=N_("read workbooks with quality flags, or set 'unflagged' to a band")))
     if not isinstance(spec.pairwise, bool):
         missing = [u for u in spec.pairwise if u not in set(result.inputs.values.index.get_level_values("unit"))]
         if missing:
-            problems.append(Problem(SOURCE, field="pairwise", code="unknown-unit", message="not a unit of the data",
+            problems.append(Problem(SOURCE, field="pairwise", code="unknown-unit", message=N_("not a unit of the data"),
                                     found=", ".join(map(str, missing[:10]))))
     if problems:
         raise InputError(problems)

@@ -26,7 +26,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..catalogue.load import pydantic_problems, read_yaml
+from ..catalogue.messages import invalid
 from ..errors import InputError, Problem
+from ..i18n import N_
 
 SOURCE = "<robustness spec>"
 
@@ -79,7 +81,7 @@ class DataAssumption(_Model):
     def _bands_valid(self) -> DataAssumption:
         bad = {k: v for k, v in self.bands.items() if not 0 <= v < 1}
         if bad:
-            raise ValueError(f"bands must be in [0, 1); found {bad}")
+            raise invalid("bad-band", N_("bands must be in [0, 1); found {bad}"), bad=bad)
         return self
 
 
@@ -125,13 +127,14 @@ class RobustnessSpec(_Model):
     def _consistent(self) -> RobustnessSpec:
         lo, hi = self.interval
         if not 0 <= lo < hi <= 1:
-            raise ValueError(f"interval must satisfy 0 <= low < high <= 1; found {list(self.interval)}")
+            raise invalid("bad-interval", N_("interval must satisfy 0 <= low < high <= 1; found {interval}"),
+                          interval=list(self.interval))
         names = [a.name for a in self.assumptions]
         dups = sorted({n for n in names if names.count(n) > 1})
         if dups:
-            raise ValueError(f"assumption names must be unique; repeated {dups}")
+            raise invalid("duplicate-name", N_("assumption names must be unique; repeated {names}"), names=dups)
         if sum(isinstance(a, DataAssumption) for a in self.assumptions) > 1:
-            raise ValueError("at most one data assumption")
+            raise invalid("data-assumptions", N_("at most one data assumption"))
         return self
 
     @property
@@ -163,8 +166,8 @@ def load_robustness_spec(path: str | Path) -> RobustnessSpec:
         Listing every unknown key or out-of-range value.
     """
     if not Path(path).is_file():
-        raise InputError([Problem(str(path), code="missing-file", message="robustness spec not found",
-                                  fix="check the path; an example is examples/robustness/asem-reference.yaml")])
+        raise InputError([Problem(str(path), code="missing-file", message=N_("robustness spec not found"),
+                                  fix=N_("check the path; an example is examples/robustness/asem-reference.yaml"))])
     problems: list[Problem] = []
     raw = read_yaml(Path(path), problems)
     if problems:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .._missing import is_missing, safe_frame
+from ..i18n import N_, _
 from .inputs import Inputs
 
 #: The engine input tables a saved result keeps, in this order.
@@ -48,15 +50,85 @@ def _method_rows(recipe: Mapping[str, Any], method_yaml: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
-def write_excel(tables: Mapping[str, pd.DataFrame], recipe: Mapping[str, Any], method_yaml: str,
-                path: Path) -> Path:
-    """One sheet per stage plus ``method`` (the recipe and the method file); fixed dates so bytes repeat."""
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the results workbook: its name (a stable id, at most 31 characters) and what it
+    holds, as a key of :data:`SHEET_NOTES` and the ids that fill it (``lens``, ``group``, ``model``)."""
+
+    name: str
+    kind: str
+    ids: tuple[tuple[str, str], ...] = ()
+
+
+def sheet(name: str, kind: str, **ids: str) -> Sheet:
+    """A :class:`Sheet` (the name cut to Excel's 31 characters)."""
+    return Sheet(name[:31], kind, tuple(ids.items()))
+
+
+#: What each kind of sheet holds (UI msgids; ``{lens}``, ``{group}``, ``{model}`` are names in the
+#: workbook's language).
+SHEET_NOTES: dict[str, str] = {
+    "method": N_("The recipe of this result (catalogue, versions, input hash) and the method file, line by line."),
+    "raw": N_("Indicator values as submitted: one row per city, one column per indicator id."),
+    "denominated": N_("Values divided by their denominator (a city profile column such as population), where "
+                      "the catalogue names one."),
+    "screening": N_("Each city's share of indicators reported, and whether it was kept for scoring (1) or not (0)."),
+    "imputed": N_("Values after the method's imputation of missing values."),
+    "imputed-flags": N_("1 where a value was imputed, 0 where it was reported."),
+    "treated": N_("Values after the outlier treatment (winsorising or log transform)."),
+    "treated-flags": N_("1 where the outlier treatment changed a value, 0 elsewhere."),
+    "treatment": N_("Per indicator: skewness and kurtosis, the values winsorised at each end, whether it was "
+                    "log-transformed, and whether its distribution passes."),
+    "normalised": N_("Values on the common scale, with the direction of improvement applied."),
+    "coverage": N_("{lens}: share of indicators reported under each node, per city."),
+    "aggregated": N_("{lens}: the score of each node, per city."),
+    "levels-indicators": N_("Maturity level of each indicator value."),
+    "levels": N_("{lens}: the maturity level of each node's score."),
+    "levels-enablers": N_("Maturity level of each enabler."),
+    "ranks-indicators": N_("Rank on each indicator (1 = best)."),
+    "ranks": N_("{lens}, ranks within {group} (1 = best), with each city's coverage; a city below the coverage "
+                "needed is not ranked."),
+    "strengths": N_("Each city's strongest and weakest indicators: its score, the peer median and the gap."),
+    "criteria": N_("{model}: the level each city reaches."),
+    "change": N_("{lens}: change of each score since the previous reported year."),
+}
+#: Headings of the contents sheet, and its name.
+CONTENTS_HEADINGS = (N_("Sheet"), N_("What it holds"), N_("Rows"), N_("Columns"))
+CONTENTS_SHEET = N_("Contents")
+#: Names of the peer groups a ranking is made within.
+GROUP_NAMES = {"cohort": N_("the whole cohort"), "country": N_("each country"),
+               "population-class": N_("each population class")}
+
+
+def _contents(sheets: Sequence[tuple[Sheet, pd.DataFrame]], lang: str, names: Mapping[str, str]) -> pd.DataFrame:
+    method_note = SHEET_NOTES["method"]
+    rows = [("method", _(method_note, lang), None, None)]
+    for sh, table in sheets:
+        ids = dict(sh.ids)
+        values = {k: names.get(v, v) for k, v in ids.items()}
+        group = ids.get("group")
+        if group is not None:
+            group_name = GROUP_NAMES.get(group)
+            values["group"] = _(group_name, lang) if group_name else group
+        rows.append((sh.name, _(SHEET_NOTES[sh.kind], lang).format(**values), *table.shape))
+    return pd.DataFrame(rows, columns=[_(h, lang) for h in CONTENTS_HEADINGS])
+
+
+def write_excel(sheets: Sequence[tuple[Sheet, pd.DataFrame]], recipe: Mapping[str, Any], method_yaml: str,
+                path: Path, lang: str = "en", names: Mapping[str, str] | None = None) -> Path:
+    """A contents sheet in ``lang`` (each sheet and what it holds; ``names``: id → name of the lenses
+    and models), ``method`` (the recipe and the method file), then one sheet per stage. Sheet names
+    and headings are the stable ids, for scripts. Fixed dates, so the bytes repeat."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         writer.book.set_properties({"created": dt.datetime(2000, 1, 1), "author": "smartcity-assessment"})
+        contents = _contents(sheets, lang, names or {})
+        safe_frame(contents).to_excel(writer, sheet_name=_(CONTENTS_SHEET, lang)[:31], index=False)
+        writer.sheets[_(CONTENTS_SHEET, lang)[:31]].set_column(0, 0, 32)
+        writer.sheets[_(CONTENTS_SHEET, lang)[:31]].set_column(1, 1, 100)
         safe_frame(_method_rows(recipe, method_yaml)).to_excel(writer, sheet_name="method", index=False)
-        for name, table in tables.items():
-            safe_frame(table).to_excel(writer, sheet_name=name)
+        for sh, table in sheets:
+            safe_frame(table).to_excel(writer, sheet_name=sh.name)
     return path
 
 

@@ -29,8 +29,10 @@ from pydantic import (
 )
 
 from .._missing import RANK_MIN_COVERAGE
-from ..catalogue.load import allowed_keys, line_of, nearest, read_yaml, yaml_lines
+from ..catalogue.load import DID_YOU_MEAN, allowed_keys, line_of, nearest, read_yaml, yaml_lines
+from ..catalogue.messages import invalid, message
 from ..errors import MethodError, Problem, params
+from ..i18n import N_
 from .specs import (
     IMPUTE_MODELS,
     NORMALISATION_MODELS,
@@ -189,7 +191,7 @@ class Aggregate(_Model):
     def _weights_non_negative(self) -> Aggregate:
         bad = {k: v for k, v in self.weights.items() if v < 0}
         if bad:
-            raise ValueError(f"weights must be >= 0; found {bad}")
+            raise invalid("negative-weight", N_("weights must be >= 0; found {bad}"), bad=bad)
         return self
 
     @model_validator(mode="after")
@@ -198,12 +200,13 @@ class Aggregate(_Model):
         lens_wide = self.method == "generalised" or any(n.method == "generalised" and n.power is None
                                                         for n in self.nodes.values())
         if self.power is not None and not lens_wide:
-            raise ValueError(f"'power' is a parameter of the generalised mean only, not of {self.method!r} "
-                             "(remove it, or set method: generalised)")
+            raise invalid("power-unused", N_("'power' is a parameter of the generalised mean only, not of '{method}' "
+                                             "(remove it, or set method: generalised)"), method=self.method)
         foreign = sorted(k for k, n in self.nodes.items() if n.power is not None
                          and (n.method or self.method) != "generalised")
         if foreign:
-            raise ValueError(f"'power' is a parameter of the generalised mean only; nodes {foreign} do not use it")
+            raise invalid("power-unused", N_("'power' is a parameter of the generalised mean only; nodes {nodes} do "
+                                             "not use it"), nodes=foreign)
         return self
 
 
@@ -228,7 +231,8 @@ class Levels(_Model):
     @model_validator(mode="after")
     def _increasing(self) -> Levels:
         if self.cutoffs is not None and any(b <= a for a, b in zip(self.cutoffs, self.cutoffs[1:], strict=False)):
-            raise ValueError(f"cutoffs must increase strictly; found {list(self.cutoffs)}")
+            raise invalid("cutoffs-not-increasing", N_("cutoffs must increase strictly; found {cutoffs}"),
+                          cutoffs=list(self.cutoffs))
         return self
 
 
@@ -283,8 +287,10 @@ class Method(_Model):
         if n.method == "anchored" and lv.enabled and lv.indicators == "thresholds" and lv.cutoffs is not None:
             want = anchor_cutoffs(*n.range)
             if not all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in zip(lv.cutoffs, want, strict=True)):
-                raise ValueError(f"with normalise: anchored on {list(n.range)} the level cut-offs must be the anchors "
-                                 f"{list(want)} (so scores and levels agree); found {list(lv.cutoffs)}")
+                raise invalid("cutoffs-not-anchors", N_("with normalise: anchored on {range} the level cut-offs must "
+                                                        "be the anchors {anchors} (so scores and levels agree); "
+                                                        "found {cutoffs}"),
+                              range=list(n.range), anchors=list(want), cutoffs=list(lv.cutoffs))
         return self
 
     @property
@@ -348,6 +354,12 @@ def _shown(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+#: The messages of an unknown key in a method (a parameter another method takes; any other key).
+FOREIGN = N_("'{key}' is not a parameter of {stage} method '{method}'; it takes: {allowed}")
+UNKNOWN_KEY = N_("unknown key; allowed here: {allowed}")
+NO_PARAMETER = N_("no parameter")
+
+
 def method_problems(exc: ValidationError, source: str = "<method>",
                     lines: Mapping[tuple[str | int, ...], int] | None = None) -> list[Problem]:
     """One problem per validation error, each naming the key as the method file spells it, the
@@ -360,18 +372,22 @@ def method_problems(exc: ValidationError, source: str = "<method>",
             shown = (*shown, "method")
         found = "" if err["type"] == "missing" else repr(err.get("input"))
         found = found if len(found) <= 80 else found[:77] + "..."
-        msg = "required field is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        template, values = message(err)
+        labels: tuple[str, ...] = ()
         if err["type"] == "extra_forbidden":
             allowed = [k for k in allowed_keys(Method, err["loc"]) if k != "default"]
             tag = next((s for s in err["loc"][1:-1] if s in NORMALISATION_MODELS or s in IMPUTE_MODELS), None)
-            msg = (f"{err['loc'][-1]!r} is not a parameter of {err['loc'][0]} method {tag!r}; it takes: "
-                   f"{', '.join(a for a in allowed if a != 'method') or 'no parameter'}" if tag else
-                   f"unknown key; allowed here: {', '.join(allowed)}")
+            takes = ", ".join(a for a in allowed if a != "method")
+            if tag:
+                template, labels = FOREIGN, () if takes else ("allowed",)
+                values = params(key=err["loc"][-1], stage=err["loc"][0], method=tag, allowed=takes or NO_PARAMETER)
+            else:
+                template, values = UNKNOWN_KEY, params(allowed=", ".join(allowed))
         near = nearest(err, Method)
         line = line_of(lines, shown) if lines else None
         problems.append(Problem(source, item="method", field=".".join(map(str, shown)), code=err["type"],
-                                message="{detail}", found=found, fix="did you mean {suggestion}?" if near else "",
-                                params=params(detail=msg, suggestion=repr(near)), row=line))
+                                message=template, found=found, fix=DID_YOU_MEAN if near else "",
+                                params=params(**dict(values), suggestion=repr(near)), row=line, labels=labels))
     return problems
 
 
@@ -400,8 +416,8 @@ def load_method(path: str | Path) -> Method:
         Listing every problem, each with the file and line of the key it is about.
     """
     if not Path(path).is_file():
-        raise MethodError([Problem(str(path), code="missing-file", message="method file not found",
-                                   fix="check the path; examples are in examples/methods/")])
+        raise MethodError([Problem(str(path), code="missing-file", message=N_("method file not found"),
+                                   fix=N_("check the path; examples are in examples/methods/"))])
     problems: list[Problem] = []
     raw = read_yaml(Path(path), problems)
     if problems:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..catalogue import Catalogue
+from ..i18n import text
 from . import coverage as cov
 from . import export, rank
 from .criteria import ANSWER_COLUMNS, evaluate_criteria
@@ -174,44 +175,52 @@ class Assessment(Stages):
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every stage as ``name → wide table`` in pipeline order (names fit Excel sheet names)."""
-        tables: dict[str, pd.DataFrame] = {
-            "raw": self.raw, "denominated": self.denominated, "screening": self.screening,
-            "imputed": self.imputed, "imputed-flags": self.imputed_flags.astype("int8"),
-            "treated": self.treated, "treated-flags": self.treated_flags.astype("int8"),
-        }
+        return {sheet.name: table for sheet, table in self._sheets()}
+
+    def _sheets(self) -> list[tuple[export.Sheet, pd.DataFrame]]:
+        """Every stage table with its sheet: name, and what it holds (a msgid and its values)."""
+        S = export.sheet
+        sheets = [(S("raw", "raw"), self.raw), (S("denominated", "denominated"), self.denominated),
+                  (S("screening", "screening"), self.screening), (S("imputed", "imputed"), self.imputed),
+                  (S("imputed-flags", "imputed-flags"), self.imputed_flags.astype("int8")),
+                  (S("treated", "treated"), self.treated),
+                  (S("treated-flags", "treated-flags"), self.treated_flags.astype("int8"))]
         if not self.treatment.empty:
-            tables["treatment"] = self.treatment.set_index("indicator")
-        tables["normalised"] = self.normalised
-        for lens, table in self.coverage.items():
-            tables[f"coverage-{lens}"[:31]] = table
-        for lens, table in self.aggregated.items():
-            tables[f"aggregated-{lens}"[:31]] = table
-        tables["levels-indicators"] = self.indicator_levels
-        for lens, table in self.aggregate_levels.items():
-            tables[f"levels-{lens}"[:31]] = table
+            sheets.append((S("treatment", "treatment"), self.treatment.set_index("indicator")))
+        sheets.append((S("normalised", "normalised"), self.normalised))
+        sheets += [(S(f"coverage-{lens}", "coverage", lens=lens), t) for lens, t in self.coverage.items()]
+        sheets += [(S(f"aggregated-{lens}", "aggregated", lens=lens), t) for lens, t in self.aggregated.items()]
+        sheets.append((S("levels-indicators", "levels-indicators"), self.indicator_levels))
+        sheets += [(S(f"levels-{lens}", "levels", lens=lens), t) for lens, t in self.aggregate_levels.items()]
         if self.enabler_levels.shape[1]:
-            tables["levels-enablers"] = self.enabler_levels
-        tables["ranks-indicators"] = self.indicator_ranks
+            sheets.append((S("levels-enablers", "levels-enablers"), self.enabler_levels))
+        sheets.append((S("ranks-indicators", "ranks-indicators"), self.indicator_ranks))
         for name, groups in self.ranks.items():
             status = self.rank_status(name)[["reported", "total", "coverage", "needed", "ranked"]]
             for group, table in groups.items():
                 # coverage beside every ranking: a missing rank says why (coverage below 'needed')
-                tables[f"ranks-{name}-{group}"[:31]] = table.join(status.astype({"ranked": "int8"}))
-        tables["strengths"] = self.strengths.set_index(list(self.normalised.index.names))
-        for model_id, (levels, _) in self.criteria.items():
-            tables[f"criteria-{model_id}"[:31]] = levels
+                sheets.append((S(f"ranks-{name}-{group}", "ranks", lens=name, group=group),
+                               table.join(status.astype({"ranked": "int8"}))))
+        sheets.append((S("strengths", "strengths"), self.strengths.set_index(list(self.normalised.index.names))))
+        sheets += [(S(f"criteria-{m}", "criteria", model=m), levels) for m, (levels, _) in self.criteria.items()]
         if "year" in self.normalised.index.names:
-            for lens, table in self.change.items():
-                tables[f"change-{lens}"[:31]] = table
-        return tables
+            sheets += [(S(f"change-{lens}", "change", lens=lens), t) for lens, t in self.change.items()]
+        return sheets
 
     def to_frame(self) -> pd.DataFrame:
         """All numeric stage tables in one long table: stage, unit, (year,) code, value."""
         return export.to_long(self.tables())
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write every stage to one workbook (one sheet each, plus ``method``); returns the path."""
-        return export.write_excel(self.tables(), self.recipe.as_dict(), self.method.to_yaml(), Path(path))
+    def to_excel(self, path: str | Path, lang: str = "en") -> Path:
+        """Write every stage to one workbook (one sheet each, plus ``method``); returns the path.
+
+        The first sheet lists every sheet with what it holds, in ``lang``; sheet names and column
+        headings are the stable stage and indicator ids, the same in every language, for scripts.
+        """
+        cat = self.catalogue
+        names = {x.id: text(x.name, lang) for x in cat.lenses} | {m.id: text(m.name, lang) for m in cat.criteria}
+        return export.write_excel(self._sheets(), self.recipe.as_dict(), self.method.to_yaml(), Path(path),
+                                  lang=lang, names=names)
 
     def to_csv(self, directory: str | Path) -> Path:
         """Write every stage as ``<stage>.csv`` plus a saved result (see :func:`~assessment.load_result`)."""

@@ -1,0 +1,243 @@
+"""What an Excel 97–2003 workbook (``.xls``) shows: the pre-flight scan of its binary records.
+
+The ``.xlsx`` and ``.ods`` scans (:mod:`.preflight`) read the XML a workbook is made of. An
+``.xls`` is a Compound File (a small file system in one file, [MS-CFB]) whose ``Workbook``
+stream is a sequence of BIFF8 records ([MS-XLS]). The parser reads cell values but not number
+formats, so without this scan a value stored as 0.785 and shown as 78.5 % would be read as
+0.785. This module walks the records and reports, per sheet and cell, what the person saw
+differently from the stored number, in the same :class:`~.preflight.Scan` as the other formats:
+
+* cells whose number format shows a percentage or a date (the built-in formats, numbered as in
+  ``.xlsx``, or a custom format string, classified as for ``.xlsx``);
+* formula cells, with their saved result (a number, a text, TRUE/FALSE, or ``None`` for an
+  error or an empty result);
+* error cells (``#DIV/0!``, ``#N/A`` …), typed or computed.
+
+It runs in the reader's cage like every parser of untrusted files. Every read is bounded by the
+file's own size: a sector chain that loops or points outside the file, a record that overruns
+its stream, or a sheet offset outside the stream refuses the file as ``not-a-workbook``; a
+``FILEPASS`` record (an encrypted workbook) as ``encrypted``.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from .preflight import BUILTIN_DATE, BUILTIN_PERCENT, Rejection, Scan, column_letters, format_shows
+
+_ENDOFCHAIN = 0xFFFFFFFE
+_SPECIAL = {0xFFFFFFFC, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFF}  # DIFAT, FAT, end of chain, free
+_STREAM_NAMES = ("Workbook", "Book")  # BIFF8 (Excel 97+), then BIFF5 (Excel 95), which is refused
+#: Error codes of BOOLERR and FORMULA records ([MS-XLS] 2.5.10 BErr).
+ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+          0x2A: "#N/A"}
+
+
+def _bad(reason: str) -> Rejection:
+    return Rejection("not-a-workbook", f"the .xls file is damaged: {reason}")
+
+
+def _u16(data: bytes, at: int) -> int:
+    if at + 2 > len(data):
+        raise _bad("a record is shorter than its fields")
+    return int.from_bytes(data[at:at + 2], "little")
+
+
+def _u32(data: bytes, at: int) -> int:
+    if at + 4 > len(data):
+        raise _bad("a record is shorter than its fields")
+    return int.from_bytes(data[at:at + 4], "little")
+
+
+class _Compound:
+    """The streams of a Compound File ([MS-CFB]), every chain bounded by the file's sector count."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        shift = _u16(data, 0x1E)
+        if shift not in (9, 12):
+            raise _bad(f"unknown sector size 2^{shift}")
+        self.size = 1 << shift
+        self.sectors = max(0, -(-(len(data) - self.size) // self.size))  # a short last sector counts
+        self.mini_size = 1 << _u16(data, 0x20)
+        self.cutoff = _u32(data, 0x38)
+        self.fat = self._fat()
+        self.entries = self._directory()
+        if not self.entries:
+            raise _bad("it has no directory")
+        self.mini_stream = self._chain_bytes(self.entries[0][2], self.entries[0][3])  # the root entry's stream
+        mini_fat = self._chain_bytes(_u32(data, 0x3C), _u32(data, 0x40) * self.size)
+        self.mini_fat = [int.from_bytes(mini_fat[i:i + 4], "little") for i in range(0, len(mini_fat) - 3, 4)]
+
+    def _sector(self, n: int) -> bytes:
+        if n >= self.sectors:
+            raise _bad("a sector number points outside the file")
+        return self.data[(n + 1) * self.size:(n + 2) * self.size]
+
+    def _fat(self) -> list[int]:
+        difat = [_u32(self.data, 0x4C + 4 * i) for i in range(109)]
+        nxt, seen = _u32(self.data, 0x44), set()
+        while nxt not in _SPECIAL:  # further DIFAT sectors: 127 entries and the next sector's number
+            if nxt in seen:
+                raise _bad("the sector allocation table loops")
+            seen.add(nxt)
+            block = self._sector(nxt)
+            difat += [int.from_bytes(block[i:i + 4], "little") for i in range(0, self.size - 4, 4)]
+            nxt = int.from_bytes(block[-4:], "little")
+        fat: list[int] = []
+        for n in difat:
+            if n not in _SPECIAL:
+                block = self._sector(n)
+                fat += [int.from_bytes(block[i:i + 4], "little") for i in range(0, self.size, 4)]
+        return fat
+
+    def _chain(self, start: int, table: list[int]) -> list[int]:
+        chain: list[int] = []
+        n = start
+        while n not in _SPECIAL:
+            if n >= len(table) or len(chain) > len(table):
+                raise _bad("a sector chain loops or points outside the file")
+            chain.append(n)
+            n = table[n]
+        return chain
+
+    def _chain_bytes(self, start: int, size: int) -> bytes:
+        data = b"".join(self._sector(n) for n in self._chain(start, self.fat))
+        return data[:size]
+
+    def _directory(self) -> list[tuple[str, int, int, int]]:
+        raw = self._chain_bytes(_u32(self.data, 0x30), self.sectors * self.size)
+        entries = []
+        for at in range(0, len(raw) - 127, 128):
+            length = min(int.from_bytes(raw[at + 0x40:at + 0x42], "little"), 64)
+            name = raw[at:at + max(0, length - 2)].decode("utf-16-le", "replace")
+            kind = raw[at + 0x42]
+            start = int.from_bytes(raw[at + 0x74:at + 0x78], "little")
+            size = int.from_bytes(raw[at + 0x78:at + 0x7C], "little")  # the high half is 0 in version 3 files
+            entries.append((name, kind, start, size))
+        return entries
+
+    def stream(self, names: tuple[str, ...]) -> bytes:
+        """The first stream named one of ``names`` (case-insensitive), bounded by its declared size."""
+        wanted = [n.casefold() for n in names]
+        for name, kind, start, size in self.entries:
+            if kind == 2 and name.casefold() in wanted:
+                if size > len(self.data) * 64:
+                    raise _bad("a stream declares a size far beyond the file")
+                if size >= self.cutoff:
+                    return self._chain_bytes(start, size)
+                chain = self._chain(start, self.mini_fat)
+                return b"".join(self.mini_stream[n * self.mini_size:(n + 1) * self.mini_size] for n in chain)[:size]
+        raise Rejection("unknown-format", "the .xls file has no Excel 97–2003 workbook stream (older Excel "
+                        "formats are not read); save it as .xlsx")
+
+
+def _records(stream: bytes, start: int = 0) -> list[tuple[int, bytes, int]]:
+    """``(type, body, offset)`` of every record from ``start`` to the end of its substream (EOF)."""
+    out, at = [], start
+    while at + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, at)
+        body = stream[at + 4:at + 4 + size]
+        if len(body) < size:
+            raise _bad("a record runs past the end of the workbook")
+        out.append((kind, body, at))
+        at += 4 + size
+        if kind == 0x000A:  # EOF
+            break
+    return out
+
+
+def _text(body: bytes, at: int, count: int) -> str:
+    """``count`` characters of an XLUnicodeString's character data starting with its flags byte."""
+    if at >= len(body):
+        raise _bad("a text field is cut short")
+    high = body[at] & 0x01
+    raw = body[at + 1:at + 1 + count * (2 if high else 1)]
+    return raw.decode("utf-16-le" if high else "latin-1", "replace")
+
+
+def _formula_result(body: bytes, following: tuple[int, bytes, int] | None) -> tuple[str | None, str | None]:
+    """(saved result as text or ``None``, error text or ``None``) of a FORMULA record."""
+    val = body[6:14]
+    if len(val) < 8:
+        raise _bad("a formula record is cut short")
+    if val[6:8] != b"\xff\xff":
+        return repr(struct.unpack("<d", val)[0]), None
+    if val[0] == 0x00:  # a text result, in the STRING record that follows
+        if following is None or following[0] != 0x0207:
+            return None, None
+        s = following[1]
+        return _text(s, 2, _u16(s, 0)), None
+    if val[0] == 0x01:
+        return ("TRUE" if val[2] else "FALSE"), None
+    if val[0] == 0x02:
+        return None, ERRORS.get(val[2], "#ERROR")
+    return None, None  # an empty text result
+
+
+def scan_xls(source: str | Path | bytes) -> Scan:
+    """The :class:`~.preflight.Scan` of an ``.xls`` workbook (after :func:`~.preflight.preflight`),
+    given as its path or its bytes.
+
+    Raises
+    ------
+    Rejection
+        ``encrypted`` for a password-protected workbook, ``unknown-format`` for a workbook older
+        than Excel 97, ``not-a-workbook`` for a damaged file.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    stream = _Compound(data).stream(_STREAM_NAMES)
+    formats: dict[int, str] = {}
+    styles: list[int] = []
+    sheets: list[tuple[str, int]] = []
+    for kind, body, _at in _records(stream):
+        if kind == 0x002F:
+            raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
+        if kind == 0x041E:  # FORMAT: its number and its format string
+            shown = format_shows(_text(body, 4, _u16(body, 2)))
+            if shown:
+                formats[_u16(body, 0)] = shown
+        elif kind == 0x00E0:  # XF: the cell styles, in order; a cell names its style by position
+            styles.append(_u16(body, 2))
+        elif kind == 0x0085 and len(body) > 7 and body[5] == 0:  # BOUNDSHEET8 of a worksheet
+            sheets.append((_text(body, 7, body[6]), _u32(body, 0)))
+    shows = {}
+    for index, fid in enumerate(styles):
+        shown = formats.get(fid) or ("percent" if fid in BUILTIN_PERCENT else "date" if fid in BUILTIN_DATE else None)
+        if shown:
+            shows[index] = shown
+    scan = Scan()
+    for name, offset in sheets:
+        if offset >= len(stream):
+            raise _bad(f"sheet '{name}' starts outside the workbook stream")
+        _scan_sheet(_records(stream, offset), name, shows, scan)
+    return scan
+
+
+def _scan_sheet(records: list[tuple[int, bytes, int]], name: str, shows: dict[int, str], scan: Scan) -> None:
+    def mark(row: int, col: int, style: int) -> str:
+        ref = f"{column_letters(col + 1)}{row + 1}"
+        if style in shows:
+            shown = scan.percent if shows[style] == "percent" else scan.dates
+            shown.setdefault(name, set()).add(ref)
+        return ref
+
+    for i, (kind, body, _at) in enumerate(records):
+        if kind in (0x0203, 0x027E):  # NUMBER, RK
+            mark(_u16(body, 0), _u16(body, 2), _u16(body, 4))
+        elif kind == 0x00BD:  # MULRK: several RK cells of one row
+            row, first = _u16(body, 0), _u16(body, 2)
+            for k in range((len(body) - 6) // 6):
+                mark(row, first + k, _u16(body, 4 + 6 * k))
+        elif kind == 0x0205:  # BOOLERR: a typed TRUE/FALSE or error
+            ref = mark(_u16(body, 0), _u16(body, 2), _u16(body, 4))
+            if len(body) >= 8 and body[7]:
+                scan.errors.setdefault(name, {})[ref] = ERRORS.get(body[6], "#ERROR")
+        elif kind == 0x0006:  # FORMULA, with its saved result
+            ref = mark(_u16(body, 0), _u16(body, 2), _u16(body, 4))
+            following = records[i + 1] if i + 1 < len(records) else None
+            result, error = _formula_result(body, following)
+            if error is not None:
+                scan.errors.setdefault(name, {})[ref] = error
+            scan.formulas.setdefault(name, {})[ref] = result if error is None else error
