@@ -32,9 +32,9 @@ AssessmentError, CatalogueError, InputError, Problem
     Errors; every error carries the full list of problems.
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
+from ._lazy import lazy_names
 from ._version import __version__
 
 if TYPE_CHECKING:  # what the names are, for type checkers; at run time they load on first use (below)
@@ -85,19 +85,7 @@ SOURCES: dict[str, str] = {
 SUBPACKAGES = frozenset({"catalogue", "intake", "scoring", "robustness", "report", "errors", "i18n"})
 
 
-def __getattr__(name: str) -> object:
-    """Import a public name (or a stage subpackage) the first time it is used."""
-    if name in SUBPACKAGES:
-        return importlib.import_module(f".{name}", __name__)
-    if name not in SOURCES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{SOURCES[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *SOURCES, *SUBPACKAGES})
+__getattr__, __dir__ = lazy_names(__name__, SOURCES, globals(), SUBPACKAGES)
 
 
 __all__ = [

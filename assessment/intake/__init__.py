@@ -14,8 +14,9 @@ not import pandas, which only :mod:`~assessment.intake.tables` needs.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .accepted import Accepted, Intake
@@ -33,17 +34,7 @@ SOURCES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Import a public name the first time it is used."""
-    if name not in SOURCES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{SOURCES[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *SOURCES})
+__getattr__, __dir__ = lazy_names(__name__, SOURCES, globals())
 
 
 __all__ = [
