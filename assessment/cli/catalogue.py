@@ -143,21 +143,25 @@ def catalogue_docs(
     out_dir: Annotated[Path, typer.Argument(metavar=N_("OUT_DIR"), help=N_("Folder to write catalogue.md and "
                                                                             "catalogue.vi.md into."))],
     catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    lang: Annotated[Lang, lang_option(N_("Language of the messages (the documents are written in every "
+                                         "language)."))] = Lang["en"],
 ) -> None:
     """Write the human-readable catalogue reference in every UI language."""
     from ..catalogue import catalogue_markdown, load_catalogue
     from ..errors import AssessmentError
 
+    lg = lang.value
     try:
         cat = load_catalogue(catalogue)
     except AssessmentError as exc:
-        fail(exc)
-    folder_option(out_dir, "OUT_DIR")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for lang in LANGUAGES:
-        if lang not in cat.languages:
-            continue
-        path = out_dir / ("catalogue.md" if lang == "en" else f"catalogue.{lang}.md")
-        path.write_text(catalogue_markdown(cat, lang), encoding="utf-8")
-        out.print(f"wrote {path}")
+        fail(exc, lg)
+    folder_option(out_dir, "OUT_DIR", lg)
+    with writing(out_dir, lg):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for doc_lang in LANGUAGES:
+            if doc_lang not in cat.languages:
+                continue
+            path = out_dir / ("catalogue.md" if doc_lang == "en" else f"catalogue.{doc_lang}.md")
+            path.write_text(catalogue_markdown(cat, doc_lang), encoding="utf-8")
+            out.print(tr(N_("wrote {path}"), lg, path=path), highlight=False)
 
