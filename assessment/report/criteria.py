@@ -27,18 +27,43 @@ def _status(answer: object, counts: bool) -> str:
     return "not-met" if answer is False else "none"
 
 
-def criteria_sections(result: Assessment, key: Any, lang: str) -> list[dict[str, Any]]:
-    """One entry per criteria model of the catalogue: level reached, basis, and each level's criteria."""
+#: A criteria model's answers by unit key: the records of its detail table, in their order.
+ByUnit = dict[str, dict[Any, list[dict[str, Any]]]]
+
+
+def criteria_rows(result: Assessment) -> ByUnit:
+    """Each criteria model's detail records grouped by unit key (one pass over each table, so a report
+    does not filter the whole table once per city page)."""
+    out: ByUnit = {}
+    for model in result.catalogue.criteria:
+        levels, detail = result.criteria[model.id]
+        names = list(levels.index.names)
+        groups: dict[Any, list[dict[str, Any]]] = {}
+        for rec in detail.to_dict("records"):
+            unit = tuple(rec[n] for n in names) if len(names) > 1 else rec[names[0]]
+            groups.setdefault(unit, []).append(rec)
+        out[model.id] = groups
+    return out
+
+
+def criteria_sections(result: Assessment, key: Any, lang: str, by_unit: ByUnit | None = None) -> list[dict[str, Any]]:
+    """One entry per criteria model of the catalogue: level reached, basis, and each level's criteria.
+
+    ``by_unit``: :func:`criteria_rows` of ``result``, when made once for many pages."""
     out = []
     for model in result.catalogue.criteria:
         levels, detail = result.criteria[model.id]
         if key not in levels.index:
             continue
         row = levels.loc[key]
-        mine = detail
-        for name, value in zip(levels.index.names, key if isinstance(key, tuple) else (key,), strict=True):
-            mine = mine[mine[name] == value]
-        by_id = {rec["criterion"]: rec for rec in mine.to_dict("records")}
+        if by_unit is not None:
+            records = by_unit[model.id].get(key, [])
+        else:
+            mine = detail
+            for name, value in zip(levels.index.names, key if isinstance(key, tuple) else (key,), strict=True):
+                mine = mine[mine[name] == value]
+            records = mine.to_dict("records")
+        by_id = {rec["criterion"]: rec for rec in records}
         rank = int(row["rank"])
         blocks = []
         for k, level in enumerate(model.levels, start=1):

@@ -24,7 +24,7 @@ from ..scoring import Assessment
 from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
-from .criteria import criteria_sections
+from .criteria import criteria_rows, criteria_sections
 
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
@@ -69,6 +69,9 @@ class ReportView:
         self.profiles = result.profiles
         self.keys = list(self.scores.index)
         self._counts: dict[tuple[str, bool], dict[tuple[Any, Any], int]] = {}
+        self._tables: dict[int, tuple[pd.DataFrame, dict[Any, dict[Any, Any]] | None]] = {}
+        self._coverage: dict[Any, tuple[Any, Any]] | None = None
+        self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
         self.peer_scores = peer_median(self.scores, self.peer_col)
@@ -85,6 +88,23 @@ class ReportView:
         self.cover = self._both(result.coverage) if self.lens in result.coverage else None
         self.totals = {**node_indicators(self.cat, self.area_lens), **node_indicators(self.cat, self.lens)}
         self.rank_group = cmp.peer_group if cmp.peer_group in result.ranks.get(self.lens, {}) else None
+        wellbeing = self.cat.lens_for("wellbeing")
+        self.wellbeing = wellbeing if wellbeing is not None and wellbeing.id in result.aggregated else None
+        self.wellbeing_median = (peer_median(result.aggregated[self.wellbeing.id], None)
+                                 if self.wellbeing is not None else None)
+        self.criteria = criteria_rows(result)
+
+    def row(self, frame: pd.DataFrame, key: Any) -> dict[Any, Any]:
+        """``frame.loc[key].to_dict()``, or ``{}`` when ``key`` is not a row of ``frame``: read from every
+        row of ``frame`` as dicts, made on the first call for that frame (pages would otherwise each
+        pay pandas' ``.loc`` many times over)."""
+        held = self._tables.get(id(frame))
+        if held is None or held[0] is not frame:
+            held = (frame, frame.to_dict("index") if frame.index.is_unique else None)
+            self._tables[id(frame)] = held
+        if held[1] is None:  # a repeated label: .loc gives a table, kept as it was
+            return frame.loc[key].to_dict() if key in frame.index else {}
+        return held[1].get(key, {})
 
     def _both(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         """The headline lens's table, then the focus-area view's areas (one column per node id)."""
@@ -160,13 +180,50 @@ class ReportView:
                 "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
                 "input_hash": rec.input_hash, "package": __version__}
 
+    def _cells(self, key: Any) -> tuple[Any, Any] | None:
+        """Whether each scored indicator of ``key`` was reported, and whether it was imputed (two rows of
+        booleans, from the whole tables once), or ``None`` when ``key`` is not in both tables."""
+        if self._coverage is None:
+            ids = [i.id for i in self.scored]
+            raw, flags = self.r.raw, self.r.imputed_flags
+            both = raw.index.intersection(flags.index) if raw.index.is_unique and flags.index.is_unique else []
+            reported = raw.loc[both, ids].notna().to_numpy()
+            imputed = flags.loc[both, ids].astype(bool).to_numpy()
+            self._coverage = {k: (reported[i], imputed[i]) for i, k in enumerate(both)}
+        return self._coverage.get(key)
+
+    def strength_rows(self, key: Any) -> list[dict[str, Any]]:
+        """The strengths table's records of ``key`` (its unit's, and year's for a panel key), in order; the
+        table is grouped once (one pass), not filtered once per page."""
+        panel = isinstance(key, tuple)
+        if panel not in self._by_unit:
+            groups: dict[Any, list[dict[str, Any]]] = {}
+            for rec in self.r.strengths.to_dict("records"):
+                groups.setdefault((rec["unit"], rec["year"]) if panel else rec["unit"], []).append(rec)
+            self._by_unit[panel] = groups
+        return self._by_unit[panel].get((self.unit_label(key), key[1]) if panel else self.unit_label(key), [])
+
     def coverage(self, key: Any) -> dict[str, int]:
         ids = [i.id for i in self.scored]
-        raw = self.r.raw.loc[key, ids] if key in self.r.raw.index else pd.Series(dtype=float)
-        imputed = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
-        reported = int(raw.notna().sum())
-        n_imp = int(imputed.astype(bool).sum())
+        cells = self._cells(key)
+        if cells is not None:
+            reported, n_imp = int(cells[0].sum()), int(cells[1].sum())
+        else:
+            raw = self.r.raw.loc[key, ids] if key in self.r.raw.index else pd.Series(dtype=float)
+            imputed = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
+            reported = int(raw.notna().sum())
+            n_imp = int(imputed.astype(bool).sum())
         return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+
+    def coverage_cells(self, key: Any) -> list[str]:
+        """Each scored indicator of ``key``: ``imputed``, ``missing`` or ``reported``."""
+        cells = self._cells(key)
+        if cells is not None:
+            return ["imputed" if imp else "reported" if rep else "missing" for rep, imp in zip(*cells, strict=True)]
+        ids = [i.id for i in self.scored]
+        raw = self.r.raw.loc[key, ids]
+        imp = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
+        return ["imputed" if bool(imp[i]) else "missing" if is_missing(raw[i]) else "reported" for i in ids]
 
     def node_coverage(self, key: Any, node: str) -> dict[str, Any] | None:
         """Indicators reported under ``node`` of ``total``, and how many its score needs."""
@@ -176,7 +233,7 @@ class ReportView:
         spec = self.r.method.aggregate
         ns = spec.nodes.get(node)
         least = ns.min_reported if ns and ns.min_reported is not None else spec.min_reported
-        share = as_float(self.cover.at[key, node])
+        share = as_float(self.row(self.cover, key)[node])
         reported = round((share or 0.0) * total)
         return {"reported": reported, "total": total, "share": share, "needed": needed(total, least)}
 
@@ -184,7 +241,7 @@ class ReportView:
         """"13th of 26 ranked cities; 5th of 11 in its peer group", or why there is no rank ("" if ranking is off)."""
         if self.status is None or not self.r.method.rank.enabled:
             return ""
-        st = self.status.loc[key]
+        st = self.row(self.status, key)
         root = self.cat.lens(self.lens).root.id
         cohort = self.r.ranks[self.lens]["cohort"][root]
         rank = as_float(cohort.get(key))
@@ -228,7 +285,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     """The model of one city page (one unit, or one unit-year of a panel)."""
     r, lang = rep.r, rep.lang
     prof = rep.profiles.loc[key]
-    score_row, level_row = rep.scores.loc[key], rep.levels.loc[key] if rep.levels is not None else None
+    score_row, level_row = rep.row(rep.scores, key), rep.row(rep.levels, key) if rep.levels is not None else None
 
     def block(node: str) -> dict[str, Any]:
         lv = as_float(level_row[node]) if level_row is not None else None
@@ -242,19 +299,19 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
 
     root = rep.cat.lens(rep.lens).root.id
     areas = rep.areas
+    peer_row, cohort_row = rep.row(rep.peer_scores, key), rep.row(rep.cohort_scores, key)
     series = {"city": [as_float(score_row[a]) for a in areas],
-              "peer": [as_float(rep.peer_scores.at[key, a]) for a in areas],
-              "cohort": [as_float(rep.cohort_scores.at[key, a]) for a in areas]}
+              "peer": [as_float(peer_row[a]) for a in areas],
+              "cohort": [as_float(cohort_row[a]) for a in areas]}
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
     radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
     oecd = None
-    olens = rep.cat.lens_for("wellbeing")
-    if olens is not None and olens.id in r.aggregated:
-        ow = r.aggregated[olens.id]
+    olens = rep.wellbeing
+    if olens is not None and rep.wellbeing_median is not None:
         dims = [leaf.id for leaf in olens.leaves()]
-        med = peer_median(ow, None)
-        values = [as_float(ow.at[key, d]) for d in dims]
-        medians = [as_float(med.at[key, d]) for d in dims]
+        value_row, median_row = rep.row(r.aggregated[olens.id], key), rep.row(rep.wellbeing_median, key)
+        values = [as_float(value_row[d]) for d in dims]
+        medians = [as_float(median_row[d]) for d in dims]
         rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
                                       for d, v, m in zip(dims, values, medians, strict=True)]
         geo = charts.bars(values, medians)
@@ -269,7 +326,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang),
+        "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
         "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
@@ -279,9 +336,9 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
 
 def _enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     out = []
-    answers = rep.r.enabler_levels
+    answers = rep.row(rep.r.enabler_levels, key)
     for ena in rep.cat.enablers:
-        lv = as_float(answers.at[key, ena.id]) if ena.id in answers.columns and key in answers.index else None
+        lv = as_float(answers[ena.id]) if ena.id in answers else None
         level = None if lv is None else int(lv)
         nxt = None if level is None or level >= 5 else level + 1
         out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
@@ -294,27 +351,21 @@ def _strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
     sw = rep.r.strengths
     if sw.empty:
         return {"strength": [], "weakness": []}
-    mask = sw["unit"] == rep.unit_label(key)
-    if isinstance(key, tuple):
-        mask &= sw["year"] == key[1]
     out: dict[str, list[dict[str, Any]]] = {"strength": [], "weakness": []}
-    for rec in sw[mask].to_dict("records"):
+    for rec in rep.strength_rows(key):
         ind = rep.cat.indicator(rec["indicator"])
         out[rec["kind"]].append({"name": text(ind.name, rep.lang), "score": rec["score"],
                                  "peer": rec["peer_median"], "gap": rec["gap"]})
     return out
 
 
-def _row(frame: pd.DataFrame, key: Any) -> dict[str, Any]:
-    return frame.loc[key].to_dict() if key in frame.index else {}
-
-
 def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     r = rep.r
     details = rep.details.get(key, {})
     quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
-    value, flags, score = _row(r.imputed, key), _row(r.imputed_flags, key), _row(r.normalised, key)
-    level, peer, rank = _row(r.indicator_levels, key), _row(rep.peer_indicators, key), _row(r.indicator_ranks, key)
+    value, flags, score = rep.row(r.imputed, key), rep.row(r.imputed_flags, key), rep.row(r.normalised, key)
+    level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
+    rank = rep.row(r.indicator_ranks, key)
     membership = rep.cat.membership(rep.area_lens)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
     for ind in rep.cat.indicators:
@@ -368,14 +419,15 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
         prof = rep.profiles.loc[key]
         cov = rep.node_coverage(key, cols[0])
         rank = as_float(ranks.at[key, cols[0]]) if ranks is not None else None
+        score_row = rep.row(rep.scores, key)
         rows.append({
             "slug": rep.slugs[key], "city": rep.unit_label(key), "year": rep.year_of(key),
             "country": rep.country_name(prof.get("country")),
             "rank": rank, "coverage": cov["share"] * 100 if cov and cov["share"] is not None else None,
             "why": rep.rank_text(key) if rank is None and ranks is not None else "",
-            "scores": [as_float(rep.scores.at[key, c]) for c in cols],
-            "heat": [charts.heat_colour(as_float(rep.scores.at[key, a])) for a in rep.areas],
-            "radar": charts.radar([[as_float(rep.scores.at[key, a]) for a in rep.areas]], size=140, labels=False),
+            "scores": [as_float(score_row[c]) for c in cols],
+            "heat": [charts.heat_colour(as_float(score_row[a])) for a in rep.areas],
+            "radar": charts.radar([[as_float(score_row[a]) for a in rep.areas]], size=140, labels=False),
         })
     rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
     unranked = [{"city": x["city"], "why": x["why"]} for x in rows if x["why"]]
@@ -384,11 +436,8 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
     status = []
     ids = [i.id for i in rep.scored]
     for key in rep.keys:
-        raw = rep.r.raw.loc[key, ids]
-        imp = rep.r.imputed_flags.loc[key, ids] if key in rep.r.imputed_flags.index else raw * 0
         status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
-                       "cells": ["imputed" if bool(imp[i]) else "missing" if is_missing(raw[i]) else "reported"
-                                 for i in ids], "coverage": rep.coverage(key)})
+                       "cells": rep.coverage_cells(key), "coverage": rep.coverage(key)})
     return {
         **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
         "columns": [{"id": c, "name": rep.node_name(c)} for c in cols], "rows": rows,

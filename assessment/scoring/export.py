@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._missing import is_missing, safe_frame
@@ -128,8 +130,109 @@ def write_excel(sheets: Sequence[tuple[Sheet, pd.DataFrame]], recipe: Mapping[st
         writer.sheets[_(CONTENTS_SHEET, lang)[:31]].set_column(1, 1, 100)
         safe_frame(_method_rows(recipe, method_yaml)).to_excel(writer, sheet_name="method", index=False)
         for sh, table in sheets:
-            safe_frame(table).to_excel(writer, sheet_name=sh.name)
+            write_sheet(writer, sh.name, safe_frame(table))
     return path
+
+
+#: Largest sheet Excel opens (rows, columns); ``DataFrame.to_excel`` refuses a larger frame.
+EXCEL_LIMITS = (1_048_576, 16_384)
+#: Column kinds whose cells :func:`write_sheet` writes itself (numpy's dtype.kind: float, signed and
+#: unsigned integer, bool, object).
+DIRECT_KINDS = frozenset("fiubO")
+_SKIP = object()  # a cell DataFrame.to_excel leaves empty
+_OTHER = object()  # a value only DataFrame.to_excel knows how to write
+
+
+def excel_value(value: Any) -> Any:
+    """A cell as ``DataFrame.to_excel`` (xlsxwriter engine) hands it to the worksheet.
+
+    Missing → left empty; ``±inf`` → the text ``inf``/``-inf``; numpy scalars → Python
+    numbers or bools; text as it is. Any other type (dates, decimals…) is not handled here.
+    """
+    if value is None or is_missing(value):
+        return _SKIP
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        if v != v:
+            return _SKIP
+        return v if abs(v) != math.inf else ("inf" if v > 0 else "-inf")
+    return _OTHER
+
+
+def _direct(frame: pd.DataFrame) -> bool:
+    """Whether :func:`write_sheet` can write ``frame`` itself: one index level, one column level, at
+    least one column, within Excel's limits, plain dtypes, and labels it knows."""
+    if isinstance(frame.index, pd.MultiIndex) or isinstance(frame.columns, pd.MultiIndex) or not len(frame.columns):
+        return False
+    if frame.shape[0] >= EXCEL_LIMITS[0] or frame.shape[1] >= EXCEL_LIMITS[1]:
+        return False
+    for dtype in [*frame.dtypes, frame.index.dtype]:  # numpy's own dtypes, or pandas' text (not nullable numbers)
+        if not ((isinstance(dtype, np.dtype) and dtype.kind in DIRECT_KINDS) or isinstance(dtype, pd.StringDtype)):
+            return False
+    labels = [*frame.columns, *frame.index, frame.index.name]
+    return all(excel_value(v) is not _OTHER for v in labels)
+
+
+def write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, plain: bool = False) -> None:
+    """Write ``frame`` with its index to a new sheet exactly as ``frame.to_excel(writer, sheet_name=name)``
+    does (same cells, types, strings in the same order, hence the same bytes), cell by cell without
+    pandas' per-cell formatting; ``plain=True``, or a frame it does not cover (a multi-level index,
+    dates…), uses ``to_excel`` itself.
+
+    The order ``to_excel`` writes in, which decides the shared-string table: the column headings
+    (row 0, from column 1), the index name (row 0, column 0), the index (column 0), then the body
+    column by column. No cell has a format; missing cells are left out.
+    """
+    if plain or writer.engine != "xlsxwriter" or not _direct(frame):
+        frame.to_excel(writer, sheet_name=name)
+        return
+    wks = writer.book.add_worksheet(name)
+    for j, label in enumerate(frame.columns):
+        _put(wks, 0, j + 1, label)
+    if frame.index.name:
+        _put(wks, 0, 0, frame.index.name)
+    for i, label in enumerate(frame.index):
+        _put(wks, i + 1, 0, label)
+    for j in range(frame.shape[1]):
+        _write_column(wks, j + 1, frame.iloc[:, j])
+
+
+def _put(wks: Any, row: int, col: int, value: Any) -> None:
+    """One cell as ``to_excel`` writes it (see :func:`excel_value`)."""
+    v = excel_value(value)
+    if v is _SKIP:
+        return
+    if isinstance(v, str):
+        wks.write(row, col, v)  # write() decides as to_excel's call does (blank, formula, link or text)
+    elif isinstance(v, bool):
+        wks.write_boolean(row, col, v)
+    else:
+        wks.write_number(row, col, v)
+
+
+def _write_column(wks: Any, col: int, column: pd.Series) -> None:
+    """The body cells of one column, from row 1, in row order (numbers straight to ``write_number``)."""
+    if column.dtype.kind == "f":
+        values = column.to_numpy(dtype="float64")
+        cells = values.tolist()
+        write_number = wks.write_number
+        for i in np.flatnonzero(np.isfinite(values)).tolist():
+            write_number(i + 1, col, cells[i])
+        for i in np.flatnonzero(np.isinf(values)).tolist():  # text cells "inf"/"-inf", in row order
+            _put(wks, i + 1, col, cells[i])
+    elif column.dtype.kind in "iu":
+        write_number = wks.write_number
+        for i, v in enumerate(column.to_numpy().tolist()):
+            write_number(i + 1, col, v)
+    else:
+        for i, v in enumerate(column.to_numpy(dtype=object).tolist()):
+            _put(wks, i + 1, col, v)
 
 
 def write_csv(tables: Mapping[str, pd.DataFrame], directory: Path) -> Path:
