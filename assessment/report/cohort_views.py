@@ -40,8 +40,9 @@ def enabler_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | None:
     rows = []
     for key in order:
         cells = []
+        row = rep.row(answers, key)
         for e in items:
-            lv = as_float(answers.at[key, e.id]) if key in answers.index else None
+            lv = as_float(row[e.id]) if row else None
             level = None if lv is None else int(lv)
             colour = ("#ffffff", "#595959") if level is None else \
                 (charts.LEVEL_COLOURS[level], charts.LEVEL_TEXT[level])

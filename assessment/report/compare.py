@@ -122,17 +122,18 @@ def compare_page(rep: ReportView, keys: Sequence[Any]) -> dict[str, Any]:
     names = [rep.unit_label(k) for k in keys]
     root = rep.cat.lens(rep.lens).root.id
     cards = []
+    scores = {k: rep.row(rep.scores, k) for k in keys}
     for k in keys:
-        lv = as_float(rep.levels.at[k, root]) if rep.levels is not None else None
+        lv = as_float(rep.row(rep.levels, k)[root]) if rep.levels is not None else None
         cards.append({"city": rep.unit_label(k), "slug": rep.slugs[k], "year": rep.year_of(k),
                       "country": rep.country_name(rep.profiles.loc[k].get("country")),
-                      "peer_group": rep.peer_label(k), "score": as_float(rep.scores.at[k, root]), "level": lv,
+                      "peer_group": rep.peer_label(k), "score": as_float(scores[k][root]), "level": lv,
                       "level_name": rep.level_name(lv), "rank_text": rep.rank_text(k)})
     areas = [a for a in rep.areas if a in rep.scores.columns]
-    radar = charts.overlay([[as_float(rep.scores.at[k, a]) for a in areas] for k in keys])
-    radar_rows = [{"name": rep.node_name(a), "values": [as_float(rep.scores.at[k, a]) for k in keys]} for a in areas]
+    radar = charts.overlay([[as_float(scores[k][a]) for a in areas] for k in keys])
+    radar_rows = [{"name": rep.node_name(a), "values": [as_float(scores[k][a]) for k in keys]} for a in areas]
     heads = [root, *[o for o in rep.outcomes if o in rep.scores.columns]]
-    outcome_rows = [{"name": rep.node_name(o), "values": [as_float(rep.scores.at[k, o]) for k in keys]}
+    outcome_rows = [{"name": rep.node_name(o), "values": [as_float(scores[k][o]) for k in keys]}
                     for o in heads]
     wellbeing = None
     olens = rep.cat.lens_for("wellbeing")
@@ -163,24 +164,25 @@ def _different(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:
     norm = rep.r.normalised.reindex(index=list(keys), columns=ids)
     raw = rep.r.imputed.reindex(index=list(keys), columns=ids)
     spread = (norm.max() - norm.min())[norm.notna().sum() >= 2]
-    order = sorted(range(len(spread)), key=lambda j: -float(spread.iloc[j]))[:TOP_DIFFERENT]  # ties: catalogue order
+    gaps = spread.tolist()
+    order = sorted(range(len(gaps)), key=lambda j: -float(gaps[j]))[:TOP_DIFFERENT]  # ties: catalogue order
     names = {i.id: i for i in rep.scored}
     out = []
     for j in order:
         ind = names[spread.index[j]]
         out.append({"id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
-                    "spread": float(spread.iloc[j]), "scores": [as_float(v) for v in norm[ind.id]],
+                    "spread": float(gaps[j]), "scores": [as_float(v) for v in norm[ind.id]],
                     "values": [as_float(v) for v in raw[ind.id]]})
     return out
 
 
 def _enablers(rep: ReportView, keys: Sequence[Any]) -> list[dict[str, Any]]:
-    answers = rep.r.enabler_levels
+    answers = [rep.row(rep.r.enabler_levels, k) for k in keys]
     rows = []
     for ena in rep.cat.enablers:
         cells = []
-        for k in keys:
-            lv = as_float(answers.at[k, ena.id]) if ena.id in answers.columns and k in answers.index else None
+        for row in answers:
+            lv = as_float(row[ena.id]) if ena.id in row else None
             level = None if lv is None else int(lv)
             cells.append({"level": level, "level_name": rep.level_name(level),
                           "descriptor": "" if level is None else text(ena.levels[level], rep.lang)})
