@@ -72,6 +72,8 @@ class ReportView:
         self._tables: dict[int, tuple[pd.DataFrame, dict[Any, dict[Any, Any]] | None]] = {}
         self._coverage: dict[Any, tuple[Any, Any]] | None = None
         self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
+        self._labels: list[tuple[str, str, str, str, bool]] | None = None
+        self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
         self.peer_scores = peer_median(self.scores, self.peer_col)
@@ -191,6 +193,16 @@ class ReportView:
             imputed = flags.loc[both, ids].astype(bool).to_numpy()
             self._coverage = {k: (reported[i], imputed[i]) for i, k in enumerate(both)}
         return self._coverage.get(key)
+
+    def indicator_labels(self) -> list[tuple[str, str, str, str, bool]]:
+        """Focus area, id, name, unit and whether it is context only, of each indicator listed on the city
+        pages (catalogue order; made once per report)."""
+        if self._labels is None:
+            membership = self.cat.membership(self.area_lens)
+            self._labels = [(area, ind.id, text(ind.name, self.lang), text(ind.unit, self.lang), not ind.scored)
+                            for ind in self.cat.indicators
+                            if (area := membership.get(ind.id)) is not None and area in self.areas]
+        return self._labels
 
     def strength_rows(self, key: Any) -> list[dict[str, Any]]:
         """The strengths table's records of ``key`` (its unit's, and year's for a panel key), in order; the
@@ -359,30 +371,31 @@ def _strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _num(value: Any) -> float | None:
+    """:func:`as_float`, with a shortcut for the common case (a float that is not NaN: itself)."""
+    return value if type(value) is float and value == value else as_float(value)
+
+
 def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     r = rep.r
     details = rep.details.get(key, {})
-    quality = {q.code: text(q.name, rep.lang) for q in rep.cat.header.quality_flags}
+    queried = rep.queried.get(key, {})
     value, flags, score = rep.row(r.imputed, key), rep.row(r.imputed_flags, key), rep.row(r.normalised, key)
     level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
     rank = rep.row(r.indicator_ranks, key)
-    membership = rep.cat.membership(rep.area_lens)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
-    for ind in rep.cat.indicators:
-        area = membership.get(ind.id)
-        if area not in groups:
-            continue
-        det = details.get(ind.id, {})
-        lv = as_float(level.get(ind.id))
+    for area, ind_id, name, unit, context in rep.indicator_labels():
+        det = details.get(ind_id, {})
+        lv = _num(level.get(ind_id))
         q = as_float(det.get("quality"))
         groups[area].append({
-            "id": ind.id, "name": text(ind.name, rep.lang), "unit": text(ind.unit, rep.lang),
-            "value": as_float(value.get(ind.id)), "data_year": as_float(det.get("data_year")),
-            "source": det.get("source") or "", "quality": quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind.id, False)), "score": as_float(score.get(ind.id)),
-            "level": lv, "level_name": rep.level_name(lv), "peer": as_float(peer.get(ind.id)),
-            "rank": as_float(rank.get(ind.id)), "context": not ind.scored,
-            "query": rep.queried.get(key, {}).get(ind.id, "")})
+            "id": ind_id, "name": name, "unit": unit,
+            "value": _num(value.get(ind_id)), "data_year": as_float(det.get("data_year")),
+            "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
+            "imputed": bool(flags.get(ind_id, False)), "score": _num(score.get(ind_id)),
+            "level": lv, "level_name": rep.level_name(lv), "peer": _num(peer.get(ind_id)),
+            "rank": _num(rank.get(ind_id)), "context": context,
+            "query": queried.get(ind_id, "")})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 
 

@@ -199,8 +199,23 @@ def write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, plain: b
         _put(wks, 0, 0, frame.index.name)
     for i, label in enumerate(frame.index):
         _put(wks, i + 1, 0, label)
+    if all(dtype.kind == "f" for dtype in frame.dtypes):  # one array for the whole table (the common case)
+        values = frame.to_numpy(dtype="float64")
+        for j in range(frame.shape[1]):
+            _write_floats(wks, j + 1, values[:, j])
+        return
     for j in range(frame.shape[1]):
         _write_column(wks, j + 1, frame.iloc[:, j])
+
+
+def _write_floats(wks: Any, col: int, values: np.ndarray) -> None:
+    """A column of floats from row 1: numbers straight to ``write_number``, ``±inf`` as text, NaN left out."""
+    cells = values.tolist()
+    write_number = wks.write_number
+    for i in np.flatnonzero(np.isfinite(values)).tolist():
+        write_number(i + 1, col, cells[i])
+    for i in np.flatnonzero(np.isinf(values)).tolist():  # text cells "inf"/"-inf", in row order
+        _put(wks, i + 1, col, cells[i])
 
 
 def _put(wks: Any, row: int, col: int, value: Any) -> None:
@@ -219,13 +234,7 @@ def _put(wks: Any, row: int, col: int, value: Any) -> None:
 def _write_column(wks: Any, col: int, column: pd.Series) -> None:
     """The body cells of one column, from row 1, in row order (numbers straight to ``write_number``)."""
     if column.dtype.kind == "f":
-        values = column.to_numpy(dtype="float64")
-        cells = values.tolist()
-        write_number = wks.write_number
-        for i in np.flatnonzero(np.isfinite(values)).tolist():
-            write_number(i + 1, col, cells[i])
-        for i in np.flatnonzero(np.isinf(values)).tolist():  # text cells "inf"/"-inf", in row order
-            _put(wks, i + 1, col, cells[i])
+        _write_floats(wks, col, column.to_numpy(dtype="float64"))
     elif column.dtype.kind in "iu":
         write_number = wks.write_number
         for i, v in enumerate(column.to_numpy().tolist()):
