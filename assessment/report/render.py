@@ -88,7 +88,7 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
         the cohort page without its long views (the screen always shows everything).
     workbook
         Also write ``results.xlsx`` (every stage of the result, linked from the cohort page). It
-        is the slowest file of a large cohort (about 9 s for 500 cities); the CSV of each page is
+        is the slowest file of a large cohort (about 3 s for 500 cities); the CSV of each page is
         always written.
     """
     if isinstance(uncertainty, str | Path):
