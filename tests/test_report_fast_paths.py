@@ -109,8 +109,10 @@ def plain_coverage(rep: ReportView, key: object) -> tuple[dict[str, int], list[s
 
 def same(a: dict[object, object], b: dict[object, object]) -> bool:
     """Equal keys, values of the same type and equal (two missing values count as equal)."""
-    return list(a) == list(b) and all(type(a[k]) is type(b[k]) and (a[k] == b[k] or pd.isna(a[k]) and pd.isna(b[k]))
-                                      for k in a)
+    def equal(x: object, y: object) -> bool:
+        return type(x) is type(y) and (x == y or (pd.isna(x) and pd.isna(y)))
+
+    return list(a) == list(b) and all(equal(a[k], b[k]) for k in a)
 
 
 def check_view(rep: ReportView) -> None:
