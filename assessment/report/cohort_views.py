@@ -54,12 +54,15 @@ def enabler_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | None:
 
 
 def coverage_names(rep: ReportView) -> list[dict[str, str]]:
-    """Id, name and focus area of every scored indicator, in the coverage matrix's (catalogue) order."""
+    """Id, name and focus area of every scored indicator, in the coverage matrix's (catalogue) order, with
+    its cell's x position in the matrix and the start of the cell's title (the same in every row)."""
     membership = rep.cat.membership(rep.area_lens)
     out = []
     for k, ind in enumerate(rep.scored, start=1):
         area = membership.get(ind.id)
-        out.append({"n": str(k), "id": ind.id, "name": text(ind.name, rep.lang),
-                    "area": rep.node_name(area) if isinstance(area, str) and area in rep.areas else ""})
+        name = text(ind.name, rep.lang)
+        out.append({"n": str(k), "id": ind.id, "name": name,
+                    "area": rep.node_name(area) if isinstance(area, str) and area in rep.areas else "",
+                    "x": (k - 1) * 6 + 0.5, "label": f"{k}. {ind.id} {name}"})
     return out
 
