@@ -116,39 +116,64 @@ def anchor_points(spec: NormaliseSpec) -> np.ndarray:
     return lo + (hi - lo) * np.array([0, *ANCHORS, 10], dtype="float64") / 10
 
 
+CELLS_PER_BLOCK = 1 << 17  # cells worked at once: temporaries stay in cache, big tables need no big temporaries
+
+
+def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell kind ``column × 6 + level`` (level 0–5), the constants of ``anchored``: the band's
+    start, width, whether it has a width, the share a band without width gives, the level's anchor,
+    the step to the next anchor and the cap just below the next level's band."""
+    lo, hi = knots[:, :6], knots[:, 1:]
+    with np.errstate(invalid="ignore"):
+        width = hi - lo
+        width_ok = np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
+    n = knots.shape[0]
+    fallback = np.array([0.0] * 5 + [1.0])  # a band without width: bottom of level 0, top of level 5
+    cap = np.append(np.nextafter(anchors[1:6], -np.inf), np.inf)  # level 5 is not capped
+    per_level = (np.tile(v, n) for v in (fallback, anchors[:6], anchors[1:] - anchors[:6], cap))
+    return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
+
+
 def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
-    """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`."""
+    """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`.
+
+    Worked in blocks of rows, each cell's constants looked up by ``column × 6 + level``: cell by
+    cell the same arithmetic as one pass over the whole table with every constant broadcast.
+    """
     n_cols = x.shape[1]
     th = p.thresholds if p.thresholds is not None else np.full((n_cols, 5), np.nan)
     has = np.isfinite(th).all(axis=1)
-    out = np.full(x.shape, np.nan)
-    if (~has).any():  # no thresholds: plain goalposts for those columns
+    every = bool(has.all())
+    out = np.empty(x.shape) if every else np.full(x.shape, np.nan)
+    if not every:  # no thresholds: plain goalposts for those columns
         sub = Params(p.direction[~has], p.worst[~has], p.best[~has], p.target[~has], p.spec)
         out[:, ~has] = n_goalposts(x[:, ~has], sub)
     if not has.any():
         return out
     d = p.direction[has]
-    xd = x[:, has] * d
     knots = np.column_stack([p.worst[has] * d, th[has] * d[:, None], p.best[has] * d])  # cols × 7
-    anchors = anchor_points(p.spec)
-    ok = np.isfinite(xd)
-    level = np.zeros(xd.shape, dtype=np.intp)  # thresholds reached, 0–5
-    with np.errstate(invalid="ignore"):
-        for k in range(1, 6):
-            level += xd >= knots[:, k]
-    cols = np.broadcast_to(np.arange(knots.shape[0]), xd.shape)
-    lo_k, hi_k = knots[cols, level], knots[cols, level + 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = (xd - lo_k) / (hi_k - lo_k)
-    width_ok = np.isfinite(lo_k) & np.isfinite(hi_k) & (hi_k > lo_k)
-    # a band without width (a goalpost not beyond its outer threshold): bottom of level 0, top of level 5
-    frac = np.where(width_ok, frac, np.where(level == 5, 1.0, 0.0))
-    frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
-    y = anchors[level] + frac * (anchors[level + 1] - anchors[level])
-    below_next = np.nextafter(anchors[np.minimum(level + 1, 6)], -np.inf)
-    y = np.where(level < 5, np.minimum(y, below_next), y)  # never round up into the next level's band
-    y[~ok] = np.nan
-    out[:, has] = y
+    lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, anchor_points(p.spec))
+    kind = np.arange(knots.shape[0], dtype=np.intp) * 6
+    thresholds = [knots[:, k] for k in range(1, 6)]
+    columns = slice(None) if every else np.flatnonzero(has)
+    block = max(1, CELLS_PER_BLOCK // knots.shape[0])
+    for start in range(0, x.shape[0], block):
+        rows = slice(start, start + block)
+        xd = np.ascontiguousarray(x[rows, columns]) * d
+        ok = np.isfinite(xd)
+        level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
+        with np.errstate(invalid="ignore"):
+            for t in thresholds:
+                level += xd >= t
+        cell = kind + level
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = (xd - lo_t.take(cell)) / width_t.take(cell)
+        frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+        frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
+        y = base.take(cell) + frac * step.take(cell)
+        y = np.minimum(y, cap.take(cell))  # never round up into the next level's band
+        y[~ok] = np.nan
+        out[rows, columns] = y
     return out
 
 
