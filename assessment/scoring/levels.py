@@ -32,15 +32,30 @@ from .method import IndicatorLevelName, Levels
 BAND_CUTS = (0.33, 0.66, 0.95)
 
 
-def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-    """Number of cut-offs reached per cell; NaN where the value or every cut-off is missing."""
-    count = np.zeros(xd.shape, dtype=np.int64)
-    with np.errstate(invalid="ignore"):
-        for k in range(cuts.shape[1]):
-            count += xd >= cuts[:, k][None, :]
-    reached = count.astype("float64")
-    reached[~np.isfinite(xd) | np.isnan(cuts).all(axis=1)[None, :]] = np.nan
-    return reached
+CELLS_PER_BLOCK = 1 << 17  # cells counted at once: temporaries stay in cache, big tables need no big temporaries
+
+
+def _level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
+    """Number of cut-offs reached per cell of ``x · direction``; NaN where the value or every cut-off is missing.
+
+    ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
+    blocks of rows; the count of each cell is the same whatever the block.
+    """
+    out = np.empty(x.shape)
+    nothing = np.isnan(cuts).all(axis=1)[None, :]
+    columns = [cuts[:, k][None, :] for k in range(cuts.shape[1])]
+    block = max(1, CELLS_PER_BLOCK // max(1, x.shape[1]))
+    for start in range(0, x.shape[0], block):
+        rows = slice(start, start + block)
+        xd = np.ascontiguousarray(x[rows]) if direction is None else np.ascontiguousarray(x[rows]) * direction
+        count = np.zeros(xd.shape, dtype=np.int8 if len(columns) < 127 else np.int64)
+        with np.errstate(invalid="ignore"):
+            for cut in columns:
+                count += xd >= cut
+        reached = count.astype("float64")
+        reached[~np.isfinite(xd) | nothing] = np.nan
+        out[rows] = reached
+    return out
 
 
 def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -53,7 +68,7 @@ def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
         if th is not None and d[j] != 0:
             cuts[j] = th.values
     x = values.to_numpy(dtype="float64")
-    out = _level_count(x * d, cuts * d[:, None])
+    out = _level_count(x, cuts * d[:, None], d)
     return pd.DataFrame(out, index=values.index, columns=cols)
 
 
@@ -87,9 +102,36 @@ def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFra
     return pd.DataFrame(_level_count(x, cuts), index=scores.index, columns=scores.columns)
 
 
+def whole_levels(x: np.ndarray) -> bool:
+    """True when every cell is missing or a whole number from 0 to 2**52 (no negative zero).
+
+    On such values every way of taking a median gives the same bits: equal values look the
+    same, and the sum of the two middle values is exact.
+    """
+    with np.errstate(invalid="ignore"):
+        fine = np.isnan(x) | ((x >= 0) & (x < 2.0**52) & (np.floor(x) == x) & ~np.signbit(x))
+    return bool(fine.all())
+
+
+def row_medians(x: np.ndarray) -> np.ndarray:
+    """Median of each row over its non-missing cells (NaN where none), the two middle values averaged.
+
+    For :func:`whole_levels` tables this equals ``DataFrame.median(axis=1)``, without its
+    masked-array detour.
+    """
+    s = np.sort(x, axis=1)  # missing last
+    n = np.count_nonzero(~np.isnan(x), axis=1)
+    rows = np.arange(len(x))
+    low, high = s[rows, np.maximum(n - 1, 0) // 2], s[rows, n // 2 - (n == 0)]
+    return (low + high) / 2
+
+
 def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) -> pd.DataFrame:
     """Item levels plus one column per node of every enabler lens (``<lens>:<node>``)."""
     out = {c: answers[c] for c in answers.columns}
+    at = {c: j for j, c in enumerate(answers.columns)}
+    x = answers.to_numpy(dtype="float64") if (answers.dtypes == "float64").all() else None
+    fast = spec.enabler_group == "median" and x is not None and answers.columns.is_unique and whole_levels(x)
     for lens in catalogue.lenses:
         if lens.applies_to != "enablers":
             continue
@@ -105,8 +147,11 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
         for node, items in children.items():
             if not items:
                 continue
-            part = answers[items]
-            col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
+            if fast and x is not None:  # the same medians, without pandas' masked-array detour
+                col = pd.Series(np.floor(row_medians(x[:, [at[i] for i in items]])), index=answers.index)
+            else:
+                part = answers[items]
+                col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
             out[f"{lens.id}:{node}"] = col
     return pd.DataFrame(out, index=answers.index)
 
