@@ -45,6 +45,36 @@ def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power:
                               "or use the arithmetic mean")])
 
 
+def whole_weights(w: np.ndarray) -> bool:
+    """True when every weight is a whole number, none negative, and every parent's weights sum below 2**53.
+
+    Then any sum of available weights (and any count of available children) is exact, whatever
+    the order of the additions: a matrix product and a count give the same bits.
+    """
+    return bool(((w >= 0) & (np.floor(w) == w)).all() and (w.sum(axis=0) < 2.0**53).all())
+
+
+def counted_sums(mask: np.ndarray, w: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mask @ w`` and ``mask @ member`` (as floats) by counting, for :func:`whole_weights` weights.
+
+    Per parent, the available children are counted once per distinct weight; each count times
+    its weight is a whole number below 2**53, so the sums are exact.
+    """
+    n, p = mask.shape[0], w.shape[1]
+    wsum, counts = np.zeros((n, p)), np.zeros((n, p))
+    for j in range(p):
+        cols = np.flatnonzero(member[:, j])
+        if not cols.size:
+            continue
+        sub = mask[:, cols]
+        counts[:, j] = np.count_nonzero(sub, axis=1)
+        weights = w[cols, j]
+        for value in np.unique(weights):
+            same = weights == value
+            wsum[:, j] += value * (counts[:, j] if same.all() else np.count_nonzero(sub[:, same], axis=1))
+    return wsum, counts
+
+
 def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "arithmetic", power: float = 2.0,
             min_coverage: float = 0.0, where: str = "") -> np.ndarray:
     """Aggregate children into parents in one step.
@@ -68,8 +98,11 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
     w = np.where(member, weights, 0.0)
     mask = np.isfinite(values)
     _check_domain(values, mask, method, power, where)
-    m = mask.astype("float64")
-    wsum = m @ w
+    if whole_weights(w):  # the same sums, counted: exact in any order
+        wsum, reported = counted_sums(mask, w, member)
+    else:
+        m = mask.astype("float64")
+        wsum, reported = m @ w, m @ member.astype("float64")
     with np.errstate(all="ignore"):
         if method == "arithmetic" or (method == "generalised" and power == 1):
             out = (np.where(mask, values, 0.0) @ w) / wsum
@@ -80,7 +113,7 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
         else:
             out = ((np.where(mask, np.where(mask, values, 1.0) ** power, 0.0) @ w) / wsum) ** (1.0 / power)
         n_children = member.sum(axis=0)
-        cov = (m @ member.astype("float64")) / n_children
+        cov = reported / n_children
     out[(wsum <= 0) | ~np.isfinite(out) | (cov < min_coverage)] = np.nan
     return out
 
