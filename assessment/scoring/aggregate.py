@@ -45,6 +45,9 @@ def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power:
                               "or use the arithmetic mean")])
 
 
+COUNT_FROM = 1000  # rows from which counting beats the matrix products (the same sums either way)
+
+
 def whole_weights(w: np.ndarray) -> bool:
     """True when every weight is a whole number, none negative, and every parent's weights sum below 2**53.
 
@@ -98,7 +101,7 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
     w = np.where(member, weights, 0.0)
     mask = np.isfinite(values)
     _check_domain(values, mask, method, power, where)
-    if whole_weights(w):  # the same sums, counted: exact in any order
+    if len(values) >= COUNT_FROM and whole_weights(w):  # the same sums, counted: exact in any order
         wsum, reported = counted_sums(mask, w, member)
     else:
         m = mask.astype("float64")

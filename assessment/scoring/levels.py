@@ -28,33 +28,36 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Lens
 from .method import IndicatorLevelName, Levels
+from .normalise import blocks
 
 BAND_CUTS = (0.33, 0.66, 0.95)
-
-
-CELLS_PER_BLOCK = 1 << 17  # cells counted at once: temporaries stay in cache, big tables need no big temporaries
 
 
 def _level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
     """Number of cut-offs reached per cell of ``x · direction``; NaN where the value or every cut-off is missing.
 
     ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
-    blocks of rows; the count of each cell is the same whatever the block.
+    blocks of rows in the table's own memory order; the count of each cell is the same whatever the block.
     """
-    out = np.empty(x.shape)
-    nothing = np.isnan(cuts).all(axis=1)[None, :]
-    columns = [cuts[:, k][None, :] for k in range(cuts.shape[1])]
-    block = max(1, CELLS_PER_BLOCK // max(1, x.shape[1]))
-    for start in range(0, x.shape[0], block):
-        rows = slice(start, start + block)
-        xd = np.ascontiguousarray(x[rows]) if direction is None else np.ascontiguousarray(x[rows]) * direction
+    by_column, parts = blocks(x)
+    out = np.empty(x.shape, order="F" if by_column else "C")
+    xs, outs = (x.T, out.T) if by_column else (x, out)
+
+    def per_column(v: np.ndarray) -> np.ndarray:
+        return v[:, None] if by_column else v[None, :]
+
+    nothing = per_column(np.isnan(cuts).all(axis=1))
+    columns = [per_column(cuts[:, k]) for k in range(cuts.shape[1])]
+    d = None if direction is None else per_column(direction)
+    for part in parts:
+        xd = xs[part] if d is None else xs[part] * d
         count = np.zeros(xd.shape, dtype=np.int8 if len(columns) < 127 else np.int64)
         with np.errstate(invalid="ignore"):
             for cut in columns:
                 count += xd >= cut
         reached = count.astype("float64")
         reached[~np.isfinite(xd) | nothing] = np.nan
-        out[rows] = reached
+        outs[part] = reached
     return out
 
 
@@ -69,7 +72,7 @@ def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
             cuts[j] = th.values
     x = values.to_numpy(dtype="float64")
     out = _level_count(x, cuts * d[:, None], d)
-    return pd.DataFrame(out, index=values.index, columns=cols)
+    return pd.DataFrame(out, index=values.index, columns=cols, copy=not out.flags.f_contiguous)
 
 
 def levels_target_bands(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

@@ -134,32 +134,50 @@ def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray
     return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
 
 
+def blocks(x: np.ndarray, cells: int | None = None) -> tuple[bool, list[tuple[slice, ...]]]:
+    """Blocks of rows of ``x`` of about ``cells`` cells (default :data:`CELLS_PER_BLOCK`), to be worked in ``x``'s own memory order.
+
+    Returns whether ``x`` is laid out column by column (a DataFrame's values), and the blocks as
+    index tuples for ``x`` itself, or for ``x.T`` in that case (so each block reads contiguous memory).
+    """
+    by_column = bool(x.flags.f_contiguous and not x.flags.c_contiguous)
+    step = max(1, (cells or CELLS_PER_BLOCK) // max(1, x.shape[1]))
+    rows = [slice(start, start + step) for start in range(0, x.shape[0], step)]
+    return by_column, [(slice(None), r) if by_column else (r,) for r in rows]
+
+
 def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
     """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`.
 
-    Worked in blocks of rows, each cell's constants looked up by ``column × 6 + level``: cell by
-    cell the same arithmetic as one pass over the whole table with every constant broadcast.
+    Worked in blocks of rows, in the table's own memory order, each cell's constants looked up by
+    ``column × 6 + level``: cell by cell the same arithmetic as one pass over the whole table with
+    every constant broadcast.
     """
     n_cols = x.shape[1]
     th = p.thresholds if p.thresholds is not None else np.full((n_cols, 5), np.nan)
     has = np.isfinite(th).all(axis=1)
-    every = bool(has.all())
-    out = np.empty(x.shape) if every else np.full(x.shape, np.nan)
-    if not every:  # no thresholds: plain goalposts for those columns
-        sub = Params(p.direction[~has], p.worst[~has], p.best[~has], p.target[~has], p.spec)
-        out[:, ~has] = n_goalposts(x[:, ~has], sub)
-    if not has.any():
+    if not has.all():  # no thresholds: plain goalposts for those columns
+        out = np.full(x.shape, np.nan)
+        out[:, ~has] = n_goalposts(x[:, ~has], Params(p.direction[~has], p.worst[~has], p.best[~has],
+                                                      p.target[~has], p.spec))
+        if has.any():
+            out[:, has] = n_anchored(x[:, has], Params(p.direction[has], p.worst[has], p.best[has],
+                                                       p.target[has], p.spec, p.ref_row, th[has]))
         return out
-    d = p.direction[has]
-    knots = np.column_stack([p.worst[has] * d, th[has] * d[:, None], p.best[has] * d])  # cols × 7
+    d = p.direction
+    knots = np.column_stack([p.worst * d, th * d[:, None], p.best * d])  # cols × 7
     lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, anchor_points(p.spec))
-    kind = np.arange(knots.shape[0], dtype=np.intp) * 6
-    thresholds = [knots[:, k] for k in range(1, 6)]
-    columns = slice(None) if every else np.flatnonzero(has)
-    block = max(1, CELLS_PER_BLOCK // knots.shape[0])
-    for start in range(0, x.shape[0], block):
-        rows = slice(start, start + block)
-        xd = np.ascontiguousarray(x[rows, columns]) * d
+    by_column, parts = blocks(x)
+    out = np.empty(x.shape, order="F" if by_column else "C")
+    xs, outs = (x.T, out.T) if by_column else (x, out)
+
+    def per_column(v: np.ndarray) -> np.ndarray:
+        return v[:, None] if by_column else v
+
+    kind, d = per_column(np.arange(n_cols, dtype=np.intp) * 6), per_column(d)
+    thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
+    for part in parts:
+        xd = xs[part] * d
         ok = np.isfinite(xd)
         level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
         with np.errstate(invalid="ignore"):
@@ -173,7 +191,7 @@ def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
         y = base.take(cell) + frac * step.take(cell)
         y = np.minimum(y, cap.take(cell))  # never round up into the next level's band
         y[~ok] = np.nan
-        out[rows, columns] = y
+        outs[part] = y
     return out
 
 
@@ -340,7 +358,9 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
                 out[:, idx] = NORMALISERS[s.method](x_all[:, idx], params)
             else:
                 out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
-    return pd.DataFrame(out, index=values.index, columns=values.columns)
+    # a table laid out column by column is what the DataFrame would copy it into: no need to copy
+    keep = out.flags.f_contiguous and not np.may_share_memory(out, x_all)
+    return pd.DataFrame(out, index=values.index, columns=values.columns, copy=not keep)
 
 
 def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "minmax",
