@@ -172,11 +172,15 @@ def level_groups(lens: Lens, spec: Aggregate) -> list[dict[StepKey, list[str]]]:
 
 
 def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate,
-                   coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+                   coverage: pd.DataFrame | None = None,
+                   stacked: dict[tuple[str, ...], np.ndarray] | None = None) -> pd.DataFrame:
     """Aggregate normalised indicators through every level of one lens.
 
     With ``coverage`` (units × nodes, share of the node's indicators reported), a node whose
     coverage is below its ``min_reported`` is missing, and so feeds nothing to its parent.
+    ``stacked`` keeps the indicator tables laid out for one lens (children ids → units × children)
+    for the next lens of the same ``normalised`` table: several lenses over the same indicators
+    lay them out once.
 
     Returns
     -------
@@ -190,6 +194,7 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
     x = normalised.to_numpy(dtype="float64")
     table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns.tolist())}
     n_units = len(normalised)
+    lens_nodes = {n.id for n in lens.nodes}  # children that are none of these are indicators: shareable
     for groups in level_groups(lens, spec):
         for (method, power, cov), nodes in groups.items():
             children = sorted({c for node in nodes for c in kids[node]})
@@ -202,7 +207,11 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
             for j, node in enumerate(nodes):
                 for c in kids[node]:
                     w[pos[c], j] = weight_of.get(c, 1.0)
-            v = np.column_stack([table[c] for c in children])
+            key = tuple(children)
+            shared = stacked if stacked is not None and not lens_nodes.intersection(children) else {}
+            v = shared.get(key)
+            if v is None:
+                v = shared[key] = np.column_stack([table[c] for c in children])
             res = combine(v, w, method, power, cov, where=f"{lens_id}: {', '.join(nodes)}")
             for j, node in enumerate(nodes):
                 table[node] = res[:, j]

@@ -135,7 +135,7 @@ def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray
 
 
 def blocks(x: np.ndarray, cells: int | None = None) -> tuple[bool, list[tuple[slice, ...]]]:
-    """Blocks of rows of ``x`` of about ``cells`` cells (default :data:`CELLS_PER_BLOCK`), to be worked in ``x``'s own memory order.
+    """Blocks of rows of ``x`` of about ``cells`` cells (default :data:`CELLS_PER_BLOCK`), in ``x``'s memory order.
 
     Returns whether ``x`` is laid out column by column (a DataFrame's values), and the blocks as
     index tuples for ``x`` itself, or for ``x.T`` in that case (so each block reads contiguous memory).

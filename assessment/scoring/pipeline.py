@@ -120,7 +120,9 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     hook("aggregate")
     reported = cov.columns_reported(_on(denominated, kept), scored)
     coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
-    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens]) for lens in lenses}
+    stacked: dict[tuple[str, ...], np.ndarray] = {}  # the indicators laid out once for every lens
+    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens], stacked)
+                  for lens in lenses}
 
     hook("levels")
     on = method.levels.enabled
