@@ -33,7 +33,7 @@ from .normalise import blocks
 BAND_CUTS = (0.33, 0.66, 0.95)
 
 
-def _level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
+def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
     """Number of cut-offs reached per cell of ``x · direction``; NaN where the value or every cut-off is missing.
 
     ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
@@ -71,7 +71,7 @@ def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
         if th is not None and d[j] != 0:
             cuts[j] = th.values
     x = values.to_numpy(dtype="float64")
-    out = _level_count(x, cuts * d[:, None], d)
+    out = level_count(x, cuts * d[:, None], d)
     return pd.DataFrame(out, index=values.index, columns=cols, copy=not out.flags.f_contiguous)
 
 
@@ -102,7 +102,7 @@ def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFra
     """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
     x = scores.to_numpy(dtype="float64")
     cuts = np.broadcast_to(np.asarray(cutoffs, dtype="float64"), (x.shape[1], len(cutoffs)))
-    return pd.DataFrame(_level_count(x, cuts), index=scores.index, columns=scores.columns)
+    return pd.DataFrame(level_count(x, cuts), index=scores.index, columns=scores.columns)
 
 
 def whole_levels(x: np.ndarray) -> bool:
