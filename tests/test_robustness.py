@@ -353,6 +353,7 @@ def test_bad_spec_refused_before_running_with_the_path_named(asem, assumption, f
         uncertainty(asem, _spec(assumptions=[assumption]))
     assert field in str(info.value)
     assert any(p.field == field for p in info.value.problems)
+    assert all(p.text("vi") != p.text("en") for p in info.value.problems)  # every problem has its Vietnamese
 
 
 def test_spec_model_refuses_bad_fields(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .._missing import as_float
 from ..errors import InputError, Problem, params
+from ..i18n import N_
 from .load import build_catalogue
 from .models import Catalogue
 
@@ -58,14 +59,14 @@ def _read(obj: pd.DataFrame | str | Path, name: str, *, copy: bool = True) -> pd
         return obj.copy() if copy else obj
     path = Path(obj)
     if not path.is_file():
-        raise InputError([Problem(str(path), code="missing-file", message="{name} file not found",
+        raise InputError([Problem(str(path), code="missing-file", message=N_("{name} file not found"),
                                   params=params(name=name))])
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return pd.read_excel(path, engine="calamine")
     if path.suffix.lower() in (".csv", ".txt"):
         return pd.read_csv(path, encoding="utf-8-sig")
     raise InputError([Problem(str(path), code="unknown-format",
-                              message="{name} must be a DataFrame, a CSV or an Excel/ODS file",
+                              message=N_("{name} must be a DataFrame, a CSV or an Excel/ODS file"),
                               found=repr(path.suffix), params=params(name=name))])
 
 
@@ -160,7 +161,7 @@ def _catalogue(cells: tuple[list[Any], list[list[Any]]], kinds: dict[str, list[d
 
 
 def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.DataFrame, src: str) -> list[Problem]:
-    problems = [Problem(src, field=col, code="missing-column", message="iMeta needs this column")
+    problems = [Problem(src, field=col, code="missing-column", message=N_("iMeta needs this column"))
                 for col in REQUIRED_META if col not in meta.columns]
     if problems:
         return problems
@@ -169,19 +170,19 @@ def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.Data
         code = str(row["iCode"])
         if row["Type"] not in TYPES:
             problems.append(Problem(src, item=code, field="Type", code="unknown-type",
-                                    message="Type must be one of {allowed}", found=repr(row["Type"]),
+                                    message=N_("Type must be one of {allowed}"), found=repr(row["Type"]),
                                     params=params(allowed=", ".join(TYPES))))
         if row["Type"] in ("Indicator", "Group", "Denominator", "Other") and code not in columns:
             problems.append(Problem(src, item=code, field="iCode", code="missing-column",
-                                    message="iMeta row {row} names a column that iData does not have",
+                                    message=N_("iMeta row {row} names a column that iData does not have"),
                                     params=params(row=i + 2)))
     if "uCode" not in data.columns:
         problems.append(Problem("iData", field="uCode", code="missing-column",
-                                message="iData needs a uCode column of unique unit codes"))
+                                message=N_("iData needs a uCode column of unique unit codes")))
     elif data["uCode"].duplicated().any() and "Time" not in data.columns:
         dups = sorted(data.loc[data["uCode"].duplicated(), "uCode"].astype(str).unique())
         problems.append(Problem("iData", field="uCode", code="duplicate-id",
-                                message="uCode must be unique (or unique per Time)", found=", ".join(dups)))
+                                message=N_("uCode must be unique (or unique per Time)"), found=", ".join(dups)))
     return problems
 
 

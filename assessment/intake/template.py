@@ -121,17 +121,17 @@ def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) 
     problems = []
     if lang not in LANGUAGES or lang not in catalogue.languages:
         problems.append(Problem("<template>", field="lang", code="unknown-language",
-                                message="language must be one of {allowed}", found=lang,
+                                message=N_("language must be one of {allowed}"), found=lang,
                                 params=params(allowed=", ".join(catalogue.languages))))
     if not YEARS[0] <= year <= YEARS[1]:
         problems.append(Problem("<template>", field="year", code="bad-year",
-                                message="the assessment year must be between {low} and {high}", found=str(year),
+                                message=N_("the assessment year must be between {low} and {high}"), found=str(year),
                                 params=params(low=YEARS[0], high=YEARS[1])))
     code = country_code(country) if country else ""
     if code is None:
         problems.append(Problem("<template>", field="country", code="unknown-country",
-                                message="'{found}' is not an ISO 3166-1 alpha-2 country code.", found=country,
-                                fix="Use a two-letter code such as VN, TH or SG."))
+                                message=N_("'{found}' is not an ISO 3166-1 alpha-2 country code."), found=country,
+                                fix=N_("Use a two-letter code such as VN, TH or SG.")))
     if problems:
         raise InputError(problems)
     return code or ""

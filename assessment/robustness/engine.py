@@ -196,16 +196,23 @@ def rank_rows(scores: np.ndarray, decimals: int | None, codes: np.ndarray | None
 NodeScores = dict[str, dict[str, np.ndarray]]
 
 
+#: ``{choice}`` of a replicate that varies no discrete alternative.
+WEIGHTS_ONLY = N_("weights only")
+
+
 def _failed(setup: Setup, key: tuple[int, ...], where: str, exc: AssessmentError) -> InputError:
-    """The error of a replicate that cannot be scored, naming its alternatives."""
+    """The error of a replicate that cannot be scored, naming its alternatives (and data draw), then
+    the scoring stage's own problems, each kept whole (translatable) and placed at the replicate."""
     choice = ", ".join(f"{a.name}={a.values[k]!r}" for a, k in zip(setup.spec.discrete, key, strict=False))
-    data = f", data draw {key[-1]}" if key[-1] >= 0 else ""
-    inner = getattr(exc, "problems", ())
-    why = "; ".join(f"{p.field}: {p.text()}" if p.field else p.text() for p in inner) or str(exc)
-    return InputError([Problem(SOURCE, item=where, code="replicate-failed",
-                               message=N_("a replicate ({choice}) cannot be scored: {why}"),
-                               fix=N_("drop or change that alternative"),
-                               params=params(choice=f"{choice or 'weights only'}{data}", why=why))])
+    values = {"choice": choice or WEIGHTS_ONLY}
+    message = N_("a replicate ({choice}) cannot be scored")
+    if key[-1] >= 0:
+        message, values["draw"] = N_("a replicate ({choice}, data draw {draw}) cannot be scored"), str(key[-1])
+    inner = [replace(p, source=SOURCE, item=p.item if p.item.startswith(where) else f"{where} {p.item}".strip())
+             for p in getattr(exc, "problems", ())]
+    return InputError([Problem(SOURCE, item=where, code="replicate-failed", message=message,
+                               fix=N_("drop or change that alternative"), params=params(**values),
+                               labels=() if choice else ("choice",)), *inner])
 
 
 def _group_out(setup: Setup, key: tuple[int, ...],

@@ -18,6 +18,7 @@ Conventions
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -50,21 +51,33 @@ def _models_of(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
-def path_problem(path: str, known_keys: set[str]) -> str | None:
-    """Why ``path`` does not address a method field (None when it does)."""
+#: Why a path does not address a method field: reason → message template (a UI msgid).
+PATH_REASONS = {
+    "fixed": N_("not a method path: '{path}' cannot be varied"),
+    "no-field": N_("not a method path: {where} has no field '{name}'"),
+    "unknown-field": N_("not a method path: {where} has no field '{name}'; its fields: {fields}"),
+    "unknown-id": N_("not a method path: {where} has no id '{name}' in the catalogue"),
+}
+#: ``{where}`` for the top of the method.
+THE_METHOD = N_("the method")
+
+
+def path_problem(path: str, known_keys: set[str]) -> tuple[str, dict[str, str]] | None:
+    """Why ``path`` does not address a method field, as ``(reason, values)`` of :data:`PATH_REASONS`
+    (``where`` is a dotted path, or :data:`THE_METHOD`); None when it does."""
     if path in FIXED or path.split(".")[0] in {"name", "description"}:
-        return f"'{path}' cannot be varied"
+        return "fixed", {"path": path}
     segs = path.split(".")
     models: list[type[BaseModel]] = [Method]
     i = 0
     while i < len(segs):
         seg = segs[i]
-        where = ".".join(segs[:i]) or "the method"
+        where = ".".join(segs[:i]) or THE_METHOD
         if not models:
-            return f"{where} has no field {seg!r}"
+            return "no-field", {"where": where, "name": seg}
         fields = {k: a for m in models for k, a in flat_fields(m).items()}
         if seg not in fields:
-            return f"{where} has no field {seg!r}; fields: {', '.join(fields)}"
+            return "unknown-field", {"where": where, "name": seg, "fields": ", ".join(fields)}
         annotation = fields[seg]
         i += 1
         if get_origin(annotation) is dict:
@@ -72,7 +85,7 @@ def path_problem(path: str, known_keys: set[str]) -> str | None:
                 return None
             key = segs[i]
             if key not in known_keys:
-                return f"{'.'.join(segs[:i])} has no id {key!r} in the catalogue"
+                return "unknown-id", {"where": ".".join(segs[:i]), "name": key}
             i += 1
             models = _models_of(get_args(annotation)[1])
         else:
@@ -129,8 +142,10 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
     """Problems with one discrete assumption: its path, then each alternative applied to the nominal method."""
     why = path_problem(assumption.path, known_ids(catalogue))
     if why is not None:
+        reason, values = why
         return [Problem(SOURCE, item=assumption.name, field=assumption.path, code="unknown-path",
-                        message=N_("not a method path: {why}"), params=params(why=why),
+                        message=PATH_REASONS[reason], params=params(**values),
+                        labels=("where",) if values.get("where") == THE_METHOD else (),
                         fix=N_("use a dotted path such as treat.winmax, normalise, aggregate.method"))]
     base = nominal.model_dump(mode="json")
     problems = []
@@ -138,9 +153,10 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
         try:
             method_from_dict(apply_alternative(base, assumption.path, value))
         except AssessmentError as exc:
-            detail = "; ".join(f"{p.field}: {p.text()}" for p in getattr(exc, "problems", ())) or str(exc)
+            # the method's own problems, each kept whole (translatable), placed at this alternative
             problems.append(Problem(SOURCE, item=assumption.name, field=assumption.path, code="bad-value",
-                                    message=N_("alternative {k} is not valid for {path}: {detail}"),
-                                    found=repr(value)[:80],
-                                    params=params(k=k + 1, path=assumption.path, detail=detail)))
+                                    message=N_("alternative {k} is not a valid method"), found=repr(value)[:80],
+                                    params=params(k=k + 1)))
+            problems += [replace(p, source=SOURCE, item=f"{assumption.name} [{k + 1}]")
+                         for p in getattr(exc, "problems", ())]
     return problems
