@@ -55,8 +55,10 @@ def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -
     order = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
     # one array, then per node the count of reported indicators (flags as booleans: counted; else summed,
     # the same whole numbers)
-    counted = bool((reported.dtypes == "bool").all())
-    flags = reported.to_numpy(dtype="bool" if counted else "float64")
+    flags = reported.to_numpy()
+    counted = flags.dtype == np.bool_
+    if not counted:
+        flags = reported.to_numpy(dtype="float64")
     at = {c: j for j, c in enumerate(reported.columns.tolist())}
     out = np.full((len(reported), len(order)), np.nan)
     for k, node in enumerate(order):

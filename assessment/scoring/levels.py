@@ -133,8 +133,16 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
     """Item levels plus one column per node of every enabler lens (``<lens>:<node>``)."""
     out = {c: answers[c] for c in answers.columns}
     at = {c: j for j, c in enumerate(answers.columns)}
-    x = answers.to_numpy(dtype="float64") if (answers.dtypes == "float64").all() else None
-    fast = spec.enabler_group == "median" and x is not None and answers.columns.is_unique and whole_levels(x)
+    x: np.ndarray | None = None  # the answers as one array, when the medians can be taken on it
+
+    def medians_on_array() -> bool:
+        nonlocal x
+        if x is None and spec.enabler_group == "median" and answers.columns.is_unique:
+            values = answers.to_numpy()
+            floats = values.dtype == np.float64 and bool((answers.dtypes == np.float64).all())
+            x = values if floats and whole_levels(values) else np.empty((0, 0))
+        return x is not None and x.size > 0
+
     for lens in catalogue.lenses:
         if lens.applies_to != "enablers":
             continue
@@ -150,7 +158,7 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
         for node, items in children.items():
             if not items:
                 continue
-            if fast and x is not None:  # the same medians, without pandas' masked-array detour
+            if medians_on_array() and x is not None:  # the same medians, without pandas' masked-array detour
                 col = pd.Series(np.floor(row_medians(x[:, [at[i] for i in items]])), index=answers.index)
             else:
                 part = answers[items]
