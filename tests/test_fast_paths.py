@@ -10,6 +10,8 @@ the row order of the inputs against ``sort_index``.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import math
 from pathlib import Path
 from types import ModuleType
 
@@ -23,10 +25,15 @@ import assessment
 from assessment import CatalogueError
 from assessment.catalogue import coinr
 from assessment.scoring import Method, assess
+from assessment.scoring.aggregate import aggregate_lens, combine, counted_sums, whole_weights
+from assessment.scoring.coverage import coverage_table
 from assessment.scoring.impute import impute
 from assessment.scoring.inputs import digest, prepare_inputs, sort_order
-from assessment.scoring.method import Treat
-from assessment.scoring.specs import impute_spec
+from assessment.scoring.levels import enabler_levels, level_count, row_medians, whole_levels
+from assessment.scoring.method import Levels, Treat
+from assessment.scoring.normalise import Params, anchor_points, n_anchored
+from assessment.scoring.rank import rank_matrices
+from assessment.scoring.specs import impute_spec, normalise_spec
 from assessment.scoring.treat import skew_kurt, winsorise
 
 
@@ -280,3 +287,164 @@ def test_sort_order_equals_sort_index(units: list[str], dtype: str, missing: boo
         index = pd.MultiIndex.from_arrays([index, [2020 + k % 3 for k in range(len(index))]], names=["unit", "year"])
     plain = pd.Series(np.arange(len(index)), index=index).sort_index(kind="stable").to_numpy()
     assert np.array_equal(sort_order(index), plain)
+
+
+# --- the scoring stages worked in blocks and by counting, against cell-by-cell and pandas definitions ---
+
+
+normalise_module = importlib.import_module("assessment.scoring.normalise")  # the package exports a function of the name
+aggregate_module = importlib.import_module("assessment.scoring.aggregate")
+
+
+def plain_anchored(x: np.ndarray, d: np.ndarray, worst: np.ndarray, best: np.ndarray, th: np.ndarray,
+                   anchors: np.ndarray) -> np.ndarray:
+    """``anchored`` one cell at a time in Python floats, straight from the docstring's definition."""
+    out = np.full(x.shape, np.nan)
+    for j in range(x.shape[1]):
+        knots = [float(worst[j] * d[j]), *(float(t * d[j]) for t in th[j]), float(best[j] * d[j])]
+        for i in range(x.shape[0]):
+            xd = float(x[i, j] * d[j])
+            if not math.isfinite(xd):
+                continue
+            level = sum(xd >= knots[k] for k in range(1, 6))
+            lo, hi = knots[level], knots[level + 1]
+            if math.isfinite(lo) and math.isfinite(hi) and hi > lo:
+                frac = (xd - lo) / (hi - lo)
+            else:
+                frac = 1.0 if level == 5 else 0.0
+            frac = min(max(frac, 0.0), 1.0)
+            y = float(anchors[level]) + frac * (float(anchors[level + 1]) - float(anchors[level]))
+            out[i, j] = min(y, math.nextafter(float(anchors[level + 1]), -math.inf)) if level < 5 else y
+    return out
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal cell by cell, NaN where NaN, and the same sign on zeros."""
+    return bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)))
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def anchored_cases(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Columns with sorted thresholds (ties allowed), goalposts beyond or at the outer ones, values on knots."""
+    m, n = draw(st.integers(1, 5)), draw(st.integers(1, 30))
+    th = np.sort(np.array(draw(st.lists(st.lists(finite, min_size=5, max_size=5), min_size=m, max_size=m))), axis=1)
+    d = np.array(draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=m, max_size=m)))
+    th = np.where(d[:, None] < 0, th[:, ::-1], th)  # in the direction of improvement
+    gap = np.array(draw(st.lists(st.sampled_from([0.0, 1.0, 250.0]), min_size=2 * m, max_size=2 * m))).reshape(2, m)
+    worst, best = th[:, 0] - d * gap[0], th[:, 4] + d * gap[1]
+    pool = [np.nan, np.inf, -np.inf, 0.0, -0.0, *th.ravel(), *worst, *best]
+    cells = draw(st.lists(st.one_of(finite, st.sampled_from(pool)), min_size=n * m, max_size=n * m))
+    return np.array(cells).reshape(n, m), d, worst, best, th
+
+
+@given(anchored_cases(), st.sampled_from([(0.0, 100.0), (0.0, 1.0), (1.0, 100.0)]), st.sampled_from([7, 40, 1 << 17]),
+       st.booleans())
+def test_anchored_blocks_equal_the_plain_cells(case: tuple[np.ndarray, ...], scale: tuple[float, float], cells: int,
+                                               by_column: bool) -> None:
+    x, d, worst, best, th = case
+    spec = normalise_spec("anchored", range=scale)
+    params = Params(d, worst, best, np.full(len(d), np.nan), spec, None, th)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(normalise_module, "CELLS_PER_BLOCK", cells)  # many blocks, or one
+        got = n_anchored(np.asfortranarray(x) if by_column else np.ascontiguousarray(x), params)
+    assert same_bits(got, plain_anchored(x, d, worst, best, th, anchor_points(spec)))
+
+
+@given(anchored_cases(), st.sampled_from([7, 1 << 17]), st.booleans())
+def test_level_counts_equal_the_plain_cells(case: tuple[np.ndarray, ...], cells: int, by_column: bool) -> None:
+    x, d, _, _, th = case
+    th[0] = np.nan  # a column without thresholds has no level
+    plain = np.full(x.shape, np.nan)
+    for i, j in np.ndindex(x.shape):
+        if np.isfinite(x[i, j] * d[j]) and not np.isnan(th[j]).all():
+            plain[i, j] = sum(float(x[i, j] * d[j]) >= float(t * d[j]) for t in th[j])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(normalise_module, "CELLS_PER_BLOCK", cells)
+        got = level_count(np.asfortranarray(x) if by_column else np.ascontiguousarray(x), th * d[:, None], d)
+    assert same_bits(got, plain)
+
+
+@given(st.lists(st.lists(st.sampled_from([np.nan, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0]), min_size=1, max_size=6),
+                min_size=1, max_size=25).filter(lambda rows: len({len(r) for r in rows}) == 1))
+def test_row_medians_equal_pandas_medians(rows: list[list[float]]) -> None:
+    x = np.array(rows)
+    assert whole_levels(x)
+    assert same_bits(row_medians(x), pd.DataFrame(x).median(axis=1).to_numpy())
+
+
+def test_enabler_levels_equal_the_pandas_path(synthetic: ModuleType) -> None:
+    cat = assessment.load_catalogue()
+    answers = prepare_inputs(synthetic.cohort(80, 20, years=2, seed=4)).enablers
+    answers.iloc[::7, 2] = np.nan
+    fast = enabler_levels(answers, cat, Levels())
+    odd = answers.copy()
+    odd.iloc[0, 0] = 0.5  # no longer whole numbers: the pandas path
+    assert not whole_levels(odd.to_numpy())
+    plain = enabler_levels(odd, cat, Levels())
+    pd.testing.assert_frame_equal(fast.iloc[1:], plain.iloc[1:], check_exact=True)  # the one row changed aside
+    assert fast.columns.equals(plain.columns) and len(fast.columns) > answers.shape[1]
+
+
+@given(st.integers(0, 10**6), st.integers(1, 40), st.sampled_from([1.0, 0.0, 3.0, 2.0**40]))
+def test_counted_sums_equal_the_matrix_products(seed: int, n: int, big: float) -> None:
+    rng = np.random.default_rng(seed)
+    c, p = int(rng.integers(1, 12)), int(rng.integers(1, 5))
+    weights = np.full((c, p), np.nan)
+    weights[np.arange(c), rng.integers(0, p, c)] = rng.choice([1.0, 2.0, 0.0, big], c)
+    mask = rng.random((n, c)) < 0.7
+    member = ~np.isnan(weights)
+    w = np.where(member, weights, 0.0)
+    assert whole_weights(w)
+    wsum, counts = counted_sums(mask, w, member)
+    m = mask.astype("float64")
+    assert same_bits(wsum, m @ w) and same_bits(counts, m @ member.astype("float64"))
+    assert not whole_weights(w + 0.5) and not whole_weights(-w - 1)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_combine_counting_equals_the_matrix_products(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(seed)
+    v = rng.uniform(1, 100, (300, 9))
+    v[rng.random(v.shape) < 0.3] = np.nan
+    w = np.full((9, 3), np.nan)
+    w[np.arange(9), np.arange(9) % 3] = rng.choice([1.0, 2.0, 0.0], 9)
+    for method in ("arithmetic", "geometric", "harmonic", "generalised"):
+        monkeypatch.setattr(aggregate_module, "COUNT_FROM", 1)
+        counted = combine(v, w, method, 2.0, 0.5)
+        monkeypatch.setattr(aggregate_module, "COUNT_FROM", 10**9)
+        assert same_bits(counted, combine(v, w, method, 2.0, 0.5))
+
+
+pools = st.lists(st.sampled_from([-1, 0, 1, 2]), min_size=1, max_size=40)
+
+
+@given(st.lists(st.sampled_from([np.nan, -0.0, 0.0, 1.0, 2.5, -3.0, np.inf]), min_size=1, max_size=40), pools, pools)
+def test_rank_matrices_equal_pandas_ranks_per_pool(values: list[float], first: list[int], second: list[int]) -> None:
+    n = len(values)
+    x = np.column_stack([values, values[::-1]])
+    codes = [np.resize(np.array(first), n), np.resize(np.array(second), n)]
+    got = rank_matrices(x, [None, *codes])
+    frame = pd.DataFrame(np.where(np.isfinite(x), x, np.nan))
+    assert same_bits(got[0], frame.rank(method="min", ascending=False).to_numpy())
+    for code, ranks in zip(codes, got[1:], strict=True):
+        plain = frame.groupby(np.where(code < 0, np.nan, code)).rank(method="min", ascending=False).to_numpy()
+        assert same_bits(ranks, plain)
+
+
+def test_shared_parts_equal_a_run_of_their_own(synthetic: ModuleType) -> None:
+    """Coverage counted from booleans and the lenses' shared layout give what each gives alone."""
+    result = assess(synthetic.cohort(300, 100, years=2, seed=6))
+    cat = result.catalogue
+    reported = result.denominated.notna()
+    stacked: dict[tuple[str, ...], np.ndarray] = {}
+    for lens in result.aggregated:
+        pd.testing.assert_frame_equal(coverage_table(reported, cat, lens),
+                                      coverage_table(reported.astype("float64"), cat, lens), check_exact=True)
+        alone = aggregate_lens(result.normalised, cat, lens, result.method.aggregate, result.coverage[lens])
+        shared = aggregate_lens(result.normalised, cat, lens, result.method.aggregate, result.coverage[lens], stacked)
+        pd.testing.assert_frame_equal(alone, shared, check_exact=True)
+        pd.testing.assert_frame_equal(shared, result.aggregated[lens], check_exact=True)
+    assert stacked  # the first level was laid out once, for every lens

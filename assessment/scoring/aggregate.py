@@ -45,6 +45,39 @@ def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power:
                               "or use the arithmetic mean")])
 
 
+COUNT_FROM = 1000  # rows from which counting beats the matrix products (the same sums either way)
+
+
+def whole_weights(w: np.ndarray) -> bool:
+    """True when every weight is a whole number, none negative, and every parent's weights sum below 2**53.
+
+    Then any sum of available weights (and any count of available children) is exact, whatever
+    the order of the additions: a matrix product and a count give the same bits.
+    """
+    return bool(((w >= 0) & (np.floor(w) == w)).all() and (w.sum(axis=0) < 2.0**53).all())
+
+
+def counted_sums(mask: np.ndarray, w: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mask @ w`` and ``mask @ member`` (as floats) by counting, for :func:`whole_weights` weights.
+
+    Per parent, the available children are counted once per distinct weight; each count times
+    its weight is a whole number below 2**53, so the sums are exact.
+    """
+    n, p = mask.shape[0], w.shape[1]
+    wsum, counts = np.zeros((n, p)), np.zeros((n, p))
+    for j in range(p):
+        cols = np.flatnonzero(member[:, j])
+        if not cols.size:
+            continue
+        sub = mask[:, cols]
+        counts[:, j] = np.count_nonzero(sub, axis=1)
+        weights = w[cols, j]
+        for value in np.unique(weights):
+            same = weights == value
+            wsum[:, j] += value * (counts[:, j] if same.all() else np.count_nonzero(sub[:, same], axis=1))
+    return wsum, counts
+
+
 def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "arithmetic", power: float = 2.0,
             min_coverage: float = 0.0, where: str = "") -> np.ndarray:
     """Aggregate children into parents in one step.
@@ -68,8 +101,11 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
     w = np.where(member, weights, 0.0)
     mask = np.isfinite(values)
     _check_domain(values, mask, method, power, where)
-    m = mask.astype("float64")
-    wsum = m @ w
+    if len(values) >= COUNT_FROM and whole_weights(w):  # the same sums, counted: exact in any order
+        wsum, reported = counted_sums(mask, w, member)
+    else:
+        m = mask.astype("float64")
+        wsum, reported = m @ w, m @ member.astype("float64")
     with np.errstate(all="ignore"):
         if method == "arithmetic" or (method == "generalised" and power == 1):
             out = (np.where(mask, values, 0.0) @ w) / wsum
@@ -80,7 +116,7 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
         else:
             out = ((np.where(mask, np.where(mask, values, 1.0) ** power, 0.0) @ w) / wsum) ** (1.0 / power)
         n_children = member.sum(axis=0)
-        cov = (m @ member.astype("float64")) / n_children
+        cov = reported / n_children
     out[(wsum <= 0) | ~np.isfinite(out) | (cov < min_coverage)] = np.nan
     return out
 
@@ -136,11 +172,15 @@ def level_groups(lens: Lens, spec: Aggregate) -> list[dict[StepKey, list[str]]]:
 
 
 def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str, spec: Aggregate,
-                   coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+                   coverage: pd.DataFrame | None = None,
+                   stacked: dict[tuple[str, ...], np.ndarray] | None = None) -> pd.DataFrame:
     """Aggregate normalised indicators through every level of one lens.
 
     With ``coverage`` (units × nodes, share of the node's indicators reported), a node whose
     coverage is below its ``min_reported`` is missing, and so feeds nothing to its parent.
+    ``stacked`` keeps the indicator tables laid out for one lens (children ids → units × children)
+    for the next lens of the same ``normalised`` table: several lenses over the same indicators
+    lay them out once.
 
     Returns
     -------
@@ -154,6 +194,7 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
     x = normalised.to_numpy(dtype="float64")
     table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns.tolist())}
     n_units = len(normalised)
+    lens_nodes = {n.id for n in lens.nodes}  # children that are none of these are indicators: shareable
     for groups in level_groups(lens, spec):
         for (method, power, cov), nodes in groups.items():
             children = sorted({c for node in nodes for c in kids[node]})
@@ -166,7 +207,11 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
             for j, node in enumerate(nodes):
                 for c in kids[node]:
                     w[pos[c], j] = weight_of.get(c, 1.0)
-            v = np.column_stack([table[c] for c in children])
+            key = tuple(children)
+            shared = stacked if stacked is not None and not lens_nodes.intersection(children) else {}
+            v = shared.get(key)
+            if v is None:
+                v = shared[key] = np.column_stack([table[c] for c in children])
             res = combine(v, w, method, power, cov, where=f"{lens_id}: {', '.join(nodes)}")
             for j, node in enumerate(nodes):
                 table[node] = res[:, j]

@@ -53,14 +53,20 @@ def coverage_table(reported: pd.DataFrame, catalogue: Catalogue, lens_id: str) -
     lens = catalogue.lens(lens_id)
     members = node_indicators(catalogue, lens_id)
     order = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
-    flags = reported.to_numpy(dtype="float64")  # one array, then column sums per node
+    # one array, then per node the count of reported indicators (flags as booleans: counted; else summed,
+    # the same whole numbers)
+    flags = reported.to_numpy()
+    counted = flags.dtype == np.bool_
+    if not counted:
+        flags = reported.to_numpy(dtype="float64")
     at = {c: j for j, c in enumerate(reported.columns.tolist())}
     out = np.full((len(reported), len(order)), np.nan)
     for k, node in enumerate(order):
         ids = members[node]
         if ids:
             cols = [at[i] for i in ids if i in at]
-            out[:, k] = flags[:, cols].sum(axis=1) / len(ids)
+            part = flags[:, cols]
+            out[:, k] = (np.count_nonzero(part, axis=1) if counted else part.sum(axis=1)) / len(ids)
     return pd.DataFrame(out, index=reported.index, columns=order)
 
 

@@ -28,19 +28,37 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Lens
 from .method import IndicatorLevelName, Levels
+from .normalise import blocks
 
 BAND_CUTS = (0.33, 0.66, 0.95)
 
 
-def _level_count(xd: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-    """Number of cut-offs reached per cell; NaN where the value or every cut-off is missing."""
-    count = np.zeros(xd.shape, dtype=np.int64)
-    with np.errstate(invalid="ignore"):
-        for k in range(cuts.shape[1]):
-            count += xd >= cuts[:, k][None, :]
-    reached = count.astype("float64")
-    reached[~np.isfinite(xd) | np.isnan(cuts).all(axis=1)[None, :]] = np.nan
-    return reached
+def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
+    """Number of cut-offs reached per cell of ``x · direction``; NaN where the value or every cut-off is missing.
+
+    ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
+    blocks of rows in the table's own memory order; the count of each cell is the same whatever the block.
+    """
+    by_column, parts = blocks(x)
+    out = np.empty(x.shape, order="F" if by_column else "C")
+    xs, outs = (x.T, out.T) if by_column else (x, out)
+
+    def per_column(v: np.ndarray) -> np.ndarray:
+        return v[:, None] if by_column else v[None, :]
+
+    nothing = per_column(np.isnan(cuts).all(axis=1))
+    columns = [per_column(cuts[:, k]) for k in range(cuts.shape[1])]
+    d = None if direction is None else per_column(direction)
+    for part in parts:
+        xd = xs[part] if d is None else xs[part] * d
+        count = np.zeros(xd.shape, dtype=np.int8 if len(columns) < 127 else np.int64)
+        with np.errstate(invalid="ignore"):
+            for cut in columns:
+                count += xd >= cut
+        reached = count.astype("float64")
+        reached[~np.isfinite(xd) | nothing] = np.nan
+        outs[part] = reached
+    return out
 
 
 def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -53,8 +71,8 @@ def levels_thresholds(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
         if th is not None and d[j] != 0:
             cuts[j] = th.values
     x = values.to_numpy(dtype="float64")
-    out = _level_count(x * d, cuts * d[:, None])
-    return pd.DataFrame(out, index=values.index, columns=cols)
+    out = level_count(x, cuts * d[:, None], d)
+    return pd.DataFrame(out, index=values.index, columns=cols, copy=not out.flags.f_contiguous)
 
 
 def levels_target_bands(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -84,12 +102,47 @@ def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFra
     """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
     x = scores.to_numpy(dtype="float64")
     cuts = np.broadcast_to(np.asarray(cutoffs, dtype="float64"), (x.shape[1], len(cutoffs)))
-    return pd.DataFrame(_level_count(x, cuts), index=scores.index, columns=scores.columns)
+    return pd.DataFrame(level_count(x, cuts), index=scores.index, columns=scores.columns)
+
+
+def whole_levels(x: np.ndarray) -> bool:
+    """True when every cell is missing or a whole number from 0 to 2**52 (no negative zero).
+
+    On such values every way of taking a median gives the same bits: equal values look the
+    same, and the sum of the two middle values is exact.
+    """
+    with np.errstate(invalid="ignore"):
+        fine = np.isnan(x) | ((x >= 0) & (x < 2.0**52) & (np.floor(x) == x) & ~np.signbit(x))
+    return bool(fine.all())
+
+
+def row_medians(x: np.ndarray) -> np.ndarray:
+    """Median of each row over its non-missing cells (NaN where none), the two middle values averaged.
+
+    For :func:`whole_levels` tables this equals ``DataFrame.median(axis=1)``, without its
+    masked-array detour.
+    """
+    s = np.sort(x, axis=1)  # missing last
+    n = np.count_nonzero(~np.isnan(x), axis=1)
+    rows = np.arange(len(x))
+    low, high = s[rows, np.maximum(n - 1, 0) // 2], s[rows, n // 2 - (n == 0)]
+    return (low + high) / 2
 
 
 def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) -> pd.DataFrame:
     """Item levels plus one column per node of every enabler lens (``<lens>:<node>``)."""
     out = {c: answers[c] for c in answers.columns}
+    at = {c: j for j, c in enumerate(answers.columns)}
+    x: np.ndarray | None = None  # the answers as one array, when the medians can be taken on it
+
+    def medians_on_array() -> bool:
+        nonlocal x
+        if x is None and spec.enabler_group == "median" and answers.columns.is_unique:
+            values = answers.to_numpy()
+            floats = values.dtype == np.float64 and bool((answers.dtypes == np.float64).all())
+            x = values if floats and whole_levels(values) else np.empty((0, 0))
+        return x is not None and x.size > 0
+
     for lens in catalogue.lenses:
         if lens.applies_to != "enablers":
             continue
@@ -105,8 +158,11 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
         for node, items in children.items():
             if not items:
                 continue
-            part = answers[items]
-            col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
+            if medians_on_array() and x is not None:  # the same medians, without pandas' masked-array detour
+                col = pd.Series(np.floor(row_medians(x[:, [at[i] for i in items]])), index=answers.index)
+            else:
+                part = answers[items]
+                col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
             out[f"{lens.id}:{node}"] = col
     return pd.DataFrame(out, index=answers.index)
 

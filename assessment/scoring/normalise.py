@@ -116,39 +116,82 @@ def anchor_points(spec: NormaliseSpec) -> np.ndarray:
     return lo + (hi - lo) * np.array([0, *ANCHORS, 10], dtype="float64") / 10
 
 
+CELLS_PER_BLOCK = 1 << 17  # cells worked at once: temporaries stay in cache, big tables need no big temporaries
+
+
+def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell kind ``column × 6 + level`` (level 0–5), the constants of ``anchored``: the band's
+    start, width, whether it has a width, the share a band without width gives, the level's anchor,
+    the step to the next anchor and the cap just below the next level's band."""
+    lo, hi = knots[:, :6], knots[:, 1:]
+    with np.errstate(invalid="ignore"):
+        width = hi - lo
+        width_ok = np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
+    n = knots.shape[0]
+    fallback = np.array([0.0] * 5 + [1.0])  # a band without width: bottom of level 0, top of level 5
+    cap = np.append(np.nextafter(anchors[1:6], -np.inf), np.inf)  # level 5 is not capped
+    per_level = (np.tile(v, n) for v in (fallback, anchors[:6], anchors[1:] - anchors[:6], cap))
+    return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
+
+
+def blocks(x: np.ndarray, cells: int | None = None) -> tuple[bool, list[tuple[slice, ...]]]:
+    """Blocks of rows of ``x`` of about ``cells`` cells (default :data:`CELLS_PER_BLOCK`), in ``x``'s memory order.
+
+    Returns whether ``x`` is laid out column by column (a DataFrame's values), and the blocks as
+    index tuples for ``x`` itself, or for ``x.T`` in that case (so each block reads contiguous memory).
+    """
+    by_column = bool(x.flags.f_contiguous and not x.flags.c_contiguous)
+    step = max(1, (cells or CELLS_PER_BLOCK) // max(1, x.shape[1]))
+    rows = [slice(start, start + step) for start in range(0, x.shape[0], step)]
+    return by_column, [(slice(None), r) if by_column else (r,) for r in rows]
+
+
 def n_anchored(x: np.ndarray, p: Params) -> np.ndarray:
-    """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`."""
+    """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`.
+
+    Worked in blocks of rows, in the table's own memory order, each cell's constants looked up by
+    ``column × 6 + level``: cell by cell the same arithmetic as one pass over the whole table with
+    every constant broadcast.
+    """
     n_cols = x.shape[1]
     th = p.thresholds if p.thresholds is not None else np.full((n_cols, 5), np.nan)
     has = np.isfinite(th).all(axis=1)
-    out = np.full(x.shape, np.nan)
-    if (~has).any():  # no thresholds: plain goalposts for those columns
-        sub = Params(p.direction[~has], p.worst[~has], p.best[~has], p.target[~has], p.spec)
-        out[:, ~has] = n_goalposts(x[:, ~has], sub)
-    if not has.any():
+    if not has.all():  # no thresholds: plain goalposts for those columns
+        out = np.full(x.shape, np.nan)
+        out[:, ~has] = n_goalposts(x[:, ~has], Params(p.direction[~has], p.worst[~has], p.best[~has],
+                                                      p.target[~has], p.spec))
+        if has.any():
+            out[:, has] = n_anchored(x[:, has], Params(p.direction[has], p.worst[has], p.best[has],
+                                                       p.target[has], p.spec, p.ref_row, th[has]))
         return out
-    d = p.direction[has]
-    xd = x[:, has] * d
-    knots = np.column_stack([p.worst[has] * d, th[has] * d[:, None], p.best[has] * d])  # cols × 7
-    anchors = anchor_points(p.spec)
-    ok = np.isfinite(xd)
-    level = np.zeros(xd.shape, dtype=np.intp)  # thresholds reached, 0–5
-    with np.errstate(invalid="ignore"):
-        for k in range(1, 6):
-            level += xd >= knots[:, k]
-    cols = np.broadcast_to(np.arange(knots.shape[0]), xd.shape)
-    lo_k, hi_k = knots[cols, level], knots[cols, level + 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = (xd - lo_k) / (hi_k - lo_k)
-    width_ok = np.isfinite(lo_k) & np.isfinite(hi_k) & (hi_k > lo_k)
-    # a band without width (a goalpost not beyond its outer threshold): bottom of level 0, top of level 5
-    frac = np.where(width_ok, frac, np.where(level == 5, 1.0, 0.0))
-    frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
-    y = anchors[level] + frac * (anchors[level + 1] - anchors[level])
-    below_next = np.nextafter(anchors[np.minimum(level + 1, 6)], -np.inf)
-    y = np.where(level < 5, np.minimum(y, below_next), y)  # never round up into the next level's band
-    y[~ok] = np.nan
-    out[:, has] = y
+    d = p.direction
+    knots = np.column_stack([p.worst * d, th * d[:, None], p.best * d])  # cols × 7
+    lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, anchor_points(p.spec))
+    by_column, parts = blocks(x)
+    out = np.empty(x.shape, order="F" if by_column else "C")
+    xs, outs = (x.T, out.T) if by_column else (x, out)
+
+    def per_column(v: np.ndarray) -> np.ndarray:
+        return v[:, None] if by_column else v
+
+    kind, d = per_column(np.arange(n_cols, dtype=np.intp) * 6), per_column(d)
+    thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
+    for part in parts:
+        xd = xs[part] * d
+        ok = np.isfinite(xd)
+        level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
+        with np.errstate(invalid="ignore"):
+            for t in thresholds:
+                level += xd >= t
+        cell = kind + level
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = (xd - lo_t.take(cell)) / width_t.take(cell)
+        frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+        frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
+        y = base.take(cell) + frac * step.take(cell)
+        y = np.minimum(y, cap.take(cell))  # never round up into the next level's band
+        y[~ok] = np.nan
+        outs[part] = y
     return out
 
 
@@ -315,7 +358,9 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
                 out[:, idx] = NORMALISERS[s.method](x_all[:, idx], params)
             else:
                 out[np.ix_(rows, idx)] = NORMALISERS[s.method](x_all[np.ix_(rows, idx)], params)
-    return pd.DataFrame(out, index=values.index, columns=values.columns)
+    # a table laid out column by column is what the DataFrame would copy it into: no need to copy
+    keep = out.flags.f_contiguous and not np.may_share_memory(out, x_all)
+    return pd.DataFrame(out, index=values.index, columns=values.columns, copy=not keep)
 
 
 def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "minmax",

@@ -120,7 +120,9 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     hook("aggregate")
     reported = cov.columns_reported(_on(denominated, kept), scored)
     coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
-    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens]) for lens in lenses}
+    stacked: dict[tuple[str, ...], np.ndarray] = {}  # the indicators laid out once for every lens
+    aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens], stacked)
+                  for lens in lenses}
 
     hook("levels")
     on = method.levels.enabled
@@ -140,10 +142,8 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
             ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage).to_numpy()
             # not enough data: no rank, and no rank taken from others
             table = pd.DataFrame(np.where(ok[:, None], x, np.nan), index=scores.index, columns=scores.columns)
-            ranks[name] = {"cohort": rank.rank_table(table)}
-            for g, col in peers.items():
-                if col is not None:
-                    ranks[name][g] = rank.rank_table(table, col)
+            # one sort of the scores for the cohort and every peer group
+            ranks[name] = rank.rank_tables(table, {"cohort": None} | {g: c for g, c in peers.items() if c is not None})
 
     hook("compare")
     changes = {k: rank.change(v) for k, v in aggregated.items()}

@@ -18,6 +18,7 @@ Conventions
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -54,65 +55,91 @@ def peer_column(profiles: pd.DataFrame, name: str) -> pd.Series | None:
     return profiles[name].astype("object") if name in profiles.columns else None
 
 
-def _sorted_min_rank(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise argsort of ``key`` (columns × units) and, in sorted order, where each tie run starts."""
-    order = np.argsort(key, axis=1)
-    srt = np.take_along_axis(key, order, axis=1)
-    pos = np.broadcast_to(np.arange(key.shape[1]), key.shape)
-    new = np.ones(key.shape, dtype=bool)
-    new[:, 1:] = srt[:, 1:] != srt[:, :-1]
-    return order, np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+def _run_starts(new: np.ndarray) -> np.ndarray:
+    """Row-wise: for each position, the position where its run (``new`` marks run starts) begins."""
+    pos = np.broadcast_to(np.arange(new.shape[1]), new.shape)
+    return np.maximum.accumulate(np.where(new, pos, 0), axis=1)
 
 
-def rank_matrix(x: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
-    """Descending min-ranks of every column of ``x`` within the pools given by ``codes``.
+def _changes(a: np.ndarray) -> np.ndarray:
+    """Row-wise: True where a value differs from the one before it (and at the start)."""
+    new = np.ones(a.shape, dtype=bool)
+    np.not_equal(a[:, 1:], a[:, :-1], out=new[:, 1:])
+    return new
 
-    Vectorised over columns (worked on the transpose, so each sort runs over contiguous
-    memory): one argsort gives each value's rank in the table (``1 + number of strictly larger
-    values``); a second argsort keyed by ``pool × (n + 2) + rank`` gives the rank in its pool.
+
+def rank_matrices(x: np.ndarray, pools: Sequence[np.ndarray | None]) -> list[np.ndarray]:
+    """Descending min-ranks of every column of ``x``, once per entry of ``pools`` (None: the whole table;
+    else integer pool codes per row, negative = in no pool).
+
+    Vectorised over columns (worked on the transpose, so each sort runs over contiguous memory).
+    One argsort of the values serves every pooling: in that order a value's rank in the table is
+    1 + the position where its run of equal values starts. For a pooling, a stable sort of the
+    pool codes, taken in value order, lines each pool's members up by value; a member's rank in
+    its pool is 1 + the position, within its pool, where its run of equal values starts.
     """
-    n = x.shape[0]
     xt = np.ascontiguousarray(x.T)
     ok = np.isfinite(xt)
     neg = np.where(ok, -xt, np.inf)
-    order, first = _sorted_min_rank(neg)
-    ranks = np.empty(xt.shape, dtype=np.int64)
-    np.put_along_axis(ranks, order, first + 1, axis=1)
-    if codes is not None:
-        valid = ok & (codes >= 0)[None, :]
-        key = np.where(valid, codes[None, :] * (n + 2) + ranks, np.iinfo(np.int64).max)
-        order, first = _sorted_min_rank(key)
-        pool = np.take_along_axis(key, order, axis=1) // (n + 2)
-        new_pool = np.ones(key.shape, dtype=bool)
-        new_pool[:, 1:] = pool[:, 1:] != pool[:, :-1]
-        pos = np.broadcast_to(np.arange(n), key.shape)
-        start = np.maximum.accumulate(np.where(new_pool, pos, 0), axis=1)
-        np.put_along_axis(ranks, order, first - start + 1, axis=1)
-        ok = valid
-    out = ranks.astype("float64")
-    out[~ok] = np.nan
-    return np.ascontiguousarray(out.T)
+    rows = (np.arange(xt.shape[0]) * xt.shape[1])[:, None]  # flat offset of each row of the transpose
+    at = np.argsort(neg, axis=1)
+    at += rows  # flat positions, value order
+    srt = neg.take(at)
+    first = _run_starts(_changes(srt))  # in value order: where each value's run of ties starts
+    missing = srt == np.inf  # the missing values, last in value order
+    out = []
+    for codes in pools:
+        ranks = np.empty(xt.shape)
+        if codes is None:
+            ranks.put(at, first + 1.0)
+            ranks[~ok] = np.nan
+        else:
+            codes = np.asarray(codes, dtype=np.int64)
+            n_pools = int(codes.max(initial=-1)) + 1
+            small = np.int16 if n_pools < np.iinfo(np.int16).max else np.int64  # a small type sorts by radix
+            code = np.where(codes < 0, n_pools, codes).astype(small).take(at - rows)  # pool of each value
+            code[missing] = n_pools  # no pool: last
+            by_pool = np.argsort(code, axis=1, kind="stable")  # each pool's members, in value order
+            by_pool += rows
+            pool, tie = code.take(by_pool), first.take(by_pool)
+            new_pool = _changes(pool)
+            rank_in_pool = _run_starts(new_pool | _changes(tie)) - _run_starts(new_pool) + 1.0
+            rank_in_pool[pool == n_pools] = np.nan
+            ranks.put(at.take(by_pool), rank_in_pool)
+        out.append(np.ascontiguousarray(ranks.T))
+    return out
 
 
-def rank_table(scores: pd.DataFrame, group: pd.Series | None = None) -> pd.DataFrame:
-    """Ranks of every column (1 = best, ties = min, missing kept missing), within groups and years.
+def rank_matrix(x: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    """Descending min-ranks of every column of ``x`` within the pools given by ``codes`` (see :func:`rank_matrices`)."""
+    return rank_matrices(x, [codes])[0]
 
-    A panel is ranked one year at a time, so each sort covers one year's units.
+
+def rank_tables(scores: pd.DataFrame, groups: dict[str, pd.Series | None]) -> dict[str, pd.DataFrame]:
+    """Ranks of every column (1 = best, ties = min, missing kept missing), within each grouping and year.
+
+    ``groups`` maps a name to a grouping (None: the whole cohort); one sort of the scores serves
+    them all. A panel is ranked one year at a time, so each sort covers one year's units.
     """
-    out = np.full(scores.shape, np.nan)
+    out = {name: np.full(scores.shape, np.nan) for name in groups}
     if "year" in scores.index.names:
         years = np.asarray(scores.index.get_level_values("year"))
         blocks = [np.flatnonzero(years == y) for y in pd.unique(years)]
     else:
         blocks = [np.arange(len(scores))]
     x = scores.to_numpy(dtype="float64")
+    labels = {name: None if g is None else g.reindex(scores.index).to_numpy(dtype=object)
+              for name, g in groups.items()}
     for rows in blocks:
-        codes = None
-        if group is not None:
-            codes = np.asarray(pd.factorize(group.reindex(scores.index).to_numpy(dtype=object)[rows])[0],
-                               dtype=np.int64)
-        out[rows] = rank_matrix(x[rows], codes)
-    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
+        pools = [None if g is None else np.asarray(pd.factorize(g[rows])[0], dtype=np.int64) for g in labels.values()]
+        for name, ranks in zip(groups, rank_matrices(x[rows], pools), strict=True):
+            out[name][rows] = ranks
+    return {name: pd.DataFrame(r, index=scores.index, columns=scores.columns) for name, r in out.items()}
+
+
+def rank_table(scores: pd.DataFrame, group: pd.Series | None = None) -> pd.DataFrame:
+    """Ranks of every column (1 = best, ties = min, missing kept missing), within groups and years."""
+    return rank_tables(scores, {"ranks": group})["ranks"]
 
 
 def peer_median(scores: pd.DataFrame, group: pd.Series | None) -> pd.DataFrame:
