@@ -53,7 +53,7 @@ def enabler_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | None:
             "legend": legend}
 
 
-def coverage_names(rep: ReportView) -> list[dict[str, str]]:
+def coverage_names(rep: ReportView) -> list[dict[str, Any]]:
     """Id, name and focus area of every scored indicator, in the coverage matrix's (catalogue) order, with
     its cell's x position in the matrix and the start of the cell's title (the same in every row)."""
     membership = rep.cat.membership(rep.area_lens)
