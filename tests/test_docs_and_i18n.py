@@ -51,3 +51,26 @@ def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="language must be one of en, vi; got 'fr'"):
         translations("fr")
     assert LANGUAGES == ("en", "vi")
+
+
+def _plain_texts(path: Path) -> list[str]:
+    """``file:line`` of every ``message=`` or ``fix=`` given a plain non-empty string, not a ``N_()`` msgid."""
+    import ast
+
+    hits = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        for kw in node.keywords:
+            values = [kw.value.body, kw.value.orelse] if isinstance(kw.value, ast.IfExp) else [kw.value]
+            if kw.arg in ("message", "fix") and any(
+                    isinstance(v, ast.JoinedStr) or (isinstance(v, ast.Constant) and v.value) for v in values):
+                hits.append(f"{path.relative_to(path.parents[1])}:{kw.value.lineno}")
+    return hits
+
+
+def test_every_problem_text_is_a_msgid() -> None:
+    """A problem's message and fix are templates translated when the problem is written
+    (``Problem.text(lang)``): a plain string there stays English in a Vietnamese report."""
+    package = Path(__file__).resolve().parent.parent / "assessment"
+    assert [hit for p in sorted(package.rglob("*.py")) for hit in _plain_texts(p)] == []

@@ -4,8 +4,9 @@ A replicate is decoded into a *group key* (the chosen alternative of every discr
 assumption and the data draw) and a weight vector. Every replicate of a group shares one
 method up to its weights, so the upstream stages (denominate → normalise) run once per group
 and are kept in a small per-process cache; the group's replicates are then aggregated
-together (:mod:`.batch`) and ranked with the scoring stage's ``rank_matrix``, one argsort
-over the units for every replicate at once.
+together (:mod:`.batch`) and ranked with the scoring stage's ``rank_matrix``: one sort of the
+scores over the units for every replicate at once (with peer groups, plus one sort of the group
+codes), serving the cohort and every group.
 
 Blocks of rows are independent: :func:`run_rows` hands them to any
 ``concurrent.futures.Executor`` and gathers them in submission order, so results never

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue, Lens
-from ..errors import InputError, Problem, params
+from ..errors import InputError, Problem
+from ..i18n import N_
 from .method import Aggregate, AggregateName
 
 
@@ -34,15 +35,15 @@ def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power:
     integer_power = power > 0 and float(power).is_integer()
     needs_positive = method == "geometric" or (method == "generalised" and not integer_power)
     if needs_positive and (v[mask] <= 0).any():
-        bad = "zero or negative values"
+        message = N_("the geometric mean cannot take zero or negative values") if method == "geometric" else N_(
+            "the generalised mean with a power that is not a positive whole number cannot take zero or negative values")
     elif method == "harmonic" and (v[mask] == 0).any():
-        bad = "zero values"
+        message = N_("the harmonic mean cannot take zero values")
     else:
         return
-    raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain",
-                              message="the {method} mean cannot take {bad}", params=params(method=method, bad=bad),
-                              fix="normalise onto a strictly positive range such as [1, 100], "
-                              "or use the arithmetic mean")])
+    raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain", message=message,
+                              fix=N_("normalise onto a strictly positive range such as [1, 100], "
+                                     "or use the arithmetic mean"))])
 
 
 COUNT_FROM = 1000  # rows from which counting beats the matrix products (the same sums either way)
@@ -130,7 +131,7 @@ def aggregate_frame(frame: pd.DataFrame, weights: Sequence[float] | None = None,
     """
     w = np.ones(frame.shape[1]) if weights is None else np.asarray(weights, dtype="float64")
     if w.shape != (frame.shape[1],):
-        raise InputError([Problem("<weights>", code="shape", message="one weight per column is needed",
+        raise InputError([Problem("<weights>", code="shape", message=N_("one weight per column is needed"),
                                   found=f"{w.size} weights for {frame.shape[1]} columns")])
     y = combine(frame.to_numpy(dtype="float64"), w.reshape(-1, 1), method, power, min_coverage)
     return pd.Series(y[:, 0], index=frame.index, name=method)

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..i18n import N_
 from .impute import impute
 from .method import Treat
 from .specs import ImputeName, impute_spec
@@ -44,7 +45,7 @@ def _indexed(data: pd.DataFrame) -> pd.DataFrame:
     if isinstance(data.index, pd.MultiIndex):
         if "year" not in data.index.names or data.index.nlevels != 2:
             raise InputError([Problem("<data>", field="index", code="bad-index",
-                                      message="a two-level index must be (unit, year) with a level named 'year'",
+                                      message=N_("a two-level index must be (unit, year) with a level named 'year'"),
                                       found=repr(list(data.index.names)))])
         other = next(n for n in data.index.names if n != "year")
         return data.rename_axis(index={other: "unit"}).reorder_levels(["unit", "year"])

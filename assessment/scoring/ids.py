@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Iterable
 
 from ..errors import Problem, params
+from ..i18n import N_
 from .inputs import Inputs
 from .method import Method
 
@@ -25,9 +26,10 @@ def _unknown(field: str, kind: str, named: Iterable[str], known: set[str]) -> li
             continue
         near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
         out.append(Problem("<method>", item=name, field=field, code="unknown-id",
-                           message="not a known {kind}", found=repr(name),
-                           fix="did you mean {near}?" if near else "use one of the catalogue's or the data's ids",
-                           params=params(kind=kind, near=", ".join(near))))
+                           message=N_("not a known {kind}"), found=repr(name),
+                           fix=N_("did you mean {near}?") if near else
+                           N_("use one of the catalogue's or the data's ids"),
+                           params=params(kind=kind, near=", ".join(near)), labels=("kind",)))
     return out
 
 
@@ -38,10 +40,10 @@ def id_problems(method: Method, inputs: Inputs, lenses: Iterable[str]) -> list[P
     nodes = {n.id for lens_id in lenses for n in cat.lens(lens_id).nodes}
     units = {str(u) for u in inputs.values.index.get_level_values("unit")} if method.screen.keep else set()
     return [
-        *_unknown("aggregate.weights", "indicator or lens node", method.aggregate.weights, indicators | nodes),
-        *_unknown("aggregate.nodes", "lens node", method.aggregate.nodes, nodes),
-        *_unknown("normalise.overrides", "indicator", method.normalise.overrides, indicators),
-        *_unknown("denominate.overrides", "indicator", method.denominate.overrides, indicators),
-        *_unknown("treat.skip", "indicator", method.treat.skip, indicators),
-        *_unknown("screen.keep", "unit", method.screen.keep, units),
+        *_unknown("aggregate.weights", N_("indicator or lens node"), method.aggregate.weights, indicators | nodes),
+        *_unknown("aggregate.nodes", N_("lens node"), method.aggregate.nodes, nodes),
+        *_unknown("normalise.overrides", N_("indicator"), method.normalise.overrides, indicators),
+        *_unknown("denominate.overrides", N_("indicator"), method.denominate.overrides, indicators),
+        *_unknown("treat.skip", N_("indicator"), method.treat.skip, indicators),
+        *_unknown("screen.keep", N_("unit"), method.screen.keep, units),
     ]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..i18n import N_
 from .inputs import pool_codes
 from .specs import Impute, ImputeName
 
@@ -57,9 +58,9 @@ def _group(profiles: pd.DataFrame, spec: Impute) -> pd.Series:
     group = str(getattr(spec, "group", ""))  # the group methods' model requires it
     if group not in profiles.columns:
         raise InputError([Problem("<profiles>", field=group, code="missing-group",
-                                  message="the imputation group column is not in the unit profiles",
+                                  message=N_("the imputation group column is not in the unit profiles"),
                                   found=", ".join(map(str, profiles.columns[:10])),
-                                  fix="name an existing profile column in impute.group")])
+                                  fix=N_("name an existing profile column in impute.group"))])
     column = profiles[group]
     if isinstance(column.dtype, pd.StringDtype):  # already text: the same groups without a conversion
         return column

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue, CoinrImport, load_catalogue
 from ..errors import InputError, Problem, params
+from ..i18n import N_
 from ..intake import Intake
 from ..review import Review
 from .queried import QUERIED_COLUMNS
@@ -104,8 +105,8 @@ def _keys(frame: pd.DataFrame, problems: list[Problem],
     if index.duplicated().any():
         dups = sorted({str(k) for k in index[index.duplicated()]})
         problems.append(Problem(SOURCE, field="unit", code="duplicate-unit",
-                                message="each unit (and year) may appear only once",
-                                found=", ".join(dups[:10]), fix="remove or merge the duplicate rows"))
+                                message=N_("each unit (and year) may appear only once"),
+                                found=", ".join(dups[:10]), fix=N_("remove or merge the duplicate rows")))
     return index, taken
 
 
@@ -147,9 +148,9 @@ def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.Data
         if bad.any():
             examples = ", ".join(f"{u}={series[u]!r}" for u in list(series.index[bad])[:5])
             problems.append(Problem(SOURCE, item=str(col), code="not-a-number",
-                                    message="{what} values must be numbers (missing = empty)", found=examples,
-                                    params=params(what=what),
-                                    fix="clean the values, or read workbooks with assessment.read_submissions"))
+                                    message=N_("{what} values must be numbers (missing = empty)"), found=examples,
+                                    params=params(what=what), labels=("what",),
+                                    fix=N_("clean the values, or read workbooks with assessment.read_submissions")))
         out[col] = converted.astype("float64")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
@@ -158,7 +159,7 @@ def _long_to_wide(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     unit = _unit_column(frame)
     if unit is None:
         problems.append(Problem(SOURCE, field="unit", code="missing-column",
-                                message="a long table needs a unit column ({allowed})",
+                                message=N_("a long table needs a unit column ({allowed})"),
                                 params=params(allowed=", ".join(UNIT_COLUMNS))))
         return pd.DataFrame()
     long = frame.rename(columns={unit: "unit"})
@@ -167,7 +168,7 @@ def _long_to_wide(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     if dup.any():
         found = long.loc[dup, [*keys, "indicator"]].drop_duplicates().astype(str).agg("/".join, axis=1)
         problems.append(Problem(SOURCE, field="indicator", code="duplicate-row",
-                                message="each unit, year and indicator may appear only once",
+                                message=N_("each unit, year and indicator may appear only once"),
                                 found=", ".join(found.head(10))))
         long = long.loc[~long.duplicated(subset=[*keys, "indicator"], keep="first")]
     wide = long.pivot(index=keys, columns="indicator", values="value").reset_index()
@@ -184,7 +185,7 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
     value_cols = [c for c in columns if c in ids]
     if not value_cols:
         problems.append(Problem(SOURCE, code="no-indicators",
-                                message="no column is an indicator id of catalogue {catalogue}",
+                                message=N_("no column is an indicator id of catalogue {catalogue}"),
                                 params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
                                 found=", ".join(map(str, columns[:8]))))
     profile_cols = [c for c in columns if c not in ids and c != "year"]
@@ -196,7 +197,7 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
         profiles, values = frame[profile_cols].set_axis(index), frame[value_cols].set_axis(index)
     if "year" in columns:
         profiles["year"] = frame["year"].set_axis(index)
-    return _numeric(values, problems, "indicator"), profiles
+    return _numeric(values, problems, N_("indicator")), profiles
 
 
 def _row_hashes(table: pd.DataFrame) -> bytes:
@@ -273,8 +274,8 @@ def _from_intake(data: Intake, catalogue: Catalogue, problems: list[Problem]) ->
         errors = [p for p in data.problems if p.severity == "error"]
         problems += errors[:50]
         problems.append(Problem("<intake>", code="intake-errors",
-                                message="{n} error(s) in the submissions; scores need valid data",
-                                fix="fix the workbooks, or score intake.without_error_files()",
+                                message=N_("{n} error(s) in the submissions; scores need valid data"),
+                                fix=N_("fix the workbooks, or score intake.without_error_files()"),
                                 params=params(n=len(errors))))
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     label = unit_labels(data.profiles)
@@ -362,19 +363,19 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
             unknown = sorted(set(data["indicator"].astype(str)) - known)
             if unknown:
                 problems.append(Problem(SOURCE, field="indicator", code="unknown-indicator",
-                                        message="not an indicator of catalogue {catalogue}",
+                                        message=N_("not an indicator of catalogue {catalogue}"),
                                         params=params(catalogue=f"{catalogue.id} {catalogue.version}"),
                                         found=", ".join(unknown[:10]),
-                                        fix="correct the id, or pass the catalogue that defines it"))
+                                        fix=N_("correct the id, or pass the catalogue that defines it")))
         frame = _long_to_wide(data, problems) if is_long else data
         values, profiles = _split(*_in_order(frame, *_keys(frame, problems)), catalogue, problems)
         ena_ids = [e.id for e in catalogue.enablers if e.id in profiles.columns]
-        enablers = _numeric(profiles[ena_ids], problems, "enabler")
+        enablers = _numeric(profiles[ena_ids], problems, N_("enabler"))
         profiles = profiles.drop(columns=ena_ids)
     else:
         raise InputError([Problem(SOURCE, code="unknown-input",
-                                  message="assess() takes a workbook intake, a COINr import, or a long or wide "
-                                  "pandas DataFrame", found=type(data).__name__)])
+                                  message=N_("assess() takes a workbook intake, a COINr import, or a long or wide "
+                                  "pandas DataFrame"), found=type(data).__name__)])
     if problems:
         raise InputError(problems)
     values, profiles, enablers = _aligned(values, profiles, enablers)

@@ -50,6 +50,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Indicator
 from ..errors import InputError, Problem
+from ..i18n import N_
 from .method import ANCHORS, Normalise
 from .specs import NormaliseName, NormaliseSpec, normalise_spec
 
@@ -240,7 +241,7 @@ def n_dist2ref(x: np.ndarray, p: Params) -> np.ndarray:
     """Distance to a reference unit's value."""
     if p.ref_row is None:
         raise InputError([Problem("<method>", field="normalise.reference_unit", code="missing-reference",
-                                  message="dist2ref needs reference_unit: a unit present in the data")])
+                                  message=N_("dist2ref needs reference_unit: a unit present in the data"))])
     xd = x * p.direction
     lo, _ = _nanstats(xd)
     ref = xd[p.ref_row]
@@ -295,13 +296,13 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
             worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
         elif spec.method == "goalposts":
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
-                                    message="goalposts normalisation needs goalposts for every indicator",
-                                    fix="add goalposts to the catalogue, or override this indicator with minmax"))
+                                    message=N_("goalposts normalisation needs goalposts for every indicator"),
+                                    fix=N_("add goalposts to the catalogue, or override this indicator with minmax")))
         t = given if given is not None else ind.target
         target[j] = t if t is not None else best[j]
         if spec.method == "dist2target" and np.isnan(target[j]):
-            problems.append(Problem("<catalogue>", item=col, field="target", code="no-target",
-                                    message="dist2target needs a target (method, catalogue target or best goalpost)"))
+            problems.append(Problem("<catalogue>", item=col, field="target", code="no-target", message=N_(
+                "dist2target needs a target (method, catalogue target or best goalpost)")))
     return direction, worst, best, target, thresholds
 
 
@@ -330,7 +331,7 @@ def normalise(values: pd.DataFrame, catalogue: Catalogue, spec: Normalise) -> pd
     for ref in refs:
         if ref not in units:
             problems.append(Problem("<method>", field="normalise.reference_unit", code="unknown-unit",
-                                    message="dist2ref's reference unit must be one of the units",
+                                    message=N_("dist2ref's reference unit must be one of the units"),
                                     found=repr(ref)))
     if problems:
         raise InputError(problems)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem, params
+from ..i18n import N_
 from . import coverage as cov
 from . import levels as lev
 from . import prepare, rank
@@ -69,8 +70,8 @@ def lenses_for(catalogue: Catalogue, method: Method) -> tuple[str, ...]:
     missing = [w for w in wanted if w not in known]
     if missing:
         raise InputError([Problem("<method>", item=m, field="aggregate.lenses", code="unknown-lens",
-                                  message="catalogue {catalogue} has no indicator lens of this id",
-                                  fix="choose from {allowed}",
+                                  message=N_("catalogue {catalogue} has no indicator lens of this id"),
+                                  fix=N_("choose from {allowed}"),
                                   params=params(catalogue=f"{catalogue.id} {catalogue.version}",
                                                 allowed=", ".join(sorted(known)))) for m in missing])
     return wanted

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem
+from ..i18n import N_
 from .method import Denominate, Screen
 
 
@@ -49,8 +50,8 @@ def denominate(values: pd.DataFrame, profiles: pd.DataFrame, denominators: dict[
     missing = sorted({c for c in denominators.values() if c not in profiles.columns})
     if missing:
         raise InputError([Problem("<profiles>", item=ind, field=col, code="missing-denominator",
-                                  message="the denominator column is not in the unit profiles",
-                                  fix="add the column (e.g. population) or override the denominator")
+                                  message=N_("the denominator column is not in the unit profiles"),
+                                  fix=N_("add the column (e.g. population) or override the denominator"))
                           for ind, col in sorted(denominators.items()) if col in missing])
     if not denominators:
         return values

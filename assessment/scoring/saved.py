@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..errors import InputError, Problem, params
+from ..i18n import N_
 from .export import SAVED_TABLES, frame_from_json, write_saved
 from .inputs import Inputs, input_digest
 from .method import load_method
@@ -47,29 +48,29 @@ def load_result(directory: str | Path) -> Assessment:
         catalogue = Catalogue.model_validate(json.loads((d / "catalogue.json").read_text(encoding="utf-8")))
         frames = {name: frame_from_json(tables[name]) if name in tables else None for name in SAVED_TABLES}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError([Problem(str(d), code="bad-saved-result", message="not a readable saved result: {detail}",
-                                  fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
+        raise InputError([Problem(str(d), code="bad-saved-result", message=N_("not a readable saved result: {detail}"),
+                                  fix=N_("save it again with Assessment.to_csv() or 'smartcity score -o DIR'"),
                                   params=params(detail=exc))]) from None
     values, profiles, enablers = frames["values"], frames["profiles"], frames["enablers"]
     if values is None or profiles is None or enablers is None:
         raise InputError([Problem(str(d / "inputs.json"), code="bad-saved-result",
-                                  message="not a readable saved result: {detail}",
-                                  fix="save it again with Assessment.to_csv() or 'smartcity score -o DIR'",
-                                  params=params(detail="values, profiles and enablers are required"))])
+                                  message=N_("not a readable saved result: the values, profiles and enablers "
+                                             "tables are required"),
+                                  fix=N_("save it again with Assessment.to_csv() or 'smartcity score -o DIR'"))])
     inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                     digest=input_digest(values, profiles, enablers, frames["details"], frames["enabler_details"],
                                         frames["criteria"], frames["queried"]),
                     details=frames["details"], enabler_details=frames["enabler_details"],
                     criteria=frames["criteria"], queried=frames["queried"])
     method = load_method(d / "method.yaml")
-    checks = (("inputs.json", "changed-inputs", "inputs", "input_hash", "input hash", inputs.digest),
-              ("method.yaml", "changed-method", "method", "method_fingerprint", "method fingerprint",
+    checks = (("inputs.json", "changed-inputs", N_("inputs"), "input_hash", N_("input hash"), inputs.digest),
+              ("method.yaml", "changed-method", N_("method"), "method_fingerprint", N_("method fingerprint"),
                method.fingerprint),
-              ("catalogue.json", "changed-catalogue", "catalogue", "catalogue_hash", "catalogue hash",
+              ("catalogue.json", "changed-catalogue", N_("catalogue"), "catalogue_hash", N_("catalogue hash"),
                catalogue.content_hash))
-    drift = [Problem(str(d / name), code=code, message="the recipe's {key} no longer matches the saved {what}",
-                     found=now[:16], fix="re-create the saved result from the workbooks, or restore the file",
-                     params=params(what=what, key=label))
+    drift = [Problem(str(d / name), code=code, message=N_("the recipe's {key} no longer matches the saved {what}"),
+                     found=now[:16], fix=N_("re-create the saved result from the workbooks, or restore the file"),
+                     params=params(what=what, key=label), labels=("what", "key"))
              for name, code, what, key, label, now in checks if now != recipe.get(key)]
     if drift:  # an edited file would re-run silently into a result the recipe does not describe
         raise InputError(drift)
