@@ -87,30 +87,26 @@ class _Bounds(_Rule):
         return self
 
 
-class RatioRule(_Bounds):
+class _Pair(_Bounds):
+    a: str
+    b: str
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every indicator or profile field the rule reads."""
+        return (self.a, self.b)
+
+
+class RatioRule(_Pair):
     """``a / b`` within ``[min, max]``."""
 
     kind: Literal["ratio"]
-    a: str
-    b: str
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """Every indicator or profile field the rule reads."""
-        return (self.a, self.b)
 
 
-class DifferenceRule(_Bounds):
+class DifferenceRule(_Pair):
     """``a - b`` within ``[min, max]``."""
 
     kind: Literal["difference"]
-    a: str
-    b: str
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """Every indicator or profile field the rule reads."""
-        return (self.a, self.b)
 
 
 class SumRule(_Bounds):

@@ -189,13 +189,11 @@ def _city_queries(co: _Cohort, profile: dict[str, Any], latest: pd.DataFrame, ea
                 and not is_missing(earlier.at[ind.id, "value"]) and earlier_year is not None:
             yield from check_change(rule, ind.id, float(earlier.at[ind.id, "value"]), earlier_year, values[ind.id],
                                     year, text(ind.unit, co.langs.get(file, "en")), place)
-    profile_values = {k: float(v) for k, v in profile.items() if k in PROFILE_TERMS
-                      and v is not None and not is_missing(v)}
     for rule in consistency:
         first = rule.terms[0]
         place = co.place(file, int(rows[first])) if first in rows else Place(file, _(profile_sheet,
                                                                                        co.langs.get(file, "en")))
-        yield from check_consistency(rule, {**profile_values, **values}, place)
+        yield from check_consistency(rule, {**now, **values}, place)
     for mrule in meta:
         for ind in co.cat.indicators:
             if ind.id not in values:

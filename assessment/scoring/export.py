@@ -124,10 +124,10 @@ def write_excel(sheets: Sequence[tuple[Sheet, pd.DataFrame]], recipe: Mapping[st
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         writer.book.set_properties({"created": dt.datetime(2000, 1, 1), "author": "smartcity-assessment"})
-        contents = _contents(sheets, lang, names or {})
-        safe_frame(contents).to_excel(writer, sheet_name=_(CONTENTS_SHEET, lang)[:31], index=False)
-        writer.sheets[_(CONTENTS_SHEET, lang)[:31]].set_column(0, 0, 32)
-        writer.sheets[_(CONTENTS_SHEET, lang)[:31]].set_column(1, 1, 100)
+        contents = _(CONTENTS_SHEET, lang)[:31]
+        safe_frame(_contents(sheets, lang, names or {})).to_excel(writer, sheet_name=contents, index=False)
+        writer.sheets[contents].set_column(0, 0, 32)
+        writer.sheets[contents].set_column(1, 1, 100)
         safe_frame(_method_rows(recipe, method_yaml)).to_excel(writer, sheet_name="method", index=False)
         for sh, table in sheets:
             write_sheet(writer, sh.name, safe_frame(table))
