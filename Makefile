@@ -4,19 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint docs bench clean browser
+.PHONY: setup demo test lint docs bench clean browser pdf-libs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,pdf]"
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 ## The main job: scorecards for the 26-city example cohort (site/, English; site/vi/, Vietnamese).
 ## Also checks the catalogue and reproduces COINr's ASEM example and the OECD Better Life Index.
-demo: setup
+demo: setup pdf-libs
 	$(BIN)/smartcity catalogue check indicators --strict
 	$(BIN)/python examples/catalogue_demo.py build/demo
 	$(BIN)/python examples/oecd_bli.py
@@ -27,17 +27,23 @@ demo: setup
 	@$(BIN)/smartcity report examples/ascn-2025 -o site --robustness examples/robustness/ascn-demo.yaml \
 	  --compare "Da Nang,Ha Noi,Ho Chi Minh City"
 
-## Headless Chromium for the browser test (Debian package; installed only when absent).
-browser:
+## Headless Chromium for the browser tests (Debian package; installed only when absent).
+browser: pdf-libs
 	@command -v chromium > /dev/null || (apt-get update -q && apt-get install -y -q chromium) \
 	  || (sudo apt-get update -q && sudo apt-get install -y -q chromium)
+
+## Pango, which WeasyPrint (the `pdf` extra, for `smartcity report --pdf`) draws text with; installed only when absent.
+pdf-libs:
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -q && apt-get install -y -q libpangoft2-1.0-0) \
+	  || (sudo apt-get update -q && sudo apt-get install -y -q libpangoft2-1.0-0)
 
 lint: setup
 	$(BIN)/ruff check assessment tests benchmarks examples
 	$(BIN)/mypy
 
+## The suite on every core; a test file stays on one worker, so its module fixtures are built once.
 test: lint browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 docs: setup
 	$(BIN)/smartcity catalogue docs docs

@@ -16,7 +16,7 @@ from assessment.catalogue.load import read_catalogue  # uncached loader: measure
 from assessment.catalogue.views import catalogue_markdown, indicator_table
 from assessment.resources import indicators_dir
 
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reference"
+REFERENCE = Path(__file__).resolve().parent.parent / "examples" / "data"  # COINr's ASEM example, shipped
 
 
 def median_ms(fn: Callable[[], object], runs: int = 20) -> float:
@@ -43,10 +43,9 @@ def scoring_cases() -> dict[str, Callable[[], object]]:
     from synthetic import cohort
 
     cases: dict[str, Callable[[], object]] = {}
-    if (REFERENCE / "coinr_ASEM_iData.csv").is_file():
-        asem = assessment.from_coinr(REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
-        method = assessment.load_method(Path(__file__).resolve().parent.parent / "examples/methods/coinr-asem.yaml")
-        cases["COINr ASEM example build (assess, coinr-asem.yaml)"] = lambda: assessment.assess(asem, method=method)
+    asem = assessment.from_coinr(REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
+    method = assessment.load_method(Path(__file__).resolve().parent.parent / "examples/methods/coinr-asem.yaml")
+    cases["COINr ASEM example build (assess, coinr-asem.yaml)"] = lambda: assessment.assess(asem, method=method)
     one = cohort(10_000, 100, years=1, seed=1)
     cases["10,000 cities x 100 indicators, default pipeline"] = lambda: assessment.assess(one)
 
@@ -96,9 +95,8 @@ def main() -> None:
         "indicator table (vi)": lambda: indicator_table(cat, "vi"),
         "catalogue reference markdown (vi)": lambda: catalogue_markdown(cat, "vi"),
     }
-    if (REFERENCE / "coinr_ASEM_iData.csv").is_file():
-        cases["from_coinr ASEM (CSV paths)"] = lambda: assessment.from_coinr(
-            REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
+    cases["from_coinr ASEM (CSV paths)"] = lambda: assessment.from_coinr(
+        REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv")
     print(f"python {sys.version.split()[0]}, smartcity-assessment {assessment.__version__}")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from cold_start import main as cold_start

@@ -11,7 +11,7 @@ from pathlib import Path
 import assessment
 from assessment.catalogue.views import counts, indicator_table, write_table
 
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reference"
+DATA = Path(__file__).resolve().parent / "data"  # COINr's ASEM example, shipped (README there)
 
 
 def main(out_dir: Path) -> None:
@@ -26,21 +26,17 @@ def main(out_dir: Path) -> None:
         path = out_dir / f"catalogue-{lang}.xlsx"
         write_table(indicator_table(cat, lang), path, "xlsx")
         print(f"wrote {path}")
-    idata, imeta = REFERENCE / "coinr_ASEM_iData.csv", REFERENCE / "coinr_ASEM_iMeta.csv"
-    if idata.is_file():
-        imported = assessment.from_coinr(idata, imeta)
-        lens = imported.catalogue.lens("coinr")
-        levels = sorted({lens.depth(n.id) for n in lens.nodes})
-        print(f"COINr ASEM example: {len(imported.catalogue.indicators)} indicators, "
-              f"{len(lens.nodes)} aggregates on {len(levels)} levels, {len(imported.data)} units")
-        method = Path(__file__).resolve().parent / "methods" / "coinr-asem.yaml"
-        result = assessment.assess(imported, method=method)
-        path = result.to_excel(out_dir / "coinr-asem-results.xlsx")
-        top = result.aggregated["coinr"]["Index"].sort_values(ascending=False).head(3).round(2)
-        print(f"scored with {method.name}: top 3 {top.to_dict()}; every stage in {path}")
-    else:
-        print(f"(COINr reference data not found at {REFERENCE}; skipped the import demo)")
-    print("City workbooks and HTML scorecards come in later releases.")
+    idata, imeta = DATA / "coinr_ASEM_iData.csv", DATA / "coinr_ASEM_iMeta.csv"
+    imported = assessment.from_coinr(idata, imeta)
+    lens = imported.catalogue.lens("coinr")
+    levels = sorted({lens.depth(n.id) for n in lens.nodes})
+    print(f"COINr ASEM example: {len(imported.catalogue.indicators)} indicators, "
+          f"{len(lens.nodes)} aggregates on {len(levels)} levels, {len(imported.data)} units")
+    method = Path(__file__).resolve().parent / "methods" / "coinr-asem.yaml"
+    result = assessment.assess(imported, method=method)
+    path = result.to_excel(out_dir / "coinr-asem-results.xlsx")
+    top = result.aggregated["coinr"]["Index"].sort_values(ascending=False).head(3).round(2)
+    print(f"scored with {method.name}: top 3 {top.to_dict()}; every stage in {path}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ The BLI is brought in as a researcher would: two DataFrames in COINr's iData/iMe
 (indicators → 11 topics → an overall index with equal weights), scored with
 ``examples/methods/oecd-bli.yaml``. Prints how many of the 451 published scores are matched.
 
-    python examples/oecd_bli.py [REFERENCE_DIR]
+    python examples/oecd_bli.py [DATA_DIR]
+
+The data and their provenance are in ``examples/data/`` (README there).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import assessment
 from assessment.scoring import assess
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_REFERENCE = HERE.parent.parent / "shared" / "data" / "reference"
+DEFAULT_DATA = HERE / "data"
 
 
 def bli_inputs(reference: Path) -> assessment.CoinrImport:
@@ -46,7 +48,7 @@ def compare(reference: Path) -> pd.DataFrame:
     """Computed vs published topic scores, one row per country × topic."""
     result = assess(bli_inputs(reference), method=HERE / "methods" / "oecd-bli.yaml")
     computed = result.aggregated["coinr"].drop(columns="BLI")
-    published = pd.read_csv(reference / "expected" / "oecd_bli_website_topic_scores_2025.csv", dtype=str)
+    published = pd.read_csv(reference / "oecd_bli_website_topic_scores_2025.csv", dtype=str)
     published = published.set_index("Country").astype(float)
     both = pd.DataFrame({
         "computed": computed.stack(),
@@ -57,7 +59,7 @@ def compare(reference: Path) -> pd.DataFrame:
 
 
 def main() -> None:
-    reference = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_REFERENCE
+    reference = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     both = compare(reference)
     print(f"{len(both)} published topic scores; within ±0.3: {(both.error <= 0.3 + 1e-9).mean():.1%}; "
           f"within ±0.1: {(both.error <= 0.1 + 1e-9).mean():.1%}; max error {both.error.max():.2f}")

@@ -15,7 +15,8 @@ import pytest
 import assessment
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "data" / "reference"
+EXAMPLE_DATA = ROOT / "examples" / "data"  # third-party inputs the demo reads (README: source, licence)
+KNOWN_ANSWERS = ROOT / "tests" / "data" / "reference"  # published results the tests compare with
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +26,14 @@ def catalogue() -> assessment.Catalogue:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    if not (REFERENCE / "coinr_ASEM_iMeta.csv").is_file():
-        pytest.fail(f"reference data missing at {REFERENCE}; CI clones shared/ beside the repository")
-    return REFERENCE
+    """The third-party inputs shipped in ``examples/data`` (COINr's ASEM iData/iMeta, the OECD BLI 2025)."""
+    return EXAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def expected_dir() -> Path:
+    """Published known answers shipped in ``tests/data/reference`` (COINr's ASEM stages, its vignettes)."""
+    return KNOWN_ANSWERS
 
 
 def load_script(relative: str) -> ModuleType:

@@ -98,3 +98,19 @@ def test_score_command_exports_and_exit_codes(tmp_path, synthetic):
     assert res.exit_code == 1 and "magic" in res.output
     res = runner.invoke(app, ["score", str(tmp_path / "missing.csv")])
     assert res.exit_code == 2
+
+
+def test_score_reads_what_validate_reads(tmp_path):
+    """``score`` takes a folder of workbooks as ``validate``, ``review`` and ``report`` do: the files with errors are
+    left out and named, every other city is scored, and the CSVs are written."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    res = CliRunner().invoke(app, ["score", str(examples), "-o", str(tmp_path / "results")])
+    assert res.exit_code == 0, res.output
+    assert "zz-broken-1-2025.xlsx" in res.output and "zz-broken-2-2025.xlsx" in res.output
+    scores = pd.read_csv(tmp_path / "results" / "aggregated-ascf.csv")
+    assert len(scores) == len(list(examples.glob("*.xlsx"))) - 2

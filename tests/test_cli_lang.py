@@ -95,7 +95,7 @@ def session(lang: str, cohort: Path, tables: Path, out: Path) -> dict[str, str]:
         "review again": (["review", str(cohort), "-o", str(out / "q2"), "--previous", str(out / "q1")], 0),
         "report": (["report", str(cohort), "-o", str(out / "s9")], 0),
         "score": (["score", str(tables / "cohort.csv"), "-o", str(out / "r.xlsx")], 0),
-        "score not csv": (["score", str(cohort / WORKBOOKS[0])], 2),
+        "score workbook": (["score", str(cohort / WORKBOOKS[0])], 0),
         "robustness": (["robustness", str(tables / "cohort.csv"), "--spec", str(tables / "spec.yaml"), "-o",
                         str(out / "rb")], 0),
     }

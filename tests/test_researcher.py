@@ -61,14 +61,14 @@ def test_a_partial_rerun_changes_exactly_what_it_names(reference_dir: Path) -> N
     assert plain.aggregated["coinr"].equals(again.aggregated["coinr"])
 
 
-def test_summary_is_coinrs_results_table(reference_dir: Path) -> None:
+def test_summary_is_coinrs_results_table(reference_dir: Path, expected_dir: Path) -> None:
     """``summary(depth=2)`` is COINr's ``get_results(tab_type = "Aggs")``: same rows in the same order."""
     import pandas as pd
 
     coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
     result = assessment.assess(coin, method=Path(__file__).resolve().parent.parent / "examples" / "methods"
                                / "coinr-asem.yaml")
-    published = pd.read_csv(reference_dir / "expected" / "coinr_asem_results_scores.csv").set_index("UnitCode")
+    published = pd.read_csv(expected_dir / "coinr_asem_results_scores.csv").set_index("UnitCode")
     table = result.summary(depth=2)
     assert list(table.index) == list(published.index)  # best first, as published
     assert (table["rank"].to_numpy() == published["Rank"].to_numpy()).all()

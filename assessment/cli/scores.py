@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -27,6 +27,10 @@ from .common import (
     writing,
 )
 from .language import LocalisedCommand
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
+    from ..intake import Intake
 
 
 @app.command("report", cls=LocalisedCommand, epilog=EXIT_INPUT,
@@ -62,7 +66,6 @@ def report_cmd(
     folder_option(output, "--output", lg)
     from ..catalogue import load_catalogue
     from ..errors import AssessmentError
-    from ..intake import read_submissions
     from ..report import render_pdf, render_report, site_pages
     from ..scoring import assess
     from ..scoring.saved import is_saved_result, load_result
@@ -73,15 +76,7 @@ def report_cmd(
             if method is not None:
                 result = result.rerun(method)
         else:
-            intake = read_submissions(inputs, catalogue=load_catalogue(catalogue) if catalogue else None, lang=lg)
-            usable = intake.without_error_files()
-            left_out = [Path(f).name for f in intake.files if f not in usable.files]
-            if left_out:
-                err.print(tr(N_("left out {n} file(s) with errors (see 'smartcity validate'): {files}"), lg,
-                             n=len(left_out), files=", ".join(left_out)), highlight=False)
-            if usable.profiles.empty:
-                error(N_("no file without errors to report on"), lg)
-                raise typer.Exit(1)
+            usable = usable_submissions(inputs, load_catalogue(catalogue) if catalogue else None, lg)
             if queries is not None:
                 from ..review import read_round, review
 
@@ -98,21 +93,53 @@ def report_cmd(
     out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
 
 
+def usable_submissions(inputs: list[Path], catalogue: Catalogue | None, lang: str) -> Intake:
+    """The intake of workbooks and CSV forms with the files that have errors left out (and named); exit 1 when
+    no file is left."""
+    from ..intake import read_submissions
+
+    intake = read_submissions(inputs, catalogue=catalogue, lang=lang)
+    usable = intake.without_error_files()
+    left_out = [Path(f).name for f in intake.files if f not in usable.files]
+    if left_out:
+        err.print(tr(N_("left out {n} file(s) with errors (see 'smartcity validate'): {files}"), lang,
+                     n=len(left_out), files=", ".join(left_out)), highlight=False)
+    if usable.profiles.empty:
+        error(N_("no file without errors to report on"), lang)
+        raise typer.Exit(1)
+    return usable
+
+
+def is_table(path: Path) -> bool:
+    """A CSV file that is a plain table (long: unit, [year,] indicator, value; or wide), not the template's CSV
+    form, or a folder holding only such files. Anything else is read by the intake, as ``validate`` reads it."""
+    from ..intake.layout import LONG_CSV_COLUMNS, LONG_CSV_OPTIONAL
+    from ..intake.read import WORKBOOK_SUFFIXES
+
+    if path.is_dir():
+        files = [f for f in path.iterdir() if f.suffix.lower() in (".csv", *WORKBOOK_SUFFIXES)]
+        return bool(files) and all(is_table(f) for f in files)
+    if path.suffix.lower() != ".csv":
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        header = {h.strip() for h in f.readline(65536).replace(";", ",").replace("\t", ",").split(",")}
+    return not set(LONG_CSV_COLUMNS) - LONG_CSV_OPTIONAL <= header
+
+
+def cohort_inputs(inputs: list[Path], catalogue: Catalogue | None, lang: str) -> object:
+    """What ``score`` and ``robustness`` assess: plain CSV tables when every input is one (:func:`is_table`), else
+    the workbooks and CSV forms as ``validate``, ``review`` and ``report`` read them."""
+    existing(inputs, lang)
+    if all(is_table(p) for p in inputs):
+        return read_tables(inputs, lang)
+    return usable_submissions(inputs, catalogue, lang)
+
+
 def read_tables(paths: list[Path], lang: str = "en") -> object:
-    """CSV tables (long or wide) from files and folders, concatenated; exit 2 on a usage error."""
+    """CSV tables (long or wide) from files and folders that :func:`is_table` accepted, concatenated."""
     import pandas as pd
 
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files += sorted(p.glob("*.csv"))
-        elif p.is_file() and p.suffix.lower() == ".csv":
-            files.append(p)
-        else:
-            usage(N_("{path}: not a CSV file or a folder of CSV files (workbooks: 'smartcity report')"), lang,
-                  path=p)
-    if not files:
-        usage(N_("no CSV file found in the inputs"), lang)
+    files = [f for p in paths for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
     frames = []
     for f in files:
         try:
@@ -128,8 +155,10 @@ def read_tables(paths: list[Path], lang: str = "en") -> object:
              help=N_("Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."),
              short_help=N_("Score a cohort: every stage of the method."))
 def score(
-    inputs: Annotated[list[Path], inputs_argument(N_("CSV files or folders: long (unit, [year,] indicator, value) "
-                                                     "or wide (one row per unit, one column per indicator id)."))],
+    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSV forms or folders of them (as 'validate' "
+                                                     "reads them), or CSV tables: long (unit, [year,] indicator, "
+                                                     "value) or wide (one row per unit, one column per indicator "
+                                                     "id)."))],
     method: Annotated[Path | None, typer.Option(help=N_("Method YAML file (see examples/methods/)."))] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                      help=N_("results.xlsx, or a folder for CSVs."))] = None,
@@ -147,9 +176,9 @@ def score(
     from ..scoring.pipeline import STAGES
 
     lg = lang.value
-    data = read_tables(inputs, lg)
     try:
         cat = load_catalogue(catalogue) if catalogue else None
+        data = cohort_inputs(inputs, cat, lg)
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(tr(N_("scoring"), lg), total=len(STAGES))
 
@@ -223,7 +252,6 @@ def robustness_cmd(
 
     from ..catalogue import load_catalogue
     from ..errors import AssessmentError
-    from ..intake import read_submissions
     from ..report.robustness import render_robustness
     from ..robustness import audit, load_robustness_spec, remove_one, sensitivity, uncertainty
     from ..scoring import assess
@@ -231,19 +259,14 @@ def robustness_cmd(
 
     lg = lang.value
     existing(inputs, lg)
-    tables_only = all(p.suffix.lower() == ".csv" or (p.is_dir() and any(p.glob("*.csv")) and not any(p.glob("*.xls*")))
-                      for p in inputs)
     try:
         plan = load_robustness_spec(spec)
         cat = load_catalogue(catalogue) if catalogue else None
         if len(inputs) == 1 and is_saved_result(inputs[0]):
             result = load_result(inputs[0])
             result = result.rerun(method) if method is not None else result
-        elif tables_only:
-            result = assess(read_tables(inputs, lg), catalogue=cat, method=method)
         else:
-            result = assess(read_submissions(inputs, lang=lang.value).without_error_files(), catalogue=cat,
-                            method=method)
+            result = assess(cohort_inputs(inputs, cat, lg), catalogue=cat, method=method)
         with Progress(console=err, transient=True) as bar:
             tasks = {name: bar.add_task(tr(label, lg), total=None)
                      for name, label in (("uncertainty", N_("uncertainty")), ("sensitivity", N_("sensitivity")))}
