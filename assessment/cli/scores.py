@@ -155,10 +155,10 @@ def read_tables(paths: list[Path], lang: str = "en") -> object:
              help=N_("Score a cohort: every stage of the method, exported as one workbook or a folder of CSVs."),
              short_help=N_("Score a cohort: every stage of the method."))
 def score(
-    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSV forms or folders of them (as 'validate' "
-                                                     "reads them), or CSV tables: long (unit, [year,] indicator, "
-                                                     "value) or wide (one row per unit, one column per indicator "
-                                                     "id)."))],
+    inputs: Annotated[list[Path], inputs_argument(N_("Filled workbooks, CSV forms or folders of them (as "
+                                                     "'smartcity validate' reads them), or CSV tables: long (unit, "
+                                                     "[year,] indicator, value) or wide (one row per unit, one "
+                                                     "column per indicator id)."))],
     method: Annotated[Path | None, typer.Option(help=N_("Method YAML file (see examples/methods/)."))] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                      help=N_("results.xlsx, or a folder for CSVs."))] = None,
