@@ -20,7 +20,8 @@ demo: setup pdf-libs
 	$(BIN)/smartcity catalogue check indicators --strict
 	$(BIN)/python examples/catalogue_demo.py build/demo
 	$(BIN)/python examples/oecd_bli.py
-	-$(BIN)/smartcity validate examples/ascn-2025 --report build/demo/ascn-2025-problems.html
+	$(BIN)/smartcity validate examples/ascn-2025 --report build/demo/ascn-2025-problems.html; \
+	  test $$? -eq 1 && echo "(exit code 1, as it should be: zz-broken-1 and zz-broken-2 are broken on purpose)"
 	$(BIN)/smartcity report examples/ascn-2025 -o site/vi --lang vi --robustness examples/robustness/ascn-demo.yaml \
 	  --compare "Da Nang,Ha Noi,Ho Chi Minh City" > /dev/null
 	@echo "Example cohort scorecards (rank intervals: site/robustness.html; comparison: site/compare/):"
