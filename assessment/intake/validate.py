@@ -25,7 +25,7 @@ from .criteria import read_answers
 from .issues import issue
 from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
 from .numbers import Parsed, parse_number
-from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
+from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc
 
 if TYPE_CHECKING:
     pass
@@ -93,7 +93,7 @@ class _Checker:
             return ""
         if self.scanned(cell, indicator):
             return ""
-        return cell_text(cell.value)
+        return nfc(cell_text(cell.value))
 
     def _shown_as_percent(self, cell: RawCell, indicator: str, unit: str, stored: float) -> float | None:
         """A number formatted as a percentage: 0.75 shown as 75 % is read as displayed on a % unit."""
@@ -150,7 +150,7 @@ class _Checker:
                 self.profile[key] = None
                 continue
             if kind == "text":
-                self.profile[key] = cell_text(cell.value).strip()
+                self.profile[key] = nfc(cell_text(cell.value).strip())
             elif kind == "country":
                 code = cell_text(cell.value).strip().upper()
                 known = code in COUNTRIES
@@ -173,7 +173,7 @@ class _Checker:
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
         """The row's id, found in its ID cell (rows are matched by id, wherever they sit)."""
         cell = row.cells["id"]
-        ident = cell_text(cell.value).strip()
+        ident = nfc(cell_text(cell.value).strip())
         if not ident:
             self.add("no-id", cell)
             return None
@@ -196,7 +196,7 @@ class _Checker:
         seen: dict[str, int] = {}
         present: set[str] = set()
         for row in self.sub.indicators:
-            raw_id = cell_text(row.cells["id"].value).strip()
+            raw_id = nfc(cell_text(row.cells["id"].value).strip())
             if self.sub.kind == "csv-wide" and raw_id in enablers:
                 self.sub.enablers.append(RawRow(row.sheet, row.row, {
                     "id": row.cells["id"], "level": RawCell(row.sheet, row.row, "level", row.cells["value"].ref,
@@ -326,6 +326,12 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def _same_name(name: str | None) -> str | None:
+    """A city name as compared for duplicates: NFC, spaces collapsed, case folded ("Đà Nẵng" typed in NFD
+    or "ĐÀ NẴNG" is the same city as "Đà Nẵng"; the name shown is the one typed, in NFC)."""
+    return None if name is None else " ".join(nfc(name).split()).casefold()
+
+
 def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: str = "en") -> Intake:
     """Validate raw submissions (one city-year each) into an :class:`Intake`."""
     problems: list[Problem] = []
@@ -335,10 +341,10 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
         chk = _Checker(sub, catalogue, lang)
         chk.run()
         prof = chk.profile
-        key = (prof.get("city"), prof.get("country"), prof.get("year"))
+        key = (_same_name(prof.get("city")), prof.get("country"), prof.get("year"))
         if sub.failure is None and all(k is not None for k in key):
             if key in cities:
-                chk.add("duplicate-city", sub.profile.get("city"), value=f"{key[0]} ({key[1]}) {key[2]}",
+                chk.add("duplicate-city", sub.profile.get("city"), value=f"{prof.get('city')} ({key[1]}) {key[2]}",
                         other=Path(cities[key]).name)
             else:
                 cities[key] = sub.file
