@@ -14,7 +14,7 @@ from assessment.intake.numbers import parse_number
 
 # -- point 3: a space between digits separates thousands only between groups of exactly three ---------------
 @pytest.mark.parametrize("raw", ["12 5", "0 5", "1\xa05", "1 2345", "12 34 567", "1  234", "1\t234", "0 500",
-                                 "1 234 5", "12,5 5", "1.5 E3", "1 234.56 7"])
+                                 "1 234 5", "12,5 5", "1 234.56 7"])
 def test_spaces_that_do_not_group_thousands_are_a_problem(raw: str) -> None:
     for lang in ("en", "vi"):
         parsed = parse_number(raw, lang)
@@ -38,6 +38,11 @@ def test_thousands_grouped_by_spaces_are_read(raw: str, lang: str, value: float)
 def test_spaces_grouping_with_the_other_mark_is_refused_not_joined() -> None:
     parsed = parse_number("1 234,5", "en")  # an English template reads '.' as the decimal mark
     assert parsed.code == "other-decimal-mark" and parsed.alternatives == (1234.5,)
+
+
+@pytest.mark.parametrize("raw", ["about twelve", "12 apples", "1 234 m", "ca. 12 345", "1.5 E3"])
+def test_words_with_spaces_are_not_a_number_not_a_grouping_problem(raw: str) -> None:
+    assert parse_number(raw, "en").code == "not-a-number"
 
 
 def test_a_first_group_starting_with_zero_is_not_thousands() -> None:

@@ -196,8 +196,8 @@ def _parse(raw: Any, lang: str, percent_ok: bool) -> Parsed:
         return cleaned
     sign, s = ("", cleaned) if cleaned[:1] not in ("+", "-") else (cleaned[0], cleaned[1:].lstrip())
     mark = DECIMAL_MARK.get(lang, ".")
-    if any(ch.isspace() for ch in s):
-        return _spaced(s, sign, mark)
+    if any(ch.isspace() for ch in s) and re.fullmatch(r"[0-9.,\s]*[0-9][0-9.,\s]*", s):
+        return _spaced(s, sign, mark)  # digits and spaces only: are the spaces thousands separators?
     if _EXPONENT.fullmatch(s):
         return Parsed(float(sign + s))
     if not re.fullmatch(r"[0-9.,]+", s) or not any(ch.isdigit() for ch in s):
