@@ -110,6 +110,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                     N_("Replace the formula by the value itself.")),
     "formula-no-result": ("error", N_("The cell holds a formula without a saved result."),
                           N_("Enter the value itself, not a formula.")),
+    "bad-cell": ("error", N_("The cell cannot be read: {reason}. The rest of the file was read."),
+                 N_("Type the value into the cell again in Excel or LibreOffice and save the file.")),
+    "hidden-cell": ("warning", N_("The cell holds a value {how}, so it may not be what the person filling in the "
+                                  "workbook saw; it was read: {found}."),
+                    N_("Check the value; show the row or column, unmerge the cells or give the cell a visible "
+                       "number format.")),
     "formula": ("warning", N_("The cell holds a formula; its saved result {found} was used."),
                 N_("Enter the value itself, not a formula.")),
     "missing-token": ("info", N_("'{found}' is read as 'not available' (not zero)."), ""),

@@ -21,6 +21,7 @@ import python_calamine
 from .._missing import cell_text
 from ..errors import Problem
 from ..i18n import LANGUAGES, _
+from .cells import repaired
 from .issues import issue
 from .layout import (
     CRITERIA_COLUMNS,
@@ -203,7 +204,11 @@ def read_workbook(path: Path) -> RawSubmission:
         sub.scan = preflight(path)
         if path.suffix.lower() == ".xls":  # its formats, formulas and errors are in binary records
             sub.scan = scan_xls(path)
-        _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
+        if sub.scan.cuts:  # cells that cannot be read are cut from a copy: the rest is read (reported in validate)
+            book = python_calamine.CalamineWorkbook.from_filelike(repaired(str(path), sub.scan.cuts))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        _read_sheets(book, sub)
     except Rejection as rej:
         sub.failure = unusable(path, rej.code, rej.reason)
     except (KeyboardInterrupt, SystemExit, MemoryError):

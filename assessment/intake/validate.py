@@ -23,7 +23,17 @@ from .accepted import Accepted, Intake
 from .cage import read_caged
 from .criteria import read_answers
 from .issues import issue
-from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
+from .layout import (
+    COUNTRIES,
+    CRITERIA_INPUTS,
+    ENABLER_INPUTS,
+    INDICATOR_INPUTS,
+    MARKER_SHEET,
+    PROFILE_FIELDS,
+    PROFILE_KEYS,
+    SHEETS,
+    YEARS,
+)
 from .numbers import Parsed, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc
 
@@ -300,6 +310,27 @@ class _Checker:
             self.add("stray-cell", cell)
         for sheet in self.sub.unread:
             self.add("unread-sheet", sheet=sheet, value="", sheet_name=sheet)
+        self.cells_seen_differently()
+
+    def cells_seen_differently(self) -> None:
+        """Cells that could not be read (cut before reading, see :mod:`.cells`), and read cells the person
+        could not see (merged over, hidden row or column, a format that shows them blank): each named."""
+        scan, rows = self.sub.scan, [*self.sub.indicators, *self.sub.enablers, *self.sub.criteria]
+        ids = {(r.sheet, r.row): nfc(cell_text(r.cells["id"].value).strip()) for r in rows}
+        for sheet, cells in scan.bad.items():
+            for ref, (code, reason, stored) in cells.items():
+                row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                self.add(code, RawCell(sheet, row, "", ref, stored), ids.get((sheet, row), ""), value=stored,
+                         reason=reason, labels=("reason",))
+        if not scan.hidden:
+            return
+        inputs = {*INDICATOR_INPUTS, *ENABLER_INPUTS, *CRITERIA_INPUTS}
+        read = [*self.sub.profile.values(), *self.sub.stray,
+                *(c for r in rows for k, c in r.cells.items() if k in inputs)]
+        for cell in read:
+            how = scan.hidden.get(cell.sheet, {}).get(cell.ref)
+            if how is not None and cell.value is not None:
+                self.add("hidden-cell", cell, ids.get((cell.sheet, cell.row), ""), how=how, labels=("how",))
 
     def coverage(self) -> None:
         """Warn when too few scored indicators have a value for the city to be ranked (default method)."""

@@ -1,0 +1,181 @@
+"""Cell by cell in the pre-flight scan: values that cannot be read, and values the person could not see.
+
+Why: python-calamine refuses a whole workbook for one cell it cannot read (a shared-string index
+out of range, text in a cell marked as a number, a boolean that is not 0 or 1, an unknown cell
+type or error value), and it reads another cell silently wrong (a shared-string index that is not
+a number reads as the first text of the file; ``1e-400`` reads as 0). And it reads what the person
+did not see: a value under a merged cell, in a hidden row or column, or in a number format that
+shows it blank (``;;;``). The pre-flight scan (:mod:`.preflight`) calls this module for every
+cell of an ``.xlsx``/``.xlsm`` sheet, so that
+
+* a **bad cell** is recorded with why (:data:`BAD_STRING` …), and its bytes are cut from a copy of
+  the sheet (:func:`repaired`) that the reader opens instead, so every other value is still read
+  and the bad cell is one problem naming its file, sheet and cell (``bad-cell``; ``underflow``
+  for a number too close to zero to store);
+* a **hidden cell** holding a value is recorded with how it was hidden (:data:`UNDER_MERGE` …); it
+  is read like any other cell, and a warning names it (``hidden-cell``).
+
+Rules for number formats (ECMA-376 18.8.31, the same in Excel and LibreOffice): a format has up
+to four sections separated by ``;`` (positive, negative, zero, text). Numbers are shown blank when
+the format has at least two sections and its number sections are all empty (``;;``, ``;;;``,
+``;;;@``); text is shown blank when the fourth section is empty too (``;;;``). Colours and
+conditions in brackets and empty quoted text (``""``) show nothing; other quoted text does.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+
+from ..i18n import N_
+
+#: Cell types of SpreadsheetML (ECMA-376 18.18.11), and inline strings.
+CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
+#: Error values a reader understands; calamine refuses a sheet with any other.
+KNOWN_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
+BOOLEANS = frozenset({"0", "1", "true", "false"})
+
+BAD_STRING = N_("it points to a text that is not in the file")
+BAD_NUMBER = N_("it is marked as a number but holds text")
+BAD_BOOLEAN = N_("it is marked as true or false but holds something else")
+BAD_TYPE = N_("its cell type is unknown")
+UNDER_MERGE = N_("under a merged cell")
+HIDDEN_ROW = N_("in a hidden row")
+HIDDEN_COLUMN = N_("in a hidden column")
+BLANK_FORMAT = N_("shown blank by its number format")
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_SECTIONS = re.compile(r'"[^"]*"|\\.|;|[^";\\]+')
+
+
+def format_hides(code: str) -> str | None:
+    """``numbers`` when a number format shows numbers blank, ``all`` when text too; else ``None``."""
+    sections, current = [], ""
+    for token in _SECTIONS.findall(_BRACKETS.sub("", code)):
+        if token == ";":
+            sections.append(current)
+            current = ""
+        elif token != '""':  # an empty quoted text shows nothing
+            current += token
+    sections.append(current)
+    if len(sections) < 2 or any(s.strip() for s in sections[:3]):
+        return None
+    return "all" if len(sections) >= 4 and not sections[3].strip() else "numbers"
+
+
+def _underflows(text: str, number: float) -> bool:
+    """A stored number that lost its digits: 0 from a mantissa that is not zero, or subnormal."""
+    if number != 0:
+        return abs(number) < sys.float_info.min
+    return any(ch in "123456789" for ch in re.split(r"[eE]", text, maxsplit=1)[0])
+
+
+def bad_value(kind: str | None, value: str | None, strings: int | None) -> tuple[str, str] | None:
+    """``(code, reason)`` when a cell's stored value cannot be read as its type says; ``None`` when it can.
+
+    ``strings`` is the number of texts in the shared-string table (``None``: no table was found,
+    the reader's own check applies). Text in a cell without a type is read as text (calamine does).
+    """
+    if kind is not None and kind not in CELL_TYPES:
+        return "bad-cell", BAD_TYPE
+    if value is None:
+        return None
+    v = value.strip()
+    if kind == "s" and strings is not None and not (v.isascii() and v.isdigit() and int(v) < strings):
+        return "bad-cell", BAD_STRING
+    if kind == "b" and v.lower() not in BOOLEANS:
+        return "bad-cell", BAD_BOOLEAN
+    if kind in (None, "n"):
+        try:
+            number = float(v)
+        except ValueError:
+            return ("bad-cell", BAD_NUMBER) if kind == "n" else None
+        if _underflows(v, number):
+            return "underflow", ""
+    return None
+
+
+@dataclass
+class CellScan:
+    """Per-sheet state of the cell scan: hidden columns and rows, merges, the filled cells and the cuts."""
+
+    hides: dict[int, str]  # style index -> "numbers" or "all" (see format_hides)
+    strings: int | None
+    hidden_columns: set[int] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col
+    filled: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> ref, cells with a value
+    hidden: dict[str, str] = field(default_factory=dict)  # ref -> how (a msgid)
+    cuts: list[tuple[int, int]] = field(default_factory=list)  # byte spans of cells to cut from the sheet
+
+    def columns(self, first: str | None, last: str | None, hidden: str | None, width: str | None) -> None:
+        """A ``<col>`` element: hidden, or zero wide."""
+        shut = hidden in ("1", "true") or (width is not None and _zero(width))
+        if shut and first and last and first.isdigit() and last.isdigit():
+            self.hidden_columns.update(range(int(first), min(int(last), 16_384) + 1))
+
+    def merge(self, first: tuple[int, int], last: tuple[int, int]) -> None:
+        self.merges.append((*first, *last))
+
+    def cell(self, ref: str, row: int, col: int, row_hidden: bool, kind: str | None, style: str | None,
+             has_value: bool) -> None:
+        """A cell with a value: remember it, and how it is hidden if it is."""
+        if not has_value:
+            return
+        self.filled[(row, col)] = ref
+        hides = self.hides.get(int(style)) if style and style.isdigit() else None
+        if row_hidden:
+            self.hidden[ref] = HIDDEN_ROW
+        elif col in self.hidden_columns:
+            self.hidden[ref] = HIDDEN_COLUMN
+        elif hides == "all" or (hides == "numbers" and kind in (None, "n")):
+            self.hidden[ref] = BLANK_FORMAT
+
+    def finish(self) -> dict[str, str]:
+        """Every hidden cell with a value (merges are listed after the cells, so they are applied last)."""
+        for r1, c1, r2, c2 in self.merges:  # each costs the smaller of its area and the filled cells
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(self.filled):
+                covered = ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in self.filled)
+            else:
+                covered = (rc for rc in self.filled if r1 <= rc[0] <= r2 and c1 <= rc[1] <= c2)
+            for rc in covered:
+                if rc != (r1, c1):
+                    self.hidden.setdefault(self.filled[rc], UNDER_MERGE)
+        return self.hidden
+
+
+def _zero(width: str) -> bool:
+    try:
+        return float(width) == 0
+    except ValueError:
+        return False
+
+
+def row_hidden(hidden: str | None, height: str | None) -> bool:
+    """A ``<row>`` element that is hidden, or zero high."""
+    return hidden in ("1", "true") or (height is not None and _zero(height))
+
+
+def end_of_element(xml: bytes, at: int) -> int:
+    """The byte after the end tag that starts at ``at``."""
+    return xml.index(b">", at) + 1
+
+
+def repaired(path: str, cuts: dict[str, list[tuple[int, int]]]) -> io.BytesIO:
+    """A copy of the workbook with the byte spans ``cuts`` (per part) removed: the cells that cannot be read."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            spans = sorted(cuts.get(info.filename, ()))
+            if spans:
+                kept, start = [], 0
+                for a, b in spans:
+                    kept.append(data[start:a])
+                    start = b
+                data = b"".join([*kept, data[start:]])
+            zout.writestr(info, data)
+    out.seek(0)
+    return out

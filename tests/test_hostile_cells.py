@@ -1,0 +1,135 @@
+"""One cell never loses a file, and no value is read unseen (issue 24, points 8 and 9).
+
+The workbooks are the template filled by ``write_template``, then edited as a hostile or damaged
+file would be: by zip surgery on the sheet XML (a shared-string index out of range, text in a
+number cell …) or with openpyxl (hidden rows and columns, a ``;;;`` number format)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from assessment.intake import Prefill, read_submissions, write_template
+from assessment.intake.cells import format_hides
+
+VALUES = {"QE-PM25": 21.0, "QE-PM10": 40.0, "BI-WATER": 97.5, "HW-LIFEEXP": 76.0}
+
+
+def _filled(tmp_path: Path) -> tuple[Path, dict[str, int], str]:
+    """The filled template, the row of each indicator, and the zip member of the Indicators sheet."""
+    path = write_template(tmp_path / "filled.xlsx", city="Hue", country="VN", year=2025, prefill=Prefill(
+        profile={"population": 650_000},
+        indicators={k: {"value": v, "notes": f"note on {k}"} for k, v in VALUES.items()}))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Indicators"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    member = f"xl/worksheets/sheet{wb.sheetnames.index('Indicators') + 1}.xml"  # XlsxWriter numbers them in order
+    return path, rows, member
+
+
+def _surgery(src: Path, dst: Path, member: str, change: object) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, change(data) if item.filename == member else data)  # type: ignore[operator]
+    return dst
+
+
+def _cell(ref: str, xml: str) -> object:
+    """Replace cell ``ref`` of the sheet by ``xml``."""
+    def change(data: bytes) -> bytes:
+        new, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), xml.encode(), data, count=1)
+        assert n == 1, ref
+        return new
+    return change
+
+
+@pytest.mark.parametrize(("cell", "code", "found"), [
+    ('<c r="{ref}" t="s"><v>99999</v></c>', "bad-cell", "99999"),      # shared-string index out of range
+    ('<c r="{ref}" t="s"><v>abc</v></c>', "bad-cell", "abc"),          # read as the file's first text before
+    ('<c r="{ref}" t="s"><v>-1</v></c>', "bad-cell", "-1"),
+    ('<c r="{ref}" t="n"><v>twenty-one</v></c>', "bad-cell", "twenty-one"),  # a number cell holding text
+    ('<c r="{ref}" t="b"><v>7</v></c>', "bad-cell", "7"),
+    ('<c r="{ref}" t="zz"><v>1</v></c>', "bad-cell", "1"),             # an unknown cell type
+    ('<c r="{ref}" t="e"><v>#BAD!</v></c>', "excel-error", "#BAD!"),   # an error value no reader knows
+    ('<c r="{ref}"><v>1e-400</v></c>', "underflow", "1e-400"),         # a stored number that underflows to 0
+])
+def test_one_bad_cell_is_one_problem_and_the_rest_is_read(tmp_path: Path, cell: str, code: str, found: str) -> None:
+    path, rows, member = _filled(tmp_path)
+    ref = f"E{rows['QE-PM25']}"
+    bad = _surgery(path, tmp_path / "bad.xlsx", member, _cell(ref, cell.format(ref=ref)))
+    intake = read_submissions([bad])
+    named = [(p.code, p.source, p.sheet, p.column, p.row, p.item, p.found) for p in intake.problems
+             if p.code not in ("too-few-values",)]
+    assert named == [(code, str(bad), "Indicators", "E", rows["QE-PM25"], "QE-PM25", found)]
+    data = intake.data.set_index("indicator")
+    assert data["value"].isna()["QE-PM25"]  # never a guess: not 0, not another cell's text
+    assert {k: data.loc[k, "value"] for k in VALUES if k != "QE-PM25"} == {k: v for k, v in VALUES.items()
+                                                                           if k != "QE-PM25"}
+    assert data.loc["QE-PM25", "notes"] == "note on QE-PM25"  # the same row's other cells too
+    if code == "bad-cell":
+        assert intake.problems[0].text("vi") != intake.problems[0].text("en")
+
+
+def test_bad_cells_on_several_sheets_are_each_named(tmp_path: Path) -> None:
+    path, rows, member = _filled(tmp_path)
+    first, second = f"E{rows['QE-PM25']}", f"I{rows['QE-PM10']}"
+
+    def change(data: bytes) -> bytes:
+        data = _cell(first, f'<c r="{first}" t="s"><v>99999</v></c>')(data)  # type: ignore[operator]
+        return _cell(second, f'<c r="{second}" t="n"><v>oops</v></c>')(data)  # type: ignore[operator]
+
+    bad = _surgery(path, tmp_path / "bad.xlsx", member, change)
+    intake = read_submissions([bad])
+    assert sorted((p.code, p.column, p.item) for p in intake.problems if p.code == "bad-cell") == [
+        ("bad-cell", "E", "QE-PM25"), ("bad-cell", "I", "QE-PM10")]
+    assert intake.data.set_index("indicator").loc["BI-WATER", "value"] == 97.5
+
+
+# -- point 8: read what was hidden, and say so ----------------------------------------------------------------
+@pytest.mark.parametrize(("code", "hides"), [
+    (";;;", "all"), (";;", "numbers"), (";", "numbers"), (";;;@", "numbers"), ("[Red];;;", "all"),
+    ('"";"";""', "numbers"), ("0;;", None), ('"n/a";;', None), ("General", None), ("0.0", None), ("", None),
+    ('0.0;-0.0;"-"', None), ("0;[Red]-0", None),
+])
+def test_which_number_formats_show_a_value_blank(code: str, hides: str | None) -> None:
+    # sections: positive;negative;zero;text; numbers are blank when every number section is empty
+    assert format_hides(code) == hides
+
+
+def test_hidden_values_are_read_and_each_named(tmp_path: Path) -> None:
+    path, rows, member = _filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Indicators"]
+    ws.row_dimensions[rows["BI-WATER"]].hidden = True           # a hidden row
+    ws.column_dimensions["I"].hidden = True                     # the Notes column hidden
+    ws[f"E{rows['HW-LIFEEXP']}"].number_format = ";;;"          # shown blank
+    ws[f"G{rows['QE-PM10']}"] = "covered source"                # under a merge made below (openpyxl would
+    edited = tmp_path / "edited.xlsx"                           # clear a merged-over cell)
+    wb.save(edited)
+    merged = f"F{rows['QE-PM10']}:G{rows['QE-PM10']}"
+    hidden = _surgery(edited, tmp_path / "hidden.xlsx", member,
+                      lambda d: d.replace(b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell '
+                                                           f'ref="{merged}"/></mergeCells>'.encode(), 1))
+    intake = read_submissions([hidden])
+    found = sorted((p.column, p.row, p.item, p.params) for p in intake.problems if p.code == "hidden-cell")
+    r = rows
+    assert found == sorted([
+        ("E", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),
+        ("I", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),
+        ("E", r["HW-LIFEEXP"], "HW-LIFEEXP", (("how", "shown blank by its number format"),)),
+        ("G", r["QE-PM10"], "QE-PM10", (("how", "under a merged cell"),)),
+        *[("I", r[k], k, (("how", "in a hidden column"),)) for k in ("QE-PM25", "QE-PM10", "HW-LIFEEXP")],
+    ])
+    assert all(p.severity == "warning" for p in intake.problems if p.code == "hidden-cell")
+    data = intake.data.set_index("indicator")
+    assert data.loc["BI-WATER", "value"] == 97.5 and data.loc["HW-LIFEEXP", "value"] == 76.0  # read, as promised
+    assert data.loc["QE-PM10", "source"] == "covered source"
+    msg = next(p for p in intake.problems if p.code == "hidden-cell" and p.item == "HW-LIFEEXP")
+    assert msg.text("en") == ("The cell holds a value shown blank by its number format, so it may not be what the "
+                              "person filling in the workbook saw; it was read: 76.")
+    assert "76" in msg.text("vi") and msg.text("vi") != msg.text("en")
