@@ -125,9 +125,10 @@ def _clean(raw: Any, percent_ok: bool) -> Parsed | str:
         return Parsed(None, "excel-error")
     if s.lower() in MISSING_TOKENS:
         return Parsed(None, "missing-token")
-    s = ascii_digits(s)
-    if isinstance(s, Parsed):
-        return s
+    digits = ascii_digits(s)
+    if isinstance(digits, Parsed):
+        return digits
+    s = digits
     if s.endswith("%"):
         if not percent_ok:
             return Parsed(None, "percent-sign")
