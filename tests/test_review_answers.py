@@ -126,3 +126,31 @@ def test_no_workbook_in_the_previous_round_is_skipped_without_a_word(round1: Pat
     second = sorted([path.name, "queries-copy.xlsx"])[1]  # files are read in name order; the later one is told
     assert found == [("answers.ods", "unreadable-queries", "error"), ("notes.xlsx", "not-queries", "warning"),
                      (second, "queries-twice", "warning")]
+
+
+def test_one_bad_cell_does_not_lose_a_citys_answers(round1: Path, tmp_path: Path) -> None:
+    """A shared-string index out of range in one comment (openpyxl writes no shared-string table, so any index is
+    out of range): that cell is named, every other answer is read."""
+    import re
+    import zipfile
+
+    folder, path = _fresh(round1, tmp_path)
+    rows = _rows(path)
+    first, second = list(rows)[:2]
+    comment = f"{COLUMN['comment']}{rows[first]}"
+    _type(path, {comment: "damaged in transit", f"{COLUMN['confirmed']}{rows[second]}": "Yes"})
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(damaged, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # the Queries sheet, the first
+                data, n = re.subn(rf'<c r="{comment}".*?</c>'.encode(), f'<c r="{comment}" t="s"><v>0</v></c>'.encode(),
+                                  data)
+                assert n == 1
+            zout.writestr(item, data)
+    damaged.replace(path)
+    back = read_round(folder)
+    (city,) = back.cities.values()  # the file is read, not lost
+    assert [(p.code, p.sheet, f"{p.column}{p.row}") for p in back.problems] == [("bad-cell", "Queries", comment)]
+    got = {a.key: a for a in city.queries}
+    assert got[second].confirmed and got[first].comment == ""

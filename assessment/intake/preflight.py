@@ -431,12 +431,12 @@ def _number_formats(zf: zipfile.ZipFile) -> tuple[dict[int, str], dict[int, str]
     return out, {index: blank[fid] for index, fid in enumerate(styles) if fid in blank}
 
 
-def _shared_strings(zf: zipfile.ZipFile) -> int | None:
-    """How many texts the shared-string table holds (``None`` without one: the reader's own check applies)."""
+def _shared_strings(zf: zipfile.ZipFile) -> int:
+    """How many texts the shared-string table holds (0 without one: the reader looks only at this part)."""
     try:
         xml = zf.read("xl/sharedStrings.xml")
     except KeyError:
-        return None
+        return 0
     _refuse_entities(xml)
     count = [0]
 

@@ -32,6 +32,7 @@ from .._missing import cell_text, is_missing
 from ..errors import Problem, params
 from ..i18n import LANGUAGES, N_, _
 from ..intake.cage import run_caged
+from ..intake.cells import repaired
 from ..intake.issues import issue
 from ..intake.numbers import parse_number
 from ..intake.preflight import Rejection, Scan, column_letters, preflight
@@ -198,6 +199,7 @@ class _Answers:
         self.path, self.sheet, self.lang = path, sheet, lang
         self.errors = scan.errors.get(sheet, {})
         self.formulas = scan.formulas.get(sheet, {})
+        self.bad = scan.bad.get(sheet, {})  # cut before reading; reported by read_city
         self.problems: list[Problem] = []
 
     def _warn(self, code: str, row: int, key: str, field: str, found: Any = None, **values: Any) -> None:
@@ -223,7 +225,7 @@ class _Answers:
         """Whether a row holds any answer (a formula or an error value counts, though it reads as empty)."""
         refs = {f"{_column(f)}{row}" for f in ANSWER_FIELDS}
         return any(cell_text(cells[f]).strip() for f in ANSWER_FIELDS) or bool(
-            refs & (set(self.errors) | set(self.formulas)))
+            refs & (set(self.errors) | set(self.formulas) | set(self.bad)))
 
     def confirmed(self, row: int, key: str, value: Any, yes: set[str], no: set[str]) -> bool:
         """Yes, no, or a problem (the question stays open): never an unknown word read as no."""
@@ -263,7 +265,10 @@ def read_city(path: str | Path, scan: Scan | None = None) -> tuple[CityRound | N
     without a saved result read as empty cells.
     """
     path = Path(path)
-    wb = CalamineWorkbook.from_path(str(path))
+    scan = scan or Scan()
+    # cells that cannot be read are cut from a copy, so one bad cell never loses the city's answers
+    wb = (CalamineWorkbook.from_filelike(repaired(str(path), scan.cuts)) if scan.cuts
+          else CalamineWorkbook.from_path(str(path)))
     if MARKER_SHEET not in wb.sheet_names:
         return None, []
     marker_rows = wb.get_sheet_by_name(MARKER_SHEET).to_python(skip_empty_area=False)
@@ -276,7 +281,12 @@ def read_city(path: str | Path, scan: Scan | None = None) -> tuple[CityRound | N
     asked = _table(marker_rows, QUESTION_COLUMN, len(QUESTION_FIELDS))
     sheet = _(QUERY_SHEET, lang)[:31]
     answer_rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False) if sheet in wb.sheet_names else []
-    read = _Answers(path, sheet, scan or Scan(), lang)
+    read = _Answers(path, sheet, scan, lang)
+    for bad_sheet, cells in scan.bad.items():  # each named: file, sheet, cell
+        for ref, (code, reason, stored) in cells.items():
+            read.problems.append(replace(issue(code, str(path), sheet=bad_sheet, row=int(ref.lstrip(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=ref.rstrip("0123456789"), found=stored, reason=reason,
+                labels=("reason",)), severity="warning"))
     asked_keys = {cell_text(rec["query"]) for rec in asked}
     answers: dict[str, tuple[int, list[Any]]] = {}
     for i, row in enumerate(answer_rows[HEADER_ROW + 1:], start=HEADER_ROW + 2):
