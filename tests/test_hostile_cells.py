@@ -133,3 +133,41 @@ def test_hidden_values_are_read_and_each_named(tmp_path: Path) -> None:
     assert msg.text("en") == ("The cell holds a value shown blank by its number format, so it may not be what the "
                               "person filling in the workbook saw; it was read: 76.")
     assert "76" in msg.text("vi") and msg.text("vi") != msg.text("en")
+
+
+def test_hidden_values_of_an_ods_are_read_and_named(tmp_path: Path) -> None:
+    """The LibreOffice form: a hidden row and column (``table:visibility="collapse"``) and a value kept in a
+    ``covered-table-cell`` (merged over) of Phuket's filled template."""
+    src = Path(__file__).resolve().parent / "data" / "phuket-2025.ods"
+    out = tmp_path / "hidden.ods"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "content.xml":
+                x = data.decode()
+                table = x.index('table:name="Indicators"')
+                # row 2 (BI-WATER): F spans two columns, so G (its source) is covered but keeps its value
+                start = x.index("<text:p>BI-WATER</text:p>", table)
+                end = x.index("</table:table-row>", start)
+                row = x[start:end].replace('<table:table-cell table:style-name="ce7"',
+                                           '<table:table-cell table:number-columns-spanned="2" '
+                                           'table:style-name="ce7"', 1)
+                g = row.index('<table:table-cell table:style-name="ce6" office:value-type="string"')
+                g_end = row.index("</table:table-cell>", g) + len("</table:table-cell>")
+                covered = row[g:g_end].replace("table:table-cell", "table:covered-table-cell")
+                x = x[:start] + row[:g] + covered + row[g_end:] + x[end:]
+                # row 3 hidden; column I (Notes, the column style co11) hidden
+                third = x.index("<table:table-row", x.index("</table:table-row>", start))
+                x = x[:third] + '<table:table-row table:visibility="collapse"' + x[third + 16:]
+                notes = '<table:table-column table:style-name="co11"'
+                x = x.replace(notes, '<table:table-column table:visibility="collapse" table:style-name="co11"', 1)
+                data = x.encode()
+            zout.writestr(item, data)
+    intake = read_submissions([out])
+    found = {(p.column, p.row, p.params[0][1]) for p in intake.problems if p.code == "hidden-cell"}
+    assert ("G", 2, "under a merged cell") in found
+    row3 = {c for c, r, how in found if r == 3 and how == "in a hidden row"}
+    assert "E" in row3  # row 3's value; every filled input cell of the row is named
+    assert {how for c, r, how in found if c == "I" and r != 3} == {"in a hidden column"}
+    assert intake.data.set_index("indicator").loc["BI-WATER", "source"] == \
+        "Illustrative example value (not official data)"  # read, as promised

@@ -179,3 +179,41 @@ def repaired(path: str, cuts: dict[str, list[tuple[int, int]]]) -> io.BytesIO:
             zout.writestr(info, data)
     out.seek(0)
     return out
+
+
+@dataclass
+class OdsHidden:
+    """The hidden cells of an ``.ods`` ``content.xml`` (columns and rows with ``table:visibility``
+    ``collapse`` or ``filter``; a ``covered-table-cell`` holding a value is under a merged cell)."""
+
+    hidden: dict[str, dict[str, str]]  # sheet -> cell -> how: Scan.hidden
+    sheet: str = ""
+    columns: int = 0
+    hidden_columns: set[int] = field(default_factory=set)
+    row_hidden: bool = False
+
+    def table(self, name: str) -> None:
+        self.sheet, self.columns, self.hidden_columns = name, 0, set()
+
+    def column(self, repeat: int, visibility: str | None) -> None:
+        if visibility in ("collapse", "filter"):
+            self.hidden_columns.update(range(self.columns + 1, min(self.columns + repeat, 16_384) + 1))
+        self.columns += repeat
+
+    def cell(self, rows: range, columns: range, covered: bool) -> None:
+        """A cell with a value over ``rows`` × ``columns`` (its repeats)."""
+        for col in columns:
+            how = (UNDER_MERGE if covered else HIDDEN_ROW if self.row_hidden
+                   else HIDDEN_COLUMN if col in self.hidden_columns else None)
+            if how is not None:
+                letters = _letters(col)
+                self.hidden.setdefault(self.sheet, {}).update({f"{letters}{r}": how for r in rows})
+
+
+def _letters(number: int) -> str:
+    """1 → ``A`` (as :func:`.preflight.column_letters`, which this module cannot import)."""
+    out = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        out = chr(65 + rem) + out
+    return out

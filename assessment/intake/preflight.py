@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from .cells import KNOWN_ERRORS, CellScan, bad_value, end_of_element, format_hides, row_hidden
+from .cells import KNOWN_ERRORS, CellScan, OdsHidden, bad_value, end_of_element, format_hides, row_hidden
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -77,10 +77,8 @@ class Scan:
     dates: dict[str, set[str]] = field(default_factory=dict)
     #: sheet -> cell -> (code, reason msgid, stored value): cells that cannot be read (see :mod:`.cells`)
     bad: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
-    #: sheet -> cell -> how it was hidden (a msgid): values the person could not see
-    hidden: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: part -> byte spans of the cells to cut before the reader opens the workbook
-    cuts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> cell -> how it was hidden (msgid)
+    cuts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # part -> byte spans to cut before reading
 
 
 def column_number(letters: bytes | str) -> int:
@@ -254,9 +252,7 @@ class _SheetScan:
 
 def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None, owner: Any = None) -> None:
     """Stream ``xml`` through expat with these handlers; a part that is not well-formed is refused.
-
-    ``owner`` (the handlers' object) gets the parser and the bytes as ``owner.parser`` and
-    ``owner.xml``, for byte positions."""
+    ``owner`` (the handlers' object) gets the parser and the bytes, for byte positions."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     if owner is not None:
@@ -290,14 +286,19 @@ class _OdsScan:
         self.row = self.col = 0
         self.repeat = 1
         self.filled = False
+        self.hidden = OdsHidden(scan.hidden)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         tag = tag.rsplit(":", 1)[-1]
         if tag == "table":
             self.row, self.sheet = 0, _get(attrs, "name") or ""
+            self.hidden.table(self.sheet)
+        elif tag == "table-column":
+            self.hidden.column(int(_get(attrs, "number-columns-repeated") or 1), _get(attrs, "visibility"))
         elif tag == "table-row":
             self.repeat = int(_get(attrs, "number-rows-repeated") or 1)
             self.row, self.col, self.filled = self.row + 1, 0, False
+            self.hidden.row_hidden = _get(attrs, "visibility") in ("collapse", "filter")
         elif tag in ("table-cell", "covered-table-cell"):
             first = self.col + 1
             self.col += int(_get(attrs, "number-columns-repeated") or 1)
@@ -305,6 +306,8 @@ class _OdsScan:
             if kind is not None or _get(attrs, "formula") is not None:
                 self.filled = True
                 _check_extent(self.row, self.col, "a sheet")
+                rows = range(self.row, min(self.row + self.repeat, MAX_ROWS + 1))
+                self.hidden.cell(rows, range(first, self.col + 1), tag == "covered-table-cell")
             if kind in ("percentage", "date"):
                 shown = self.scan.percent if kind == "percentage" else self.scan.dates
                 shown.setdefault(self.sheet, set()).update(
