@@ -171,3 +171,24 @@ def test_hidden_values_of_an_ods_are_read_and_named(tmp_path: Path) -> None:
     assert {how for c, r, how in found if c == "I" and r != 3} == {"in a hidden column"}
     assert intake.data.set_index("indicator").loc["BI-WATER", "source"] == \
         "Illustrative example value (not official data)"  # read, as promised
+
+
+def test_hidden_values_of_an_xls_are_read_and_named(tmp_path: Path) -> None:
+    """Excel 97–2003: the ROW record of row 2 gets its hidden flag (fDyZero, 0x20 of the flags at byte 12) and
+    the COLINFO record of column I (Notes) its fHidden flag (bit 0 of byte 8), flipped in place in Phuket's
+    filled template as LibreOffice saved it."""
+    import struct
+
+    data = bytearray((Path(__file__).resolve().parent / "data" / "phuket-2025.xls").read_bytes())
+    col = data.index(b"\x7d\x00\x0c\x00" + struct.pack("<HH", 8, 8))  # COLINFO of column I alone (Indicators)
+    data[col + 4 + 8] |= 0x01
+    row = data.index(b"\x08\x02\x10\x00" + struct.pack("<H", 1), col)  # the sheet's ROW record of row 2
+    data[row + 4 + 12] |= 0x20
+    path = tmp_path / "hidden.xls"
+    path.write_bytes(bytes(data))
+    intake = read_submissions([path])
+    found = {(p.sheet, p.column, p.row, p.params[0][1]) for p in intake.problems if p.code == "hidden-cell"}
+    assert ("Indicators", "E", 2, "in a hidden row") in found  # BI-WATER's value, 86.4
+    notes = {(c, how) for sheet, c, r, how in found if sheet == "Indicators" and r != 2 and c == "I"}
+    assert notes == {("I", "in a hidden column")}
+    assert intake.data.set_index("indicator").loc["BI-WATER", "value"] == 86.4  # read, as promised
