@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import zipfile
 from dataclasses import dataclass, field
 
 from ..i18n import N_
+from .numbers import underflows
 
 #: Cell types of SpreadsheetML (ECMA-376 18.18.11), and inline strings.
 CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
@@ -66,13 +66,6 @@ def format_hides(code: str) -> str | None:
     return "all" if len(sections) >= 4 and not sections[3].strip() else "numbers"
 
 
-def _underflows(text: str, number: float) -> bool:
-    """A stored number that lost its digits: 0 from a mantissa that is not zero, or subnormal."""
-    if number != 0:
-        return abs(number) < sys.float_info.min
-    return any(ch in "123456789" for ch in re.split(r"[eE]", text, maxsplit=1)[0])
-
-
 def bad_value(kind: str | None, value: str | None, strings: int | None) -> tuple[str, str] | None:
     """``(code, reason)`` when a cell's stored value cannot be read as its type says; ``None`` when it can.
 
@@ -93,7 +86,7 @@ def bad_value(kind: str | None, value: str | None, strings: int | None) -> tuple
             number = float(v)
         except ValueError:
             return ("bad-cell", BAD_NUMBER) if kind == "n" else None
-        if _underflows(v, number):
+        if underflows(v, number):
             return "underflow", ""
     return None
 
@@ -104,6 +97,7 @@ class CellScan:
 
     hides: dict[int, str]  # style index -> "numbers" or "all" (see format_hides)
     strings: int | None
+    merged: bool = True  # whether the sheet may merge cells (else the filled cells need not be kept)
     hidden_columns: set[int] = field(default_factory=set)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col
     filled: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> ref, cells with a value
@@ -124,14 +118,16 @@ class CellScan:
         """A cell with a value: remember it, and how it is hidden if it is."""
         if not has_value:
             return
-        self.filled[(row, col)] = ref
-        hides = self.hides.get(int(style)) if style and style.isdigit() else None
+        if self.merged:
+            self.filled[(row, col)] = ref
         if row_hidden:
             self.hidden[ref] = HIDDEN_ROW
         elif col in self.hidden_columns:
             self.hidden[ref] = HIDDEN_COLUMN
-        elif hides == "all" or (hides == "numbers" and kind in (None, "n")):
-            self.hidden[ref] = BLANK_FORMAT
+        elif self.hides and style and style.isdigit():
+            hides = self.hides.get(int(style))
+            if hides == "all" or (hides == "numbers" and kind in (None, "n")):
+                self.hidden[ref] = BLANK_FORMAT
 
     def finish(self) -> dict[str, str]:
         """Every hidden cell with a value (merges are listed after the cells, so they are applied last)."""

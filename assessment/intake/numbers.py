@@ -171,7 +171,7 @@ def _spaced(s: str, sign: str, mark: str) -> Parsed:
     return Parsed(as_decimal) if sep == mark else Parsed(None, "other-decimal-mark", (as_decimal,))
 
 
-def _underflows(raw: Any, value: float) -> bool:
+def underflows(raw: Any, value: float) -> bool:
     """True when ``value`` lost digits to underflow: 0 from a mantissa that is not zero, or subnormal."""
     if value != 0:
         return abs(value) < sys.float_info.min
@@ -186,7 +186,7 @@ def parse_number(raw: Any, lang: str = "en", percent_ok: bool = False) -> Parsed
     parsed = _parse(raw, lang, percent_ok)
     if parsed.value is not None and not math.isfinite(parsed.value):  # "1e400" overflows to inf
         return Parsed(None, "not-finite")
-    if parsed.value is not None and _underflows(raw, parsed.value):  # "1e-400" underflows to 0
+    if parsed.value is not None and underflows(raw, parsed.value):  # "1e-400" underflows to 0
         return Parsed(None, "underflow")
     return parsed
 

@@ -268,7 +268,7 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None, owner:
 
 def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: tuple[dict[int, str], dict[int, str]],
                 part: str = "", strings: int | None = None) -> None:
-    cells = CellScan(formats[1], strings)
+    cells = CellScan(formats[1], strings, merged=b"mergeCell" in xml)
     handlers = _SheetScan(name, scan, formats[0], cells)
     _expat(xml, name, handlers.start, handlers.end, handlers.data, owner=handlers)
     hidden = cells.finish()
