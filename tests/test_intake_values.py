@@ -161,3 +161,22 @@ def test_rows_of_one_csv_in_both_forms_are_one_city(tmp_path: Path) -> None:
     assert not [p for p in intake.problems if p.code == "duplicate-city"]
     assert intake.profiles["city"].tolist() == [NFC_NAME]
     assert intake.data.set_index("indicator").loc["QE-PM25", "value"] == 21
+
+
+def test_dropdown_answers_follow_the_same_digit_rules(tmp_path: Path, catalogue: object) -> None:
+    """A quality flag or an enabler level typed in Thai digits is read; in styled mathematical digits it is not
+    (before, ``𝟏`` was read as flag 1: Python's ``int`` takes any decimal digit)."""
+    first, second = catalogue.enablers[0].id, catalogue.enablers[1].id  # type: ignore[attr-defined]
+    path = write_template(tmp_path / "c.xlsx", city="Hue", country="VN", year=2025, prefill=Prefill(
+        profile={"population": 650_000},
+        indicators={"QE-PM25": {"value": 21, "quality": "𝟏 – Accurate measurement"},
+                    "QE-PM10": {"value": 40, "quality": "๒ – การประมาณ ปี ๒๕๖๗"}},  # Thai label with Thai digits
+        enablers={first: {"level": "𝟑"}, second: {"level": "๔"}}))
+    intake = read_submissions([path])
+    codes = {(r["indicator"], r["code"]) for r in intake.issues.to_dict("records")}
+    assert {("QE-PM25", "bad-quality"), (first, "enabler-level")} <= codes
+    assert not {c for c in codes if c[0] in ("QE-PM10", second)}
+    data = intake.data.set_index("indicator")["quality"]
+    assert data.isna()["QE-PM25"] and data["QE-PM10"] == 2
+    levels = intake.enablers.set_index("enabler")["level"]
+    assert levels.isna()[first] and levels[second] == 4

@@ -34,7 +34,7 @@ from .layout import (
     SHEETS,
     YEARS,
 )
-from .numbers import Parsed, parse_number
+from .numbers import Parsed, ascii_digits, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc
 
 if TYPE_CHECKING:
@@ -45,6 +45,14 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (19
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
+
+
+def choice(value: Any) -> int | None:
+    """The number a dropdown answer starts with; its digits follow the number rules (one script, no styled
+    mathematical digits: :func:`~.numbers.ascii_digits`), the label after it may be in any script."""
+    m = CHOICE.match(cell_text(value))
+    digits = ascii_digits(m.group(1)) if m else None
+    return int(digits) if isinstance(digits, str) else None
 
 
 class _Checker:
@@ -265,9 +273,9 @@ class _Checker:
 
     def _quality(self, cell: RawCell, ident: str) -> int | None:
         n = len(self.cat.header.quality_flags)
-        m = CHOICE.match(cell_text(cell.value))
-        if m and 1 <= int(m.group(1)) <= n:
-            return int(m.group(1))
+        flag = choice(cell.value)
+        if flag is not None and 1 <= flag <= n:
+            return flag
         self.add("bad-quality", cell, ident, n=n)
         return None
 
@@ -285,10 +293,9 @@ class _Checker:
             level = None
             cell = row.cells.get("level")
             if cell is not None and cell.value is not None and not self.scanned(cell, ident):
-                m = CHOICE.match(cell_text(cell.value))
-                if m and 0 <= int(m.group(1)) <= 5:
-                    level = int(m.group(1))
-                else:
+                level = choice(cell.value)
+                if level is None or not 0 <= level <= 5:
+                    level = None
                     self.add("enabler-level", cell, ident)
             self.enabler_rows.append({"enabler": ident, "level": level,
                                       "evidence": self.text(row.cells.get("evidence"), ident),

@@ -321,7 +321,7 @@ def read_city(path: str | Path, scan: Scan | None = None) -> tuple[CityRound | N
             got |= {f: read.cell(row_no, key, f, got[f]) for f in ANSWER_FIELDS}
         said_yes = read.confirmed(row_no, key, got["confirmed"], yes, no)
         corrected, unread = read.corrected(row_no, key, got["corrected"])
-        comment = cell_text(got["comment"]).strip()
+        comment = nfc(cell_text(got["comment"]).strip())
         if unread:  # kept as a comment, never dropped
             comment = f"{comment} [{unread}]".strip()
         value = _float(rec["value"])
