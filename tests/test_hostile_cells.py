@@ -23,7 +23,7 @@ def _filled(tmp_path: Path) -> tuple[Path, dict[str, int], str]:
     """The filled template, the row of each indicator, and the zip member of the Indicators sheet."""
     path = write_template(tmp_path / "filled.xlsx", city="Hue", country="VN", year=2025, prefill=Prefill(
         profile={"population": 650_000},
-        indicators={k: {"value": v, "notes": f"note on {k}"} for k, v in VALUES.items()}))
+        indicators={k: {"value": v, "data_year": 2024, "notes": f"note on {k}"} for k, v in VALUES.items()}))
     wb = openpyxl.load_workbook(path)
     ws = wb["Indicators"]
     rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
@@ -55,6 +55,7 @@ def _cell(ref: str, xml: str) -> object:
     ('<c r="{ref}" t="n"><v>twenty-one</v></c>', "bad-cell", "twenty-one"),  # a number cell holding text
     ('<c r="{ref}" t="b"><v>7</v></c>', "bad-cell", "7"),
     ('<c r="{ref}" t="zz"><v>1</v></c>', "bad-cell", "1"),             # an unknown cell type
+    ('<c r="{ref}" t="zz"/>', "bad-cell", ""),                          # … in an empty element
     ('<c r="{ref}" t="e"><v>#BAD!</v></c>', "excel-error", "#BAD!"),   # an error value no reader knows
     ('<c r="{ref}"><v>1e-400</v></c>', "underflow", "1e-400"),         # a stored number that underflows to 0
 ])
@@ -70,7 +71,8 @@ def test_one_bad_cell_is_one_problem_and_the_rest_is_read(tmp_path: Path, cell: 
     assert data["value"].isna()["QE-PM25"]  # never a guess: not 0, not another cell's text
     assert {k: data.loc[k, "value"] for k in VALUES if k != "QE-PM25"} == {k: v for k, v in VALUES.items()
                                                                            if k != "QE-PM25"}
-    assert data.loc["QE-PM25", "notes"] == "note on QE-PM25"  # the same row's other cells too
+    assert data.loc["QE-PM25", "notes"] == "note on QE-PM25"  # the same row's other cells too,
+    assert data.loc["QE-PM25", "data_year"] == 2024  # the next cell (F) included
     if code == "bad-cell":
         assert intake.problems[0].text("vi") != intake.problems[0].text("en")
 
@@ -119,7 +121,8 @@ def test_hidden_values_are_read_and_each_named(tmp_path: Path) -> None:
     found = sorted((p.column, p.row, p.item, p.params) for p in intake.problems if p.code == "hidden-cell")
     r = rows
     assert found == sorted([
-        ("E", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),
+        ("E", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),  # value, data year and notes
+        ("F", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),
         ("I", r["BI-WATER"], "BI-WATER", (("how", "in a hidden row"),)),
         ("E", r["HW-LIFEEXP"], "HW-LIFEEXP", (("how", "shown blank by its number format"),)),
         ("G", r["QE-PM10"], "QE-PM10", (("how", "under a merged cell"),)),
@@ -192,3 +195,31 @@ def test_hidden_values_of_an_xls_are_read_and_named(tmp_path: Path) -> None:
     notes = {(c, how) for sheet, c, r, how in found if sheet == "Indicators" and r != 2 and c == "I"}
     assert notes == {("I", "in a hidden column")}
     assert intake.data.set_index("indicator").loc["BI-WATER", "value"] == 86.4  # read, as promised
+
+
+@pytest.mark.parametrize(("stored", "code", "found"), [
+    ('office:value-type="float" office:value="abc"', "bad-cell", "abc"),         # calamine refused the file
+    ('office:value-type="currency" office:value="x1"', "bad-cell", "x1"),
+    ('office:value-type="float" office:value="1e-400"', "underflow", "1e-400"),  # read as 0 before
+    ('office:value-type="boolean" office:boolean-value="maybe"', "bad-cell", "maybe"),  # read as FALSE before
+])
+def test_one_bad_ods_cell_is_one_problem_and_the_rest_is_read(tmp_path: Path, stored: str, code: str,
+                                                              found: str) -> None:
+    """Phuket's BI-WATER value (86.4, cell E2) stored as something its type cannot hold; the cell is replaced by
+    an empty cell of the same width, so every other cell keeps its column."""
+    src = Path(__file__).resolve().parent / "data" / "phuket-2025.ods"
+    out = tmp_path / "bad.ods"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "content.xml":
+                old = b'office:value-type="float" office:value="86.4"'
+                assert data.count(old) == 1
+                data = data.replace(old, stored.encode())
+            zout.writestr(item, data)
+    intake = read_submissions([out])
+    named = [(p.code, p.sheet, p.column, p.row, p.item, p.found) for p in intake.problems if p.code != "too-few-values"]
+    assert named == [(code, "Indicators", "E", 2, "BI-WATER", found)]
+    data = intake.data.set_index("indicator")
+    assert data["value"].isna()["BI-WATER"] and data.loc["BI-WATER", "data_year"] == 2024  # F2 stays in F
+    assert data["value"].notna().sum() == 96  # Phuket's other 96 values

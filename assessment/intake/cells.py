@@ -5,15 +5,16 @@ out of range, text in a cell marked as a number, a boolean that is not 0 or 1, a
 type or error value), and it reads another cell silently wrong (a shared-string index that is not
 a number reads as the first text of the file; ``1e-400`` reads as 0). And it reads what the person
 did not see: a value under a merged cell, in a hidden row or column, or in a number format that
-shows it blank (``;;;``). The pre-flight scan (:mod:`.preflight`) calls this module for every
-cell of an ``.xlsx``/``.xlsm`` sheet, so that
+shows it blank (``;;;``). The pre-flight scans (:mod:`.preflight`, :mod:`.xls`) call this
+module for every cell, so that
 
-* a **bad cell** is recorded with why (:data:`BAD_STRING` …), and its bytes are cut from a copy of
-  the sheet (:func:`repaired`) that the reader opens instead, so every other value is still read
-  and the bad cell is one problem naming its file, sheet and cell (``bad-cell``; ``underflow``
-  for a number too close to zero to store);
-* a **hidden cell** holding a value is recorded with how it was hidden (:data:`UNDER_MERGE` …); it
-  is read like any other cell, and a warning names it (``hidden-cell``).
+* a **bad cell** (``.xlsx``/``.xlsm`` and ``.ods``) is recorded with why (:data:`BAD_STRING` …),
+  and it is cut from a copy of the part (:func:`repaired`; in an ``.ods`` an empty cell as wide
+  takes its place) that the reader opens instead, so every other value is still read and the bad
+  cell is one problem naming its file, sheet and cell (``bad-cell``; ``underflow`` for a number
+  too close to zero to store). An ``.xls`` is read as it is (its records cannot be cut);
+* a **hidden cell** holding a value (every format) is recorded with how it was hidden
+  (:data:`UNDER_MERGE` …); it is read like any other cell, and a warning names it (``hidden-cell``).
 
 Rules for number formats (ECMA-376 18.8.31, the same in Excel and LibreOffice): a format has up
 to four sections separated by ``;`` (positive, negative, zero, text). Numbers are shown blank when
@@ -91,6 +92,26 @@ def bad_value(kind: str | None, value: str | None, strings: int | None) -> tuple
     return None
 
 
+#: A cell cut from a part before the reader opens the workbook: its byte span and what replaces it (nothing in
+#: an ``.xlsx``, whose cells name their place; an empty cell of the same width in an ``.ods``, whose cells are
+#: placed by counting).
+Cut = tuple[int, int, bytes]
+
+
+def ods_bad_value(kind: str | None, value: str | None, boolean: str | None) -> tuple[str, str] | None:
+    """``(code, reason)`` for an ``.ods`` cell whose stored value cannot be read as its ``office:value-type``
+    says (calamine refuses the file for a number that is not one, and reads any boolean but ``true`` as false)."""
+    if kind in ("float", "percentage", "currency") and value is not None:
+        try:
+            number = float(value)
+        except ValueError:
+            return "bad-cell", BAD_NUMBER
+        return ("underflow", "") if underflows(value, number) else None
+    if kind == "boolean" and (boolean or "").strip().lower() not in ("true", "false"):
+        return "bad-cell", BAD_BOOLEAN
+    return None
+
+
 @dataclass
 class CellScan:
     """Per-sheet state of the cell scan: hidden columns and rows, merges, the filled cells and the cuts."""
@@ -102,7 +123,7 @@ class CellScan:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col
     filled: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> ref, cells with a value
     hidden: dict[str, str] = field(default_factory=dict)  # ref -> how (a msgid)
-    cuts: list[tuple[int, int]] = field(default_factory=list)  # byte spans of cells to cut from the sheet
+    cuts: list[Cut] = field(default_factory=list)  # the cells to cut from the sheet
 
     def columns(self, first: str | None, last: str | None, hidden: str | None, width: str | None) -> None:
         """A ``<col>`` element: hidden, or zero wide."""
@@ -154,13 +175,16 @@ def row_hidden(hidden: str | None, height: str | None) -> bool:
     return hidden in ("1", "true") or (height is not None and _zero(height))
 
 
-def end_of_element(xml: bytes, at: int) -> int:
-    """The byte after the end tag that starts at ``at``."""
-    return xml.index(b">", at) + 1
+def end_of_element(xml: bytes, at: int, tag: str) -> int:
+    """The byte after element ``tag`` whose end the parser reports at ``at``: the start of its end tag, or,
+    for an empty element (``<c/>``), already the byte after it."""
+    if xml.startswith(b"</" + tag.encode(), at):
+        return xml.index(b">", at) + 1
+    return at
 
 
-def repaired(path: str, cuts: dict[str, list[tuple[int, int]]]) -> io.BytesIO:
-    """A copy of the workbook with the byte spans ``cuts`` (per part) removed: the cells that cannot be read."""
+def repaired(path: str, cuts: dict[str, list[Cut]]) -> io.BytesIO:
+    """A copy of the workbook with the ``cuts`` (per part) made: the cells that cannot be read."""
     out = io.BytesIO()
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -168,8 +192,8 @@ def repaired(path: str, cuts: dict[str, list[tuple[int, int]]]) -> io.BytesIO:
             spans = sorted(cuts.get(info.filename, ()))
             if spans:
                 kept, start = [], 0
-                for a, b in spans:
-                    kept.append(data[start:a])
+                for a, b, replacement in spans:
+                    kept += [data[start:a], replacement]
                     start = b
                 data = b"".join([*kept, data[start:]])
             zout.writestr(info, data)
@@ -178,15 +202,19 @@ def repaired(path: str, cuts: dict[str, list[tuple[int, int]]]) -> io.BytesIO:
 
 
 @dataclass
-class OdsHidden:
-    """The hidden cells of an ``.ods`` ``content.xml`` (columns and rows with ``table:visibility``
-    ``collapse`` or ``filter``; a ``covered-table-cell`` holding a value is under a merged cell)."""
+class OdsCells:
+    """The hidden and the bad cells of an ``.ods`` ``content.xml``: columns and rows with
+    ``table:visibility`` ``collapse`` or ``filter``; a ``covered-table-cell`` holding a value is under a
+    merged cell; a value that cannot be read as its ``office:value-type`` says is cut (:func:`ods_bad_value`)."""
 
     hidden: dict[str, dict[str, str]]  # sheet -> cell -> how: Scan.hidden
+    bad: dict[str, dict[str, tuple[str, str, str]]]  # Scan.bad
+    cuts: list[Cut] = field(default_factory=list)
     sheet: str = ""
     columns: int = 0
     hidden_columns: set[int] = field(default_factory=set)
     row_hidden: bool = False
+    pending: Cut | None = None  # a bad cell whose end is not reached yet (its end is unknown at its start)
 
     def table(self, name: str) -> None:
         self.sheet, self.columns, self.hidden_columns = name, 0, set()
@@ -204,6 +232,26 @@ class OdsHidden:
             if how is not None:
                 letters = _letters(col)
                 self.hidden.setdefault(self.sheet, {}).update({f"{letters}{r}": how for r in rows})
+
+    def check(self, qname: str, values: tuple[str | None, str | None, str | None], rows: range, columns: range,
+              start: int) -> None:
+        """A cell's ``(value-type, value, boolean-value)``: a bad one is recorded and its cut begun at ``start``."""
+        verdict = ods_bad_value(*values)
+        if verdict is None:
+            return
+        found = values[1] if values[1] is not None else values[2] or ""
+        self.bad.setdefault(self.sheet, {}).update(
+            {f"{_letters(col)}{r}": (*verdict, found) for col in columns for r in rows})
+        prefix = qname.rpartition(":")[0]
+        width = f' {prefix}{":" if prefix else ""}number-columns-repeated="{len(columns)}"' if len(columns) > 1 else ""
+        self.pending = (start, 0, f"<{qname}{width}/>".encode())  # an empty cell as wide, so the rest stays put
+
+    def close(self, qname: str, xml: bytes, at: int) -> None:
+        """The end of an element: the end of the pending cut if it is that cell's."""
+        if self.pending is not None and qname.rsplit(":", 1)[-1] in ("table-cell", "covered-table-cell"):
+            start, _end, replacement = self.pending
+            self.cuts.append((start, end_of_element(xml, at, qname), replacement))
+            self.pending = None
 
 
 def _letters(number: int) -> str:

@@ -18,10 +18,9 @@ zip bomb. So every file is checked first, cheaply, by streaming through its XML:
    hold a value, whatever the attribute order. For ``.xlsx``/``.xlsm`` the same scan records
    error cells (``#DIV/0!`` …) and formulas, with or without a saved result, because calamine
    returns those as plain values or blanks;
-6. cells (``.xlsx``/``.xlsm``, :mod:`.cells`): values that cannot be read as their type says
-   (``Scan.bad``: cut from the copy the reader opens, so one bad cell never loses the file) and
-   values the person could not see (``Scan.hidden``: merged over, hidden rows and columns, a
-   format that shows them blank).
+6. cells (:mod:`.cells`): values that cannot be read as their type says (``Scan.bad``: cut from
+   the copy the reader opens, so one bad cell never loses the file) and values the person could
+   not see (``Scan.hidden``: merged over, hidden rows and columns, a format showing them blank).
 
 The pre-flight is the first line; the second is :mod:`.cage`, where parsers run under limits.
 
@@ -40,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from .cells import KNOWN_ERRORS, CellScan, OdsHidden, bad_value, end_of_element, format_hides, row_hidden
+from . import cells as grid  # the cell-by-cell rules (bad and hidden cells)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -78,7 +77,7 @@ class Scan:
     #: sheet -> cell -> (code, reason msgid, stored value): cells that cannot be read (see :mod:`.cells`)
     bad: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
     hidden: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> cell -> how it was hidden (msgid)
-    cuts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # part -> byte spans to cut before reading
+    cuts: dict[str, list[grid.Cut]] = field(default_factory=dict)  # part -> the cells to cut before reading
 
 
 def column_number(letters: bytes | str) -> int:
@@ -162,27 +161,23 @@ def _get(attrs: dict[str, str], name: str) -> str | None:
 class _SheetScan:
     """Expat handlers for one worksheet: extent checks, error cells and formulas (no element objects)."""
 
-    def __init__(self, name: str, scan: Scan, formats: dict[int, str], cells: CellScan) -> None:
+    def __init__(self, name: str, scan: Scan, formats: dict[int, str], cells: grid.CellScan) -> None:
         self.name, self.scan, self.where = name, scan, f"sheet '{name}'"
         self.formats = formats  # style index -> "percent" or "date", for the styles that show one
-        self.cells = cells
-        self.parser: Any = None  # the expat parser and its bytes, for the byte position of a cell
-        self.xml = b""
+        self.cells, self.xml = cells, b""
+        self.parser: Any = None  # the expat parser and its bytes (xml), for the byte position of a cell
         self.cell: str | None = None
         self.kind: str | None = None
         self.value: list[str] | None = None
         self.text: list[str] = []
-        self.formula = False
-        self.filled = False
-        self.start_byte = 0
+        self.formula = self.filled = self.row_hidden = False
+        self.start_byte, self.tag, self.at = 0, "c", (0, 0)
         self.style: str | None = None
-        self.at = (0, 0)
-        self.row_hidden = False
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        tag = tag.rsplit(":", 1)[-1]
+    def start(self, qname: str, attrs: dict[str, str]) -> None:
+        tag = qname.rsplit(":", 1)[-1]
         if tag == "c":
-            ref = _get(attrs, "r")
+            ref, self.tag = _get(attrs, "r"), qname
             if ref is not None:
                 row, col = _ref(ref, self.where)
                 _check_extent(row, col, self.where)
@@ -204,7 +199,7 @@ class _SheetScan:
         elif tag in ("col", "mergeCell"):
             self._layout(tag, attrs)
         elif tag == "row":
-            self.row_hidden = row_hidden(_get(attrs, "hidden"), _get(attrs, "ht"))
+            self.row_hidden = grid.row_hidden(_get(attrs, "hidden"), _get(attrs, "ht"))
             r = _get(attrs, "r")
             if r is not None:
                 if not r.isdigit():
@@ -238,13 +233,13 @@ class _SheetScan:
                 self.scan.errors.setdefault(self.name, {})[self.cell] = value or "#ERROR"
             if self.formula:
                 self.scan.formulas.setdefault(self.name, {})[self.cell] = value or None
-            bad = bad_value(self.kind, value, self.cells.strings)
+            bad = grid.bad_value(self.kind, value, self.cells.strings)
             if bad is not None:
                 self.scan.bad.setdefault(self.name, {})[self.cell] = (*bad, value or "")
-            if bad is not None or (self.kind == "e" and (value or "").strip() not in KNOWN_ERRORS):
+            if bad is not None or (self.kind == "e" and (value or "").strip() not in grid.KNOWN_ERRORS):
                 if self.parser is not None:  # cut from the copy the reader opens (an error is reported anyway)
-                    end = end_of_element(self.xml, self.parser.CurrentByteIndex)
-                    self.cells.cuts.append((self.start_byte, end))
+                    end = grid.end_of_element(self.xml, self.parser.CurrentByteIndex, self.tag)
+                    self.cells.cuts.append((self.start_byte, end, b""))
             else:
                 self.cells.cell(self.cell, *self.at, self.row_hidden, self.kind, self.style, self.filled)
             self.cell, self.text = None, []
@@ -268,7 +263,7 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None, owner:
 
 def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: tuple[dict[int, str], dict[int, str]],
                 part: str = "", strings: int | None = None) -> None:
-    cells = CellScan(formats[1], strings, merged=b"mergeCell" in xml)
+    cells = grid.CellScan(formats[1], strings, merged=b"mergeCell" in xml)
     handlers = _SheetScan(name, scan, formats[0], cells)
     _expat(xml, name, handlers.start, handlers.end, handlers.data, owner=handlers)
     hidden = cells.finish()
@@ -286,19 +281,21 @@ class _OdsScan:
         self.row = self.col = 0
         self.repeat = 1
         self.filled = False
-        self.hidden = OdsHidden(scan.hidden)
+        self.cells = grid.OdsCells(scan.hidden, scan.bad)
+        self.parser: Any = None  # the expat parser and its bytes, for the byte position of a bad cell
+        self.xml = b""
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        tag = tag.rsplit(":", 1)[-1]
+    def start(self, qname: str, attrs: dict[str, str]) -> None:
+        tag = qname.rsplit(":", 1)[-1]
         if tag == "table":
             self.row, self.sheet = 0, _get(attrs, "name") or ""
-            self.hidden.table(self.sheet)
+            self.cells.table(self.sheet)
         elif tag == "table-column":
-            self.hidden.column(int(_get(attrs, "number-columns-repeated") or 1), _get(attrs, "visibility"))
+            self.cells.column(int(_get(attrs, "number-columns-repeated") or 1), _get(attrs, "visibility"))
         elif tag == "table-row":
             self.repeat = int(_get(attrs, "number-rows-repeated") or 1)
             self.row, self.col, self.filled = self.row + 1, 0, False
-            self.hidden.row_hidden = _get(attrs, "visibility") in ("collapse", "filter")
+            self.cells.row_hidden = _get(attrs, "visibility") in ("collapse", "filter")
         elif tag in ("table-cell", "covered-table-cell"):
             first = self.col + 1
             self.col += int(_get(attrs, "number-columns-repeated") or 1)
@@ -306,14 +303,17 @@ class _OdsScan:
             if kind is not None or _get(attrs, "formula") is not None:
                 self.filled = True
                 _check_extent(self.row, self.col, "a sheet")
-                rows = range(self.row, min(self.row + self.repeat, MAX_ROWS + 1))
-                self.hidden.cell(rows, range(first, self.col + 1), tag == "covered-table-cell")
+                rows, columns = range(self.row, min(self.row + self.repeat, MAX_ROWS + 1)), range(first, self.col + 1)
+                self.cells.cell(rows, columns, tag == "covered-table-cell")
+                self.cells.check(qname, (kind, _get(attrs, "value"), _get(attrs, "boolean-value")), rows, columns,
+                                 self.parser.CurrentByteIndex)
             if kind in ("percentage", "date"):
                 shown = self.scan.percent if kind == "percentage" else self.scan.dates
                 shown.setdefault(self.sheet, set()).update(
                     f"{column_letters(c)}{self.row}" for c in range(first, self.col + 1))
 
     def end(self, tag: str) -> None:
+        self.cells.close(tag, self.xml, self.parser.CurrentByteIndex)
         if tag.rsplit(":", 1)[-1] == "table-row":
             last = self.row + self.repeat - 1
             if self.filled and last > MAX_ROWS:
@@ -325,9 +325,11 @@ def _scan_ods(xml: bytes, scan: Scan) -> None:
     """Rows and cells of every table, repeats counted; a value beyond the template's area is refused."""
     handlers = _OdsScan(scan)
     try:
-        _expat(xml, "content.xml", handlers.start, handlers.end)
+        _expat(xml, "content.xml", handlers.start, handlers.end, owner=handlers)
     except ValueError:  # a repeat count that is not a number
         raise Rejection("not-a-workbook", "content.xml has a malformed repeat count") from None
+    if handlers.cells.cuts:
+        scan.cuts["content.xml"] = handlers.cells.cuts
 
 
 def _check_file(p: Path) -> str:
@@ -410,7 +412,7 @@ def _number_formats(zf: zipfile.ZipFile) -> tuple[dict[int, str], dict[int, str]
         if tag == "numFmt":
             fid, code = _get(attrs, "numFmtId"), _get(attrs, "formatCode")
             if fid and fid.isdigit() and code:
-                shown, hides = format_shows(code), format_hides(code)
+                shown, hides = format_shows(code), grid.format_hides(code)
                 if shown:
                     custom[int(fid)] = shown
                 if hides:

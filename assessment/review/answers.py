@@ -282,8 +282,8 @@ def read_city(path: str | Path, scan: Scan | None = None) -> tuple[CityRound | N
     sheet = _(QUERY_SHEET, lang)[:31]
     answer_rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False) if sheet in wb.sheet_names else []
     read = _Answers(path, sheet, scan, lang)
-    for bad_sheet, cells in scan.bad.items():  # each named: file, sheet, cell
-        for ref, (code, reason, stored) in cells.items():
+    for bad_sheet, bad_cells in scan.bad.items():  # each named: file, sheet, cell
+        for ref, (code, reason, stored) in bad_cells.items():
             read.problems.append(replace(issue(code, str(path), sheet=bad_sheet, row=int(ref.lstrip(
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=ref.rstrip("0123456789"), found=stored, reason=reason,
                 labels=("reason",)), severity="warning"))
