@@ -223,3 +223,20 @@ def test_one_bad_ods_cell_is_one_problem_and_the_rest_is_read(tmp_path: Path, st
     data = intake.data.set_index("indicator")
     assert data["value"].isna()["BI-WATER"] and data.loc["BI-WATER", "data_year"] == 2024  # F2 stays in F
     assert data["value"].notna().sum() == 96  # Phuket's other 96 values
+
+
+def test_an_xls_text_cell_beyond_the_shared_strings_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    """The LABELSST record of BI-WATER's source (G2, a text) points far beyond the file's table of texts; the
+    parser reads such a cell as empty, so the loss is named instead of silent."""
+    import struct
+
+    data = bytearray((Path(__file__).resolve().parent / "data" / "phuket-2025.xls").read_bytes())
+    sheet = data.index(b"\x7d\x00\x0c\x00" + struct.pack("<HH", 8, 8))  # in the Indicators sheet (COLINFO of I)
+    label = data.index(b"\xfd\x00\x0a\x00" + struct.pack("<HH", 1, 6), sheet)  # LABELSST of row 2, column G
+    data[label + 4 + 6:label + 4 + 10] = struct.pack("<I", 999_999)
+    path = tmp_path / "sst.xls"
+    path.write_bytes(bytes(data))
+    intake = read_submissions([path])
+    named = [(p.code, p.sheet, p.column, p.row, p.item, p.found) for p in intake.problems]
+    assert ("bad-cell", "Indicators", "G", 2, "BI-WATER", "999999") in named
+    assert intake.data.set_index("indicator").loc["BI-WATER", "value"] == 86.4  # the rest is read

@@ -12,6 +12,8 @@ differently from the stored number, in the same :class:`~.preflight.Scan` as the
 * formula cells, with their saved result (a number, a text, TRUE/FALSE, or ``None`` for an
   error or an empty result);
 * error cells (``#DIV/0!``, ``#N/A`` …), typed or computed;
+* text cells (``LABELSST``) whose shared-string index is beyond the file's table of texts (``SST``):
+  the parser reads them as empty, so they are named (``bad-cell``);
 * cells holding a value the person could not see (:mod:`.cells`): in a hidden row (``ROW``
   flag ``fDyZero``) or column (``COLINFO`` flag ``fHidden``), under a merged cell
   (``MERGEDCELLS``), or shown blank by their number format (``;;;``).
@@ -27,7 +29,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .cells import CellScan, format_hides
+from .cells import BAD_STRING, CellScan, format_hides
 from .preflight import BUILTIN_DATE, BUILTIN_PERCENT, Rejection, Scan, column_letters, format_shows
 
 _ENDOFCHAIN = 0xFFFFFFFE
@@ -196,6 +198,7 @@ def scan_xls(source: str | Path | bytes) -> Scan:
     blank: dict[int, str] = {}  # format number -> "numbers"/"all" (see cells.format_hides)
     styles: list[int] = []
     sheets: list[tuple[str, int]] = []
+    strings = 0  # texts in the shared-string table (SST): a LABELSST index beyond it reads as empty
     for kind, body, _at in _records(stream):
         if kind == 0x002F:
             raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
@@ -208,6 +211,8 @@ def scan_xls(source: str | Path | bytes) -> Scan:
                 blank[_u16(body, 0)] = hides
         elif kind == 0x00E0:  # XF: the cell styles, in order; a cell names its style by position
             styles.append(_u16(body, 2))
+        elif kind == 0x00FC and len(body) >= 8:  # SST: total and unique count of texts
+            strings = _u32(body, 4)
         elif kind == 0x0085 and len(body) > 7 and body[5] == 0:  # BOUNDSHEET8 of a worksheet
             sheets.append((_text(body, 7, body[6]), _u32(body, 0)))
     shows = {}
@@ -219,7 +224,7 @@ def scan_xls(source: str | Path | bytes) -> Scan:
     for name, offset in sheets:
         if offset >= len(stream):
             raise _bad(f"sheet '{name}' starts outside the workbook stream")
-        cells = CellScan({i: blank[fid] for i, fid in enumerate(styles) if fid in blank}, None)
+        cells = CellScan({i: blank[fid] for i, fid in enumerate(styles) if fid in blank}, strings)
         _scan_sheet(_records(stream, offset), name, shows, scan, cells)
     return scan
 
@@ -272,7 +277,9 @@ def _scan_sheet(records: list[tuple[int, bytes, int]], name: str, shows: dict[in
                 scan.errors.setdefault(name, {})[ref] = error
             scan.formulas.setdefault(name, {})[ref] = result if error is None else error
         elif kind in (0x00FD, 0x0204, 0x00D6):  # LABELSST, LABEL, RSTRING: text
-            mark(_u16(body, 0), _u16(body, 2), _u16(body, 4), "s")
+            ref = mark(_u16(body, 0), _u16(body, 2), _u16(body, 4), "s")
+            if kind == 0x00FD and len(body) >= 10 and cells.strings is not None and _u32(body, 6) >= cells.strings:
+                scan.bad.setdefault(name, {})[ref] = ("bad-cell", BAD_STRING, str(_u32(body, 6)))
     hidden = cells.finish()
     if hidden:
         scan.hidden.setdefault(name, {}).update(hidden)
