@@ -154,3 +154,24 @@ def test_one_bad_cell_does_not_lose_a_citys_answers(round1: Path, tmp_path: Path
     assert [(p.code, p.sheet, f"{p.column}{p.row}") for p in back.problems] == [("bad-cell", "Queries", comment)]
     got = {a.key: a for a in city.queries}
     assert got[second].confirmed and got[first].comment == ""
+
+
+def test_a_hidden_answer_is_read_and_named(round1: Path, tmp_path: Path) -> None:
+    folder, path = _fresh(round1, tmp_path)
+    rows = _rows(path)
+    first, second = list(rows)[:2]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws[f"{COLUMN['comment']}{rows[first]}"] = "typed, then the column was hidden"
+    ws.column_dimensions[COLUMN["comment"]].hidden = True
+    ws[f"{COLUMN['confirmed']}{rows[second]}"] = "Yes"
+    ws.row_dimensions[rows[second]].hidden = True
+    wb.save(path)
+    back = read_round(folder)
+    (city,) = back.cities.values()
+    got = {a.key: a for a in city.queries}
+    assert got[first].comment == "typed, then the column was hidden" and got[second].confirmed  # read
+    assert sorted((p.code, f"{p.column}{p.row}", p.params) for p in back.problems) == sorted([
+        ("hidden-cell", f"{COLUMN['comment']}{rows[first]}", (("how", "in a hidden column"),)),
+        ("hidden-cell", f"{COLUMN['confirmed']}{rows[second]}", (("how", "in a hidden row"),)),
+    ])

@@ -7,7 +7,8 @@ confirmed so far. A problem with an answer is kept in :attr:`Round.problems`, ne
 
 Answer cells are read as the intake reads cells (:mod:`assessment.intake`): a formula without a
 saved result or an error value in any answer column is reported (``formula-no-result``,
-``excel-error``), a formula with a saved result is read with a ``formula`` warning; a corrected
+``excel-error``), a formula with a saved result is read with a ``formula`` warning, a hidden answer
+(hidden row or column, merged over, a ``;;;`` format) with a ``hidden-cell`` warning; a corrected
 value is a number by the intake's rules (a problem is reported under the intake's code and the
 text kept as a comment); Confirmed is *yes* (the dropdown's Yes in any language, ``x``, ``1``,
 ``true``, ``y``), *no* (its No, empty, ``n``, ``0``, ``false``) or a problem (``maybe``: the question
@@ -200,12 +201,14 @@ class _Answers:
         self.errors = scan.errors.get(sheet, {})
         self.formulas = scan.formulas.get(sheet, {})
         self.bad = scan.bad.get(sheet, {})  # cut before reading; reported by read_city
+        self.hidden = scan.hidden.get(sheet, {})
         self.problems: list[Problem] = []
 
-    def _warn(self, code: str, row: int, key: str, field: str, found: Any = None, **values: Any) -> None:
+    def _warn(self, code: str, row: int, key: str, field: str, found: Any = None, labels: tuple[str, ...] = (),
+              **values: Any) -> None:
         """An intake problem code about an answer cell, as a warning (the round is still read)."""
         found_problem = issue(code, str(self.path), sheet=self.sheet, row=row, column=_column(field), item=key,
-                              found=found, **values)
+                              found=found, labels=labels, **values)
         self.problems.append(replace(found_problem, field=field, severity="warning"))
 
     def cell(self, row: int, key: str, field: str, value: Any) -> Any:
@@ -219,6 +222,8 @@ class _Answers:
                 self._warn("formula-no-result", row, key, field, "")
                 return None
             self._warn("formula", row, key, field, value)
+        if ref in self.hidden and cell_text(value).strip():  # read, as the intake reads a hidden cell, and named
+            self._warn("hidden-cell", row, key, field, value, how=self.hidden[ref], labels=("how",))
         return value
 
     def filled(self, row: int, cells: dict[str, Any]) -> bool:
