@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the stage is imported inside the command (start-up time)
     from ..review import Review, Round
 
 EXIT_REVIEW = N_("Exit codes: 0 the workbooks were written (queries are not errors); 1 a file could not be "
-                 "written; 2 usage error (a missing file or folder).")
+                 "written, or a query workbook of the previous round could not be read; 2 usage error (a missing "
+                 "file or folder).")
 
 
 @app.command("review", cls=LocalisedCommand, epilog=EXIT_REVIEW,
@@ -49,6 +50,8 @@ def review_cmd(
     with writing(output, lg):
         written = write_review(result, output, lg)
     print_review(result, before, written, lg)
+    if before is not None and any(p.severity == "error" for p in before.problems):
+        raise typer.Exit(1)  # a city's answers could not be read: the round is incomplete (printed above)
 
 
 def print_review(result: Review, before: Round | None, written: list[Path], lang: str) -> None:

@@ -83,6 +83,16 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                                                                     "empty if the value is not available.")),
     "not-finite": ("error", N_("'{found}' is not a finite number."),
                    N_("Enter the value as a plain number, such as 12.5.")),
+    "underflow": ("error", N_("'{found}' is too close to zero to be stored as a number; it is not read as 0."),
+                  N_("Check the exponent, or give the value in the unit shown.")),
+    "digit-groups": ("error", N_("'{found}' has a space between digits that does not separate thousands: only a "
+                                 "space between groups of exactly three digits does (12 345)."),
+                     N_("Type the number without spaces between its digits, or check whether the cell holds two "
+                        "numbers.")),
+    "mixed-digits": ("error", N_("'{found}' mixes the digits of different scripts."),
+                     N_("Type the number with one kind of digits, such as 0–9.")),
+    "styled-digits": ("error", N_("'{found}' is written with styled mathematical digits, which are not read as a "
+                                  "number."), N_("Type the number with the digits 0–9.")),
     "percent-format": ("info", N_("{found} is formatted as a percentage, so it is read as shown: {shown} (unit "
                                   "'{unit}')."), ""),
     "percent-format-unit": ("error", N_("The cell is formatted as a percentage, but the unit is '{unit}'."),
@@ -100,6 +110,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                     N_("Replace the formula by the value itself.")),
     "formula-no-result": ("error", N_("The cell holds a formula without a saved result."),
                           N_("Enter the value itself, not a formula.")),
+    "bad-cell": ("error", N_("The cell cannot be read: {reason}. The rest of the file was read."),
+                 N_("Type the value into the cell again in Excel or LibreOffice and save the file.")),
+    "hidden-cell": ("warning", N_("The cell holds a value {how}, so it may not be what the person filling in the "
+                                  "workbook saw; it was read: {found}."),
+                    N_("Check the value; show the row or column, unmerge the cells or give the cell a visible "
+                       "number format.")),
     "formula": ("warning", N_("The cell holds a formula; its saved result {found} was used."),
                 N_("Enter the value itself, not a formula.")),
     "missing-token": ("info", N_("'{found}' is read as 'not available' (not zero)."), ""),

@@ -17,7 +17,10 @@ zip bomb. So every file is checked first, cheaply, by streaming through its XML:
    ``number-rows-repeated``/``number-columns-repeated`` count with their repeats when they
    hold a value, whatever the attribute order. For ``.xlsx``/``.xlsm`` the same scan records
    error cells (``#DIV/0!`` …) and formulas, with or without a saved result, because calamine
-   returns those as plain values or blanks.
+   returns those as plain values or blanks;
+6. cells (:mod:`.cells`): values that cannot be read as their type says (``Scan.bad``: cut from
+   the copy the reader opens, so one bad cell never loses the file) and values the person could
+   not see (``Scan.hidden``: merged over, hidden rows and columns, a format showing them blank).
 
 The pre-flight is the first line; the second is :mod:`.cage`, where parsers run under limits.
 
@@ -35,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
+
+from . import cells as grid  # the cell-by-cell rules (bad and hidden cells)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -69,6 +74,10 @@ class Scan:
     formulas: dict[str, dict[str, str | None]] = field(default_factory=dict)
     percent: dict[str, set[str]] = field(default_factory=dict)
     dates: dict[str, set[str]] = field(default_factory=dict)
+    #: sheet -> cell -> (code, reason msgid, stored value): cells that cannot be read (see :mod:`.cells`)
+    bad: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> cell -> how it was hidden (msgid)
+    cuts: dict[str, list[grid.Cut]] = field(default_factory=dict)  # part -> the cells to cut before reading
 
 
 def column_number(letters: bytes | str) -> int:
@@ -152,33 +161,45 @@ def _get(attrs: dict[str, str], name: str) -> str | None:
 class _SheetScan:
     """Expat handlers for one worksheet: extent checks, error cells and formulas (no element objects)."""
 
-    def __init__(self, name: str, scan: Scan, formats: dict[int, str]) -> None:
+    def __init__(self, name: str, scan: Scan, formats: dict[int, str], cells: grid.CellScan) -> None:
         self.name, self.scan, self.where = name, scan, f"sheet '{name}'"
         self.formats = formats  # style index -> "percent" or "date", for the styles that show one
+        self.cells, self.xml = cells, b""
+        self.parser: Any = None  # the expat parser and its bytes (xml), for the byte position of a cell
         self.cell: str | None = None
         self.kind: str | None = None
         self.value: list[str] | None = None
         self.text: list[str] = []
-        self.formula = False
+        self.formula = self.filled = self.row_hidden = False
+        self.start_byte, self.tag, self.at = 0, "c", (0, 0)
+        self.style: str | None = None
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        tag = tag.rsplit(":", 1)[-1]
+    def start(self, qname: str, attrs: dict[str, str]) -> None:
+        tag = qname.rsplit(":", 1)[-1]
         if tag == "c":
-            ref = _get(attrs, "r")
+            ref, self.tag = _get(attrs, "r"), qname
             if ref is not None:
                 row, col = _ref(ref, self.where)
                 _check_extent(row, col, self.where)
+                self.at = (row, col)
             self.cell, self.kind, self.value, self.formula = ref, _get(attrs, "t"), None, False
-            style = _get(attrs, "s")
+            self.filled, self.start_byte = False, self.parser.CurrentByteIndex if self.parser else 0
+            style = self.style = _get(attrs, "s")
             if ref is not None and style and style.isdigit() and int(style) in self.formats:
                 shown = self.scan.percent if self.formats[int(style)] == "percent" else self.scan.dates
                 shown.setdefault(self.name, set()).add(ref.replace("$", ""))
         elif tag == "v":
             self.text = []
             self.value = self.text
+            self.filled = True
         elif tag == "f":
-            self.formula = True
+            self.formula = self.filled = True
+        elif tag == "is":
+            self.filled = True
+        elif tag in ("col", "mergeCell"):
+            self._layout(tag, attrs)
         elif tag == "row":
+            self.row_hidden = grid.row_hidden(_get(attrs, "hidden"), _get(attrs, "ht"))
             r = _get(attrs, "r")
             if r is not None:
                 if not r.isdigit():
@@ -188,6 +209,15 @@ class _SheetScan:
             end = _RANGE_END.search(_get(attrs, "ref") or "")
             if end:
                 _check_extent(int(end.group(2)), column_number(end.group(1)), f"{self.where} (declared dimension)")
+
+    def _layout(self, tag: str, attrs: dict[str, str]) -> None:
+        """Hidden columns and merged ranges (what hides a cell besides its row and its format)."""
+        if tag == "col":
+            self.cells.columns(_get(attrs, "min"), _get(attrs, "max"), _get(attrs, "hidden"), _get(attrs, "width"))
+            return
+        first, _sep, last = (_get(attrs, "ref") or "").partition(":")
+        if _REF.match(first) and _REF.match(last):
+            self.cells.merge(_ref(first, self.where), _ref(last, self.where))
 
     def data(self, text: str) -> None:
         if self.value is not None:
@@ -203,13 +233,25 @@ class _SheetScan:
                 self.scan.errors.setdefault(self.name, {})[self.cell] = value or "#ERROR"
             if self.formula:
                 self.scan.formulas.setdefault(self.name, {})[self.cell] = value or None
+            bad = grid.bad_value(self.kind, value, self.cells.strings)
+            if bad is not None:
+                self.scan.bad.setdefault(self.name, {})[self.cell] = (*bad, value or "")
+            if bad is not None or (self.kind == "e" and (value or "").strip() not in grid.KNOWN_ERRORS):
+                if self.parser is not None:  # cut from the copy the reader opens (an error is reported anyway)
+                    end = grid.end_of_element(self.xml, self.parser.CurrentByteIndex, self.tag)
+                    self.cells.cuts.append((self.start_byte, end, b""))
+            else:
+                self.cells.cell(self.cell, *self.at, self.row_hidden, self.kind, self.style, self.filled)
             self.cell, self.text = None, []
 
 
-def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None) -> None:
-    """Stream ``xml`` through expat with these handlers; a part that is not well-formed is refused."""
+def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None, owner: Any = None) -> None:
+    """Stream ``xml`` through expat with these handlers; a part that is not well-formed is refused.
+    ``owner`` (the handlers' object) gets the parser and the bytes, for byte positions."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
+    if owner is not None:
+        owner.parser, owner.xml = parser, xml
     parser.StartElementHandler, parser.EndElementHandler = start, end
     if data is not None:
         parser.CharacterDataHandler = data
@@ -219,9 +261,16 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None) -> Non
         raise Rejection("not-a-workbook", f"part {part} is not well-formed XML ({exc})") from None
 
 
-def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: dict[int, str]) -> None:
-    handlers = _SheetScan(name, scan, formats)
-    _expat(xml, name, handlers.start, handlers.end, handlers.data)
+def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: tuple[dict[int, str], dict[int, str]],
+                part: str = "", strings: int | None = None) -> None:
+    cells = grid.CellScan(formats[1], strings, merged=b"mergeCell" in xml)
+    handlers = _SheetScan(name, scan, formats[0], cells)
+    _expat(xml, name, handlers.start, handlers.end, handlers.data, owner=handlers)
+    hidden = cells.finish()
+    if hidden:
+        scan.hidden.setdefault(name, {}).update(hidden)
+    if cells.cuts:
+        scan.cuts[part] = cells.cuts
 
 
 class _OdsScan:
@@ -232,14 +281,21 @@ class _OdsScan:
         self.row = self.col = 0
         self.repeat = 1
         self.filled = False
+        self.cells = grid.OdsCells(scan.hidden, scan.bad)
+        self.parser: Any = None  # the expat parser and its bytes, for the byte position of a bad cell
+        self.xml = b""
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        tag = tag.rsplit(":", 1)[-1]
+    def start(self, qname: str, attrs: dict[str, str]) -> None:
+        tag = qname.rsplit(":", 1)[-1]
         if tag == "table":
             self.row, self.sheet = 0, _get(attrs, "name") or ""
+            self.cells.table(self.sheet)
+        elif tag == "table-column":
+            self.cells.column(int(_get(attrs, "number-columns-repeated") or 1), _get(attrs, "visibility"))
         elif tag == "table-row":
             self.repeat = int(_get(attrs, "number-rows-repeated") or 1)
             self.row, self.col, self.filled = self.row + 1, 0, False
+            self.cells.row_hidden = _get(attrs, "visibility") in ("collapse", "filter")
         elif tag in ("table-cell", "covered-table-cell"):
             first = self.col + 1
             self.col += int(_get(attrs, "number-columns-repeated") or 1)
@@ -247,12 +303,17 @@ class _OdsScan:
             if kind is not None or _get(attrs, "formula") is not None:
                 self.filled = True
                 _check_extent(self.row, self.col, "a sheet")
+                rows, columns = range(self.row, min(self.row + self.repeat, MAX_ROWS + 1)), range(first, self.col + 1)
+                self.cells.cell(rows, columns, tag == "covered-table-cell")
+                self.cells.check(qname, (kind, _get(attrs, "value"), _get(attrs, "boolean-value")), rows, columns,
+                                 self.parser.CurrentByteIndex)
             if kind in ("percentage", "date"):
                 shown = self.scan.percent if kind == "percentage" else self.scan.dates
                 shown.setdefault(self.sheet, set()).update(
                     f"{column_letters(c)}{self.row}" for c in range(first, self.col + 1))
 
     def end(self, tag: str) -> None:
+        self.cells.close(tag, self.xml, self.parser.CurrentByteIndex)
         if tag.rsplit(":", 1)[-1] == "table-row":
             last = self.row + self.repeat - 1
             if self.filled and last > MAX_ROWS:
@@ -264,9 +325,11 @@ def _scan_ods(xml: bytes, scan: Scan) -> None:
     """Rows and cells of every table, repeats counted; a value beyond the template's area is refused."""
     handlers = _OdsScan(scan)
     try:
-        _expat(xml, "content.xml", handlers.start, handlers.end)
+        _expat(xml, "content.xml", handlers.start, handlers.end, owner=handlers)
     except ValueError:  # a repeat count that is not a number
         raise Rejection("not-a-workbook", "content.xml has a malformed repeat count") from None
+    if handlers.cells.cuts:
+        scan.cuts["content.xml"] = handlers.cells.cuts
 
 
 def _check_file(p: Path) -> str:
@@ -331,14 +394,16 @@ def format_shows(code: str) -> str | None:
     return None
 
 
-def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
-    """Style index → ``percent``/``date`` for the cell styles (``cellXfs``) whose number format shows one."""
+def _number_formats(zf: zipfile.ZipFile) -> tuple[dict[int, str], dict[int, str]]:
+    """Style index → ``percent``/``date`` for the cell styles (``cellXfs``) whose number format shows one,
+    and style index → ``numbers``/``all`` for those whose format shows values blank (:func:`.cells.format_hides`)."""
     try:
         xml = zf.read("xl/styles.xml")
     except KeyError:
-        return {}
+        return {}, {}
     _refuse_entities(xml)
     custom: dict[int, str] = {}
+    blank: dict[int, str] = {}
     styles: list[int] = []
     in_xfs = [False]
 
@@ -347,9 +412,11 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
         if tag == "numFmt":
             fid, code = _get(attrs, "numFmtId"), _get(attrs, "formatCode")
             if fid and fid.isdigit() and code:
-                shown = format_shows(code)
+                shown, hides = format_shows(code), grid.format_hides(code)
                 if shown:
                     custom[int(fid)] = shown
+                if hides:
+                    blank[int(fid)] = hides
         elif tag == "cellXfs":
             in_xfs[0] = True
         elif tag == "xf" and in_xfs[0]:
@@ -366,13 +433,31 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
         shown = custom.get(fid) or ("percent" if fid in BUILTIN_PERCENT else "date" if fid in BUILTIN_DATE else None)
         if shown:
             out[index] = shown
-    return out
+    return out, {index: blank[fid] for index, fid in enumerate(styles) if fid in blank}
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> int:
+    """How many texts the shared-string table holds (0 without one: the reader looks only at this part)."""
+    try:
+        xml = zf.read("xl/sharedStrings.xml")
+    except KeyError:
+        return 0
+    _refuse_entities(xml)
+    count = [0]
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.rsplit(":", 1)[-1] == "si":
+            count[0] += 1
+
+    _expat(xml, "sharedStrings.xml", start, lambda tag: None)
+    return count[0]
 
 
 def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
     sheets = _sheet_paths(zf) if suffix != ".ods" else {}
     scan = Scan()
-    formats: dict[int, str] | None = None
+    formats: tuple[dict[int, str], dict[int, str]] | None = None
+    strings: int | None = None
     for info in zf.infolist():
         name = info.filename
         if not name.endswith((".xml", ".rels")):
@@ -387,8 +472,8 @@ def _scan_xml(zf: zipfile.ZipFile, suffix: str) -> Scan:
                 _scan_ods(xml, scan)
         elif name in sheets or name.startswith("xl/worksheets/"):
             if formats is None:  # read once, after the entity check of every part before it
-                formats = _number_formats(zf)
-            _scan_sheet(xml, sheets.get(name, name), scan, formats)
+                formats, strings = _number_formats(zf), _shared_strings(zf)
+            _scan_sheet(xml, sheets.get(name, name), scan, formats, name, strings)
     return scan
 
 

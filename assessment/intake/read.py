@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,6 +21,7 @@ import python_calamine
 from .._missing import cell_text
 from ..errors import Problem
 from ..i18n import LANGUAGES, _
+from .cells import repaired
 from .issues import issue
 from .layout import (
     CRITERIA_COLUMNS,
@@ -96,12 +98,25 @@ def unusable(path: Path | str, code: str, reason: str = "", sheet_name: str = ""
     return issue(code, str(path), found="", reason=reason, sheet_name=sheet_name)
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode normalisation form C.
+
+    Why: Vietnamese input methods type a letter and its marks as separate code points (NFD:
+    "Đà Nẵng" is then 10 code points, not 7), other tools compose them (NFC). Both show the same
+    name, so every text cell is read in NFC: a city, an id or a note typed either way is one value,
+    and the same city in two files is one city (a duplicate), never two ranked units.
+    """
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def _rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
-    return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+    """The cells of a sheet, text in NFC (:func:`nfc`)."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+    return [[nfc(v) if isinstance(v, str) else v for v in row] for row in rows]
 
 
 def _sheet_name(book_names: list[str], key: str, lang: str) -> str | None:
@@ -189,7 +204,11 @@ def read_workbook(path: Path) -> RawSubmission:
         sub.scan = preflight(path)
         if path.suffix.lower() == ".xls":  # its formats, formulas and errors are in binary records
             sub.scan = scan_xls(path)
-        _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
+        if sub.scan.cuts:  # cells that cannot be read are cut from a copy: the rest is read (reported in validate)
+            book = python_calamine.CalamineWorkbook.from_filelike(repaired(str(path), sub.scan.cuts))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        _read_sheets(book, sub)
     except Rejection as rej:
         sub.failure = unusable(path, rej.code, rej.reason)
     except (KeyboardInterrupt, SystemExit, MemoryError):
@@ -219,6 +238,7 @@ def read_csv(path: Path) -> list[RawSubmission]:
         text = _decode(path)
     except Rejection as rej:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, rej.code, rej.reason))]
+    text = nfc(text)  # one form for every name, id and note (see nfc)
     delimiter = _delimiter(text)
     try:  # universal newlines: CR-only, LF and CRLF files read alike
         rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))

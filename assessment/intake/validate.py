@@ -23,9 +23,19 @@ from .accepted import Accepted, Intake
 from .cage import read_caged
 from .criteria import read_answers
 from .issues import issue
-from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
-from .numbers import Parsed, parse_number
-from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
+from .layout import (
+    COUNTRIES,
+    CRITERIA_INPUTS,
+    ENABLER_INPUTS,
+    INDICATOR_INPUTS,
+    MARKER_SHEET,
+    PROFILE_FIELDS,
+    PROFILE_KEYS,
+    SHEETS,
+    YEARS,
+)
+from .numbers import Parsed, ascii_digits, parse_number
+from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc
 
 if TYPE_CHECKING:
     pass
@@ -35,6 +45,14 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (19
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
+
+
+def choice(value: Any) -> int | None:
+    """The number a dropdown answer starts with; its digits follow the number rules (one script, no styled
+    mathematical digits: :func:`~.numbers.ascii_digits`), the label after it may be in any script."""
+    m = CHOICE.match(cell_text(value))
+    digits = ascii_digits(m.group(1)) if m else None
+    return int(digits) if isinstance(digits, str) else None
 
 
 class _Checker:
@@ -93,7 +111,7 @@ class _Checker:
             return ""
         if self.scanned(cell, indicator):
             return ""
-        return cell_text(cell.value)
+        return nfc(cell_text(cell.value))
 
     def _shown_as_percent(self, cell: RawCell, indicator: str, unit: str, stored: float) -> float | None:
         """A number formatted as a percentage: 0.75 shown as 75 % is read as displayed on a % unit."""
@@ -150,7 +168,7 @@ class _Checker:
                 self.profile[key] = None
                 continue
             if kind == "text":
-                self.profile[key] = cell_text(cell.value).strip()
+                self.profile[key] = nfc(cell_text(cell.value).strip())
             elif kind == "country":
                 code = cell_text(cell.value).strip().upper()
                 known = code in COUNTRIES
@@ -173,7 +191,7 @@ class _Checker:
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
         """The row's id, found in its ID cell (rows are matched by id, wherever they sit)."""
         cell = row.cells["id"]
-        ident = cell_text(cell.value).strip()
+        ident = nfc(cell_text(cell.value).strip())
         if not ident:
             self.add("no-id", cell)
             return None
@@ -196,7 +214,7 @@ class _Checker:
         seen: dict[str, int] = {}
         present: set[str] = set()
         for row in self.sub.indicators:
-            raw_id = cell_text(row.cells["id"].value).strip()
+            raw_id = nfc(cell_text(row.cells["id"].value).strip())
             if self.sub.kind == "csv-wide" and raw_id in enablers:
                 self.sub.enablers.append(RawRow(row.sheet, row.row, {
                     "id": row.cells["id"], "level": RawCell(row.sheet, row.row, "level", row.cells["value"].ref,
@@ -255,9 +273,9 @@ class _Checker:
 
     def _quality(self, cell: RawCell, ident: str) -> int | None:
         n = len(self.cat.header.quality_flags)
-        m = CHOICE.match(cell_text(cell.value))
-        if m and 1 <= int(m.group(1)) <= n:
-            return int(m.group(1))
+        flag = choice(cell.value)
+        if flag is not None and 1 <= flag <= n:
+            return flag
         self.add("bad-quality", cell, ident, n=n)
         return None
 
@@ -275,10 +293,9 @@ class _Checker:
             level = None
             cell = row.cells.get("level")
             if cell is not None and cell.value is not None and not self.scanned(cell, ident):
-                m = CHOICE.match(cell_text(cell.value))
-                if m and 0 <= int(m.group(1)) <= 5:
-                    level = int(m.group(1))
-                else:
+                level = choice(cell.value)
+                if level is None or not 0 <= level <= 5:
+                    level = None
                     self.add("enabler-level", cell, ident)
             self.enabler_rows.append({"enabler": ident, "level": level,
                                       "evidence": self.text(row.cells.get("evidence"), ident),
@@ -300,6 +317,27 @@ class _Checker:
             self.add("stray-cell", cell)
         for sheet in self.sub.unread:
             self.add("unread-sheet", sheet=sheet, value="", sheet_name=sheet)
+        self.cells_seen_differently()
+
+    def cells_seen_differently(self) -> None:
+        """Cells that could not be read (cut before reading, see :mod:`.cells`), and read cells the person
+        could not see (merged over, hidden row or column, a format that shows them blank): each named."""
+        scan, rows = self.sub.scan, [*self.sub.indicators, *self.sub.enablers, *self.sub.criteria]
+        ids = {(r.sheet, r.row): nfc(cell_text(r.cells["id"].value).strip()) for r in rows}
+        for sheet, cells in scan.bad.items():
+            for ref, (code, reason, stored) in cells.items():
+                row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                self.add(code, RawCell(sheet, row, "", ref, stored), ids.get((sheet, row), ""), value=stored,
+                         reason=reason, labels=("reason",))
+        if not scan.hidden:
+            return
+        inputs = {*INDICATOR_INPUTS, *ENABLER_INPUTS, *CRITERIA_INPUTS}
+        read = [*self.sub.profile.values(), *self.sub.stray,
+                *(c for r in rows for k, c in r.cells.items() if k in inputs)]
+        for cell in read:
+            how = scan.hidden.get(cell.sheet, {}).get(cell.ref)
+            if how is not None and cell.value is not None:
+                self.add("hidden-cell", cell, ids.get((cell.sheet, cell.row), ""), how=how, labels=("how",))
 
     def coverage(self) -> None:
         """Warn when too few scored indicators have a value for the city to be ranked (default method)."""
@@ -326,6 +364,12 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def _same_name(name: str | None) -> str | None:
+    """A city name as compared for duplicates: NFC, spaces collapsed, case folded ("Đà Nẵng" typed in NFD
+    or "ĐÀ NẴNG" is the same city as "Đà Nẵng"; the name shown is the one typed, in NFC)."""
+    return None if name is None else " ".join(nfc(name).split()).casefold()
+
+
 def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: str = "en") -> Intake:
     """Validate raw submissions (one city-year each) into an :class:`Intake`."""
     problems: list[Problem] = []
@@ -335,10 +379,10 @@ def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: 
         chk = _Checker(sub, catalogue, lang)
         chk.run()
         prof = chk.profile
-        key = (prof.get("city"), prof.get("country"), prof.get("year"))
+        key = (_same_name(prof.get("city")), prof.get("country"), prof.get("year"))
         if sub.failure is None and all(k is not None for k in key):
             if key in cities:
-                chk.add("duplicate-city", sub.profile.get("city"), value=f"{key[0]} ({key[1]}) {key[2]}",
+                chk.add("duplicate-city", sub.profile.get("city"), value=f"{prof.get('city')} ({key[1]}) {key[2]}",
                         other=Path(cities[key]).name)
             else:
                 cities[key] = sub.file

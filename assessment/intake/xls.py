@@ -11,7 +11,12 @@ differently from the stored number, in the same :class:`~.preflight.Scan` as the
   ``.xlsx``, or a custom format string, classified as for ``.xlsx``);
 * formula cells, with their saved result (a number, a text, TRUE/FALSE, or ``None`` for an
   error or an empty result);
-* error cells (``#DIV/0!``, ``#N/A`` …), typed or computed.
+* error cells (``#DIV/0!``, ``#N/A`` …), typed or computed;
+* text cells (``LABELSST``) whose shared-string index is beyond the file's table of texts (``SST``):
+  the parser reads them as empty, so they are named (``bad-cell``);
+* cells holding a value the person could not see (:mod:`.cells`): in a hidden row (``ROW``
+  flag ``fDyZero``) or column (``COLINFO`` flag ``fHidden``), under a merged cell
+  (``MERGEDCELLS``), or shown blank by their number format (``;;;``).
 
 It runs in the reader's cage like every parser of untrusted files. Every read is bounded by the
 file's own size: a sector chain that loops or points outside the file, a record that overruns
@@ -24,6 +29,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from .cells import BAD_STRING, CellScan, format_hides
 from .preflight import BUILTIN_DATE, BUILTIN_PERCENT, Rejection, Scan, column_letters, format_shows
 
 _ENDOFCHAIN = 0xFFFFFFFE
@@ -189,17 +195,24 @@ def scan_xls(source: str | Path | bytes) -> Scan:
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     stream = _Compound(data).stream(_STREAM_NAMES)
     formats: dict[int, str] = {}
+    blank: dict[int, str] = {}  # format number -> "numbers"/"all" (see cells.format_hides)
     styles: list[int] = []
     sheets: list[tuple[str, int]] = []
+    strings = 0  # texts in the shared-string table (SST): a LABELSST index beyond it reads as empty
     for kind, body, _at in _records(stream):
         if kind == 0x002F:
             raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
         if kind == 0x041E:  # FORMAT: its number and its format string
-            shown = format_shows(_text(body, 4, _u16(body, 2)))
+            code = _text(body, 4, _u16(body, 2))
+            shown, hides = format_shows(code), format_hides(code)
             if shown:
                 formats[_u16(body, 0)] = shown
+            if hides:
+                blank[_u16(body, 0)] = hides
         elif kind == 0x00E0:  # XF: the cell styles, in order; a cell names its style by position
             styles.append(_u16(body, 2))
+        elif kind == 0x00FC and len(body) >= 8:  # SST: total and unique count of texts
+            strings = _u32(body, 4)
         elif kind == 0x0085 and len(body) > 7 and body[5] == 0:  # BOUNDSHEET8 of a worksheet
             sheets.append((_text(body, 7, body[6]), _u32(body, 0)))
     shows = {}
@@ -211,16 +224,38 @@ def scan_xls(source: str | Path | bytes) -> Scan:
     for name, offset in sheets:
         if offset >= len(stream):
             raise _bad(f"sheet '{name}' starts outside the workbook stream")
-        _scan_sheet(_records(stream, offset), name, shows, scan)
+        cells = CellScan({i: blank[fid] for i, fid in enumerate(styles) if fid in blank}, strings)
+        _scan_sheet(_records(stream, offset), name, shows, scan, cells)
     return scan
 
 
-def _scan_sheet(records: list[tuple[int, bytes, int]], name: str, shows: dict[int, str], scan: Scan) -> None:
-    def mark(row: int, col: int, style: int) -> str:
+def _layout(records: list[tuple[int, bytes, int]], cells: CellScan) -> set[int]:
+    """Hidden columns and merged ranges into ``cells``; the hidden rows (0-based) returned."""
+    hidden_rows = set()
+    for kind, body, _at in records:
+        if kind == 0x0208 and len(body) >= 14 and body[12] & 0x20:  # ROW with fDyZero: hidden
+            hidden_rows.add(_u16(body, 0))
+        elif kind == 0x007D and len(body) >= 10:  # COLINFO: hidden, or zero wide
+            cells.columns(str(_u16(body, 0) + 1), str(_u16(body, 2) + 1), "1" if body[8] & 0x01 else None,
+                          str(_u16(body, 4)))
+        elif kind == 0x00E5 and len(body) >= 2:  # MERGEDCELLS: Ref8 ranges
+            for k in range(min(_u16(body, 0), (len(body) - 2) // 8)):
+                r1, r2, c1, c2 = struct.unpack_from("<HHHH", body, 2 + 8 * k)
+                cells.merge((r1 + 1, c1 + 1), (r2 + 1, c2 + 1))
+    return hidden_rows
+
+
+def _scan_sheet(records: list[tuple[int, bytes, int]], name: str, shows: dict[int, str], scan: Scan,
+                cells: CellScan | None = None) -> None:
+    cells = cells or CellScan({}, None)
+    hidden_rows = _layout(records, cells)
+
+    def mark(row: int, col: int, style: int, kind: str | None = None) -> str:
         ref = f"{column_letters(col + 1)}{row + 1}"
         if style in shows:
             shown = scan.percent if shows[style] == "percent" else scan.dates
             shown.setdefault(name, set()).add(ref)
+        cells.cell(ref, row + 1, col + 1, row in hidden_rows, kind, str(style), True)
         return ref
 
     for i, (kind, body, _at) in enumerate(records):
@@ -241,3 +276,10 @@ def _scan_sheet(records: list[tuple[int, bytes, int]], name: str, shows: dict[in
             if error is not None:
                 scan.errors.setdefault(name, {})[ref] = error
             scan.formulas.setdefault(name, {})[ref] = result if error is None else error
+        elif kind in (0x00FD, 0x0204, 0x00D6):  # LABELSST, LABEL, RSTRING: text
+            ref = mark(_u16(body, 0), _u16(body, 2), _u16(body, 4), "s")
+            if kind == 0x00FD and len(body) >= 10 and cells.strings is not None and _u32(body, 6) >= cells.strings:
+                scan.bad.setdefault(name, {})[ref] = ("bad-cell", BAD_STRING, str(_u32(body, 6)))
+    hidden = cells.finish()
+    if hidden:
+        scan.hidden.setdefault(name, {}).update(hidden)

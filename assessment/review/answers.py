@@ -3,8 +3,18 @@
 :func:`read_round` reads every query workbook of a folder (found by the hidden ``_review``
 sheet, whatever the file is called) into a :class:`Round`: per city, the submission as it was,
 the questions asked, the city's answers (confirmed, corrected value, comment) and the values
-confirmed so far. A problem with an answer (a corrected value that is not a number) is kept in
-:attr:`Round.problems`, never dropped.
+confirmed so far. A problem with an answer is kept in :attr:`Round.problems`, never dropped.
+
+Answer cells are read as the intake reads cells (:mod:`assessment.intake`): a formula without a
+saved result or an error value in any answer column is reported (``formula-no-result``,
+``excel-error``), a formula with a saved result is read with a ``formula`` warning, a hidden answer
+(hidden row or column, merged over, a ``;;;`` format) with a ``hidden-cell`` warning; a corrected
+value is a number by the intake's rules (a problem is reported under the intake's code and the
+text kept as a comment); Confirmed is *yes* (the dropdown's Yes in any language, ``x``, ``1``,
+``true``, ``y``), *no* (its No, empty, ``n``, ``0``, ``false``) or a problem (``maybe``: the question
+stays open and the answer is reported, never read as no); an answer typed on a row whose question
+id is not one of the workbook's is reported. Each answer problem is a warning naming the file,
+sheet and cell; a workbook that cannot be read at all is an error (``smartcity review`` exits 1).
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +33,18 @@ from .._missing import cell_text, is_missing
 from ..errors import Problem, params
 from ..i18n import LANGUAGES, N_, _
 from ..intake.cage import run_caged
+from ..intake.cells import repaired
+from ..intake.issues import issue
 from ..intake.numbers import parse_number
-from ..intake.preflight import Rejection, preflight
+from ..intake.preflight import Rejection, Scan, column_letters, preflight
+from ..intake.read import nfc
 from .layout import (
     CONFIRMED_COLUMN,
     FORMAT,
     HEADER_ROW,
     KEYS,
     MARKER_SHEET,
+    NO,
     QUERY_SHEET,
     QUESTION_COLUMN,
     QUESTION_FIELDS,
@@ -43,6 +57,12 @@ from .messages import VALUE_CODES, Query, Status
 CityKey = tuple[str, str]
 #: Answers read as "confirmed" besides the dropdown's "Yes" in any language.
 _YES_WORDS = frozenset({"x", "1", "true", "y"})
+#: Answers read as "not confirmed" besides the dropdown's "No" in any language.
+_NO_WORDS = frozenset({"", "n", "0", "false"})
+#: The columns a city fills in.
+ANSWER_FIELDS = ("confirmed", "corrected", "comment")
+#: The cohort summary ``write_review`` puts beside the query workbooks: not a city's workbook.
+SUMMARY_FILE = "summary.xlsx"
 
 
 @dataclass(frozen=True)
@@ -161,21 +181,103 @@ def _table(rows: list[list[Any]], col: int, width: int) -> list[dict[str, Any]]:
     return out
 
 
-def _answer_problem(path: Path, row: int, key: str, found: str) -> Problem:
+def _answer_problem(path: Path, row: int, key: str, found: str, sheet: str = "") -> Problem:
     return Problem(str(path), item=key, field="corrected", code="corrected-not-a-number",
                    message=N_("The corrected value '{found}' is not a number; the answer was kept as a comment."),
                    fix=N_("Enter a plain number in the Corrected value column."), found=found, row=row,
-                   severity="warning", params=params())
+                   sheet=sheet, column=_column("corrected"), severity="warning", params=params())
 
 
-def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
-    """One query workbook; ``(None, [])`` when the file is not a query workbook."""
+def _column(key: str) -> str:
+    """The letter of a column of the Queries sheet."""
+    return column_letters(KEYS.index(key) + 1)
+
+
+class _Answers:
+    """The answer cells of one Queries sheet, read as the intake reads cells; problems collected."""
+
+    def __init__(self, path: Path, sheet: str, scan: Scan, lang: str) -> None:
+        self.path, self.sheet, self.lang = path, sheet, lang
+        self.errors = scan.errors.get(sheet, {})
+        self.formulas = scan.formulas.get(sheet, {})
+        self.bad = scan.bad.get(sheet, {})  # cut before reading; reported by read_city
+        self.hidden = scan.hidden.get(sheet, {})
+        self.problems: list[Problem] = []
+
+    def _warn(self, code: str, row: int, key: str, field: str, found: Any = None, labels: tuple[str, ...] = (),
+              **values: Any) -> None:
+        """An intake problem code about an answer cell, as a warning (the round is still read)."""
+        found_problem = issue(code, str(self.path), sheet=self.sheet, row=row, column=_column(field), item=key,
+                              found=found, labels=labels, **values)
+        self.problems.append(replace(found_problem, field=field, severity="warning"))
+
+    def cell(self, row: int, key: str, field: str, value: Any) -> Any:
+        """The value of an answer cell; ``None`` (reported) for an error value or a formula without a result."""
+        ref = f"{_column(field)}{row}"
+        if ref in self.errors:
+            self._warn("excel-error", row, key, field, self.errors[ref])
+            return None
+        if ref in self.formulas:
+            if self.formulas[ref] is None:
+                self._warn("formula-no-result", row, key, field, "")
+                return None
+            self._warn("formula", row, key, field, value)
+        if ref in self.hidden and cell_text(value).strip():  # read, as the intake reads a hidden cell, and named
+            self._warn("hidden-cell", row, key, field, value, how=self.hidden[ref], labels=("how",))
+        return value
+
+    def filled(self, row: int, cells: dict[str, Any]) -> bool:
+        """Whether a row holds any answer (a formula or an error value counts, though it reads as empty)."""
+        refs = {f"{_column(f)}{row}" for f in ANSWER_FIELDS}
+        return any(cell_text(cells[f]).strip() for f in ANSWER_FIELDS) or bool(
+            refs & (set(self.errors) | set(self.formulas) | set(self.bad)))
+
+    def confirmed(self, row: int, key: str, value: Any, yes: set[str], no: set[str]) -> bool:
+        """Yes, no, or a problem (the question stays open): never an unknown word read as no."""
+        said = cell_text(value).strip().casefold()
+        if said in yes:
+            return True
+        if said not in no:
+            self.problems.append(Problem(
+                str(self.path), item=key, field="confirmed", code="unclear-confirmed", sheet=self.sheet, row=row,
+                column=_column("confirmed"), found=cell_text(value).strip(), severity="warning",
+                message=N_("'{found}' in the Confirmed column is neither yes nor no, so the question stays open."),
+                fix=N_("Choose Yes or No from the dropdown; say more in the Comment column."), params=params()))
+        return False
+
+    def corrected(self, row: int, key: str, value: Any) -> tuple[float | None, str]:
+        """A corrected value by the intake's number rules; the text of one that is not (reported) else ``""``."""
+        text = cell_text(value).strip()
+        if not text:
+            return None, ""
+        parsed = parse_number(value, self.lang)
+        if parsed.code is None and parsed.value is not None:
+            return parsed.value, ""
+        if parsed.code in (None, "not-a-number", "percent-sign"):
+            self.problems.append(_answer_problem(self.path, row, key, text, self.sheet))
+        else:  # the intake's own words: ambiguous, the other decimal mark, digit groups, underflow …
+            extra: dict[str, Any] = {"mark": "," if self.lang == "vi" else ".", "unit": ""}
+            if parsed.code == "ambiguous-number":
+                extra |= {"first": parsed.alternatives[0], "second": parsed.alternatives[1]}
+            self._warn(parsed.code, row, key, "corrected", text, **extra)
+        return None, text
+
+
+def read_city(path: str | Path, scan: Scan | None = None) -> tuple[CityRound | None, list[Problem]]:
+    """One query workbook; ``(None, [])`` when the file is not a query workbook.
+
+    ``scan`` is what the pre-flight check saw (formulas and error values); without it, formulas
+    without a saved result read as empty cells.
+    """
     path = Path(path)
-    wb = CalamineWorkbook.from_path(str(path))
+    scan = scan or Scan()
+    # cells that cannot be read are cut from a copy, so one bad cell never loses the city's answers
+    wb = (CalamineWorkbook.from_filelike(repaired(str(path), scan.cuts)) if scan.cuts
+          else CalamineWorkbook.from_path(str(path)))
     if MARKER_SHEET not in wb.sheet_names:
         return None, []
     marker_rows = wb.get_sheet_by_name(MARKER_SHEET).to_python(skip_empty_area=False)
-    pairs = {cell_text(r[0]): cell_text(r[1]) for r in marker_rows if len(r) > 1 and cell_text(r[0])}
+    pairs = {cell_text(r[0]): nfc(cell_text(r[1])) for r in marker_rows if len(r) > 1 and cell_text(r[0])}
     if pairs.get("format") != FORMAT:
         return None, []
     lang = pairs.get("lang", "en") if pairs.get("lang") in LANGUAGES else "en"
@@ -184,13 +286,29 @@ def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
     asked = _table(marker_rows, QUESTION_COLUMN, len(QUESTION_FIELDS))
     sheet = _(QUERY_SHEET, lang)[:31]
     answer_rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False) if sheet in wb.sheet_names else []
+    read = _Answers(path, sheet, scan, lang)
+    for bad_sheet, bad_cells in scan.bad.items():  # each named: file, sheet, cell
+        for ref, (code, reason, stored) in bad_cells.items():
+            read.problems.append(replace(issue(code, str(path), sheet=bad_sheet, row=int(ref.lstrip(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=ref.rstrip("0123456789"), found=stored, reason=reason,
+                labels=("reason",)), severity="warning"))
+    asked_keys = {cell_text(rec["query"]) for rec in asked}
     answers: dict[str, tuple[int, list[Any]]] = {}
     for i, row in enumerate(answer_rows[HEADER_ROW + 1:], start=HEADER_ROW + 2):
         cells = [*row, *[""] * len(KEYS)][:len(KEYS)]
-        if cell_text(cells[0]).strip():
-            answers[cell_text(cells[0]).strip()] = (i, cells)
+        key = cell_text(cells[0]).strip()
+        if key in asked_keys:
+            answers[key] = (i, cells)
+        elif read.filled(i, dict(zip(KEYS, cells, strict=True))):  # an answer with no question: say so
+            read.problems.append(Problem(
+                str(path), item=key, field="query", code="answer-without-question", sheet=sheet, row=i,
+                column=_column("query"), found=key, severity="warning",
+                message=N_("This row holds an answer, but its question id '{found}' is not one of this workbook's "
+                           "questions, so the answer was not used."),
+                fix=N_("Type each answer on its question's row; do not edit or delete the Question column."),
+                params=params()))
     yes = {_(YES, lg).casefold() for lg in LANGUAGES} | _YES_WORDS
-    problems: list[Problem] = []
+    no = {_(NO, lg).casefold() for lg in LANGUAGES} | _NO_WORDS
     queries = []
     for rec in asked:
         key = cell_text(rec["query"])
@@ -204,28 +322,27 @@ def read_city(path: str | Path) -> tuple[CityRound | None, list[Problem]]:
                        numbers=tuple(json.loads(cell_text(rec["numbers"]) or "[]")))
         row_no, cells = answers.get(key, (0, [""] * len(KEYS)))
         got = dict(zip(KEYS, cells, strict=True))
-        said_yes = cell_text(got["confirmed"]).strip().casefold() in yes
-        corrected_text = cell_text(got["corrected"]).strip()
-        corrected = parse_number(got["corrected"], lang).value if corrected_text else None
-        comment = cell_text(got["comment"]).strip()
-        if corrected_text and corrected is None:
-            problems.append(_answer_problem(path, row_no, key, corrected_text))
-            comment = f"{comment} [{corrected_text}]".strip()
+        if row_no:
+            got |= {f: read.cell(row_no, key, f, got[f]) for f in ANSWER_FIELDS}
+        said_yes = read.confirmed(row_no, key, got["confirmed"], yes, no)
+        corrected, unread = read.corrected(row_no, key, got["corrected"])
+        comment = nfc(cell_text(got["comment"]).strip())
+        if unread:  # kept as a comment, never dropped
+            comment = f"{comment} [{unread}]".strip()
         value = _float(rec["value"])
         queries.append(Answered(prob, key, value, said_yes and corrected is None, corrected, comment))
         if said_yes and corrected is None and prob.severity != "error":  # an error is fixed, not confirmed
             confirmed[key] = value
     city = CityRound(pairs.get("city", ""), pairs.get("country", ""), int(pairs.get("year") or 0), lang,
                      str(path), values, tuple(queries), confirmed)
-    return city, problems
+    return city, read.problems
 
 
 def read_city_checked(path: Path) -> tuple[CityRound | None, list[Problem], str]:
     """:func:`read_city` after the intake's pre-flight check, as run in the cage (see
     :func:`read_round`); the last item says why the file could not be read ("" when it could)."""
     try:
-        preflight(path)
-        city, found = read_city(path)
+        city, found = read_city(path, preflight(path))
     except Rejection as rej:
         return None, [], rej.reason
     except (KeyboardInterrupt, SystemExit, MemoryError):
@@ -235,27 +352,52 @@ def read_city_checked(path: Path) -> tuple[CityRound | None, list[Problem], str]
     return city, found, ""
 
 
+def _unreadable(path: Path, detail: str) -> Problem:
+    """A query workbook that cannot be read at all: an error (``smartcity review`` exits 1)."""
+    return Problem(str(path), code="unreadable-queries", severity="error",
+                   message=N_("The file could not be read as a query workbook ({detail}); its answers were not "
+                              "used."),
+                   fix=N_("Send the query workbook again as it was received, with the answers typed in."),
+                   params=params(detail=detail))
+
+
 def read_round(folder: str | Path) -> Round:
-    """Every query workbook in ``folder`` (other files are ignored): the previous round of a review.
+    """Every query workbook in ``folder``: the previous round of a review.
 
     The answered workbooks come back from the cities, so they are untrusted files: each is read as
     the intake reads a workbook, after the pre-flight check and in a worker process with memory,
-    CPU and time limits. A file that fails is one problem; the rest of the folder is still read.
+    CPU and time limits. A file that fails is one error; the rest of the folder is still read. A
+    workbook saved in another format (``.xls``, ``.xlsm``, ``.ods``) is such an error too, and an
+    ``.xlsx`` that is not a query workbook (but for the cohort summary) or a second workbook of a
+    city already read is a warning: no answer is dropped without a word.
     """
     folder = Path(folder)
-    files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".xlsx" and not f.name.startswith(("~$", ".")))
+    visible = sorted(f for f in folder.iterdir() if not f.name.startswith(("~$", ".")))
+    files = [f for f in visible if f.suffix.lower() == ".xlsx"]
     cities: dict[CityKey, CityRound] = {}
-    problems: list[Problem] = []
+    problems = [_unreadable(f, "only .xlsx query workbooks are read; save it as .xlsx")
+                for f in visible if f.suffix.lower() in (".xls", ".xlsm", ".ods")]
     for f, (status, payload) in zip(files, run_caged(files, read_city_checked), strict=True):
         city, found, failed = payload if status == "ok" else (None, [], f"the reader stopped: {payload or status}")
         if failed:  # a damaged or hostile file is one problem; the rest of the folder is read
-            problems.append(Problem(str(f), code="unreadable-queries", severity="warning",
-                                    message=N_("The file could not be read as a query workbook ({detail}); its "
-                                               "answers were not used."),
-                                    fix=N_("Send the query workbook again as it was received, with the answers "
-                                           "typed in."), params=params(detail=failed)))
+            problems.append(_unreadable(f, failed))
             continue
         problems += found
-        if city is not None:
-            cities[(city.city, city.country)] = city
+        if city is None:
+            if f.name != SUMMARY_FILE:
+                problems.append(Problem(str(f), code="not-queries", severity="warning",
+                                        message=N_("The file is not a query workbook (its hidden sheet '_review' "
+                                                   "is missing), so it was not read."),
+                                        fix=N_("Keep only query workbooks in this folder, or send the city's query "
+                                               "workbook again as it was received."), params=params()))
+            continue
+        key = (city.city, city.country)
+        if key in cities:  # the first (by file name) is read; the other is not silently merged or dropped
+            problems.append(Problem(str(f), code="queries-twice", severity="warning", found=city.city,
+                                    message=N_("A query workbook of {found} was already read ({other}); this one "
+                                               "was not used."),
+                                    fix=N_("Keep one answered query workbook per city in the folder."),
+                                    params=params(other=Path(cities[key].file).name)))
+            continue
+        cities[key] = city
     return Round(cities, tuple(problems))

@@ -38,7 +38,7 @@ def summary_lines(rv: Review, before: Round | None, written: list[Path], lang: s
         lines.append(_("Since the previous round: {changes} change(s) in values or metadata, {closed} question(s) "
                        "closed ({confirmed} confirmed, {corrected} corrected, {resolved} resolved).", lang).format(
             changes=len(rv.changes), closed=len(rv.closed), **by_status))
-        lines += [f"{Path(p.source).name}{'' if p.row is None else f':{p.row}'}: {p.text(lang)}"
+        lines += [f"{Path(p.source).name}{'' if p.row is None else f':{p.column}{p.row}'}: {p.text(lang)}"
                   for p in before.problems]
     lines.append(_("wrote {n} file(s) to {folder}", lang).format(
         n=len(written), folder=str(written[0].parent) if written else ""))
