@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import N_
+from .accept import check_frame, unknown_names
 from .impute import impute
 from .method import Treat
 from .specs import ImputeName, impute_spec
@@ -71,8 +72,13 @@ def impute_frame(data: pd.DataFrame, method: ImputeName = "mean", *,
     -------
     pandas.DataFrame
         The filled table, with ``data``'s index and columns. Cells the method cannot fill stay NaN.
+
+    Raises
+    ------
+    InputError
+        Listing every value that is not a finite number within range (:mod:`assessment.scoring.accept`).
     """
-    frame = _indexed(data)
+    frame = _indexed(check_frame(data))
     units = frame.index.get_level_values("unit")
     profiles = pd.DataFrame(index=frame.index)
     if group is not None:
@@ -96,8 +102,15 @@ def treat_frame(data: pd.DataFrame, *, winmax: int = 5, skew: float = 2.0, kurto
     -------
     pandas.DataFrame
         The treated table, with ``data``'s index and columns.
+
+    Raises
+    ------
+    InputError
+        Listing every value that is not a finite number within range, and every name in ``skip``
+        that is not a column.
     """
+    checked = check_frame(data, problems=unknown_names(skip, data.columns.tolist(), "skip"))
     spec = Treat.model_validate({"method": "winsorise", "winmax": winmax, "skew": skew, "kurtosis": kurtosis,
                                  "fallback": fallback, "skip": tuple(skip)})
-    treated, _, _ = treat(_indexed(data), spec)
+    treated, _, _ = treat(_indexed(checked), spec)
     return treated.set_axis(data.index)

@@ -29,6 +29,7 @@ from ..errors import InputError, Problem, params
 from ..i18n import N_
 from ..intake import Intake
 from ..review import Review
+from . import accept
 from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
@@ -326,7 +327,13 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     ------
     InputError
         Listing every problem: no unit column, duplicate units or rows, non-numeric values,
-        no indicator of the catalogue.
+        values not finite or beyond the range the method can compute with, years that are not
+        whole numbers, no indicator of the catalogue (:mod:`assessment.scoring.accept`).
+
+    Warns
+    -----
+    InputWarning
+        For a table or COINr import: an indicator no unit reported, or with one value for every unit.
     """
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
@@ -357,6 +364,10 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                 ["unit", "year", "model", "criterion", "met", "evidence", "notes"]].reset_index(drop=True)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
+        if "year" in data.columns:  # checked first: a column mixing numbers and text cannot be sorted
+            bad_years, years = accept.year_problems(data["year"])
+            problems += bad_years
+            data = data.assign(year=years) if bad_years else data
         is_long = {"indicator", "value"} <= set(data.columns)
         if is_long:
             known = {i.id for i in catalogue.indicators}
@@ -376,8 +387,13 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         raise InputError([Problem(SOURCE, code="unknown-input",
                                   message=N_("assess() takes a workbook intake, a COINr import, or a long or wide "
                                   "pandas DataFrame"), found=type(data).__name__)])
-    if problems:
-        raise InputError(problems)
+    # the intake's rules for values, whatever the input (one place: scoring.accept); a workbook intake
+    # has reported its own blank values, so only the other inputs are warned about empty or constant ones
+    errors, notes = accept.value_problems(values, warn=not isinstance(data, Intake))
+    errors += accept.value_problems(enablers, N_("enabler"), warn=False)[0]
+    numeric = [c for c, k in profiles.dtypes.items() if k.kind in "fiu"]
+    errors += accept.value_problems(profiles[numeric], N_("profile"), warn=False)[0]
+    accept.settle([*problems, *errors], notes, stacklevel=4)
     values, profiles, enablers = _aligned(values, profiles, enablers)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=input_digest(values, profiles, enablers, details, enabler_details, criteria, queried),

@@ -17,8 +17,8 @@ import pandas as pd
 from .._version import __version__
 from ..catalogue import Catalogue
 from ..i18n import text
+from . import accept, export, rank
 from . import coverage as cov
-from . import export, rank
 from .criteria import ANSWER_COLUMNS, evaluate_criteria
 from .inputs import Inputs, prepare_inputs
 from .method import Method, load_method, method_from_dict
@@ -171,7 +171,7 @@ class Assessment(Stages):
         ``changes`` per stage (see :meth:`Method.with_`): ``result.rerun(aggregate={"weights": {"LPI": 3}})``
         changes that one weight and keeps everything else; the new recipe records the merged method."""
         base = as_method(method) if method is not None else self.method
-        return run(self.inputs, base.with_(**changes) if changes else base)
+        return _scored(self.inputs, base.with_(**changes) if changes else base)  # inputs checked when made
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every stage as ``name → wide table`` in pipeline order (names fit Excel sheet names)."""
@@ -240,7 +240,20 @@ def as_method(method: Method | str | Path | dict[str, Any] | None) -> Method:
 
 
 def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
-    """Run every stage of ``method`` on prepared :class:`Inputs` and keep the recipe (see :func:`assess`)."""
+    """Run every stage of ``method`` on prepared :class:`Inputs` and keep the recipe (see :func:`assess`).
+
+    Raises
+    ------
+    InputError
+        For values that are not finite or beyond the range the method can compute with (inputs built
+        by hand; :func:`prepare_inputs` has refused them already), or a method that cannot run.
+    """
+    accept.settle(accept.value_problems(inputs.values, warn=False)[0], [])
+    return _scored(inputs, method, on_stage)
+
+
+def _scored(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
+    """:func:`run` on inputs already checked (by :func:`prepare_inputs`, or when the result was made)."""
     stages = run_stages(inputs, method, on_stage)
     cat = inputs.catalogue
     recipe = Recipe(method=method, catalogue_id=cat.id, catalogue_version=cat.version,
@@ -275,4 +288,4 @@ def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str |
     InputError
         Listing every problem with the data or the method.
     """
-    return run(prepare_inputs(data, catalogue), as_method(method), on_stage)
+    return _scored(prepare_inputs(data, catalogue), as_method(method), on_stage)

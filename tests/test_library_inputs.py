@@ -1,0 +1,199 @@
+"""The library refuses what the intake refuses (issue 24, points 12–13).
+
+Every entry point that takes values without a workbook (``assess`` on a table or a COINr import,
+``run``, ``rerun``, the verbs on plain tables) applies the intake's rules to values (finite, within
+range, typed) and the method's rules to weights, and lists every problem in one ``InputError``.
+The robustness functions take a spec as a mapping, a path or a spec, and say what they refuse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import assessment
+from assessment.errors import InputError, InputWarning
+from assessment.scoring.accept import LIMIT
+from assessment.scoring.inputs import prepare_inputs
+from assessment.scoring.result import run
+
+IDS = ["BI-WATER", "QE-PM25", "II-UNEMP"]  # three scored indicators of the built-in catalogue
+MINMAX = {"normalise": {"method": "minmax"}, "aggregate": {"lenses": ["ascf"]}, "rank": {"enabled": False}}
+
+
+def table(x: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(x, columns=IDS[: x.shape[1]], index=pd.Index([f"u{i}" for i in range(len(x))], name="unit"))
+
+
+def codes(err: pytest.ExceptionInfo[InputError]) -> set[tuple[str, str]]:
+    return {(p.code, p.item or p.field) for p in err.value.problems}
+
+
+# -- values: finite, within range, typed ------------------------------------------------------------
+def test_assess_lists_every_infinite_overflowing_and_text_value_at_once() -> None:
+    data = table(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]))
+    data = data.astype({"II-UNEMP": object})
+    data.loc["u0", "BI-WATER"] = np.inf  # kept in raw and turned into a silent NaN before
+    data.loc["u1", "QE-PM25"], data.loc["u2", "QE-PM25"] = 1e308, -1e308  # overflowed: every score 0
+    data.loc["u1", "II-UNEMP"] = "n/a"
+    with pytest.raises(InputError) as err:
+        assessment.assess(data, method=MINMAX)
+    assert codes(err) == {("not-finite", "BI-WATER"), ("out-of-range", "QE-PM25"), ("not-a-number", "II-UNEMP")}
+    found = {p.code: p.found for p in err.value.problems}
+    assert found["not-finite"] == "u0=inf" and found["out-of-range"] == "u1=1e+308, u2=-1e+308"
+    assert all(p.text("vi") != p.text("en") for p in err.value.problems)  # translated
+
+
+cell = st.one_of(st.floats(-1e6, 1e6), st.just(np.nan), st.sampled_from(
+    [np.inf, -np.inf, 1e308, -1e308, 2 * LIMIT, -2 * LIMIT, LIMIT]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrays("float64", st.tuples(st.integers(2, 6), st.just(3)), elements=cell))
+def test_a_table_is_scored_on_0_100_or_refused_naming_each_bad_column(x: np.ndarray) -> None:
+    """Property: values beyond ±LIMIT (infinity included) are refused, column by column; anything
+    else scores within the method's range 0–100, whatever the magnitudes (LIMIT itself included)."""
+    bad = {IDS[j] for j in range(3) if (np.abs(x[:, j]) > LIMIT).any()}
+    if bad:
+        with pytest.raises(InputError) as err:
+            assessment.assess(table(x), method=MINMAX)
+        assert {p.item for p in err.value.problems if p.severity == "error"} == bad
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)  # empty or constant columns: warned, tested below
+        scores = assessment.assess(table(x), method=MINMAX).normalised[IDS].to_numpy()
+    ok = np.isfinite(scores)
+    assert ((scores[ok] >= 0) & (scores[ok] <= 100)).all()
+    assert not (ok & np.isnan(x)).any()
+
+
+def test_a_year_column_mixing_numbers_and_text_is_one_problem_not_a_type_error() -> None:
+    long = pd.DataFrame({"unit": ["A", "A", "B", "B"], "year": [2024, "2025", 2024, 2025.5],
+                         "indicator": "BI-WATER", "value": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(InputError) as err:  # TypeError ('<' between str and int) before
+        assessment.assess(long, method=MINMAX)
+    (problem,) = err.value.problems
+    assert (problem.code, problem.field) == ("bad-year", "year")
+    assert problem.found == "1='2025', 3=2025.5"  # rows 1 and 3 of the table; whole-number years pass
+    wide = table(np.ones((2, 1)) * [[1.0], [2.0]]).reset_index().assign(year=[2024, True])
+    with pytest.raises(InputError, match="years must be whole numbers"):
+        assessment.assess(wide, method=MINMAX)
+
+
+def test_a_coinr_import_with_an_infinite_value_is_refused(reference_dir: Path, tmp_path: Path) -> None:
+    idata = pd.read_csv(reference_dir / "coinr_ASEM_iData.csv")
+    idata["LPI"] = idata["LPI"].astype(object)
+    idata.loc[3, "LPI"] = "Inf"  # pandas reads COINr's R spelling as infinity
+    idata.to_csv(tmp_path / "iData.csv", index=False)
+    coin = assessment.from_coinr(tmp_path / "iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    with pytest.raises(InputError) as err:
+        assessment.assess(coin)
+    assert codes(err) == {("not-finite", "LPI")}
+    assert err.value.problems[0].found == f"{idata.loc[3, 'uCode']}=inf"
+
+
+def test_run_refuses_inputs_built_by_hand() -> None:
+    inputs = prepare_inputs(table(np.array([[1.0, 2.0], [3.0, 5.0]])))
+    broken = dataclasses.replace(inputs, values=inputs.values.where(inputs.values < 4, np.inf))
+    with pytest.raises(InputError) as err:
+        run(broken, assessment.Method.model_validate(MINMAX))
+    assert codes(err) == {("not-finite", "QE-PM25")}
+
+
+# -- the verbs on plain tables --------------------------------------------------------------------
+VERBS = {
+    "impute_frame": lambda x: assessment.impute_frame(x, "mean"),
+    "treat_frame": lambda x: assessment.treat_frame(x),
+    "normalise_frame": lambda x: assessment.normalise_frame(x, "minmax"),
+    "aggregate_frame": lambda x: assessment.aggregate_frame(x),
+}
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_every_verb_applies_the_same_value_rules(verb: str) -> None:
+    x = pd.DataFrame({"a": [1.0, np.inf, 3.0, 4.0], "b": [1e308, 2.0, 3.0, 5.0], "c": ["1", "x", "3", "4"]})
+    with pytest.raises(InputError) as err:
+        VERBS[verb](x[["a", "b"]])
+    assert codes(err) == {("not-finite", "a"), ("out-of-range", "b")}
+    with pytest.raises(InputError) as err:
+        VERBS[verb](x)
+    assert codes(err) == {("not-a-number", "c")}
+    assert err.value.problems[0].found == "1='x'"
+
+
+def test_aggregate_frame_takes_the_methods_rules_for_weights() -> None:
+    x = pd.DataFrame({"a": [100.0, 0.0, 50.0], "b": [0.0, 100.0, 50.0], "c": [100.0, 100.0, 50.0]})
+    with pytest.raises(InputError) as err:  # returned 100.74 on a 0–100 scale before
+        assessment.aggregate_frame(x, weights=[1, -1, 1])
+    assert codes(err) == {("negative-weight", "")}
+    with pytest.raises(InputError) as err:  # NaN for every row before
+        assessment.aggregate_frame(x, weights=[0, 0, 0])
+    assert codes(err) == {("zero-weights", "")}
+    with pytest.raises(InputError) as err:
+        assessment.aggregate_frame(x, weights=[1, math.nan, math.inf])
+    assert codes(err) == {("not-finite", "")}
+    with pytest.raises(InputError) as err:
+        assessment.aggregate_frame(x, weights={"a": 2, "bb": 1})
+    assert codes(err) == {("unknown-id", "bb")}
+    assert err.value.problems[0].fix_text() == "did you mean b?"
+    # by name, the columns not named weighing 1: row 0 is (3·100 + 1·0 + 1·100) / 5 = 80
+    assert assessment.aggregate_frame(x, weights={"a": 3}).tolist() == [80.0, 40.0, 50.0]
+
+
+def test_normalise_frame_refuses_columns_it_does_not_have_and_directions_other_than_1_or_minus_1() -> None:
+    x = pd.DataFrame({"cost": [1.0, 2.0, 3.0], "gain": [3.0, 1.0, 2.0]})
+    with pytest.raises(InputError) as err:  # the unknown column was ignored, silently, before
+        assessment.normalise_frame(x, "goalposts", directions={"cots": -1, "gain": 2},
+                                   goalposts={"cost": (3, 1), "gian": (0, 5)})
+    assert codes(err) == {("unknown-id", "cots"), ("unknown-id", "gian"), ("bad-direction", "directions")}
+    fixes = {p.item: p.fix_text() for p in err.value.problems}
+    assert fixes["cots"] == "did you mean cost?" and fixes["gian"] == "did you mean gain?"
+    # lower is better for cost: (3 - x) / (3 - 1) on 0–100
+    assert assessment.normalise_frame(x, "minmax", directions={"cost": -1})["cost"].tolist() == [100.0, 50.0, 0.0]
+
+
+def test_treat_frame_refuses_a_skip_name_it_does_not_have() -> None:
+    x = pd.DataFrame({"skewed": [1.0, 2.0, 3.0, 100.0], "flat": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(InputError) as err:
+        assessment.treat_frame(x, skip=("skewd",))
+    assert codes(err) == {("unknown-id", "skewd")}
+
+
+def test_a_node_whose_children_all_weigh_0_is_refused_before_the_run(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method={"normalise": {"method": "minmax"}})
+    physical = [i for i, leaf in coin.catalogue.membership("coinr").items() if leaf == "Physical"]
+    with pytest.raises(InputError) as err:  # Physical was NaN for every unit, silently, before
+        result.rerun(aggregate={"weights": dict.fromkeys(physical, 0)})
+    assert codes(err) == {("zero-weights", "Physical")}
+    kept = result.rerun(aggregate={"weights": dict.fromkeys(physical[1:], 0)})  # LPI alone still counts
+    score, lpi = kept.aggregated["coinr"]["Physical"], kept.normalised["LPI"]
+    assert score.notna().any() and score.dropna().equals(lpi[score.notna()])  # the mean of one child is that child
+
+
+# -- warnings: an indicator no unit reported, or the same value everywhere -------------------------
+def test_an_empty_or_constant_indicator_warns_what_it_does_to_coverage_and_scores() -> None:
+    data = table(np.array([[np.nan, 5.0, 1.0], [np.nan, 5.0, 2.0], [np.nan, np.nan, 3.0]]))
+    with pytest.warns(InputWarning) as caught:
+        result = assessment.assess(data, method=MINMAX)
+    (warning,) = caught
+    problems = warning.message.problems  # type: ignore[union-attr]
+    assert {(p.code, p.item, p.severity) for p in problems} == {("no-values", "BI-WATER", "warning"),
+                                                                 ("constant", "QE-PM25", "warning")}
+    assert "coverage" in problems[0].text() and "no score" in problems[1].text()
+    assert result.normalised["QE-PM25"].isna().all()  # what the warning says: min-max gives no score
+    with pytest.warns(InputWarning, match="same value"):
+        assessment.normalise_frame(data, "minmax")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # two values, or one (min-max has nothing to compare it with, but that is the cohort's size): no warning
+        assessment.assess(data.iloc[[0, 2]].assign(**{"BI-WATER": [1.0, 2.0]}), method=MINMAX)
