@@ -197,3 +197,79 @@ def test_an_empty_or_constant_indicator_warns_what_it_does_to_coverage_and_score
         warnings.simplefilter("error")
         # two values, or one (min-max has nothing to compare it with, but that is the cohort's size): no warning
         assessment.assess(data.iloc[[0, 2]].assign(**{"BI-WATER": [1.0, 2.0]}), method=MINMAX)
+
+
+# -- robustness: a spec as a mapping, a path or a spec; suggestions; mixed scales (point 13) ---------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def asem(reference_dir: Path) -> assessment.Assessment:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    return assessment.assess(coin, method=ROOT / "examples" / "methods" / "coinr-asem.yaml")
+
+
+SPEC = {"n": 6, "seed": 2, "assumptions": [{"name": "win", "path": "treat.winmax", "values": [1, 5]},
+                                           {"name": "impute", "path": "impute.method", "values": ["none", "mean"]}]}
+
+
+def test_uncertainty_and_sensitivity_take_a_mapping_a_path_or_a_spec(asem: assessment.Assessment,
+                                                                     tmp_path: Path) -> None:
+    import yaml
+
+    from assessment.robustness import spec_from_dict
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(SPEC), encoding="utf-8")
+    spec = assessment.load_robustness_spec(SPEC)  # a mapping: TypeError before
+    assert spec == spec_from_dict(SPEC) == assessment.load_robustness_spec(path)
+    assert assessment.load_robustness_spec(spec) is spec
+    runs = [assessment.uncertainty(asem, given) for given in (SPEC, str(path), spec)]  # AttributeError on a dict
+    for other in runs[1:]:
+        pd.testing.assert_frame_equal(other.summary["coinr"], runs[0].summary["coinr"])
+    grids = [assessment.sensitivity(asem, given) for given in (SPEC, path, spec)]
+    assert all(g.design == "exact grid" and g.runs == 4 for g in grids)
+    for other in grids[1:]:
+        pd.testing.assert_frame_equal(other.indices, grids[0].indices)
+    with pytest.raises(InputError) as err:
+        assessment.uncertainty(asem, 42)  # type: ignore[arg-type]
+    assert codes(err) == {("unknown-input", "")}
+
+
+@pytest.mark.parametrize(("path", "fix"), [
+    ("treat.winmx", "did you mean 'treat.winmax'?"),
+    ("aggregate.nodes.Socail.method", "did you mean 'aggregate.nodes.Social.method'?"),
+    ("aggregate.weights.LPl", "did you mean 'aggregate.weights.LPI'?"),
+    ("normalize.method", "did you mean 'normalise.method'?"),
+])
+def test_a_misspelt_assumption_path_gets_a_suggestion_as_rerun_does(asem: assessment.Assessment, path: str,
+                                                                     fix: str) -> None:
+    from assessment.robustness import spec_from_dict
+
+    spec = spec_from_dict({"n": 4, "assumptions": [{"name": "a", "path": path, "values": [1]}]})
+    with pytest.raises(InputError) as err:
+        assessment.uncertainty(asem, spec)
+    (problem,) = err.value.problems
+    assert (problem.code, problem.field, problem.fix_text()) == ("unknown-path", path, fix)
+    assert problem.fix_text("vi") != fix  # translated
+
+
+def test_uncertainty_warns_when_its_alternatives_put_scores_on_different_scales(asem: assessment.Assessment) -> None:
+    """COINr's ASEM reference spec varies min-max on [1, 100] against z-scores (mean 10, sd 2)."""
+    spec = assessment.load_robustness_spec(ROOT / "examples" / "robustness" / "asem-reference.yaml")
+    with pytest.warns(InputWarning) as caught:
+        u = assessment.uncertainty(asem, spec, n=16)
+    (problem,) = caught[0].message.problems  # type: ignore[union-attr]
+    assert (problem.code, problem.item, problem.severity) == ("mixed-scales", "normalisation", "warning")
+    assert "(1–100, zscore 10±2)" in problem.text()
+    # what it warns of: z-scores of mean 10 sit far below min-max scores on [1, 100] for the same units
+    normalise = [u.replicate(i)[0].normalise.method for i in range(16)]
+    s = u.scores["coinr"]
+    z = np.array([m == "zscore" for m in normalise])
+    assert z.any() and (~z).any()
+    assert np.nanmax(s[z]) < np.nanmedian(s[~z])
+    same = {"n": 4, "assumptions": [{"name": "norm", "path": "normalise", "values": [
+        {"method": "minmax", "range": [1, 100]}, {"method": "prank", "range": [1, 100]}]}]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one scale (1–100), whatever the method: no warning
+        assessment.uncertainty(asem, same)

@@ -36,7 +36,7 @@ from ..scoring import Assessment
 from .design import BOOT_STREAM, grid, n_dims, saltelli
 from .engine import BlockOut, Progress, run_rows
 from .setup import make_setup
-from .spec import RobustnessSpec, with_overrides
+from .spec import RobustnessSpec, SpecLike, load_robustness_spec, with_overrides
 from .uncertainty import nominal_ranks
 
 
@@ -177,14 +177,15 @@ def _exact_tables(lens: str, names: list[str], y: np.ndarray, per: np.ndarray, s
     return idx, per_unit, diag
 
 
-def sensitivity(result: Assessment, spec: RobustnessSpec, *, n: int | None = None, seed: int | None = None,
+def sensitivity(result: Assessment, spec: SpecLike, *, n: int | None = None, seed: int | None = None,
                 executor: Executor | None = None, progress: Progress | None = None) -> SensitivityResult:
     """Sobol' sensitivity indices of the ranks to each assumption of ``spec``.
 
     Parameters
     ----------
     result, spec, n, seed, executor, progress
-        As :func:`~assessment.robustness.uncertainty`; ``n`` is the base sample size ``N``.
+        As :func:`~assessment.robustness.uncertainty` (``spec`` a spec, a mapping or a path); ``n`` is
+        the base sample size ``N``.
 
     Returns
     -------
@@ -192,7 +193,7 @@ def sensitivity(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
         ``indices`` (per lens and factor: ``S1``, ``ST`` and their intervals, for the mean
         absolute rank shift), ``per_unit`` (the same for each unit's rank), ``diagnostics``.
     """
-    spec = with_overrides(spec, n=n, seed=seed)
+    spec = with_overrides(load_robustness_spec(spec), n=n, seed=seed)
     setup = make_setup(result, spec)
     factors = setup.factors
     names = [f.name for f in factors]
