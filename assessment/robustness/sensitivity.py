@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..scoring import Assessment
+from ..templating import notebook_html, short_repr
 from .design import BOOT_STREAM, grid, n_dims, saltelli
 from .engine import BlockOut, Progress, run_rows
 from .setup import make_setup
@@ -108,7 +109,7 @@ def rank_shift(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
         return np.nanmean(diff, axis=1)
 
 
-@dataclass
+@dataclass(repr=False)
 class SensitivityResult:
     """Index-level and per-unit sensitivity indices per lens, with diagnostics."""
 
@@ -119,6 +120,15 @@ class SensitivityResult:
     indices: pd.DataFrame
     per_unit: pd.DataFrame
     diagnostics: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return short_repr("SensitivityResult", spec=self.spec.name, design=self.design, n=self.n, runs=self.runs,
+                          lenses=list(pd.unique(self.indices["lens"])), factors=list(pd.unique(self.indices["factor"])))
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the design, then the first- and total-order indices with their intervals."""
+        facts = {"spec": self.spec.name, "design": self.design, "N": self.n, "runs": self.runs}
+        return notebook_html("SensitivityResult", facts, [("", self.indices.set_index(["lens", "factor"]))])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for CSV/XLSX export)."""

@@ -29,6 +29,7 @@ from ..errors import InputWarning
 from ..scoring import Assessment
 from ..scoring.inputs import Inputs, pool_codes
 from ..scoring.method import Method
+from ..templating import notebook_html, short_repr
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
@@ -39,7 +40,7 @@ from .spec import NODE_RANKS_AUTO, RobustnessSpec, SpecLike, load_robustness_spe
 NODE_BUDGET = 512 * 2**20
 
 
-@dataclass
+@dataclass(repr=False)
 class UncertaintyResult:
     """Per-unit rank and score summaries per lens, node summaries, and every replicate's index ranks.
 
@@ -62,6 +63,20 @@ class UncertaintyResult:
     node_scores: dict[str, np.ndarray] = field(repr=False)
     node_ranks: dict[str, np.ndarray] = field(repr=False)
     node_ids: dict[str, list[str]] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return short_repr("UncertaintyResult", spec=self.spec.name, replicates=len(self.design), units=len(self.units),
+                          lenses=list(self.summary), assumptions=[a.name for a in self.spec.assumptions])
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the spec, then each unit's nominal rank and rank and score intervals (first lens)."""
+        lo, hi = self.spec.interval
+        facts = {"spec": self.spec.name, "replicates": len(self.design), "units": len(self.units),
+                 "interval": f"{lo:g}–{hi:g}"}
+        lens = next(iter(self.summary), None)
+        columns = ["nominal_rank", "median_rank", "rank_lo", "rank_hi", "nominal_score", "score_lo", "score_hi"]
+        tables = [] if lens is None else [(lens, self.summary[lens][columns].sort_values("nominal_rank"))]
+        return notebook_html("UncertaintyResult", facts, tables)
 
     @property
     def factors(self) -> tuple[Factor, ...]:

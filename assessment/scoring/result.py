@@ -17,6 +17,7 @@ import pandas as pd
 from .._version import __version__
 from ..catalogue import Catalogue
 from ..i18n import text
+from ..templating import notebook_html, short_repr
 from . import accept, export, rank
 from . import coverage as cov
 from .criteria import ANSWER_COLUMNS, evaluate_criteria
@@ -56,14 +57,15 @@ class Assessment(Stages):
 
     def __repr__(self) -> str:
         r = self.recipe
-        return (f"Assessment(units={len(self.normalised)}, indicators={self.normalised.shape[1]}, "
-                f"lenses={list(self.aggregated)!r}, method={self.method.name!r}, "
-                f"fingerprint={self.method.fingerprint[:12]!r}, catalogue='{r.catalogue_id} {r.catalogue_version}')")
+        return short_repr("Assessment", units=len(self.normalised), indicators=self.normalised.shape[1],
+                          lenses=list(self.aggregated), method=self.method.name,
+                          fingerprint=self.method.fingerprint[:12],
+                          catalogue=f"{r.catalogue_id} {r.catalogue_version}")
 
     def _repr_html_(self) -> str:
         """A notebook summary: the headline scores with their rank and coverage, then the recipe."""
         lens = next(iter(self.aggregated), None)
-        parts = [f"<p><b>Assessment</b>: {len(self.normalised)} units, method {self.method.name}</p>"]
+        tables: list[tuple[str, pd.DataFrame]] = []
         if lens is not None:
             root = self.aggregated[lens].columns[-1]
             table = pd.DataFrame({"score": self.aggregated[lens][root]})
@@ -71,10 +73,10 @@ class Assessment(Stages):
                 table["rank"] = self.ranks[lens]["cohort"][root]
             if lens in self.coverage:
                 table["coverage"] = self.coverage[lens][root]
-            parts.append(table.sort_values("score", ascending=False).head(20).round(2).to_html())
+            tables.append(("", table.sort_values("score", ascending=False)))
         recipe = {k: v for k, v in self.recipe.as_dict().items() if k != "method"}
-        parts.append(pd.Series(recipe, name="recipe").to_frame().to_html())
-        return "".join(parts)
+        tables.append(("", pd.Series(recipe, name="recipe").to_frame()))
+        return notebook_html("Assessment", {"units": len(self.normalised), "method": self.method.name}, tables)
 
     @cached_property
     def indicator_ranks(self) -> pd.DataFrame:
