@@ -149,6 +149,22 @@ def test_aggregate_frame_takes_the_methods_rules_for_weights() -> None:
     assert assessment.aggregate_frame(x, weights={"a": 3}).tolist() == [80.0, 40.0, 50.0]
 
 
+@settings(max_examples=60, deadline=None)
+@given(arrays("float64", st.tuples(st.integers(1, 5), st.integers(1, 4)), elements=st.floats(0, 100)), st.data())
+def test_aggregate_frame_stays_on_the_scale_of_its_columns_or_refuses_the_weights(x: np.ndarray, data) -> None:
+    """Property: with weights ≥ 0, not all 0, every score lies between the row's least and greatest
+    value (a weighted mean); any negative weight, or all weights 0, is refused instead."""
+    w = data.draw(st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0, 3.0]), min_size=x.shape[1], max_size=x.shape[1]))
+    frame = pd.DataFrame(x)
+    if min(w) < 0 or max(w) == 0:
+        with pytest.raises(InputError):
+            assessment.aggregate_frame(frame, weights=w)
+        return
+    y = assessment.aggregate_frame(frame, weights=w).to_numpy()
+    used = x[:, np.asarray(w) > 0]
+    assert (y >= used.min(axis=1) - 1e-9).all() and (y <= used.max(axis=1) + 1e-9).all()
+
+
 def test_normalise_frame_refuses_columns_it_does_not_have_and_directions_other_than_1_or_minus_1() -> None:
     x = pd.DataFrame({"cost": [1.0, 2.0, 3.0], "gain": [3.0, 1.0, 2.0]})
     with pytest.raises(InputError) as err:  # the unknown column was ignored, silently, before

@@ -163,7 +163,7 @@ def weight_problems(weights: Mapping[Hashable, float] | Sequence[float] | np.nda
         if bad.any():
             valid = False
             problems.append(Problem(source, code=code, message=message,
-                                    found=", ".join(f"{columns[j]}={_shown(w[j])}" for j in np.flatnonzero(bad))))
+                                    found=", ".join(f"{columns[int(j)]}={_shown(w[j])}" for j in np.flatnonzero(bad))))
     if valid and len(w) and not (w > 0).any():
         problems.append(Problem(source, code="zero-weights", found=", ".join(map(_shown, w[:SHOWN])),
                                 message=N_("at least one weight must be above 0: with every weight 0 there is no "
