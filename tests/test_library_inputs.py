@@ -289,3 +289,14 @@ def test_uncertainty_warns_when_its_alternatives_put_scores_on_different_scales(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # one scale (1–100), whatever the method: no warning
         assessment.uncertainty(asem, same)
+
+
+def test_enabler_levels_from_a_table_follow_the_rubric(catalogue: assessment.Catalogue) -> None:
+    """As the intake's ``enabler-level`` rule: whole numbers from 0 to 5, missing = not answered."""
+    first, second = (e.id for e in catalogue.enablers[:2])
+    data = pd.DataFrame({"unit": ["a", "b", "c"], "BI-WATER": [1.0, 2.0, 3.0],
+                         first: [1, 7, 2.5], second: [0, 5, None]})
+    with pytest.raises(InputError) as err:  # level 7 and level 2.5 were scored as given before
+        assessment.assess(data, method=MINMAX)
+    assert codes(err) == {("enabler-level", first)}
+    assert err.value.problems[0].found == "b=7.0, c=2.5"

@@ -11,6 +11,7 @@ check them here, so the library refuses what intake refuses, and every problem i
   of the outlier test's kurtosis. :data:`LIMIT` (``1e50``) keeps the fourth power of any
   difference of two values, summed over a billion units, far below the largest float, and is
   far beyond any quantity a city reports.
+* **enabler levels** are whole numbers from 0 to 5, as the rubric's (NaN = not answered).
 * **years** are whole numbers (an ``int`` or a float without fraction), none missing; text such as
   ``"2025"`` is refused, not read as a number, since a column mixing both sorts neither way.
 * **weights** are finite, not negative, not all zero (a parent whose children all weigh 0 has no
@@ -98,6 +99,18 @@ def value_problems(frame: pd.DataFrame, what: str = N_("indicator"),
                                  params=params(what=what), labels=("what",),
                                  fix=N_("check the values, or drop the indicator, or normalise it with goalposts")))
     return errors, notes
+
+
+def level_problems(frame: pd.DataFrame) -> list[Problem]:
+    """A problem per enabler column holding a level that is not a whole number from 0 to 5 (the
+    intake's rule for the enabler rubric; NaN = not answered)."""
+    x = frame.to_numpy(dtype="float64", copy=False)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(x) & ~((x >= 0) & (x <= 5) & (x == np.floor(x)))
+    return [Problem(SOURCE, item=str(frame.columns[j]), code="enabler-level",
+                    message=N_("enabler levels must be whole numbers from 0 to 5 (missing = not answered)"),
+                    found=_cells(frame.index, np.flatnonzero(bad[:, j]), x[:, j]))
+            for j in np.flatnonzero(bad.any(axis=0))]
 
 
 def year_problems(year: pd.Series) -> tuple[list[Problem], pd.Series]:

@@ -390,7 +390,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     # the intake's rules for values, whatever the input (one place: scoring.accept); a workbook intake
     # has reported its own blank values, so only the other inputs are warned about empty or constant ones
     errors, notes = accept.value_problems(values, warn=not isinstance(data, Intake))
-    errors += accept.value_problems(enablers, N_("enabler"), warn=False)[0]
+    errors += accept.level_problems(enablers)
     numeric = [c for c, k in profiles.dtypes.items() if k.kind in "fiu"]
     errors += accept.value_problems(profiles[numeric], N_("profile"), warn=False)[0]
     accept.settle([*problems, *errors], notes, stacklevel=4)
