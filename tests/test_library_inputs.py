@@ -300,3 +300,15 @@ def test_enabler_levels_from_a_table_follow_the_rubric(catalogue: assessment.Cat
         assessment.assess(data, method=MINMAX)
     assert codes(err) == {("enabler-level", first)}
     assert err.value.problems[0].found == "b=7.0, c=2.5"
+
+
+def test_booleans_and_dates_are_not_numbers() -> None:
+    """True/False were read as 1/0 silently before; a date as a number is no value a person typed."""
+    data = pd.DataFrame({"unit": ["a", "b", "c"], "BI-WATER": [True, False, True],
+                         "QE-PM25": [1.0, pd.Timestamp("2024-01-01"), 3.0]})
+    with pytest.raises(InputError) as err:
+        assessment.assess(data, method=MINMAX)
+    assert codes(err) == {("not-a-number", "BI-WATER"), ("not-a-number", "QE-PM25")}
+    assert {p.found for p in err.value.problems} == {"a=True, b=False, c=True", "b=Timestamp('2024-01-01 00:00:00')"}
+    with pytest.raises(InputError, match="must be numbers"):
+        assessment.normalise_frame(data.set_index("unit")[["BI-WATER"]])

@@ -198,7 +198,8 @@ def typed_problems(frame: pd.DataFrame, what: str = N_("indicator")) -> list[Pro
             problems.append(Problem(SOURCE, item=str(col), code="not-a-number", labels=("what",),
                                     message=N_("{what} values must be numbers (missing = empty)"),
                                     found=_cells(frame.index, np.flatnonzero(bad), series.to_numpy(dtype=object)),
-                                    params=params(what=what)))
+                                    params=params(what=what),
+                                    fix=N_("clean the values, or read workbooks with assessment.read_submissions")))
     return problems
 
 

@@ -138,21 +138,14 @@ def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.Data
         return pd.DataFrame(frame.to_numpy(dtype="float64", copy=True), index=frame.index, columns=frame.columns)
     if all(pd.api.types.is_float_dtype(k) or pd.api.types.is_integer_dtype(k) for k in kinds):
         return frame.astype("float64")
+    problems += accept.typed_problems(frame, what)  # text, booleans, dates: the rule of every entry point
     out = {}
     for col in frame.columns:
         series = frame[col]
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             out[col] = series.astype("float64")
             continue
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = series.notna() & converted.isna()
-        if bad.any():
-            examples = ", ".join(f"{u}={series[u]!r}" for u in list(series.index[bad])[:5])
-            problems.append(Problem(SOURCE, item=str(col), code="not-a-number",
-                                    message=N_("{what} values must be numbers (missing = empty)"), found=examples,
-                                    params=params(what=what), labels=("what",),
-                                    fix=N_("clean the values, or read workbooks with assessment.read_submissions")))
-        out[col] = converted.astype("float64")
+        out[col] = pd.to_numeric(series, errors="coerce").astype("float64")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
