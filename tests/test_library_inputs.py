@@ -303,12 +303,14 @@ def test_enabler_levels_from_a_table_follow_the_rubric(catalogue: assessment.Cat
 
 
 def test_booleans_and_dates_are_not_numbers() -> None:
-    """True/False were read as 1/0 silently before; a date as a number is no value a person typed."""
+    """True/False were read as 1/0 and a date as nanoseconds since 1970, silently, before: no value a person typed."""
     data = pd.DataFrame({"unit": ["a", "b", "c"], "BI-WATER": [True, False, True],
-                         "QE-PM25": [1.0, pd.Timestamp("2024-01-01"), 3.0]})
+                         "QE-PM25": [1.0, True, "3"], "II-UNEMP": pd.to_datetime(["2024-01-01", None, "2024-02-01"])})
     with pytest.raises(InputError) as err:
         assessment.assess(data, method=MINMAX)
-    assert codes(err) == {("not-a-number", "BI-WATER"), ("not-a-number", "QE-PM25")}
-    assert {p.found for p in err.value.problems} == {"a=True, b=False, c=True", "b=Timestamp('2024-01-01 00:00:00')"}
+    assert {p.item: p.found for p in err.value.problems} == {
+        "BI-WATER": "a=True, b=False, c=True", "QE-PM25": "b=True",  # '3' is text a person may type: read as 3
+        "II-UNEMP": "a=Timestamp('2024-01-01 00:00:00'), c=Timestamp('2024-02-01 00:00:00')"}
+    assert {p.code for p in err.value.problems} == {"not-a-number"}
     with pytest.raises(InputError, match="must be numbers"):
         assessment.normalise_frame(data.set_index("unit")[["BI-WATER"]])

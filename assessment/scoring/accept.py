@@ -28,6 +28,7 @@ cells are located only in the (rare) columns that have one.
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 
@@ -185,6 +186,11 @@ def weight_problems(weights: Mapping[Hashable, float] | Sequence[float] | np.nda
     return problems, w
 
 
+#: Cells pandas would turn into numbers that no one typed as one: booleans (1/0), dates and durations.
+_NOT_NUMBERS = np.frompyfunc(lambda v: isinstance(v, bool | np.bool_ | dt.date | dt.timedelta | np.datetime64
+                                                   | np.timedelta64), 1, 1)
+
+
 def typed_problems(frame: pd.DataFrame, what: str = N_("indicator")) -> list[Problem]:
     """A problem per column that is not numbers (text, booleans, dates), naming its first cells."""
     problems = []
@@ -192,8 +198,10 @@ def typed_problems(frame: pd.DataFrame, what: str = N_("indicator")) -> list[Pro
         if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
             continue
         series = frame[col]
-        bad = series.notna().to_numpy() & (pd.api.types.is_bool_dtype(kind) or pd.to_numeric(
-            series, errors="coerce").isna().to_numpy())
+        bad = series.notna().to_numpy().copy()
+        if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):  # cells of any type
+            bad &= pd.to_numeric(series, errors="coerce").isna().to_numpy() | _NOT_NUMBERS(
+                series.to_numpy(dtype=object)).astype(bool)
         if bad.any():
             problems.append(Problem(SOURCE, item=str(col), code="not-a-number", labels=("what",),
                                     message=N_("{what} values must be numbers (missing = empty)"),
