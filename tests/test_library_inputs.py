@@ -130,6 +130,23 @@ def test_every_verb_applies_the_same_value_rules(verb: str) -> None:
     assert err.value.problems[0].found == "1='x'"
 
 
+@pytest.mark.parametrize(("call", "field", "fix"), [
+    (lambda x: assessment.normalise_frame(x, "minmx"), "normalise.method", "did you mean 'minmax'?"),
+    (lambda x: assessment.normalise_frame(x, "minmax", mean_sd=(0, 1)), "normalise.mean_sd", ""),
+    (lambda x: assessment.aggregate_frame(x, method="geometrik"), "aggregate.method", "did you mean 'geometric'?"),
+    (lambda x: assessment.aggregate_frame(x, min_coverage=2), "aggregate.min_coverage", ""),
+    (lambda x: assessment.impute_frame(x, "meen"), "impute.method", "did you mean 'mean'?"),
+    (lambda x: assessment.treat_frame(x, winmax=-1), "treat.winmax", ""),
+])
+def test_a_verbs_parameters_follow_the_methods_rules(call, field: str, fix: str) -> None:
+    """A pydantic ValidationError (a traceback, no suggestion) before; now the method's own problem."""
+    with pytest.raises(InputError) as err:
+        call(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]}))
+    (problem,) = err.value.problems
+    assert (problem.field, problem.fix_text()) == (field, fix)
+    assert problem.text("vi") != problem.text("en")
+
+
 def test_aggregate_frame_takes_the_methods_rules_for_weights() -> None:
     x = pd.DataFrame({"a": [100.0, 0.0, 50.0], "b": [0.0, 100.0, 50.0], "c": [100.0, 100.0, 50.0]})
     with pytest.raises(InputError) as err:  # returned 100.74 on a 0–100 scale before

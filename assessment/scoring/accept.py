@@ -14,6 +14,8 @@ check them here, so the library refuses what intake refuses, and every problem i
 * **enabler levels** are whole numbers from 0 to 5, as the rubric's (NaN = not answered).
 * **years** are whole numbers (an ``int`` or a float without fraction), none missing; text such as
   ``"2025"`` is refused, not read as a number, since a column mixing both sorts neither way.
+* **a verb's parameters** (method names, ranges, ``winmax`` …) follow the method's own rules: they
+  are checked as that stage's section of a method, so a typo gets the nearest valid value.
 * **weights** are finite, not negative, not all zero (a parent whose children all weigh 0 has no
   score), and a weight named for a column names one the table has.
 
@@ -31,12 +33,14 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, InputWarning, Problem, params, suggest
+from ..errors import InputError, InputWarning, MethodError, Problem, params, suggest
 from ..i18n import N_
+from .method import method_from_dict
 
 #: The largest magnitude a value may have (see the module docstring).
 LIMIT = 1e50
@@ -209,6 +213,17 @@ def typed_problems(frame: pd.DataFrame, what: str = N_("indicator")) -> list[Pro
                                     params=params(what=what),
                                     fix=N_("clean the values, or read workbooks with assessment.read_submissions")))
     return problems
+
+
+def method_section(stage: str, fields: Mapping[str, Any], problems: list[Problem]) -> Any:
+    """A verb's parameters checked by the method's own rules: the ``stage`` section of a
+    :class:`~assessment.scoring.method.Method` made of ``fields``; or None, its problems (each naming
+    the key, with the nearest valid key or value) appended to ``problems``."""
+    try:
+        return getattr(method_from_dict({stage: dict(fields)}, "<arguments>"), stage)
+    except MethodError as exc:
+        problems += exc.problems
+        return None
 
 
 def settle(errors: list[Problem], notes: list[Problem], stacklevel: int = 3) -> None:

@@ -28,7 +28,7 @@ import pandas as pd
 from ..catalogue import Catalogue, Lens
 from ..errors import InputError, Problem
 from ..i18n import N_
-from .accept import check_frame, weight_problems
+from .accept import check_frame, method_section, weight_problems
 from .method import Aggregate, AggregateName
 
 
@@ -134,11 +134,13 @@ def aggregate_frame(frame: pd.DataFrame, weights: Sequence[float] | Mapping[Hash
     Raises
     ------
     InputError
-        Listing every problem: values that are not finite numbers within range, and weights that
-        are negative, not finite, all 0, not one per column, or named for a column the table lacks
-        (:mod:`assessment.scoring.accept`).
+        Listing every problem: values that are not finite numbers within range, weights that
+        are negative, not finite, all 0, not one per column, or named for a column the table lacks,
+        and a method, power or coverage the method model refuses (:mod:`assessment.scoring.accept`).
     """
     problems, w = weight_problems(np.ones(frame.shape[1]) if weights is None else weights, frame.columns.tolist())
+    given = {"method": method, "min_coverage": min_coverage} | ({"power": power} if method == "generalised" else {})
+    method_section("aggregate", given, problems)  # power: of the generalised mean only (the others ignore it)
     x = check_frame(frame, problems=problems).to_numpy(dtype="float64")
     y = combine(x, w.reshape(-1, 1), method, power, min_coverage)
     return pd.Series(y[:, 0], index=frame.index, name=method)
