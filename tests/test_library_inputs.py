@@ -287,6 +287,16 @@ def test_a_misspelt_assumption_path_gets_a_suggestion_as_rerun_does(asem: assess
     assert problem.fix_text("vi") != fix  # translated
 
 
+def test_a_misspelt_spec_key_gets_a_suggestion_too() -> None:
+    raw = {"n": 4, "sead": 3, "assumptions": [{"name": "a", "pth": "treat.winmax", "values": [1]},
+                                              {"kind": "weights", "levls": [1], "share": 0.2}]}
+    with pytest.raises(InputError) as err:
+        assessment.load_robustness_spec(raw)
+    fixes = {p.field: p.fix_text() for p in err.value.problems if p.code == "extra_forbidden"}
+    assert fixes == {"sead": "did you mean 'seed'?", "assumptions.0.discrete.pth": "did you mean 'path'?",
+                     "assumptions.1.weights.levls": "did you mean 'levels'?"}
+
+
 def test_uncertainty_warns_when_its_alternatives_put_scores_on_different_scales(asem: assessment.Assessment) -> None:
     """COINr's ASEM reference spec varies min-max on [1, 100] against z-scores (mean 10, sd 2)."""
     spec = assessment.load_robustness_spec(ROOT / "examples" / "robustness" / "asem-reference.yaml")

@@ -160,7 +160,7 @@ def spec_from_dict(raw: dict[str, Any], source: str = SOURCE) -> RobustnessSpec:
     try:
         return RobustnessSpec.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(list(pydantic_problems(exc, source, "robustness"))) from None
+        raise InputError(list(pydantic_problems(exc, source, "robustness", RobustnessSpec))) from None
 
 
 def with_overrides(spec: RobustnessSpec, **changes: int | None) -> RobustnessSpec:
