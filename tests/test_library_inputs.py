@@ -341,3 +341,14 @@ def test_booleans_and_dates_are_not_numbers() -> None:
     assert {p.code for p in err.value.problems} == {"not-a-number"}
     with pytest.raises(InputError, match="must be numbers"):
         assessment.normalise_frame(data.set_index("unit")[["BI-WATER"]])
+
+
+def test_a_coinr_import_with_a_year_column_is_checked_as_a_table_is(reference_dir: Path) -> None:
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    years = pd.Series([2020] * len(coin.data), index=coin.data.index, dtype=object)
+    years.iloc[:2] = [2021, "2021"]
+    mixed = dataclasses.replace(coin, data=coin.data.assign(year=years))
+    with pytest.raises(InputError) as err:  # TypeError ('<' between str and int) before
+        assessment.assess(mixed)
+    assert codes(err) == {("bad-year", "year")}
+    assert err.value.problems[0].found == f"{coin.data.index[1]}='2021'"

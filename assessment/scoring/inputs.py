@@ -313,6 +313,16 @@ def _aligned(values: pd.DataFrame, profiles: pd.DataFrame,
     return values, profiles, enablers
 
 
+def _years_checked(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """``frame`` with its ``year`` column checked first (a column mixing numbers and text cannot be
+    sorted); where refused, a stand-in lets the other checks go on (:func:`accept.year_problems`)."""
+    if "year" not in frame.columns:
+        return frame
+    bad, years = accept.year_problems(frame["year"])
+    problems += bad
+    return frame.assign(year=years) if bad else frame
+
+
 def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
 
@@ -340,7 +350,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         data = data.intake
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
-        frame = data.data  # indexed by uCode, which becomes the unit
+        frame = _years_checked(data.data, problems)  # indexed by uCode, which becomes the unit
         values, profiles = _split(*_in_order(frame, *_keys(frame, problems, frame.index.to_series())), catalogue,
                                   problems)
         enablers = pd.DataFrame(index=values.index)
@@ -357,10 +367,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                 ["unit", "year", "model", "criterion", "met", "evidence", "notes"]].reset_index(drop=True)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
-        if "year" in data.columns:  # checked first: a column mixing numbers and text cannot be sorted
-            bad_years, years = accept.year_problems(data["year"])
-            problems += bad_years
-            data = data.assign(year=years) if bad_years else data
+        data = _years_checked(data, problems)
         is_long = {"indicator", "value"} <= set(data.columns)
         if is_long:
             known = {i.id for i in catalogue.indicators}
