@@ -192,6 +192,10 @@ def test_normalise_frame_refuses_columns_it_does_not_have_and_directions_other_t
     assert fixes["cots"] == "did you mean cost?" and fixes["gian"] == "did you mean gain?"
     # lower is better for cost: (3 - x) / (3 - 1) on 0–100
     assert assessment.normalise_frame(x, "minmax", directions={"cost": -1})["cost"].tolist() == [100.0, 50.0, 0.0]
+    # options still reach the method: dist2ref against row 1, 1 - (x_ref - x) / (x_ref - min) = [0, 1, ...] on 0-100
+    ref = assessment.normalise_frame(pd.DataFrame({"a": [1.0, 2.0, 4.0]}), "dist2ref", reference_unit="Q",
+                                     reference_row=1)
+    assert ref["a"].tolist() == [0.0, 100.0, 300.0]  # uncapped, as COINr's n_dist2ref: (1 - (2 - 4) / 1) * 100
 
 
 def test_treat_frame_refuses_a_skip_name_it_does_not_have() -> None:

@@ -402,6 +402,7 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     """
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     cols = frame.columns.tolist()
+    ref_row = options.pop("reference_row", None)
     named = {"directions": directions, "goalposts": goalposts, "targets": targets, "thresholds": thresholds}
     problems = [p for field, given in named.items() if given for p in unknown_names(given, cols, field)]
     given = directions.values() if isinstance(directions, dict) else [directions]
@@ -411,7 +412,6 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     section = method_section("normalise", {"default": {"method": method, **options}}, problems)
     frame = check_frame(frame, warn=True, problems=problems)
     spec = section.default
-    ref_row = options.pop("reference_row", None)
     d = np.array([directions.get(c, 1) if isinstance(directions, dict) else directions for c in cols], dtype="float64")
     gp = goalposts or {}
     worst = np.array([gp.get(c, (np.nan, np.nan))[0] for c in cols], dtype="float64")
