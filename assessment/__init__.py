@@ -28,8 +28,9 @@ assess, Assessment, Method, load_method
 impute_frame, treat_frame, normalise_frame, aggregate_frame
     The stages as verbs on plain DataFrames (no catalogue needed); ``assessment.scoring``
     exposes every stage function.
-AssessmentError, CatalogueError, InputError, Problem
-    Errors; every error carries the full list of problems.
+AssessmentError, CatalogueError, InputError, InputWarning, Problem
+    Errors; every error carries the full list of problems (``InputWarning``: input used, but
+    probably not as meant, such as an indicator no unit reported).
 """
 
 from typing import TYPE_CHECKING
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers; at run time they loa
         indicator_table,
         load_catalogue,
     )
-    from .errors import AssessmentError, CatalogueError, InputError, Problem
+    from .errors import AssessmentError, CatalogueError, InputError, InputWarning, Problem
     from .intake import Intake, Prefill, read_submissions, write_template
     from .report import render_report
     from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
@@ -73,7 +74,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers; at run time they loa
 SOURCES: dict[str, str] = {
     **dict.fromkeys(("Catalogue", "CoinrImport", "Enabler", "Indicator", "IndicatorFilter", "Lens", "LensNode",
                      "catalogue_markdown", "from_coinr", "indicator_table", "load_catalogue"), "catalogue"),
-    **dict.fromkeys(("AssessmentError", "CatalogueError", "InputError", "Problem"), "errors"),
+    **dict.fromkeys(("AssessmentError", "CatalogueError", "InputError", "InputWarning", "Problem"), "errors"),
     **dict.fromkeys(("Intake", "Prefill", "read_submissions", "write_template"), "intake"),
     "render_report": "report",
     **dict.fromkeys(("RobustnessSpec", "audit", "load_robustness_spec", "remove_one", "sensitivity",
@@ -98,6 +99,7 @@ __all__ = [
     "Indicator",
     "IndicatorFilter",
     "InputError",
+    "InputWarning",
     "Intake",
     "Lens",
     "LensNode",

@@ -191,3 +191,12 @@ class MethodError(InputError):
     """
 
     kind = "method"
+
+
+class InputWarning(UserWarning):
+    """Input that can be used, but probably not as meant (an indicator no unit reported, one with the same
+    value everywhere); issued with :func:`warnings.warn`. ``problems`` are warning-severity problems."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(_summarise("input data", self.problems))

@@ -1,4 +1,5 @@
-"""The jinja2 environment shared by every rendered output (docs, scorecards).
+"""The jinja2 environment shared by every rendered output (docs, scorecards), and the short
+``repr`` and notebook HTML every result shares (:func:`short_repr`, :func:`notebook_html`).
 
 Autoescaping is on for HTML and off for Markdown; undefined variables raise, so a template
 typo cannot silently print nothing.
@@ -6,8 +7,10 @@ typo cannot silently print nothing.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .i18n import fmt_number, text, translations
 from .resources import templates_dir
@@ -36,3 +39,20 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["num"] = lambda value, digits=2: fmt_number(value, lang, digits)
     env.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
     return env
+
+
+def short_repr(name: str, **fields: object) -> str:
+    """``Name(key=value, …)``: a result's one-line ``repr``, of counts and ids, never a whole table."""
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+
+
+def notebook_html(title: str, facts: Mapping[str, object], tables: Sequence[tuple[str, Any]] = (),
+                  rows: int = 20) -> str:
+    """A result's summary in a notebook (``_repr_html_``): its title and facts, then the first
+    ``rows`` rows of each ``(caption, DataFrame)``, numbers rounded to 2 decimals; text escaped."""
+    said = ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in facts.items())
+    parts = [f"<p><b>{html.escape(title)}</b>: {said}</p>"]
+    for caption, table in tables:
+        parts.append(f"<p>{html.escape(caption)}</p>" if caption else "")
+        parts.append(table.head(rows).round(2).to_html())
+    return "".join(parts)

@@ -32,6 +32,25 @@ def test_reprs_are_short_and_notebooks_get_html(reference_dir: Path) -> None:
         assert "<table" in html and len(html) < 50_000
 
 
+def test_robustness_results_and_a_coinr_import_display_briefly(reference_dir: Path) -> None:
+    """As ``Assessment``: a one-line repr of counts and ids (it dumped every table before), and HTML."""
+    coin = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv")
+    result = assessment.assess(coin, method={"normalise": {"method": "minmax"}})
+    spec = {"name": "win", "n": 8, "assumptions": [{"name": "winmax", "path": "treat.winmax", "values": [1, 5]}]}
+    ua, sa = assessment.uncertainty(result, spec), assessment.sensitivity(result, spec)
+    expected = [(ua, "UncertaintyResult(spec='win', replicates=8, units=51, lenses=['coinr'], assumptions=['winmax'])"),
+                (sa, "SensitivityResult(spec='win', design='exact grid', n=2, runs=2, lenses=['coinr'], "
+                    "factors=['winmax'])"),
+                (coin, "CoinrImport(units=51, indicators=49, catalogue='coinr-import 1.0', groups=['GDP_group', "
+                      "'GDPpc_group', 'Pop_group', 'EurAsia_group'], denominators=['Area', 'Energy', 'GDP', "
+                      "'Population'])")]
+    for obj, text in expected:
+        assert repr(obj) == text
+        html = obj._repr_html_()
+        assert html.startswith(f"<p><b>{type(obj).__name__}</b>") and "<table" in html and len(html) < 50_000
+    assert "<th>LPI</th>" in coin._repr_html_() and "<th>winmax</th>" in sa._repr_html_()
+
+
 def test_a_misspelt_id_is_refused_with_a_suggestion(reference_dir: Path) -> None:
     import pytest
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -93,6 +94,7 @@ def test_ranks_match_pandas_min_method(x, groups):
     assert np.array_equal(rank_matrix(x, codes), expected, equal_nan=True)
 
 
+@pytest.mark.filterwarnings("ignore::assessment.errors.InputWarning")  # an empty or constant column warns
 @settings(max_examples=15, deadline=None)
 @given(arrays("float64", st.tuples(st.integers(3, 8), st.just(5)), elements=st.one_of(
     st.floats(0, 100), st.just(np.nan))))

@@ -24,6 +24,7 @@ import pandas as pd
 from .._missing import as_float
 from ..errors import InputError, Problem, params
 from ..i18n import N_
+from ..templating import notebook_html, short_repr
 from .load import build_catalogue
 from .models import Catalogue
 
@@ -31,7 +32,7 @@ REQUIRED_META = ("Level", "iCode", "Parent", "Direction", "Weight", "Type")
 TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CoinrImport:
     """The result of :func:`from_coinr`.
 
@@ -52,6 +53,22 @@ class CoinrImport:
     catalogue: Catalogue
     groups: tuple[str, ...]
     denominators: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        cat = self.catalogue
+        return short_repr("CoinrImport", units=len(self.data), indicators=len(cat.indicators),
+                          catalogue=f"{cat.id} {cat.version}", groups=list(self.groups),
+                          denominators=list(self.denominators))
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the counts, then each indicator's place, direction, weight and units reporting it."""
+        cat = self.catalogue
+        placed = cat.membership("coinr")
+        table = pd.DataFrame([{"indicator": i.id, "parent": placed.get(i.id, ""), "direction": i.direction,
+                               "weight": i.weight} for i in cat.indicators]).set_index("indicator")
+        table["reported"] = self.data[table.index].notna().sum()
+        facts = {"units": len(self.data), "indicators": len(cat.indicators), "catalogue": f"{cat.id} {cat.version}"}
+        return notebook_html("CoinrImport", facts, [("", table)], rows=60)
 
 
 def _read(obj: pd.DataFrame | str | Path, name: str, *, copy: bool = True) -> pd.DataFrame:

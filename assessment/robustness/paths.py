@@ -25,7 +25,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ..catalogue import Catalogue
-from ..errors import AssessmentError, Problem, params
+from ..catalogue.load import DID_YOU_MEAN
+from ..errors import AssessmentError, Problem, params, suggest
 from ..i18n import N_
 from ..scoring.method import Method, Normalise, merge_method, method_from_dict
 from ..scoring.specs import NORMALISATION_MODELS
@@ -64,7 +65,8 @@ THE_METHOD = N_("the method")
 
 def path_problem(path: str, known_keys: set[str]) -> tuple[str, dict[str, str]] | None:
     """Why ``path`` does not address a method field, as ``(reason, values)`` of :data:`PATH_REASONS`
-    (``where`` is a dotted path, or :data:`THE_METHOD`); None when it does."""
+    (``where`` is a dotted path, or :data:`THE_METHOD`; ``near`` the path with the nearest field or id,
+    when one is close, as :meth:`Method.with_` suggests keys); None when it does."""
     if path in FIXED or path.split(".")[0] in {"name", "description"}:
         return "fixed", {"path": path}
     segs = path.split(".")
@@ -77,7 +79,9 @@ def path_problem(path: str, known_keys: set[str]) -> tuple[str, dict[str, str]] 
             return "no-field", {"where": where, "name": seg}
         fields = {k: a for m in models for k, a in flat_fields(m).items()}
         if seg not in fields:
-            return "unknown-field", {"where": where, "name": seg, "fields": ", ".join(fields)}
+            near = suggest(seg, fields)
+            return "unknown-field", {"where": where, "name": seg, "fields": ", ".join(fields),
+                                     "near": ".".join([*segs[:i], near, *segs[i + 1:]]) if near else ""}
         annotation = fields[seg]
         i += 1
         if get_origin(annotation) is dict:
@@ -85,7 +89,9 @@ def path_problem(path: str, known_keys: set[str]) -> tuple[str, dict[str, str]] 
                 return None
             key = segs[i]
             if key not in known_keys:
-                return "unknown-id", {"where": ".".join(segs[:i]), "name": key}
+                near = suggest(key, sorted(known_keys))
+                return "unknown-id", {"where": ".".join(segs[:i]), "name": key,
+                                      "near": ".".join([*segs[:i], near, *segs[i + 1:]]) if near else ""}
             i += 1
             models = _models_of(get_args(annotation)[1])
         else:
@@ -143,10 +149,12 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
     why = path_problem(assumption.path, known_ids(catalogue))
     if why is not None:
         reason, values = why
+        near = values.pop("near", "")
         return [Problem(SOURCE, item=assumption.name, field=assumption.path, code="unknown-path",
-                        message=PATH_REASONS[reason], params=params(**values),
+                        message=PATH_REASONS[reason], params=params(**values, suggestion=repr(near)),
                         labels=("where",) if values.get("where") == THE_METHOD else (),
-                        fix=N_("use a dotted path such as treat.winmax, normalise, aggregate.method"))]
+                        fix=DID_YOU_MEAN if near else
+                        N_("use a dotted path such as treat.winmax, normalise, aggregate.method"))]
     base = nominal.model_dump(mode="json")
     problems = []
     for k, value in enumerate(assumption.values):
@@ -160,3 +168,35 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
             problems += [replace(p, source=SOURCE, item=f"{assumption.name} [{k + 1}]")
                          for p in getattr(exc, "problems", ())]
     return problems
+
+
+def scale(spec: Any) -> str:
+    """The scale a normalisation recipe puts scores on, in numbers and ids (the same in every language):
+    its range for the bounded methods (``0–100``: anchored, goalposts, min-max, percentile ranks and
+    distances share it), ``zscore 10±2``, ``rank`` or ``none``."""
+    if spec.method == "zscore":
+        m, sd = spec.mean_sd
+        return f"zscore {m:g}±{sd:g}"
+    if not hasattr(spec, "range"):
+        return str(spec.method)
+    lo, hi = spec.range
+    return f"{lo:g}–{hi:g}"
+
+
+def scale_problems(assumptions: tuple[DiscreteAssumption, ...], nominal: Method) -> list[Problem]:
+    """A warning per assumption whose alternatives put scores on different scales (ranges, z-scores,
+    ranks): the uncertainty analysis's score intervals would then mix them. Ranks are unaffected."""
+    base = nominal.model_dump(mode="json")
+    out = []
+    for a in assumptions:
+        if a.path.split(".")[0] != "normalise":
+            continue
+        scales = {scale(method_from_dict(apply_alternative(base, a.path, v)).normalise.default): None
+                  for v in a.values}
+        if len(scales) > 1:
+            out.append(Problem(SOURCE, item=a.name, field=a.path, code="mixed-scales", severity="warning",
+                               message=N_("the alternatives put scores on different scales ({scales}), so the score "
+                                          "intervals mix them; the rank intervals are not affected"),
+                               params=params(scales=", ".join(scales)),
+                               fix=N_("give every alternative the same range, or read only the ranks")))
+    return out

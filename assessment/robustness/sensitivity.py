@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 from ..scoring import Assessment
+from ..templating import notebook_html, short_repr
 from .design import BOOT_STREAM, grid, n_dims, saltelli
 from .engine import BlockOut, Progress, run_rows
 from .setup import make_setup
-from .spec import RobustnessSpec, with_overrides
+from .spec import RobustnessSpec, SpecLike, load_robustness_spec, with_overrides
 from .uncertainty import nominal_ranks
 
 
@@ -108,7 +109,7 @@ def rank_shift(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
         return np.nanmean(diff, axis=1)
 
 
-@dataclass
+@dataclass(repr=False)
 class SensitivityResult:
     """Index-level and per-unit sensitivity indices per lens, with diagnostics."""
 
@@ -119,6 +120,15 @@ class SensitivityResult:
     indices: pd.DataFrame
     per_unit: pd.DataFrame
     diagnostics: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return short_repr("SensitivityResult", spec=self.spec.name, design=self.design, n=self.n, runs=self.runs,
+                          lenses=list(pd.unique(self.indices["lens"])), factors=list(pd.unique(self.indices["factor"])))
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the design, then the first- and total-order indices with their intervals."""
+        facts = {"spec": self.spec.name, "design": self.design, "N": self.n, "runs": self.runs}
+        return notebook_html("SensitivityResult", facts, [("", self.indices.set_index(["lens", "factor"]))])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for CSV/XLSX export)."""
@@ -177,14 +187,15 @@ def _exact_tables(lens: str, names: list[str], y: np.ndarray, per: np.ndarray, s
     return idx, per_unit, diag
 
 
-def sensitivity(result: Assessment, spec: RobustnessSpec, *, n: int | None = None, seed: int | None = None,
+def sensitivity(result: Assessment, spec: SpecLike, *, n: int | None = None, seed: int | None = None,
                 executor: Executor | None = None, progress: Progress | None = None) -> SensitivityResult:
     """Sobol' sensitivity indices of the ranks to each assumption of ``spec``.
 
     Parameters
     ----------
     result, spec, n, seed, executor, progress
-        As :func:`~assessment.robustness.uncertainty`; ``n`` is the base sample size ``N``.
+        As :func:`~assessment.robustness.uncertainty` (``spec`` a spec, a mapping or a path); ``n`` is
+        the base sample size ``N``.
 
     Returns
     -------
@@ -192,7 +203,7 @@ def sensitivity(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
         ``indices`` (per lens and factor: ``S1``, ``ST`` and their intervals, for the mean
         absolute rank shift), ``per_unit`` (the same for each unit's rank), ``diagnostics``.
     """
-    spec = with_overrides(spec, n=n, seed=seed)
+    spec = with_overrides(load_robustness_spec(spec), n=n, seed=seed)
     setup = make_setup(result, spec)
     factors = setup.factors
     names = [f.name for f in factors]

@@ -1,6 +1,8 @@
 """The robustness specification: which assumptions of a method are uncertain, as typed data.
 
-A :class:`RobustnessSpec` loads from YAML (:func:`load_robustness_spec`) and lists
+A :class:`RobustnessSpec` loads from a YAML file or a mapping of the same shape
+(:func:`load_robustness_spec`, which also takes a spec; :func:`spec_from_dict` for a mapping alone;
+:func:`~assessment.uncertainty` and :func:`~assessment.sensitivity` take any of the three) and lists
 assumptions of three kinds:
 
 * ``discrete``: alternatives for one field of the method, addressed by a dotted path
@@ -20,8 +22,9 @@ see ``docs/robustness.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -144,11 +147,20 @@ class RobustnessSpec(_Model):
 
 
 def spec_from_dict(raw: dict[str, Any], source: str = SOURCE) -> RobustnessSpec:
-    """Validate a mapping as a :class:`RobustnessSpec`, reporting every problem at once."""
+    """Validate a mapping (the shape of a spec YAML file) as a :class:`RobustnessSpec`.
+
+    >>> spec_from_dict({"n": 100, "assumptions": [{"name": "win", "path": "treat.winmax", "values": [1, 5]}]}).n
+    100
+
+    Raises
+    ------
+    InputError
+        Listing every problem at once, each placed at ``source``.
+    """
     try:
         return RobustnessSpec.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(list(pydantic_problems(exc, source, "robustness"))) from None
+        raise InputError(list(pydantic_problems(exc, source, "robustness", RobustnessSpec))) from None
 
 
 def with_overrides(spec: RobustnessSpec, **changes: int | None) -> RobustnessSpec:
@@ -157,14 +169,27 @@ def with_overrides(spec: RobustnessSpec, **changes: int | None) -> RobustnessSpe
     return spec_from_dict({**spec.model_dump(), **updates}) if updates else spec
 
 
-def load_robustness_spec(path: str | Path) -> RobustnessSpec:
-    """Read a robustness spec YAML file (see ``examples/robustness/``).
+SpecLike: TypeAlias = RobustnessSpec | Mapping[str, Any] | str | Path
+
+
+def load_robustness_spec(spec: SpecLike) -> RobustnessSpec:
+    """A :class:`RobustnessSpec` from the path of a YAML file (see ``examples/robustness/``), a mapping
+    of the same shape (as :func:`spec_from_dict`), or a spec (returned as it is).
 
     Raises
     ------
     InputError
-        Listing every unknown key or out-of-range value.
+        Listing every unknown key or out-of-range value (the file's path named), or naming a
+        missing file or an input of another type.
     """
+    if isinstance(spec, RobustnessSpec):
+        return spec
+    if isinstance(spec, Mapping):
+        return spec_from_dict(dict(spec))
+    if not isinstance(spec, str | Path):
+        raise InputError([Problem(SOURCE, code="unknown-input", found=type(spec).__name__, message=N_(
+            "a robustness spec is a mapping, the path of a YAML file, or a RobustnessSpec"))])
+    path = spec
     if not Path(path).is_file():
         raise InputError([Problem(str(path), code="missing-file", message=N_("robustness spec not found"),
                                   fix=N_("check the path; an example is examples/robustness/asem-reference.yaml"))])

@@ -25,19 +25,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import InputWarning
 from ..scoring import Assessment
 from ..scoring.inputs import Inputs, pool_codes
 from ..scoring.method import Method
+from ..templating import notebook_html, short_repr
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
 from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
+from .paths import scale_problems
 from .setup import make_setup
-from .spec import NODE_RANKS_AUTO, RobustnessSpec, with_overrides
+from .spec import NODE_RANKS_AUTO, RobustnessSpec, SpecLike, load_robustness_spec, with_overrides
 
 NODE_BUDGET = 512 * 2**20
 
 
-@dataclass
+@dataclass(repr=False)
 class UncertaintyResult:
     """Per-unit rank and score summaries per lens, node summaries, and every replicate's index ranks.
 
@@ -60,6 +63,20 @@ class UncertaintyResult:
     node_scores: dict[str, np.ndarray] = field(repr=False)
     node_ranks: dict[str, np.ndarray] = field(repr=False)
     node_ids: dict[str, list[str]] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return short_repr("UncertaintyResult", spec=self.spec.name, replicates=len(self.design), units=len(self.units),
+                          lenses=list(self.summary), assumptions=[a.name for a in self.spec.assumptions])
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the spec, then each unit's nominal rank and rank and score intervals (first lens)."""
+        lo, hi = self.spec.interval
+        facts = {"spec": self.spec.name, "replicates": len(self.design), "units": len(self.units),
+                 "interval": f"{lo:g}–{hi:g}"}
+        lens = next(iter(self.summary), None)
+        columns = ["nominal_rank", "median_rank", "rank_lo", "rank_hi", "nominal_score", "score_lo", "score_hi"]
+        tables = [] if lens is None else [(lens, self.summary[lens][columns].sort_values("nominal_rank"))]
+        return notebook_html("UncertaintyResult", facts, tables)
 
     @property
     def factors(self) -> tuple[Factor, ...]:
@@ -183,7 +200,7 @@ def pairwise_table(ranks: np.ndarray, units: pd.Index, which: list[int]) -> pd.D
     return pd.DataFrame(out, index=units[which], columns=units)
 
 
-def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = None, seed: int | None = None,
+def uncertainty(result: Assessment, spec: SpecLike, *, n: int | None = None, seed: int | None = None,
                 executor: Executor | None = None, progress: Progress | None = None) -> UncertaintyResult:
     """Monte Carlo (or quasi-random) uncertainty analysis of ``result``'s ranks and scores.
 
@@ -192,7 +209,8 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     result
         The nominal assessment (its method, inputs and catalogue).
     spec
-        The uncertain assumptions (see :class:`RobustnessSpec`).
+        The uncertain assumptions: a :class:`RobustnessSpec`, a mapping of the same shape, or the
+        path of a spec YAML file (see :func:`~assessment.robustness.load_robustness_spec`).
     n, seed
         Override ``spec.n`` and ``spec.seed``.
     executor
@@ -209,9 +227,18 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     ------
     InputError
         For an invalid spec (before anything runs), or a replicate that cannot be scored.
+
+    Warns
+    -----
+    InputWarning
+        When the alternatives of a normalisation put scores on different scales (a 0–100 range and
+        z-scores, say): the score intervals then mix them (the rank intervals do not).
     """
-    spec = with_overrides(spec, n=n, seed=seed)
+    spec = with_overrides(load_robustness_spec(spec), n=n, seed=seed)
     setup = make_setup(result, spec)
+    mixed = scale_problems(spec.discrete, result.method)
+    if mixed:
+        warnings.warn(InputWarning(mixed), stacklevel=2)
     rows = uniforms(spec, spec.n, n_dims(setup.factors), UA_STREAM)
     units = setup.inputs.values.index
     node_ids = {lens: node_order(result.catalogue, lens) for lens in setup.lenses}

@@ -20,7 +20,7 @@ or when the share of available children is below ``min_coverage`` (COINr's ``dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ import pandas as pd
 from ..catalogue import Catalogue, Lens
 from ..errors import InputError, Problem
 from ..i18n import N_
+from .accept import check_frame, method_section, weight_problems
 from .method import Aggregate, AggregateName
 
 
@@ -122,18 +123,26 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
     return out
 
 
-def aggregate_frame(frame: pd.DataFrame, weights: Sequence[float] | None = None,
+def aggregate_frame(frame: pd.DataFrame, weights: Sequence[float] | Mapping[Hashable, float] | None = None,
                     method: AggregateName = "arithmetic", power: float = 2.0,
                     min_coverage: float = 0.0) -> pd.Series:
     """Aggregate the columns of one table into one score per row (for researchers).
 
-    ``weights`` default to 1 each; see the module docstring for methods and conventions.
+    ``weights``: one per column, or ``{column: weight}`` (columns not named weigh 1); default 1
+    each. See the module docstring for methods and conventions.
+
+    Raises
+    ------
+    InputError
+        Listing every problem: values that are not finite numbers within range, weights that
+        are negative, not finite, all 0, not one per column, or named for a column the table lacks,
+        and a method, power or coverage the method model refuses (:mod:`assessment.scoring.accept`).
     """
-    w = np.ones(frame.shape[1]) if weights is None else np.asarray(weights, dtype="float64")
-    if w.shape != (frame.shape[1],):
-        raise InputError([Problem("<weights>", code="shape", message=N_("one weight per column is needed"),
-                                  found=f"{w.size} weights for {frame.shape[1]} columns")])
-    y = combine(frame.to_numpy(dtype="float64"), w.reshape(-1, 1), method, power, min_coverage)
+    problems, w = weight_problems(np.ones(frame.shape[1]) if weights is None else weights, frame.columns.tolist())
+    given = {"method": method, "min_coverage": min_coverage} | ({"power": power} if method == "generalised" else {})
+    method_section("aggregate", given, problems)  # power: of the generalised mean only (the others ignore it)
+    x = check_frame(frame, problems=problems).to_numpy(dtype="float64")
+    y = combine(x, w.reshape(-1, 1), method, power, min_coverage)
     return pd.Series(y[:, 0], index=frame.index, name=method)
 
 

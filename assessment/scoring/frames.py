@@ -34,9 +34,9 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import N_
+from .accept import check_frame, method_section, unknown_names
 from .impute import impute
-from .method import Treat
-from .specs import ImputeName, impute_spec
+from .specs import ImputeName
 from .treat import treat
 
 
@@ -71,14 +71,22 @@ def impute_frame(data: pd.DataFrame, method: ImputeName = "mean", *,
     -------
     pandas.DataFrame
         The filled table, with ``data``'s index and columns. Cells the method cannot fill stay NaN.
+
+    Raises
+    ------
+    InputError
+        Listing every value that is not a finite number within range, and a method the method
+        model refuses (with the nearest valid one; :mod:`assessment.scoring.accept`).
     """
-    frame = _indexed(data)
+    problems: list[Problem] = []
+    grouped = isinstance(method, str) and method.endswith("-group")
+    spec = method_section("impute", {"method": method, **({"group": "group"} if grouped else {})}, problems)
+    frame = _indexed(check_frame(data, problems=problems))
     units = frame.index.get_level_values("unit")
     profiles = pd.DataFrame(index=frame.index)
     if group is not None:
         lookup = group if isinstance(group, Mapping) else group.to_dict()
         profiles["group"] = [lookup.get(u) for u in units]
-    spec = impute_spec(method, group="group") if method.endswith("-group") else impute_spec(method)
     filled, _ = impute(frame, profiles, spec)
     return filled.set_axis(data.index)
 
@@ -96,8 +104,16 @@ def treat_frame(data: pd.DataFrame, *, winmax: int = 5, skew: float = 2.0, kurto
     -------
     pandas.DataFrame
         The treated table, with ``data``'s index and columns.
+
+    Raises
+    ------
+    InputError
+        Listing every value that is not a finite number within range, every name in ``skip``
+        that is not a column, and every parameter the method model refuses (``winmax=-1``).
     """
-    spec = Treat.model_validate({"method": "winsorise", "winmax": winmax, "skew": skew, "kurtosis": kurtosis,
-                                 "fallback": fallback, "skip": tuple(skip)})
-    treated, _, _ = treat(_indexed(data), spec)
+    problems = unknown_names(skip, data.columns.tolist(), "skip")
+    spec = method_section("treat", {"method": "winsorise", "winmax": winmax, "skew": skew, "kurtosis": kurtosis,
+                                    "fallback": fallback, "skip": tuple(skip)}, problems)
+    checked = check_frame(data, problems=problems)
+    treated, _, _ = treat(_indexed(checked), spec)
     return treated.set_axis(data.index)

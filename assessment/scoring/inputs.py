@@ -29,6 +29,7 @@ from ..errors import InputError, Problem, params
 from ..i18n import N_
 from ..intake import Intake
 from ..review import Review
+from . import accept
 from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
@@ -137,21 +138,14 @@ def _numeric(frame: pd.DataFrame, problems: list[Problem], what: str) -> pd.Data
         return pd.DataFrame(frame.to_numpy(dtype="float64", copy=True), index=frame.index, columns=frame.columns)
     if all(pd.api.types.is_float_dtype(k) or pd.api.types.is_integer_dtype(k) for k in kinds):
         return frame.astype("float64")
+    problems += accept.typed_problems(frame, what)  # text, booleans, dates: the rule of every entry point
     out = {}
     for col in frame.columns:
         series = frame[col]
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             out[col] = series.astype("float64")
             continue
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = series.notna() & converted.isna()
-        if bad.any():
-            examples = ", ".join(f"{u}={series[u]!r}" for u in list(series.index[bad])[:5])
-            problems.append(Problem(SOURCE, item=str(col), code="not-a-number",
-                                    message=N_("{what} values must be numbers (missing = empty)"), found=examples,
-                                    params=params(what=what), labels=("what",),
-                                    fix=N_("clean the values, or read workbooks with assessment.read_submissions")))
-        out[col] = converted.astype("float64")
+        out[col] = pd.to_numeric(series, errors="coerce").astype("float64")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
@@ -319,6 +313,16 @@ def _aligned(values: pd.DataFrame, profiles: pd.DataFrame,
     return values, profiles, enablers
 
 
+def _years_checked(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """``frame`` with its ``year`` column checked first (a column mixing numbers and text cannot be
+    sorted); where refused, a stand-in lets the other checks go on (:func:`accept.year_problems`)."""
+    if "year" not in frame.columns:
+        return frame
+    bad, years = accept.year_problems(frame["year"])
+    problems += bad
+    return frame.assign(year=years) if bad else frame
+
+
 def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
 
@@ -326,7 +330,13 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     ------
     InputError
         Listing every problem: no unit column, duplicate units or rows, non-numeric values,
-        no indicator of the catalogue.
+        values not finite or beyond the range the method can compute with, years that are not
+        whole numbers, no indicator of the catalogue (:mod:`assessment.scoring.accept`).
+
+    Warns
+    -----
+    InputWarning
+        For a table or COINr import: an indicator no unit reported, or with one value for every unit.
     """
     problems: list[Problem] = []
     details: pd.DataFrame | None = None
@@ -340,7 +350,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         data = data.intake
     if isinstance(data, CoinrImport):
         catalogue = catalogue or data.catalogue
-        frame = data.data  # indexed by uCode, which becomes the unit
+        frame = _years_checked(data.data, problems)  # indexed by uCode, which becomes the unit
         values, profiles = _split(*_in_order(frame, *_keys(frame, problems, frame.index.to_series())), catalogue,
                                   problems)
         enablers = pd.DataFrame(index=values.index)
@@ -357,6 +367,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
                 ["unit", "year", "model", "criterion", "met", "evidence", "notes"]].reset_index(drop=True)
     elif isinstance(data, pd.DataFrame):
         catalogue = catalogue or load_catalogue()
+        data = _years_checked(data, problems)
         is_long = {"indicator", "value"} <= set(data.columns)
         if is_long:
             known = {i.id for i in catalogue.indicators}
@@ -376,8 +387,13 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
         raise InputError([Problem(SOURCE, code="unknown-input",
                                   message=N_("assess() takes a workbook intake, a COINr import, or a long or wide "
                                   "pandas DataFrame"), found=type(data).__name__)])
-    if problems:
-        raise InputError(problems)
+    # the intake's rules for values, whatever the input (one place: scoring.accept); a workbook intake
+    # has reported its own blank values, so only the other inputs are warned about empty or constant ones
+    errors, notes = accept.value_problems(values, warn=not isinstance(data, Intake))
+    errors += accept.level_problems(enablers)
+    numeric = [c for c, k in profiles.dtypes.items() if k.kind in "fiu"]
+    errors += accept.value_problems(profiles[numeric], N_("profile"), warn=False)[0]
+    accept.settle([*problems, *errors], notes, stacklevel=4)
     values, profiles, enablers = _aligned(values, profiles, enablers)
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=input_digest(values, profiles, enablers, details, enabler_details, criteria, queried),

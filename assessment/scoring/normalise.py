@@ -51,6 +51,7 @@ import pandas as pd
 from ..catalogue import Catalogue, Indicator
 from ..errors import InputError, Problem
 from ..i18n import N_
+from .accept import check_frame, method_section, unknown_names
 from .method import ANCHORS, Normalise
 from .specs import NormaliseName, NormaliseSpec, normalise_spec
 
@@ -389,11 +390,28 @@ def normalise_frame(data: pd.DataFrame | pd.Series, method: NormaliseName = "min
     Returns
     -------
     Same type and shape as ``data``.
+
+    Raises
+    ------
+    InputError
+        Listing every problem: values that are not finite numbers within range, a method or
+        option the method model refuses (with the nearest valid one), a direction other than 1
+        or -1, and a column named in ``directions``, ``goalposts``, ``targets`` or
+        ``thresholds`` that the table lacks (:mod:`assessment.scoring.accept`). An indicator no
+        unit reported, or with one value for every unit, gets an ``InputWarning``.
     """
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     cols = frame.columns.tolist()
     ref_row = options.pop("reference_row", None)
-    spec = normalise_spec(method, **options)
+    named = {"directions": directions, "goalposts": goalposts, "targets": targets, "thresholds": thresholds}
+    problems = [p for field, given in named.items() if given for p in unknown_names(given, cols, field)]
+    given = directions.values() if isinstance(directions, dict) else [directions]
+    if any(d not in (1, -1) for d in given):
+        problems.append(Problem("<directions>", field="directions", code="bad-direction", found=repr(directions),
+                                message=N_("a direction is 1 (higher is better) or -1 (lower is better)")))
+    section = method_section("normalise", {"default": {"method": method, **options}}, problems)
+    frame = check_frame(frame, warn=True, problems=problems)
+    spec = section.default
     d = np.array([directions.get(c, 1) if isinstance(directions, dict) else directions for c in cols], dtype="float64")
     gp = goalposts or {}
     worst = np.array([gp.get(c, (np.nan, np.nan))[0] for c in cols], dtype="float64")

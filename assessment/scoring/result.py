@@ -17,8 +17,9 @@ import pandas as pd
 from .._version import __version__
 from ..catalogue import Catalogue
 from ..i18n import text
+from ..templating import notebook_html, short_repr
+from . import accept, export, rank
 from . import coverage as cov
-from . import export, rank
 from .criteria import ANSWER_COLUMNS, evaluate_criteria
 from .inputs import Inputs, prepare_inputs
 from .method import Method, load_method, method_from_dict
@@ -56,14 +57,15 @@ class Assessment(Stages):
 
     def __repr__(self) -> str:
         r = self.recipe
-        return (f"Assessment(units={len(self.normalised)}, indicators={self.normalised.shape[1]}, "
-                f"lenses={list(self.aggregated)!r}, method={self.method.name!r}, "
-                f"fingerprint={self.method.fingerprint[:12]!r}, catalogue='{r.catalogue_id} {r.catalogue_version}')")
+        return short_repr("Assessment", units=len(self.normalised), indicators=self.normalised.shape[1],
+                          lenses=list(self.aggregated), method=self.method.name,
+                          fingerprint=self.method.fingerprint[:12],
+                          catalogue=f"{r.catalogue_id} {r.catalogue_version}")
 
     def _repr_html_(self) -> str:
         """A notebook summary: the headline scores with their rank and coverage, then the recipe."""
         lens = next(iter(self.aggregated), None)
-        parts = [f"<p><b>Assessment</b>: {len(self.normalised)} units, method {self.method.name}</p>"]
+        tables: list[tuple[str, pd.DataFrame]] = []
         if lens is not None:
             root = self.aggregated[lens].columns[-1]
             table = pd.DataFrame({"score": self.aggregated[lens][root]})
@@ -71,10 +73,10 @@ class Assessment(Stages):
                 table["rank"] = self.ranks[lens]["cohort"][root]
             if lens in self.coverage:
                 table["coverage"] = self.coverage[lens][root]
-            parts.append(table.sort_values("score", ascending=False).head(20).round(2).to_html())
+            tables.append(("", table.sort_values("score", ascending=False)))
         recipe = {k: v for k, v in self.recipe.as_dict().items() if k != "method"}
-        parts.append(pd.Series(recipe, name="recipe").to_frame().to_html())
-        return "".join(parts)
+        tables.append(("", pd.Series(recipe, name="recipe").to_frame()))
+        return notebook_html("Assessment", {"units": len(self.normalised), "method": self.method.name}, tables)
 
     @cached_property
     def indicator_ranks(self) -> pd.DataFrame:
@@ -171,7 +173,7 @@ class Assessment(Stages):
         ``changes`` per stage (see :meth:`Method.with_`): ``result.rerun(aggregate={"weights": {"LPI": 3}})``
         changes that one weight and keeps everything else; the new recipe records the merged method."""
         base = as_method(method) if method is not None else self.method
-        return run(self.inputs, base.with_(**changes) if changes else base)
+        return _scored(self.inputs, base.with_(**changes) if changes else base)  # inputs checked when made
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every stage as ``name → wide table`` in pipeline order (names fit Excel sheet names)."""
@@ -240,7 +242,20 @@ def as_method(method: Method | str | Path | dict[str, Any] | None) -> Method:
 
 
 def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
-    """Run every stage of ``method`` on prepared :class:`Inputs` and keep the recipe (see :func:`assess`)."""
+    """Run every stage of ``method`` on prepared :class:`Inputs` and keep the recipe (see :func:`assess`).
+
+    Raises
+    ------
+    InputError
+        For values that are not finite or beyond the range the method can compute with (inputs built
+        by hand; :func:`prepare_inputs` has refused them already), or a method that cannot run.
+    """
+    accept.settle(accept.value_problems(inputs.values, warn=False)[0], [])
+    return _scored(inputs, method, on_stage)
+
+
+def _scored(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
+    """:func:`run` on inputs already checked (by :func:`prepare_inputs`, or when the result was made)."""
     stages = run_stages(inputs, method, on_stage)
     cat = inputs.catalogue
     recipe = Recipe(method=method, catalogue_id=cat.id, catalogue_version=cat.version,
@@ -275,4 +290,4 @@ def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str |
     InputError
         Listing every problem with the data or the method.
     """
-    return run(prepare_inputs(data, catalogue), as_method(method), on_stage)
+    return _scored(prepare_inputs(data, catalogue), as_method(method), on_stage)
