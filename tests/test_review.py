@@ -111,7 +111,7 @@ def test_consistency_rules() -> None:
     assert q.code == "ratio-high" and "is 1.5 (30 / 20)" in q.text("en")
     density = RatioRule(id="d", kind="ratio", a="population", b="area_km2", min=10, max=50000)
     (q,) = check_consistency(density, {"population": 1_000_000.0, "area_km2": 10.0}, HERE)
-    assert "is 100000 (1000000 / 10)" in q.text("en")
+    assert "is 100,000 (1,000,000 / 10)" in q.text("en")  # grouped as English writes numbers
     shares = SumRule(id="s", kind="sum", parts=("A", "B"), max=100)
     (q,) = check_consistency(shares, {"A": 60.0, "B": 50.0}, HERE)
     assert q.code == "sum-high" and "A (60) + B (50) add up to 110" in q.text("en")
@@ -292,8 +292,10 @@ def test_query_workbook_round_trip(panel: Path, tmp_path: Path, city: str, lang:
     assert header[-3:] == [_("Confirmed", lang), _("Corrected value", lang), _("Comment", lang)]
     asked = [q for q in rv.queries if q.city == city]
     assert _questions(path) == [q.key for q in asked]  # every question, in order
-    decimals = [re.findall(r"\d[.,]\d", q.problem.text(lang)) for q in asked if q.problem.code in MESSAGES]
-    assert any(decimals) and {m[1] for found in decimals for m in found} == {decimal_mark(lang)}
+    # marks between digits: a decimal mark, or the other mark grouping thousands (exactly three digits follow)
+    marks = [re.findall(r"\d([.,])(\d+)", q.problem.text(lang)) for q in asked if q.problem.code in MESSAGES]
+    decimals = [[m for m, digits in found if m == decimal_mark(lang) or len(digits) != 3] for found in marks]
+    assert any(decimals) and {m for found in decimals for m in found} == {decimal_mark(lang)}
     first, second, third = (q.key for q in asked[:3])
     _answer(path, {first: {"confirmed": _(YES, lang), "comment": "ok"},
                    second: {"corrected": corrected, "comment": "typo"},
@@ -507,7 +509,7 @@ def test_a_population_in_thousands_is_asked_and_its_confirmation_holds(panel: Pa
     assert [(q.city, q.problem.code, q.problem.field, q.value) for q in asked] == [
         ("Bravo", "change-ratio", "change-population", 400.0)]
     assert asked[0].problem.sheet == "City profile"
-    assert "from 400000 (2024) to 400 (2025), a factor of 1000" in asked[0].problem.text("en")
+    assert "from 400,000 (2024) to 400 (2025), a factor of 1,000" in asked[0].problem.text("en")
     round1 = tmp_path / "round1"
     write_review(first, round1)
     _answer(round1 / "queries-bravo-my-2025.xlsx", {asked[0].key: {"confirmed": "Yes"}})

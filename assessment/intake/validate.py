@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
-from ..errors import Problem
-from ..i18n import _, text
+from ..catalogue.plausible import judge
+from ..errors import Problem, plain_number
+from ..i18n import N_, _, text
 from .accepted import Accepted, Intake
 from .cage import read_caged
 from .criteria import read_answers
-from .issues import issue
+from .issues import issue, slip_label
 from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
 from .numbers import Parsed, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
@@ -220,18 +221,47 @@ class _Checker:
             seen[ident] = row.row
             if self.unit_redefined(row.cells["id"], ident, units.get(ident)):
                 continue
-            self.rows.append(self._values(row, ident, unit, ind.valid_range))
+            self.rows.append(self._values(row, ident, unit))
         sheet = self.sub.indicators[0].sheet if self.sub.indicators else ""
         self._missing_rows((i for i, _ in self.sub.expected_rows.values()), present, sheet)
 
-    def _values(self, row: RawRow, ident: str, unit: str, bounds: tuple[float | None, float | None]) -> dict[str, Any]:
+    def plausible(self, cell: RawCell, ident: str, unit: str, value: float) -> float | None:
+        """The value after the catalogue's hard limits and plausible range (:mod:`assessment.catalogue.plausible`).
+
+        Outside the hard limits: an error, the value is not used. Outside the plausible range: a
+        warning, the value is kept (the review asks the city to confirm it). Either names the unit
+        slip that would explain the value, if one does.
+        """
+        ind = self.cat.indicator(ident)
+        verdict = judge(ind, value, self.profile)
+        if verdict is None:
+            return value
+        bounds = {"low": "−∞" if verdict.low is None else plain_number(verdict.low),
+                  "high": "∞" if verdict.high is None else plain_number(verdict.high)}
+        slips = verdict.slips if verdict.kind == "implausible" or ind.plausible is not None else ()
+        extra: dict[str, Any] = {}
+        for n, slip in enumerate(slips, start=1):
+            suffix = "" if n == 1 else str(n)
+            extra |= {f"slip{suffix}": slip_label(slip), f"would{suffix}": plain_number(slip.value)}
+        labels = tuple(k for k in extra if k.startswith("slip"))
+        ending = ("", "-slip", "-slips")[len(slips)]
+        if verdict.kind == "impossible":
+            limits = text(ind.plausible.limits, self.sub.lang) if ind.plausible is not None else ""
+            self.add(f"out-of-range{ending}", cell, ident, value=value, unit=unit, limits=limits, labels=labels,
+                     **bounds, **extra)
+            return None
+        pl = ind.plausible
+        cite = pl.cite if pl is not None and pl.cite else N_("judgement")
+        self.add(f"implausible{ending}", cell, ident, value=value, unit=unit,
+                 side=N_("above") if verdict.side == "high" else N_("below"), cite=cite,
+                 labels=(*labels, "side", *(("cite",) if cite == N_("judgement") else ())), **bounds, **extra)
+        return value
+
+    def _values(self, row: RawRow, ident: str, unit: str) -> dict[str, Any]:
         cells = row.cells
         value = self.number(cells["value"], ident, unit) if "value" in cells else None
-        lo, hi = bounds
-        if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
-            self.add("out-of-range", cells["value"], ident, value=value, unit=unit,
-                     low="−∞" if lo is None else cell_text(lo), high="∞" if hi is None else cell_text(hi))
-            value = None
+        if value is not None:
+            value = self.plausible(cells["value"], ident, unit, value)
         data_year = None
         if "data_year" in cells and cells["data_year"].value is not None:
             y = self.year(cells["data_year"], ident)

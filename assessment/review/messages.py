@@ -58,7 +58,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 #: Query codes that question the number itself (the method option ``queries: exclude`` drops these values).
 VALUE_CODES = frozenset({"change-ratio", "change-points", "outlier", "ratio-low", "ratio-high", "difference-low",
-                         "difference-high", "sum-low", "sum-high"})
+                         "difference-high", "sum-low", "sum-high",
+                         # the intake's warnings about a value outside the catalogue's plausible range
+                         "implausible", "implausible-slip", "implausible-slips"})
 #: What became of a query: still open, or closed by the city's answer or by new data.
 Status = Literal["open", "confirmed", "corrected", "resolved"]
 STATUS_LABELS: dict[str, str] = {"open": N_("open"), "confirmed": N_("confirmed"), "corrected": N_("corrected"),
@@ -77,8 +79,8 @@ def query_problem(code: str, source: str, *, rule: str, item: str = "", found: A
     message, fix = MESSAGES[code]
     shown = number(found) if isinstance(found, float | int) and not isinstance(found, bool) else cell_text(found)
     filled = params(rule=rule, **values)
-    numeric = tuple(k for k, v in (*filled, ("found", shown)) if _PLAIN_NUMBER.fullmatch(v)
-                    or (k == "parts" and _NUMBERS_IN_PARTS.fullmatch(v)))
+    numeric = tuple(k for k, v in (*filled, ("found", shown)) if not k.endswith("year")  # 2025, never 2,025
+                    and (_PLAIN_NUMBER.fullmatch(v) or (k == "parts" and _NUMBERS_IN_PARTS.fullmatch(v))))
     return Problem(source=source, item=item, field=rule, code=code, message=message, fix=fix, found=shown,
                    sheet=sheet, row=row, column=column, severity="warning", params=filled, labels=labels,
                    numbers=numeric)
