@@ -225,3 +225,28 @@ def test_clean_examples_raise_at_most_one_range_warning_each(catalogue) -> None:
     print(f"\nrange warnings on the 26 clean examples: {sum(per_file.values())} ({dict(per_file)})")
     assert all(n <= 1 for n in per_file.values()), per_file
     assert sum(per_file.values()) == 0  # the generator keeps every example value inside its range
+
+
+# -- (d) the reader's number format ---------------------------------------------------------------------
+def test_numbers_in_vietnamese_messages_are_written_the_vietnamese_way(tmp_path: Path) -> None:
+    """Issue 23: '5.200' was explained as "5200 hoặc 5.2", which a Vietnamese reader reads as 5200 twice."""
+    path = _typed(tmp_path, "vi", {"BI-NRW": "5.200", "BI-ELEC": 1250.5})
+    intake = assessment.read_submissions([path], lang="vi")
+    texts = {p.code: p.text("vi") for p in intake.problems}
+    assert texts["ambiguous-number"] == "'5.200' không rõ nghĩa: có thể là 5.200 hoặc 5,2."
+    assert texts["out-of-range"].startswith("1.250,5 ") and "0 đến 100" in texts["out-of-range"]
+    english = {p.code: p.text("en") for p in intake.problems}
+    assert english["ambiguous-number"] == "'5.200' is ambiguous: it could be 5,200 or 5.2."
+    assert english["out-of-range"].startswith("1,250.5 ")
+
+
+def test_a_population_with_a_thousands_separator_gets_the_indicators_explanation(tmp_path: Path) -> None:
+    """'652.572' as the population of a Vietnamese workbook: the thousands-separator explanation that an
+    indicator cell gets, not "must be a number greater than 0"."""
+    intake = assessment.read_submissions([_typed(tmp_path, "vi", {}, population="652.572")], lang="vi")
+    profile = [(p.code, p.text("vi")) for p in intake.problems if p.sheet == "Hồ sơ thành phố"]
+    assert profile == [("ambiguous-number", "'652.572' không rõ nghĩa: có thể là 652.572 hoặc 652,572.")]
+    fine = assessment.read_submissions([_typed(tmp_path, "vi", {}, population="652572", name="b.xlsx")])
+    assert fine.profiles["population"].tolist() == [652572]
+    zero = assessment.read_submissions([_typed(tmp_path, "vi", {}, population=0, name="c.xlsx")])
+    assert [p.code for p in zero.problems if p.sheet == "Hồ sơ thành phố"] == ["bad-profile-number"]

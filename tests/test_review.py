@@ -48,6 +48,7 @@ from assessment.review.checks import (
     robust_z,
 )
 from assessment.review.layout import HEADER_ROW, KEYS, YES
+from assessment.review.summary import summary_lines
 
 HERE = Place("city.xlsx", "Indicators", 5, "E")
 JUMP = "BI-PTKM"  # core, no upper bound, no change rule of its own: the default (factor 2) applies
@@ -518,3 +519,44 @@ def test_a_population_in_thousands_is_asked_and_its_confirmation_holds(panel: Pa
     assert ("Bravo", asked[0].key, "confirmed") in {(q.city, q.key, q.status) for q in second.closed}
     # the area has no value in these files, and no other city's profile changed: nothing else asked
     assert not [q for q in first.queries if q.problem.item == "area_km2"]
+
+
+# -- the loop's counts (issue 23) ---------------------------------------------------------------------
+def _first_round(panel: Path, tmp_path: Path) -> tuple[str, Path]:
+    """Round 1 of the panel: Alpha's JUMP jumped 40 → 400 (a change query); Alpha answers "it is 40"."""
+    first = review(read_submissions(panel))
+    key = next(q.key for q in first.queries if q.city == "Alpha" and q.problem.code == "change-ratio")
+    round1 = tmp_path / "round1"
+    write_review(first, round1)
+    _answer(round1 / "queries-alpha-th-2025.xlsx", {key: {"corrected": 40, "comment": "typo"}})
+    return key, round1
+
+
+def test_a_correction_made_is_counted_as_corrected(panel: Path, tmp_path: Path) -> None:
+    """Alpha answers 40 and fixes its file (400 → 40): the question is closed as corrected, not 'resolved'."""
+    key, round1 = _first_round(panel, tmp_path)
+    edited = tmp_path / "edited"
+    shutil.copytree(panel, edited)
+    csv = edited / "Alpha-2025.csv"
+    text = csv.read_text(encoding="utf-8-sig")
+    assert text.count(",400.0,") == 1
+    csv.write_text(text.replace(",400.0,", ",40.0,"), encoding="utf-8")
+    before = read_round(round1)
+    second = review(read_submissions(edited), before)
+    status = {(q.city, q.key): q.status for q in second.closed}
+    assert status[("Alpha", key)] == "corrected"
+    line = next(x for x in summary_lines(second, before, []) if x.startswith("Since the previous round"))
+    assert "1 corrected" in line, line
+
+
+def test_a_correction_the_workbook_does_not_hold_asks_about_the_difference(panel: Path, tmp_path: Path) -> None:
+    """Alpha answers 40 but sends the same file (still 400): asked again, with its answer and the value held."""
+    key, round1 = _first_round(panel, tmp_path)
+    second = review(read_submissions(panel), read_round(round1))
+    (again,) = [q for q in second.queries if q.city == "Alpha" and q.key == key]
+    assert again.value == 400 and again.problem.item == JUMP
+    assert again.problem.text("en") == ("The previous round's answer gave 40 as the corrected value, but the "
+                                        "workbook still holds 400.")
+    assert "40" in again.problem.text("vi") and "400" in again.problem.text("vi")
+    # the other questions keep their words
+    assert all("previous round's answer" not in q.problem.text("en") for q in second.queries if q.key != key)

@@ -25,6 +25,8 @@ ISSUE_COLUMNS = ("file", "sheet", "row", "column", "indicator", "code", "severit
 #: ``{found}`` is the value found in the cell.
 MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "empty-file": ("error", N_("The file is empty."), N_("Send the filled workbook again.")),
+    "no-data": ("error", N_("The file holds no values: only a header row, or no row the template asks for."),
+                N_("Fill in the rows of the template's CSV form (or the workbook) and send the file again.")),
     "too-large": ("error", N_("The file is too large: {reason}."), N_("Send only the filled template.")),
     "not-a-workbook": ("error", N_("The file cannot be opened as a workbook: {reason}."),
                        N_("Save it again as .xlsx from Excel or LibreOffice.")),

@@ -164,11 +164,15 @@ class _Checker:
                     self.add("bad-year", cell)
                     year = None
                 self.profile[key] = None if year is None else int(year)
-            else:
-                num = parse_number(cell.value, self.sub.lang).value
-                if num is None or num <= 0:
+            else:  # read as an indicator cell is, with the same messages ('652.572' is ambiguous, not "not > 0")
+                before = len(self.problems)
+                num = self.number(cell, "")
+                said = [p.severity for p in self.problems[before:]]
+                if (num is not None and num <= 0) or (num is None and not said):
                     self.add("bad-profile-number", cell, field=label, labels=("field",))
                     num = None
+                elif num is None and f.required and "error" not in said:  # "n/a": read as missing
+                    self.add("missing-profile", cell, sheet=sheet, field=label, labels=("field",))
                 self.profile[key] = num
 
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
@@ -414,7 +418,9 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
     subs: list[RawSubmission] = []
     for f in files:
-        if f in read:
+        if f in read and not read[f]:  # a CSV holding only its header row: a named file that adds nothing
+            subs.append(RawSubmission(file=str(f), kind="empty", failure=issue("no-data", str(f), found="")))
+        elif f in read:
             subs += read[f]
         else:
             subs.append(RawSubmission(file=str(f), kind="missing",

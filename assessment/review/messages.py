@@ -56,6 +56,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         N_("Explain the assumptions in the comment, or give a measured value.")),
 }
 
+#: A question asked again because the city answered it with a corrected value that its workbook does not hold:
+#: the same question (same code, rule and item, so the same key), in these words (message, fix).
+NOT_APPLIED = (N_("The previous round's answer gave {corrected} as the corrected value, but the workbook still "
+                  "holds {found}."),
+               N_("Correct the value in the workbook and send it again; or, if {found} is right after all, confirm "
+                  "it."))
+
 #: Query codes that question the number itself (the method option ``queries: exclude`` drops these values).
 VALUE_CODES = frozenset({"change-ratio", "change-points", "outlier", "ratio-low", "ratio-high", "difference-low",
                          "difference-high", "sum-low", "sum-high",
