@@ -24,3 +24,27 @@ def test_a_csv_holding_only_its_header_row_is_a_problem(tmp_path: Path) -> None:
         ("header.csv", "no-data", "error")]
     result = CliRunner().invoke(app, ["validate", str(header)])
     assert result.exit_code == 1 and "no values" in result.output
+
+
+def test_a_cohort_of_one_shows_no_rank_and_no_medians_and_says_why(tmp_path: Path) -> None:
+    """One city's report said "1st of 1" and showed peer and cohort medians equal to its own scores."""
+    import re
+
+    import assessment
+    from assessment.report import render_report
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    one = assessment.assess(read_submissions([examples / "da-nang-2025.xlsx"]))
+    render_report(one, tmp_path / "one")
+    (page,) = (tmp_path / "one" / "cities").glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert "Overall rank" not in html and "1st of 1" not in html
+    assert "the cohort has this city only" in html and "no peer-group or cohort median" in html
+    focus = html[html.index('id="focus-h"'):html.index("</table>", html.index('id="focus-h"'))]
+    rows = re.findall(r'<tr><th scope="row">[^<]*</th><td class="n">([^<]*)</td><td class="n">([^<]*)</td>'
+                      r'<td class="n">([^<]*)</td></tr>', focus)
+    assert rows and all(city and not peer and not cohort for city, peer, cohort in rows)
+    two = assessment.assess(read_submissions([examples / "da-nang-2025.xlsx", examples / "ha-noi-2025.xlsx"]))
+    render_report(two, tmp_path / "two")
+    html2 = next((tmp_path / "two" / "cities").glob("da-nang*.html")).read_text(encoding="utf-8")
+    assert "Overall rank" in html2 and "the cohort has this city only" not in html2
