@@ -368,7 +368,9 @@ def test_the_loop_on_the_command_line(panel: Path, tmp_path: Path) -> None:
     q1, q2, site = tmp_path / "q1", tmp_path / "q2", tmp_path / "site"
     first = runner.invoke(app, ["review", str(panel), "-o", str(q1)])
     assert first.exit_code == 0, first.output
-    assert "change-default" in first.output and "Alpha (TH) 2025:" in first.output
+    # the rules in words (issue 23: ids are for scripts, in summary.csv)
+    assert "change since the previous year" in first.output and "Alpha (TH) 2025:" in first.output
+    assert "change-default" not in first.output and "change-default" in (q1 / "summary.csv").read_text("utf-8-sig")
     assert {p.name for p in q1.iterdir()} >= {"summary.csv", "summary.xlsx", "queries-alpha-th-2025.xlsx",
                                               "queries-da-lat-vn-2025.xlsx"}
     key = f"change-ratio:change-default:{JUMP}"

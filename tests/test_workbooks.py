@@ -44,8 +44,9 @@ def issues_of(intake) -> list[tuple[str, str, str]]:
 def test_template_structure(tmp_path, catalogue):
     path = write_template(tmp_path / "dn.xlsx", city="Da Nang", country="VN", year=2025, lang="vi")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Hướng dẫn", "Hồ sơ thành phố", "Chỉ số", "Yếu tố thúc đẩy", "Lists", "_smartcity"]
-    assert wb["_smartcity"].sheet_state == "veryHidden" and wb["Lists"].sheet_state == "hidden"
+    assert wb.sheetnames == ["Hướng dẫn", "Hồ sơ thành phố", "Chỉ số", "Yếu tố thúc đẩy", "Danh sách", "_smartcity"]
+    assert wb["_smartcity"].sheet_state == "veryHidden" and wb["Danh sách"].sheet_state == "hidden"
+    assert wb["Hồ sơ thành phố"].column_dimensions["A"].hidden  # the English field ids, for scripts only
     marker = {r[0].value: r[1].value for r in wb["_smartcity"].iter_rows(max_row=8) if r[0].value}
     assert marker["catalogue_version"] == catalogue.version and marker["catalogue_hash"] == catalogue.content_hash
     assert marker["lang"] == "vi"
@@ -56,7 +57,7 @@ def test_template_structure(tmp_path, catalogue):
     rules = {str(dv.sqref): dv for dv in ind.data_validations.dataValidation}
     pct = next(dv for ref, dv in rules.items() if ref == "E2")
     assert pct.type == "decimal" and (float(pct.formula1), float(pct.formula2)) == (0, 100)
-    assert "Lists" in next(dv for ref, dv in rules.items() if ref == "H2").formula1
+    assert "'Danh sách'!" in next(dv for ref, dv in rules.items() if ref == "H2").formula1
     assert wb["Hồ sơ thành phố"]["C2"].value == "Da Nang"
     ena = wb["Yếu tố thúc đẩy"]
     assert ena["F1"].value.startswith("0 – ") and ena["K2"].value  # level descriptors shown

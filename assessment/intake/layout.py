@@ -35,7 +35,9 @@ from ..i18n import N_
 FORMAT = "smartcity-template"
 FORMAT_VERSION = 1
 MARKER_SHEET = "_smartcity"
-LISTS_SHEET = "Lists"
+#: The hidden sheet of dropdown sources, named in the template's language (a reader of any version also knows
+#: the English name, which templates before issue 23 used in every language).
+LISTS_SHEET = N_("Lists")
 
 SHEETS = {"instructions": N_("Instructions"), "profile": N_("City profile"), "indicators": N_("Indicators"),
           "enablers": N_("Enablers"), "criteria": N_("Criteria")}
