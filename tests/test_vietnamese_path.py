@@ -3,6 +3,7 @@ review's output, the query workbook and the summary. The scan is tests/vietnames
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -72,3 +73,41 @@ def test_validate_and_review_in_vietnamese_show_no_english(tmp_path: Path) -> No
     assert english_words(reviewed.output.replace(str(out), " "), NAMES) == []
     for book in sorted(out.glob("*.xlsx")):
         assert _visible_english(book) == [], book.name
+
+
+class _Text(HTMLParser):
+    """The text a reader sees on a page: not styles, scripts, or code (ids, the method's name, hashes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip, self.parts = 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("style", "script", "pre", "code")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("style", "script", "pre", "code")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def test_vietnamese_pages_describe_the_method_in_words(tmp_path: Path) -> None:
+    """The city page said the method as English YAML; now in sentences, the YAML a download beside them."""
+    from assessment.report import render_report
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
+    result = assessment.assess(assessment.read_submissions([examples / "da-nang-2025.xlsx",
+                                                            examples / "ha-noi-2025.xlsx"]))
+    index = render_report(result, tmp_path / "site", lang="vi")
+    pages = sorted(index.parent.rglob("*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        seen = _Text()
+        seen.feed(html)
+        assert english_words(" ".join(seen.parts), NAMES) == [], page.name
+    city = (index.parent / "cities" / "da-nang.html").read_text(encoding="utf-8")
+    assert "Mỗi chỉ số được quy về thang 0 đến 100 giữa các mốc của bộ chỉ số." in city
+    assert 'download="method.yaml"' in city and "<pre>" not in city

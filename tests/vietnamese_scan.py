@@ -21,7 +21,7 @@ ENGLISH_SHAPED = frozenset({"the", "key", "rule", "value", "yes", "not", "of", "
                             "type", "data"})  # not "an", "to", "in", "no", "can", "than": Vietnamese words too
 #: Proper names, units and loanwords Vietnamese texts use as they are.
 ALLOWED = frozenset({"Gini", "Internet", "Sendai", "Lden", "Mbit", "kbit", "kWh", "kg", "km", "dB", "camera",
-                     "hybrid", "video", "web", "Wi", "Fi", "alpha", "ascf", "oecd", "Huế", "xlsx", "csv",
+                     "hybrid", "video", "web", "radar", "Wi", "Fi", "alpha", "ascf", "oecd", "Huế", "xlsx", "csv",
                      "smartcity"})  # publication names are taken out whole (``names``) before the scan
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[A-Za-z0-9]+)*")

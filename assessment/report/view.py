@@ -25,6 +25,7 @@ from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
 from .criteria import criteria_rows, criteria_sections
+from .method_words import method_words
 
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
@@ -185,6 +186,7 @@ class ReportView:
     def _appendix(self) -> dict[str, Any]:
         rec = self.r.recipe
         return {"method": rec.method.name, "method_yaml": rec.method.to_yaml(), "fingerprint": rec.method.fingerprint,
+                "method_words": method_words(rec.method, self.lang),
                 "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
                 "input_hash": rec.input_hash, "package": __version__}
 
