@@ -250,3 +250,16 @@ def test_a_population_with_a_thousands_separator_gets_the_indicators_explanation
     assert fine.profiles["population"].tolist() == [652572]
     zero = assessment.read_submissions([_typed(tmp_path, "vi", {}, population=0, name="c.xlsx")])
     assert [p.code for p in zero.problems if p.sheet == "Hồ sơ thành phố"] == ["bad-profile-number"]
+
+
+def test_a_denominated_indicator_is_judged_per_unit_of_its_profile_figure(catalogue) -> None:
+    """An indicator the scoring divides by the population: the range is of the value per inhabitant.
+    4,045,946 t over 652,572 inhabitants is 6.2 t each (plausible); over a population typed in thousands
+    (652.572) it is 6,200 t each, which a slip of 1,000 in the profile figure explains."""
+    ghg = catalogue.indicator("QE-GHG")
+    total = ghg.model_copy(update={"denominator": "population", "unit": {"en": "t CO2e per year"}})
+    assert judge(total, 4045946, {"population": 652572}) is None
+    verdict = judge(total, 4045946, {"population": 652.572})
+    assert verdict is not None and verdict.kind == "implausible" and verdict.slip is not None
+    assert verdict.slip.kind == "denominator" and math.isclose(verdict.slip.value, 6.2, rel_tol=1e-3)
+    assert judge(total, 4045946, {}) is None  # no population: nothing to compare with
