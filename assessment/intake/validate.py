@@ -240,9 +240,9 @@ class _Checker:
         verdict = judge(ind, value, self.profile)
         if verdict is None:
             return value
-        bounds = {"low": "−∞" if verdict.low is None else plain_number(verdict.low),
-                  "high": "∞" if verdict.high is None else plain_number(verdict.high)}
-        slips = verdict.slips if verdict.kind == "implausible" or ind.plausible is not None else ()
+        bounds: dict[str, Any] = {"low": "−∞" if verdict.low is None else plain_number(verdict.low),
+                                  "high": "∞" if verdict.high is None else plain_number(verdict.high)}
+        slips = verdict.slips
         extra: dict[str, Any] = {}
         for n, slip in enumerate(slips, start=1):
             suffix = "" if n == 1 else str(n)
