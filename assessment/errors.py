@@ -15,17 +15,47 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._missing import cell_text
-from .i18n import N_, _, decimal_mark
+from .i18n import N_, _, fmt_number
 
 Severity = Literal["error", "warning", "info"]
 #: How a severity is written for people (a UI msgid per severity).
 SEVERITY_LABELS: dict[str, str] = {"error": N_("error"), "warning": N_("warning"), "info": N_("information")}
 Params = tuple[tuple[str, str], ...]
+#: A number as parameters hold it: optional sign, digits, optional decimals (no grouping, no exponent).
+PLAIN_NUMBER = re.compile(r"-?\d+(\.(\d+))?")
+
+
+def plain_number(x: float) -> str:
+    """A computed number for a message parameter: four significant digits, whole numbers kept whole.
+
+    No exponent and no grouping (the reader's marks are put in when the message is written, see
+    :func:`localise_number`): ``0.85``, ``850``, ``30000000``, ``0.0001234``.
+    """
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else str(x)
+    digits = min(12, max(0, 3 - math.floor(math.log10(abs(x)))))
+    text = f"{x:.{digits}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
+
+
+def localise_number(text: str, lang: str) -> str:
+    """A plain number (``5200``, ``3.6``) written with ``lang``'s grouping and decimal marks.
+
+    ``5.200`` and ``3,6`` in Vietnamese, ``5,200`` and ``3.6`` in English; every decimal given is
+    kept. Text that is not a plain number (``∞``, ``1e-05``, a word) is returned unchanged.
+    """
+    m = PLAIN_NUMBER.fullmatch(text.strip())
+    if m is None:
+        return text
+    return fmt_number(float(text), lang, digits=len(m.group(2) or ""))
 
 
 def params(**values: Any) -> Params:
@@ -88,7 +118,8 @@ class Problem:
         with the message.
     numbers
         Names of the ``params`` (or ``"found"``) that are plain numbers (``7.25``, no grouping),
-        written with the language's decimal mark (``7,25`` in Vietnamese).
+        written with the language's grouping and decimal marks (``5.200``, ``7,25`` in Vietnamese;
+        ``5,200``, ``7.25`` in English; see :func:`localise_number`).
     """
 
     source: str
@@ -111,7 +142,7 @@ class Problem:
         values = {**values, "found": self.found}
         for k in self.numbers:
             if k in values:
-                values[k] = values[k].replace(".", decimal_mark(lang))
+                values[k] = localise_number(values[k], lang)
         return values
 
     def text(self, lang: str = "en") -> str:

@@ -3,7 +3,8 @@
 26 filled workbooks, one per ASEAN Smart Cities Network pilot city (2018 list), plus two
 deliberately broken workbooks that exercise the validator's messages. Values are
 **illustrative, not official data**: they are drawn between each indicator's catalogue
-goalposts around a per-city level. Populations are real: GeoNames figures from
+goalposts around a per-city level, within what real cities report (each indicator's
+plausible range). Populations are real: GeoNames figures from
 ``ascn-populations.csv`` (see ``ascn_populations.py``). Vietnamese cities fill the Vietnamese template.
 
     python examples/make_ascn_2025.py [OUT_DIR]
@@ -44,6 +45,18 @@ def _round(v: float) -> float:
     return round(v, 1) if abs(v) >= 10 else round(v, 2)
 
 
+def _plausible(ind: assessment.Indicator, value: float, share: float) -> float:
+    """A value outside what real cities report (the indicator's plausible range) is drawn again, with
+    the same share, between the goalposts cut to that range (a life expectancy goalpost of 20 years is a
+    scoring bound, not a value a city reports); a value inside it is kept as drawn."""
+    pl = ind.plausible
+    if pl is None or pl.low <= _round(value) <= pl.high:
+        return value
+    ends = (ind.goalposts.worst, ind.goalposts.best) if ind.goalposts is not None else (pl.low, pl.high)
+    worst, best = (float(np.clip(g, pl.low, pl.high)) for g in ends)
+    return worst + share * (best - worst)
+
+
 def prefill(cat: assessment.Catalogue, rng: np.random.Generator, country: str, population: int,
             lang: str) -> Prefill:
     base = LEVEL[country] + rng.normal(0, 0.06)
@@ -57,7 +70,9 @@ def prefill(cat: assessment.Catalogue, rng: np.random.Generator, country: str, p
             share = float(np.clip(base + rng.normal(0, 0.15), 0.02, 0.98))
             value = ind.goalposts.worst + share * (ind.goalposts.best - ind.goalposts.worst)
         else:
-            value = rng.uniform(lo or 0.0, hi if hi is not None else 1000.0)
+            share = rng.uniform(0.0, 1.0)
+            value = (lo or 0.0) + share * ((hi if hi is not None else 1000.0) - (lo or 0.0))
+        value = _plausible(ind, value, share)
         value = float(np.clip(value, lo if lo is not None else -np.inf, hi if hi is not None else np.inf))
         indicators[ind.id] = {"value": _round(value), "data_year": int(YEAR - rng.choice([1, 1, 1, 2, 3])),
                               "source": SOURCE[lang], "quality": int(rng.integers(1, 5))}

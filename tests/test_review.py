@@ -48,6 +48,7 @@ from assessment.review.checks import (
     robust_z,
 )
 from assessment.review.layout import HEADER_ROW, KEYS, YES
+from assessment.review.summary import summary_lines
 
 HERE = Place("city.xlsx", "Indicators", 5, "E")
 JUMP = "BI-PTKM"  # core, no upper bound, no change rule of its own: the default (factor 2) applies
@@ -111,7 +112,7 @@ def test_consistency_rules() -> None:
     assert q.code == "ratio-high" and "is 1.5 (30 / 20)" in q.text("en")
     density = RatioRule(id="d", kind="ratio", a="population", b="area_km2", min=10, max=50000)
     (q,) = check_consistency(density, {"population": 1_000_000.0, "area_km2": 10.0}, HERE)
-    assert "is 100000 (1000000 / 10)" in q.text("en")
+    assert "is 100,000 (1,000,000 / 10)" in q.text("en")  # grouped as English writes numbers
     shares = SumRule(id="s", kind="sum", parts=("A", "B"), max=100)
     (q,) = check_consistency(shares, {"A": 60.0, "B": 50.0}, HERE)
     assert q.code == "sum-high" and "A (60) + B (50) add up to 110" in q.text("en")
@@ -292,8 +293,10 @@ def test_query_workbook_round_trip(panel: Path, tmp_path: Path, city: str, lang:
     assert header[-3:] == [_("Confirmed", lang), _("Corrected value", lang), _("Comment", lang)]
     asked = [q for q in rv.queries if q.city == city]
     assert _questions(path) == [q.key for q in asked]  # every question, in order
-    decimals = [re.findall(r"\d[.,]\d", q.problem.text(lang)) for q in asked if q.problem.code in MESSAGES]
-    assert any(decimals) and {m[1] for found in decimals for m in found} == {decimal_mark(lang)}
+    # marks between digits: a decimal mark, or the other mark grouping thousands (exactly three digits follow)
+    marks = [re.findall(r"\d([.,])(\d+)", q.problem.text(lang)) for q in asked if q.problem.code in MESSAGES]
+    decimals = [[m for m, digits in found if m == decimal_mark(lang) or len(digits) != 3] for found in marks]
+    assert any(decimals) and {m for found in decimals for m in found} == {decimal_mark(lang)}
     first, second, third = (q.key for q in asked[:3])
     _answer(path, {first: {"confirmed": _(YES, lang), "comment": "ok"},
                    second: {"corrected": corrected, "comment": "typo"},
@@ -365,7 +368,9 @@ def test_the_loop_on_the_command_line(panel: Path, tmp_path: Path) -> None:
     q1, q2, site = tmp_path / "q1", tmp_path / "q2", tmp_path / "site"
     first = runner.invoke(app, ["review", str(panel), "-o", str(q1)])
     assert first.exit_code == 0, first.output
-    assert "change-default" in first.output and "Alpha (TH) 2025:" in first.output
+    # the rules in words (issue 23: ids are for scripts, in summary.csv)
+    assert "change since the previous year" in first.output and "Alpha (TH) 2025:" in first.output
+    assert "change-default" not in first.output and "change-default" in (q1 / "summary.csv").read_text("utf-8-sig")
     assert {p.name for p in q1.iterdir()} >= {"summary.csv", "summary.xlsx", "queries-alpha-th-2025.xlsx",
                                               "queries-da-lat-vn-2025.xlsx"}
     key = f"change-ratio:change-default:{JUMP}"
@@ -507,7 +512,7 @@ def test_a_population_in_thousands_is_asked_and_its_confirmation_holds(panel: Pa
     assert [(q.city, q.problem.code, q.problem.field, q.value) for q in asked] == [
         ("Bravo", "change-ratio", "change-population", 400.0)]
     assert asked[0].problem.sheet == "City profile"
-    assert "from 400000 (2024) to 400 (2025), a factor of 1000" in asked[0].problem.text("en")
+    assert "from 400,000 (2024) to 400 (2025), a factor of 1,000" in asked[0].problem.text("en")
     round1 = tmp_path / "round1"
     write_review(first, round1)
     _answer(round1 / "queries-bravo-my-2025.xlsx", {asked[0].key: {"confirmed": "Yes"}})
@@ -516,3 +521,44 @@ def test_a_population_in_thousands_is_asked_and_its_confirmation_holds(panel: Pa
     assert ("Bravo", asked[0].key, "confirmed") in {(q.city, q.key, q.status) for q in second.closed}
     # the area has no value in these files, and no other city's profile changed: nothing else asked
     assert not [q for q in first.queries if q.problem.item == "area_km2"]
+
+
+# -- the loop's counts (issue 23) ---------------------------------------------------------------------
+def _first_round(panel: Path, tmp_path: Path) -> tuple[str, Path]:
+    """Round 1 of the panel: Alpha's JUMP jumped 40 → 400 (a change query); Alpha answers "it is 40"."""
+    first = review(read_submissions(panel))
+    key = next(q.key for q in first.queries if q.city == "Alpha" and q.problem.code == "change-ratio")
+    round1 = tmp_path / "round1"
+    write_review(first, round1)
+    _answer(round1 / "queries-alpha-th-2025.xlsx", {key: {"corrected": 40, "comment": "typo"}})
+    return key, round1
+
+
+def test_a_correction_made_is_counted_as_corrected(panel: Path, tmp_path: Path) -> None:
+    """Alpha answers 40 and fixes its file (400 → 40): the question is closed as corrected, not 'resolved'."""
+    key, round1 = _first_round(panel, tmp_path)
+    edited = tmp_path / "edited"
+    shutil.copytree(panel, edited)
+    csv = edited / "Alpha-2025.csv"
+    text = csv.read_text(encoding="utf-8-sig")
+    assert text.count(",400.0,") == 1
+    csv.write_text(text.replace(",400.0,", ",40.0,"), encoding="utf-8")
+    before = read_round(round1)
+    second = review(read_submissions(edited), before)
+    status = {(q.city, q.key): q.status for q in second.closed}
+    assert status[("Alpha", key)] == "corrected"
+    line = next(x for x in summary_lines(second, before, []) if x.startswith("Since the previous round"))
+    assert "1 corrected" in line, line
+
+
+def test_a_correction_the_workbook_does_not_hold_asks_about_the_difference(panel: Path, tmp_path: Path) -> None:
+    """Alpha answers 40 but sends the same file (still 400): asked again, with its answer and the value held."""
+    key, round1 = _first_round(panel, tmp_path)
+    second = review(read_submissions(panel), read_round(round1))
+    (again,) = [q for q in second.queries if q.city == "Alpha" and q.key == key]
+    assert again.value == 400 and again.problem.item == JUMP
+    assert again.problem.text("en") == ("The previous round's answer gave 40 as the corrected value, but the "
+                                        "workbook still holds 400.")
+    assert "40" in again.problem.text("vi") and "400" in again.problem.text("vi")
+    # the other questions keep their words
+    assert all("previous round's answer" not in q.problem.text("en") for q in second.queries if q.key != key)

@@ -44,8 +44,9 @@ def issues_of(intake) -> list[tuple[str, str, str]]:
 def test_template_structure(tmp_path, catalogue):
     path = write_template(tmp_path / "dn.xlsx", city="Da Nang", country="VN", year=2025, lang="vi")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Hướng dẫn", "Hồ sơ thành phố", "Chỉ số", "Yếu tố thúc đẩy", "Lists", "_smartcity"]
-    assert wb["_smartcity"].sheet_state == "veryHidden" and wb["Lists"].sheet_state == "hidden"
+    assert wb.sheetnames == ["Hướng dẫn", "Hồ sơ thành phố", "Chỉ số", "Yếu tố thúc đẩy", "Danh sách", "_smartcity"]
+    assert wb["_smartcity"].sheet_state == "veryHidden" and wb["Danh sách"].sheet_state == "hidden"
+    assert wb["Hồ sơ thành phố"].column_dimensions["A"].hidden  # the English field ids, for scripts only
     marker = {r[0].value: r[1].value for r in wb["_smartcity"].iter_rows(max_row=8) if r[0].value}
     assert marker["catalogue_version"] == catalogue.version and marker["catalogue_hash"] == catalogue.content_hash
     assert marker["lang"] == "vi"
@@ -56,7 +57,7 @@ def test_template_structure(tmp_path, catalogue):
     rules = {str(dv.sqref): dv for dv in ind.data_validations.dataValidation}
     pct = next(dv for ref, dv in rules.items() if ref == "E2")
     assert pct.type == "decimal" and (float(pct.formula1), float(pct.formula2)) == (0, 100)
-    assert "Lists" in next(dv for ref, dv in rules.items() if ref == "H2").formula1
+    assert "'Danh sách'!" in next(dv for ref, dv in rules.items() if ref == "H2").formula1
     assert wb["Hồ sơ thành phố"]["C2"].value == "Da Nang"
     ena = wb["Yếu tố thúc đẩy"]
     assert ena["F1"].value.startswith("0 – ") and ena["K2"].value  # level descriptors shown
@@ -68,7 +69,9 @@ def test_template_structure(tmp_path, catalogue):
 def test_round_trip(tmp_path, catalogue):
     tpl = write_template(tmp_path / "t.xlsx", city="Phuket", country="TH", year=2025)
     ids = [i.id for i in catalogue.indicators]
-    big = next(k for k, i in enumerate(catalogue.indicators) if i.valid_range[1] is None) + 2
+    # an unbounded indicator where 1234.5 is a value cities report (elsewhere it is rightly queried)
+    big = next(k for k, i in enumerate(catalogue.indicators) if i.valid_range[1] is None and i.plausible
+               and i.plausible.low <= 1234.5 <= i.plausible.high) + 2
     filled = fill(tpl, tmp_path / "f.xlsx", {
         "profile": {"C5": 79308, "C6": 543.0, "C7": "coastal"},
         "indicators": {"E2": 98.5, "F2": 2024, "G2": "Waterworks report", "H2": "1 – Accurate measurement",
@@ -97,7 +100,11 @@ def test_round_trip(tmp_path, catalogue):
 
 def test_vietnamese_template_reads_decimal_commas(tmp_path, catalogue):
     tpl = write_template(tmp_path / "t.xlsx", city="Huế", country="VN", year=2025, lang="vi")
-    rows = [k + 2 for k, i in enumerate(catalogue.indicators) if i.valid_range[1] is None][:4]
+    unbounded = [(k + 2, i) for k, i in enumerate(catalogue.indicators) if i.valid_range[1] is None]
+    rows: list[int] = []  # rows where each value is one cities report (implausible values: test_plausible.py)
+    for v in (12.5, 1234.5, 1234, 12345):
+        rows.append(next(r for r, i in unbounded if i.plausible and r not in rows
+                         and i.plausible.low <= v <= i.plausible.high))
     filled = fill(tpl, tmp_path / "f.xlsx", {"profile": {"C5": 650000},
                                              "indicators": {f"E{rows[0]}": "12,5", f"E{rows[1]}": "1.234,5",
                                                             f"E{rows[2]}": "1.234", f"E{rows[3]}": "12\u00a0345"}})
@@ -105,14 +112,14 @@ def test_vietnamese_template_reads_decimal_commas(tmp_path, catalogue):
     d = intake.data.set_index("row")["value"]
     assert d[rows[0]] == 12.5 and d[rows[1]] == 1234.5 and np.isnan(d[rows[2]]) and d[rows[3]] == 12345
     assert issues_of(intake)[:1] == [("ambiguous-number", f"E{rows[2]}",
-                                      "'1.234' không rõ nghĩa: có thể là 1234 hoặc 1.234.")]
+                                      "'1.234' không rõ nghĩa: có thể là 1.234 hoặc 1,234.")]
     assert [code for code, _, _ in issues_of(intake)[1:]] == ["too-few-values"]  # 3 values: cannot be ranked
 
 
 EXPECTED_BROKEN_1 = [
     ("unknown-country", "C3", "'XX' is not an ISO 3166-1 alpha-2 country code."),
     ("missing-profile", "C5", "The required field 'Population (inhabitants)' is empty."),
-    ("ambiguous-number", "E3", "'1,234' is ambiguous: it could be 1234 or 1.234."),
+    ("ambiguous-number", "E3", "'1,234' is ambiguous: it could be 1,234 or 1.234."),
     ("other-decimal-mark", "E4", "'12,5' uses a decimal mark this template's language does not use."),
     ("missing-token", "E7", "'n/a' is read as 'not available' (not zero)."),
     ("out-of-range", "E6", "150 is outside the possible range 0 to 100 for the unit '% of households'."),
@@ -266,7 +273,10 @@ def test_example_cohort_is_what_the_seeded_generator_makes(tmp_path):
 
 def test_libreoffice_ods_and_xls_copies_read_the_same():
     """tests/data/phuket-2025.{ods,xls}: examples/ascn-2025/phuket-2025.xlsx converted by LibreOffice 7.4
-    (`soffice --headless --convert-to ods|xls`), as a city using LibreOffice would send it."""
+    (`soffice --headless --convert-to ods|xls`), as a city using LibreOffice would send it. When the
+    example generator moved two implausible values into their plausible range (II-TOURISM 95.1 → 57.1,
+    SS-FIRE 2.19 → 6.09), those two cells of the copies were edited to match (the .ods cell XML, the
+    .xls MULRK values 9510/100 and 219/100), leaving every other byte as LibreOffice wrote it."""
     base = read_submissions([EXAMPLES / "phuket-2025.xlsx"])
     cols = ["indicator", "value", "data_year", "source", "quality", "notes"]
     for ext in ("ods", "xls"):

@@ -286,10 +286,35 @@ def check_indicator(ind: Indicator, source: str, denominators: set[str]) -> Iter
     if lo is not None and hi is not None and lo >= hi:
         yield _p(source, ind.id, "valid_range", "range-reversed",
                  N_("valid_range needs [minimum, maximum] with minimum < maximum"), [lo, hi])
+    if ind.plausible is not None:
+        yield from _check_plausible(ind, source)
     if ind.denominator is not None and ind.denominator not in denominators:
         yield _p(source, ind.id, "denominator", "unknown-denominator",
                  N_("denominator must be one of the catalogue's denominators ({allowed})"), repr(ind.denominator),
                  allowed=", ".join(sorted(denominators)) or "none declared")
+
+
+def _check_plausible(ind: Indicator, source: str) -> Iterator[Problem]:
+    """A plausible range is ordered, lies inside the hard limits (``valid_range``) and names its source.
+
+    The hard limits are skipped for a denominated indicator: its range is of the value per unit
+    of the denominator, its limits of the value typed.
+    """
+    pl = ind.plausible
+    if pl is None:
+        return
+    if pl.low >= pl.high:
+        yield _p(source, ind.id, "plausible", "plausible-reversed",
+                 N_("the plausible range needs low < high"), f"low={pl.low}, high={pl.high}")
+    lo, hi = ind.valid_range
+    if ind.denominator is None and ((lo is not None and pl.low < lo) or (hi is not None and pl.high > hi)):
+        yield _p(source, ind.id, "plausible", "plausible-outside-limits",
+                 N_("the plausible range must lie inside the hard limits (valid_range {limits})"),
+                 f"low={pl.low}, high={pl.high}", limits=f"[{lo}, {hi}]")
+    if not pl.cite.strip() and not pl.basis.is_judgement:
+        yield _p(source, ind.id, "plausible.cite", "plausible-no-source",
+                 N_("a plausible range that is not judgement must name its source in 'cite'"),
+                 fix=N_("name the publication, or set 'judgement: true' in its basis"))
 
 
 def check_enabler(en: Enabler, source: str) -> Iterator[Problem]:
@@ -314,7 +339,8 @@ def completeness_problems(indicators: Iterable[tuple[str, Indicator]],
             "oecd_dimensions": ind.oecd_dimensions, "references": ind.references,
         }
         if ind.scored:
-            required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds, "outcome": ind.outcome}
+            required |= {"goalposts": ind.goalposts, "thresholds": ind.thresholds, "outcome": ind.outcome,
+                         "plausible": ind.plausible}
         for name, value in required.items():
             if not value:
                 yield _p(src, ind.id, name, "incomplete", N_("'{name}' is required in a complete catalogue"), name=name)

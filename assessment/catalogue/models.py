@@ -127,6 +127,28 @@ class Thresholds(Record):
     basis: Basis
 
 
+class Plausible(Record):
+    """The values real cities report: outside ``[low, high]`` a value is asked about, not refused.
+
+    The **hard limits** are the indicator's ``valid_range`` (a share above 100 %, a negative
+    count): outside them a value is impossible and refused; ``limits`` says why they hold. The
+    plausible range lies inside the hard limits; outside it (but inside the limits) a value gets a
+    warning naming the range and ``cite``, the short name of the publication it rests on (a proper
+    name, quoted as is in every language; empty when the range is wholly judgement). ``basis``
+    says how the range was read from the source, and ``judgement`` there marks a range that is
+    ours in whole or in part (rounded out, widened from national to city figures).
+
+    For an indicator with a ``denominator`` the range is of the value per unit of that profile
+    field, as it is scored (:mod:`assessment.catalogue.plausible`).
+    """
+
+    low: float
+    high: float
+    cite: str = ""
+    limits: LangText
+    basis: Basis
+
+
 class Computation(Record):
     """How the value is computed: numerator over denominator (absent for a plain measure)."""
 
@@ -168,6 +190,7 @@ class Indicator(Record):
     thresholds: Thresholds | None = None
     target: float | None = None
     valid_range: tuple[float | None, float | None] = (None, None)
+    plausible: Plausible | None = None
     weight: float = Field(default=1.0, ge=0)
     denominator: str | None = None
     tags: dict[str, str | list[str]] = Field(default_factory=dict)
@@ -362,8 +385,9 @@ class Catalogue(Record):
         are left out too: they decide which values a reviewer asks about, not what a template
         holds or how a value is scored (the values a review leaves under query are part of a
         result's input hash instead), so adding a rule keeps every template and saved result valid.
+        The indicators' ``plausible`` ranges are left out for the same reason.
         """
-        dump = self.model_dump(mode="json", exclude={"rules"})
+        dump = self.model_dump(mode="json", exclude={"rules": True, "indicators": {"__all__": {"plausible"}}})
         if not dump["criteria"]:
             del dump["criteria"]
         payload = json.dumps(dump, sort_keys=True, ensure_ascii=False)

@@ -58,12 +58,12 @@ def print_review(result: Review, before: Round | None, written: list[Path], lang
     """The review's summary: questions per rule (a table), per city, what changed and what is closed."""
     from rich.table import Table
 
-    from ..review.summary import per_rule, summary_lines
+    from ..review.summary import per_rule_label, summary_lines
 
     table = Table(title=_(N_("Questions per rule"), lang))
     for head, justify in ((N_("Rule"), "left"), (N_("Open"), "right"), (N_("Closed"), "right")):
         table.add_column(escape(_(head, lang)), justify=justify)  # type: ignore[arg-type]
-    for rule, row in per_rule(result).iterrows():
+    for rule, row in per_rule_label(result, lang).iterrows():
         table.add_row(escape(str(rule)), str(int(row["open"])), str(int(row["closed"])))
     out.print(table)
     for line in summary_lines(result, before, written, lang):

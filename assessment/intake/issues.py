@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._missing import cell_text
+from ..catalogue.plausible import Slip
 from ..errors import Problem, Severity, params
 from ..i18n import N_
 
@@ -24,6 +25,8 @@ ISSUE_COLUMNS = ("file", "sheet", "row", "column", "indicator", "code", "severit
 #: ``{found}`` is the value found in the cell.
 MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "empty-file": ("error", N_("The file is empty."), N_("Send the filled workbook again.")),
+    "no-data": ("error", N_("The file holds no values: only a header row, or no row the template asks for."),
+                N_("Fill in the rows of the template's CSV form (or the workbook) and send the file again.")),
     "too-large": ("error", N_("The file is too large: {reason}."), N_("Send only the filled template.")),
     "not-a-workbook": ("error", N_("The file cannot be opened as a workbook: {reason}."),
                        N_("Save it again as .xlsx from Excel or LibreOffice.")),
@@ -106,6 +109,25 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                      N_("Give the value in the unit shown, without '%'.")),
     "out-of-range": ("error", N_("{found} is outside the possible range {low} to {high} for the unit '{unit}'."),
                      N_("Check the value and its unit.")),
+    "out-of-range-slip": ("error", N_("{found} is outside the possible range {low} to {high} for the unit '{unit}' "
+                                      "({limits}). It looks like {slip}: it would be {would}."),
+                          N_("Check the unit and give the value in the unit shown.")),
+    "out-of-range-slips": ("error", N_("{found} is outside the possible range {low} to {high} for the unit "
+                                       "'{unit}' ({limits}). It looks like {slip}: it would be {would}; or {slip2}: "
+                                       "it would be {would2}."),
+                           N_("Check the unit and give the value in the unit shown.")),
+    "implausible": ("warning", N_("{found} is {side} the values cities report for the unit '{unit}': {low} to "
+                                  "{high} ({cite})."),
+                    N_("Check the value and its unit; if it is right, say so in the notes (the review will ask).")),
+    "implausible-slip": ("warning", N_("{found} is {side} the values cities report for the unit '{unit}': {low} "
+                                       "to {high} ({cite}). It looks like {slip}: it would be {would}."),
+                         N_("Check the unit and give the value in the unit shown; if the value is right, say so "
+                            "in the notes (the review will ask).")),
+    "implausible-slips": ("warning", N_("{found} is {side} the values cities report for the unit '{unit}': {low} "
+                                        "to {high} ({cite}). It looks like {slip}: it would be {would}; or {slip2}: "
+                                        "it would be {would2}."),
+                          N_("Check the unit and give the value in the unit shown; if the value is right, say so "
+                             "in the notes (the review will ask).")),
     "excel-error": ("error", N_("The cell holds the spreadsheet error {found}."),
                     N_("Replace the formula by the value itself.")),
     "formula-no-result": ("error", N_("The cell holds a formula without a saved result."),
@@ -153,12 +175,55 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
 
 
 
+#: How a unit slip is named in a message (a UI msgid per slip; a rate base per population base).
+SLIP_LABELS: dict[str, str] = {
+    "thousand": N_("a slip by a factor of 1,000 (grams for kilograms, metres for kilometres, thousands for units)"),
+    "fraction": N_("a fraction typed where a percentage is asked"),
+    "percent": N_("a percentage typed where a fraction is asked"),
+    "hundred": N_("a slip by a factor of 100"),
+    "decimal": N_("a decimal mark one place off (a factor of 10)"),
+    "total": N_("a total for the whole city instead of a figure per inhabitant (divided by the profile's "
+                "population)"),
+    "denominator": N_("a slip by a factor of 1,000 in the value or in the profile figure it is divided by"),
+}
+BASE_LABELS: dict[int, str] = {
+    1: N_("a rate per inhabitant instead of the unit's base"),
+    100: N_("a rate per 100 inhabitants (a percentage) instead of the unit's base"),
+    1_000: N_("a rate per 1,000 instead of the unit's base"),
+    10_000: N_("a rate per 10,000 instead of the unit's base"),
+    100_000: N_("a rate per 100,000 instead of the unit's base"),
+    1_000_000: N_("a rate per million instead of the unit's base"),
+}
+
+
+def slip_label(slip: Slip) -> str:
+    """The msgid naming ``slip`` in a message (translated when the message is written)."""
+    if slip.kind == "base" and slip.base in BASE_LABELS:
+        return BASE_LABELS[slip.base]
+    return SLIP_LABELS.get(slip.kind, SLIP_LABELS["hundred"])
+
+
+#: Parameters that are plain numbers in every message that has them (written in the reader's number format).
+NUMBER_PARAMS = ("low", "high", "would", "would2", "first", "second", "shown", "n", "total", "needed")
+#: Codes whose found value, when the cell held a number, is a quantity (not a year or a row).
+NUMBER_FOUND = frozenset({"out-of-range", "out-of-range-slip", "out-of-range-slips", "implausible",
+                          "implausible-slip", "implausible-slips", "formula",
+                          "percent-format", "too-few-values"})
+
+
 def issue(code: str, source: str, *, sheet: str = "", row: int | None = None, column: str = "", item: str = "",
           found: Any = None, labels: tuple[str, ...] = (), **values: Any) -> Problem:
     """The problem ``code`` of :data:`MESSAGES` at a place in a file; ``values`` fill its templates.
 
-    ``labels`` names the values that are UI msgids (translated when the problem is written).
+    ``labels`` names the values that are UI msgids (translated when the problem is written). A
+    found value that is a number (not text as typed), and the values of :data:`NUMBER_PARAMS`, are
+    written in the reader's number format (``5.200``, ``3,6`` in Vietnamese); a year is never
+    grouped, and text as the city typed it is quoted as typed.
     """
     severity, message, fix = MESSAGES[code]
+    numeric = tuple(k for k in NUMBER_PARAMS if k in values)
+    if code in NUMBER_FOUND and isinstance(found, int | float) and not isinstance(found, bool):
+        numeric += ("found",)
     return Problem(source=source, sheet=sheet, row=row, column=column, item=item, code=code, message=message,
-                   fix=fix, found=cell_text(found), severity=severity, params=params(**values), labels=labels)
+                   fix=fix, found=cell_text(found), severity=severity, params=params(**values), labels=labels,
+                   numbers=numeric)

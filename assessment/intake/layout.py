@@ -3,7 +3,7 @@
 Sheets
 ------
 * *Instructions*: how to fill the workbook, the columns, the data-quality scale, missing values.
-* *City profile*: one row per :data:`PROFILE_FIELDS` entry from row 2: the field key (column A),
+* *City profile*: one row per :data:`PROFILE_FIELDS` entry from row 2: the field key (column A, hidden: for scripts),
   its label (B) and the city's value (C).
 * *Indicators*: one row per indicator from row 2, columns :data:`INDICATOR_TABLE`: id, name,
   unit and definition (locked), then the city's value, data year, source, data-quality flag
@@ -13,7 +13,7 @@ Sheets
 * *Criteria* (only when the catalogue has criteria-based maturity models): one row per criterion,
   columns :data:`CRITERIA_TABLE` (id, level, kind, criterion and the evidence it needs, locked;
   then met / not met from a dropdown, the evidence given, notes). Rows are found by id.
-* ``Lists`` (hidden): dropdown sources.
+* ``Lists`` (hidden, named in the template's language: *Danh sách*): dropdown sources.
 * ``_smartcity`` (very hidden): the versioned marker. Columns A–B hold ``key, value`` pairs
   (format, catalogue id, version and hash, language …); from row 2, columns D–F hold the row
   number, id and unit written on every indicator row, and columns H–I the row number and id of
@@ -35,7 +35,9 @@ from ..i18n import N_
 FORMAT = "smartcity-template"
 FORMAT_VERSION = 1
 MARKER_SHEET = "_smartcity"
-LISTS_SHEET = "Lists"
+#: The hidden sheet of dropdown sources, named in the template's language (a reader of any version also knows
+#: the English name, which templates before issue 23 used in every language).
+LISTS_SHEET = N_("Lists")
 
 SHEETS = {"instructions": N_("Instructions"), "profile": N_("City profile"), "indicators": N_("Indicators"),
           "enablers": N_("Enablers"), "criteria": N_("Criteria")}

@@ -191,7 +191,8 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> 
     criteria = _sheet_name(names, "criteria", sub.lang)
     if criteria is not None:  # only templates of a catalogue with criteria models have it
         sub.criteria = _table(_rows(book, criteria), criteria, CRITERIA_COLUMNS, CRITERIA_INPUTS, sub)
-    known = {_sheet_name(names, key, sub.lang) for key in SHEETS} | {MARKER_SHEET, LISTS_SHEET}
+    known = {_sheet_name(names, key, sub.lang) for key in SHEETS} | {MARKER_SHEET, LISTS_SHEET,
+                                                                    _(LISTS_SHEET, sub.lang)}
     for name in names:  # a filled copy of a sheet beside the template's own is read nowhere: say so
         if name not in known and any(not _empty(v) for row in _rows(book, name) for v in row):
             sub.unread.append(name)

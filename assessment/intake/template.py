@@ -245,6 +245,11 @@ class _Book:
     def t(self, msg: str) -> str:
         return _(msg, self.lang)
 
+    @property
+    def lists(self) -> str:
+        """The dropdown sheet's name as a formula names it (quoted: a translated name may hold spaces)."""
+        return "'" + self.t(LISTS_SHEET).replace("'", "''") + "'"
+
 
 def _formats(wb: Any) -> dict[str, Any]:
     entry = {"bg_color": "#FFF4C2", "border": 1, "locked": False, "valign": "top"}
@@ -316,7 +321,7 @@ def _instructions(b: _Book) -> None:
 def _profile(b: _Book, city: str, country: str) -> None:
     ws = b.wb.add_worksheet(b.t(SHEETS["profile"]))
     ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.set_column(0, 0, 14, b.fmt["lock"])
+    ws.set_column(0, 0, 14, b.fmt["lock"], {"hidden": True})  # the field ids, for scripts: out of the reader's way
     ws.set_column(1, 1, PROFILE_LABEL_WIDTH, b.fmt["lock"])
     ws.set_column(2, 2, 36)
     ws.write_row(0, 0, ["key", _("Field", b.lang), _("Value", b.lang)], b.fmt["head"])
@@ -346,7 +351,7 @@ def _indicators(b: _Book) -> None:
     year_rule = {"validate": "integer", "criteria": "between", "minimum": b.year - 30, "maximum": b.year,
                  "error_type": "warning", "input_title": _("Data year", b.lang)[:32],
                  "input_message": _("The year the value refers to.", b.lang)}
-    quality_rule = {"validate": "list", "source": f"={LISTS_SHEET}!$A$1:$A${len(choices)}", "error_type": "warning"}
+    quality_rule = {"validate": "list", "source": f"={b.lists}!$A$1:$A${len(choices)}", "error_type": "warning"}
     for r, ind in enumerate(b.cat.indicators, start=1):
         locked = [ind.id, text(ind.name, b.lang), text(ind.unit, b.lang), text(ind.definition, b.lang)]
         ws.write_row(r, 0, locked, b.fmt["lock"])
@@ -393,7 +398,7 @@ def _enablers(b: _Book) -> None:
         _fit_row(ws, r, [(text(ena.name, b.lang), ENABLER_TABLE[1].width),
                          *((d, DESCRIPTOR_WIDTH) for d in descriptors)])
         level_col = column_index(ENABLER_TABLE, "level")
-        ws.data_validation(r, level_col, r, level_col, {"validate": "list", "source": f"={LISTS_SHEET}!$C${r}:$H${r}",
+        ws.data_validation(r, level_col, r, level_col, {"validate": "list", "source": f"={b.lists}!$C${r}:$H${r}",
                                         "error_type": "warning", "input_title": ena.id[:32],
                                         "input_message": text(ena.evidence, b.lang)[:255]})
 
@@ -415,7 +420,7 @@ def _criteria(b: _Book) -> None:
     ws.freeze_panes(1, 1)
     words = met_choices(b.lang)
     letter = chr(ord("A") + MET_LIST_COLUMN)
-    rule = {"validate": "list", "source": f"={LISTS_SHEET}!${letter}$1:${letter}$2", "error_type": "warning"}
+    rule = {"validate": "list", "source": f"={b.lists}!${letter}$1:${letter}$2", "error_type": "warning"}
     met_col = column_index(CRITERIA_TABLE, "met")
     r = 0
     for model in b.cat.criteria:
@@ -436,7 +441,7 @@ def _criteria(b: _Book) -> None:
 
 
 def _lists_and_marker(b: _Book) -> None:
-    lists = b.wb.add_worksheet(LISTS_SHEET)
+    lists = b.wb.add_worksheet(b.t(LISTS_SHEET))
     lists.hide()
     lists.write_column(0, 0, quality_choices(b.cat, b.lang))
     if b.cat.criteria:

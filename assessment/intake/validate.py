@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
-from ..errors import Problem
-from ..i18n import _, text
+from ..catalogue.plausible import judge
+from ..errors import Problem, plain_number
+from ..i18n import N_, _, text
 from .accepted import Accepted, Intake
 from .cage import read_caged
 from .criteria import read_answers
-from .issues import issue
+from .issues import issue, slip_label
 from .layout import (
     COUNTRIES,
     CRITERIA_INPUTS,
@@ -181,11 +182,15 @@ class _Checker:
                     self.add("bad-year", cell)
                     year = None
                 self.profile[key] = None if year is None else int(year)
-            else:
-                num = parse_number(cell.value, self.sub.lang).value
-                if num is None or num <= 0:
+            else:  # read as an indicator cell is, with the same messages ('652.572' is ambiguous, not "not > 0")
+                before = len(self.problems)
+                num = self.number(cell, "")
+                said = [p.severity for p in self.problems[before:]]
+                if (num is not None and num <= 0) or (num is None and not said):
                     self.add("bad-profile-number", cell, field=label, labels=("field",))
                     num = None
+                elif num is None and f.required and "error" not in said:  # "n/a": read as missing
+                    self.add("missing-profile", cell, sheet=sheet, field=label, labels=("field",))
                 self.profile[key] = num
 
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
@@ -238,18 +243,47 @@ class _Checker:
             seen[ident] = row.row
             if self.unit_redefined(row.cells["id"], ident, units.get(ident)):
                 continue
-            self.rows.append(self._values(row, ident, unit, ind.valid_range))
+            self.rows.append(self._values(row, ident, unit))
         sheet = self.sub.indicators[0].sheet if self.sub.indicators else ""
         self._missing_rows((i for i, _ in self.sub.expected_rows.values()), present, sheet)
 
-    def _values(self, row: RawRow, ident: str, unit: str, bounds: tuple[float | None, float | None]) -> dict[str, Any]:
+    def plausible(self, cell: RawCell, ident: str, unit: str, value: float) -> float | None:
+        """The value after the catalogue's hard limits and plausible range (:mod:`assessment.catalogue.plausible`).
+
+        Outside the hard limits: an error, the value is not used. Outside the plausible range: a
+        warning, the value is kept (the review asks the city to confirm it). Either names the unit
+        slip that would explain the value, if one does.
+        """
+        ind = self.cat.indicator(ident)
+        verdict = judge(ind, value, self.profile)
+        if verdict is None:
+            return value
+        bounds: dict[str, Any] = {"low": "−∞" if verdict.low is None else plain_number(verdict.low),
+                                  "high": "∞" if verdict.high is None else plain_number(verdict.high)}
+        slips = verdict.slips
+        extra: dict[str, Any] = {}
+        for n, slip in enumerate(slips, start=1):
+            suffix = "" if n == 1 else str(n)
+            extra |= {f"slip{suffix}": slip_label(slip), f"would{suffix}": plain_number(slip.value)}
+        labels = tuple(k for k in extra if k.startswith("slip"))
+        ending = ("", "-slip", "-slips")[len(slips)]
+        if verdict.kind == "impossible":
+            limits = text(ind.plausible.limits, self.sub.lang) if ind.plausible is not None else ""
+            self.add(f"out-of-range{ending}", cell, ident, value=value, unit=unit, limits=limits, labels=labels,
+                     **bounds, **extra)
+            return None
+        pl = ind.plausible
+        cite = pl.cite if pl is not None and pl.cite else N_("judgement")
+        self.add(f"implausible{ending}", cell, ident, value=value, unit=unit,
+                 side=N_("above") if verdict.side == "high" else N_("below"), cite=cite,
+                 labels=(*labels, "side", *(("cite",) if cite == N_("judgement") else ())), **bounds, **extra)
+        return value
+
+    def _values(self, row: RawRow, ident: str, unit: str) -> dict[str, Any]:
         cells = row.cells
         value = self.number(cells["value"], ident, unit) if "value" in cells else None
-        lo, hi = bounds
-        if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
-            self.add("out-of-range", cells["value"], ident, value=value, unit=unit,
-                     low="−∞" if lo is None else cell_text(lo), high="∞" if hi is None else cell_text(hi))
-            value = None
+        if value is not None:
+            value = self.plausible(cells["value"], ident, unit, value)
         data_year = None
         if "data_year" in cells and cells["data_year"].value is not None:
             y = self.year(cells["data_year"], ident)
@@ -428,7 +462,9 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
     subs: list[RawSubmission] = []
     for f in files:
-        if f in read:
+        if f in read and not read[f]:  # a CSV holding only its header row: a named file that adds nothing
+            subs.append(RawSubmission(file=str(f), kind="empty", failure=issue("no-data", str(f), found="")))
+        elif f in read:
             subs += read[f]
         else:
             subs.append(RawSubmission(file=str(f), kind="missing",

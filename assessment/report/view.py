@@ -25,6 +25,7 @@ from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
 from .criteria import criteria_rows, criteria_sections
+from .method_words import method_words
 
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
@@ -95,6 +96,12 @@ class ReportView:
         self.wellbeing_median = (peer_median(result.aggregated[self.wellbeing.id], None)
                                  if self.wellbeing is not None else None)
         self.criteria = criteria_rows(result)
+        self.alone = cohort_of_one(self.keys, self.year_of)
+        if self.alone:  # a median of one city is its own value: no median is shown, rank_text says why
+            self.peer_scores, self.cohort_scores = self.scores.iloc[0:0], self.scores.iloc[0:0]
+            self.peer_indicators = self.peer_indicators.iloc[0:0]
+            self.wellbeing_median = (self.wellbeing_median.iloc[0:0] if self.wellbeing_median is not None
+                                     else None)
 
     def row(self, frame: pd.DataFrame, key: Any) -> dict[Any, Any]:
         """``frame.loc[key].to_dict()``, or ``{}`` when ``key`` is not a row of ``frame``: read from every
@@ -179,6 +186,7 @@ class ReportView:
     def _appendix(self) -> dict[str, Any]:
         rec = self.r.recipe
         return {"method": rec.method.name, "method_yaml": rec.method.to_yaml(), "fingerprint": rec.method.fingerprint,
+                "method_words": method_words(rec.method, self.lang),
                 "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
                 "input_hash": rec.input_hash, "package": __version__}
 
@@ -253,6 +261,8 @@ class ReportView:
         """"13th of 26 ranked cities; 5th of 11 in its peer group", or why there is no rank ("" if ranking is off)."""
         if self.status is None or not self.r.method.rank.enabled:
             return ""
+        if self.alone:
+            return _(ALONE, self.lang)
         st = self.row(self.status, key)
         root = self.cat.lens(self.lens).root.id
         cohort = self.r.ranks[self.lens]["cohort"][root]
@@ -293,6 +303,20 @@ class ReportView:
                 "appendix": self.appendix, "catalogue_title": text(self.cat.header.title, self.lang)}
 
 
+#: Why a report of one city shows no rank and no medians.
+ALONE = N_("Not ranked, and no medians: the cohort has this city only, so there is no other city to rank it "
+           "against or to compare it with.")
+
+
+def cohort_of_one(keys: list[Any], year_of: Any) -> bool:
+    """True when every year of the report holds one city: a rank would be "1st of 1" and every median the
+    city's own value, so neither is shown."""
+    years: dict[Any, int] = {}
+    for k in keys:
+        years[year_of(k)] = years.get(year_of(k), 0) + 1
+    return bool(years) and max(years.values()) == 1
+
+
 def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     """The model of one city page (one unit, or one unit-year of a panel)."""
     r, lang = rep.r, rep.lang
@@ -313,8 +337,8 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     areas = rep.areas
     peer_row, cohort_row = rep.row(rep.peer_scores, key), rep.row(rep.cohort_scores, key)
     series = {"city": [as_float(score_row[a]) for a in areas],
-              "peer": [as_float(peer_row[a]) for a in areas],
-              "cohort": [as_float(cohort_row[a]) for a in areas]}
+              "peer": [as_float(peer_row.get(a)) for a in areas],
+              "cohort": [as_float(cohort_row.get(a)) for a in areas]}
     radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
     radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
     oecd = None
@@ -323,7 +347,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         dims = [leaf.id for leaf in olens.leaves()]
         value_row, median_row = rep.row(r.aggregated[olens.id], key), rep.row(rep.wellbeing_median, key)
         values = [as_float(value_row[d]) for d in dims]
-        medians = [as_float(median_row[d]) for d in dims]
+        medians = [as_float(median_row.get(d)) for d in dims]
         rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
                                       for d, v, m in zip(dims, values, medians, strict=True)]
         geo = charts.bars(values, medians)
@@ -342,6 +366,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "strengths": _strengths(rep, key),
         "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
         "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
+        "alone": rep.alone,
         "change": _change(rep, key),
     }
 
@@ -361,7 +386,7 @@ def _enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
 
 def _strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
     sw = rep.r.strengths
-    if sw.empty:
+    if sw.empty or rep.alone:  # above or below a median of one: no strength or weakness to show
         return {"strength": [], "weakness": []}
     out: dict[str, list[dict[str, Any]]] = {"strength": [], "weakness": []}
     for rec in rep.strength_rows(key):
@@ -394,7 +419,7 @@ def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
             "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
             "imputed": bool(flags.get(ind_id, False)), "score": _num(score.get(ind_id)),
             "level": lv, "level_name": rep.level_name(lv), "peer": _num(peer.get(ind_id)),
-            "rank": _num(rank.get(ind_id)), "context": context,
+            "rank": None if rep.alone else _num(rank.get(ind_id)), "context": context,
             "query": queried.get(ind_id, "")})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .._missing import cell_text
 from ..errors import Problem, params
-from ..i18n import N_
+from ..i18n import N_, _
 
 #: A number as :func:`number` writes it (its decimal point becomes the language's decimal mark).
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -56,9 +56,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         N_("Explain the assumptions in the comment, or give a measured value.")),
 }
 
+#: A question asked again because the city answered it with a corrected value that its workbook does not hold:
+#: the same question (same code, rule and item, so the same key), in these words (message, fix).
+NOT_APPLIED = (N_("The previous round's answer gave {corrected} as the corrected value, but the workbook still "
+                  "holds {found}."),
+               N_("Correct the value in the workbook and send it again; or, if {found} is right after all, confirm "
+                  "it."))
+
 #: Query codes that question the number itself (the method option ``queries: exclude`` drops these values).
 VALUE_CODES = frozenset({"change-ratio", "change-points", "outlier", "ratio-low", "ratio-high", "difference-low",
-                         "difference-high", "sum-low", "sum-high"})
+                         "difference-high", "sum-low", "sum-high",
+                         # the intake's warnings about a value outside the catalogue's plausible range
+                         "implausible", "implausible-slip", "implausible-slips"})
 #: What became of a query: still open, or closed by the city's answer or by new data.
 Status = Literal["open", "confirmed", "corrected", "resolved"]
 STATUS_LABELS: dict[str, str] = {"open": N_("open"), "confirmed": N_("confirmed"), "corrected": N_("corrected"),
@@ -71,14 +80,44 @@ def number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+#: What kind of rule raised a query, as the reader sees it (the rule's id stays in the ``rule`` column, for
+#: scripts): query code → label msgid.
+_CHANGE, _OUTLIER = N_("change since the previous year"), N_("far from the other cities")
+_CONSISTENCY, _METADATA = N_("consistency between values"), N_("data year, source and quality")
+RULE_LABELS: dict[str, str] = {
+    "change-ratio": _CHANGE, "change-points": _CHANGE, "outlier": _OUTLIER,
+    **{f"{kind}-{side}": _CONSISTENCY for kind in ("ratio", "difference", "sum") for side in ("low", "high")},
+    "no-data-year": _METADATA, "no-source": _METADATA, "no-quality": _METADATA, "flagged-quality": _METADATA,
+}
+
+
+def rule_label(code: str) -> str:
+    """The msgid naming the kind of rule behind query ``code`` (``""`` for a code no rule raises)."""
+    return RULE_LABELS.get(code, "")
+
+
+#: How the intake's problems are named among the rules (by severity: error or not).
+READING = {True: N_("reading the files: errors"), False: N_("reading the files: warnings")}
+
+
+def rule_words(rules: list[str], codes: list[str], severities: list[str], lang: str) -> dict[str, str]:
+    """Rule id (or intake code) → the kind of rule in words in ``lang``: what a reader sees instead of the id.
+
+    The intake's problems are named "reading the files: errors" or "…: warnings" by their severity.
+    """
+    pairs = zip(rules, codes, severities, strict=True)
+    return {r: _(rule_label(c) or READING[s == "error"], lang) for r, c, s in pairs}
+
+
 def query_problem(code: str, source: str, *, rule: str, item: str = "", found: Any = None, sheet: str = "",
                   row: int | None = None, column: str = "", labels: tuple[str, ...] = (), **values: Any) -> Problem:
     """The problem of query ``code`` (:data:`MESSAGES`) raised by ``rule``; ``values`` fill its templates."""
     message, fix = MESSAGES[code]
     shown = number(found) if isinstance(found, float | int) and not isinstance(found, bool) else cell_text(found)
-    filled = params(rule=rule, **values)
-    numeric = tuple(k for k, v in (*filled, ("found", shown)) if _PLAIN_NUMBER.fullmatch(v)
-                    or (k == "parts" and _NUMBERS_IN_PARTS.fullmatch(v)))
+    filled = params(rule=rule_label(code) or rule, **values)  # the kind of rule in words, translated
+    labels = (*labels, "rule") if rule_label(code) else labels
+    numeric = tuple(k for k, v in (*filled, ("found", shown)) if not k.endswith("year")  # 2025, never 2,025
+                    and (_PLAIN_NUMBER.fullmatch(v) or (k == "parts" and _NUMBERS_IN_PARTS.fullmatch(v))))
     return Problem(source=source, item=item, field=rule, code=code, message=message, fix=fix, found=shown,
                    sheet=sheet, row=row, column=column, severity="warning", params=filled, labels=labels,
                    numbers=numeric)

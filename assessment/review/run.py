@@ -11,6 +11,7 @@ is not asked again while it stays the same; a query the new data no longer raise
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,13 +22,13 @@ import pandas as pd
 from .._missing import is_missing
 from ..catalogue import Catalogue
 from ..catalogue.rules import ChangeRule, MetadataRule, OutlierRule
-from ..errors import Problem
+from ..errors import Problem, plain_number
 from ..i18n import LANGUAGES, _, text
 from ..intake import Intake
 from ..intake.layout import INDICATOR_TABLE, PROFILE_FIELDS, SHEETS, column_index
-from .answers import CityRound, Round
+from .answers import Answered, CityRound, Round
 from .checks import Place, check_change, check_consistency, check_metadata, check_outliers
-from .messages import VALUE_CODES, Query
+from .messages import NOT_APPLIED, VALUE_CODES, Query
 
 #: Metadata kept per value, compared between submissions.
 META = ("value", "data_year", "source", "quality")
@@ -236,6 +237,27 @@ def _value_of(latest: pd.DataFrame | None, profile: dict[str, float], item: str)
     return float(latest.at[item, "value"])
 
 
+#: How near the workbook's value must be to the corrected value the city gave for the correction to count
+#: (relative): a correction typed with fewer decimals than the workbook holds is still that correction.
+CORRECTED_TOLERANCE = 0.005
+
+
+def _near(value: float | None, corrected: float | None) -> bool:
+    if value is None or corrected is None:
+        return False
+    return math.isclose(value, corrected, rel_tol=CORRECTED_TOLERANCE, abs_tol=1e-12)
+
+
+def _not_applied(p: Problem, answer: Answered | None, value: float | None) -> Problem:
+    """The same question in :data:`NOT_APPLIED`'s words when the city answered a corrected value its workbook
+    does not hold (``p`` unchanged otherwise): the answer and the value still there, and the question why."""
+    if answer is None or answer.corrected is None or value is None or _near(value, answer.corrected):
+        return p
+    filled = tuple(sorted((*p.params, ("corrected", plain_number(answer.corrected)))))
+    return replace(p, message=NOT_APPLIED[0], fix=NOT_APPLIED[1], params=filled,
+                   numbers=tuple(dict.fromkeys((*p.numbers, "corrected", "found"))))
+
+
 def review(intake: Intake, previous: Round | None = None) -> Review:
     """Review a cohort: plausibility queries and intake problems per city, closed against ``previous``.
 
@@ -294,14 +316,17 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
             asked.add(q.key)
             status = old.status_of(q) if old is not None and p.severity != "error" else "open"  # errors: fixed or open
             if status == "open":
-                open_q.append(q)
+                answer = next((a for a in old.queries if a.key == q.key), None) if old is not None else None
+                open_q.append(replace(q, problem=_not_applied(p, answer, q.value)))
             else:
                 closed.append(replace(q, status=status))
                 if status == "confirmed":
                     kept[q.key] = q.value
-        if old is not None:
-            closed += [Query(key[0], key[1], year, aq.problem, aq.value, "resolved") for aq in old.queries
-                       if aq.key not in asked]
+        if old is not None:  # no longer raised: corrected when the value is now the one the city gave
+            profile = co.profiles.get(key, {}).get(year, {})
+            closed += [Query(key[0], key[1], year, aq.problem, aq.value,
+                             "corrected" if _near(_value_of(latest, profile, aq.problem.item), aq.corrected)
+                             else "resolved") for aq in old.queries if aq.key not in asked]
         confirmed[key] = kept
     changes = previous.changes(intake, cities) if previous is not None else pd.DataFrame()
     answers = previous.answer_table() if previous is not None else pd.DataFrame()

@@ -35,7 +35,7 @@ from .layout import (
     SNAPSHOT_FIELDS,
     YES,
 )
-from .messages import Query
+from .messages import Query, rule_words
 from .run import Review
 
 SEVERITY_LABELS = {"error": N_("error"), "warning": N_("query")}
@@ -84,8 +84,8 @@ def write_city(rv: Review, city: dict[str, Any], path: Path) -> Path:
     ws.write_string(1, 0, _("For each question, check the value in the cell named. If it is right, choose '{yes}' "
                             "under Confirmed; if not, give the corrected value, and correct the workbook too. Say "
                             "why in the comment.", lang).format(yes=_(YES, lang)), wrap)
-    for i, col in enumerate(COLUMNS):
-        ws.set_column(i, i, col.width)
+    for i, col in enumerate(COLUMNS):  # the question's id (code:rule:indicator) is for scripts: hidden
+        ws.set_column(i, i, col.width, None, {"hidden": col.key == "query"})
         ws.write_string(HEADER_ROW, i, _(col.header, lang), head)
     choices = [_(YES, lang), _(NO, lang)]
     for r, q in enumerate(qs, start=HEADER_ROW + 1):
@@ -155,13 +155,18 @@ def _marker(wb: xlsxwriter.Workbook, rv: Review, city: dict[str, Any], qs: Itera
 def write_summary(rv: Review, folder: Path, lang: str = "en") -> list[Path]:
     """The cohort summary: ``summary.csv`` (city × rule, open and closed) and ``summary.xlsx``.
 
-    The workbook has the same table, then the totals per city and per rule; headers in ``lang``.
+    The workbook has the same table, then the totals per city and per rule; headers and the rules' names in
+    ``lang`` (the CSV keeps the rule ids, for scripts).
     """
     counts = rv.counts()
     headers = {k: _(v, lang) for k, v in SUMMARY_HEADERS.items()}
     csv_path, xlsx_path = folder / "summary.csv", folder / "summary.xlsx"
     safe_frame(counts.rename(columns=headers)).to_csv(csv_path, index=False, encoding="utf-8-sig",
                                                       lineterminator="\n")
+    table = rv.table()  # the workbook names each rule in words in ``lang``; the CSV keeps the ids for scripts
+    words = rule_words(list(table["rule"]), list(table["code"]), list(table["severity"]), lang)
+    counts = counts.assign(rule=[words.get(r, r) for r in counts["rule"]])
+    counts = counts.groupby(["city", "country", "year", "rule"], sort=True)[["open", "closed"]].sum().reset_index()
     by_city = counts.groupby(["city", "country", "year"], sort=True)[["open", "closed"]].sum().reset_index()
     by_rule = counts.groupby("rule", sort=True)[["open", "closed"]].sum().reset_index()
     sheets = {N_("By city and rule"): counts, N_("By city"): by_city, N_("By rule"): by_rule}
