@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from .._missing import frame_csv
 from ..catalogue.choices import TIERS
 from ..i18n import LANGUAGES, N_
 from .common import (
@@ -103,7 +104,7 @@ def list_indicators(cat: Any, where: Any, lang: str, fmt: str, output: Path | No
         return
     if output is None:
         if fmt == "csv":
-            frame.to_csv(sys.stdout, index=False)
+            sys.stdout.write(frame_csv(frame, index=False))
         else:
             sys.stdout.write(to_markdown_table(frame))
         return

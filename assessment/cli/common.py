@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .._missing import CONTROL
 from .._version import __version__
 from ..catalogue.choices import FORMATS
 from ..i18n import LANGUAGES, N_, _
@@ -53,13 +54,22 @@ def lang_option(help: str) -> Any:
     """The ``--lang`` option of a command (``help`` a msgid); its default is ``SMARTCITY_LANG``, else English."""
     return typer.Option(help=help, envvar=ENV)
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# User text (file names, cell values, ids) is printed as it is: no emoji codes (``:x:`` stays
+# ``:x:``), and every line passes through :func:`shown`, which escapes markup and control characters.
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
+
+
+def shown(text: object) -> str:
+    """User text as the console should print it, verbatim: rich markup escaped, and each control
+    character written as its escape (``\\r``, ``\\x1b``), so a value cannot move the cursor, clear
+    the screen or start a new line that looks like another message."""
+    return escape(CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text)))
 
 
 def tr(message: str, lang: str, **values: object) -> str:
     """``message`` translated into ``lang`` with its placeholders filled, escaped for rich markup."""
-    return escape(_(message, lang).format(**values))
+    return shown(_(message, lang).format(**values))
 
 
 def show_version(value: bool) -> None:
@@ -123,14 +133,14 @@ def fail(exc: AssessmentError, lang: str = "en") -> NoReturn:
     if exc.problems:
         error(PROBLEMS_IN.get(exc.kind, N_("{n} problem(s):")), lang, n=len(exc.problems))
     else:
-        err.print(f"[bold red]{_(ERROR, lang)}[/] {escape(str(exc))}", highlight=False)
+        err.print(f"[bold red]{_(ERROR, lang)}[/] {shown(exc)}", highlight=False)
     for p in exc.problems:
         where = p.source + (f":{p.row}" if p.row is not None and not p.sheet else "")
         where += "".join(f" {x}" for x in (p.sheet, p.item, p.field and f"[{p.field}]") if x)
         line = f"{where}: {p.text(lang)}"
         line += f" ({_(FOUND, lang)}: {p.found})" if p.found else ""
         line += f" {_(FIX, lang)} {p.fix_text(lang)}" if p.fix else ""
-        err.print(f"  - {escape(line)}", highlight=False)
+        err.print(f"  - {shown(line)}", highlight=False)
     raise typer.Exit(1)
 
 

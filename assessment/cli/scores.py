@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from .._missing import frame_csv
 from ..i18n import N_, _
 from .common import (
     EXIT_INPUT,
@@ -263,7 +264,7 @@ def robustness_cmd(
               **audited.tables()}
     with pd.ExcelWriter(output / "robustness.xlsx", engine="xlsxwriter") as xlsx:
         for name, table in tables.items():
-            table.to_csv(output / f"{name}.csv", index=False)
+            frame_csv(table, output / f"{name}.csv", index=False)
             table.to_excel(xlsx, sheet_name=name[:31], index=False)
     page = render_robustness(result, output / "robustness.html", lang=lg, uncertainty=unc,
                              sensitivity=sens, removed=removed, audited=audited)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..errors import SEVERITY_LABELS
 from ..i18n import N_, _
@@ -21,6 +20,7 @@ from .common import (
     inputs_argument,
     lang_option,
     out,
+    shown,
     tr,
     usage,
     writing,
@@ -122,8 +122,8 @@ def validate_cmd(
         where = f"{Path(p.source).name}: {p.sheet}" + (f"!{p.column}{row}" if row else "")
         what = f" [{p.item}]" if p.item else ""
         # user text (file names, values in messages) is escaped so rich never reads it as markup
-        out.print(f"{escape(where + what)} [{colour[p.severity]}]{_(SEVERITY_LABELS[p.severity], lg)}[/]: "
-                  f"{escape(p.text(lg))}", highlight=False, markup=True)
+        out.print(f"{shown(where + what)} [{colour[p.severity]}]{_(SEVERITY_LABELS[p.severity], lg)}[/]: "
+                  f"{shown(p.text(lg))}", highlight=False, markup=True)
     if report is not None:
         with writing(report, lg):
             out.print(tr(N_("wrote {path}"), lg, path=intake.write_issues(report, lg)), highlight=False)

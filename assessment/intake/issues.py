@@ -132,6 +132,11 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                                      "of them ({share}%). Outcomes and focus areas with too few values show no "
                                      "score."),
                        N_("Fill in more indicators; scores rest on the values reported, never on guesses.")),
+    "control-character": ("error", N_("'{field}' holds an invisible character ({char}) at position {position}: "
+                                      "a line break or a control character typed or pasted into the cell."),
+                          N_("Retype the value on one line, without line breaks or invisible characters.")),
+    "not-a-file": ("error", N_("'{name}' is not a file but {kind}, so it was not read."),
+                   N_("Put a copy of the file itself in the folder, not a link, and send it again.")),
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,7 +21,7 @@ import python_calamine
 
 from .._missing import cell_text
 from ..errors import Problem
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, N_, _
 from .issues import issue
 from .layout import (
     CRITERIA_COLUMNS,
@@ -316,8 +318,34 @@ def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
     return out
 
 
+#: What a path is when it is not a regular file, as a UI label, by ``stat`` file type.
+NOT_A_FILE = ((stat.S_ISLNK, N_("a link")), (stat.S_ISDIR, N_("a folder")),
+              (stat.S_ISFIFO, N_("a pipe (FIFO)")), (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")),
+              (stat.S_ISSOCK, N_("a socket")))
+
+
+def not_a_file(path: Path) -> Problem | None:
+    """The problem of a path that is not a regular file (``None`` for a regular file).
+
+    The path itself is looked at (``lstat``), never followed or opened: a link in an input folder
+    may point anywhere (``x.csv → /etc/passwd``), and opening a pipe or a device can block forever
+    or read without end. So only regular files inside the named inputs are ever read.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return issue("unreadable", str(path), found="", reason="file not found")
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((label for test, label in NOT_A_FILE if test(mode)), N_("not a regular file"))
+    return issue("not-a-file", str(path), found="", name=path.name, kind=kind, labels=("kind",))
+
+
 def read_file(path: Path) -> list[RawSubmission]:
-    """Read any accepted file into one or more raw submissions."""
+    """Read any accepted file into one or more raw submissions (only a regular file: :func:`not_a_file`)."""
+    refused = not_a_file(path)
+    if refused is not None:
+        return [RawSubmission(file=str(path), kind="missing", failure=refused)]
     if path.suffix.lower() == ".csv":
         return read_csv(path)
     return [read_workbook(path)]

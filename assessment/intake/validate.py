@@ -10,12 +10,13 @@ problem on its row.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._missing import RANK_MIN_COVERAGE, cell_text, needed
+from .._missing import RANK_MIN_COVERAGE, cell_text, first_control, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import Problem
 from ..i18n import _, text
@@ -23,7 +24,7 @@ from .accepted import Accepted, Intake
 from .cage import read_caged
 from .criteria import read_answers
 from .issues import issue
-from .layout import COUNTRIES, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
+from .layout import COUNTRIES, INDICATOR_TABLE, MARKER_SHEET, PROFILE_FIELDS, PROFILE_KEYS, SHEETS, YEARS
 from .numbers import Parsed, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission
 
@@ -34,6 +35,8 @@ MAX_DATA_AGE = 10
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system, as stored)
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
+#: The label of an ID cell in messages (the template's column heading).
+ID_LABEL = INDICATOR_TABLE[0].header
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
 
 
@@ -150,7 +153,8 @@ class _Checker:
                 self.profile[key] = None
                 continue
             if kind == "text":
-                self.profile[key] = cell_text(cell.value).strip()
+                value = cell_text(cell.value).strip()
+                self.profile[key] = None if self.controlled(cell, value, label) else value
             elif kind == "country":
                 code = cell_text(cell.value).strip().upper()
                 known = code in COUNTRIES
@@ -170,12 +174,24 @@ class _Checker:
                     num = None
                 self.profile[key] = num
 
+    def controlled(self, cell: RawCell, value: str, label: str) -> bool:
+        """True (reported) when a name or an id holds a control character: a line break typed with
+        Alt+Enter, a pasted tab, a bidirectional override. Refused, not cleaned: a name is how a
+        city is known on every page and in every later round, so it is never guessed."""
+        bad = first_control(value)
+        if bad is None:
+            return False
+        self.add("control-character", cell, field=label, position=bad[0], char=bad[1], labels=("field",))
+        return True
+
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
         """The row's id, found in its ID cell (rows are matched by id, wherever they sit)."""
         cell = row.cells["id"]
         ident = cell_text(cell.value).strip()
         if not ident:
             self.add("no-id", cell)
+            return None
+        if self.controlled(cell, ident, ID_LABEL):
             return None
         if ident not in known:
             self.add(unknown_code, cell, ident)
@@ -380,7 +396,8 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     cat = catalogue or load_catalogue()
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     files = _expand(items)
-    present = [f for f in files if f.is_file()]
+    # a link, pipe or device goes to the reader too, which refuses it without opening it (read_file)
+    present = [f for f in files if os.path.lexists(f)]
     read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
     subs: list[RawSubmission] = []
     for f in files:
