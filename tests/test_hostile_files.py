@@ -62,6 +62,17 @@ def _prefixed(xml: bytes) -> bytes:
     return xml.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=")
 
 
+def _long_csv(path: Path, template: Path, rows: int) -> Path:
+    """The template's CSV form followed by ``rows`` indicator rows with made-up ids (7 MB for 120k)."""
+    text = template.read_text(encoding="utf-8-sig")
+    first = text.splitlines()[1].split(",")
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        for i in range(rows):
+            fh.write(",".join(["indicator", *first[1:6], f"X-{i}", "", "", "1", "", "", "", ""]) + "\n")
+    return path
+
+
 def _far(path: Path, ref: str) -> Path:
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet()
@@ -75,6 +86,7 @@ def _far(path: Path, ref: str) -> Path:
 def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     d = tmp_path_factory.mktemp("hostile")
     tpl = write_template(d / "template.xlsx", city="X", country="VN", year=2025)
+    tpl_csv = write_template(d / "template.csv", city="X", country="VN", year=2025)
     sheet = "xl/worksheets/sheet3.xml"
     files = {
         "zip bomb": (_replace_sheet(tpl, d / "bomb.xlsx", sheet, size=300 << 20), "zip-bomb"),
@@ -97,7 +109,21 @@ def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
         "corrupted xls": (d / "corrupt.xls", "reader-crashed"),
         "ods repeat bomb": (d / "repeat.ods", "too-far"),
         "csv with an oversized field": (d / "huge-field.csv", "bad-csv"),
+        # issue 24: long and wide CSVs under the size cap, and paths that are not files
+        "csv form with 120k rows": (_long_csv(d / "long-120k.csv", tpl_csv, 120_000), "csv-too-long"),
+        "wide csv with 120k cities": (d / "wide-120k.csv", "csv-too-long"),
+        "wide csv with 1,001 columns": (d / "wide-cols.csv", "csv-too-wide"),
+        "link to a file outside": (d / "passwd.csv", "not-a-file"),
+        "link to a workbook": (d / "linked.xlsx", "not-a-file"),
+        "fifo": (d / "pipe.csv", "not-a-file"),
     }
+    (d / "wide-120k.csv").write_text("city,country,year,population,BI-WATER\n" + "".join(
+        f"City {i},VN,2025,1000,5\n" for i in range(120_000)), encoding="utf-8")
+    (d / "wide-cols.csv").write_text(",".join(["city", *(f"X{i}" for i in range(1000))]) + "\nHue" + ",1" * 1000
+                                     + "\n", encoding="utf-8")
+    (d / "passwd.csv").symlink_to("/etc/passwd")
+    (d / "linked.xlsx").symlink_to(tpl)
+    os.mkfifo(d / "pipe.csv")
     (d / "huge-field.csv").write_text('city,notes\nHue,"' + "x" * 300_000 + '"\n', encoding="utf-8")
 
     xls = bytearray((DATA / "phuket-2025.xls").read_bytes())

@@ -246,3 +246,28 @@ def test_shown_escapes_markup_and_control_characters() -> None:
     # hand-made: each control character as its Python escape, rich's markup brackets escaped
     assert shown("a\x1b[2Jb\rc:x:[bold]") == "a\\x1b[2Jb\\rc:x:\\[bold]"
     assert shown("Đà Nẵng\u202e") == "Đà Nẵng\\u202e"
+
+
+# -- repeated messages on the console (point 11) --------------------------------------------------
+
+
+def test_repeated_messages_are_capped_on_the_console_and_listed_in_the_report(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+    from assessment.cli.common import MAX_SAME
+
+    tpl = write_template(tmp_path / "t.csv", city="Hue", country="VN", year=2025,
+                         prefill=Prefill(profile={"population": 100_000}))
+    records = _records(tpl.read_text(encoding="utf-8-sig"))
+    records += [["indicator", *records[1][1:6], f"X-{i}", "", "", "1", "", "", "", ""] for i in range(75)]
+    (tmp_path / "c.csv").write_text(_csv(records), encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(tmp_path / "c.csv")])
+    unknown = [line for line in res.output.splitlines() if "Unknown indicator ID" in line]
+    assert len(unknown) == MAX_SAME == 20
+    assert f"c.csv: … and {75 - MAX_SAME} more of the same kind (unknown-indicator)" in res.output
+    assert "--report" in res.output
+    res = CliRunner().invoke(app, ["validate", str(tmp_path / "c.csv"), "--report", str(tmp_path / "r.csv")])
+    report = _records((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))
+    assert sum("Unknown indicator ID" in " ".join(r) for r in report) == 75  # the report holds every one
+    assert "wrote" in res.output

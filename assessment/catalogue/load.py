@@ -104,7 +104,7 @@ def check_yaml(text: str) -> None:
             total += size
         if total > MAX_YAML_VALUES:
             raise YamlRefused(N_("the file stands for more than {limit} values once its aliases (*name) are "
-                                 "expanded"), limit=f"{MAX_YAML_VALUES:,}")
+                                 "expanded"), limit=MAX_YAML_VALUES)
         if n % 4096 == 0 and time.monotonic() - start > MAX_YAML_SECONDS:
             raise YamlRefused(N_("reading it took more than {limit} seconds"), limit=int(MAX_YAML_SECONDS))
 

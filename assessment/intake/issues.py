@@ -135,6 +135,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "control-character": ("error", N_("'{field}' holds an invisible character ({char}) at position {position}: "
                                       "a line break or a control character typed or pasted into the cell."),
                           N_("Retype the value on one line, without line breaks or invisible characters.")),
+    "csv-too-long": ("error", N_("The CSV file has more than {limit} rows: far more than the CSV form of a "
+                                 "cohort holds, so it was not read."),
+                     N_("Send the template's CSV form (about 150 rows per city); split a larger cohort into "
+                        "several files.")),
+    "csv-too-wide": ("error", N_("The CSV file has more than {limit} columns, so it was not read."),
+                     N_("Keep the form's columns only: in a wide CSV, one column per indicator ID.")),
     "not-a-file": ("error", N_("'{name}' is not a file but {kind}, so it was not read."),
                    N_("Put a copy of the file itself in the folder, not a link, and send it again.")),
 }

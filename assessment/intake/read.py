@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -48,6 +49,12 @@ from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
 from .xls import scan_xls
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: Bounds on a CSV, like the workbook's (:data:`~assessment.intake.preflight.MAX_ROWS` …): the
+#: template's CSV form holds about 150 rows per city, a wide CSV one row per city and a column per
+#: indicator. Reading stops at the first row past the bound, so a file under the 20 MB cap with
+#: hundreds of thousands of rows costs no more than the bound; the cage bounds the rest.
+MAX_CSV_ROWS = 10_000
+MAX_CSV_COLUMNS = 1_000
 
 
 class RawCell(NamedTuple):
@@ -222,10 +229,16 @@ def read_csv(path: Path) -> list[RawSubmission]:
     except Rejection as rej:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, rej.code, rej.reason))]
     delimiter = _delimiter(text)
-    try:  # universal newlines: CR-only, LF and CRLF files read alike
-        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    try:  # universal newlines: CR-only, LF and CRLF files read alike; the header and one row past the bound
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter),
+                                     MAX_CSV_ROWS + 2))
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit (131,072 characters)
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "bad-csv", str(exc)))]
+    too_big = ("csv-too-long", MAX_CSV_ROWS) if len(rows) > MAX_CSV_ROWS + 1 else \
+        ("csv-too-wide", MAX_CSV_COLUMNS) if any(len(r) > MAX_CSV_COLUMNS for r in rows) else None
+    if too_big is not None:
+        return [RawSubmission(file=str(path), kind="csv", failure=issue(too_big[0], str(path), found="",
+                                                                        limit=too_big[1]))]
     if not rows:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "empty-file", "the file has no rows"))]
     header = [h.strip() for h in rows[0]]
