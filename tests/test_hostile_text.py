@@ -271,3 +271,27 @@ def test_repeated_messages_are_capped_on_the_console_and_listed_in_the_report(tm
     report = _records((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))
     assert sum("Unknown indicator ID" in " ".join(r) for r in report) == 75  # the report holds every one
     assert "wrote" in res.output
+
+
+# -- a stored value that is not finite (point 15) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("stored", "shown"), [("NaN", "NaN"), ("INF", "∞"), ("-inf", "−∞")])
+def test_a_stored_non_finite_value_is_named_not_shown_as_empty(tmp_path, stored: str, shown: str) -> None:
+    import zipfile
+
+    tpl = write_template(tmp_path / "t.xlsx", city="Hue", country="VN", year=2025,
+                         prefill=Prefill(profile={"population": 100_000}, indicators={"BI-WATER": {"value": 5}}))
+    edited = tmp_path / "edited.xlsx"
+    with zipfile.ZipFile(tpl) as zin, zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet3.xml":  # the number cell as another program may store it
+                changed = re.sub(rb'(<c r="E2"[^>]*>)<v>5</v>', rb"\1<v>" + stored.encode() + rb"</v>", data)
+                assert changed != data
+                data = changed
+            zout.writestr(item, data)
+    errors = [p for p in read_submissions([edited]).problems if p.severity == "error"]
+    assert [p.code for p in errors] == ["not-finite"]
+    assert errors[0].text().startswith(f"The cell holds {shown}, which is not a value a city can report")
+    assert "''" not in errors[0].text() and errors[0].found == shown

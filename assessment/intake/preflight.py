@@ -54,10 +54,11 @@ _RANGE_END = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 class Rejection(Exception):
     """The file is refused before parsing; ``reason`` says why in one sentence, ``code`` is stable."""
 
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, sheet_name: str = "") -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.sheet_name = sheet_name  # the sheet it is about, when it is about one
 
 
 @dataclass
@@ -221,7 +222,13 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None) -> Non
 
 def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: dict[int, str]) -> None:
     handlers = _SheetScan(name, scan, formats)
-    _expat(xml, name, handlers.start, handlers.end, handlers.data)
+    try:
+        _expat(xml, name, handlers.start, handlers.end, handlers.data)
+    except Rejection as rej:
+        if rej.code != "not-a-workbook":
+            raise
+        # an empty or cut-off sheet part: say which sheet, in words (the parser's own text is "no element found")
+        raise Rejection("damaged-sheet", rej.reason, sheet_name=name) from None
 
 
 class _OdsScan:
@@ -267,6 +274,42 @@ def _scan_ods(xml: bytes, scan: Scan) -> None:
         _expat(xml, "content.xml", handlers.start, handlers.end)
     except ValueError:  # a repeat count that is not a number
         raise Rejection("not-a-workbook", "content.xml has a malformed repeat count") from None
+    except Rejection as rej:
+        if rej.code != "not-a-workbook":
+            raise
+        raise Rejection("damaged-ods", rej.reason) from None
+
+
+#: What an OpenDocument spreadsheet's ``mimetype`` part holds.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _check_ods(zf: zipfile.ZipFile) -> None:
+    """An ``.ods`` must hold its ``mimetype`` (naming a spreadsheet) and ``content.xml``: the reader
+    otherwise fails with "'mimetype' file not found in archive", which tells a person nothing."""
+    names = set(zf.namelist())
+    if "mimetype" not in names or "content.xml" not in names:
+        raise Rejection("damaged-ods", "the mimetype or content.xml part is missing")
+    if zf.getinfo("mimetype").file_size > 200 or zf.read("mimetype").strip() != ODS_MIMETYPE:
+        raise Rejection("damaged-ods", "the mimetype part does not name an OpenDocument spreadsheet")
+
+
+#: Stream names in the directory of a Compound File (UTF-16LE, as stored), telling what it holds.
+_OLE_ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+_OLE_XLS = ("Workbook".encode("utf-16-le"), "Book\0\0".encode("utf-16-le"))
+
+
+def _ole_kind(p: Path) -> str:
+    """What a Compound File (OLE) named like a zip workbook holds: ``"encrypted"`` (an .xlsx saved
+    with a password, stored so), ``"xls-renamed"`` (an Excel 97–2003 workbook renamed) or
+    ``"not-a-workbook"`` (another Office file). The directory's stream names are looked for in the
+    bytes (at most :data:`MAX_FILE_BYTES`): a guess good enough to choose the words of a refusal."""
+    data = p.read_bytes()
+    if any(name in data for name in _OLE_ENCRYPTED):
+        return "encrypted"
+    if any(name in data for name in _OLE_XLS):
+        return "xls-renamed"
+    return "not-a-workbook"
 
 
 def _check_file(p: Path) -> str:
@@ -287,7 +330,10 @@ def _check_file(p: Path) -> str:
     if suffix not in ZIP_FORMATS:
         raise Rejection("unknown-format", f"'{suffix}' files are not read; use .xlsx, .xlsm, .xls, .ods or .csv")
     if head == OLE_MAGIC:
-        raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
+        kind = _ole_kind(p)
+        raise Rejection(kind, {"encrypted": "the workbook is password-protected (encrypted)",
+                               "xls-renamed": f"the file is an Excel 97–2003 workbook named {suffix}"}.get(
+            kind, "the file is an older Office file (a Compound File), not a workbook"))
     if not head.startswith(ZIP_MAGIC):
         raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook (its content is not a zip "
                         "package)")
@@ -410,4 +456,6 @@ def preflight(path: str | Path) -> Scan:
         raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook ({exc})") from None
     with zf:
         _check_members(zf.infolist())
+        if suffix == ".ods":
+            _check_ods(zf)
         return _scan_xml(zf, suffix)

@@ -200,7 +200,7 @@ def read_workbook(path: Path) -> RawSubmission:
             sub.scan = scan_xls(path)
         _read_sheets(python_calamine.CalamineWorkbook.from_path(str(path)), sub)
     except Rejection as rej:
-        sub.failure = unusable(path, rej.code, rej.reason)
+        sub.failure = unusable(path, rej.code, rej.reason, rej.sheet_name)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # any parser failure on an untrusted file (including a Rust panic,

@@ -10,6 +10,7 @@ problem on its row.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -87,7 +88,11 @@ class _Checker:
         extra: dict[str, Any] = {"unit": unit, "mark": "," if self.sub.lang == "vi" else "."}
         if p.code == "ambiguous-number":
             extra |= {"first": p.alternatives[0], "second": p.alternatives[1]}
-        self.add(p.code, cell, indicator, **extra)
+        shown = None
+        if isinstance(cell.value, float) and not math.isfinite(cell.value):  # stored so (a broken formula's
+            # result, another program's export): as text it would be '' (NaN is "missing"), so name it
+            shown = "NaN" if math.isnan(cell.value) else "−∞" if cell.value < 0 else "∞"
+        self.add(p.code, cell, indicator, value=shown, **extra)
         return None
 
     def text(self, cell: RawCell | None, indicator: str) -> str:
