@@ -295,3 +295,18 @@ def test_a_stored_non_finite_value_is_named_not_shown_as_empty(tmp_path, stored:
     assert [p.code for p in errors] == ["not-finite"]
     assert errors[0].text().startswith(f"The cell holds {shown}, which is not a value a city can report")
     assert "''" not in errors[0].text() and errors[0].found == shown
+
+
+def test_score_refuses_a_link_among_its_csv_tables(odd_folder, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "a.csv").write_text("unit,BI-WATER\nHue,50\n", encoding="utf-8")
+    (tables / "b.csv").symlink_to(odd_folder / "x.csv")  # -> a file outside holding "root:x:0:0:…"
+    res = CliRunner().invoke(app, ["score", str(tables), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 1, res.output
+    assert "'b.csv' is not a file but a link" in res.output and "root:" not in res.output
+    assert not (tmp_path / "out").exists()

@@ -99,7 +99,7 @@ def check_yaml(text: str) -> None:
             aliases += 1
             if aliases > MAX_YAML_ALIASES:
                 raise YamlRefused(N_("the file uses more than {limit} aliases (*name)"), limit=MAX_YAML_ALIASES)
-            size = sizes.get(event.anchor, 1)  # an unknown anchor: the loader reports it
+            size = sizes.get(event.anchor or "", 1)  # an unknown anchor: the loader reports it
             stack[-1][0] += size
             total += size
         if total > MAX_YAML_VALUES:

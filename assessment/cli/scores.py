@@ -114,6 +114,12 @@ def read_tables(paths: list[Path], lang: str = "en") -> object:
                   path=p)
     if not files:
         usage(N_("no CSV file found in the inputs"), lang)
+    from ..errors import InputError
+    from ..intake.read import not_a_file
+
+    refused = [p for p in map(not_a_file, files) if p is not None]  # a link, pipe or device is never opened
+    if refused:
+        fail(InputError(refused), lang)
     frames = []
     for f in files:
         try:
