@@ -23,6 +23,7 @@ from .common import (
     inputs_argument,
     lang_option,
     out,
+    shown,
     tr,
     usage,
     writing,
@@ -96,7 +97,7 @@ def report_cmd(
     if pdf:
         written = render_pdf(site_pages(index), workers=None)
         out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(written)), highlight=False)
-    out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
+    out.print(shown(index.resolve()), highlight=False, soft_wrap=True)
 
 
 def read_tables(paths: list[Path], lang: str = "en") -> object:
@@ -193,7 +194,7 @@ def score(
             r = tr(N_("not ranked ({reported} of {total}, needs {needed})"), lg,
                    **{k: int(status.loc[key, k]) for k in ("reported", "total", "needed")})
         cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
-        table.add_row(r, escape(str(key)), cov, "" if score is None else f"{score:.2f}")
+        table.add_row(r, shown(key), cov, "" if score is None else f"{score:.2f}")
     out.print(table)
     if status is not None and ranks is not None and not status["ranked"].all():
         least = result.method.rank.min_coverage
@@ -283,7 +284,7 @@ def robustness_cmd(
         head = unc.headline(lens)
         st = sens.indices[sens.indices["lens"] == lens].set_index("factor")["ST"]
         summary.add_row(escape(lens), f"{float(head['share_within']):.0%}", f"{float(head['median_width']):.1f}",
-                        f"{float(head['widest']):.0f} ({escape(str(head['widest_unit']))})",
+                        f"{float(head['widest']):.0f} ({shown(head['widest_unit'])})",
                         *[f"{st.get(f.name, float('nan')):.3f}" for f in unc.factors])
     out.print(summary)
     out.print(tr(N_("wrote {n} tables (CSV and robustness.xlsx) and {page}"), lg, n=len(tables), page=page),
