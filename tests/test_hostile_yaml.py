@@ -163,3 +163,20 @@ def test_a_wide_value_in_a_message_is_shortened_before_it_is_written() -> None:
         Indicator.model_validate({"id": bomb})
     problems = list(pydantic_problems(caught.value, "x.yaml", "indicator", Indicator))
     assert problems and all(len(p.found) <= 80 for p in problems)
+
+
+def test_a_catalogue_include_never_follows_a_link(tmp_path) -> None:
+    from assessment.catalogue import read_catalogue
+    from assessment.errors import CatalogueError
+
+    (tmp_path / "catalogue.yaml").write_text("id: x\nversion: '1'\ntitle: {en: X}\nlanguages: [en]\n"
+                                             "include: ['parts/*.yaml']\n", encoding="utf-8")
+    (tmp_path / "parts").mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("indicators: [{id: SECRET-1}]\n", encoding="utf-8")
+    (tmp_path / "parts" / "a.yaml").symlink_to(outside)
+    with pytest.raises(CatalogueError) as caught:
+        read_catalogue(tmp_path)
+    refused = [p for p in caught.value.problems if p.code == "not-a-file"]
+    assert len(refused) == 1 and refused[0].text() == "'a.yaml' is not a file but a link, so it was not read."
+    assert not any("SECRET-1" in (p.item + p.text()) for p in caught.value.problems)

@@ -320,7 +320,14 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
             problems.append(Problem(str(header_path), item="catalogue", field="include",
                                     code="missing-file", message=N_("include pattern matches no file"),
                                     found=repr(pattern)))
-        files += [m for m in matched if m != header_path]
+        for m in matched:  # only regular files: a link may point anywhere, a pipe would block the reader
+            if m.is_symlink() or not m.is_file():
+                problems.append(Problem(str(m), item="catalogue", field="include", code="not-a-file",
+                                        message=N_("'{name}' is not a file but {kind}, so it was not read."),
+                                        params=params(name=m.name, kind=N_("a link") if m.is_symlink()
+                                                      else N_("not a regular file")), labels=("kind",)))
+            elif m != header_path:
+                files.append(m)
     for path in files:
         data = header if path == header_path else read_yaml(path, problems)
         for section in _SECTIONS:
