@@ -180,3 +180,23 @@ def test_a_catalogue_include_never_follows_a_link(tmp_path) -> None:
     refused = [p for p in caught.value.problems if p.code == "not-a-file"]
     assert len(refused) == 1 and refused[0].text() == "'a.yaml' is not a file but a link, so it was not read."
     assert not any("SECRET-1" in (p.item + p.text()) for p in caught.value.problems)
+
+
+def test_a_pipe_named_as_a_yaml_file_is_refused_without_blocking(tmp_path) -> None:
+    import os
+
+    pipe = tmp_path / "method.yaml"
+    os.mkfifo(pipe)
+    code = ("import sys\nfrom assessment.errors import AssessmentError\n"
+            "from assessment.catalogue import read_catalogue\n"
+            "from assessment.scoring import load_method\nfrom assessment.robustness import load_robustness_spec\n"
+            "for load in (read_catalogue, load_method, load_robustness_spec):\n"
+            "    try:\n        load(sys.argv[1])\n    except AssessmentError as exc:\n"
+            "        refused = [p for p in exc.problems if p.code == 'not-a-file']\n"
+            "        print([p.code for p in refused], refused[0].text() if refused else '')\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(pipe)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3 and all(line.startswith("['not-a-file']") for line in lines), lines
+    assert all(line.endswith("'method.yaml' is not a file but a pipe (FIFO), so it was not read.") for line in lines)

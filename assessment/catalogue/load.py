@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -112,7 +113,13 @@ def check_yaml(text: str) -> None:
 def _yaml_text(path: Path) -> str:
     """The text of a YAML file, refused (:class:`YamlRefused`) when over the bounds (size first,
     before reading it)."""
-    if path.stat().st_size > MAX_YAML_BYTES:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block the reader or never end
+        kinds = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a pipe (FIFO)")),
+                 (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
+        raise YamlRefused(N_("'{name}' is not a file but {kind}, so it was not read."), name=path.name,
+                          kind=next((k for test, k in kinds if test(info.st_mode)), N_("not a regular file")))
+    if info.st_size > MAX_YAML_BYTES:
         raise YamlRefused(N_("the file is larger than {limit} MB"), limit=MAX_YAML_BYTES // (1024 * 1024))
     text = path.read_text(encoding="utf-8")
     check_yaml(text)
@@ -129,9 +136,14 @@ def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
                                 fix=N_("check the path, or the 'include' list of catalogue.yaml")))
         return {}
     except YamlRefused as exc:
-        problems.append(Problem(str(path), code="yaml-too-large", message=exc.message,
-                                fix=N_("write the values out without aliases, in a smaller file"),
-                                params=params(**exc.values)))
+        if "kind" in exc.values:  # not a regular file
+            problems.append(Problem(str(path), code="not-a-file", message=exc.message,
+                                    fix=N_("name the YAML file itself"), params=params(**exc.values),
+                                    labels=("kind",)))
+        else:
+            problems.append(Problem(str(path), code="yaml-too-large", message=exc.message,
+                                    fix=N_("write the values out without aliases, in a smaller file"),
+                                    params=params(**exc.values)))
         return {}
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:  # ValueError: a date such as
         # 2025-13-45 or an integer of thousands of digits, which the loader raises as it builds the value

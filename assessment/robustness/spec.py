@@ -165,7 +165,7 @@ def load_robustness_spec(path: str | Path) -> RobustnessSpec:
     InputError
         Listing every unknown key or out-of-range value.
     """
-    if not Path(path).is_file():
+    if not Path(path).exists():  # a pipe or a folder is refused by read_yaml, by name
         raise InputError([Problem(str(path), code="missing-file", message=N_("robustness spec not found"),
                                   fix=N_("check the path; an example is examples/robustness/asem-reference.yaml"))])
     problems: list[Problem] = []

@@ -414,7 +414,7 @@ def load_method(path: str | Path) -> Method:
     MethodError
         Listing every problem, each with the file and line of the key it is about.
     """
-    if not Path(path).is_file():
+    if not Path(path).exists():  # a pipe or a folder is refused by read_yaml, by name
         raise MethodError([Problem(str(path), code="missing-file", message=N_("method file not found"),
                                    fix=N_("check the path; examples are in examples/methods/"))])
     problems: list[Problem] = []
