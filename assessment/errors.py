@@ -17,6 +17,7 @@ import dataclasses
 import difflib
 import math
 import re
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,6 +62,23 @@ def localise_number(text: str, lang: str) -> str:
 def params(**values: Any) -> Params:
     """Template parameters as a sorted, hashable tuple of ``(name, text)`` pairs."""
     return tuple(sorted((k, cell_text(v)) for k, v in values.items()))
+
+
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` in at most ``limit`` characters (``...`` marks a cut), never built in full.
+
+    A value read from a file can be huge once its YAML aliases are expanded (a few hundred bytes
+    can stand for billions of items), so a message never formats the whole of it first:
+    :mod:`reprlib` writes at most a few items per level, a few levels deep, and short strings.
+    """
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, limit, limit, limit
+    short.maxdict = short.maxlist = short.maxtuple = short.maxset = short.maxfrozenset = short.maxdeque = 6
+    try:
+        text = short.repr(value)
+    except ValueError:  # an integer longer than Python converts to text
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def suggest(given: object, allowed: Iterable[str]) -> str:

@@ -62,6 +62,36 @@ def _prefixed(xml: bytes) -> bytes:
     return xml.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=")
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the Compound File signature
+
+
+def _zread(path: Path, member: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(member)
+
+
+def _ods(dst: Path, member: str, payload: bytes | None) -> Path:
+    """The reference ODS with ``member`` replaced by ``payload`` (``None``: left out)."""
+    with zipfile.ZipFile(DATA / "phuket-2025.ods") as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != member:
+                zout.writestr(item, zin.read(item))
+            elif payload is not None:
+                zout.writestr(item, payload)
+    return dst
+
+
+def _long_csv(path: Path, template: Path, rows: int) -> Path:
+    """The template's CSV form followed by ``rows`` indicator rows with made-up ids (7 MB for 120k)."""
+    text = template.read_text(encoding="utf-8-sig")
+    first = text.splitlines()[1].split(",")
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        for i in range(rows):
+            fh.write(",".join(["indicator", *first[1:6], f"X-{i}", "", "", "1", "", "", "", ""]) + "\n")
+    return path
+
+
 def _far(path: Path, ref: str) -> Path:
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet()
@@ -75,6 +105,7 @@ def _far(path: Path, ref: str) -> Path:
 def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     d = tmp_path_factory.mktemp("hostile")
     tpl = write_template(d / "template.xlsx", city="X", country="VN", year=2025)
+    tpl_csv = write_template(d / "template.csv", city="X", country="VN", year=2025)
     sheet = "xl/worksheets/sheet3.xml"
     files = {
         "zip bomb": (_replace_sheet(tpl, d / "bomb.xlsx", sheet, size=300 << 20), "zip-bomb"),
@@ -97,7 +128,36 @@ def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
         "corrupted xls": (d / "corrupt.xls", "reader-crashed"),
         "ods repeat bomb": (d / "repeat.ods", "too-far"),
         "csv with an oversized field": (d / "huge-field.csv", "bad-csv"),
+        # issue 24: long and wide CSVs under the size cap, and paths that are not files
+        "csv form with 120k rows": (_long_csv(d / "long-120k.csv", tpl_csv, 120_000), "csv-too-long"),
+        "wide csv with 120k cities": (d / "wide-120k.csv", "csv-too-long"),
+        "wide csv with 1,001 columns": (d / "wide-cols.csv", "csv-too-wide"),
+        "link to a file outside": (d / "passwd.csv", "not-a-file"),
+        "link to a workbook": (d / "linked.xlsx", "not-a-file"),
+        "fifo": (d / "pipe.csv", "not-a-file"),
+        # issue 24, point 15: files whose refusal said the wrong thing or nothing a person can act on
+        "xls renamed .xlsx": (d / "renamed.xlsx", "xls-renamed"),
+        "xls renamed .ods": (d / "renamed.ods", "xls-renamed"),
+        "other Office file named .xlsx": (d / "document.xlsx", "not-a-workbook"),
+        "empty sheet part": (_replace_sheet(tpl, d / "empty-sheet.xlsx", sheet, b""), "damaged-sheet"),
+        "sheet part cut off": (_replace_sheet(tpl, d / "cut-sheet.xlsx", sheet, _zread(tpl, sheet)[:3000]),
+                               "damaged-sheet"),
+        "ods without mimetype": (_ods(d / "no-mimetype.ods", "mimetype", None), "damaged-ods"),
+        "ods with another mimetype": (_ods(d / "text-mimetype.ods", "mimetype",
+                                           b"application/vnd.oasis.opendocument.text"), "damaged-ods"),
+        "ods without content.xml": (_ods(d / "no-content.ods", "content.xml", None), "damaged-ods"),
+        "ods with empty content.xml": (_ods(d / "empty-content.ods", "content.xml", b""), "damaged-ods"),
     }
+    (d / "renamed.xlsx").write_bytes((DATA / "phuket-2025.xls").read_bytes())
+    (d / "renamed.ods").write_bytes((DATA / "phuket-2025.xls").read_bytes())
+    (d / "document.xlsx").write_bytes(OLE + b"\0" * 1024 + "WordDocument".encode("utf-16-le") + b"\0" * 3000)
+    (d / "wide-120k.csv").write_text("city,country,year,population,BI-WATER\n" + "".join(
+        f"City {i},VN,2025,1000,5\n" for i in range(120_000)), encoding="utf-8")
+    (d / "wide-cols.csv").write_text(",".join(["city", *(f"X{i}" for i in range(1000))]) + "\nHue" + ",1" * 1000
+                                     + "\n", encoding="utf-8")
+    (d / "passwd.csv").symlink_to("/etc/passwd")
+    (d / "linked.xlsx").symlink_to(tpl)
+    os.mkfifo(d / "pipe.csv")
     (d / "huge-field.csv").write_text('city,notes\nHue,"' + "x" * 300_000 + '"\n', encoding="utf-8")
 
     xls = bytearray((DATA / "phuket-2025.xls").read_bytes())
@@ -113,7 +173,9 @@ def hostile(tmp_path_factory) -> dict[str, tuple[Path, str]]:
                 end = data.index(b">", row)
                 data = data[:end] + b' table:number-rows-repeated="1900000"' + data[end:]
             zout.writestr(item, data)
-    (d / "encrypted.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    # an .xlsx saved with a password is a Compound File holding these two streams ([MS-OFFCRYPTO])
+    (d / "encrypted.xlsx").write_bytes(OLE + b"\0" * 1024 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100
+                                       + "EncryptedPackage".encode("utf-16-le") + b"\0" * 3000)
     (d / "text.xlsx").write_text("city,value\nDa Nang,1\n", encoding="utf-8")
     (d / "empty.xlsx").write_bytes(b"")
     with (d / "big.xlsx").open("wb") as fh:
@@ -175,3 +237,23 @@ def test_refusal_messages_say_what_and_how(hostile):
     assert row["fix"] == "Delete the stray cells and save again."
     encrypted = read_submissions([hostile["encrypted workbook"][0]]).issues.iloc[0]
     assert encrypted["message"] == "The workbook is password-protected."
+
+
+def test_refusals_name_what_is_wrong_in_words_with_a_fix(hostile):
+    """Issue 24, point 15: each refusal names the file, says what is wrong as a person would and how
+    to fix it, in English and Vietnamese; none passes on a parser's own words."""
+    from assessment.intake import read_submissions
+
+    cases = {"xls renamed .xlsx": ("Excel 97–2003 workbook (.xls)", "Rename it to end in .xls"),
+             "empty sheet part": ("The sheet 'Indicators' is damaged", "save it again as .xlsx"),
+             "sheet part cut off": ("The sheet 'Indicators' is damaged", "save it again as .xlsx"),
+             "ods without mimetype": ("not a complete OpenDocument spreadsheet", "Open it in LibreOffice"),
+             "ods with empty content.xml": ("not a complete OpenDocument spreadsheet", "Open it in LibreOffice")}
+    for name, (what, fix) in cases.items():
+        path = hostile[name][0]
+        en = read_submissions([path]).issues.iloc[0]
+        vi = read_submissions([path], lang="vi").issues.iloc[0]
+        assert en["file"] == str(path) and what in en["message"] and fix in en["fix"], (name, en.to_dict())
+        for parser_words in ("password", "mimetype", "not well-formed", "no element found", "could not be read"):
+            assert parser_words not in en["message"], (name, en["message"])
+        assert vi["message"] != en["message"] and vi["fix"] != en["fix"], name

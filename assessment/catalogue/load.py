@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ..errors import CatalogueError, Problem, params, suggest
+from ..errors import CatalogueError, Problem, params, short_repr, suggest
 from ..i18n import N_
 from ..resources import indicators_dir
 from . import checks
@@ -39,19 +41,116 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 _SECTIONS = ("lenses", "indicators", "enablers", "criteria", "rules")
 BUILTIN = "<builtin>"
 
+#: Bounds on every YAML file read (catalogue, rules, criteria, method, robustness spec), checked
+#: before anything is built from it. The built-in catalogue's largest file is ~40 KB with ~5,000
+#: values, nested 8 deep, without aliases; the bounds leave a wide margin above that.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_VALUES = 200_000  # scalars and collections, counting every alias as the values it stands for
+MAX_YAML_ALIASES = 1_000
+MAX_YAML_DEPTH = 50
+MAX_YAML_SECONDS = 10.0
+
+
+class YamlRefused(Exception):
+    """A YAML file over one of the bounds: ``message`` is a msgid, ``values`` fill it."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
+
+
+def check_yaml(text: str) -> None:
+    """Refuse YAML text over the bounds (:data:`MAX_YAML_BYTES` … :data:`MAX_YAML_SECONDS`).
+
+    Why: a YAML alias names a value defined earlier, so nine lines of nested aliases (an "alias
+    bomb" of a few hundred bytes) stand for billions of values. The loader shares them, but
+    everything that walks the result (validation, messages, line numbers) expands them. So the
+    parser's event stream is read first, without building anything and without recursion:
+    each collection and scalar counts one value, each alias the values its anchor stood for, the
+    nesting depth is tracked, and the clock is checked as it goes. The cost is linear in the text.
+
+    Raises
+    ------
+    YamlRefused
+        Naming the bound that was passed.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlRefused(N_("the file is larger than {limit} MB"), limit=MAX_YAML_BYTES // (1024 * 1024))
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    stack: list[list[Any]] = [[0, None]]  # per open collection: [values so far, its anchor]
+    total = aliases = 0
+    start = time.monotonic()
+    for n, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([1, event.anchor])
+            total += 1
+            if len(stack) - 1 > MAX_YAML_DEPTH:
+                raise YamlRefused(N_("lists and mappings are nested more than {limit} deep"), limit=MAX_YAML_DEPTH)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            stack[-1][0] += size
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            stack[-1][0] += 1
+            total += 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise YamlRefused(N_("the file uses more than {limit} aliases (*name)"), limit=MAX_YAML_ALIASES)
+            size = sizes.get(event.anchor or "", 1)  # an unknown anchor: the loader reports it
+            stack[-1][0] += size
+            total += size
+        if total > MAX_YAML_VALUES:
+            raise YamlRefused(N_("the file stands for more than {limit} values once its aliases (*name) are "
+                                 "expanded"), limit=MAX_YAML_VALUES)
+        if n % 4096 == 0 and time.monotonic() - start > MAX_YAML_SECONDS:
+            raise YamlRefused(N_("reading it took more than {limit} seconds"), limit=int(MAX_YAML_SECONDS))
+
+
+def _yaml_text(path: Path) -> str:
+    """The text of a YAML file, refused (:class:`YamlRefused`) when over the bounds (size first,
+    before reading it)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block the reader or never end
+        kinds = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a pipe (FIFO)")),
+                 (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
+        raise YamlRefused(N_("'{name}' is not a file but {kind}, so it was not read."), name=path.name,
+                          kind=next((k for test, k in kinds if test(info.st_mode)), N_("not a regular file")))
+    if info.st_size > MAX_YAML_BYTES:
+        raise YamlRefused(N_("the file is larger than {limit} MB"), limit=MAX_YAML_BYTES // (1024 * 1024))
+    text = path.read_text(encoding="utf-8")
+    check_yaml(text)
+    return text
+
 
 def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """Read one YAML mapping; a missing file, bad YAML or another shape becomes a problem and ``{}``."""
+    """Read one YAML mapping; a missing file, bad YAML, YAML over the bounds (:func:`check_yaml`) or
+    another shape becomes a problem and ``{}``."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        raw = yaml.load(_yaml_text(path), Loader=_Loader)
     except FileNotFoundError:
         problems.append(Problem(str(path), code="missing-file", message=N_("file not found"),
                                 fix=N_("check the path, or the 'include' list of catalogue.yaml")))
         return {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except YamlRefused as exc:
+        if "kind" in exc.values:  # not a regular file
+            problems.append(Problem(str(path), code="not-a-file", message=exc.message,
+                                    fix=N_("name the YAML file itself"), params=params(**exc.values),
+                                    labels=("kind",)))
+        else:
+            problems.append(Problem(str(path), code="yaml-too-large", message=exc.message,
+                                    fix=N_("write the values out without aliases, in a smaller file"),
+                                    params=params(**exc.values)))
+        return {}
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:  # ValueError: a date such as
+        # 2025-13-45 or an integer of thousands of digits, which the loader raises as it builds the value
+        detail = str(exc).replace("\n", " ")
         problems.append(Problem(str(path), code="yaml-syntax",
                                 message=N_("not valid UTF-8 YAML: {detail}"),
-                                params=params(detail=str(exc).replace("\n", " "))))
+                                params=params(detail=detail if len(detail) <= 300 else detail[:297] + "...")))
         return {}
     if raw is None:
         return {}
@@ -74,8 +173,8 @@ def yaml_lines(path: Path) -> dict[YamlPath, int]:
     the node tree keeps PyYAML's marks; it is done only when there is a problem to place.
     """
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = yaml.compose(_yaml_text(path), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, YamlRefused):
         return {}
     out: dict[YamlPath, int] = {}
     stack: list[tuple[yaml.Node, YamlPath]] = [(root, ())] if root is not None else []
@@ -169,9 +268,7 @@ def pydantic_problems(exc: ValidationError, source: str, item: str,
     """
     for err in exc.errors(include_url=False):
         loc = ".".join(str(x) for x in err["loc"])
-        found = "" if err["type"] == "missing" else repr(err.get("input"))
-        if len(found) > 80:
-            found = found[:77] + "..."
+        found = "" if err["type"] == "missing" else short_repr(err.get("input"))
         template, values = message(err)
         near = nearest(err, model)
         yield Problem(source, item=item, field=loc, code=err["type"], message=template, found=found,
@@ -195,8 +292,18 @@ def nearest(err: Any, model: type[BaseModel] | None) -> str:
     return ""
 
 
+def _record_id(raw: object, kind: str) -> str:
+    """The id a record gives itself, for messages; ``kind`` when it has none or it is not a short
+    text (an id may be any YAML value, even an expanded alias bomb: never formatted whole)."""
+    ident = raw.get("id") if isinstance(raw, Mapping) else None
+    if isinstance(ident, str | int) and not isinstance(ident, bool) and ident != "":
+        text = ident if isinstance(ident, str) else short_repr(ident)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return kind
+
+
 def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[Problem]) -> M | None:
-    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else kind
+    item_id = _record_id(raw, kind)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -205,7 +312,7 @@ def _parse(model: type[M], raw: object, source: str, kind: str, problems: list[P
 
 
 def _parse_rule(raw: object, source: str, problems: list[Problem]) -> Any:
-    item_id = str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") else "rule"
+    item_id = _record_id(raw, "rule")
     try:
         return _RULE.validate_python(raw)
     except ValidationError as exc:
@@ -225,7 +332,14 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
             problems.append(Problem(str(header_path), item="catalogue", field="include",
                                     code="missing-file", message=N_("include pattern matches no file"),
                                     found=repr(pattern)))
-        files += [m for m in matched if m != header_path]
+        for m in matched:  # only regular files: a link may point anywhere, a pipe would block the reader
+            if m.is_symlink() or not m.is_file():
+                problems.append(Problem(str(m), item="catalogue", field="include", code="not-a-file",
+                                        message=N_("'{name}' is not a file but {kind}, so it was not read."),
+                                        params=params(name=m.name, kind=N_("a link") if m.is_symlink()
+                                                      else N_("not a regular file")), labels=("kind",)))
+            elif m != header_path:
+                files.append(m)
     for path in files:
         data = header if path == header_path else read_yaml(path, problems)
         for section in _SECTIONS:

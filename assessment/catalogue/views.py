@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._missing import frame_csv
 from ..i18n import N_, _, text
 from ..templating import environment
 from .choices import CatalogueFormat
@@ -120,7 +121,7 @@ def to_markdown_table(frame: pd.DataFrame) -> str:
 def write_table(frame: pd.DataFrame, path: Path, fmt: CatalogueFormat) -> None:
     """Write a listing as CSV (UTF-8 with BOM, for Excel), XLSX or Markdown."""
     if fmt == "csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        frame_csv(frame, path, index=False, encoding="utf-8-sig")
     elif fmt == "xlsx":
         frame.to_excel(path, index=False, engine="xlsxwriter")
     elif fmt == "markdown":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from .._missing import frame_csv
 from ..catalogue.choices import TIERS
 from ..i18n import LANGUAGES, N_
 from .common import (
@@ -23,6 +24,7 @@ from .common import (
     folder_option,
     lang_option,
     out,
+    shown,
     tr,
     usage,
     writing,
@@ -93,17 +95,17 @@ def list_indicators(cat: Any, where: Any, lang: str, fmt: str, output: Path | No
         table = Table(title=title, show_lines=False, expand=False)
         # id, name, unit and tier fit 80 columns; a wide terminal also shows direction, focus area, outcome
         keep = [0, 1, 2, 4] if out.width < 140 else [0, 1, 2, 3, 4, 5, 6]
-        shown = [frame.columns[i] for i in keep]
+        cols = [frame.columns[i] for i in keep]
         widths = {0: 13, 2: 14, 4: 9}
-        for i, col in zip(keep, shown, strict=True):
+        for i, col in zip(keep, cols, strict=True):
             table.add_column(escape(str(col)), no_wrap=i == 0, min_width=widths.get(i), overflow="fold")
-        for row in frame[shown].itertuples(index=False):
-            table.add_row(*(escape(str(v)) for v in row))
+        for row in frame[cols].itertuples(index=False):
+            table.add_row(*(shown(v) for v in row))
         out.print(table, soft_wrap=False)
         return
     if output is None:
         if fmt == "csv":
-            frame.to_csv(sys.stdout, index=False)
+            sys.stdout.write(frame_csv(frame, index=False))
         else:
             sys.stdout.write(to_markdown_table(frame))
         return

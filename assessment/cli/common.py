@@ -6,7 +6,8 @@ Only typer, rich and the light shared base are imported here (see :mod:`assessme
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -16,13 +17,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .._missing import CONTROL
 from .._version import __version__
 from ..catalogue.choices import FORMATS
 from ..i18n import LANGUAGES, N_, _
 from .language import ENV, LocalisedGroup
 
 if TYPE_CHECKING:
-    from ..errors import AssessmentError
+    from ..errors import AssessmentError, Problem
 
 # Help texts are msgids: the help formatter of :mod:`.language` writes them in the run's language.
 app = typer.Typer(help=N_("Smart-city maturity assessment (ASEAN Smart Cities Framework x OECD well-being)."),
@@ -53,13 +55,22 @@ def lang_option(help: str) -> Any:
     """The ``--lang`` option of a command (``help`` a msgid); its default is ``SMARTCITY_LANG``, else English."""
     return typer.Option(help=help, envvar=ENV)
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# User text (file names, cell values, ids) is printed as it is: no emoji codes (``:x:`` stays
+# ``:x:``), and every line passes through :func:`shown`, which escapes markup and control characters.
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
+
+
+def shown(text: object) -> str:
+    """User text as the console should print it, verbatim: rich markup escaped, and each control
+    character written as its escape (``\\r``, ``\\x1b``), so a value cannot move the cursor, clear
+    the screen or start a new line that looks like another message."""
+    return escape(CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text)))
 
 
 def tr(message: str, lang: str, **values: object) -> str:
     """``message`` translated into ``lang`` with its placeholders filled, escaped for rich markup."""
-    return escape(_(message, lang).format(**values))
+    return shown(_(message, lang).format(**values))
 
 
 def show_version(value: bool) -> None:
@@ -118,19 +129,47 @@ PROBLEMS_IN = {"catalogue": N_("{n} problem(s) in the catalogue:"), "method": N_
                "input data": N_("{n} problem(s) in the input data:")}
 
 
+#: Problems of one kind (one code in one file) printed on the console before the rest are counted.
+MAX_SAME = 20
+#: The line after the first :data:`MAX_SAME` problems of a kind.
+MORE_OF_THE_SAME = N_("{file}: … and {n} more of the same kind ({code})")
+
+
+def capped(problems: Iterable[Problem]) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """The problems to print (at most :data:`MAX_SAME` per file and code, in their order) and how
+    many of each (file, code) were left out. A file of 100,000 bad rows would otherwise print
+    100,000 lines; the report file (``--report``) always lists every one."""
+    seen: Counter[tuple[str, str]] = Counter()
+    shown_: list[Problem] = []
+    for p in problems:
+        seen[(p.source, p.code)] += 1
+        if seen[(p.source, p.code)] <= MAX_SAME:
+            shown_.append(p)
+    return shown_, {k: n - MAX_SAME for k, n in seen.items() if n > MAX_SAME}
+
+
+def print_left_out(left_out: dict[tuple[str, str], int], lang: str, console: Console | None = None) -> None:
+    """One line per (file, code) whose problems :func:`capped` left out."""
+    for (source, code), n in left_out.items():
+        (console or err).print(tr(MORE_OF_THE_SAME, lang, file=Path(source).name, n=n, code=code), highlight=False)
+
+
 def fail(exc: AssessmentError, lang: str = "en") -> NoReturn:
-    """Every problem of ``exc``, each on its own line in ``lang``; exit 1."""
+    """Every problem of ``exc``, each on its own line in ``lang`` (at most :data:`MAX_SAME` of a kind);
+    exit 1."""
     if exc.problems:
         error(PROBLEMS_IN.get(exc.kind, N_("{n} problem(s):")), lang, n=len(exc.problems))
     else:
-        err.print(f"[bold red]{_(ERROR, lang)}[/] {escape(str(exc))}", highlight=False)
-    for p in exc.problems:
+        err.print(f"[bold red]{_(ERROR, lang)}[/] {shown(exc)}", highlight=False)
+    printed, left_out = capped(exc.problems)
+    for p in printed:
         where = p.source + (f":{p.row}" if p.row is not None and not p.sheet else "")
         where += "".join(f" {x}" for x in (p.sheet, p.item, p.field and f"[{p.field}]") if x)
         line = f"{where}: {p.text(lang)}"
         line += f" ({_(FOUND, lang)}: {p.found})" if p.found else ""
         line += f" {_(FIX, lang)} {p.fix_text(lang)}" if p.fix else ""
-        err.print(f"  - {escape(line)}", highlight=False)
+        err.print(f"  - {shown(line)}", highlight=False)
+    print_left_out(left_out, lang)
     raise typer.Exit(1)
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..i18n import N_, _
-from .common import Lang, app, existing, folder_option, inputs_argument, lang_option, out, writing
+from .common import Lang, app, existing, folder_option, inputs_argument, lang_option, out, shown, writing
 from .language import LocalisedCommand
 
 if TYPE_CHECKING:  # the stage is imported inside the command (start-up time)
@@ -67,4 +67,4 @@ def print_review(result: Review, before: Round | None, written: list[Path], lang
         table.add_row(escape(str(rule)), str(int(row["open"])), str(int(row["closed"])))
     out.print(table)
     for line in summary_lines(result, before, written, lang):
-        out.print(escape(line), highlight=False)
+        out.print(shown(line), highlight=False)

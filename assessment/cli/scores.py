@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from .._missing import frame_csv
 from ..i18n import N_, _
 from .common import (
     EXIT_INPUT,
@@ -22,6 +23,7 @@ from .common import (
     inputs_argument,
     lang_option,
     out,
+    shown,
     tr,
     usage,
     writing,
@@ -90,7 +92,7 @@ def report_cmd(
     if pdf:
         written = render_pdf(site_pages(index), workers=None)
         out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(written)), highlight=False)
-    out.print(escape(str(index.resolve())), highlight=False, soft_wrap=True)
+    out.print(shown(index.resolve()), highlight=False, soft_wrap=True)
 
 
 def usable_submissions(inputs: list[Path], catalogue: Catalogue | None, lang: str) -> Intake:
@@ -140,6 +142,12 @@ def read_tables(paths: list[Path], lang: str = "en") -> object:
     import pandas as pd
 
     files = [f for p in paths for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
+    from ..errors import InputError
+    from ..intake.read import not_a_file
+
+    refused = [p for p in map(not_a_file, files) if p is not None]  # a link, pipe or device is never opened
+    if refused:
+        fail(InputError(refused), lang)
     frames = []
     for f in files:
         try:
@@ -215,7 +223,7 @@ def score(
             r = tr(N_("not ranked ({reported} of {total}, needs {needed})"), lg,
                    **{k: int(status.loc[key, k]) for k in ("reported", "total", "needed")})
         cov = "" if status is None else f"{status.loc[key, 'coverage']:.0%}"
-        table.add_row(r, escape(str(key)), cov, "" if score is None else f"{score:.2f}")
+        table.add_row(r, shown(key), cov, "" if score is None else f"{score:.2f}")
     out.print(table)
     if status is not None and ranks is not None and not status["ranked"].all():
         least = result.method.rank.min_coverage
@@ -286,7 +294,7 @@ def robustness_cmd(
               **audited.tables()}
     with pd.ExcelWriter(output / "robustness.xlsx", engine="xlsxwriter") as xlsx:
         for name, table in tables.items():
-            table.to_csv(output / f"{name}.csv", index=False)
+            frame_csv(table, output / f"{name}.csv", index=False)
             table.to_excel(xlsx, sheet_name=name[:31], index=False)
     page = render_robustness(result, output / "robustness.html", lang=lg, uncertainty=unc,
                              sensitivity=sens, removed=removed, audited=audited)
@@ -299,7 +307,7 @@ def robustness_cmd(
         head = unc.headline(lens)
         st = sens.indices[sens.indices["lens"] == lens].set_index("factor")["ST"]
         summary.add_row(escape(lens), f"{float(head['share_within']):.0%}", f"{float(head['median_width']):.1f}",
-                        f"{float(head['widest']):.0f} ({escape(str(head['widest_unit']))})",
+                        f"{float(head['widest']):.0f} ({shown(head['widest_unit'])})",
                         *[f"{st.get(f.name, float('nan')):.3f}" for f in unc.factors])
     out.print(summary)
     out.print(tr(N_("wrote {n} tables (CSV and robustness.xlsx) and {page}"), lg, n=len(tables), page=page),

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..errors import SEVERITY_LABELS
 from ..i18n import N_, _
@@ -15,12 +14,15 @@ from .common import (
     EXIT_VALIDATE,
     Lang,
     app,
+    capped,
     choice,
     existing,
     fail,
     inputs_argument,
     lang_option,
     out,
+    print_left_out,
+    shown,
     tr,
     usage,
     writing,
@@ -115,17 +117,20 @@ def validate_cmd(
     out.print(tr(N_("{files} file(s), {cities} city profile(s), {values} values, {enabler_answers} enabler "
                     "answers: {errors} error(s), {warnings} warning(s)"), lg, **s), highlight=False)
     colour = {"error": "red", "warning": "yellow"}
-    for p in intake.problems:
-        if p.severity == "info":
-            continue
+    printed, left_out = capped(p for p in intake.problems if p.severity != "info")
+    for p in printed:
         row = "" if p.row is None else str(p.row)
         where = f"{Path(p.source).name}: {p.sheet}" + (f"!{p.column}{row}" if row else "")
         what = f" [{p.item}]" if p.item else ""
         # user text (file names, values in messages) is escaped so rich never reads it as markup
-        out.print(f"{escape(where + what)} [{colour[p.severity]}]{_(SEVERITY_LABELS[p.severity], lg)}[/]: "
-                  f"{escape(p.text(lg))}", highlight=False, markup=True)
+        out.print(f"{shown(where + what)} [{colour[p.severity]}]{_(SEVERITY_LABELS[p.severity], lg)}[/]: "
+                  f"{shown(p.text(lg))}", highlight=False, markup=True)
+    print_left_out(left_out, lg, out)
     if report is not None:
         with writing(report, lg):
             out.print(tr(N_("wrote {path}"), lg, path=intake.write_issues(report, lg)), highlight=False)
+    elif left_out:
+        out.print(tr(N_("write every problem to a file with --report problems.xlsx (or .csv, .html)"), lg),
+                  highlight=False)
     raise typer.Exit(0 if intake.ok else 1)
 

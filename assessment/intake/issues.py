@@ -84,8 +84,10 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                        N_("Send one workbook per city and year.")),
     "not-a-number": ("error", N_("'{found}' is not a number."), N_("Enter a plain number, or leave the cell "
                                                                     "empty if the value is not available.")),
-    "not-finite": ("error", N_("'{found}' is not a finite number."),
-                   N_("Enter the value as a plain number, such as 12.5.")),
+    "not-finite": ("error", N_("The cell holds {found}, which is not a value a city can report: an infinite "
+                               "value or 'not a number' (NaN), often left by a formula that divides by zero."),
+                   N_("Enter the value as a plain number, such as 12.5; if a formula gave it, check the formula "
+                      "and type its result.")),
     "underflow": ("error", N_("'{found}' is too close to zero to be stored as a number; it is not read as 0."),
                   N_("Check the exponent, or give the value in the unit shown.")),
     "digit-groups": ("error", N_("'{found}' has a space between digits that does not separate thousands: only a "
@@ -170,6 +172,28 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
                                      "of them ({share}%). Outcomes and focus areas with too few values show no "
                                      "score."),
                        N_("Fill in more indicators; scores rest on the values reported, never on guesses.")),
+    "control-character": ("error", N_("'{field}' holds an invisible character ({char}) at position {position}: "
+                                      "a line break or a control character typed or pasted into the cell."),
+                          N_("Retype the value on one line, without line breaks or invisible characters.")),
+    "csv-too-long": ("error", N_("The CSV file has more than {limit} rows: far more than the CSV form of a "
+                                 "cohort holds, so it was not read."),
+                     N_("Send the template's CSV form (about 150 rows per city); split a larger cohort into "
+                        "several files.")),
+    "csv-too-wide": ("error", N_("The CSV file has more than {limit} columns, so it was not read."),
+                     N_("Keep the form's columns only: in a wide CSV, one column per indicator ID.")),
+    "xls-renamed": ("error", N_("The file is an Excel 97–2003 workbook (.xls) whose name ends in another "
+                                "suffix, so it cannot be opened as that kind of file."),
+                    N_("Rename it to end in .xls, or open it in Excel or LibreOffice and save it as .xlsx.")),
+    "damaged-sheet": ("error", N_("The sheet '{sheet_name}' is damaged: its content is empty or cut off, so the "
+                                  "workbook cannot be read."),
+                      N_("Open the workbook in Excel or LibreOffice and save it again as .xlsx; if the sheet is "
+                         "empty there too, send the filled workbook again.")),
+    "damaged-ods": ("error", N_("The file is named .ods but is not a complete OpenDocument spreadsheet: parts of "
+                                "it are missing or damaged."),
+                    N_("Open it in LibreOffice and save it again as .ods or .xlsx; if it does not open, send the "
+                       "filled file again.")),
+    "not-a-file": ("error", N_("'{name}' is not a file but {kind}, so it was not read."),
+                   N_("Put a copy of the file itself in the folder, not a link, and send it again.")),
 }
 
 

@@ -4,11 +4,8 @@ Why: python-calamine aborts the whole process (a Rust allocation failure, not a 
 exception) on a legal but far cell such as ``XFD1048576``, and no reader bounds memory on a
 zip bomb. So every file is checked first, cheaply, by streaming through its XML:
 
-1. size: not empty, at most :data:`MAX_FILE_BYTES`;
-2. signature: an ``.xlsx``/``.xlsm``/``.ods`` must be a zip; an OLE container named ``.xlsx``
-   is an encrypted workbook; an ``.xls`` must be an OLE container;
-3. zip: at most :data:`MAX_MEMBERS` members, no encrypted member, declared uncompressed total
-   at most :data:`MAX_UNCOMPRESSED` and no member compressed more than :data:`MAX_RATIO` times;
+1.–3. the container (:mod:`.container`): size, signature (zip or Compound File, and what an OLE file
+   named like a zip workbook holds), the zip's members (count, encryption, expansion);
 4. XML: no ``<!DOCTYPE``/``<!ENTITY`` (entity expansion, external entities), and every part
    scanned below must be well-formed;
 5. extent: a streaming XML parse (any quoting, whitespace or namespace prefix) of every
@@ -40,29 +37,13 @@ from typing import Any
 from xml.parsers import expat
 
 from . import cells as grid  # the cell-by-cell rules (bad and hidden cells)
+from .container import Rejection, check_file, check_members, check_ods
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_MEMBERS = 500
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
 MAX_ROWS = 5_000
 MAX_COLS = 100
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
-
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _RANGE_END = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
-
-
-class Rejection(Exception):
-    """The file is refused before parsing; ``reason`` says why in one sentence, ``code`` is stable."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 @dataclass
@@ -265,7 +246,13 @@ def _scan_sheet(xml: bytes, name: str, scan: Scan, formats: tuple[dict[int, str]
                 part: str = "", strings: int | None = None) -> None:
     cells = grid.CellScan(formats[1], strings, merged=b"mergeCell" in xml)
     handlers = _SheetScan(name, scan, formats[0], cells)
-    _expat(xml, name, handlers.start, handlers.end, handlers.data, owner=handlers)
+    try:
+        _expat(xml, name, handlers.start, handlers.end, handlers.data, owner=handlers)
+    except Rejection as rej:
+        if rej.code != "not-a-workbook":
+            raise
+        # an empty or cut-off sheet part: say which sheet, in words (the parser's own text is "no element found")
+        raise Rejection("damaged-sheet", rej.reason, sheet_name=name) from None
     hidden = cells.finish()
     if hidden:
         scan.hidden.setdefault(name, {}).update(hidden)
@@ -328,47 +315,12 @@ def _scan_ods(xml: bytes, scan: Scan) -> None:
         _expat(xml, "content.xml", handlers.start, handlers.end, owner=handlers)
     except ValueError:  # a repeat count that is not a number
         raise Rejection("not-a-workbook", "content.xml has a malformed repeat count") from None
+    except Rejection as rej:
+        if rej.code != "not-a-workbook":
+            raise
+        raise Rejection("damaged-ods", rej.reason) from None
     if handlers.cells.cuts:
         scan.cuts["content.xml"] = handlers.cells.cuts
-
-
-def _check_file(p: Path) -> str:
-    """Size and signature; returns the lower-case suffix of a zip-based workbook."""
-    size = p.stat().st_size
-    if size == 0:
-        raise Rejection("empty-file", "the file is empty (0 bytes)")
-    if size > MAX_FILE_BYTES:
-        raise Rejection("too-large", f"the file is {size / 1048576:.0f} MB; the limit is "
-                        f"{MAX_FILE_BYTES // 1048576} MB for one city's workbook")
-    with p.open("rb") as fh:
-        head = fh.read(8)
-    suffix = p.suffix.lower()
-    if suffix == ".xls":
-        if head != OLE_MAGIC:
-            raise Rejection("not-a-workbook", "the file is not an Excel 97–2003 (.xls) workbook")
-        return suffix
-    if suffix not in ZIP_FORMATS:
-        raise Rejection("unknown-format", f"'{suffix}' files are not read; use .xlsx, .xlsm, .xls, .ods or .csv")
-    if head == OLE_MAGIC:
-        raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
-    if not head.startswith(ZIP_MAGIC):
-        raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook (its content is not a zip "
-                        "package)")
-    return suffix
-
-
-def _check_members(infos: list[zipfile.ZipInfo]) -> None:
-    if len(infos) > MAX_MEMBERS:
-        raise Rejection("zip-bomb", f"the package holds {len(infos)} parts; a workbook has far fewer")
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise Rejection("encrypted", "the workbook is password-protected (encrypted); save it without a password")
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNCOMPRESSED or (info.file_size > 1048576 and ratio > MAX_RATIO):
-            raise Rejection("zip-bomb", "the workbook expands to far more data than a city workbook holds "
-                            "(possible zip bomb)")
 
 
 def _refuse_entities(xml: bytes) -> None:
@@ -486,7 +438,7 @@ def preflight(path: str | Path) -> Scan:
         With a one-sentence reason, for any of the conditions in the module docstring.
     """
     p = Path(path)
-    suffix = _check_file(p)
+    suffix = check_file(p)
     if suffix == ".xls":
         return Scan()
     try:
@@ -494,5 +446,7 @@ def preflight(path: str | Path) -> Scan:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise Rejection("not-a-workbook", f"the file is not a valid {suffix} workbook ({exc})") from None
     with zf:
-        _check_members(zf.infolist())
+        check_members(zf.infolist())
+        if suffix == ".ods":
+            check_ods(zf)
         return _scan_xml(zf, suffix)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,7 @@ import python_calamine
 
 from .._missing import cell_text
 from ..errors import Problem
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, N_, _
 from .cells import repaired
 from .issues import issue
 from .layout import (
@@ -48,6 +51,12 @@ from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
 from .xls import scan_xls
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: Bounds on a CSV, like the workbook's (:data:`~assessment.intake.preflight.MAX_ROWS` …): the
+#: template's CSV form holds about 150 rows per city, a wide CSV one row per city and a column per
+#: indicator. Reading stops at the first row past the bound, so a file under the 20 MB cap with
+#: hundreds of thousands of rows costs no more than the bound; the cage bounds the rest.
+MAX_CSV_ROWS = 10_000
+MAX_CSV_COLUMNS = 1_000
 
 
 class RawCell(NamedTuple):
@@ -211,7 +220,7 @@ def read_workbook(path: Path) -> RawSubmission:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
         _read_sheets(book, sub)
     except Rejection as rej:
-        sub.failure = unusable(path, rej.code, rej.reason)
+        sub.failure = unusable(path, rej.code, rej.reason, rej.sheet_name)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # any parser failure on an untrusted file (including a Rust panic,
@@ -241,10 +250,16 @@ def read_csv(path: Path) -> list[RawSubmission]:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, rej.code, rej.reason))]
     text = nfc(text)  # one form for every name, id and note (see nfc)
     delimiter = _delimiter(text)
-    try:  # universal newlines: CR-only, LF and CRLF files read alike
-        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    try:  # universal newlines: CR-only, LF and CRLF files read alike; the header and one row past the bound
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter),
+                                     MAX_CSV_ROWS + 2))
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit (131,072 characters)
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "bad-csv", str(exc)))]
+    too_big = ("csv-too-long", MAX_CSV_ROWS) if len(rows) > MAX_CSV_ROWS + 1 else \
+        ("csv-too-wide", MAX_CSV_COLUMNS) if any(len(r) > MAX_CSV_COLUMNS for r in rows) else None
+    if too_big is not None:
+        return [RawSubmission(file=str(path), kind="csv", failure=issue(too_big[0], str(path), found="",
+                                                                        limit=too_big[1]))]
     if not rows:
         return [RawSubmission(file=str(path), kind="csv", failure=unusable(path, "empty-file", "the file has no rows"))]
     header = [h.strip() for h in rows[0]]
@@ -337,8 +352,34 @@ def _read_wide(path: Path, header: list[str], rows: list[list[str]]) -> list[Raw
     return out
 
 
+#: What a path is when it is not a regular file, as a UI label, by ``stat`` file type.
+NOT_A_FILE = ((stat.S_ISLNK, N_("a link")), (stat.S_ISDIR, N_("a folder")),
+              (stat.S_ISFIFO, N_("a pipe (FIFO)")), (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")),
+              (stat.S_ISSOCK, N_("a socket")))
+
+
+def not_a_file(path: Path) -> Problem | None:
+    """The problem of a path that is not a regular file (``None`` for a regular file).
+
+    The path itself is looked at (``lstat``), never followed or opened: a link in an input folder
+    may point anywhere (``x.csv → /etc/passwd``), and opening a pipe or a device can block forever
+    or read without end. So only regular files inside the named inputs are ever read.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return issue("unreadable", str(path), found="", reason="file not found")
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((label for test, label in NOT_A_FILE if test(mode)), N_("not a regular file"))
+    return issue("not-a-file", str(path), found="", name=path.name, kind=kind, labels=("kind",))
+
+
 def read_file(path: Path) -> list[RawSubmission]:
-    """Read any accepted file into one or more raw submissions."""
+    """Read any accepted file into one or more raw submissions (only a regular file: :func:`not_a_file`)."""
+    refused = not_a_file(path)
+    if refused is not None:
+        return [RawSubmission(file=str(path), kind="missing", failure=refused)]
     if path.suffix.lower() == ".csv":
         return read_csv(path)
     return [read_workbook(path)]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._missing import safe_frame
+from .._missing import frame_csv, safe_frame
 from ..errors import SEVERITY_LABELS, Problem
 from ..i18n import N_, _
 from ..templating import environment
@@ -99,7 +99,7 @@ def write_issues(problems: Iterable[Problem], summary: Mapping[str, int], path: 
     written = frame.assign(severity=[_(SEVERITY_LABELS[s], lang) for s in frame["severity"]]).rename(
         columns={k: _(v, lang) for k, v in ISSUE_HEADINGS.items()})
     if suffix == ".csv":
-        safe_frame(written).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        frame_csv(written, path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="xlsxwriter",
                             engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:

@@ -6,7 +6,6 @@ with the reader (:mod:`assessment.intake.read`). Same arguments, same bytes.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 
 from babel import Locale
 
-from .._missing import is_missing
+from .._missing import csv_text, first_control, is_missing
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
@@ -127,6 +126,13 @@ def _check(city: str, country: str, year: int, lang: str, catalogue: Catalogue) 
         problems.append(Problem("<template>", field="year", code="bad-year",
                                 message=N_("the assessment year must be between {low} and {high}"), found=str(year),
                                 params=params(low=YEARS[0], high=YEARS[1])))
+    bad = first_control(city)
+    if bad is not None:  # the intake would refuse the name it wrote (see assessment._missing.CONTROL)
+        problems.append(Problem("<template>", field="city", code="control-character",
+                                message=N_("the city name holds an invisible character ({char}) at position "
+                                           "{position}"), found=repr(city[:80]),
+                                fix=N_("Retype the value on one line, without line breaks or invisible characters."),
+                                params=params(char=bad[1], position=bad[0])))
     code = country_code(country) if country else ""
     if code is None:
         problems.append(Problem("<template>", field="country", code="unknown-country",
@@ -195,32 +201,34 @@ def _csv_number(value: object, lang: str) -> object:
 
 
 def _write_csv(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
+    """The long CSV; a field holding a line break (a prefilled note) is quoted, whatever the break,
+    so the reader gets the same records back (:func:`assessment._missing.csv_text`)."""
     tag = f"{cat.id} {cat.version}"
+    rows: list[Sequence[object]] = [LONG_CSV_COLUMNS]
+    given = {"city": city, "country": country, "year": str(year)} | fill.profile
+    for f in PROFILE_FIELDS:  # csv writes None as an empty field
+        value = given.get(f.key)
+        rows.append(["profile", tag, lang, city, country, year, f.key, _(f.label, lang), "",
+                      value if f.kind == "year" else _csv_number(value, lang), "", "", "", ""])
+    for ind in cat.indicators:
+        v = fill.indicators.get(ind.id, {})
+        rows.append(["indicator", tag, lang, city, country, year, ind.id, text(ind.name, lang),
+                      text(ind.unit, lang), _csv_number(v.get("value"), lang),
+                      *(v.get(k) for k in ("data_year", "source", "quality", "notes"))])
+    for ena in cat.enablers:
+        e = fill.enablers.get(ena.id, {})
+        rows.append(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
+                      e.get("level"), "", e.get("evidence"), "", e.get("notes")])
+    words = met_choices(lang)
+    for model in cat.criteria:  # value: met / not met (as the dropdown words), source: the evidence
+        for c in model.criteria:
+            g = fill.criteria.get(c.id, {})
+            met = g.get("met")
+            rows.append(["criterion", tag, lang, city, country, year, c.id, text(c.name, lang),
+                          " / ".join(words), words[0 if met else 1] if isinstance(met, bool) else met, "",
+                          g.get("evidence"), "", g.get("notes")])
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(LONG_CSV_COLUMNS)
-        given = {"city": city, "country": country, "year": str(year)} | fill.profile
-        for f in PROFILE_FIELDS:  # csv writes None as an empty field
-            value = given.get(f.key)
-            w.writerow(["profile", tag, lang, city, country, year, f.key, _(f.label, lang), "",
-                        value if f.kind == "year" else _csv_number(value, lang), "", "", "", ""])
-        for ind in cat.indicators:
-            v = fill.indicators.get(ind.id, {})
-            w.writerow(["indicator", tag, lang, city, country, year, ind.id, text(ind.name, lang),
-                        text(ind.unit, lang), _csv_number(v.get("value"), lang),
-                        *(v.get(k) for k in ("data_year", "source", "quality", "notes"))])
-        for ena in cat.enablers:
-            e = fill.enablers.get(ena.id, {})
-            w.writerow(["enabler", tag, lang, city, country, year, ena.id, text(ena.name, lang), "0–5",
-                        e.get("level"), "", e.get("evidence"), "", e.get("notes")])
-        words = met_choices(lang)
-        for model in cat.criteria:  # value: met / not met (as the dropdown words), source: the evidence
-            for c in model.criteria:
-                g = fill.criteria.get(c.id, {})
-                met = g.get("met")
-                w.writerow(["criterion", tag, lang, city, country, year, c.id, text(c.name, lang),
-                            " / ".join(words), words[0 if met else 1] if isinstance(met, bool) else met, "",
-                            g.get("evidence"), "", g.get("notes")])
+        fh.write(csv_text(rows))
     return out
 
 

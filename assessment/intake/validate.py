@@ -10,12 +10,14 @@ problem on its row.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._missing import RANK_MIN_COVERAGE, cell_text, needed
+from .._missing import RANK_MIN_COVERAGE, cell_text, first_control, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..catalogue.plausible import judge
 from ..errors import Problem, plain_number
@@ -29,6 +31,7 @@ from .layout import (
     CRITERIA_INPUTS,
     ENABLER_INPUTS,
     INDICATOR_INPUTS,
+    INDICATOR_TABLE,
     MARKER_SHEET,
     PROFILE_FIELDS,
     PROFILE_KEYS,
@@ -45,6 +48,8 @@ MAX_DATA_AGE = 10
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system, as stored)
 #: A dropdown answer: the number, alone or followed by a dash and its label ("4 – Estimated …").
 #: A dash followed by another number ("4-5") is a range, not an answer, and is refused.
+#: The label of an ID cell in messages (the template's column heading).
+ID_LABEL = INDICATOR_TABLE[0].header
 CHOICE = re.compile(r"\s*(\d+)(\.0)?\s*($|[–-]\s*(?!\d))")
 
 
@@ -103,7 +108,11 @@ class _Checker:
         extra: dict[str, Any] = {"unit": unit, "mark": "," if self.sub.lang == "vi" else "."}
         if p.code == "ambiguous-number":
             extra |= {"first": p.alternatives[0], "second": p.alternatives[1]}
-        self.add(p.code, cell, indicator, **extra)
+        shown = None
+        if isinstance(cell.value, float) and not math.isfinite(cell.value):  # stored so (a broken formula's
+            # result, another program's export): as text it would be '' (NaN is "missing"), so name it
+            shown = "NaN" if math.isnan(cell.value) else "−∞" if cell.value < 0 else "∞"
+        self.add(p.code, cell, indicator, value=shown, **extra)
         return None
 
     def text(self, cell: RawCell | None, indicator: str) -> str:
@@ -169,7 +178,8 @@ class _Checker:
                 self.profile[key] = None
                 continue
             if kind == "text":
-                self.profile[key] = nfc(cell_text(cell.value).strip())
+                value = nfc(cell_text(cell.value).strip())
+                self.profile[key] = None if self.controlled(cell, value, label) else value
             elif kind == "country":
                 code = cell_text(cell.value).strip().upper()
                 known = code in COUNTRIES
@@ -193,12 +203,24 @@ class _Checker:
                     self.add("missing-profile", cell, sheet=sheet, field=label, labels=("field",))
                 self.profile[key] = num
 
+    def controlled(self, cell: RawCell, value: str, label: str) -> bool:
+        """True (reported) when a name or an id holds a control character: a line break typed with
+        Alt+Enter, a pasted tab, a bidirectional override. Refused, not cleaned: a name is how a
+        city is known on every page and in every later round, so it is never guessed."""
+        bad = first_control(value)
+        if bad is None:
+            return False
+        self.add("control-character", cell, field=label, position=bad[0], char=bad[1], labels=("field",))
+        return True
+
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
         """The row's id, found in its ID cell (rows are matched by id, wherever they sit)."""
         cell = row.cells["id"]
         ident = nfc(cell_text(cell.value).strip())
         if not ident:
             self.add("no-id", cell)
+            return None
+        if self.controlled(cell, ident, ID_LABEL):
             return None
         if ident not in known:
             self.add(unknown_code, cell, ident)
@@ -458,7 +480,8 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     cat = catalogue or load_catalogue()
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     files = _expand(items)
-    present = [f for f in files if f.is_file()]
+    # a link, pipe or device goes to the reader too, which refuses it without opening it (read_file)
+    present = [f for f in files if os.path.lexists(f)]
     read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
     subs: list[RawSubmission] = []
     for f in files:

@@ -3,17 +3,17 @@
 Each table is made from the same page model the template renders, so the download holds exactly
 the numbers on the page, unrounded. Column headings are in the page language; numbers are plain
 (``.`` as decimal separator, no grouping) so any tool reads them; text cells that a spreadsheet
-would run as a formula are neutralised. Files are UTF-8 with a byte-order mark (spreadsheets then
-read Vietnamese correctly) and ``\\n`` line ends: the same pages give the same bytes.
+would run as a formula are neutralised (at the start and after every line break), and a field
+holding a line break is quoted (:func:`assessment._missing.csv_text`). Files are UTF-8 with a
+byte-order mark (spreadsheets then read Vietnamese correctly) and ``\\n`` line ends: the same pages give the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-from .._missing import is_missing, safe_text
+from .._missing import csv_text, is_missing, safe_text
 from ..i18n import N_, _
 
 CITY_COLUMNS = (N_("Section"), N_("Id"), N_("Name"), N_("Value"), N_("Unit"), N_("Data year"), N_("Score"),
@@ -43,10 +43,9 @@ def _whole(value: Any) -> int | None:
 def write_csv(table: Table, path: Path) -> Path:
     """Write ``table`` as a deterministic, formula-safe CSV."""
     head, rows = table
+    body = csv_text([[csv_cell(c) for c in head], *([csv_cell(v) for v in row] for row in rows)])
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow([csv_cell(c) for c in head])
-        out.writerows([csv_cell(v) for v in row] for row in rows)
+        fh.write(body)
     return path
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from .._missing import cell_text, is_missing, safe_frame
+from .._missing import cell_text, frame_csv, is_missing, safe_frame
 from ..i18n import N_, _, text
 from .layout import (
     COLUMNS,
@@ -161,8 +161,7 @@ def write_summary(rv: Review, folder: Path, lang: str = "en") -> list[Path]:
     counts = rv.counts()
     headers = {k: _(v, lang) for k, v in SUMMARY_HEADERS.items()}
     csv_path, xlsx_path = folder / "summary.csv", folder / "summary.xlsx"
-    safe_frame(counts.rename(columns=headers)).to_csv(csv_path, index=False, encoding="utf-8-sig",
-                                                      lineterminator="\n")
+    frame_csv(counts.rename(columns=headers), csv_path, index=False, encoding="utf-8-sig")
     table = rv.table()  # the workbook names each rule in words in ``lang``; the CSV keeps the ids for scripts
     words = rule_words(list(table["rule"]), list(table["code"]), list(table["severity"]), lang)
     counts = counts.assign(rule=[words.get(r, r) for r in counts["rule"]])
@@ -189,6 +188,6 @@ def write_review(rv: Review, folder: str | Path, lang: str = "en") -> list[Path]
     written += write_summary(rv, out, lang)
     for name, frame in (("changes.csv", rv.changes), ("answers.csv", rv.answers)):
         if not frame.empty:
-            safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
+            frame_csv(frame, out / name, index=False, encoding="utf-8-sig")
             written.append(out / name)
     return written

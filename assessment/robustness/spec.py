@@ -190,7 +190,7 @@ def load_robustness_spec(spec: SpecLike) -> RobustnessSpec:
         raise InputError([Problem(SOURCE, code="unknown-input", found=type(spec).__name__, message=N_(
             "a robustness spec is a mapping, the path of a YAML file, or a RobustnessSpec"))])
     path = spec
-    if not Path(path).is_file():
+    if not Path(path).exists():  # a pipe or a folder is refused by read_yaml, by name
         raise InputError([Problem(str(path), code="missing-file", message=N_("robustness spec not found"),
                                   fix=N_("check the path; an example is examples/robustness/asem-reference.yaml"))])
     problems: list[Problem] = []

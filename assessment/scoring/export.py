@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._missing import is_missing, safe_frame
+from .._missing import frame_csv, is_missing, safe_frame
 from ..i18n import N_, _
 from .inputs import Inputs
 
@@ -248,7 +248,7 @@ def write_csv(tables: Mapping[str, pd.DataFrame], directory: Path) -> Path:
     """``<stage>.csv`` per stage in ``directory`` (created); returns the folder."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        safe_frame(table).to_csv(directory / f"{name}.csv", lineterminator="\n", float_format="%.15g")
+        frame_csv(table, directory / f"{name}.csv", float_format="%.15g")
     return directory
 
 

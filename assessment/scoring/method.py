@@ -31,7 +31,7 @@ from pydantic import (
 from .._missing import RANK_MIN_COVERAGE
 from ..catalogue.load import DID_YOU_MEAN, allowed_keys, line_of, nearest, read_yaml, yaml_lines
 from ..catalogue.messages import invalid, message
-from ..errors import MethodError, Problem, params
+from ..errors import MethodError, Problem, params, short_repr
 from ..i18n import N_
 from .specs import (
     IMPUTE_MODELS,
@@ -370,8 +370,7 @@ def method_problems(exc: ValidationError, source: str = "<method>",
         shown = _shown(tuple(err["loc"]))
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             shown = (*shown, "method")
-        found = "" if err["type"] == "missing" else repr(err.get("input"))
-        found = found if len(found) <= 80 else found[:77] + "..."
+        found = "" if err["type"] == "missing" else short_repr(err.get("input"))
         template, values = message(err)
         labels: tuple[str, ...] = ()
         if err["type"] == "extra_forbidden":
@@ -415,7 +414,7 @@ def load_method(path: str | Path) -> Method:
     MethodError
         Listing every problem, each with the file and line of the key it is about.
     """
-    if not Path(path).is_file():
+    if not Path(path).exists():  # a pipe or a folder is refused by read_yaml, by name
         raise MethodError([Problem(str(path), code="missing-file", message=N_("method file not found"),
                                    fix=N_("check the path; examples are in examples/methods/"))])
     problems: list[Problem] = []
