@@ -30,7 +30,8 @@ from ..scoring.inputs import Inputs, pool_codes
 from ..scoring.method import Method
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
-from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
+from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method
+from .executors import run_rows
 from .setup import make_setup
 from .spec import NODE_RANKS_AUTO, RobustnessSpec, with_overrides
 
@@ -184,7 +185,7 @@ def pairwise_table(ranks: np.ndarray, units: pd.Index, which: list[int]) -> pd.D
 
 
 def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = None, seed: int | None = None,
-                executor: Executor | None = None, progress: Progress | None = None) -> UncertaintyResult:
+                executor: Executor | int | None = None, progress: Progress | None = None) -> UncertaintyResult:
     """Monte Carlo (or quasi-random) uncertainty analysis of ``result``'s ranks and scores.
 
     Parameters
@@ -196,8 +197,10 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
     n, seed
         Override ``spec.n`` and ``spec.seed``.
     executor
-        Any ``concurrent.futures.Executor`` (process pool, ``distributed.Client.get_executor()``);
-        default: run in this process. Results are identical either way.
+        ``None`` (default): run in this process; an ``int``: that many local worker processes, each
+        sent the inputs once; a ``distributed.Client`` (or its ``get_executor()``): a Dask cluster,
+        the inputs scattered to every worker once; any other ``concurrent.futures.Executor``. Results
+        are identical either way (see :mod:`assessment.robustness.executors`).
     progress
         Called with (blocks done, blocks) after each block.
 
