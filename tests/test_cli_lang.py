@@ -240,7 +240,7 @@ HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "cat
              "'screen: {queries: exclude}'", "'smartcity review -o'", "'pdf'", "csv/xlsx/markdown", "Việt Nam"]
 #: Names, not language: the frameworks and formats the help names, the tiers.
 NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",
-         "core", "advanced", "smartcity"}
+         "core", "advanced", "smartcity", "dask"}
 
 
 def scrub(text: str, strip: list[str] = HELP_CODE) -> str:

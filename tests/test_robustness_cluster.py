@@ -133,3 +133,37 @@ def test_two_worker_dask_cluster_gets_the_inputs_once(asem) -> None:
     pd.testing.assert_frame_equal(serial_sa.indices, remote_sa.indices, check_exact=True)
     assert len(scattered) == 2 and all(k.get("broadcast") for k in scattered)  # once per analysis, to every worker
     assert sent and not any(isinstance(a, Setup) for args in sent for a in args)  # tasks carry a reference
+
+
+def test_cli_workers_and_scheduler_write_the_serial_bytes(synthetic, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    distributed = pytest.importorskip("distributed")
+    synthetic.cohort(30, 25, years=1, seed=2).to_csv(tmp_path / "cohort.csv", index=False)
+    (tmp_path / "spec.yaml").write_text(
+        "n: 16\nseed: 1\nblock: 2\nassumptions:\n  - {name: agg, path: aggregate.method, values: [arithmetic, "
+        "generalised]}\n  - {name: w, kind: weights, levels: [1], share: 0.2}\n", encoding="utf-8")
+    base = ["robustness", str(tmp_path / "cohort.csv"), "--spec", str(tmp_path / "spec.yaml"), "--n", "8", "-o"]
+
+    def tables(folder: str, *extra: str) -> dict[str, bytes]:
+        res = CliRunner().invoke(app, [*base, str(tmp_path / folder), *extra])
+        assert res.exit_code == 0, res.output
+        return {p.name: p.read_bytes() for p in sorted((tmp_path / folder).glob("*.csv"))}
+
+    serial = tables("serial")
+    assert len(serial) > 5 and serial == tables("local", "--workers", "2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
+                                      dashboard_address=None) as cluster:
+            assert serial == tables("dask", "--scheduler", cluster.scheduler_address)
+    both = CliRunner().invoke(app, [*base, str(tmp_path / "x"), "--workers", "2", "--scheduler", "tcp://a:1"])
+    assert both.exit_code == 2 and "--workers or --scheduler, not both" in both.output
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):  # nothing listens on port 9
+        gone = CliRunner().invoke(app, [*base, str(tmp_path / "y"), "--scheduler", "tcp://127.0.0.1:9"])
+    assert gone.exit_code == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in gone.output
+    assert "Traceback" not in gone.output and not (tmp_path / "y").exists()
