@@ -485,3 +485,18 @@ def test_minmax_in_place_equals_the_plain_steps(seed: int) -> None:
             got, want = n_minmax(table, params), plain_minmax(table, direction, lo_hi)
             assert got.tobytes() == want.tobytes()  # bit for bit, signed zeros and NaN included
             assert got.flags.f_contiguous == want.flags.f_contiguous
+
+
+def test_a_one_shot_build_loads_no_workbook_library(reference_dir: Path) -> None:
+    """``assess(from_coinr(...))`` in a fresh process: the review stage, the workbook writer and the workbook
+    reader stay unloaded (a script that only scores pays none of their start-up)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, assessment; from pathlib import Path; R = Path(sys.argv[1]); "
+              "assessment.assess(assessment.from_coinr(R / 'coinr_ASEM_iData.csv', R / 'coinr_ASEM_iMeta.csv')); "
+              "print(' '.join(sorted(m for m in ('xlsxwriter', 'python_calamine', 'assessment.review') "
+              "if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script, str(reference_dir)], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,6 @@ from ..catalogue import Catalogue, CoinrImport, load_catalogue
 from ..errors import InputError, Problem, params
 from ..i18n import N_
 from ..intake import Intake
-from ..review import Review
 from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
@@ -360,6 +360,14 @@ def _aligned(values: pd.DataFrame, profiles: pd.DataFrame,
     return values, profiles, enablers
 
 
+def _is_review(data: Any) -> bool:
+    """Whether ``data`` is a :class:`~assessment.review.Review`, without loading the review stage (its
+    workbook writer and reader are a tenth of a second of a one-shot script's start): a review exists
+    only once its module is loaded."""
+    run = sys.modules.get(f"{__package__.rpartition('.')[0]}.review.run")
+    return run is not None and isinstance(data, run.Review)
+
+
 def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
 
@@ -374,7 +382,7 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     enabler_details: pd.DataFrame | None = None
     criteria: pd.DataFrame | None = None
     queried: pd.DataFrame | None = None
-    if isinstance(data, Review):
+    if _is_review(data):
         label = unit_labels(data.intake.profiles)
         under = data.under_query()
         queried = under.assign(unit=_labelled(under, label))[list(QUERIED_COLUMNS)].reset_index(drop=True)
