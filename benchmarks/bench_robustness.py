@@ -113,6 +113,7 @@ def on_workers(n: int) -> None:
 
     from assessment.robustness import spec_from_dict
     from assessment.robustness.design import UA_STREAM, n_dims, uniforms
+    from assessment.robustness.executors import TASKS_PER_SLOT
     from assessment.robustness.setup import make_setup
 
     data = cohort(10_000, 100, years=1, seed=1)
@@ -120,11 +121,13 @@ def on_workers(n: int) -> None:
                                              "compare": {"enabled": False}})
     spec = spec_from_dict(BIG_SPEC | {"n": n})
     setup = make_setup(result, spec)
-    rows = uniforms(spec, spec.block, n_dims(setup.factors), UA_STREAM)
+    blocks = -(-n // spec.block)
+    per_task = -(-blocks // (2 * TASKS_PER_SLOT))  # on 2 workers
+    rows = uniforms(spec, min(n, per_task * spec.block), n_dims(setup.factors), UA_STREAM)
     whole, task = len(pickle.dumps(setup)), len(pickle.dumps((setup.token, rows)))
-    print(f"10,000 units x 100 indicators, {n:,} replicates in blocks of {spec.block}: a task carries "
-          f"{task / 1e3:.0f} kB (its design rows; the {whole / 1e6:.1f} MB setup goes once to each worker, "
-          f"before: with every task)")
+    print(f"10,000 units x 100 indicators, {n:,} replicates in {blocks} blocks of {spec.block}: on 2 workers a "
+          f"task ({per_task} blocks) carries {task / 1e3:.0f} kB, its design rows; the {whole / 1e6:.1f} MB "
+          f"setup goes once to each worker (before: with every block)")
     serial = None
     for workers in (None, 1, 2):
         load = os.getloadavg()[0]

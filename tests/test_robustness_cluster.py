@@ -4,6 +4,7 @@ reported as a serial run reports it."""
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -89,6 +90,27 @@ def test_tasks_follow_the_executors_size(asem) -> None:
         assert len(pool.refs) == tasks
         assert pool.most <= workers * executors.QUEUED_PER_SLOT
         assert all(isinstance(ref, Setup) for ref in pool.refs)  # an executor made elsewhere: sent with each task
+
+
+def test_node_scores_stored_as_float32_travel_as_float32(asem, monkeypatch) -> None:
+    module = importlib.import_module("assessment.robustness.uncertainty")  # the package names the function so
+    spec = load_robustness_spec(ASEM_SPEC).model_copy(update={"block": 4})
+    monkeypatch.setattr(module, "NODE_BUDGET", 0)  # every node table over budget: stored as float32
+    serial = uncertainty(asem, spec, n=32, seed=9)
+    sent: list[list[Any]] = []
+    real = executors.run_task
+
+    def recorded(*args: Any) -> list[Any]:
+        out = real(*args)
+        sent.append(out)
+        return out
+
+    monkeypatch.setattr(executors, "run_task", recorded)
+    with Recording(2) as pool:
+        remote = uncertainty(asem, spec, n=32, seed=9, executor=pool)
+    assert serial.node_scores["coinr"].dtype == np.float32
+    same_uncertainty(serial, remote)
+    assert sent and all(b.nodes["coinr"].dtype == np.float32 for out in sent for b in out)
 
 
 def test_a_failing_replicate_is_reported_as_a_serial_run_reports_it(asem) -> None:

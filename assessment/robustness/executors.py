@@ -52,15 +52,21 @@ def _install(setup: Setup) -> None:
     _installed[setup.token] = setup
 
 
-def run_task(ref: Setup | str, rows: np.ndarray, spans: Spans, want_nodes: bool,
-             want_node_ranks: bool) -> list[BlockOut]:
+def run_task(ref: Setup | str, rows: np.ndarray, spans: Spans, want_nodes: bool, want_node_ranks: bool,
+             node_dtype: str = "float64") -> list[BlockOut]:
     """One task on a worker: each block of ``rows`` (``spans``, relative to ``rows``) scored on its own.
 
     ``ref`` is the setup itself (sent with the task, or resolved from Dask's scattered copy) or the
-    token of the one a pool's initializer installed.
+    token of the one a pool's initializer installed. Node scores travel back as ``node_dtype``, the
+    type the caller stores them in (float32 halves the largest part of what a block sends back; the
+    values are those the caller's own conversion would give).
     """
     setup = _installed[ref] if isinstance(ref, str) else ref
-    return [run_block(setup, rows[lo:hi], want_nodes, want_node_ranks) for lo, hi in spans]
+    out = [run_block(setup, rows[lo:hi], want_nodes, want_node_ranks) for lo, hi in spans]
+    if node_dtype != "float64":
+        for block in out:
+            block.nodes = {k: None if v is None else v.astype(node_dtype) for k, v in block.nodes.items()}
+    return out
 
 
 def dask_client(executor: Any) -> Any | None:
@@ -100,13 +106,14 @@ def _shipped(setup: Setup, executor: Executor | int) -> Iterator[tuple[Executor,
 
 def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, want_node_ranks: bool = False,
              executor: Executor | int | None = None, progress: Progress | None = None,
-             consume: Callable[[int, int, BlockOut], None]) -> None:
+             consume: Callable[[int, int, BlockOut], None], node_dtype: str = "float64") -> None:
     """Run every block of ``rows`` and hand each result to ``consume(lo, hi, block)``.
 
     ``executor``: ``None`` runs here, block after block; an ``int`` starts that many local worker
     processes for this run; otherwise any ``concurrent.futures.Executor`` or a ``distributed.Client``
     (or its ``get_executor()``). ``consume`` must only write its block's rows: remote results come in
-    the order they complete.
+    the order they complete. ``node_dtype``: the type ``consume`` stores node scores in (see
+    :func:`run_task`).
     """
     spans = blocks_of(rows.shape[0], setup.spec.block)
     tick = progress or (lambda _done, _total: None)
@@ -127,7 +134,7 @@ def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, want_node_rank
                 group = tasks[submitted]
                 lo = group[0][0]
                 fut = pool.submit(run_task, ref, rows[lo:group[-1][1]], [(a - lo, b - lo) for a, b in group],
-                                  want_nodes, want_node_ranks)
+                                  want_nodes, want_node_ranks, node_dtype)
                 out[fut] = submitted
                 submitted += 1
             finished, _ = wait(list(out), return_when=FIRST_COMPLETED)

@@ -241,7 +241,7 @@ def uncertainty(result: Assessment, spec: RobustnessSpec, *, n: int | None = Non
                 node_ranks[lens][lo:hi] = block_ranks
 
     run_rows(setup, rows, want_nodes=True, want_node_ranks=rank_nodes, executor=executor, progress=progress,
-             consume=consume)
+             consume=consume, node_dtype=node_dtype)
     summary = {lens: unit_summary(result, lens, units, scores[lens], ranks[lens], levels[lens], spec)
                for lens in setup.lenses}
     node_table = pd.concat([node_summary(result, lens, units, node_ids[lens], nodes[lens], node_ranks[lens], spec)
