@@ -11,6 +11,12 @@
   (weights of both weighted levels +-25 %, two normalisations, two aggregations): uncertainty
   <= 15 s at <= 2 GB peak. Run in a fresh process so that its peak memory is its own.
 
+* Workers (issue 26; opt-in, ``--cluster [N]``, a few minutes): the same cohort and spec with N = 2,000
+  replicates, serially and on 1 and 2 local worker processes (``executor=k``), one run each, with the
+  bytes a task carries (the setup once per worker, then design rows; before: the whole setup with every
+  task) and the load average beside: on a shared 2-core machine the speed-up is bounded by what the
+  other processes leave.
+
 Run alone with ``python benchmarks/bench_robustness.py`` (``--nominal``: the nominal build only);
 ``make bench`` runs it after the rest.
 """
@@ -97,6 +103,43 @@ def big() -> None:
           f"{seconds:.1f} s (median of 3); peak RSS {peak:.0f} MB")
 
 
+def on_workers(n: int) -> None:
+    """10,000 units x 100 indicators, ``n`` replicates: serial, 1 and 2 worker processes (one run each)."""
+    import os
+    import pickle
+
+    sys.path.insert(0, str(HERE))
+    from synthetic import cohort
+
+    from assessment.robustness import spec_from_dict
+    from assessment.robustness.design import UA_STREAM, n_dims, uniforms
+    from assessment.robustness.executors import TASKS_PER_SLOT
+    from assessment.robustness.setup import make_setup
+
+    data = cohort(10_000, 100, years=1, seed=1)
+    result = assessment.assess(data, method={"aggregate": {"lenses": ["ascf"]}, "normalise": {"range": [1, 100]},
+                                             "compare": {"enabled": False}})
+    spec = spec_from_dict(BIG_SPEC | {"n": n})
+    setup = make_setup(result, spec)
+    blocks = -(-n // spec.block)
+    per_task = -(-blocks // (2 * TASKS_PER_SLOT))  # on 2 workers
+    rows = uniforms(spec, min(n, per_task * spec.block), n_dims(setup.factors), UA_STREAM)
+    whole, task = len(pickle.dumps(setup)), len(pickle.dumps((setup.token, rows)))
+    print(f"10,000 units x 100 indicators, {n:,} replicates in {blocks} blocks of {spec.block}: on 2 workers a "
+          f"task ({per_task} blocks) carries {task / 1e3:.0f} kB, its design rows; the {whole / 1e6:.1f} MB "
+          f"setup goes once to each worker (before: with every block)")
+    serial = None
+    for workers in (None, 1, 2):
+        load = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        assessment.uncertainty(result, spec, executor=workers)
+        seconds = time.perf_counter() - t0
+        serial = serial or seconds
+        label = "serial" if workers is None else f"{workers} worker process{'es' if workers > 1 else ''}"
+        print(f"  {label}: {seconds:.1f} s (one run; speed-up {serial / seconds:.2f}x; load average "
+              f"{load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
 def main() -> None:
     """Run every robustness benchmark and print the medians."""
     for name, fn in nominal_cases().items():
@@ -109,6 +152,9 @@ def main() -> None:
 if __name__ == "__main__":
     if "--big" in sys.argv:
         big()
+    elif "--cluster" in sys.argv:
+        at = sys.argv.index("--cluster") + 1
+        on_workers(int(sys.argv[at]) if at < len(sys.argv) else 2000)
     elif "--nominal" in sys.argv:
         for label, case in nominal_cases().items():
             print(f"{label}: {median_s(case, runs=101) * 1000:.1f} ms (median of 101)")

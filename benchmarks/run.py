@@ -1,6 +1,9 @@
 """Benchmarks (``make bench``): medians over repeated runs, after import and one warm-up.
 
 Stage benchmarks are added as stages land; each prints one line ``name: median ms (n runs)``.
+``python benchmarks/run.py --million`` adds the 1,000,000 × 100 scale case (``bench_scale.py``, a few
+minutes and about 5 GB); ``python benchmarks/bench_robustness.py --cluster`` times robustness on 1 and
+2 worker processes.
 """
 
 from __future__ import annotations
@@ -119,6 +122,9 @@ def main() -> None:
     ten = median_ms(lambda: assessment.assess(panel), runs=3)
     print(f"10,000 cities x 100 indicators x 10 years, default pipeline: {ten:.0f} ms (median of 3); "
           f"peak RSS of the benchmark process {peak_rss_mb():.0f} MB")
+    from bench_scale import main as scale_benchmarks
+
+    scale_benchmarks(sys.argv[1:])  # 10,000 x 100 beside the numpy limit; with --million the 1M case (minutes)
     from bench_robustness import main as robustness_benchmarks
 
     robustness_benchmarks()

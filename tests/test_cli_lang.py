@@ -241,7 +241,7 @@ HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "cat
              "csv/xlsx/markdown", "Việt Nam"]
 #: Names, not language: the frameworks and formats the help names, the tiers.
 NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",
-         "core", "advanced", "smartcity"}
+         "core", "advanced", "smartcity", "dask"}
 
 
 def scrub(text: str, strip: list[str] = HELP_CODE) -> str:

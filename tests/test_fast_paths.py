@@ -448,3 +448,55 @@ def test_shared_parts_equal_a_run_of_their_own(synthetic: ModuleType) -> None:
         pd.testing.assert_frame_equal(alone, shared, check_exact=True)
         pd.testing.assert_frame_equal(shared, result.aggregated[lens], check_exact=True)
     assert stacked  # the first level was laid out once, for every lens
+
+
+def plain_minmax(x: np.ndarray, direction: np.ndarray, lo_hi: tuple[float, float]) -> np.ndarray:
+    """Min-max as first written: masked copies for the statistics, a new table for every step."""
+    xd = x * direction
+    with np.errstate(all="ignore"):
+        has = np.isfinite(xd).any(axis=0)
+        lo = np.where(has, np.nanmin(np.where(np.isfinite(xd), xd, np.inf), axis=0), np.nan)
+        hi = np.where(has, np.nanmax(np.where(np.isfinite(xd), xd, -np.inf), axis=0), np.nan)
+        y = (xd - lo) / (hi - lo)
+    y[~np.isfinite(y)] = np.nan
+    return y * (lo_hi[1] - lo_hi[0]) + lo_hi[0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_minmax_in_place_equals_the_plain_steps(seed: int) -> None:
+    from assessment.scoring.normalise import n_minmax
+
+    rng = np.random.default_rng(seed)
+    n, m = 50, 9
+    x = rng.normal(0, 10 ** rng.uniform(-3, 6, m), (n, m))
+    x[rng.random(x.shape) < 0.2] = np.nan
+    x[:, 0] = np.nan  # nobody reported it
+    x[:, 1] = 7.0  # constant: no spread
+    x[:, 2] = np.abs(x[:, 2])
+    x[:4, 2] = [0.0, -0.0, 0.0, -0.0]  # the minimum is a tie of signed zeros: which one is kept
+    if seed % 2:  # infinite values take the masked path
+        x[rng.integers(0, n), 3], x[rng.integers(0, n), 4] = np.inf, -np.inf
+    direction = np.where(rng.random(m) < 0.3, -1.0, 1.0)
+    nan = np.full(m, np.nan)
+    for lo_hi in ((0.0, 100.0), (1.0, 100.0), (0.0, 1.0)):
+        params = Params(direction=direction, worst=nan, best=nan, target=nan,
+                        spec=normalise_spec("minmax", range=lo_hi))
+        for table in (x, np.asfortranarray(x)):  # row-major, and pandas' own layout
+            got, want = n_minmax(table, params), plain_minmax(table, direction, lo_hi)
+            assert got.tobytes() == want.tobytes()  # bit for bit, signed zeros and NaN included
+            assert got.flags.f_contiguous == want.flags.f_contiguous
+
+
+def test_a_one_shot_build_loads_no_workbook_library(reference_dir: Path) -> None:
+    """``assess(from_coinr(...))`` in a fresh process: the review stage, the workbook writer and the workbook
+    reader stay unloaded (a script that only scores pays none of their start-up)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, assessment; from pathlib import Path; R = Path(sys.argv[1]); "
+              "assessment.assess(assessment.from_coinr(R / 'coinr_ASEM_iData.csv', R / 'coinr_ASEM_iMeta.csv')); "
+              "print(' '.join(sorted(m for m in ('xlsxwriter', 'python_calamine', 'assessment.review') "
+              "if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script, str(reference_dir)], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -236,6 +237,29 @@ def score(
 DESIGNS = (N_("exact grid"),)
 
 
+@contextmanager
+def cluster(address: str | None, lang: str) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address`` (``None``: none); a missing extra or a scheduler that
+    cannot be reached is one message, exit 1."""
+    if address is None:
+        yield None
+        return
+    try:
+        import distributed
+    except ImportError:
+        error(N_("--scheduler needs Dask's distributed package: pip install 'smartcity-assessment[distributed]'"),
+              lang)
+        raise typer.Exit(1) from None
+    try:
+        client = distributed.Client(address)  # waits distributed.comm.timeouts.connect (Dask config), 30 s
+    except (OSError, TimeoutError, ValueError) as exc:
+        error(N_("cannot reach the Dask scheduler at {address}: {reason}"), lang, address=address,
+              reason=str(exc) or type(exc).__name__)
+        raise typer.Exit(1) from None
+    with client:
+        yield client
+
+
 @app.command("robustness", cls=LocalisedCommand, epilog=EXIT_INPUT,
              help=N_("Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and "
                  "robustness.html."),
@@ -251,6 +275,10 @@ def robustness_cmd(
     n: Annotated[int | None, typer.Option(help=N_("Replicates (uncertainty) and base sample N (sensitivity)."))] = None,
     seed: Annotated[int | None, typer.Option(help=N_("Random seed (default: the spec's)."))] = None,
     catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=N_("Run the replicates on this many local worker "
+                                                              "processes (same results)."))] = None,
+    scheduler: Annotated[str | None, typer.Option(help=N_("Address of a running Dask scheduler: run the replicates "
+                                                          "on its workers (same results)."))] = None,
     lang: Annotated[Lang, lang_option(N_("Language of the page and messages."))] = Lang["en"],
 ) -> None:
     """Uncertainty and sensitivity analysis, remove-one check and audit: CSV, XLSX and robustness.html."""
@@ -267,6 +295,8 @@ def robustness_cmd(
 
     lg = lang.value
     existing(inputs, lg)
+    if workers is not None and scheduler is not None:
+        usage(N_("give either {first} or {second}, not both"), lg, first="--workers", second="--scheduler")
     try:
         plan = load_robustness_spec(spec)
         cat = load_catalogue(catalogue) if catalogue else None
@@ -282,8 +312,10 @@ def robustness_cmd(
             def tick(name: str) -> Callable[[int, int], None]:
                 return lambda done, total: bar.update(tasks[name], completed=done, total=total)
 
-            unc = uncertainty(result, plan, n=n, seed=seed, progress=tick("uncertainty"))
-            sens = sensitivity(result, plan, n=n, seed=seed, progress=tick("sensitivity"))
+            with cluster(scheduler, lg) as client:
+                executor = client if client is not None else workers
+                unc = uncertainty(result, plan, n=n, seed=seed, executor=executor, progress=tick("uncertainty"))
+                sens = sensitivity(result, plan, n=n, seed=seed, executor=executor, progress=tick("sensitivity"))
         removed, shifts = remove_one(result)
         audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
     except AssessmentError as exc:

@@ -8,18 +8,17 @@ together (:mod:`.batch`) and ranked with the scoring stage's ``rank_matrix``: on
 scores over the units for every replicate at once (with peer groups, plus one sort of the group
 codes), serving the cohort and every group.
 
-Blocks of rows are independent: :func:`run_rows` hands them to any
-``concurrent.futures.Executor`` and gathers them in submission order, so results never
-depend on the number of workers. Only each replicate's aggregate scores, ranks and levels
-are kept — never its indicator table.
+Blocks of rows are independent: :func:`~assessment.robustness.executors.run_rows` runs them here
+or hands them to workers (a process pool, a Dask cluster), and results never depend on the number
+of workers. Only each replicate's aggregate scores, ranks and levels are kept — never its
+indicator table.
 """
 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -45,7 +44,6 @@ from .spec import SOURCE, RobustnessSpec
 
 UPSTREAM = ("denominate", "screen", "impute", "treat", "normalise")
 CACHE_SIZE = 32
-IN_FLIGHT = 8  # blocks submitted to an executor and not yet gathered: bounds the memory of results
 Progress = Callable[[int, int], None]
 
 
@@ -299,40 +297,3 @@ def run_block(setup: Setup, rows: np.ndarray, want_nodes: bool, want_node_ranks:
                 for j, node in enumerate(node_ids[lens]):
                     node_out[idx[:, None], pos[None, :], j] = nodes[node]
     return out
-
-
-def blocks_of(n: int, size: int) -> list[tuple[int, int]]:
-    """``(start, stop)`` of each block of ``size`` rows."""
-    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
-
-
-def run_rows(setup: Setup, rows: np.ndarray, *, want_nodes: bool, want_node_ranks: bool = False,
-             executor: Executor | None = None, progress: Progress | None = None,
-             consume: Callable[[int, int, BlockOut], None]) -> None:
-    """Run every block of ``rows`` (serially, or on ``executor``) and hand each result to ``consume`` in order.
-
-    At most :data:`IN_FLIGHT` blocks wait on the executor at once, so memory stays bounded.
-    """
-    spans = blocks_of(rows.shape[0], setup.spec.block)
-    tick = progress or (lambda _done, _total: None)
-    if executor is None:
-        for k, (lo, hi) in enumerate(spans):
-            consume(lo, hi, run_block(setup, rows[lo:hi], want_nodes, want_node_ranks))
-            tick(k + 1, len(spans))
-        return
-    pending: deque[tuple[int, int, Future[BlockOut]]] = deque()
-    done = 0
-
-    def gather_first() -> None:
-        nonlocal done
-        lo, hi, fut = pending.popleft()
-        consume(lo, hi, fut.result())
-        done += 1
-        tick(done, len(spans))
-
-    for lo, hi in spans:
-        pending.append((lo, hi, executor.submit(run_block, setup, rows[lo:hi], want_nodes, want_node_ranks)))
-        if len(pending) >= IN_FLIGHT:
-            gather_first()
-    while pending:
-        gather_first()

@@ -35,7 +35,8 @@ import pandas as pd
 from ..scoring import Assessment
 from ..templating import notebook_html, short_repr
 from .design import BOOT_STREAM, grid, n_dims, saltelli
-from .engine import BlockOut, Progress, run_rows
+from .engine import BlockOut, Progress
+from .executors import run_rows
 from .setup import make_setup
 from .spec import RobustnessSpec, SpecLike, load_robustness_spec, with_overrides
 from .uncertainty import nominal_ranks
@@ -188,7 +189,7 @@ def _exact_tables(lens: str, names: list[str], y: np.ndarray, per: np.ndarray, s
 
 
 def sensitivity(result: Assessment, spec: SpecLike, *, n: int | None = None, seed: int | None = None,
-                executor: Executor | None = None, progress: Progress | None = None) -> SensitivityResult:
+                executor: Executor | int | None = None, progress: Progress | None = None) -> SensitivityResult:
     """Sobol' sensitivity indices of the ranks to each assumption of ``spec``.
 
     Parameters

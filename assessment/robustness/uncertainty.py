@@ -32,7 +32,8 @@ from ..scoring.method import Method
 from ..templating import notebook_html, short_repr
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms
-from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method, run_rows
+from .engine import BlockOut, Progress, Setup, rank_rows, replicate_inputs, replicate_method
+from .executors import run_rows
 from .paths import scale_problems
 from .setup import make_setup
 from .spec import NODE_RANKS_AUTO, RobustnessSpec, SpecLike, load_robustness_spec, with_overrides
@@ -201,7 +202,7 @@ def pairwise_table(ranks: np.ndarray, units: pd.Index, which: list[int]) -> pd.D
 
 
 def uncertainty(result: Assessment, spec: SpecLike, *, n: int | None = None, seed: int | None = None,
-                executor: Executor | None = None, progress: Progress | None = None) -> UncertaintyResult:
+                executor: Executor | int | None = None, progress: Progress | None = None) -> UncertaintyResult:
     """Monte Carlo (or quasi-random) uncertainty analysis of ``result``'s ranks and scores.
 
     Parameters
@@ -214,8 +215,10 @@ def uncertainty(result: Assessment, spec: SpecLike, *, n: int | None = None, see
     n, seed
         Override ``spec.n`` and ``spec.seed``.
     executor
-        Any ``concurrent.futures.Executor`` (process pool, ``distributed.Client.get_executor()``);
-        default: run in this process. Results are identical either way.
+        ``None`` (default): run in this process; an ``int``: that many local worker processes, each
+        sent the inputs once; a ``distributed.Client`` (or its ``get_executor()``): a Dask cluster,
+        the inputs scattered to every worker once; any other ``concurrent.futures.Executor``. Results
+        are identical either way (see :mod:`assessment.robustness.executors`).
     progress
         Called with (blocks done, blocks) after each block.
 
@@ -265,7 +268,7 @@ def uncertainty(result: Assessment, spec: SpecLike, *, n: int | None = None, see
                 node_ranks[lens][lo:hi] = block_ranks
 
     run_rows(setup, rows, want_nodes=True, want_node_ranks=rank_nodes, executor=executor, progress=progress,
-             consume=consume)
+             consume=consume, node_dtype=node_dtype)
     summary = {lens: unit_summary(result, lens, units, scores[lens], ranks[lens], levels[lens], spec)
                for lens in setup.lenses}
     node_table = pd.concat([node_summary(result, lens, units, node_ids[lens], nodes[lens], node_ranks[lens], spec)
