@@ -114,3 +114,20 @@ def test_score_reads_what_validate_reads(tmp_path):
     assert "zz-broken-1-2025.xlsx" in res.output and "zz-broken-2-2025.xlsx" in res.output
     scores = pd.read_csv(tmp_path / "results" / "aggregated-ascf.csv")
     assert len(scores) == len(list(examples.glob("*.xlsx"))) - 2
+
+
+def test_input_warnings_are_printed_in_the_runs_language(tmp_path):
+    """A warning of the library about the input (an indicator with the same value for every unit) is a problem
+    line in ``--lang``, not Python's English warning text with a source line."""
+    from typer.testing import CliRunner
+
+    from assessment.cli import app
+
+    table = tmp_path / "t.csv"
+    table.write_text("unit,QE-PM25,QE-PM10\nA,10,40\nB,20,40\nC,30,40\n", encoding="utf-8")
+    for lang, word in (("en", "warning:"), ("vi", "cảnh báo:")):
+        res = CliRunner().invoke(app, ["score", str(table), "--lang", lang])
+        assert res.exit_code == 0, res.output
+        line = next(x for x in res.output.splitlines() if "QE-PM10" in x and word in x)
+        assert "InputWarning" not in res.output and "warnings.warn" not in res.output, res.output
+        assert "40" in line

@@ -86,7 +86,7 @@ def root(version: Annotated[bool, typer.Option("--version", callback=show_versio
 
 
 #: Words that start the lines of errors and problems.
-USAGE, ERROR, FOUND, FIX = N_("usage:"), N_("error:"), N_("found"), N_("Fix:")
+USAGE, ERROR, WARNING, FOUND, FIX = N_("usage:"), N_("error:"), N_("warning:"), N_("found"), N_("Fix:")
 
 
 def error(message: str, lang: str, **values: object) -> None:
@@ -163,14 +163,42 @@ def fail(exc: AssessmentError, lang: str = "en") -> NoReturn:
         err.print(f"[bold red]{_(ERROR, lang)}[/] {shown(exc)}", highlight=False)
     printed, left_out = capped(exc.problems)
     for p in printed:
-        where = p.source + (f":{p.row}" if p.row is not None and not p.sheet else "")
-        where += "".join(f" {x}" for x in (p.sheet, p.item, p.field and f"[{p.field}]") if x)
-        line = f"{where}: {p.text(lang)}"
-        line += f" ({_(FOUND, lang)}: {p.found})" if p.found else ""
-        line += f" {_(FIX, lang)} {p.fix_text(lang)}" if p.fix else ""
-        err.print(f"  - {shown(line)}", highlight=False)
+        err.print(f"  - {shown(problem_line(p, lang))}", highlight=False)
     print_left_out(left_out, lang)
     raise typer.Exit(1)
+
+
+def problem_line(p: Problem, lang: str) -> str:
+    """Where, what, what was found and the fix, in ``lang`` (plain text: the caller makes it safe to print)."""
+    where = p.source + (f":{p.row}" if p.row is not None and not p.sheet else "")
+    where += "".join(f" {x}" for x in (p.sheet, p.item, p.field and f"[{p.field}]") if x)
+    line = f"{where}: {p.text(lang)}"
+    line += f" ({_(FOUND, lang)}: {p.found})" if p.found else ""
+    line += f" {_(FIX, lang)} {p.fix_text(lang)}" if p.fix else ""
+    return line
+
+
+@contextmanager
+def input_warnings(lang: str) -> Iterator[None]:
+    """Print what the library warns about the input (an :class:`~assessment.errors.InputWarning`: an
+    indicator no unit reported, alternatives on different scales) as problem lines in ``lang``, after
+    the block, instead of Python's English warning text with a source line. Other warnings pass on."""
+    import warnings
+
+    from ..errors import InputWarning
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        for w in caught:
+            if not isinstance(w.message, InputWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                continue
+            for p in w.message.problems:
+                err.print(f"[yellow]{_(WARNING, lang)}[/] {shown(problem_line(p, lang))}", highlight=False)
 
 
 def choice(value: str | None, allowed: list[str], option: str, lang: str) -> None:

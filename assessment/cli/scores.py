@@ -21,6 +21,7 @@ from .common import (
     existing,
     fail,
     folder_option,
+    input_warnings,
     inputs_argument,
     lang_option,
     out,
@@ -73,23 +74,24 @@ def report_cmd(
     from ..scoring import assess
     from ..scoring.saved import is_saved_result, load_result
 
-    try:
-        if len(inputs) == 1 and is_saved_result(inputs[0]):
-            result = load_result(inputs[0])
-            if method is not None:
-                result = result.rerun(method)
-        else:
-            usable = usable_submissions(inputs, load_catalogue(catalogue) if catalogue else None, lg)
-            if queries is not None:
-                from ..review import read_round, review
-
-                result = assess(review(usable, read_round(queries)), method=method)
+    with input_warnings(lg):
+        try:
+            if len(inputs) == 1 and is_saved_result(inputs[0]):
+                result = load_result(inputs[0])
+                if method is not None:
+                    result = result.rerun(method)
             else:
-                result = assess(usable, method=method)
-        with writing(output, lg):
-            index = render_report(result, output, lang=lg, uncertainty=robustness, compare=compare or (), full=full)
-    except AssessmentError as exc:
-        fail(exc, lg)
+                usable = usable_submissions(inputs, load_catalogue(catalogue) if catalogue else None, lg)
+                if queries is not None:
+                    from ..review import read_round, review
+
+                    result = assess(review(usable, read_round(queries)), method=method)
+                else:
+                    result = assess(usable, method=method)
+            with writing(output, lg):
+                index = render_report(result, output, lang=lg, uncertainty=robustness, compare=compare or (), full=full)
+        except AssessmentError as exc:
+            fail(exc, lg)
     if pdf:
         written = render_pdf(site_pages(index), workers=None)
         out.print(tr(N_("wrote {n} PDF file(s)"), lg, n=len(written)), highlight=False)
@@ -185,18 +187,19 @@ def score(
     from ..scoring.pipeline import STAGES
 
     lg = lang.value
-    try:
-        cat = load_catalogue(catalogue) if catalogue else None
-        data = cohort_inputs(inputs, cat, lg)
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task(tr(N_("scoring"), lg), total=len(STAGES))
+    with input_warnings(lg):
+        try:
+            cat = load_catalogue(catalogue) if catalogue else None
+            data = cohort_inputs(inputs, cat, lg)
+            with Progress(console=err, transient=True) as bar:
+                task = bar.add_task(tr(N_("scoring"), lg), total=len(STAGES))
 
-            def hook(stage: str) -> None:
-                bar.update(task, advance=1, description=stage)
+                def hook(stage: str) -> None:
+                    bar.update(task, advance=1, description=stage)
 
-            result = assess(data, catalogue=cat, method=method, on_stage=hook)
-    except AssessmentError as exc:
-        fail(exc, lg)
+                result = assess(data, catalogue=cat, method=method, on_stage=hook)
+        except AssessmentError as exc:
+            fail(exc, lg)
     if output is not None:
         if output.suffix.lower() != ".xlsx":
             folder_option(output, "--output", lg)
@@ -297,29 +300,30 @@ def robustness_cmd(
     existing(inputs, lg)
     if workers is not None and scheduler is not None:
         usage(N_("give either {first} or {second}, not both"), lg, first="--workers", second="--scheduler")
-    try:
-        plan = load_robustness_spec(spec)
-        cat = load_catalogue(catalogue) if catalogue else None
-        if len(inputs) == 1 and is_saved_result(inputs[0]):
-            result = load_result(inputs[0])
-            result = result.rerun(method) if method is not None else result
-        else:
-            result = assess(cohort_inputs(inputs, cat, lg), catalogue=cat, method=method)
-        with Progress(console=err, transient=True) as bar:
-            tasks = {name: bar.add_task(tr(label, lg), total=None)
-                     for name, label in (("uncertainty", N_("uncertainty")), ("sensitivity", N_("sensitivity")))}
+    with input_warnings(lg):
+        try:
+            plan = load_robustness_spec(spec)
+            cat = load_catalogue(catalogue) if catalogue else None
+            if len(inputs) == 1 and is_saved_result(inputs[0]):
+                result = load_result(inputs[0])
+                result = result.rerun(method) if method is not None else result
+            else:
+                result = assess(cohort_inputs(inputs, cat, lg), catalogue=cat, method=method)
+            with Progress(console=err, transient=True) as bar:
+                tasks = {name: bar.add_task(tr(label, lg), total=None)
+                         for name, label in (("uncertainty", N_("uncertainty")), ("sensitivity", N_("sensitivity")))}
 
-            def tick(name: str) -> Callable[[int, int], None]:
-                return lambda done, total: bar.update(tasks[name], completed=done, total=total)
+                def tick(name: str) -> Callable[[int, int], None]:
+                    return lambda done, total: bar.update(tasks[name], completed=done, total=total)
 
-            with cluster(scheduler, lg) as client:
-                executor = client if client is not None else workers
-                unc = uncertainty(result, plan, n=n, seed=seed, executor=executor, progress=tick("uncertainty"))
-                sens = sensitivity(result, plan, n=n, seed=seed, executor=executor, progress=tick("sensitivity"))
-        removed, shifts = remove_one(result)
-        audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
-    except AssessmentError as exc:
-        fail(exc, lg)
+                with cluster(scheduler, lg) as client:
+                    executor = client if client is not None else workers
+                    unc = uncertainty(result, plan, n=n, seed=seed, executor=executor, progress=tick("uncertainty"))
+                    sens = sensitivity(result, plan, n=n, seed=seed, executor=executor, progress=tick("sensitivity"))
+            removed, shifts = remove_one(result)
+            audited = audit(result, seed=plan.seed if seed is None else seed, interval=plan.interval)
+        except AssessmentError as exc:
+            fail(exc, lg)
     folder_option(output, "--output", lg)
     output.mkdir(parents=True, exist_ok=True)
     tables = {**unc.tables(), **sens.tables(), "remove-one": removed, "remove-one-shifts": shifts.reset_index(),
