@@ -35,7 +35,7 @@ AssessmentError, CatalogueError, InputError, InputWarning, Problem
 
 from typing import TYPE_CHECKING
 
-from ._lazy import lazy_names
+from ._lazy import lazy_names, typing_imports
 from ._version import __version__
 
 if TYPE_CHECKING:  # what the names are, for type checkers; at run time they load on first use (below)
@@ -68,20 +68,10 @@ if TYPE_CHECKING:  # what the names are, for type checkers; at run time they loa
         treat_frame,
     )
 
-#: Public name -> the module that defines it. Names load on first use (PEP 562), so that
-#: ``import assessment`` and the ``smartcity`` command start without pandas, scipy or jinja2;
-#: ``from assessment import assess`` and ``assessment.assess`` work as with eager imports.
-SOURCES: dict[str, str] = {
-    **dict.fromkeys(("Catalogue", "CoinrImport", "Enabler", "Indicator", "IndicatorFilter", "Lens", "LensNode",
-                     "catalogue_markdown", "from_coinr", "indicator_table", "load_catalogue"), "catalogue"),
-    **dict.fromkeys(("AssessmentError", "CatalogueError", "InputError", "InputWarning", "Problem"), "errors"),
-    **dict.fromkeys(("Intake", "Prefill", "read_submissions", "write_template"), "intake"),
-    "render_report": "report",
-    **dict.fromkeys(("RobustnessSpec", "audit", "load_robustness_spec", "remove_one", "sensitivity",
-                     "uncertainty"), "robustness"),
-    **dict.fromkeys(("Assessment", "Method", "aggregate_frame", "assess", "impute_frame", "load_method",
-                     "load_result", "normalise_frame", "treat_frame"), "scoring"),
-}
+#: Public name -> the module that defines it, read from the imports above (where each name is written once).
+#: Names load on first use (PEP 562), so that ``import assessment`` and the ``smartcity`` command start without
+#: pandas, scipy or jinja2; ``from assessment import assess`` and ``assessment.assess`` work as with eager imports.
+SOURCES: dict[str, str] = typing_imports(__file__)
 #: Subpackages reachable as attributes (``assessment.scoring.normalise``) without importing them first.
 SUBPACKAGES = frozenset({"catalogue", "intake", "scoring", "robustness", "report", "errors", "i18n"})
 
@@ -89,42 +79,4 @@ SUBPACKAGES = frozenset({"catalogue", "intake", "scoring", "robustness", "report
 __getattr__, __dir__ = lazy_names(__name__, SOURCES, globals(), SUBPACKAGES)
 
 
-__all__ = [
-    "Assessment",
-    "AssessmentError",
-    "Catalogue",
-    "CatalogueError",
-    "CoinrImport",
-    "Enabler",
-    "Indicator",
-    "IndicatorFilter",
-    "InputError",
-    "InputWarning",
-    "Intake",
-    "Lens",
-    "LensNode",
-    "Method",
-    "Prefill",
-    "Problem",
-    "RobustnessSpec",
-    "__version__",
-    "aggregate_frame",
-    "assess",
-    "audit",
-    "catalogue_markdown",
-    "from_coinr",
-    "impute_frame",
-    "indicator_table",
-    "load_catalogue",
-    "load_method",
-    "load_result",
-    "load_robustness_spec",
-    "normalise_frame",
-    "read_submissions",
-    "remove_one",
-    "render_report",
-    "sensitivity",
-    "treat_frame",
-    "uncertainty",
-    "write_template",
-]
+__all__ = [*sorted(SOURCES, key=str.lower), "__version__"]  # derived from the imports above

@@ -147,3 +147,26 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     assert kind(target)[1] > kind("assessment.scoring.pipeline")[1]
     inside = ast.parse("def f():\n    from .pipeline import run\n")
     assert any(isinstance(n, ast.ImportFrom) for n in ast.walk(inside))  # ast.walk reaches function bodies
+
+
+@pytest.mark.parametrize(("package", "least"), [("assessment", 36), ("assessment.catalogue", 14),
+                                               ("assessment.intake", 10)])
+def test_public_names_are_written_once_and_all_load(package: str, least: int) -> None:
+    """A lazily loading package writes each public name once, in its ``if TYPE_CHECKING:`` imports: ``__all__``
+    and the table of sources are read from there, and every name loads from the module named beside it, while
+    importing the package loads no pandas."""
+    import importlib
+    import subprocess
+    import sys
+
+    module = importlib.import_module(package)
+    assert len(module.SOURCES) >= least
+    assert set(module.__all__) - {"__version__"} == set(module.SOURCES)
+    for name, where in module.SOURCES.items():
+        value = getattr(module, name)
+        defined = getattr(value, "__module__", None)
+        if defined is not None and defined.startswith("assessment."):  # classes and functions (not constants)
+            assert defined.startswith(f"{package}.{where}"), name
+    code = f"import sys, {package}; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_names
+from .._lazy import lazy_names, typing_imports
 
 if TYPE_CHECKING:
     from .coinr import CoinrImport, from_coinr
@@ -24,30 +24,9 @@ if TYPE_CHECKING:
     from .views import IndicatorFilter, catalogue_markdown, indicator_table
 
 #: Public name -> the module of this stage that defines it.
-SOURCES: dict[str, str] = {
-    "CoinrImport": "coinr", "from_coinr": "coinr",
-    "build_catalogue": "load", "load_catalogue": "load", "read_catalogue": "load",
-    "Catalogue": "models", "Enabler": "models", "Indicator": "models", "Lens": "models", "LensNode": "models",
-    "LensRole": "models",
-    "IndicatorFilter": "views", "catalogue_markdown": "views", "indicator_table": "views",
-}
+SOURCES: dict[str, str] = typing_imports(__file__)
 
-__all__ = [
-    "Catalogue",
-    "CoinrImport",
-    "Enabler",
-    "Indicator",
-    "IndicatorFilter",
-    "Lens",
-    "LensNode",
-    "LensRole",
-    "build_catalogue",
-    "catalogue_markdown",
-    "from_coinr",
-    "indicator_table",
-    "load_catalogue",
-    "read_catalogue",
-]
+__all__ = sorted(SOURCES, key=str.lower)  # derived from the imports above
 
 
 __getattr__, __dir__ = lazy_names(__name__, SOURCES, globals())

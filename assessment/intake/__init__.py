@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_names
+from .._lazy import lazy_names, typing_imports
 
 if TYPE_CHECKING:
     from .accepted import Accepted, Intake
@@ -26,26 +26,10 @@ if TYPE_CHECKING:
     from .validate import read_submissions, validate_submissions
 
 #: Public name -> the module that defines it.
-SOURCES: dict[str, str] = {
-    "ISSUE_COLUMNS": "issues", "MESSAGES": "issues", "issues_frame": "tables", "write_issues": "tables",
-    "Prefill": "template", "write_template": "template",
-    **dict.fromkeys(("read_submissions", "validate_submissions"), "validate"),
-    "Accepted": "accepted", "Intake": "accepted",
-}
+SOURCES: dict[str, str] = typing_imports(__file__)
 
 
 __getattr__, __dir__ = lazy_names(__name__, SOURCES, globals())
 
 
-__all__ = [
-    "ISSUE_COLUMNS",
-    "MESSAGES",
-    "Accepted",
-    "Intake",
-    "Prefill",
-    "issues_frame",
-    "read_submissions",
-    "validate_submissions",
-    "write_issues",
-    "write_template",
-]
+__all__ = sorted(SOURCES, key=str.lower)  # derived from the imports above
