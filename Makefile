@@ -39,8 +39,9 @@ pdf-libs:
 	  || (sudo apt-get update -q && sudo apt-get install -y -q libpangoft2-1.0-0)
 
 lint: setup
-	$(BIN)/ruff check assessment tests benchmarks examples
+	$(BIN)/ruff check assessment tests benchmarks examples vulture_whitelist.py
 	$(BIN)/mypy
+	$(BIN)/vulture
 
 ## The suite on every core; a test file stays on one worker, so its module fixtures are built once.
 test: lint browser

@@ -65,16 +65,3 @@ class CriteriaModel(Record):
     levels: tuple[CriteriaLevel, ...] = Field(min_length=1)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
 
-    def rank_of(self, level_id: str) -> int:
-        """1 for the first (lowest) level, 2 for the next … (KeyError if unknown)."""
-        for k, level in enumerate(self.levels, start=1):
-            if level.id == level_id:
-                return k
-        raise KeyError(f"criteria model {self.id!r} has no level {level_id!r}")
-
-    def criterion(self, criterion_id: str) -> Criterion:
-        """The criterion with this id (KeyError if absent)."""
-        for c in self.criteria:
-            if c.id == criterion_id:
-                return c
-        raise KeyError(f"criteria model {self.id!r} has no criterion {criterion_id!r}")

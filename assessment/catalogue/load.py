@@ -39,7 +39,6 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 _SECTIONS = ("lenses", "indicators", "enablers", "criteria", "rules")
-BUILTIN = "<builtin>"
 
 #: Bounds on every YAML file read (catalogue, rules, criteria, method, robustness spec), checked
 #: before anything is built from it. The built-in catalogue's largest file is ~40 KB with ~5,000

@@ -419,12 +419,6 @@ class Catalogue(Record):
             raise KeyError(f"catalogue {self.id} {self.version} has no enabler {enabler_id!r}")
         return item
 
-    def criteria_model(self, model_id: str) -> CriteriaModel:
-        """The criteria model with this id (KeyError listing the available ones)."""
-        for model in self.criteria:
-            if model.id == model_id:
-                return model
-        raise KeyError(f"no criteria model {model_id!r}; available: {', '.join(m.id for m in self.criteria)}")
 
     def lens_for(self, role: LensRole) -> Lens | None:
         """The lens that plays ``role`` (see :data:`LensRole`), or None if no lens does."""

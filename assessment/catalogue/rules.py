@@ -133,4 +133,3 @@ class MetadataRule(_Rule):
 Rule = Annotated[ChangeRule | OutlierRule | RatioRule | DifferenceRule | SumRule | MetadataRule,
                  Field(discriminator="kind")]
 ConsistencyRule = RatioRule | DifferenceRule | SumRule
-RULE_KINDS = ("change", "outlier", "ratio", "difference", "sum", "metadata")

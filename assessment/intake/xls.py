@@ -32,7 +32,6 @@ from pathlib import Path
 from .cells import BAD_STRING, CellScan, format_hides
 from .preflight import BUILTIN_DATE, BUILTIN_PERCENT, Rejection, Scan, column_letters, format_shows
 
-_ENDOFCHAIN = 0xFFFFFFFE
 _SPECIAL = {0xFFFFFFFC, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFF}  # DIFAT, FAT, end of chain, free
 _STREAM_NAMES = ("Workbook", "Book")  # BIFF8 (Excel 97+), then BIFF5 (Excel 95), which is refused
 #: Error codes of BOOLERR and FORMULA records ([MS-XLS] 2.5.10 BErr).

@@ -30,9 +30,6 @@ from .answers import Answered, CityRound, Round
 from .checks import Place, check_change, check_consistency, check_metadata, check_outliers
 from .messages import NOT_APPLIED, VALUE_CODES, Query
 
-#: Metadata kept per value, compared between submissions.
-META = ("value", "data_year", "source", "quality")
-
 CityKey = tuple[str, str]
 
 

@@ -16,17 +16,10 @@ from .messages import rule_words
 from .run import Review
 
 
-def per_rule(rv: Review) -> pd.DataFrame:
-    """Open and closed questions per rule (intake problems under their code), sorted by rule."""
-    counts = rv.counts()
-    if counts.empty:
-        return pd.DataFrame({"open": [], "closed": []}, index=pd.Index([], name="rule"), dtype="int64")
-    return counts.groupby("rule", sort=True)[["open", "closed"]].sum()
-
-
 def per_rule_label(rv: Review, lang: str = "en") -> pd.DataFrame:
-    """:func:`per_rule` with each rule named in words in ``lang`` (the kind of rule; the intake's problems as
-    "reading the files"), summed per name: what ``smartcity review`` prints, ids left to the CSV summary."""
+    """Open and closed questions per rule, each rule named in words in ``lang`` (the kind of rule; the intake's
+    problems as "reading the files"), summed per name, sorted: what ``smartcity review`` prints, ids left to
+    the CSV summary."""
     table = rv.table()
     if table.empty:
         return pd.DataFrame({"open": [], "closed": []}, index=pd.Index([], name="rule"), dtype="int64")

@@ -150,11 +150,6 @@ def normalise_spec(method: str = DEFAULT_NORMALISATION, **params: Any) -> Any:
     return NORMALISE_SPEC.validate_python({"method": method, **params})
 
 
-def spec_params(spec: BaseModel) -> frozenset[str]:
-    """The parameter names a recipe's method takes (its fields other than ``method``)."""
-    return frozenset(type(spec).model_fields) - {"method"}
-
-
 class ImputeNone(_Spec):
     """``none`` (the default): missing stays missing."""
 

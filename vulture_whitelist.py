@@ -1,0 +1,22 @@
+"""Names the dead-code check (``make lint``: vulture) cannot see used, each with the reason.
+
+Vulture reads Python only: what templates, YAML data, typer, pydantic and expat use by name looks unused to it.
+A name that is really unused is removed, not listed here.
+"""
+
+# ruff: noqa
+_ = object()
+
+# Catalogue fields read from YAML and shown by the templates (templates/catalogue.md.j2), or written by users.
+_.secondary_focus_areas
+_.oecd_capitals
+_.extends
+# Chart geometry read by templates/scorecard/_charts.html.j2.
+_.dashed
+_.dash
+# UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
+HEADINGS
+DESIGNS
+STATUS_LABELS
+# The workbook contract names every profile column, including the label column the reader skips.
+PROFILE_LABEL_COLUMN
