@@ -9,6 +9,7 @@ No private name (``_x``) is imported from another module, and no module grows pa
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,3 +171,14 @@ def test_public_names_are_written_once_and_all_load(package: str, least: int) ->
     code = f"import sys, {package}; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+def test_the_layout_document_lists_every_module_and_no_other() -> None:
+    """``docs/layout.md`` names each module of the package in its table, one row each, so it cannot drift."""
+    doc = (PACKAGE.parent / "docs" / "layout.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([\w/]+\.py)` \|", doc, flags=re.M)
+    modules = sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                     if p.name != "__init__.py" and "migrations" not in p.parts)
+    assert len(listed) == len(set(listed)), "a module is listed twice"
+    assert sorted(set(modules) - set(listed)) == [], "modules missing from docs/layout.md"
+    assert sorted(set(listed) - set(modules)) == [], "docs/layout.md lists modules that do not exist"
