@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.catalogue.load import MAX_YAML_BYTES, MAX_YAML_DEPTH
+from assessment.yamlfiles import MAX_YAML_BYTES, MAX_YAML_DEPTH
 
 
 def _bomb(levels: int = 9, width: int = 9, flow: bool = True) -> str:
@@ -121,7 +121,7 @@ def test_hostile_yaml_is_refused_by_every_reader_in_bounded_time_and_memory(corp
 
 
 def test_refusals_name_the_bound_in_words(corpus) -> None:
-    from assessment.catalogue.load import read_yaml
+    from assessment.yamlfiles import read_yaml
 
     for name, expected in (("alias bomb, 342 bytes", "more than 200000 values once its aliases (*name) are expanded"),
                            ("nested too deep (block)", f"nested more than {MAX_YAML_DEPTH} deep"),
@@ -148,9 +148,9 @@ def test_the_cli_refuses_a_bomb_catalogue_and_method(corpus, tmp_path) -> None:
 def test_a_wide_value_in_a_message_is_shortened_before_it_is_written() -> None:
     from pydantic import ValidationError
 
-    from assessment.catalogue.load import pydantic_problems
     from assessment.catalogue.models import Indicator
     from assessment.errors import short_repr
+    from assessment.model_errors import pydantic_problems
 
     bomb: list = ["lol"] * 9
     for _ in range(8):  # 9**9 items once expanded; the Python objects share them, as the YAML loader does

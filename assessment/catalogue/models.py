@@ -8,7 +8,7 @@ one with a YAML file, no code.
 
 The models here validate single records. Rules that span records (unique ids, parents that
 exist, no cycles, no empty groups, languages) live in :mod:`assessment.catalogue.checks`,
-and reading YAML files lives in :mod:`assessment.catalogue.load`.
+and reading YAML files lives in :mod:`assessment.catalogue.load` (over :mod:`assessment.yamlfiles`).
 """
 
 from __future__ import annotations

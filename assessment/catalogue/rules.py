@@ -34,7 +34,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..i18n import N_
-from .messages import invalid
+from ..model_errors import invalid
 from .types import Id, LangText, Record
 
 #: Scale on which the cohort median and MAD are taken.

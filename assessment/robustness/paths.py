@@ -25,9 +25,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ..catalogue import Catalogue
-from ..catalogue.load import DID_YOU_MEAN
 from ..errors import AssessmentError, Problem, params, suggest
 from ..i18n import N_
+from ..model_errors import DID_YOU_MEAN
 from ..scoring.method import Method, Normalise, merge_method, method_from_dict
 from ..scoring.specs import NORMALISATION_MODELS
 from .spec import SOURCE, DiscreteAssumption

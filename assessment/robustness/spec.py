@@ -28,10 +28,10 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..catalogue.load import pydantic_problems, read_yaml
-from ..catalogue.messages import invalid
 from ..errors import InputError, Problem
 from ..i18n import N_
+from ..model_errors import invalid, pydantic_problems
+from ..yamlfiles import read_yaml
 
 SOURCE = "<robustness spec>"
 

@@ -29,10 +29,10 @@ from pydantic import (
 )
 
 from .._missing import RANK_MIN_COVERAGE
-from ..catalogue.load import DID_YOU_MEAN, allowed_keys, line_of, nearest, read_yaml, yaml_lines
-from ..catalogue.messages import invalid, message
 from ..errors import MethodError, Problem, params, short_repr
 from ..i18n import N_
+from ..model_errors import DID_YOU_MEAN, allowed_keys, invalid, message, nearest
+from ..yamlfiles import line_of, read_yaml, yaml_lines
 from .specs import (
     IMPUTE_MODELS,
     NORMALISATION_MODELS,
@@ -363,7 +363,7 @@ NO_PARAMETER = N_("no parameter")
 def method_problems(exc: ValidationError, source: str = "<method>",
                     lines: Mapping[tuple[str | int, ...], int] | None = None) -> list[Problem]:
     """One problem per validation error, each naming the key as the method file spells it, the
-    file's line when ``lines`` (from :func:`~assessment.catalogue.load.yaml_lines`) is given, and
+    file's line when ``lines`` (from :func:`~assessment.yamlfiles.yaml_lines`) is given, and
     the nearest valid key or value."""
     problems = []
     for err in exc.errors(include_url=False):

@@ -1,4 +1,4 @@
-"""Validation messages in our own words: pydantic's errors as translatable problem templates.
+"""Validation messages in our own words: pydantic's errors as translatable problem templates, and as problems.
 
 Catalogues, methods and robustness specs are validated by pydantic models; each error becomes a
 :class:`~assessment.errors.Problem` whose message is a template (an English msgid, Vietnamese in
@@ -12,18 +12,22 @@ the .po), filled when the problem is written. The convention:
   whose message is a msgid template filled from its values;
 * any other pydantic error keeps pydantic's English text (``{detail}``): a message no test of
   ours has seen is reported as pydantic words it rather than guessed.
+
+:func:`pydantic_problems` turns a ``ValidationError`` into problems, with the nearest allowed key or value as
+the fix of an unknown one (:data:`DID_YOU_MEAN`). Shared by every stage that validates typed data.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, get_args, get_origin
 
+from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..errors import Params, params
-from ..i18n import N_
+from .errors import Params, Problem, params, short_repr, suggest
+from .i18n import N_
 
 #: The key of a custom error's context holding its message template.
 TEMPLATE = "msgid"
@@ -99,3 +103,67 @@ def message(err: Mapping[str, Any]) -> tuple[str, Params]:
     except (KeyError, IndexError, ValueError):  # a context this pydantic version does not give
         return "{detail}", params(detail=str(err["msg"]).removeprefix("Value error, "))
     return template, params(**ctx)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if get_origin(annotation) is Annotated:
+        return _models_in(get_args(annotation)[0])
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def _tags(model: type[BaseModel]) -> tuple[Any, ...]:
+    field = model.model_fields.get("method")
+    return get_args(field.annotation) if field is not None else ()
+
+
+def allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys allowed beside the last segment of ``loc`` (a pydantic error location) in ``model``.
+
+    Walks fields, list positions, mapping keys and discriminated unions (a segment naming a
+    ``method`` picks that member).
+    """
+    models = [model]
+    for seg in loc[:-1]:
+        inner = [m for cur in models if isinstance(seg, str) and seg in cur.model_fields
+                 for m in _models_in(cur.model_fields[seg].annotation)]
+        if not inner:
+            tagged = [m for m in models if seg in _tags(m)]
+            inner = tagged or models
+        models = inner
+    return sorted({k for m in models for k in m.model_fields})
+
+
+def pydantic_problems(exc: ValidationError, source: str, item: str,
+                      model: type[BaseModel] | None = None) -> Iterable[Problem]:
+    """One problem per pydantic error; the code is pydantic's error type (or a validator's own code),
+    the message a template in our words (:func:`message`).
+
+    With ``model``, an unknown key gets the nearest allowed one as its fix; an unknown value of a
+    fixed list (a ``Literal``) gets the nearest allowed value.
+    """
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(x) for x in err["loc"])
+        found = "" if err["type"] == "missing" else short_repr(err.get("input"))
+        template, values = message(err)
+        near = nearest(err, model)
+        yield Problem(source, item=item, field=loc, code=err["type"], message=template, found=found,
+                      fix=DID_YOU_MEAN if near else "",
+                      params=params(**dict(values), suggestion=repr(near)) if near else values)
+
+
+#: The fix of an unknown key or value with a near allowed one.
+DID_YOU_MEAN = N_("did you mean {suggestion}?")
+
+
+def nearest(err: Any, model: type[BaseModel] | None) -> str:
+    """The allowed key or value nearest to what a pydantic error found (``""`` when none is close)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "extra_forbidden" and model is not None and err["loc"]:
+        return suggest(err["loc"][-1], allowed_keys(model, err["loc"]))
+    expected = str(ctx.get("expected", ctx.get("expected_tags", "")))
+    if expected:
+        given = ctx.get("tag", err.get("input"))
+        return suggest(given, re.findall(r"'([^']*)'", expected))
+    return ""
