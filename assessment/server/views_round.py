@@ -1,0 +1,218 @@
+"""Running a round: the rounds, the reviewer dashboard, cities and invitations, review decisions, the audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..i18n import LANGUAGES, N_
+from .audit import audit_csv, record
+from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Round, Upload
+from .roles import STAFF, city_for, need
+from .tokens import invite
+
+#: Dashboard sort keys -> ORM ordering.
+SORTS = {"name": ("name",), "status": ("status", "name"), "activity": ("-last_activity", "name"),
+         "errors": ("-latest_errors", "name")}
+#: Columns a city CSV may have (``city`` is required).
+CSV_FIELDS = ("city", "country", "language", "email")
+
+
+@need(*STAFF)
+@require_GET
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Every round, newest first."""
+    return render(request, "rounds.html.j2", {"rounds": Round.objects.order_by("-year", "name"),
+                                              "organiser": ROLE_ORGANISER in _roles(request)})
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    from .roles import roles_of
+    return roles_of(request.user)
+
+
+@need(ROLE_ORGANISER)
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    """Create a round: name, year, deadline, whether its publications are public."""
+    errors: list[str] = []
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        year = request.POST.get("year", "")
+        slug = slugify(f"{name}-{year}")
+        if not name:
+            errors.append(N_("Give the round a name."))
+        if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            errors.append(N_("The year must have four digits, from 1990 to 2100."))
+        if slug and Round.objects.filter(slug=slug).exists():
+            errors.append(N_("A round with this name and year exists already."))
+        if not errors:
+            rnd = Round.objects.create(slug=slug, name=name, year=int(year),
+                                       deadline=request.POST.get("deadline") or None,
+                                       public=request.POST.get("public") == "on")
+            record(request.user, "round-created", rnd, detail=slug)
+            return redirect("dashboard", rnd.slug)
+    return render(request, "round_new.html.j2", {"errors": errors}, status=400 if errors else 200)
+
+
+@need(*STAFF)
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """One row per city: status, versions, errors of the newest version, open queries, last activity."""
+    rnd = get_object_or_404(Round, slug=slug)
+    cities = rnd.cities.annotate(
+        versions=Count("uploads", distinct=True), newest=Max("uploads__number"),
+        open_queries=Count("queries", filter=Q(queries__answered__isnull=True), distinct=True))
+    status = request.GET.get("status", "")
+    if status in dict(STATUSES):
+        cities = cities.filter(status=status)
+    sort = request.GET.get("sort", "name")
+    rows = list(cities.order_by(*SORTS.get(sort, ("name",)) if sort != "errors" else ("name",)))
+    newest = {(u.city_id, u.number): u for u in
+              Upload.objects.filter(city__round=rnd).only(
+                  "city_id", "number", "errors", "warnings", "state")}
+    for c in rows:
+        c.latest = newest.get((c.pk, c.newest))
+    if sort == "errors":
+        rows.sort(key=lambda c: (-(c.latest.errors if c.latest else -1), c.name))
+    counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
+    return render(request, "dashboard.html.j2", {
+        "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
+        "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number")})
+
+
+def _add_city(rnd: Round, name: str, country: str, language: str, email: str) -> City | None:
+    name = name.strip()
+    if not name or rnd.cities.filter(name=name).exists():
+        return None
+    return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2],
+                               language=language if language in LANGUAGES else "en", contact=email.strip())
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one city from the form, or many from a CSV (city, country, language, email)."""
+    rnd = get_object_or_404(Round, slug=slug)
+    added = []
+    sheet = request.FILES.get("csv")
+    if sheet is not None:
+        text = sheet.read(1_000_000).decode("utf-8-sig", errors="replace")
+        reader = csv.DictReader(io.StringIO(text))
+        if "city" not in (reader.fieldnames or []):
+            return render(request, "message.html.j2",
+                          {"message": N_("The CSV needs a header row with a 'city' column "
+                                         "(and optionally country, language, email).")}, status=400)
+        for row in reader:
+            city = _add_city(rnd, row.get("city") or "", row.get("country") or "", row.get("language") or "en",
+                             row.get("email") or "")
+            if city:
+                added.append(city)
+    else:
+        city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""),
+                         request.POST.get("language", "en"), request.POST.get("email", ""))
+        if city:
+            added.append(city)
+    for city in added:
+        record(request.user, "city-added", city, detail=city.name)
+    return redirect("dashboard", rnd.slug)
+
+
+def invitation_links(request: HttpRequest, cities: list[City]) -> list[dict[str, Any]]:
+    """A new one-time link per city (e-mailed through Django's backend and shown to the organiser)."""
+    from django.core.mail import send_mail
+
+    from .jinja import gettext
+
+    links = []
+    for city in cities:
+        inv, token = invite(city.contact or f"city-{city.pk}@invalid", ROLE_CITY, city=city)
+        link = request.build_absolute_uri(f"/invite/{token}/")
+        record(request.user, "invitation", inv, detail=city.name)
+        if city.contact:
+            send_mail(gettext("Your invitation to the assessment round"), link, None, [city.contact])
+        links.append({"city": city, "link": link})
+    return links
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def invite_cities(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite one city (``city``) or every city not yet past ``invited``; show the links once."""
+    rnd = get_object_or_404(Round, slug=slug)
+    chosen = request.POST.get("city", "")
+    cities = list(rnd.cities.filter(pk=int(chosen)) if chosen.isdigit() else rnd.cities.filter(status="invited"))
+    return render(request, "links.html.j2", {"round": rnd, "links": invitation_links(request, cities)})
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def invite_reviewer(request: HttpRequest) -> HttpResponse:
+    """A one-time link for a reviewer (or a second organiser)."""
+    role = ROLE_ORGANISER if request.POST.get("role") == ROLE_ORGANISER else ROLE_REVIEWER
+    email = request.POST.get("email", "").strip()
+    inv, token = invite(email or "reviewer@invalid", role)
+    record(request.user, "invitation", inv, detail=role)
+    link = request.build_absolute_uri(f"/invite/{token}/")
+    return render(request, "links.html.j2", {"round": None, "links": [{"city": None, "link": link, "role": role}]})
+
+
+def decide(request: HttpRequest, city_id: int, status: str) -> HttpResponse:
+    """Accept or send back: refused (409) when the city changed since the reviewer read it."""
+    city = city_for(request, city_id)
+    seen = request.POST.get("revision", "")
+    note = request.POST.get("note", "")[:5000]
+    with transaction.atomic():
+        newest = city.uploads.order_by("-number").first()
+        changes: dict[str, Any] = {"status": status, "note": note, "last_activity": timezone.now()}
+        if status == "accepted":
+            changes["accepted"] = newest
+        # one UPDATE guarded by the revision read: a second reviewer's older form changes nothing
+        done = City.objects.filter(pk=city.pk, revision=int(seen) if seen.isdigit() else -1,
+                                   status="submitted").update(revision=city.revision + 1, **changes)
+        if not done:
+            return render(request, "message.html.j2", {"message": N_(
+                "This city changed since you opened its page (another reviewer, or a new version): "
+                "nothing was changed. Open it again and decide on what it shows now.")}, status=409)
+        record(request.user, "accept" if status == "accepted" else "send-back", city,
+               sha256=newest.sha256 if newest else "", detail=note)
+    return redirect("city", city.pk)
+
+
+@need(*STAFF)
+@require_POST
+def accept(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Accept the city's submitted version."""
+    return decide(request, city_id, "accepted")
+
+
+@need(*STAFF)
+@require_POST
+def send_back(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Send the submission back to the city with a note."""
+    return decide(request, city_id, "sent_back")
+
+
+@need(ROLE_ORGANISER)
+@require_GET
+def audit(request: HttpRequest) -> HttpResponse:
+    """The newest 500 audit records (the CSV has them all)."""
+    return render(request, "audit.html.j2", {"records": AuditRecord.objects.order_by("-when", "-id")[:500]})
+
+
+@need(ROLE_ORGANISER)
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Every audit record as CSV."""
+    response = HttpResponse(audit_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
