@@ -43,6 +43,11 @@ def datadir() -> Path:
 
     # a fast hasher for the tests' many accounts (the service keeps Django's default, PBKDF2)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # mail kept in django.core.mail.outbox instead of printed (the service's default is the console)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    mail.outbox = []
     if url:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     else:
