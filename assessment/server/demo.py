@@ -43,7 +43,9 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
 
     url = base_url.rstrip("/")
     links = [("organiser", link)]
-    rnd, created = Round.objects.get_or_create(slug="ascn-2025", defaults={"name": "ASCN", "year": 2025})
+    spec = data_root() / "examples" / "robustness" / "ascn-demo.yaml"  # rank intervals on the published pages
+    rnd, created = Round.objects.get_or_create(slug="ascn-2025", defaults={
+        "name": "ASCN", "year": 2025, "robustness": spec.read_text(encoding="utf-8")})
     if created:
         files = sorted(p for p in folder.glob("*-2025.xlsx") if not p.name.startswith("zz-"))
         profiles = read_submissions(files).accepted.profiles

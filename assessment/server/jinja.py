@@ -43,7 +43,13 @@ def label(code: str) -> str:
     """A status, upload state or role code in the page language."""
     from .models import ROLES, STATUSES, UPLOAD_STATES
 
-    return gettext(dict((*STATUSES, *UPLOAD_STATES, *ROLES)).get(code, code))
+    labels: dict[str, str] = dict((*STATUSES, *UPLOAD_STATES, *ROLES))
+    return gettext(labels.get(code, code))
+
+
+def severity(code: str) -> str:
+    """A problem's severity (error, warning) in the page language."""
+    return gettext(SEVERITY_LABELS.get(code) or code)
 
 
 def environment(**options: Any) -> jinja2.Environment:
@@ -51,7 +57,7 @@ def environment(**options: Any) -> jinja2.Environment:
     options.setdefault("undefined", jinja2.StrictUndefined)
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(url=url, lang=current, label=label, severity=lambda s: gettext(SEVERITY_LABELS.get(s, s)))
+    env.globals.update(url=url, lang=current, label=label, severity=severity)
     env.filters["t"] = lambda value, fallback="en": text(value, current(), fallback)
     env.filters["num"] = lambda value, digits=2: fmt_number(value, current(), digits)
     env.filters["tr"] = gettext

@@ -84,7 +84,7 @@ class Language:
             lang = translation.get_language_from_request(request)
         lang = lang if lang in LANGUAGES else "en"
         with translation.override(lang):
-            request.LANGUAGE_CODE = lang  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = lang
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response

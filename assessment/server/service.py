@@ -7,6 +7,7 @@ README's "Running a round".
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,8 @@ def run(datadir: Path, host: str, port: int, database_url: str | None = None, *,
     migrate()
     env = {**os.environ, **({DATABASE_ENV: database_url} if database_url else {})}
     proc: Any = subprocess.Popen(worker_command(datadir, database_url), env=env) if worker else None
+    # a TERM (a service manager's stop) ends the server through `finally`, so the worker stops with it
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
     finally:

@@ -15,5 +15,8 @@ from django.core.wsgi import get_wsgi_application
 from .config import setup
 
 _hosts = tuple(h.strip() for h in os.environ.get("SMARTCITY_HOSTS", "").split(",") if h.strip())
-setup(Path(os.environ["SMARTCITY_DATADIR"]), https=bool(_hosts), **({"allowed_hosts": _hosts} if _hosts else {}))
+if _hosts:
+    setup(Path(os.environ["SMARTCITY_DATADIR"]), https=True, allowed_hosts=_hosts)
+else:
+    setup(Path(os.environ["SMARTCITY_DATADIR"]))
 application = get_wsgi_application()
