@@ -240,7 +240,9 @@ HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "cat
              "'screen: {queries: exclude}'", "'smartcity review -o'", "'pdf'", "csv/xlsx/markdown", "Việt Nam",
              # smartcity serve
              "'serve init DIR'", "'serve DIR'", "'serve worker DIR'", "'serve demo DIR'", "'init'", "'worker'",
-             "'demo'", "ACTION|DIR", "DIR", "'smartcity-assessment[server]'", "pip install",
+             "'demo'", "'serve backup DIR ARCHIVE'", "'serve restore ARCHIVE DIR'", "'backup'", "'restore'",
+             "backup DIR ARCHIVE, restore ARCHIVE DIR", "ARCHIVE", ".tar.gz", "ACTION|DIR", "DIR",
+             "'smartcity-assessment[server]'", "pip install",
              "postgresql://user:password@host/name", "SMARTCITY_DATABASE_URL", "SQLite", "organiser@localhost"]
 #: Names, not language: the frameworks and formats the help names, the tiers.
 NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",

@@ -16,7 +16,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import chromium_browser, watched_page
@@ -36,8 +38,33 @@ def free_port() -> int:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """``smartcity serve demo`` on a free loopback port; (base address, who -> one-time link)."""
     folder = tmp_path_factory.mktemp("serve") / "demo"
+    with fresh_database(os.environ.get("SMARTCITY_SERVER_TEST_DB", "")) as url:
+        yield from serve_demo(folder, url)
+
+
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """SQLite (``""``), or a new, empty database on the PostgreSQL server of ``url``, dropped afterwards."""
+    if not url:
+        yield ""
+        return
+    import psycopg
+
+    name = f"smartcity_demo_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def serve_demo(folder: Path, database: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Start the demo server, wait for its links, stop it (and its worker) at the end."""
     port = free_port()
-    env = {**os.environ, "SMARTCITY_DATABASE_URL": os.environ.get("SMARTCITY_SERVER_TEST_DB", "")}
+    env = {**os.environ, "SMARTCITY_DATABASE_URL": database}
     log = folder.parent / "serve.log"  # a file, not a pipe: the server's request log never blocks it
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "assessment", "serve", "demo", str(folder), "--port",
@@ -60,11 +87,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         proc.wait(timeout=30)
 
 
-def set_password(page: object, link: str) -> None:
-    page.goto(link)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", "a long demo pass phrase")  # type: ignore[attr-defined]
-    page.fill("input[name=password2]", "a long demo pass phrase")  # type: ignore[attr-defined]
-    page.click("form:not(.inline) button")  # type: ignore[attr-defined]
+def set_password(page: Any, link: str) -> None:
+    page.goto(link)
+    page.fill("input[name=password]", "a long demo pass phrase")
+    page.fill("input[name=password2]", "a long demo pass phrase")
+    page.click("form:not(.inline) button")
 
 
 def test_city_reviewer_and_organiser_in_chromium(demo: tuple[str, dict[str, str]]) -> None:

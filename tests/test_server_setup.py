@@ -86,3 +86,14 @@ def test_an_expired_or_altered_link_is_refused(service: Path) -> None:
     forged = token2[:-3] + ("AAA" if not token2.endswith("AAA") else "BBB")
     assert client_for().get(f"/invite/{forged}/").status_code == 404
     assert client_for().get(f"/invite/{token2}/").status_code == 200
+
+
+def test_the_database_is_the_one_asked_for(service: Path) -> None:
+    """SQLite in the data directory, or PostgreSQL when the tests are given one (tests/test_server_postgres.py)."""
+    from django.db import connection
+    from server_kit import PG_ENV
+
+    expected = "postgresql" if os.environ.get(PG_ENV) else "sqlite"
+    assert connection.vendor == expected
+    if expected == "sqlite":
+        assert Path(connection.settings_dict["NAME"]) == service / "db.sqlite3"

@@ -59,12 +59,34 @@ def worker_command(datadir: Path, database_url: str | None, *, batch: bool = Fal
     return [*cmd, "--batch"] if batch else cmd
 
 
+def requeue_interrupted() -> int:
+    """Put tasks left running by a killed worker back in the queue; return how many.
+
+    Only when no other worker can be running them: ``smartcity serve DIR`` calls it before it
+    starts its own worker. Tasks are idempotent, so one that had half run simply runs again. The
+    hidden folders of publications whose build was interrupted are removed with it.
+    """
+    import shutil
+
+    from django.conf import settings
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .config import publications_dir
+
+    for stale in publications_dir(Path(settings.SMARTCITY_DATADIR)).glob(".building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return int(DBTaskResult.objects.running().update(status=TaskResultStatus.READY, started_at=None))
+
+
 def run(datadir: Path, host: str, port: int, database_url: str | None = None, *, worker: bool = True) -> None:
     """Django's development server plus one task worker (for a laptop; see the README for production)."""
     from django.core.management import call_command
 
     setup(datadir, database_url)
     migrate()
+    if worker:
+        requeue_interrupted()
     env = {**os.environ, **({DATABASE_ENV: database_url} if database_url else {})}
     proc: Any = subprocess.Popen(worker_command(datadir, database_url), env=env) if worker else None
     # a TERM (a service manager's stop) ends the server through `finally`, so the worker stops with it
