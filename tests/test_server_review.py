@@ -130,3 +130,43 @@ def test_organiser_adds_cities_by_form_and_csv_and_invites_them(service: Path) -
     assert mail.outbox[-1].body in links
     token = links[0].split("/invite/")[1].rstrip("/")
     assert client_for().get(f"/invite/{token}/").status_code == 200
+
+
+def test_the_plausibility_review_asks_each_submitted_city_and_the_city_answers(service: Path) -> None:
+    """The questions are the review stage's own for the same files; each lands on its city, once."""
+    from assessment.intake import read_submissions
+    from assessment.review import review
+    from assessment.server.models import AuditRecord, Query
+
+    files = {"Bangkok": "bangkok-2025.xlsx", "Da Nang": "da-nang-2025.xlsx", "Manila": "manila-2025.xlsx"}
+    rnd, cities = new_round(cities=tuple(files))
+    members = {}
+    for city in cities:
+        members[city.name] = client_for(person("city", city))
+        upload(members[city.name], city, EXAMPLES / files[city.name])
+    drain()
+    for city in cities:
+        assert members[city.name].post(f"/cities/{city.pk}/submit/").status_code == 302
+    reviewer = client_for(person("reviewer"))
+    assert reviewer.post(f"/rounds/{rnd.slug}/review/").status_code == 302
+    drain()
+    expected = review(read_submissions([EXAMPLES / f for f in files.values()]))
+    for city in cities:
+        want = sorted(q.key for q in expected.queries if q.city == city.name)
+        assert sorted(Query.objects.filter(city=city).values_list("key", flat=True)) == want
+    assert Query.objects.filter(city__round=rnd).count() == len(expected.queries) > 0
+    reviewer.post(f"/rounds/{rnd.slug}/review/")  # a second run asks nothing twice
+    drain()
+    assert Query.objects.filter(city__round=rnd).count() == len(expected.queries)
+
+    da_nang = next(c for c in cities if c.name == "Da Nang")
+    question = Query.objects.filter(city=da_nang).first()
+    assert question is not None
+    page = members["Da Nang"].get(f"/cities/{da_nang.pk}/").content.decode()
+    assert f'action="/queries/{question.pk}/answer/"' in page
+    assert members["Da Nang"].post(f"/queries/{question.pk}/answer/", {"answer": "measured in 2024"}).status_code == 302
+    question.refresh_from_db()
+    assert question.answer == "measured in 2024" and question.answered is not None
+    assert "measured in 2024" in reviewer.get(f"/cities/{da_nang.pk}/").content.decode()
+    assert members["Bangkok"].post(f"/queries/{question.pk}/answer/", {"answer": "x"}).status_code == 404
+    assert AuditRecord.objects.filter(action="answer", object_id=str(question.pk)).count() == 1

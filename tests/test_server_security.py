@@ -27,7 +27,7 @@ def _world() -> dict[str, Any]:
     from django.conf import settings
 
     from assessment.server.config import publications_dir
-    from assessment.server.models import Publication
+    from assessment.server.models import Publication, Query
 
     rnd, (city_a, city_b) = new_round()
     private, (_c,) = new_round(public=False, cities=("Hue",))
@@ -36,6 +36,8 @@ def _world() -> dict[str, Any]:
     assert upload(client_for(people["city_a"]), city_a, EXAMPLES / "da-nang-2025.xlsx").status_code == 302
     drain()
     assert client_for(people["city_a"]).post(f"/cities/{city_a.pk}/submit/").status_code == 302
+    question = Query.objects.create(city=city_a, upload=city_a.uploads.get(), key="flagged-quality:metadata:X",
+                                    problem={"source": "da-nang-2025.xlsx", "message": "Why?"})
     for r in (rnd, private):  # a publication laid out by hand: the matrix tests access, not building
         Publication.objects.create(round=r, number=1, state="done", zip_sha256="0" * 64)
         folder = publications_dir(Path(settings.SMARTCITY_DATADIR)) / f"{r.slug}-1"
@@ -43,7 +45,7 @@ def _world() -> dict[str, Any]:
         (folder / "site" / "index.html").write_text("<p>scores</p><script>let x = 1;</script>", encoding="utf-8")
         (folder / "site" / "vi" / "index.html").write_text("<p>điểm</p>", encoding="utf-8")
         (folder / "site.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    return {"round": rnd, "private": private, "a": city_a, "b": city_b, "people": people}
+    return {"round": rnd, "private": private, "a": city_a, "b": city_b, "people": people, "query": question}
 
 
 def _row(codes: str) -> dict[str, int | str]:
@@ -69,6 +71,8 @@ def matrix(w: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, Any], 
         "cities_add": [("POST", f"/rounds/{slug}/cities/", {"city": ""}, _row("302 403 403 403 login"))],
         "invite_cities": [("POST", f"/rounds/{slug}/invite/", {"city": "0"}, _row("200 403 403 403 login"))],
         "publish": [("POST", f"/rounds/{private}/publish/", {}, _row("302 403 403 403 login"))],
+        "review": [("POST", f"/rounds/{private}/review/", {}, _row("302 302 403 403 login"))],
+        "answer": [("POST", f"/queries/{w['query'].pk}/answer/", {"answer": ""}, _row("403 403 400 404 login"))],
         "publication": [("GET", f"/rounds/{slug}/p/1/", {}, _row("200 200 200 200 200")),
                         ("GET", f"/rounds/{private}/p/1/", {}, _row("200 200 200 200 404")),
                         ("GET", f"/rounds/{slug}/p/9/", {}, _row("404 404 404 404 404"))],

@@ -116,18 +116,24 @@ class Upload(models.Model):
 
 
 class Query(models.Model):
-    """A reviewer's question on a value, and the city's answer."""
+    """A plausibility question on a submitted version (the review stage's), and the city's answer."""
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="queries")
     upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="queries")
-    indicator = models.CharField(max_length=64, blank=True, default="")
-    question = models.TextField()
+    #: the review stage's stable id of the question within its city (``code:rule:indicator``)
+    key = models.CharField(max_length=200)
+    #: the question as a ``Problem`` record, worded when shown
+    problem = models.JSONField(default=dict)
     answer = models.TextField(blank=True, default="")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["upload", "key"], name="one_query_per_version")]
+        ordering: ClassVar = ["created", "id"]
 
 
 class Publication(models.Model):

@@ -17,7 +17,7 @@ from ..i18n import N_
 from . import storage
 from .audit import record
 from .jinja import current as page_lang
-from .models import City, Upload
+from .models import City, Query, Upload
 from .roles import city_for, is_staff, signed_in
 from .tasks import SUFFIXES, check_upload, problem_of, safe_name
 
@@ -49,6 +49,37 @@ def problem_rows(upload: Upload, lang: str) -> list[dict[str, str]]:
     return rows
 
 
+def query_rows(city: City, lang: str) -> list[dict[str, Any]]:
+    """The city's questions, worded in ``lang``, with their answers."""
+    rows = []
+    for q in city.queries.select_related("upload", "answered_by"):
+        p = problem_of(q.problem)
+        rows.append({"id": q.pk, "version": q.upload.number, "item": p.item, "sheet": p.sheet,
+                     "cell": f"{p.column}{'' if p.row is None else p.row}", "question": p.text(lang),
+                     "fix": p.fix_text(lang), "answer": q.answer, "answered": q.answered,
+                     "by": q.answered_by.username if q.answered_by else ""})
+    return rows
+
+
+@signed_in
+@require_POST
+def answer(request: HttpRequest, query_id: int) -> HttpResponse:
+    """The city answers a question in the browser (a comment; a corrected value is a new upload)."""
+    query = get_object_or_404(Query.objects.select_related("city"), pk=query_id)
+    city = city_for(request, query.city_id)
+    if not city.members.filter(user=request.user).exists():
+        return HttpResponse(status=403)  # the city answers its questions; reviewers read the answers
+    text = request.POST.get("answer", "").strip()[:5000]
+    if not text:
+        return render(request, "message.html.j2", {"message": N_("Write an answer first.")}, status=400)
+    with transaction.atomic():
+        updated = Query.objects.filter(pk=query.pk, answered__isnull=True).update(
+            answer=text, answered=timezone.now(), answered_by=request.user)
+        if updated:
+            record(request.user, "answer", query, detail=text[:200])
+    return redirect("city", city.pk)
+
+
 @signed_in
 @require_GET
 def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
@@ -60,7 +91,7 @@ def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
     context = {"city": city, "round": city.round, "versions": versions, "newest": newest,
                "problems": problem_rows(newest, lang) if newest and newest.state == "checked" else [],
                "changes": changes(newest, versions[1] if len(versions) > 1 else None) if newest else [],
-               "staff": is_staff(request.user), "queries": city.queries.order_by("created"),
+               "staff": is_staff(request.user), "queries": query_rows(city, lang),
                "can_submit": bool(newest and newest.state == "checked" and newest.errors == 0
                                   and city.status in ("draft", "sent_back"))}
     return render(request, "city.html.j2", context)

@@ -202,6 +202,17 @@ def send_back(request: HttpRequest, city_id: int) -> HttpResponse:
     return decide(request, city_id, "sent_back")
 
 
+@need(*STAFF)
+@require_POST
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run the plausibility review on the round's submitted cities (a task)."""
+    from .review_run import review_round
+
+    rnd = get_object_or_404(Round, slug=slug)
+    review_round.enqueue(rnd.pk, request.user.get_username())
+    return redirect("dashboard", rnd.slug)
+
+
 @need(ROLE_ORGANISER)
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
