@@ -7,7 +7,8 @@ import io
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..i18n import LANGUAGES, N_
 from .audit import audit_csv, record
-from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Round, Upload
+from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Query, Round, Upload
 from .roles import STAFF, city_for, need
 from .tokens import invite
 
 #: Dashboard sort keys -> ORM ordering.
-SORTS = {"name": ("name",), "status": ("status", "name"), "activity": ("-last_activity", "name"),
-         "errors": ("-latest_errors", "name")}
+SORTS = {"name": ("name",), "status": ("status", "name"),
+         "activity": (F("last_activity").desc(nulls_last=True), "name"),
+         "errors": (F("latest_errors").desc(nulls_last=True), "name")}
 #: Columns a city CSV may have (``city`` is required).
 CSV_FIELDS = ("city", "country", "language", "email")
 
@@ -69,21 +71,22 @@ def round_new(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per city: status, versions, errors of the newest version, open queries, last activity."""
     rnd = get_object_or_404(Round, slug=slug)
+    versions = Upload.objects.filter(city=OuterRef("pk"))
+    newest = versions.order_by("-number")
+    # one query, each figure a subquery per city: no join multiplies uploads by queries
     cities = rnd.cities.annotate(
-        versions=Count("uploads", distinct=True), newest=Max("uploads__number"),
-        open_queries=Count("queries", filter=Q(queries__answered__isnull=True), distinct=True))
+        versions=Coalesce(Subquery(versions.values("city").annotate(n=Count("id")).values("n")), 0),
+        latest_state=Subquery(newest.values("state")[:1]), latest_errors=Subquery(newest.values("errors")[:1]),
+        latest_warnings=Subquery(newest.values("warnings")[:1]),
+        open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
+                                       .values("city").annotate(n=Count("id")).values("n")), 0))
     status = request.GET.get("status", "")
     if status in dict(STATUSES):
         cities = cities.filter(status=status)
     sort = request.GET.get("sort", "name")
-    rows = list(cities.order_by(*SORTS.get(sort, ("name",)) if sort != "errors" else ("name",)))
-    newest = {(u.city_id, u.number): u for u in
-              Upload.objects.filter(city__round=rnd).only(
-                  "city_id", "number", "errors", "warnings", "state")}
-    for c in rows:
-        c.latest = newest.get((c.pk, c.newest))
-    if sort == "errors":
-        rows.sort(key=lambda c: (-(c.latest.errors if c.latest else -1), c.name))
+    rows = list(cities.order_by(*SORTS.get(sort, ("name",))).values(
+        "pk", "name", "status", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
+        "open_queries"))
     counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
     return render(request, "dashboard.html.j2", {
         "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
