@@ -170,3 +170,40 @@ def test_the_plausibility_review_asks_each_submitted_city_and_the_city_answers(s
     assert "measured in 2024" in reviewer.get(f"/cities/{da_nang.pk}/").content.decode()
     assert members["Bangkok"].post(f"/queries/{question.pk}/answer/", {"answer": "x"}).status_code == 404
     assert AuditRecord.objects.filter(action="answer", object_id=str(question.pk)).count() == 1
+
+
+def test_a_round_takes_a_method_and_a_spec_checked_by_their_own_loaders(service: Path, tmp_path: Path) -> None:
+    """A wrong spec is refused with the robustness stage's own problem words; a good one is kept with the round."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.errors import AssessmentError
+    from assessment.robustness.spec import load_robustness_spec
+    from assessment.server.models import Round
+
+    organiser = client_for(person("organiser"))
+    bad_text = b"name: x\nn: -5\nseed: 1\nassumptions: []\n"
+    (tmp_path / "bad.yaml").write_bytes(bad_text)
+    with pytest.raises(AssessmentError) as caught:
+        load_robustness_spec(tmp_path / "bad.yaml")
+    refused = organiser.post("/rounds/new/", {"name": "Spec test", "year": "2027",
+                                              "robustness": SimpleUploadedFile("bad.yaml", bad_text)})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert caught.value.problems
+    for p in caught.value.problems:
+        assert html_escape(p.text("en")) in page
+    assert not Round.objects.filter(name="Spec test").exists()
+    good = (Path(__file__).resolve().parent.parent / "examples" / "robustness" / "ascn-demo.yaml").read_bytes()
+    method = b"normalise: {method: minmax}\n"
+    made = organiser.post("/rounds/new/", {"name": "Spec test", "year": "2027",
+                                           "robustness": SimpleUploadedFile("ascn-demo.yaml", good),
+                                           "method": SimpleUploadedFile("method.yaml", method)})
+    assert made.status_code == 302
+    rnd = Round.objects.get(name="Spec test")
+    assert rnd.robustness.encode() == good and rnd.method.encode() == method
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -218,8 +218,10 @@ def test_sign_in_is_locked_after_five_failures(service: Path) -> None:
     answers = [client.post("/signin/", {"username": user.username, "password": "wrong password"}).status_code
                for _ in range(5)]
     assert answers == [200, 200, 200, 200, 429]  # the fifth failure locks (429 Too Many Requests)
+    client.post("/language/", {"lang": "vi"})
     locked = client.post("/signin/", {"username": user.username, "password": "correct horse 1"})
     assert locked.status_code == 429 and "_auth_user_id" not in client.session
+    assert "Quá nhiều lần thử không thành công" in locked.content.decode()  # the sign-in page, in its language
     other = person("reviewer")  # another account is not locked
     assert client_for().post("/signin/", {"username": other.username,
                                           "password": "correct horse 1"}).status_code == 302

@@ -156,6 +156,7 @@ def build_settings(datadir: Path, database_url: str | None = None, *, debug: boo
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "AXES_FAILURE_LIMIT": 5, "AXES_COOLOFF_TIME": 1, "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
         "AXES_VERBOSE": False, "AXES_RESET_ON_SUCCESS": True,
+        "AXES_LOCKOUT_CALLABLE": "assessment.server.views_auth.locked_out",
         "SMARTCITY_DATADIR": str(datadir),
         "SMARTCITY_MAX_UPLOAD": int(options.get("max_upload", DEFAULT_MAX_UPLOAD)),
         "LOGGING": {"version": 1, "disable_existing_loggers": False,

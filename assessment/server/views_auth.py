@@ -42,16 +42,19 @@ def signin(request: HttpRequest) -> HttpResponse:
                             password=request.POST.get("password", ""))
         if user is None:
             error = N_("The e-mail address or the password is not right.")
-            if getattr(request, "axes_locked_out", False):
-                error = N_("Too many failed attempts: signing in is locked for an hour.")
         else:
             login(request, user)
             record(user, "sign-in")
             if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
                 nxt = "/"
             return HttpResponseRedirect(nxt or "/")
-    status = 403 if getattr(request, "axes_locked_out", False) else 200
-    return render(request, "signin.html.j2", {"error": error, "next": nxt}, status=status)
+    return render(request, "signin.html.j2", {"error": error, "next": nxt})
+
+
+def locked_out(request: HttpRequest, *args: object) -> HttpResponse:
+    """django-axes' answer to a locked account (429): the sign-in page, saying so in the page language."""
+    return render(request, "signin.html.j2", {"error": N_("Too many failed attempts: signing in is locked for an "
+                                                          "hour."), "next": ""}, status=429)
 
 
 @require_POST

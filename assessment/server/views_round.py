@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -57,13 +59,55 @@ def round_new(request: HttpRequest) -> HttpResponse:
             errors.append(N_("The year must have four digits, from 1990 to 2100."))
         if slug and Round.objects.filter(slug=slug).exists():
             errors.append(N_("A round with this name and year exists already."))
-        if not errors:
+        method, method_problems = checked_yaml(request, "method")
+        spec, spec_problems = checked_yaml(request, "robustness")
+        problems = method_problems + spec_problems
+        if not errors and not problems:
             rnd = Round.objects.create(slug=slug, name=name, year=int(year),
                                        deadline=request.POST.get("deadline") or None,
-                                       public=request.POST.get("public") == "on")
+                                       public=request.POST.get("public") == "on", method=method, robustness=spec)
             record(request.user, "round-created", rnd, detail=slug)
             return redirect("dashboard", rnd.slug)
+        errors += problems
     return render(request, "round_new.html.j2", {"errors": errors}, status=400 if errors else 200)
+
+
+def checked_yaml(request: HttpRequest, field: str) -> tuple[str, list[str]]:
+    """An uploaded method (``method``) or robustness spec (``robustness``) file: its text and its problems.
+
+    Read by the scoring or robustness stage's own loader, so the organiser sees the same problems
+    ``smartcity score --method`` or ``smartcity robustness --spec`` would print, in the page language.
+    """
+    from ..errors import AssessmentError
+    from .jinja import current
+
+    upload = request.FILES.get(field)
+    if upload is None:
+        return "", []
+    raw = upload.read(1_000_001)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "", [N_("The file is not UTF-8 text.")]
+    if len(raw) > 1_000_000:
+        return "", [N_("The file is larger than 1 MB.")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{field}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            if field == "method":
+                from ..scoring.method import load_method
+
+                load_method(path)
+            else:
+                from ..robustness.spec import load_robustness_spec
+
+                load_robustness_spec(path)
+        except AssessmentError as exc:
+            lang = current()
+            return "", [f"{upload.name}: {p.text(lang)}" + (f" {p.fix_text(lang)}" if p.fix else "")
+                        for p in exc.problems] or [str(exc)]
+    return text, []
 
 
 @need(*STAFF)
