@@ -43,8 +43,12 @@ def show() -> dict[str, object]:
     from assessment.server import storage
     from assessment.server.models import AuditRecord, City, Membership, Round, Upload
 
+    def text(value: object) -> str:
+        # JSON by content: PostgreSQL's jsonb keeps keys in its own order
+        return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
+
     def rows(model: type, *fields: str) -> list[list[str]]:
-        return [[str(v) for v in r] for r in model.objects.order_by("pk").values_list("pk", *fields)]
+        return [[text(v) for v in r] for r in model.objects.order_by("pk").values_list("pk", *fields)]
 
     return {
         "rounds": rows(Round, "slug", "name", "year", "robustness"),
