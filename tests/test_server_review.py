@@ -39,6 +39,12 @@ def test_the_dashboard_has_one_row_per_city_with_its_status(service: Path) -> No
     assert [r[:5] for r in rows] == [["Da Nang", "submitted", "1", "0", "0"],
                                      ["Ha Noi", "draft", "1", str(broken.errors), str(broken.warnings)],
                                      ["Hue", "invited", "0", "", ""]]
+    # coverage: the values the intake accepted, of the catalogue's indicators
+    from assessment import load_catalogue
+    from assessment.intake import read_submissions
+
+    accepted = len(read_submissions([EXAMPLES / "da-nang-2025.xlsx"]).accepted.data)
+    assert rows[0][5] == f"{accepted} / {len(load_catalogue().indicators)}" and rows[2][5] == ""
     only = _rows(reviewer.get(f"/rounds/{rnd.slug}/?status=draft").content.decode())
     assert [r[0] for r in only] == ["Ha Noi"]
     by_errors = _rows(reviewer.get(f"/rounds/{rnd.slug}/?sort=errors").content.decode())

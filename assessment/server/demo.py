@@ -34,6 +34,7 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
     # the models exist only once Django is set up (init_service did)
     from django.contrib.auth.models import User
     from django.db import transaction
+    from django.utils import timezone
 
     from ..intake import read_submissions
     from . import storage
@@ -71,5 +72,6 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
                                             uploaded_by=member)
         check_upload.call(version.pk)  # checked now, so the demo opens on a live round
         city.status = "submitted" if submits else "draft"
-        city.save(update_fields=["status"])
+        city.last_activity = timezone.now()
+        city.save(update_fields=["status", "last_activity"])
     return links

@@ -105,6 +105,9 @@ class Upload(models.Model):
     state = models.CharField(max_length=8, choices=UPLOAD_STATES, default="pending")
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
+    #: how many indicator values the intake accepted, of ``expected`` in the catalogue (the coverage)
+    reported = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)
     #: the intake's problems as records (``Problem`` fields), worded when shown
     problems = models.JSONField(default=list)
     #: accepted values ``{indicator: value}`` to show what changed since the previous version

@@ -60,6 +60,7 @@ def check_upload(upload_id: int) -> str:
         path = Path(tmp) / name
         shutil.copyfile(storage.path_of(upload.sha256), path)
         intake = read_submissions([path], lang="en")  # the problems are worded later, in the reader's language
+    expected = len(intake.catalogue.indicators)
     problems = [problem_record(p, name) for p in intake.problems]
     values = {r["indicator"]: r["value"] for r in intake.accepted.data}
     with transaction.atomic():
@@ -68,6 +69,7 @@ def check_upload(upload_id: int) -> str:
             return fresh.state
         fresh.problems = problems
         fresh.values = values
+        fresh.reported, fresh.expected = len(values), expected
         fresh.errors = sum(p["severity"] == "error" for p in problems)
         fresh.warnings = sum(p["severity"] == "warning" for p in problems)
         fresh.state = "checked"

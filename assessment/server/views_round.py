@@ -122,6 +122,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         versions=Coalesce(Subquery(versions.values("city").annotate(n=Count("id")).values("n")), 0),
         latest_state=Subquery(newest.values("state")[:1]), latest_errors=Subquery(newest.values("errors")[:1]),
         latest_warnings=Subquery(newest.values("warnings")[:1]),
+        latest_reported=Subquery(newest.values("reported")[:1]), latest_expected=Subquery(newest.values("expected")[:1]),
         open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
                                        .values("city").annotate(n=Count("id")).values("n")), 0))
     status = request.GET.get("status", "")
@@ -130,7 +131,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     rows = list(cities.order_by(*SORTS.get(sort, ("name",))).values(
         "pk", "name", "status", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
-        "open_queries"))
+        "latest_reported", "latest_expected", "open_queries"))
     counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
     return render(request, "dashboard.html.j2", {
         "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
