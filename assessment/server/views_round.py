@@ -122,7 +122,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         versions=Coalesce(Subquery(versions.values("city").annotate(n=Count("id")).values("n")), 0),
         latest_state=Subquery(newest.values("state")[:1]), latest_errors=Subquery(newest.values("errors")[:1]),
         latest_warnings=Subquery(newest.values("warnings")[:1]),
-        latest_reported=Subquery(newest.values("reported")[:1]), latest_expected=Subquery(newest.values("expected")[:1]),
+        latest_reported=Subquery(newest.values("reported")[:1]),
+        latest_expected=Subquery(newest.values("expected")[:1]),
         open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
                                        .values("city").annotate(n=Count("id")).values("n")), 0))
     status = request.GET.get("status", "")
