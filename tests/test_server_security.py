@@ -30,7 +30,7 @@ def _world() -> dict[str, Any]:
     from assessment.server.models import Publication, Query
 
     rnd, (city_a, city_b) = new_round()
-    private, (_c,) = new_round(public=False, cities=("Hue",))
+    private, (hue,) = new_round(public=False, cities=("Hue",))
     people = {"organiser": person("organiser"), "reviewer": person("reviewer"),
               "city_a": person("city", city_a), "city_b": person("city", city_b), "anonymous": None}
     assert upload(client_for(people["city_a"]), city_a, EXAMPLES / "da-nang-2025.xlsx").status_code == 302
@@ -45,7 +45,8 @@ def _world() -> dict[str, Any]:
         (folder / "site" / "index.html").write_text("<p>scores</p><script>let x = 1;</script>", encoding="utf-8")
         (folder / "site" / "vi" / "index.html").write_text("<p>điểm</p>", encoding="utf-8")
         (folder / "site.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    return {"round": rnd, "private": private, "a": city_a, "b": city_b, "people": people, "query": question}
+    return {"round": rnd, "private": private, "a": city_a, "b": city_b, "people": people, "query": question,
+            "private_member": person("city", hue)}
 
 
 def _row(codes: str) -> dict[str, int | str]:
@@ -74,13 +75,13 @@ def matrix(w: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, Any], 
         "review": [("POST", f"/rounds/{private}/review/", {}, _row("302 302 403 403 login"))],
         "answer": [("POST", f"/queries/{w['query'].pk}/answer/", {"answer": ""}, _row("403 403 400 404 login"))],
         "publication": [("GET", f"/rounds/{slug}/p/1/", {}, _row("200 200 200 200 200")),
-                        ("GET", f"/rounds/{private}/p/1/", {}, _row("200 200 200 200 404")),
+                        ("GET", f"/rounds/{private}/p/1/", {}, _row("200 200 404 404 404")),
                         ("GET", f"/rounds/{slug}/p/9/", {}, _row("404 404 404 404 404"))],
         "publication_zip": [("GET", f"/rounds/{slug}/p/1/site.zip", {}, _row("200 200 200 200 200")),
-                            ("GET", f"/rounds/{private}/p/1/site.zip", {}, _row("200 200 200 200 404"))],
+                            ("GET", f"/rounds/{private}/p/1/site.zip", {}, _row("200 200 404 404 404"))],
         "publication_file": [("GET", f"/rounds/{slug}/p/1/vi/index.html", {}, _row("200 200 200 200 200")),
                              ("GET", f"/rounds/{slug}/p/1/../../secret_key", {}, _row("404 404 404 404 404")),
-                             ("GET", f"/rounds/{private}/p/1/vi/index.html", {}, _row("200 200 200 200 404"))],
+                             ("GET", f"/rounds/{private}/p/1/vi/index.html", {}, _row("200 200 404 404 404"))],
         "city": [("GET", f"/cities/{a}/", {}, _row("200 200 200 404 login")),
                  ("GET", f"/cities/{b}/", {}, _row("200 200 404 200 login"))],
         "template": [("GET", f"/cities/{a}/template.xlsx", {}, _row("200 200 200 404 login"))],
@@ -140,6 +141,12 @@ def test_each_role_gets_the_expected_answer(world: dict[str, Any], role: str) ->
             if got != expected:
                 wrong.append(f"{name} {method} {path}: expected {expected}, got {got}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_a_signed_in_only_publication_is_read_by_its_own_round(world: dict[str, Any]) -> None:
+    """The private round's own city team reads it; city teams of another round get 404 (the matrix)."""
+    response = client_for(world["private_member"]).get(f"/rounds/{world['private'].slug}/p/1/")
+    assert response.status_code == 200 and b"scores" in response.content
 
 
 def test_a_city_member_never_sees_another_citys_upload(world: dict[str, Any]) -> None:

@@ -97,3 +97,25 @@ def test_the_database_is_the_one_asked_for(service: Path) -> None:
     assert connection.vendor == expected
     if expected == "sqlite":
         assert Path(connection.settings_dict["NAME"]) == service / "db.sqlite3"
+
+
+def test_a_link_never_resets_the_password_of_an_existing_account(service: Path) -> None:
+    """A city invitation to the address of an existing account: the link alone changes nothing; its owner,
+    signed in, joins the city with the link."""
+    from django.contrib.auth.models import User
+
+    from assessment.server.models import Membership
+    from assessment.server.tokens import invite
+
+    _rnd, (city, _other) = new_round()
+    owner = User.objects.create_user("owner@example.org", password="the owner's phrase")
+    _inv, token = invite("owner@example.org", "city", city=city)
+    stranger = client_for()
+    assert stranger.get(f"/invite/{token}/").status_code == 200
+    stranger.post(f"/invite/{token}/", {"password": "taken over at last", "password2": "taken over at last"})
+    owner.refresh_from_db()
+    assert owner.check_password("the owner's phrase") and "_auth_user_id" not in stranger.session
+    assert not Membership.objects.filter(user=owner).exists()
+    assert client_for(owner).get(f"/invite/{token}/").status_code == 302
+    assert Membership.objects.get(user=owner).city == city
+    assert client_for(owner).get(f"/invite/{token}/").status_code == 404  # used

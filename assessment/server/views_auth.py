@@ -70,6 +70,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = open_token(token)
     if invitation is None:
         return render(request, "invalid_link.html.j2", status=404)
+    holder = invitation.user or User.objects.filter(username=invitation.email).first()
+    if invitation.user is None and holder is not None and holder.has_usable_password():
+        # an address that has an account already: its password is never reset by a link; its owner signs in
+        return join_existing(request, token, holder)
     errors: list[str] = []
     if request.method == "POST":
         password = request.POST.get("password", "")
@@ -103,6 +107,23 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home")
     return render(request, "set_password.html.j2", {"invitation": invitation, "errors": errors},
                   status=400 if errors else 200)
+
+
+def join_existing(request: HttpRequest, token: str, holder: User) -> HttpResponse:
+    """The invitation of an existing account: used once its owner is signed in, else they are asked to sign in."""
+    if request.user.pk != holder.pk:
+        return render(request, "message.html.j2", {"message": N_(
+            "This e-mail address has an account already: sign in, then open the link again.")})
+    with transaction.atomic():
+        inv = open_token(token, lock=True)
+        if inv is None:
+            return render(request, "invalid_link.html.j2", status=404)
+        if not Membership.objects.filter(user=holder, role=inv.role, city=inv.city).exists():
+            Membership.objects.create(user=holder, role=inv.role, city=inv.city)
+        inv.used, inv.user = timezone.now(), holder
+        inv.save(update_fields=["used", "user"])
+        record(holder, "invitation-used", inv, detail=inv.role)
+    return redirect("home")
 
 
 @require_POST

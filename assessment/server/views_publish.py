@@ -41,9 +41,11 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 def _publication(request: HttpRequest, slug: str, number: int) -> tuple[Publication, Path]:
     pub = get_object_or_404(Publication.objects.select_related("round"), round__slug=slug, number=number,
                             state="done")
-    if not pub.round.public and not (request.user.is_authenticated and (is_staff(request.user)
-                                                                        or request.user.memberships.exists())):
-        raise Http404  # a signed-in-only publication is not even admitted to exist
+    # signed-in only: the organisers, the reviewers and the round's own city teams; to anyone else it
+    # is not even admitted to exist
+    if not pub.round.public and not (request.user.is_authenticated and (
+            is_staff(request.user) or request.user.memberships.filter(city__round=pub.round).exists())):
+        raise Http404
     return pub, publications_dir(Path(settings.SMARTCITY_DATADIR)) / f"{slug}-{number}"
 
 
