@@ -252,3 +252,45 @@ def test_upload_over_the_cap_is_refused_before_the_body_is_read(service: Path) -
     assert response.status_code == 413 and not reached
     request.META["CONTENT_LENGTH"] = ""  # a multipart body of unknown length
     assert UploadCap(lambda r: HttpResponse())(request).status_code == 411
+
+
+def server_msgids() -> set[str]:
+    """The texts of the service's own templates (msgids)."""
+    from babel.messages.extract import extract_from_dir
+
+    from assessment.resources import templates_dir
+
+    found = extract_from_dir(str(templates_dir() / "server"), [("**.j2", "jinja2.ext:babel_extract")],
+                             {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
+                                        "lstrip_blocks": "true"}})
+    return {m if isinstance(m, str) else m[0] for _f, _l, m, _c, _x in found}
+
+
+def test_every_page_is_complete_in_vietnamese(world: dict[str, Any]) -> None:
+    """Each page of the matrix, read in Vietnamese by everyone who may read it, shows none of its English texts."""
+    import html
+    import re
+
+    from assessment.i18n import translations
+
+    vi = translations("vi")
+    english = {m for m in server_msgids() if vi.gettext(m) != m and " " in m}
+    assert len(english) > 50
+    pages = 0
+    for role in ROLES:
+        client = client_for(world["people"][role])
+        client.post("/language/", {"lang": "vi"})
+        for _name, cases in matrix(world).items():
+            for method, path, _data, answers in cases:
+                if method != "GET" or answers[role] != 200 or path.endswith((".css", ".xlsx", ".zip", ".csv")):
+                    continue
+                response = client.get(path)
+                if "/p/" in path or "/versions/" in path:
+                    response.close()
+                    continue  # a publication is the scorecards' own pages; a version is the city's file
+                text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+                text = " ".join(text.split())
+                left = sorted(m for m in english if m in text)
+                assert not left, f"{role} {path}: {left}"
+                pages += 1
+    assert pages >= 15
