@@ -119,3 +119,33 @@ def test_a_link_never_resets_the_password_of_an_existing_account(service: Path) 
     assert client_for(owner).get(f"/invite/{token}/").status_code == 302
     assert Membership.objects.get(user=owner).city == city
     assert client_for(owner).get(f"/invite/{token}/").status_code == 404  # used
+
+
+def test_a_reset_link_works_once_and_tells_nobody_who_has_an_account(service: Path) -> None:
+    import re
+
+    from django.contrib.auth.models import User
+    from django.core import mail
+
+    from assessment.server.models import AuditRecord
+
+    user = User.objects.create_user("forgetful@example.org", email="forgetful@example.org", password="old phrase 123")
+    before = len(mail.outbox)
+    unknown = client_for().post("/reset/", {"email": "nobody@example.org"})
+    known = client_for().post("/reset/", {"email": "forgetful@example.org"})
+    def main(response: object) -> str:
+        return response.content.decode().split("<main>")[1]  # type: ignore[attr-defined]
+
+    assert unknown.status_code == known.status_code == 200 and main(unknown) == main(known)  # the same answer
+    assert [m.to for m in mail.outbox[before:]] == [["forgetful@example.org"]]
+    link = re.search(r"http://testserver(/reset/[^/]+/[^/]+/)", mail.outbox[-1].body)
+    assert link is not None
+    path = link.group(1)
+    assert client_for().get(path).status_code == 200
+    done = client_for().post(path, {"password": "new phrase 4567", "password2": "new phrase 4567"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("new phrase 4567")
+    assert client_for().get(path).status_code == 404  # single use: the token hashed the old password
+    assert client_for().get(path[:-3] + "xx/").status_code == 404
+    assert AuditRecord.objects.filter(user=user.username, action="password-reset").count() == 1

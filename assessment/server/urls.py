@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_auth, views_city, views_publish, views_round
+from . import views_auth, views_city, views_publish, views_reset, views_round
 
 urlpatterns = [
     path("", views_auth.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("signout/", views_auth.signout, name="signout"),
     path("language/", views_auth.set_language, name="language"),
     path("invite/<str:token>/", views_auth.accept_invitation, name="invitation"),
+    path("reset/", views_reset.reset_request, name="reset"),
+    path("reset/<str:uid>/<str:token>/", views_reset.reset_confirm, name="reset_confirm"),
     path("rounds/", views_round.rounds, name="rounds"),
     path("rounds/new/", views_round.round_new, name="round_new"),
     path("rounds/<slug:slug>/", views_round.dashboard, name="dashboard"),
