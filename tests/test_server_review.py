@@ -213,3 +213,47 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def test_a_round_started_from_a_previous_one_compares_year_over_year(service: Path, tmp_path: Path) -> None:
+    """Cities carried over; the review reads last round's accepted version as the year before, so a value that
+    fell from 78.6 to 20 is asked about (the review stage's change rule), and only with the previous round."""
+    from openpyxl import load_workbook
+
+    from assessment.intake import read_submissions
+    from assessment.review import review
+    from assessment.server.models import City, Query, Round
+
+    last, (bangkok,) = new_round(cities=("Bangkok",))
+    member = client_for(person("city", bangkok))
+    upload(member, bangkok, EXAMPLES / "bangkok-2025.xlsx")
+    drain()
+    member.post(f"/cities/{bangkok.pk}/submit/")
+    bangkok.refresh_from_db()
+    reviewer = client_for(person("reviewer"))
+    reviewer.post(f"/cities/{bangkok.pk}/accept/", {"revision": bangkok.revision})
+
+    organiser = client_for(person("organiser"))
+    made = organiser.post("/rounds/new/", {"name": f"Next {last.slug}", "year": "2026", "previous": str(last.pk)})
+    assert made.status_code == 302
+    rnd = Round.objects.get(name=f"Next {last.slug}")
+    carried = City.objects.get(round=rnd)
+    assert (carried.name, carried.country, carried.status) == ("Bangkok", "VN", "invited")
+
+    book = load_workbook(EXAMPLES / "bangkok-2025.xlsx")
+    assert book["City profile"].cell(4, 1).value == "year" and book["Indicators"].cell(2, 1).value == "BI-WATER"
+    book["City profile"].cell(4, 3).value = 2026
+    book["Indicators"].cell(2, 5).value = 20.0  # was 78.6
+    this_year = tmp_path / "bangkok-2026.xlsx"
+    book.save(this_year)
+    member2 = client_for(person("city", carried))
+    upload(member2, carried, this_year)
+    drain()
+    assert member2.post(f"/cities/{carried.pk}/submit/").status_code == 302
+    reviewer.post(f"/rounds/{rnd.slug}/review/")
+    drain()
+    keys = set(Query.objects.filter(city=carried).values_list("key", flat=True))
+    with_last_year = review(read_submissions([EXAMPLES / "bangkok-2025.xlsx", this_year]))
+    alone = review(read_submissions([this_year]))
+    assert keys == {q.key for q in with_last_year.queries}
+    assert "change-ratio:change-water:BI-WATER" in keys - {q.key for q in alone.queries}

@@ -43,6 +43,8 @@ class Round(models.Model):
     robustness = models.TextField(blank=True, default="")
     public = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
+    #: the round this one started from: its cities were carried over, its accepted values are last year's
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"

@@ -1,8 +1,10 @@
 """The plausibility review of a round's submitted cities (the review stage's ``review``), as a task.
 
 All submitted cities are reviewed together, because some rules (outliers among peers) compare a
-city with the others; each query lands on its city's newest version, once (a re-run adds only
-questions that version was not asked yet), worded when shown in the reader's language.
+city with the others; when the round started from a previous one, each city's accepted version
+there is read too, as the year before (the ``change`` rules compare with it). Each query lands
+on its city's newest version, once (a re-run adds only questions that version was not asked
+yet), worded when shown in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,8 +18,24 @@ from django_tasks import task
 
 from . import storage
 from .audit import record
-from .models import City, Query, Upload
+from .models import City, Query, Round, Upload
 from .tasks import SUFFIXES, problem_record, safe_name
+
+
+def copy_version(version: Upload, folder: Path) -> str:
+    """Copy a kept version into ``folder`` under a name that says whose and which it is."""
+    suffix = Path(safe_name(version.filename)).suffix.lower()
+    name = f"{version.city_id:05d}-v{version.number}{suffix if suffix in SUFFIXES else ''}"
+    shutil.copyfile(storage.path_of(version.sha256), folder / name)
+    return name
+
+
+def last_years_version(rnd: Round, city: City) -> Upload | None:
+    """The version accepted for the same city (by name) in the round this one started from."""
+    if rnd.previous_id is None:
+        return None
+    before = City.objects.filter(round_id=rnd.previous_id, name=city.name, status="accepted").first()
+    return before.accepted if before is not None else None
 
 
 @task()
@@ -27,18 +45,22 @@ def review_round(round_id: int, username: str = "") -> int:
     from ..review import review
 
     versions: dict[str, Upload] = {}
+    rnd = Round.objects.get(pk=round_id)
     with tempfile.TemporaryDirectory(prefix="smartcity-review-") as tmp:
-        for city in City.objects.filter(round_id=round_id, status="submitted"):
+        files = []
+        for city in City.objects.filter(round=rnd, status="submitted"):
             newest = city.uploads.filter(state="checked").order_by("-number").first()
             if newest is None:
                 continue
-            suffix = Path(safe_name(newest.filename)).suffix.lower()
-            name = f"{city.pk:05d}-v{newest.number}{suffix if suffix in SUFFIXES else ''}"
-            shutil.copyfile(storage.path_of(newest.sha256), Path(tmp) / name)
+            name = copy_version(newest, Path(tmp))
             versions[name] = newest
+            files.append(name)
+            last_year = last_years_version(rnd, city)
+            if last_year is not None:  # the reference of the year-over-year (change) rules
+                files.append(copy_version(last_year, Path(tmp)))
         if not versions:
             return 0
-        result = review(read_submissions([Path(tmp) / n for n in sorted(versions)], lang="en"))
+        result = review(read_submissions([Path(tmp) / n for n in sorted(files)], lang="en"))
     new = 0
     with transaction.atomic():
         for q in result.queries:

@@ -62,14 +62,20 @@ def round_new(request: HttpRequest) -> HttpResponse:
         method, method_problems = checked_yaml(request, "method")
         spec, spec_problems = checked_yaml(request, "robustness")
         problems = method_problems + spec_problems
+        chosen = request.POST.get("previous", "")
+        previous = Round.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if not errors and not problems:
             rnd = Round.objects.create(slug=slug, name=name, year=int(year),
-                                       deadline=request.POST.get("deadline") or None,
+                                       deadline=request.POST.get("deadline") or None, previous=previous,
                                        public=request.POST.get("public") == "on", method=method, robustness=spec)
+            if previous is not None:  # the cities and their contacts carried over, to be invited again
+                City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
+                                              contact=c.contact) for c in previous.cities.all())
             record(request.user, "round-created", rnd, detail=slug)
             return redirect("dashboard", rnd.slug)
         errors += problems
-    return render(request, "round_new.html.j2", {"errors": errors}, status=400 if errors else 200)
+    return render(request, "round_new.html.j2", {"errors": errors, "rounds": Round.objects.order_by("-year", "name")},
+                  status=400 if errors else 200)
 
 
 def checked_yaml(request: HttpRequest, field: str) -> tuple[str, list[str]]:
