@@ -36,7 +36,6 @@ class Round(models.Model):
     name = models.CharField(max_length=200)
     year = models.PositiveIntegerField()
     deadline = models.DateField(null=True, blank=True)
-    languages = models.CharField(max_length=20, default="en,vi")
     #: ``""`` the built-in method; else a method YAML file's text (kept for the publication's hash)
     method = models.TextField(blank=True, default="")
     #: ``""`` no rank intervals; else a robustness spec YAML file's text

@@ -16,7 +16,7 @@ from ..i18n import LANGUAGES, N_
 from ..resources import templates_dir
 from .audit import record
 from .models import ROLE_CITY, Membership, Publication
-from .roles import cities_of, is_staff, roles_of
+from .roles import cities_of, is_staff
 from .tokens import open_token
 
 
@@ -144,7 +144,3 @@ def stylesheet(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "max-age=3600"
     return response
 
-
-def whoami(request: HttpRequest) -> set[str]:
-    """The roles of the signed-in person (for the page header)."""
-    return roles_of(request.user)
