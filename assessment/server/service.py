@@ -15,9 +15,6 @@ from typing import Any
 
 from .config import DATABASE_ENV, make_datadir, setup
 
-#: Environment variable naming the data directory for a WSGI server (``assessment.server.wsgi``).
-DATADIR_ENV = "SMARTCITY_DATADIR"
-
 
 def migrate() -> None:
     """Bring the database's tables up to the code's migrations."""

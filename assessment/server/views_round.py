@@ -27,8 +27,6 @@ from .tokens import invite
 SORTS = {"name": ("name",), "status": ("status", "name"),
          "activity": (F("last_activity").desc(nulls_last=True), "name"),
          "errors": (F("latest_errors").desc(nulls_last=True), "name")}
-#: Columns a city CSV may have (``city`` is required).
-CSV_FIELDS = ("city", "country", "language", "email")
 
 
 @need(*STAFF)
