@@ -28,6 +28,13 @@ demo: setup pdf-libs
 	@$(BIN)/smartcity report examples/ascn-2025 -o site --robustness examples/robustness/ascn-demo.yaml \
 	  --compare "Da Nang,Ha Noi,Ho Chi Minh City"
 
+## A live demo round of the service (needs the 'server' extra, part of dev): the 26 example cities invited,
+## three with uploads (one broken); the demo accounts' one-time sign-in links are printed. Ctrl-C stops it.
+.PHONY: serve
+serve: setup
+	rm -rf build/serve-demo
+	$(BIN)/smartcity serve demo build/serve-demo
+
 ## Headless Chromium for the browser tests (Debian package; installed only when absent).
 browser: pdf-libs
 	@command -v chromium > /dev/null || (apt-get update -q && apt-get install -y -q chromium) \

@@ -238,7 +238,13 @@ def test_the_command_starts_without_heavy_modules(args: list[str]) -> None:
 HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "catalogue.yaml", "catalogue.vi.md",
              "catalogue.md", "index.html", "cities/", "robustness.html", "danang-2025.xlsx", "results.xlsx",
              "'screen: {queries: exclude}'", "'smartcity review -o'", "'smartcity validate'", "'pdf'",
-             "csv/xlsx/markdown", "Việt Nam"]
+             "csv/xlsx/markdown", "Việt Nam",
+             # smartcity serve
+             "'serve init DIR'", "'serve DIR'", "'serve worker DIR'", "'serve demo DIR'", "'init'", "'worker'",
+             "'demo'", "'serve backup DIR ARCHIVE'", "'serve restore ARCHIVE DIR'", "'backup'", "'restore'",
+             "backup DIR ARCHIVE, restore ARCHIVE DIR", "ARCHIVE", ".tar.gz", "ACTION|DIR", "DIR",
+             "'smartcity-assessment[server]'", "pip install",
+             "postgresql://user:password@host/name", "SMARTCITY_DATABASE_URL", "SQLite", "organiser@localhost"]
 #: Names, not language: the frameworks and formats the help names, the tiers.
 NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",
          "core", "advanced", "smartcity", "dask"}

@@ -23,6 +23,9 @@ BASE = frozenset({"errors", "_missing", "i18n", "resources", "templating", "yaml
                   "_version", "_lazy"})
 #: May import anything: the public API and the command line.
 TOP = frozenset({"__init__", "__main__", "cli"})
+#: The service (``smartcity serve``): imports every stage and the base, never the command line; nothing but
+#: the command line imports it.
+SERVICE = "server"
 #: Conventional gettext names, public despite the underscore.
 GETTEXT = frozenset({"_", "N_"})
 MAX_LINES = 500
@@ -73,10 +76,12 @@ def edges(module: str) -> list[Edge]:
 
 
 def kind(module: str) -> tuple[str, int]:
-    """('stage', order), ('base', -1) or ('top', 99) for a package module."""
+    """('stage', order), ('base', -1), ('service', 98) or ('top', 99) for a package module."""
     parts = module.split(".")
     if len(parts) == 1 or parts[1] in TOP:
         return "top", 99
+    if parts[1] == SERVICE:
+        return "service", 98
     if parts[1] in STAGES:
         return "stage", STAGES.index(parts[1])
     if parts[1] in BASE:
@@ -101,6 +106,9 @@ def test_imports_run_toward_earlier_stages(module: str) -> None:
         if source_kind == "top":
             continue
         assert target_kind != "top", f"{module}:{edge.line} imports {edge.target} (the public API or CLI)"
+        if source_kind == "service":
+            continue  # the service calls every stage and the base
+        assert target_kind != "service", f"{module}:{edge.line} imports the service {edge.target}"
         if source_kind == "base":
             assert target_kind == "base", f"{module}:{edge.line}: the shared base imports the stage {edge.target}"
         else:
@@ -147,6 +155,8 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     target = _resolve("assessment.scoring.pipeline", False, node)
     assert target == "assessment.report"
     assert kind(target)[1] > kind("assessment.scoring.pipeline")[1]
+    assert kind("assessment.server.views_city") == ("service", 98)
+    assert kind("assessment.report.render")[1] < kind("assessment.server.tasks")[1]  # a stage importing it fails
     inside = ast.parse("def f():\n    from .pipeline import run\n")
     assert any(isinstance(n, ast.ImportFrom) for n in ast.walk(inside))  # ast.walk reaches function bodies
 

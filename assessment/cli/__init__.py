@@ -12,8 +12,8 @@ Typer's own texts (help, usage errors) are written in the run's language by :mod
 (``--lang``, else ``SMARTCITY_LANG``, else English, read before typer parses the arguments).
 
 Modules: :mod:`.common` (apps, consoles, helpers), :mod:`.language`, :mod:`.catalogue`, :mod:`.workbooks`
-(``template``, ``validate``), :mod:`.review` (``review``) and :mod:`.scores` (``report``, ``score``,
-``robustness``).
+(``template``, ``validate``), :mod:`.review` (``review``), :mod:`.scores` (``report``, ``score``,
+``robustness``) and :mod:`.serve` (``serve``, the optional service).
 """
 
 from __future__ import annotations
@@ -29,9 +29,12 @@ from . import scores  # report, score, robustness
 
 # isort: split
 from . import catalogue
+
+# isort: split
+from . import serve  # serve (the optional service)
 from .common import app
 
-__all__ = ["app", "catalogue", "main", "review", "scores", "workbooks"]
+__all__ = ["app", "catalogue", "main", "review", "scores", "serve", "workbooks"]
 
 
 def main() -> None:

@@ -1,0 +1,196 @@
+"""The records of a round: who takes part, every upload kept, queries, publications, the audit trail.
+
+Conventions:
+
+* A city's status moves ``invited → opened → draft → submitted → accepted`` (or ``sent back``,
+  then ``draft`` again on the next upload). ``City.revision`` counts every change of status:
+  a reviewer's form carries the revision it was read at, and a change made on an older
+  revision is refused (optimistic locking), so two reviewers cannot overwrite each other.
+* An :class:`Upload` is immutable once its check has finished: a new file is a new version
+  (``number`` counts per city). The file itself lives in the data directory under its SHA-256.
+* :class:`AuditRecord` rows are append-only: saving an existing one, deleting one, or a bulk
+  update or delete through the ORM raises :class:`AppendOnlyError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from ..i18n import N_
+
+ROLE_ORGANISER, ROLE_REVIEWER, ROLE_CITY = "organiser", "reviewer", "city"
+ROLES = ((ROLE_ORGANISER, N_("organiser")), (ROLE_REVIEWER, N_("reviewer")), (ROLE_CITY, N_("city member")))
+#: A city's status, in the order a round moves it (the label is a UI msgid).
+STATUSES = (("invited", N_("invited")), ("opened", N_("opened")), ("draft", N_("draft")),
+            ("submitted", N_("submitted")), ("sent_back", N_("sent back")), ("accepted", N_("accepted")))
+UPLOAD_STATES = (("pending", N_("being checked")), ("checked", N_("checked")), ("failed", N_("could not be checked")))
+
+
+class Round(models.Model):
+    """One assessment round: a year's cohort of cities under one catalogue and method."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    year = models.PositiveIntegerField()
+    deadline = models.DateField(null=True, blank=True)
+    #: ``""`` the built-in method; else a method YAML file's text (kept for the publication's hash)
+    method = models.TextField(blank=True, default="")
+    #: ``""`` no rank intervals; else a robustness spec YAML file's text
+    robustness = models.TextField(blank=True, default="")
+    public = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    #: the round this one started from: its cities were carried over, its accepted values are last year's
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class City(models.Model):
+    """A city of a round, with its status and the revision that guards it against lost updates."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="cities")
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, blank=True, default="")
+    language = models.CharField(max_length=5, default="en")
+    contact = models.EmailField(blank=True, default="")
+    status = models.CharField(max_length=12, choices=STATUSES, default="invited")
+    note = models.TextField(blank=True, default="")
+    revision = models.PositiveIntegerField(default=0)
+    last_activity = models.DateTimeField(null=True, blank=True)
+    #: the version a reviewer accepted (what a publication is built from)
+    accepted = models.ForeignKey("Upload", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["round", "name"], name="one_city_name_per_round")]
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role: organiser or reviewer of the whole service, or member of one city."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLES)
+    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.CASCADE, related_name="members")
+
+
+class Invitation(models.Model):
+    """A one-time sign-in link: signed, expiring, used at most once (``used`` is set on use)."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=ROLES)
+    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    nonce = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    used = models.DateTimeField(null=True, blank=True)
+
+
+class Upload(models.Model):
+    """One version of a city's workbook: its file by hash, and the problems the intake found."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="uploads")
+    number = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=8, choices=UPLOAD_STATES, default="pending")
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    #: how many indicator values the intake accepted, of ``expected`` in the catalogue (the coverage)
+    reported = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)
+    #: the intake's problems as records (``Problem`` fields), worded when shown
+    problems = models.JSONField(default=list)
+    #: accepted values ``{indicator: value}`` to show what changed since the previous version
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["city", "number"], name="one_version_number")]
+        ordering: ClassVar = ["city", "number"]
+
+
+class Query(models.Model):
+    """A plausibility question on a submitted version (the review stage's), and the city's answer."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="queries")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="queries")
+    #: the review stage's stable id of the question within its city (``code:rule:indicator``)
+    key = models.CharField(max_length=200)
+    #: the question as a ``Problem`` record, worded when shown
+    problem = models.JSONField(default=dict)
+    answer = models.TextField(blank=True, default="")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["upload", "key"], name="one_query_per_version")]
+        ordering: ClassVar = ["created", "id"]
+
+
+class Publication(models.Model):
+    """A published scorecard site, immutable, with the exact inputs it was built from (``manifest``)."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=8, default="pending")
+    #: submission hashes, method and catalogue hashes, package version
+    manifest = models.JSONField(default=dict)
+    zip_sha256 = models.CharField(max_length=64, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["round", "number"], name="one_publication_number")]
+
+
+class AppendOnlyError(Exception):
+    """An audit record was to be changed or deleted."""
+
+
+class AuditQuerySet(models.QuerySet["AuditRecord"]):
+    """Bulk changes of audit records are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit records are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit records are append-only")
+
+
+class AuditRecord(models.Model):
+    """Who did what, when, to which object (and the file's hash for an upload)."""
+
+    when = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40, blank=True, default="")
+    object_id = models.CharField(max_length=40, blank=True, default="")
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    detail = models.TextField(blank=True, default="")
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["when", "id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit records are append-only")

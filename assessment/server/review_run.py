@@ -1,0 +1,75 @@
+"""The plausibility review of a round's submitted cities (the review stage's ``review``), as a task.
+
+All submitted cities are reviewed together, because some rules (outliers among peers) compare a
+city with the others; when the round started from a previous one, each city's accepted version
+there is read too, as the year before (the ``change`` rules compare with it). Each query lands
+on its city's newest version, once (a re-run adds only questions that version was not asked
+yet), worded when shown in the reader's language.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+from django_tasks import task
+
+from . import storage
+from .audit import record
+from .models import City, Query, Round, Upload
+from .tasks import SUFFIXES, problem_record, safe_name
+
+
+def copy_version(version: Upload, folder: Path) -> str:
+    """Copy a kept version into ``folder`` under a name that says whose and which it is."""
+    suffix = Path(safe_name(version.filename)).suffix.lower()
+    name = f"{version.city_id:05d}-v{version.number}{suffix if suffix in SUFFIXES else ''}"
+    shutil.copyfile(storage.path_of(version.sha256), folder / name)
+    return name
+
+
+def last_years_version(rnd: Round, city: City) -> Upload | None:
+    """The version accepted for the same city (by name) in the round this one started from."""
+    if rnd.previous_id is None:
+        return None
+    before = City.objects.filter(round_id=rnd.previous_id, name=city.name, status="accepted").first()
+    return before.accepted if before is not None else None
+
+
+@task()
+def review_round(round_id: int, username: str = "") -> int:
+    """Ask every submitted city of the round the review stage's questions; return how many are new."""
+    from ..intake import read_submissions
+    from ..review import review
+
+    versions: dict[str, Upload] = {}
+    rnd = Round.objects.get(pk=round_id)
+    with tempfile.TemporaryDirectory(prefix="smartcity-review-") as tmp:
+        files = []
+        for city in City.objects.filter(round=rnd, status="submitted"):
+            newest = city.uploads.filter(state="checked").order_by("-number").first()
+            if newest is None:
+                continue
+            name = copy_version(newest, Path(tmp))
+            versions[name] = newest
+            files.append(name)
+            last_year = last_years_version(rnd, city)
+            if last_year is not None:  # the reference of the year-over-year (change) rules
+                files.append(copy_version(last_year, Path(tmp)))
+        if not versions:
+            return 0
+        result = review(read_submissions([Path(tmp) / n for n in sorted(files)], lang="en"))
+    new = 0
+    with transaction.atomic():
+        for q in result.queries:
+            version = versions.get(Path(q.problem.source).name)
+            if version is None:
+                continue
+            _, created = Query.objects.get_or_create(
+                upload=version, key=q.key,
+                defaults={"city_id": version.city_id, "problem": problem_record(q.problem, version.filename)})
+            new += created
+        record(username, "review-run", detail=f"round {round_id}: {new} new question(s)")
+    return new

@@ -1,0 +1,176 @@
+"""A city's page: its round, status, template, uploads (every version kept), problems and submission."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ..i18n import N_
+from . import storage
+from .audit import record
+from .jinja import current as page_lang
+from .models import City, Query, Upload
+from .roles import city_for, is_staff, signed_in
+from .tasks import SUFFIXES, check_upload, problem_of, safe_name
+
+
+def latest(city: City) -> Upload | None:
+    """The city's newest version."""
+    return city.uploads.order_by("-number").first()
+
+
+def changes(new: Upload, old: Upload | None) -> list[dict[str, Any]]:
+    """Values that differ between two versions (added, removed or changed), by indicator."""
+    if old is None:
+        return []
+    ids = sorted(set(new.values) | set(old.values))
+    return [{"indicator": i, "before": old.values.get(i), "after": new.values.get(i)}
+            for i in ids if old.values.get(i) != new.values.get(i)]
+
+
+def problem_rows(upload: Upload, lang: str) -> list[dict[str, str]]:
+    """The version's problems as ``smartcity validate`` words them (info lines left out, as there)."""
+    rows = []
+    for data in upload.problems:
+        p = problem_of(data)
+        if p.severity == "info":
+            continue
+        rows.append({"file": p.source, "sheet": p.sheet, "cell": f"{p.column}{'' if p.row is None else p.row}",
+                     "item": p.item, "severity": p.severity, "message": p.text(lang), "found": p.found,
+                     "fix": p.fix_text(lang)})
+    return rows
+
+
+def query_rows(city: City, lang: str) -> list[dict[str, Any]]:
+    """The city's questions, worded in ``lang``, with their answers."""
+    rows = []
+    for q in city.queries.select_related("upload", "answered_by"):
+        p = problem_of(q.problem)
+        rows.append({"id": q.pk, "version": q.upload.number, "item": p.item, "sheet": p.sheet,
+                     "cell": f"{p.column}{'' if p.row is None else p.row}", "question": p.text(lang),
+                     "fix": p.fix_text(lang), "answer": q.answer, "answered": q.answered,
+                     "by": q.answered_by.username if q.answered_by else ""})
+    return rows
+
+
+@signed_in
+@require_POST
+def answer(request: HttpRequest, query_id: int) -> HttpResponse:
+    """The city answers a question in the browser (a comment; a corrected value is a new upload)."""
+    query = get_object_or_404(Query.objects.select_related("city"), pk=query_id)
+    city = city_for(request, query.city_id)
+    if not city.members.filter(user=request.user).exists():
+        return HttpResponse(status=403)  # the city answers its questions; reviewers read the answers
+    text = request.POST.get("answer", "").strip()[:5000]
+    if not text:
+        return render(request, "message.html.j2", {"message": N_("Write an answer first.")}, status=400)
+    with transaction.atomic():
+        updated = Query.objects.filter(pk=query.pk, answered__isnull=True).update(
+            answer=text, answered=timezone.now(), answered_by=request.user)
+        if updated:
+            record(request.user, "answer", query, detail=text[:200])
+    return redirect("city", city.pk)
+
+
+@signed_in
+@require_GET
+def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Deadline, status, what is missing, every version and the newest one's problems."""
+    city = city_for(request, city_id)
+    versions = list(city.uploads.order_by("-number"))
+    newest = versions[0] if versions else None
+    lang = page_lang()
+    context = {"city": city, "round": city.round, "versions": versions, "newest": newest,
+               "problems": problem_rows(newest, lang) if newest and newest.state == "checked" else [],
+               "changes": changes(newest, versions[1] if len(versions) > 1 else None) if newest else [],
+               "staff": is_staff(request.user), "queries": query_rows(city, lang),
+               "can_submit": bool(newest and newest.state == "checked" and newest.errors == 0
+                                  and city.status in ("draft", "sent_back"))}
+    return render(request, "city.html.j2", context)
+
+
+@signed_in
+@require_GET
+def template_download(request: HttpRequest, city_id: int) -> HttpResponse:
+    """The city's workbook, its profile pre-filled, in the city's language."""
+    from ..intake import write_template
+
+    city = city_for(request, city_id)
+    with tempfile.TemporaryDirectory(prefix="smartcity-template-") as tmp:
+        name = f"{safe_name(city.name).replace(' ', '-').lower()}-{city.round.year}.xlsx"
+        path = write_template(Path(tmp) / name, city=city.name, country=city.country, year=city.round.year,
+                              lang=city.language)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@signed_in
+@require_POST
+def upload(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Keep the file (by hash, durable) and its version row, then check it as a task."""
+    city = city_for(request, city_id)
+    if not city.members.filter(user=request.user).exists():
+        return HttpResponse(status=403)  # reviewers read versions; only the city uploads them
+    incoming = request.FILES.get("file")
+    if incoming is None or not incoming.name:
+        return render(request, "message.html.j2", {"message": N_("Choose a file to upload.")}, status=400)
+    sha, size = storage.store(incoming.chunks())  # on disk before the row that names it
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        number = (locked.uploads.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = Upload.objects.create(city=locked, number=number, filename=safe_name(incoming.name),
+                                        sha256=sha, size=size, uploaded_by=request.user)
+        if locked.status in ("invited", "opened", "sent_back", "submitted"):
+            locked.status = "draft"
+            locked.revision += 1
+        locked.last_activity = timezone.now()
+        locked.save(update_fields=["status", "revision", "last_activity"])
+        record(request.user, "upload", version, sha256=sha, detail=f"{locked.name} v{number} {version.filename}")
+        check_upload.enqueue(version.pk)  # the task row commits with the version: none is lost
+    return redirect("city", city.pk)
+
+
+@signed_in
+@require_POST
+def submit(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Submit the newest version for review: only when it has no errors (warnings do not block)."""
+    city = city_for(request, city_id)
+    if not city.members.filter(user=request.user).exists():
+        return HttpResponse(status=403)  # a city submits its own data; reviewers decide on it
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        newest = latest(locked)
+        if (newest is None or newest.state != "checked" or newest.errors
+                or locked.status not in ("draft", "sent_back")):
+            return render(request, "message.html.j2",
+                          {"message": N_("Only a checked version without errors can be submitted.")}, status=409)
+        locked.status = "submitted"
+        locked.revision += 1
+        locked.last_activity = timezone.now()
+        locked.save(update_fields=["status", "revision", "last_activity"])
+        record(request.user, "submit", newest, sha256=newest.sha256, detail=f"{locked.name} v{newest.number}")
+    return redirect("city", city.pk)
+
+
+@signed_in
+@require_GET
+def version_file(request: HttpRequest, city_id: int, number: int) -> HttpResponse:
+    """A kept version's bytes, always as a download no browser renders."""
+    city = city_for(request, city_id)
+    version = get_object_or_404(Upload, city=city, number=number)
+    path = storage.path_of(version.sha256)
+    if not path.is_file():
+        raise Http404
+    suffix = Path(version.filename).suffix.lower()
+    name = f"{city.pk}-v{number}{suffix if suffix in SUFFIXES else '.bin'}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream")

@@ -1,0 +1,282 @@
+"""Running a round: the rounds, the reviewer dashboard, cities and invitations, review decisions, the audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..i18n import LANGUAGES, N_
+from .audit import audit_csv, record
+from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Query, Round, Upload
+from .roles import STAFF, city_for, need
+from .tokens import invite
+
+#: Dashboard sort keys -> ORM ordering.
+SORTS = {"name": ("name",), "status": ("status", "name"),
+         "activity": (F("last_activity").desc(nulls_last=True), "name"),
+         "errors": (F("latest_errors").desc(nulls_last=True), "name")}
+
+
+@need(*STAFF)
+@require_GET
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Every round, newest first."""
+    return render(request, "rounds.html.j2", {"rounds": Round.objects.order_by("-year", "name"),
+                                              "organiser": ROLE_ORGANISER in _roles(request)})
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    from .roles import roles_of
+    return roles_of(request.user)
+
+
+@need(ROLE_ORGANISER)
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    """Create a round: name, year, deadline, whether its publications are public."""
+    errors: list[str] = []
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        year = request.POST.get("year", "")
+        slug = slugify(f"{name}-{year}")
+        if not name:
+            errors.append(N_("Give the round a name."))
+        if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            errors.append(N_("The year must have four digits, from 1990 to 2100."))
+        if slug and Round.objects.filter(slug=slug).exists():
+            errors.append(N_("A round with this name and year exists already."))
+        method, method_problems = checked_yaml(request, "method")
+        spec, spec_problems = checked_yaml(request, "robustness")
+        problems = method_problems + spec_problems
+        chosen = request.POST.get("previous", "")
+        previous = Round.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if not errors and not problems:
+            rnd = Round.objects.create(slug=slug, name=name, year=int(year),
+                                       deadline=request.POST.get("deadline") or None, previous=previous,
+                                       public=request.POST.get("public") == "on", method=method, robustness=spec)
+            if previous is not None:  # the cities and their contacts carried over, to be invited again
+                City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
+                                              contact=c.contact) for c in previous.cities.all())
+            record(request.user, "round-created", rnd, detail=slug)
+            return redirect("dashboard", rnd.slug)
+        errors += problems
+    return render(request, "round_new.html.j2", {"errors": errors, "rounds": Round.objects.order_by("-year", "name")},
+                  status=400 if errors else 200)
+
+
+def checked_yaml(request: HttpRequest, field: str) -> tuple[str, list[str]]:
+    """An uploaded method (``method``) or robustness spec (``robustness``) file: its text and its problems.
+
+    Read by the scoring or robustness stage's own loader, so the organiser sees the same problems
+    ``smartcity score --method`` or ``smartcity robustness --spec`` would print, in the page language.
+    """
+    from ..errors import AssessmentError
+    from .jinja import current
+
+    upload = request.FILES.get(field)
+    if upload is None:
+        return "", []
+    raw = upload.read(1_000_001)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "", [N_("The file is not UTF-8 text.")]
+    if len(raw) > 1_000_000:
+        return "", [N_("The file is larger than 1 MB.")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{field}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            if field == "method":
+                from ..scoring.method import load_method
+
+                load_method(path)
+            else:
+                from ..robustness.spec import load_robustness_spec
+
+                load_robustness_spec(path)
+        except AssessmentError as exc:
+            lang = current()
+            return "", [f"{upload.name}: {p.text(lang)}" + (f" {p.fix_text(lang)}" if p.fix else "")
+                        for p in exc.problems] or [str(exc)]
+    return text, []
+
+
+@need(*STAFF)
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """One row per city: status, versions, errors of the newest version, open queries, last activity."""
+    rnd = get_object_or_404(Round, slug=slug)
+    versions = Upload.objects.filter(city=OuterRef("pk"))
+    newest = versions.order_by("-number")
+    # one query, each figure a subquery per city: no join multiplies uploads by queries
+    cities = rnd.cities.annotate(
+        versions=Coalesce(Subquery(versions.values("city").annotate(n=Count("id")).values("n")), 0),
+        latest_state=Subquery(newest.values("state")[:1]), latest_errors=Subquery(newest.values("errors")[:1]),
+        latest_warnings=Subquery(newest.values("warnings")[:1]),
+        latest_reported=Subquery(newest.values("reported")[:1]),
+        latest_expected=Subquery(newest.values("expected")[:1]),
+        open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
+                                       .values("city").annotate(n=Count("id")).values("n")), 0))
+    status = request.GET.get("status", "")
+    if status in dict(STATUSES):
+        cities = cities.filter(status=status)
+    sort = request.GET.get("sort", "name")
+    rows = list(cities.order_by(*SORTS.get(sort, ("name",))).values(
+        "pk", "name", "status", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
+        "latest_reported", "latest_expected", "open_queries"))
+    counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
+    return render(request, "dashboard.html.j2", {
+        "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
+        "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number")})
+
+
+def _add_city(rnd: Round, name: str, country: str, language: str, email: str) -> City | None:
+    name = name.strip()
+    if not name or rnd.cities.filter(name=name).exists():
+        return None
+    return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2],
+                               language=language if language in LANGUAGES else "en", contact=email.strip())
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one city from the form, or many from a CSV (city, country, language, email)."""
+    rnd = get_object_or_404(Round, slug=slug)
+    added = []
+    sheet = request.FILES.get("csv")
+    if sheet is not None:
+        text = sheet.read(1_000_000).decode("utf-8-sig", errors="replace")
+        reader = csv.DictReader(io.StringIO(text))
+        if "city" not in (reader.fieldnames or []):
+            return render(request, "message.html.j2",
+                          {"message": N_("The CSV needs a header row with a 'city' column "
+                                         "(and optionally country, language, email).")}, status=400)
+        for row in reader:
+            city = _add_city(rnd, row.get("city") or "", row.get("country") or "", row.get("language") or "en",
+                             row.get("email") or "")
+            if city:
+                added.append(city)
+    else:
+        city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""),
+                         request.POST.get("language", "en"), request.POST.get("email", ""))
+        if city:
+            added.append(city)
+    for city in added:
+        record(request.user, "city-added", city, detail=city.name)
+    return redirect("dashboard", rnd.slug)
+
+
+def invitation_links(request: HttpRequest, cities: list[City]) -> list[dict[str, Any]]:
+    """A new one-time link per city (e-mailed through Django's backend and shown to the organiser)."""
+    from django.core.mail import send_mail
+
+    from .jinja import gettext
+
+    links = []
+    for city in cities:
+        inv, token = invite(city.contact or f"city-{city.pk}@invalid", ROLE_CITY, city=city)
+        link = request.build_absolute_uri(f"/invite/{token}/")
+        record(request.user, "invitation", inv, detail=city.name)
+        if city.contact:
+            send_mail(gettext("Your invitation to the assessment round"), link, None, [city.contact])
+        links.append({"city": city, "link": link})
+    return links
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def invite_cities(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite one city (``city``) or every city not yet past ``invited``; show the links once."""
+    rnd = get_object_or_404(Round, slug=slug)
+    chosen = request.POST.get("city", "")
+    cities = list(rnd.cities.filter(pk=int(chosen)) if chosen.isdigit() else rnd.cities.filter(status="invited"))
+    return render(request, "links.html.j2", {"round": rnd, "links": invitation_links(request, cities)})
+
+
+@need(ROLE_ORGANISER)
+@require_POST
+def invite_reviewer(request: HttpRequest) -> HttpResponse:
+    """A one-time link for a reviewer (or a second organiser)."""
+    role = ROLE_ORGANISER if request.POST.get("role") == ROLE_ORGANISER else ROLE_REVIEWER
+    email = request.POST.get("email", "").strip()
+    inv, token = invite(email or "reviewer@invalid", role)
+    record(request.user, "invitation", inv, detail=role)
+    link = request.build_absolute_uri(f"/invite/{token}/")
+    return render(request, "links.html.j2", {"round": None, "links": [{"city": None, "link": link, "role": role}]})
+
+
+def decide(request: HttpRequest, city_id: int, status: str) -> HttpResponse:
+    """Accept or send back: refused (409) when the city changed since the reviewer read it."""
+    city = city_for(request, city_id)
+    seen = request.POST.get("revision", "")
+    note = request.POST.get("note", "")[:5000]
+    with transaction.atomic():
+        newest = city.uploads.order_by("-number").first()
+        changes: dict[str, Any] = {"status": status, "note": note, "last_activity": timezone.now()}
+        if status == "accepted":
+            changes["accepted"] = newest
+        # one UPDATE guarded by the revision read: a second reviewer's older form changes nothing
+        done = City.objects.filter(pk=city.pk, revision=int(seen) if seen.isdigit() else -1,
+                                   status="submitted").update(revision=city.revision + 1, **changes)
+        if not done:
+            return render(request, "message.html.j2", {"message": N_(
+                "This city changed since you opened its page (another reviewer, or a new version): "
+                "nothing was changed. Open it again and decide on what it shows now.")}, status=409)
+        record(request.user, "accept" if status == "accepted" else "send-back", city,
+               sha256=newest.sha256 if newest else "", detail=note)
+    return redirect("city", city.pk)
+
+
+@need(*STAFF)
+@require_POST
+def accept(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Accept the city's submitted version."""
+    return decide(request, city_id, "accepted")
+
+
+@need(*STAFF)
+@require_POST
+def send_back(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Send the submission back to the city with a note."""
+    return decide(request, city_id, "sent_back")
+
+
+@need(*STAFF)
+@require_POST
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run the plausibility review on the round's submitted cities (a task)."""
+    from .review_run import review_round
+
+    rnd = get_object_or_404(Round, slug=slug)
+    review_round.enqueue(rnd.pk, request.user.get_username())
+    return redirect("dashboard", rnd.slug)
+
+
+@need(ROLE_ORGANISER)
+@require_GET
+def audit(request: HttpRequest) -> HttpResponse:
+    """The newest 500 audit records (the CSV has them all)."""
+    return render(request, "audit.html.j2", {"records": AuditRecord.objects.order_by("-when", "-id")[:500]})
+
+
+@need(ROLE_ORGANISER)
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Every audit record as CSV."""
+    response = HttpResponse(audit_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
