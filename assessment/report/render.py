@@ -35,7 +35,8 @@ from .compare import compare_page, compare_slug, peer_groups, resolve
 from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
-from .view import ReportView, city_page, cohort_page
+from .unit_page import city_page
+from .view import ReportView, cohort_page
 from .years import Panel, overall_change, trend_lines, year_view
 
 
@@ -157,7 +158,9 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         by_slug = {rep.slugs[k]: k for k in view.keys}
         order = [by_slug[row["slug"]] for row in cohort["rows"]]
         trend = {rep.slugs[k]: overall_change(rep, panel, k) for k in view.keys} if years else {}
-        extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
+        extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(rep.words.scale),
+                 "heat_decimals": 0 if all(float(t).is_integer() for t in rep.words.scale.ticks(5)) else 1,
+                 "comparisons": comparisons,
                  "wellbeing": wellbeing_heatmap(view, order), "enabler_heat": enabler_heatmap(view, order),
                  "indicator_names": coverage_names(view),
                  "downloads": [{"href": name.replace(".html", ".csv"), "label": _("Data of this page (CSV)", lang)},

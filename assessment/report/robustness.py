@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .._version import __version__
+from ..i18n import text
 from ..resources import templates_dir
 from ..robustness import AuditResult, SensitivityResult, UncertaintyResult
 from ..scoring import Assessment
@@ -134,6 +135,7 @@ def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "
     head = uncertainty.headline(lens) if uncertainty is not None else None
     page = {
         "lang": lang, "csp": CSP, "lens": lens, "home": home, "method": result.method.name, "version": __version__,
+        "framework": text(result.catalogue.header.title, lang),
         "style": (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8"),
         "uncertainty": None if uncertainty is None else {
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
