@@ -428,3 +428,25 @@ def test_pdfs_follow_the_one_sheet_summary(sites, tmp_path):
         city = sites[lang] / "cities" / "da-nang.html"
         pages = weasyprint.HTML(string=printable(city.read_text(encoding="utf-8"))).render().pages
         assert 1 <= len(pages) <= 2, (lang, len(pages))
+
+
+def test_rank_intervals_are_whole_ranks_in_the_ranking_table(sites, result, unc):
+    """Each ranked city's interval, rounded outward to whole ranks, is a column of the ranking table:
+    "5th–7th" (or "5th" when both ends round to one rank), never "5.0–7.1"."""
+    from assessment.i18n import ordinal
+
+    summary = unc.summary["ascf"]
+    html = (sites["en"] / "index.html").read_text(encoding="utf-8")
+    table = html.split('<table class="sortable"')[1].split("</table>")[0]
+    shown = dict(re.findall(r'<a href="cities/[^"]+">([^<]+)</a></th><td class="nowrap" data-v="[^"]*">([^<]*)</td>',
+                            table))
+    checked = 0
+    for unit, row in summary.iterrows():
+        if math.isnan(row["rank_lo"]):
+            continue
+        lo, hi = math.floor(row["rank_lo"] + 1e-9), math.ceil(row["rank_hi"] - 1e-9)
+        want = ordinal(lo, "en") if lo == hi else f"{ordinal(lo, 'en')}–{ordinal(hi, 'en')}"
+        assert shown[unit] == want, unit
+        assert "." not in shown[unit]
+        checked += 1
+    assert checked >= 20

@@ -162,6 +162,34 @@ def strip(values: Sequence[float | None], width: float = 300, height: float = 40
     return Strip(tuple(dots), med)
 
 
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of one outcome across a large cohort: one bar per equal bin of the scale."""
+
+    bars: tuple[tuple[float, float, float, int], ...]  # x, width, height, count
+    median: float | None
+
+
+def histogram(values: Sequence[float | None], width: float = 300, height: float = 40, bins: int = 20,
+              scale: Scale = PERCENT) -> Histogram:
+    """Bins of equal width over ``scale`` (a value on a bin's edge falls in the upper bin, the top of the
+    scale in the last; values outside the scale in the end bins); bar heights relative to the fullest bin.
+    Drawn instead of a dot per unit when the cohort is large (a few kB for any size)."""
+    vals = sorted(v for v in values if v is not None and not is_missing(v))
+    counts = [0] * bins
+    for v in vals:
+        counts[min(bins - 1, int(scale.share(v) * bins + 1e-9))] += 1
+    top = max(counts, default=0) or 1
+    step = width / bins
+    bars = tuple((_r(k * step), _r(step - 1), _r((height - 4) * c / top), c) for k, c in enumerate(counts) if c)
+    med = None
+    if vals:
+        n = len(vals)
+        m = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+        med = _r(width * scale.share(m))
+    return Histogram(bars, med)
+
+
 def heat_colour(value: float | None, scale: Scale = PERCENT) -> tuple[str, str]:
     """Background and text colour for a score on ``scale`` (blue scale, AA contrast); grey when missing.
 
@@ -194,6 +222,16 @@ class Whisker:
     nominal: float | None
 
 
+#: Width of a character of chart text, in px (the pages' sans-serif at 13 px averages under 7 px; the
+#: margin errs wide so that no name is clipped).
+CHAR_PX = 7.5
+
+
+def label_margin(labels: Sequence[str], least: float = 60.0) -> float:
+    """The left margin that holds the longest of ``labels`` beside a chart, with 12 px to spare."""
+    return max(least, math.ceil(max((len(t) for t in labels), default=0) * CHAR_PX) + 12.0)
+
+
 def rank_x(rank: float | None, n: int, width: float) -> float | None:
     """x of ``rank`` on an axis from rank 1 (left, 0) to rank ``n`` (right, ``width``)."""
     if rank is None or is_missing(rank):
@@ -209,10 +247,27 @@ def whiskers(rows: Sequence[tuple[float | None, float | None, float | None, floa
                  for i, (nom, med, lo, hi) in enumerate(rows))
 
 
-def rank_ticks(n: int, width: float = 260) -> tuple[tuple[int, float], ...]:
-    """Axis labels: rank 1, every 5th rank and ``n``."""
-    marks = sorted({1, n, *(m for m in range(5, n, 5) if n - m >= 3)})
-    return tuple((m, rank_x(float(m), n, width) or 0.0) for m in marks)
+def rank_step(n: int, most: int = 8) -> int:
+    """The spacing of rank labels on an axis of ``n`` ranks: the smallest of 1, 2, 5, 10, 20, 50 … that
+    gives at most ``most`` labels, so they never run together (26 ranks: 5; 429: 100; 2,000: 500)."""
+    base = 1
+    while True:
+        for step in (base, 2 * base, 5 * base):
+            if n / step <= most:
+                return step
+        base *= 10
+
+
+def nice_ranks(n: int, most: int = 8) -> list[int]:
+    """Rank labels of an axis of ``n`` ranks: 1, the multiples of :func:`rank_step` and ``n`` (a multiple
+    closer to ``n`` than half a step is left out, so the last two labels never overlap)."""
+    step = rank_step(n, most)
+    return sorted({1, n, *(m for m in range(step, n, step) if n - m >= step / 2 and m > step / 2)})
+
+
+def rank_ticks(n: int, width: float = 260, most: int = 8) -> tuple[tuple[int, float], ...]:
+    """Axis labels (:func:`nice_ranks`) with their x."""
+    return tuple((m, rank_x(float(m), n, width) or 0.0) for m in nice_ranks(n, most))
 
 
 def grouped_bars(values: Sequence[Sequence[float | None]], width: float = 300, bar: float = 10,

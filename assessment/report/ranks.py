@@ -164,6 +164,7 @@ class RankUncertainty:
         geo = charts.whiskers([(r["nominal_rank"], r["median_rank"], r["rank_lo"], r["rank_hi"]) for r in rows], n,
                               WIDTH, ROW)
         return {"rows": [r | {"g": g} for r, g in zip(rows, geo, strict=True)], "n": n, "width": WIDTH,
+                "left": charts.label_margin([r["city"] for r in rows]),
                 "height": len(rows) * ROW + 30, "ticks": charts.rank_ticks(n, WIDTH), "pairs": pairs,
                 "groups": groups,
                 "coverage": self.coverage * 100, "variants": self.n, "spec": self.unc.spec.name,

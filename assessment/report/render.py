@@ -36,7 +36,7 @@ from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .unit_page import city_page
-from .view import ReportView, cohort_page
+from .view import LARGE_COHORT, ReportView, cohort_page
 from .years import Panel, overall_change, trend_lines, year_view
 
 
@@ -115,7 +115,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
     asked = resolve(rep, compare)
-    by_group = peer_groups(rep)
+    # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
+    by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
     panel = Panel(rep)
     assets: dict[str, Any] = {**page_assets(), "print_full": full}
     env = environment(lang)
@@ -161,7 +162,10 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(rep.words.scale),
                  "heat_decimals": 0 if all(float(t).is_integer() for t in rep.words.scale.ticks(5)) else 1,
                  "comparisons": comparisons,
-                 "wellbeing": wellbeing_heatmap(view, order), "enabler_heat": enabler_heatmap(view, order),
+                 "wellbeing": None if cohort["large"] else wellbeing_heatmap(view, order),
+                 "enabler_heat": None if cohort["large"] else enabler_heatmap(view, order),
+                 "intervals": {rep.slugs[k]: (ru.interval(k), ru.row(k)["rank_lo"]) for k in view.keys
+                               if ru.interval(k)} if ru else None,
                  "indicator_names": coverage_names(view),
                  "downloads": [{"href": name.replace(".html", ".csv"), "label": _("Data of this page (CSV)", lang)},
                                *([{"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}]

@@ -19,7 +19,7 @@ from babel import Locale
 from .._missing import as_float, is_missing
 from .._version import __version__
 from ..catalogue import Catalogue
-from ..i18n import N_, _, ordinal, text
+from ..i18n import N_, _, decimal_mark, ordinal, text
 from ..scoring import Assessment
 from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
@@ -31,6 +31,12 @@ NOTICE = N_("Illustrative example data: these values were generated to demonstra
             "official statistics of any city.")
 COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
 
+
+#: A cohort of more units than this gets the light cohort page: the ranking table (searchable, with a
+#: peer-group filter) and per-indicator coverage; no per-unit heat maps, profile radars, coverage grid or
+#: rank-interval chart (the unit pages and ``robustness.html`` hold them), histograms instead of dot plots,
+#: and no automatic peer-group comparison pages.
+LARGE_COHORT = 100
 
 #: Longest slug: file names stay far below every file system's limit (255 bytes), whatever the city name.
 MAX_SLUG = 60
@@ -78,6 +84,7 @@ class ReportView:
         self._coverage: dict[Any, tuple[Any, Any]] | None = None
         self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
         self._labels: list[tuple[str, str, str, str, bool]] | None = None
+        self._badges: dict[float, str] = {}  # level -> its badge, worded once per report
         self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
@@ -149,6 +156,13 @@ class ReportView:
         names no levels); "" for no level."""
         if level is None:
             return ""
+        held = self._badges.get(level)
+        if held is not None:
+            return held
+        self._badges[level] = self._badge(level)
+        return self._badges[level]
+
+    def _badge(self, level: float) -> str:
         top = max((m.level for m in self.cat.header.maturity_levels), default=5)
         if any(m.level == int(level) for m in self.cat.header.maturity_levels):
             return _("%(name)s — level %(level)s of %(top)s", self.lang) % {
@@ -174,7 +188,7 @@ class ReportView:
     def year_of(self, key: Any) -> Any:
         if isinstance(key, tuple):
             return key[1]
-        return self.profiles.at[key, "year"] if "year" in self.profiles.columns else None
+        return self.row(self.profiles, key).get("year") if "year" in self.profiles.columns else None
 
     def _slugs(self) -> dict[Any, str]:
         out: dict[Any, str] = {}
@@ -250,6 +264,20 @@ class ReportView:
             reported = int(raw.notna().sum())
             n_imp = int(imputed.astype(bool).sum())
         return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+
+    def indicator_coverage(self) -> list[dict[str, Any]]:
+        """Per scored indicator (catalogue order): how many units reported it, how many had it imputed and how
+        many miss it, over every unit of the report (the cohort page's coverage view of a large cohort)."""
+        ids = [i.id for i in self.scored]
+        raw = self.r.raw.reindex(index=self.keys, columns=ids)
+        flags = self.r.imputed_flags.reindex(index=self.keys, columns=ids).fillna(False).astype(bool)
+        reported = raw.notna() & ~flags
+        out = []
+        for ind in self.scored:
+            rep, imp = int(reported[ind.id].sum()), int(flags[ind.id].sum())
+            out.append({"id": ind.id, "name": text(ind.name, self.lang), "reported": rep, "imputed": imp,
+                        "missing": len(self.keys) - rep - imp})
+        return out
 
     def coverage_cells(self, key: Any) -> list[str]:
         """Each scored indicator of ``key``: ``imputed``, ``missing`` or ``reported``."""
@@ -361,6 +389,7 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
     cols = [rep.cat.lens(rep.lens).root.id, *[o for o in rep.outcomes if o in rep.scores.columns], *rep.areas]
     ranks = rep.r.ranks.get(rep.lens, {}).get("cohort")
     rows = []
+    large = len(rep.keys) > LARGE_COHORT
     for key in rep.keys:
         cov = rep.node_coverage(key, cols[0])
         rank = as_float(ranks.at[key, cols[0]]) if ranks is not None else None
@@ -371,20 +400,20 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
             "rank": rank, "coverage": cov["share"] * 100 if cov and cov["share"] is not None else None,
             "why": rep.rank_text(key) if rank is None and ranks is not None else "",
             "scores": [as_float(score_row[c]) for c in cols],
-            "heat": [charts.heat_colour(as_float(score_row[a]), rep.words.scale) for a in rep.areas],
-            "radar": charts.radar([[as_float(score_row[a]) for a in rep.areas]], size=140, labels=False,
-                                  scale=rep.words.scale),
+            "group": rep.peer_label(key) if rep.peer_col is not None else "",
+            "heat": [] if large else [charts.heat_colour(as_float(score_row[a]), rep.words.scale) for a in rep.areas],
+            "radar": None if large else charts.radar([[as_float(score_row[a]) for a in rep.areas]], size=140,
+                                                     labels=False, scale=rep.words.scale),
         })
     rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
     unranked = [{"city": x["city"], "why": x["why"]} for x in rows if x["why"]]
-    distributions = [{"name": rep.node_name(o), "strip": charts.strip([as_float(v) for v in rep.scores[o]],
-                                                                       scale=rep.words.scale)}
+    draw = charts.histogram if large else charts.strip
+    distributions = [{"name": rep.node_name(o), "strip": draw([as_float(v) for v in rep.scores[o]],
+                                                              scale=rep.words.scale)}
                      for o in cols[:1 + len(rep.outcomes)]]
-    status = []
     ids = [i.id for i in rep.scored]
-    for key in rep.keys:
-        status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
-                       "cells": rep.coverage_cells(key), "coverage": rep.coverage(key)})
+    status = [] if large else [{"city": rep.unit_label(key), "year": rep.year_of(key), "cells": rep.coverage_cells(key),
+                                "coverage": rep.coverage(key)} for key in rep.keys]
     return {
         **rep.common(_("%(title)s: all %(units)s", rep.lang) % {"title": rep.words.title, "units": rep.words.units},
                      ""),
@@ -395,5 +424,6 @@ def cohort_page(rep: ReportView) -> dict[str, Any]:
         "coverage_labels": {k: rep.t(v) for k, v in COVERAGE_LABELS.items()},
         "n_units": len(rep.keys), "lens_name": text(rep.cat.lens(rep.lens).name, rep.lang),
         "has_country": any(r["country"] for r in rows), "ticks": rep.scale_ticks(), **rep.area_words(),
-        "areas_name": text(rep.cat.lens(rep.area_lens).name, rep.lang),
+        "areas_name": text(rep.cat.lens(rep.area_lens).name, rep.lang), "large": large,
+        "decimal": decimal_mark(rep.lang), "by_indicator": rep.indicator_coverage() if large else [],
     }
