@@ -183,7 +183,7 @@ def test_every_normalisation_names_a_foreign_or_missing_parameter() -> None:
     from assessment.scoring.specs import NORMALISATION_MODELS, normalise_spec
 
     every = set().union(*(set(m.model_fields) - {"method"} for m in NORMALISATION_MODELS.values()))
-    assert every == {"range", "cap", "target", "mean_sd", "reference_unit"}
+    assert every == {"range", "cap", "target", "mean_sd", "reference_unit", "bounds"}
     for name, model in NORMALISATION_MODELS.items():
         required = {f for f, info in model.model_fields.items() if info.is_required()}
         takes = set(model.model_fields) - {"method"}
