@@ -101,10 +101,14 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
         _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full, workbook)
-        for page in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
-            target = out / page.relative_to(tmp)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(page, target)
+        for entry in sorted(Path(tmp).iterdir()):
+            if entry.is_dir() and not (out / entry.name).exists():
+                os.replace(entry, out / entry.name)  # a new folder moves in whole (one rename, not thousands)
+                continue
+            for page in sorted([entry] if entry.is_file() else (p for p in entry.rglob("*") if p.is_file())):
+                target = out / page.relative_to(tmp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(page, target)
     return out / "index.html"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._missing import as_float
-from ..i18n import _, text
+from ..i18n import _, fmt_fixed, text
 from . import charts
 from .criteria import criteria_sections
 from .view import ReportView
@@ -112,17 +112,23 @@ def indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
     level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
     rank = rep.row(r.indicator_ranks, key)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
+    lang = rep.lang
     for area, ind_id, name, unit, context in rep.indicator_labels():
         det = details.get(ind_id, {})
         lv = _num(level.get(ind_id))
         q = as_float(det.get("quality"))
+        v, s, m, rk = _num(value.get(ind_id)), _num(score.get(ind_id)), _num(peer.get(ind_id)), _num(rank.get(ind_id))
         groups[area].append({
             "id": ind_id, "name": name, "unit": unit,
-            "value": _num(value.get(ind_id)), "data_year": as_float(det.get("data_year")),
+            # value (2 decimals), score and median (1) and rank as shown: formatted here, once, for the
+            # template's longest table (a template call per number costs more than the number)
+            "shown": (fmt_fixed(v, lang, 2), fmt_fixed(s, lang, 1), fmt_fixed(m, lang, 1),
+                      "" if rk is None else str(int(rk))),
+            "value": v, "data_year": as_float(det.get("data_year")),
             "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind_id, False)), "score": _num(score.get(ind_id)),
-            "level": lv, "level_name": rep.level_badge(lv), "peer": _num(peer.get(ind_id)),
-            "rank": _num(rank.get(ind_id)), "context": context,
+            "imputed": bool(flags.get(ind_id, False)), "score": s,
+            "level": lv, "level_name": rep.level_badge(lv), "peer": m,
+            "rank": rk, "context": context,
             "query": queried.get(ind_id, "")})
     return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 
