@@ -270,3 +270,22 @@ def test_summary_names_the_units(frameworks: dict[str, assessment.Assessment]) -
     table = frameworks["asem"].summary()
     assert table.columns[0] == "name" and table.loc["AUT", "name"] == "Austria"
     assert "name" not in frameworks["tiny"].summary().columns  # no names given: none invented
+
+
+def test_unit_words_of_a_coinr_import() -> None:
+    """A known singular alone gives both words in every language; anything else but a pair is refused,
+    naming what is allowed."""
+    words = tiny_with(units="region").catalogue.header.units
+    assert words is not None and words.plural == {"en": "regions", "vi": "vùng"}
+    with pytest.raises(assessment.InputError) as err:
+        tiny_with(units="province")
+    assert err.value.problems[0].code == "bad-units" and "region" in err.value.problems[0].text()
+
+
+def tiny_with(**kwargs: object) -> assessment.CoinrImport:
+    coin = tiny()
+    imeta = pd.DataFrame({"Level": [1, 1, 1, 1, 2, 2, 3], "iCode": ["a", "b", "c", "d", "D1", "D2", "Index"],
+                          "Parent": ["D1", "D1", "D2", "D2", "Index", "Index", None],
+                          "Direction": [1, 1, 1, -1, 1, 1, 1], "Weight": 1.0,
+                          "Type": ["Indicator"] * 4 + ["Aggregate"] * 3})
+    return assessment.from_coinr(coin.data.reset_index(), imeta, catalogue_id="tiny", **kwargs)  # type: ignore[arg-type]

@@ -89,6 +89,19 @@ _KEEP = 16  # distinct hierarchies remembered (oldest forgotten first)
 _PLAIN = frozenset((str, int, float, bool, type(None)))  # cell types whose repr tells every two values apart
 
 
+def _unit_pair(units: Any) -> tuple[str, str]:
+    """``units`` as ``(singular, plural)``: a pair of texts, or one singular word of :data:`KNOWN_UNITS`."""
+    if isinstance(units, str):
+        known = {s: (s, p) for s, p in KNOWN_UNITS}
+        if units in known:
+            return known[units]
+    elif isinstance(units, tuple | list) and len(units) == 2 and all(isinstance(u, str) and u.strip() for u in units):
+        return str(units[0]).strip(), str(units[1]).strip()
+    raise InputError([Problem("from_coinr", field="units", code="bad-units",
+                              message=N_("units must be a pair (singular, plural) of words, or one of {known}"),
+                              found=repr(units), params=params(known=", ".join(s for s, _ in KNOWN_UNITS)))])
+
+
 def unit_words(units: tuple[str, str], language: str) -> dict[str, dict[str, str]]:
     """The header's ``units`` of ``(singular, plural)`` in ``language``: every UI language when the pair
     is one of :data:`KNOWN_UNITS` (and ``language`` is English), else ``language`` alone."""
@@ -205,7 +218,7 @@ def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.Data
 
 def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Path, *,
                catalogue_id: str = "coinr-import", version: str = "1.0",
-               language: str = "en", units: tuple[str, str] = KNOWN_UNITS[0],
+               language: str = "en", units: tuple[str, str] | str = KNOWN_UNITS[0],
                title: str | None = None) -> CoinrImport:
     """Turn COINr's ``iData``/``iMeta`` into data and a :class:`Catalogue`.
 
@@ -220,7 +233,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     units
         What the units are called, ``(singular, plural)`` in ``language`` (``("country", "countries")``
         for ASEM; default ``("unit", "units")``): the scorecards' words. A pair of
-        :data:`KNOWN_UNITS` given in English comes in every UI language.
+        :data:`KNOWN_UNITS` given in English (or its singular alone, ``"region"``) comes in every UI
+        language.
     title
         The framework's name (the catalogue and scorecard title); default "Imported from COINr (id)".
 
@@ -232,7 +246,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     Raises
     ------
     InputError
-        When required columns are missing or iMeta names columns iData lacks.
+        When required columns are missing or iMeta names columns iData lacks, or ``units`` is
+        neither a pair of words nor a known singular.
     CatalogueError
         When the hierarchy is invalid (unknown or cyclic parents, empty aggregates,
         directions other than -1/1, negative weights …), listing every problem.
@@ -259,8 +274,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         kinds[row["Type"]].append(row)
     denominators = tuple(str(r["iCode"]) for r in kinds["Denominator"])
     groups = tuple(str(r["iCode"]) for r in kinds["Group"])
-    catalogue = _catalogue(cells, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language, tuple(units),
-                           title)
+    catalogue = _catalogue(cells, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language,
+                           _unit_pair(units), title)
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str).tolist())
     cols = keep + [c for c in data.columns.tolist() if c in codes and c not in keep]
