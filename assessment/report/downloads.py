@@ -62,6 +62,8 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
         section = _("OECD well-being dimensions", lang)
         for r in page["oecd"]["rows"]:
             rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
+    for section in page.get("sections", {}).values():  # typed sections yield their own rows
+        rows += section.csv_rows(lang)
     for g in page["indicators"]:
         for r in g["rows"]:
             rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], _whole(r["data_year"]), r["score"],

@@ -10,6 +10,7 @@ from .._missing import as_float
 from ..i18n import _, fmt_fixed, text
 from . import charts
 from .criteria import criteria_sections
+from .sections import unit_sections
 from .view import ReportView
 
 
@@ -58,7 +59,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "city": rep.unit_label(key), "year": rep.year_of(key),
         "country": rep.country(key), "population": as_float(prof.get("population")),
         "has_peer": rep.peer_col is not None,
-        "levels_on": rep.levels is not None, "details": bool(rep.details), "compare_on": r.method.compare.enabled,
+        "levels_on": rep.levels is not None, "details": bool(rep.details),
         **rep.area_words(),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
@@ -66,7 +67,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
         "enablers": enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
-        "strengths": strengths(rep, key),
+        "sections": unit_sections(rep, key),
         "indicators": (groups := indicator_groups(rep, key)), "coverage": rep.coverage(key),
         "indicator_levels": any(x["level"] is not None for g in groups for x in g["rows"]),
         "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
@@ -84,18 +85,6 @@ def enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
         out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
                     "descriptor": "" if level is None else text(ena.levels[level], rep.lang),
                     "next_name": rep.level_name(nxt), "next": "" if nxt is None else text(ena.levels[nxt], rep.lang)})
-    return out
-
-
-def strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
-    sw = rep.r.strengths
-    if sw.empty:
-        return {"strength": [], "weakness": []}
-    out: dict[str, list[dict[str, Any]]] = {"strength": [], "weakness": []}
-    for rec in rep.strength_rows(key):
-        ind = rep.cat.indicator(rec["indicator"])
-        out[rec["kind"]].append({"name": text(ind.name, rep.lang), "score": rec["score"],
-                                 "peer": rec["peer_median"], "gap": rec["gap"]})
     return out
 
 
