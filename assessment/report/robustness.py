@@ -37,6 +37,14 @@ def _f(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
+def _whole(lo: float | None, hi: float | None) -> str:
+    """An interval of ranks in whole ranks, rounded outward: "5–7", or "5" when both ends agree."""
+    if lo is None or hi is None:
+        return ""
+    a, b = math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
+    return str(a) if a == b else f"{a}–{b}"
+
+
 def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None) -> dict[str, Any]:
     """Units ordered by nominal rank (unranked last), with SVG coordinates of interval, median and nominal.
 
@@ -56,8 +64,7 @@ def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None) -> dic
         lo, hi = _f(r["rank_lo"]), _f(r["rank_hi"])
         rows.append({"unit": label, "key": str(unit[0] if isinstance(unit, tuple) else unit), "y": 20 + k * ROW,
                      # whole ranks, rounded outward (as the scorecards' rank sentences)
-                     "whole": "" if lo is None or hi is None else
-                     f"{math.floor(lo + 1e-9)}–{math.ceil(hi - 1e-9)}", "nominal": _f(r["nominal_rank"]),
+                     "whole": _whole(lo, hi), "nominal": _f(r["nominal_rank"]),
                      "median": _f(r["median_rank"]), "lo": _f(r["rank_lo"]), "hi": _f(r["rank_hi"]),
                      "p_top": _f(r["p_top_k"]), "p_level": _f(r["p_keep_level"]),
                      "x_lo": _x(_f(r["rank_lo"]), n), "x_hi": _x(_f(r["rank_hi"]), n),
