@@ -142,7 +142,6 @@ class RankUncertainty:
         lang = self.rep.lang
         ranked = [k for k in order if self.row(k)["nominal_rank"] is not None]
         rows: list[dict[str, Any]] = []
-        pairs = []
         groups: list[list[str]] = []
         by_year: dict[Any, int] = {}
         for k in ranked:
@@ -155,7 +154,6 @@ class RankUncertainty:
             p = self.above(k, nxt) if nxt is not None else None
             apart = p is None or p >= self.coverage - 1e-12
             if not apart:
-                pairs.append({"a": self.rep.unit_label(k), "b": self.rep.unit_label(nxt), "p": p})
                 if not rows or rows[-1]["apart"]:  # k starts a group (its upper neighbour told apart from it)
                     groups.append([self.rep.unit_label(k)])
                 groups[-1].append(self.rep.unit_label(nxt))
@@ -165,7 +163,7 @@ class RankUncertainty:
                               WIDTH, ROW)
         return {"rows": [r | {"g": g} for r, g in zip(rows, geo, strict=True)], "n": n, "width": WIDTH,
                 "left": charts.label_margin([r["city"] for r in rows]),
-                "height": len(rows) * ROW + 30, "ticks": charts.rank_ticks(n, WIDTH), "pairs": pairs,
+                "height": len(rows) * ROW + 30, "ticks": charts.rank_ticks(n, WIDTH),
                 "groups": groups,
                 "coverage": self.coverage * 100, "variants": self.n, "spec": self.unc.spec.name,
                 "summary": _("Ranks of %(n)s plausible method variants (%(spec)s): the line spans the middle %(share)s "
