@@ -41,7 +41,8 @@ def bli_inputs(reference: Path) -> assessment.CoinrImport:
                       pd.DataFrame({"Level": [3], "iCode": ["BLI"], "iName": ["Better Life Index"],
                                     "Parent": [None], "Direction": [1], "Weight": [1.0], "Type": ["Aggregate"]})],
                      ignore_index=True)
-    return assessment.from_coinr(idata, meta, catalogue_id="oecd-bli-2025")
+    return assessment.from_coinr(idata, meta, catalogue_id="oecd-bli-2025", units=("country", "countries"),
+                                 title="OECD Better Life Index")
 
 
 def compare(reference: Path) -> pd.DataFrame:

@@ -92,9 +92,10 @@ def test_summary_is_coinrs_results_table(reference_dir: Path, expected_dir: Path
     assert list(table.index) == list(published.index)  # best first, as published
     assert (table["rank"].to_numpy() == published["Rank"].to_numpy()).all()
     nodes = [c for c in published.columns if c not in ("UnitName", "Rank")]
-    assert list(table.columns) == ["Index", "rank", "coverage", "ranked", *nodes[1:]]
+    assert list(table.columns) == ["name", "Index", "rank", "coverage", "ranked", *nodes[1:]]
+    assert (table["name"] == published["UnitName"]).all()  # the units' names, as COINr's table gives them
     assert (table[nodes].round(2).to_numpy() == published[nodes].to_numpy()).all()
-    assert list(result.summary().columns) == ["Index", "rank", "coverage", "ranked", "Conn", "Sust"]
+    assert list(result.summary().columns) == ["name", "Index", "rank", "coverage", "ranked", "Conn", "Sust"]
 
 
 def test_a_fully_default_method_scores_a_framework_without_thresholds(reference_dir: Path) -> None:
@@ -165,7 +166,7 @@ def test_a_30_unit_framework_brought_as_dataframes(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(idata, before)  # inputs never modified
     assert list(result.aggregated) == ["coinr"] and result.aggregated["coinr"]["Index"].notna().all()
     assert result.summary()["ranked"].all()  # two units miss 2 of 12 (83 % >= 80 %): still ranked
-    assert list(result.summary().columns) == ["Index", "rank", "coverage", "ranked", "Econ", "Env", "Soc"]
+    assert list(result.summary().columns) == ["name", "Index", "rank", "coverage", "ranked", "Econ", "Env", "Soc"]
     # the one changed weight moves exactly the pillar and index it feeds
     again = result.rerun(aggregate={"weights": {"x00": 3}})
     moved = (again.aggregated["coinr"] - result.aggregated["coinr"]).abs().max()
@@ -201,7 +202,7 @@ def test_every_normalisation_names_a_foreign_or_missing_parameter() -> None:
     from assessment.scoring.specs import NORMALISATION_MODELS, normalise_spec
 
     every = set().union(*(set(m.model_fields) - {"method"} for m in NORMALISATION_MODELS.values()))
-    assert every == {"range", "cap", "target", "mean_sd", "reference_unit"}
+    assert every == {"range", "cap", "target", "mean_sd", "reference_unit", "bounds"}
     for name, model in NORMALISATION_MODELS.items():
         required = {f for f, info in model.model_fields.items() if info.is_required()}
         takes = set(model.model_fields) - {"method"}

@@ -104,11 +104,17 @@ def test_neighbours_that_cannot_be_told_apart(sites, result, unc):
     nominal = result.ranks[lens]["cohort"]["overall"].sort_values(kind="stable")
     order = list(nominal.index)
     coverage = unc.spec.interval[1] - unc.spec.interval[0]
-    expected = []
+    groups: list[list[str]] = []  # neighbours that cannot be told apart, chained: A ≈ B and B ≈ C is one group
+    joined = False
     for a, b in itertools.pairwise(order):
         p = float((ranks[:, units.index(a)] < ranks[:, units.index(b)]).mean())
         if p < coverage:
-            expected.append(f"{a} – {b} ({round(p * 100)} %)")
+            if not joined:
+                groups.append([a])
+            groups[-1].append(b)
+        joined = p < coverage
+    expected = [", ".join(g) for g in groups]
+    assert expected and any(len(g) > 2 for g in groups)  # the example has a group of three or more
     html = (sites["en"] / "index.html").read_text(encoding="utf-8")
     note = text_of(sites["en"] / "index.html").split("fewer than 90 % of the variants):")[1].split(".")[0]
     assert [x.strip() for x in note.split(";")] == expected
@@ -200,7 +206,10 @@ def test_cohort_views_and_legends(sites, result):
 def test_downloads_hold_the_page_numbers(sites, result):
     site = sites["en"]
     city = pd.read_csv(site / "cities" / "da-nang.csv", encoding="utf-8-sig")
-    ind = city[city["Id"].isin(result.imputed.columns)].set_index("Id")
+    sections = city["Section"].isin(["Strengths", "Weaknesses"])  # the strengths section's own rows
+    assert city.loc[sections, "Id"].tolist() == result.strengths.loc[result.strengths["unit"] == "Da Nang",
+                                                                     "indicator"].tolist()
+    ind = city[city["Id"].isin(result.imputed.columns) & ~sections].set_index("Id")
     expected = result.imputed.loc["Da Nang", ind.index]
     pd.testing.assert_series_equal(ind["Value"], expected, check_names=False)
     overall = city.set_index("Id").loc["overall", "Score"]
@@ -422,3 +431,25 @@ def test_pdfs_follow_the_one_sheet_summary(sites, tmp_path):
         city = sites[lang] / "cities" / "da-nang.html"
         pages = weasyprint.HTML(string=printable(city.read_text(encoding="utf-8"))).render().pages
         assert 1 <= len(pages) <= 2, (lang, len(pages))
+
+
+def test_rank_intervals_are_whole_ranks_in_the_ranking_table(sites, result, unc):
+    """Each ranked city's interval, rounded outward to whole ranks, is a column of the ranking table:
+    "5th–7th" (or "5th" when both ends round to one rank), never "5.0–7.1"."""
+    from assessment.i18n import ordinal
+
+    summary = unc.summary["ascf"]
+    html = (sites["en"] / "index.html").read_text(encoding="utf-8")
+    table = html.split('<table class="sortable"')[1].split("</table>")[0]
+    shown = dict(re.findall(r'<a href="cities/[^"]+">([^<]+)</a></th><td class="nowrap" data-v="[^"]*">([^<]*)</td>',
+                            table))
+    checked = 0
+    for unit, row in summary.iterrows():
+        if math.isnan(row["rank_lo"]):
+            continue
+        lo, hi = math.floor(row["rank_lo"] + 1e-9), math.ceil(row["rank_hi"] - 1e-9)
+        want = ordinal(lo, "en") if lo == hi else f"{ordinal(lo, 'en')}–{ordinal(hi, 'en')}"
+        assert shown[unit] == want, unit
+        assert "." not in shown[unit]
+        checked += 1
+    assert checked >= 20

@@ -23,12 +23,15 @@ import pandas as pd
 
 from .._missing import as_float
 from ..errors import InputError, Problem, params
-from ..i18n import N_
+from ..i18n import LANGUAGES, N_, _
 from ..templating import notebook_html, short_repr
 from .load import build_catalogue
 from .models import Catalogue
 
 REQUIRED_META = ("Level", "iCode", "Parent", "Direction", "Weight", "Type")
+#: Unit words the package translates: an import naming one of these pairs gets it in every UI language.
+KNOWN_UNITS = ((N_("unit"), N_("units")), (N_("city"), N_("cities")), (N_("country"), N_("countries")),
+               (N_("region"), N_("regions")))
 TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
 
 
@@ -103,8 +106,32 @@ _KEEP = 16  # distinct hierarchies remembered (oldest forgotten first)
 _PLAIN = frozenset((str, int, float, bool, type(None)))  # cell types whose repr tells every two values apart
 
 
+def _unit_pair(units: Any) -> tuple[str, str]:
+    """``units`` as ``(singular, plural)``: a pair of texts, or one singular word of :data:`KNOWN_UNITS`."""
+    if isinstance(units, str):
+        known = {s: (s, p) for s, p in KNOWN_UNITS}
+        if units in known:
+            return known[units]
+    elif isinstance(units, tuple | list) and len(units) == 2 and all(isinstance(u, str) and u.strip() for u in units):
+        return str(units[0]).strip(), str(units[1]).strip()
+    raise InputError([Problem("from_coinr", field="units", code="bad-units",
+                              message=N_("units must be a pair (singular, plural) of words, or one of {known}"),
+                              found=repr(units), params=params(known=", ".join(s for s, _ in KNOWN_UNITS)))])
+
+
+def unit_words(units: tuple[str, str], language: str) -> dict[str, dict[str, str]]:
+    """The header's ``units`` of ``(singular, plural)`` in ``language``: every UI language when the pair
+    is one of :data:`KNOWN_UNITS` (and ``language`` is English), else ``language`` alone."""
+    singular, plural = units
+    if language == "en" and (singular, plural) in KNOWN_UNITS:
+        return {"singular": {lang: _(singular, lang) for lang in LANGUAGES},
+                "plural": {lang: _(plural, lang) for lang in LANGUAGES}}
+    return {"singular": {language: singular}, "plural": {language: plural}}
+
+
 def _hierarchy(kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: str, catalogue_id: str,
-               version: str, language: str) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
+               version: str, language: str, units: tuple[str, str] = KNOWN_UNITS[0],
+               title: str | None = None) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
     """The catalogue header and raw records (indicators, one lens) of iMeta's rows, grouped by Type."""
     def lt(value: Any) -> dict[str, str]:
         return {language: str(value)} if not pd.isna(value) and str(value).strip() else {}
@@ -141,15 +168,17 @@ def _hierarchy(kinds: dict[str, list[dict[str, Any]]], level_dtype: Any, src: st
     records.append(("lenses", src, {
         "id": "coinr", "name": {language: "COINr hierarchy"}, "applies_to": "indicators",
         "members": members, "complete": True, "nodes": nodes}))
-    header = {"id": catalogue_id, "version": version, "title": {language: f"Imported from COINr ({catalogue_id})"},
-              "languages": [language],
+    header = {"id": catalogue_id, "version": version,
+              "title": {language: title or f"Imported from COINr ({catalogue_id})"}, "languages": [language],
+              "units": unit_words(units, language), **({"scorecard_title": {language: title}} if title else {}),
               "denominators": [{"id": r["iCode"], "name": lt(r.get("iName", r["iCode"])) or {language: r["iCode"]}}
                                for r in kinds["Denominator"]]}
     return header, records
 
 
 def _catalogue(cells: tuple[list[Any], list[list[Any]]], kinds: dict[str, list[dict[str, Any]]], level_dtype: Any,
-               src: str, catalogue_id: str, version: str, language: str) -> Catalogue:
+               src: str, catalogue_id: str, version: str, language: str, units: tuple[str, str] = KNOWN_UNITS[0],
+               title: str | None = None) -> Catalogue:
     """The validated catalogue of iMeta's rows, validated once per distinct content: a rebuild from the
     same iMeta (as in a loop of builds) returns the catalogue already validated, its hash already computed.
 
@@ -161,14 +190,15 @@ def _catalogue(cells: tuple[list[Any], list[list[Any]]], kinds: dict[str, list[d
     checks it again and raises with all its problems.
     """
     names, columns = cells
-    identity = (catalogue_id, version, language, src)
+    identity = (catalogue_id, version, language, src, *units, title)
     plain = set(map(type, (*names, *identity))).union(*(map(type, column) for column in columns)) <= _PLAIN
     key = repr((names, columns, str(level_dtype), identity)) if plain else None
     with _BUILT_LOCK:
         known = _BUILT.get(key) if key is not None else None
     if known is not None:
         return known
-    catalogue = build_catalogue(*_hierarchy(kinds, level_dtype, src, catalogue_id, version, language), src)
+    catalogue = build_catalogue(*_hierarchy(kinds, level_dtype, src, catalogue_id, version, language, units, title),
+                                src)
     if key is not None:
         with _BUILT_LOCK:
             while len(_BUILT) >= _KEEP:
@@ -205,7 +235,8 @@ def _meta_problems(meta: pd.DataFrame, rows: list[dict[str, Any]], data: pd.Data
 
 def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Path, *,
                catalogue_id: str = "coinr-import", version: str = "1.0",
-               language: str = "en") -> CoinrImport:
+               language: str = "en", units: tuple[str, str] | str = KNOWN_UNITS[0],
+               title: str | None = None) -> CoinrImport:
     """Turn COINr's ``iData``/``iMeta`` into data and a :class:`Catalogue`.
 
     Parameters
@@ -216,6 +247,13 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         Identity of the resulting catalogue.
     language
         Language code the names and units are in.
+    units
+        What the units are called, ``(singular, plural)`` in ``language`` (``("country", "countries")``
+        for ASEM; default ``("unit", "units")``): the scorecards' words. A pair of
+        :data:`KNOWN_UNITS` given in English (or its singular alone, ``"region"``) comes in every UI
+        language.
+    title
+        The framework's name (the catalogue and scorecard title); default "Imported from COINr (id)".
 
     Returns
     -------
@@ -225,7 +263,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
     Raises
     ------
     InputError
-        When required columns are missing or iMeta names columns iData lacks.
+        When required columns are missing or iMeta names columns iData lacks, or ``units`` is
+        neither a pair of words nor a known singular.
     CatalogueError
         When the hierarchy is invalid (unknown or cyclic parents, empty aggregates,
         directions other than -1/1, negative weights …), listing every problem.
@@ -252,7 +291,8 @@ def from_coinr(idata: pd.DataFrame | str | Path, imeta: pd.DataFrame | str | Pat
         kinds[row["Type"]].append(row)
     denominators = tuple(str(r["iCode"]) for r in kinds["Denominator"])
     groups = tuple(str(r["iCode"]) for r in kinds["Group"])
-    catalogue = _catalogue(cells, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language)
+    catalogue = _catalogue(cells, kinds, meta["Level"].dtype, str(src), catalogue_id, version, language,
+                           _unit_pair(units), title)
     keep = [c for c in ("uCode", "uName", "Time") if c in data.columns]
     codes = set(meta["iCode"].astype(str).tolist())
     cols = keep + [c for c in data.columns.tolist() if c in codes and c not in keep]

@@ -327,8 +327,21 @@ class Denominator(Record):
     unit: LangText | None = None
 
 
+class UnitWords(Record):
+    """What a framework calls the units it scores, per language: ``city``/``cities``,
+    ``country``/``countries``, ``region``/``regions`` … (lower case, as inside a sentence; the pages
+    capitalise a heading's first letter)."""
+
+    singular: LangText
+    plural: LangText
+
+
 class CatalogueHeader(Record):
-    """The ``catalogue.yaml`` header: identity, version, languages and shared scales."""
+    """The ``catalogue.yaml`` header: identity, version, languages and shared scales.
+
+    ``units`` (what the framework calls its units) and ``scorecard_title`` (the pages' title)
+    word the scorecards; without them the pages say "unit"/"units" and use ``title``.
+    """
 
     id: Id
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
@@ -340,6 +353,8 @@ class CatalogueHeader(Record):
     denominators: tuple[Denominator, ...] = ()
     include: tuple[str, ...] = ()
     extends: Literal["builtin"] | None = None
+    units: UnitWords | None = None
+    scorecard_title: LangText | None = None
 
 
 class Catalogue(Record):
@@ -385,9 +400,11 @@ class Catalogue(Record):
         are left out too: they decide which values a reviewer asks about, not what a template
         holds or how a value is scored (the values a review leaves under query are part of a
         result's input hash instead), so adding a rule keeps every template and saved result valid.
-        The indicators' ``plausible`` ranges are left out for the same reason.
+        The indicators' ``plausible`` ranges are left out for the same reason, and so are the header's
+        ``units`` and ``scorecard_title``: they word the pages only.
         """
-        dump = self.model_dump(mode="json", exclude={"rules": True, "indicators": {"__all__": {"plausible"}}})
+        dump = self.model_dump(mode="json", exclude={"rules": True, "indicators": {"__all__": {"plausible"}},
+                                                     "header": {"units", "scorecard_title"}})
         if not dump["criteria"]:
             del dump["criteria"]
         payload = json.dumps(dump, sort_keys=True, ensure_ascii=False)

@@ -27,7 +27,7 @@ def wellbeing_heatmap(rep: ReportView, order: list[Any]) -> dict[str, Any] | Non
     for key in order:
         values = [as_float(table.at[key, d]) if key in table.index else None for d in dims]
         rows.append({"city": rep.unit_label(key), "slug": rep.slugs[key], "year": rep.year_of(key),
-                     "cells": [(v, *charts.heat_colour(v)) for v in values]})
+                     "cells": [(v, *charts.heat_colour(v, rep.words.scale)) for v in values]})
     return {"columns": [text(lens.node(d).name, rep.lang) for d in dims], "rows": rows}
 
 

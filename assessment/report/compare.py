@@ -126,11 +126,11 @@ def compare_page(rep: ReportView, keys: Sequence[Any]) -> dict[str, Any]:
     for k in keys:
         lv = as_float(rep.row(rep.levels, k)[root]) if rep.levels is not None else None
         cards.append({"city": rep.unit_label(k), "slug": rep.slugs[k], "year": rep.year_of(k),
-                      "country": rep.country_name(rep.profiles.loc[k].get("country")),
+                      "country": rep.country(k),
                       "peer_group": rep.peer_label(k), "score": as_float(scores[k][root]), "level": lv,
-                      "level_name": rep.level_name(lv), "rank_text": rep.rank_text(k)})
+                      "level_name": rep.level_badge(lv), "rank_text": rep.rank_text(k)})
     areas = [a for a in rep.areas if a in rep.scores.columns]
-    radar = charts.overlay([[as_float(scores[k][a]) for a in areas] for k in keys])
+    radar = charts.overlay([[as_float(scores[k][a]) for a in areas] for k in keys], scale=rep.words.scale)
     radar_rows = [{"name": rep.node_name(a), "values": [as_float(scores[k][a]) for k in keys]} for a in areas]
     heads = [root, *[o for o in rep.outcomes if o in rep.scores.columns]]
     outcome_rows = [{"name": rep.node_name(o), "values": [as_float(scores[k][o]) for k in keys]}
@@ -146,13 +146,14 @@ def compare_page(rep: ReportView, keys: Sequence[Any]) -> dict[str, Any]:
         "cities": cards, "names": names, "colours": list(charts.COMPARE_COLOURS[:len(keys)]),
         "dashes": list(charts.DASHES[:len(keys)]),
         "radar": radar, "radar_rows": radar_rows,
-        "outcomes": _bars(outcome_rows), "wellbeing": _bars(wellbeing) if wellbeing else None,
-        "different": _different(rep, keys), "enablers": _enablers(rep, keys),
+        "outcomes": _bars(outcome_rows, rep), "wellbeing": _bars(wellbeing, rep) if wellbeing else None,
+        "different": _different(rep, keys), "enablers": _enablers(rep, keys), "ticks": rep.scale_ticks(),
+        "has_outcomes": len(heads) > 1, **rep.area_words(),
     }
 
 
-def _bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    geo = charts.grouped_bars([x["values"] for x in rows])
+def _bars(rows: list[dict[str, Any]], rep: ReportView) -> dict[str, Any]:
+    geo = charts.grouped_bars([x["values"] for x in rows], scale=rep.words.scale)
     k = len(rows[0]["values"]) if rows else 0
     block = k * 10 + 8
     return {"rows": [x | {"bars": g, "y": i * block} for i, (x, g) in enumerate(zip(rows, geo, strict=True))],

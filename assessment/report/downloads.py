@@ -18,7 +18,7 @@ from ..i18n import N_, _
 
 CITY_COLUMNS = (N_("Section"), N_("Id"), N_("Name"), N_("Value"), N_("Unit"), N_("Data year"), N_("Score"),
                 N_("Level"), N_("Peer-group median"), N_("Cohort median"), N_("Rank"))
-COHORT_COLUMNS = (N_("Rank"), N_("City"), N_("Year"), N_("Country"), N_("Coverage"))
+COHORT_COLUMNS = (N_("Rank"), N_("City"), N_("Year"), N_("Country"), N_("Coverage"))  # "City": the framework's word
 
 #: A table to download: its column headings and its rows.
 Table = tuple[list[str], list[list[Any]]]
@@ -61,6 +61,8 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
         section = _("OECD well-being dimensions", lang)
         for r in page["oecd"]["rows"]:
             rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
+    for section in page.get("sections", {}).values():  # typed sections yield their own rows
+        rows += section.csv_rows(lang)
     for g in page["indicators"]:
         for r in g["rows"]:
             rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], _whole(r["data_year"]), r["score"],
@@ -71,6 +73,7 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
 def cohort_table(page: dict[str, Any], lang: str) -> Table:
     """The ranking table of the cohort page: rank, city, year, country, coverage and every score."""
     head = [_(c, lang) for c in COHORT_COLUMNS] + [c["name"] for c in page["columns"]]
+    head[1] = page["words"]["Unit"]  # the framework's word: "City", "Country", "Region" …
     return head, [[_whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
                   for r in page["rows"]]
 

@@ -8,7 +8,7 @@ Conventions
 * The interval is the spec's (default the 5–95 % quantiles of the rank over the method
   variants in which the city is ranked, numpy's linear interpolation). Quantiles of whole ranks
   can fall between two ranks; the sentence rounds the interval **outward** (low end down, high
-  end up), so it never claims more certainty than the analysis found. The table keeps one decimal.
+  end up), so it never claims more certainty than the analysis found; so does the table ("5th–7th").
 * The interval's coverage (high − low quantile, 90 % by default) is the share quoted.
 * The peer-group interval counts, in each variant that ranks the city, the peers (same group
   and year) ranked strictly above it: the min-tie rank among them, as the scoring stage ranks.
@@ -18,7 +18,8 @@ Conventions
   the same maturity level as the nominal score (``p_keep_level`` of the robustness stage).
 * Two neighbours in the nominal ranking (same year) **cannot be told apart** when the higher
   one ranks strictly above the lower one in fewer variants than the interval's coverage (a
-  variant in which either is not ranked counts as not above).
+  variant in which either is not ranked counts as not above). Neighbours that cannot be told
+  apart chain into **groups** (A ≈ B and B ≈ C: one group A, B, C), listed in rank order.
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ class RankUncertainty:
         lo, hi = np.quantile(1.0 + above[ranked], self.unc.spec.interval)
         return math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
 
+    def interval(self, key: Any) -> str:
+        """The rank interval in whole ranks, rounded outward: "5th–7th", or "5th" when both ends agree."""
+        r = self.row(key)
+        if r["rank_lo"] is None or r["rank_hi"] is None:
+            return ""
+        lo, hi = math.floor(r["rank_lo"] + 1e-9), math.ceil(r["rank_hi"] - 1e-9)
+        return ordinal(lo, self.rep.lang) if lo == hi else f"{ordinal(lo, self.rep.lang)}–{ordinal(hi, self.rep.lang)}"
+
     def sentence(self, key: Any) -> str:
         """The interval and the chance of keeping the level, in words ("" when the city is not ranked)."""
         lang, r = self.rep.lang, self.row(key)
@@ -133,7 +142,7 @@ class RankUncertainty:
         lang = self.rep.lang
         ranked = [k for k in order if self.row(k)["nominal_rank"] is not None]
         rows: list[dict[str, Any]] = []
-        pairs = []
+        groups: list[list[str]] = []
         by_year: dict[Any, int] = {}
         for k in ranked:
             by_year[self.rep.year_of(k)] = by_year.get(self.rep.year_of(k), 0) + 1
@@ -145,15 +154,19 @@ class RankUncertainty:
             p = self.above(k, nxt) if nxt is not None else None
             apart = p is None or p >= self.coverage - 1e-12
             if not apart:
-                pairs.append({"a": self.rep.unit_label(k), "b": self.rep.unit_label(nxt), "p": p})
-            rows.append({"city": self.rep.unit_label(k), "slug": self.rep.slugs[k], **r,
+                if not rows or rows[-1]["apart"]:  # k starts a group (its upper neighbour told apart from it)
+                    groups.append([self.rep.unit_label(k)])
+                groups[-1].append(self.rep.unit_label(nxt))
+            rows.append({"city": self.rep.unit_label(k), "slug": self.rep.slugs[k], **r, "interval": self.interval(k),
                          "next": self.rep.unit_label(nxt) if nxt is not None else "", "p_next": p, "apart": apart})
         geo = charts.whiskers([(r["nominal_rank"], r["median_rank"], r["rank_lo"], r["rank_hi"]) for r in rows], n,
                               WIDTH, ROW)
         return {"rows": [r | {"g": g} for r, g in zip(rows, geo, strict=True)], "n": n, "width": WIDTH,
-                "height": len(rows) * ROW + 30, "ticks": charts.rank_ticks(n, WIDTH), "pairs": pairs,
+                "left": charts.label_margin([r["city"] for r in rows]),
+                "height": len(rows) * ROW + 30, "ticks": charts.rank_ticks(n, WIDTH),
+                "groups": groups,
                 "coverage": self.coverage * 100, "variants": self.n, "spec": self.unc.spec.name,
                 "summary": _("Ranks of %(n)s plausible method variants (%(spec)s): the line spans the middle %(share)s "
-                             "of each city's ranks, the dot is the median rank, the square the published rank.",
+                             "of each %(unit)s's ranks, the dot is the median rank, the square the published rank.",
                              lang) % {"n": fmt_fixed(self.n, lang, 0), "spec": self.unc.spec.name,
-                                      "share": _pct(self.coverage, lang)}}
+                                      "share": _pct(self.coverage, lang), "unit": self.rep.words.unit}}

@@ -35,7 +35,8 @@ from .compare import compare_page, compare_slug, peer_groups, resolve
 from .downloads import city_table, cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
-from .view import ReportView, city_page, cohort_page
+from .unit_page import city_page
+from .view import LARGE_COHORT, ReportView, cohort_page
 from .years import Panel, overall_change, trend_lines, year_view
 
 
@@ -100,10 +101,14 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
         _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full, workbook)
-        for page in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
-            target = out / page.relative_to(tmp)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(page, target)
+        for entry in sorted(Path(tmp).iterdir()):
+            if entry.is_dir() and not (out / entry.name).exists():
+                os.replace(entry, out / entry.name)  # a new folder moves in whole (one rename, not thousands)
+                continue
+            for page in sorted([entry] if entry.is_file() else (p for p in entry.rglob("*") if p.is_file())):
+                target = out / page.relative_to(tmp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(page, target)
     return out / "index.html"
 
 
@@ -114,7 +119,8 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
     asked = resolve(rep, compare)
-    by_group = peer_groups(rep)
+    # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
+    by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
     panel = Panel(rep)
     assets: dict[str, Any] = {**page_assets(), "print_full": full}
     env = environment(lang)
@@ -157,8 +163,13 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         by_slug = {rep.slugs[k]: k for k in view.keys}
         order = [by_slug[row["slug"]] for row in cohort["rows"]]
         trend = {rep.slugs[k]: overall_change(rep, panel, k) for k in view.keys} if years else {}
-        extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(), "comparisons": comparisons,
-                 "wellbeing": wellbeing_heatmap(view, order), "enabler_heat": enabler_heatmap(view, order),
+        extra = {"robustness": ru is not None, "heat_legend": charts.heat_legend(rep.words.scale),
+                 "heat_decimals": 0 if all(float(t).is_integer() for t in rep.words.scale.ticks(5)) else 1,
+                 "comparisons": comparisons,
+                 "wellbeing": None if cohort["large"] else wellbeing_heatmap(view, order),
+                 "enabler_heat": None if cohort["large"] else enabler_heatmap(view, order),
+                 "intervals": {rep.slugs[k]: (ru.interval(k), ru.row(k)["rank_lo"]) for k in view.keys
+                               if ru.interval(k)} if ru else None,
                  "indicator_names": coverage_names(view),
                  "downloads": [{"href": name.replace(".html", ".csv"), "label": _("Data of this page (CSV)", lang)},
                                *([{"href": "results.xlsx", "label": _("Full results, every stage (XLSX)", lang)}]

@@ -17,10 +17,13 @@ from typing import Any
 import pandas as pd
 
 from .._version import __version__
+from ..i18n import text
 from ..resources import templates_dir
 from ..robustness import AuditResult, SensitivityResult, UncertaintyResult
 from ..scoring import Assessment
 from ..templating import environment
+from . import charts
+from .words import unit_names
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 ROW, LEFT, WIDTH = 14, 90, 520
@@ -34,24 +37,40 @@ def _f(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
-def _x(rank: float | None, n: int) -> float | None:
-    return None if rank is None else round(LEFT + (rank - 1) / max(n - 1, 1) * WIDTH, 1)
+def _whole(lo: float | None, hi: float | None) -> str:
+    """An interval of ranks in whole ranks, rounded outward: "5–7", or "5" when both ends agree."""
+    if lo is None or hi is None:
+        return ""
+    a, b = math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
+    return str(a) if a == b else f"{a}–{b}"
 
 
-def rank_rows(summary: pd.DataFrame) -> dict[str, Any]:
-    """Units ordered by nominal rank (unranked last), with SVG coordinates of interval, median and nominal."""
+def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None) -> dict[str, Any]:
+    """Units ordered by nominal rank (unranked last), with SVG coordinates of interval, median and nominal.
+
+    Units are labelled by ``names`` (key → name) where given; the left margin holds the longest label
+    (:func:`charts.label_margin`) and the rank axis is labelled at :func:`charts.nice_ranks`."""
+    names = names or {}
     s = summary.sort_values(["nominal_rank", "median_rank"], na_position="last", kind="stable")
     n = int(max(s["rank_hi"].max(skipna=True) if s["rank_hi"].notna().any() else 1, len(s)))
+    labels = [names.get(unit) or str(unit[0] if isinstance(unit, tuple) else unit) for unit in s.index]
+    left = charts.label_margin(labels, LEFT)
+
+    def _x(rank: float | None, n: int) -> float | None:
+        return None if rank is None else round(left + (rank - 1) / max(n - 1, 1) * WIDTH, 1)
+
     rows = []
-    for k, (unit, r) in enumerate(s.iterrows()):
-        unit_label = unit[0] if isinstance(unit, tuple) else unit
-        rows.append({"unit": str(unit_label), "y": 20 + k * ROW, "nominal": _f(r["nominal_rank"]),
+    for k, (label, (unit, r)) in enumerate(zip(labels, s.iterrows(), strict=True)):
+        lo, hi = _f(r["rank_lo"]), _f(r["rank_hi"])
+        rows.append({"unit": label, "key": str(unit[0] if isinstance(unit, tuple) else unit), "y": 20 + k * ROW,
+                     # whole ranks, rounded outward (as the scorecards' rank sentences)
+                     "whole": _whole(lo, hi), "nominal": _f(r["nominal_rank"]),
                      "median": _f(r["median_rank"]), "lo": _f(r["rank_lo"]), "hi": _f(r["rank_hi"]),
                      "p_top": _f(r["p_top_k"]), "p_level": _f(r["p_keep_level"]),
                      "x_lo": _x(_f(r["rank_lo"]), n), "x_hi": _x(_f(r["rank_hi"]), n),
                      "x_med": _x(_f(r["median_rank"]), n), "x_nom": _x(_f(r["nominal_rank"]), n)})
-    ticks = sorted({1, n, *range(10, n - 4, 10)})
-    return {"rows": rows, "height": 30 + len(rows) * ROW, "width": LEFT + WIDTH + 20,
+    ticks = charts.nice_ranks(n)
+    return {"rows": rows, "height": 30 + len(rows) * ROW, "width": left + WIDTH + 20, "left": left,
             "ticks": [{"label": t, "x": _x(float(t), n)} for t in ticks]}
 
 
@@ -134,10 +153,12 @@ def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "
     head = uncertainty.headline(lens) if uncertainty is not None else None
     page = {
         "lang": lang, "csp": CSP, "lens": lens, "home": home, "method": result.method.name, "version": __version__,
+        "framework": text(result.catalogue.header.title, lang),
         "style": (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8"),
         "uncertainty": None if uncertainty is None else {
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
-            "top_k": uncertainty.spec.top_k, "head": head, "chart": rank_rows(uncertainty.summary[lens]),
+            "top_k": uncertainty.spec.top_k, "head": head,
+            "chart": rank_rows(uncertainty.summary[lens], unit_names(result.profiles)),
             "drivers": {} if sensitivity is None else main_drivers(sensitivity.per_unit, lens),
             "levels": bool(uncertainty.summary[lens]["p_keep_level"].notna().any())},
         "sensitivity": None if sensitivity is None else {

@@ -19,18 +19,25 @@ from babel import Locale
 from .._missing import as_float, is_missing
 from .._version import __version__
 from ..catalogue import Catalogue
-from ..i18n import N_, _, ordinal, text
+from ..i18n import N_, _, decimal_mark, ordinal, text
 from ..scoring import Assessment
 from ..scoring.coverage import needed, node_indicators
 from ..scoring.rank import CLASS_LABELS, peer_column, peer_median
 from . import charts
-from .criteria import criteria_rows, criteria_sections
+from .criteria import criteria_rows
 from .method_words import method_words
+from .words import profile_column, unit_names, words
 
 NOTICE = N_("Illustrative example data: these values were generated to demonstrate the method and are not "
             "official statistics of any city.")
 COVERAGE_LABELS = {"reported": N_("reported"), "imputed": N_("imputed"), "missing": N_("missing")}
 
+
+#: A cohort of more units than this gets the light cohort page: the ranking table (searchable, with a
+#: peer-group filter) and per-indicator coverage; no per-unit heat maps, profile radars, coverage grid or
+#: rank-interval chart (the unit pages and ``robustness.html`` hold them), histograms instead of dot plots,
+#: and no automatic peer-group comparison pages.
+LARGE_COHORT = 100
 
 #: Longest slug: file names stay far below every file system's limit (255 bytes), whatever the city name.
 MAX_SLUG = 60
@@ -63,17 +70,22 @@ class ReportView:
         self.r, self.lang, self.cat = result, lang, result.catalogue
         self.lens, self.area_lens = page_lenses(self.cat, result.aggregated)
         lens = self.cat.lens(self.lens)
-        self.outcomes = [n.id for n in lens.children(lens.root.id)]
         self.areas = [leaf.id for leaf in self.cat.lens(self.area_lens).leaves()]
+        # a lens whose root's children are its leaves plays both roles: its nodes are listed once, as areas
+        self.outcomes = [n.id for n in lens.children(lens.root.id) if n.id not in self.areas]
         self.scores = self._both(result.aggregated)
         self.levels = self._both(result.aggregate_levels) if result.aggregate_levels else None
         self.profiles = result.profiles
+        self.words = words(result, lang)
+        self.names = unit_names(self.profiles)
+        self.country_col = profile_column(self.profiles, "country")
         self.keys = list(self.scores.index)
         self._counts: dict[tuple[str, bool], dict[tuple[Any, Any], int]] = {}
         self._tables: dict[int, tuple[pd.DataFrame, dict[Any, dict[Any, Any]] | None]] = {}
         self._coverage: dict[Any, tuple[Any, Any]] | None = None
         self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
         self._labels: list[tuple[str, str, str, str, bool]] | None = None
+        self._badges: dict[float, str] = {}  # level -> its badge, worded once per report
         self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
@@ -146,18 +158,44 @@ class ReportView:
     def level_name(self, level: float | None) -> str:
         return "" if level is None else self.cat.maturity_level_name(int(level), self.lang)
 
+    def level_badge(self, level: float | None) -> str:
+        """Where a level sits on its scale: "Alignment — level 2 of 5" ("Level 2 of 5" when the catalogue
+        names no levels); "" for no level."""
+        if level is None:
+            return ""
+        held = self._badges.get(level)
+        if held is not None:
+            return held
+        self._badges[level] = self._badge(level)
+        return self._badges[level]
+
+    def _badge(self, level: float) -> str:
+        top = max((m.level for m in self.cat.header.maturity_levels), default=5)
+        if any(m.level == int(level) for m in self.cat.header.maturity_levels):
+            return _("%(name)s — level %(level)s of %(top)s", self.lang) % {
+                "name": self.level_name(level), "level": int(level), "top": top}
+        return _("Level %(level)s of %(top)s", self.lang) % {"level": int(level), "top": top}
+
+    def country(self, key: Any) -> str:
+        """The country of unit ``key`` (its name in the page language for an ISO code), from the profile column
+        ``country`` whatever its case; "" without one."""
+        if self.country_col is None:
+            return ""
+        return self.country_name(self.row(self.profiles, key).get(self.country_col))
+
     def country_name(self, code: Any) -> str:
         if not isinstance(code, str) or not code:
             return ""
         return str(Locale.parse(self.lang).territories.get(code.upper(), code))
 
     def unit_label(self, key: Any) -> str:
-        return str(key[0] if isinstance(key, tuple) else key)
+        """The unit's name (profile column ``name`` or ``uName``), else its key (the unit of a panel key)."""
+        return self.names.get(key) or str(key[0] if isinstance(key, tuple) else key)
 
     def year_of(self, key: Any) -> Any:
         if isinstance(key, tuple):
             return key[1]
-        return self.profiles.at[key, "year"] if "year" in self.profiles.columns else None
+        return self.row(self.profiles, key).get("year") if "year" in self.profiles.columns else None
 
     def _slugs(self) -> dict[Any, str]:
         out: dict[Any, str] = {}
@@ -175,8 +213,8 @@ class ReportView:
         return out
 
     def peer_label(self, key: Any) -> str:
-        prof = self.profiles.loc[key]
-        given = prof.get("peer_group") if "peer_group" in self.profiles.columns else None
+        col = profile_column(self.profiles, "peer_group")
+        given = self.row(self.profiles, key).get(col) if col is not None else None
         if isinstance(given, str) and given:
             return given
         group = self.peer_col.loc[key] if self.peer_col is not None else None
@@ -221,7 +259,7 @@ class ReportView:
             for rec in self.r.strengths.to_dict("records"):
                 groups.setdefault((rec["unit"], rec["year"]) if panel else rec["unit"], []).append(rec)
             self._by_unit[panel] = groups
-        return self._by_unit[panel].get((self.unit_label(key), key[1]) if panel else self.unit_label(key), [])
+        return self._by_unit[panel].get(key, [])
 
     def coverage(self, key: Any) -> dict[str, int]:
         ids = [i.id for i in self.scored]
@@ -234,6 +272,20 @@ class ReportView:
             reported = int(raw.notna().sum())
             n_imp = int(imputed.astype(bool).sum())
         return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+
+    def indicator_coverage(self) -> list[dict[str, Any]]:
+        """Per scored indicator (catalogue order): how many units reported it, how many had it imputed and how
+        many miss it, over every unit of the report (the cohort page's coverage view of a large cohort)."""
+        ids = [i.id for i in self.scored]
+        raw = self.r.raw.reindex(index=self.keys, columns=ids)
+        flags = self.r.imputed_flags.reindex(index=self.keys, columns=ids).fillna(False).astype(bool)
+        reported = raw.notna() & ~flags
+        out = []
+        for ind in self.scored:
+            rep, imp = int(reported[ind.id].sum()), int(flags[ind.id].sum())
+            out.append({"id": ind.id, "name": text(ind.name, self.lang), "reported": rep, "imputed": imp,
+                        "missing": len(self.keys) - rep - imp})
+        return out
 
     def coverage_cells(self, key: Any) -> list[str]:
         """Each scored indicator of ``key``: ``imputed``, ``missing`` or ``reported``."""
@@ -274,8 +326,8 @@ class ReportView:
             return _("Not ranked: no overall score.", self.lang)
         year = self.year_of(key)
         n = self._ranked_counts("cohort", cohort, False).get((year, None), 0)
-        out = _("Overall rank: %(rank)s of %(n)s ranked cities", self.lang) % {
-            "rank": ordinal(int(rank), self.lang), "n": n}
+        out = _("Overall rank: %(rank)s of %(n)s ranked %(units)s", self.lang) % {
+            "rank": ordinal(int(rank), self.lang), "n": n, "units": self.words.units}
         if self.rank_group is not None and self.peer_col is not None:
             peer = self.r.ranks[self.lens][self.rank_group][root]
             prank = as_float(peer.get(key))
@@ -300,128 +352,31 @@ class ReportView:
 
     def common(self, title: str, root: str) -> dict[str, Any]:
         return {"lang": self.lang, "title": title, "notice": self.t(NOTICE) if self.notice else "", "root": root,
-                "appendix": self.appendix, "catalogue_title": text(self.cat.header.title, self.lang)}
+                "appendix": self.appendix, "catalogue_title": self.words.framework, "words": self.words.as_dict(),
+                "scale_text": self.words.scale_text, "levels_text": self.levels_text()}
 
+    def area_words(self) -> dict[str, Any]:
+        """What the profile's axes are called: "Focus area(s)" for a lens in the ``areas`` role, else
+        "Dimension(s)"; and whether the leading lens is the catalogue's ``headline`` one (its children
+        are then "strategic outcomes")."""
+        areas = self.cat.lens(self.area_lens).role == "areas"
+        return {"area_word": self.t(N_("Focus area") if areas else N_("Dimension")),
+                "area_words": self.t(N_("Focus areas") if areas else N_("Dimensions")),
+                "headline_role": self.cat.lens(self.lens).role == "headline"}
 
-#: Why a report of one city shows no rank and no medians.
-ALONE = N_("Not ranked, and no medians: the cohort has this city only, so there is no other city to rank it "
-           "against or to compare it with.")
+    def levels_text(self) -> str:
+        """The methodology's sentence on maturity levels: their names when the method gives levels and the
+        catalogue names them, else "" (nothing is said of levels a page does not show)."""
+        named = self.cat.header.maturity_levels
+        if not self.r.method.levels.enabled or not named:
+            return ""
+        return _("Maturity levels: %(levels)s.", self.lang) % {
+            "levels": ", ".join(f"{m.level} {text(m.name, self.lang)}" for m in named)}
 
-
-def cohort_of_one(keys: list[Any], year_of: Any) -> bool:
-    """True when every year of the report holds one city: a rank would be "1st of 1" and every median the
-    city's own value, so neither is shown."""
-    years: dict[Any, int] = {}
-    for k in keys:
-        years[year_of(k)] = years.get(year_of(k), 0) + 1
-    return bool(years) and max(years.values()) == 1
-
-
-def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
-    """The model of one city page (one unit, or one unit-year of a panel)."""
-    r, lang = rep.r, rep.lang
-    prof = rep.profiles.loc[key]
-    score_row, level_row = rep.row(rep.scores, key), rep.row(rep.levels, key) if rep.levels is not None else None
-
-    def block(node: str) -> dict[str, Any]:
-        lv = as_float(level_row[node]) if level_row is not None else None
-        cov = rep.node_coverage(key, node)
-        score = as_float(score_row[node])
-        why = ""
-        if score is None and cov is not None and cov["reported"] < cov["needed"]:
-            why = _("No score: data for %(reported)s of %(total)s indicators (needs %(needed)s).", rep.lang) % cov
-        return {"id": node, "name": rep.node_name(node), "score": score, "level": lv,
-                "level_name": rep.level_name(lv), "coverage": cov, "why": why}
-
-    root = rep.cat.lens(rep.lens).root.id
-    areas = rep.areas
-    peer_row, cohort_row = rep.row(rep.peer_scores, key), rep.row(rep.cohort_scores, key)
-    series = {"city": [as_float(score_row[a]) for a in areas],
-              "peer": [as_float(peer_row.get(a)) for a in areas],
-              "cohort": [as_float(cohort_row.get(a)) for a in areas]}
-    radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
-    radar = charts.radar(list(series.values()), colours=charts.MEDIAN_COLOURS)
-    oecd = None
-    olens = rep.wellbeing
-    if olens is not None and rep.wellbeing_median is not None:
-        dims = [leaf.id for leaf in olens.leaves()]
-        value_row, median_row = rep.row(r.aggregated[olens.id], key), rep.row(rep.wellbeing_median, key)
-        values = [as_float(value_row[d]) for d in dims]
-        medians = [as_float(median_row.get(d)) for d in dims]
-        rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
-                                      for d, v, m in zip(dims, values, medians, strict=True)]
-        geo = charts.bars(values, medians)
-        oecd = {"rows": [x | {"bar": g} for x, g in zip(rows, geo, strict=True)],
-                "height": len(rows) * 22 + 24}
-    return {
-        **rep.common(rep.unit_label(key) + " – " + _("Smart-city scorecard", rep.lang), "../"),
-        "city": rep.unit_label(key), "year": rep.year_of(key),
-        "country": rep.country_name(prof.get("country")), "population": as_float(prof.get("population")),
-        "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
-        "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
-        "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
-        "two_views": rep.area_lens != rep.lens,
-        "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": _enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
-        "strengths": _strengths(rep, key),
-        "indicators": _indicator_groups(rep, key), "coverage": rep.coverage(key),
-        "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
-        "alone": rep.alone,
-        "change": _change(rep, key),
-    }
-
-
-def _enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    out = []
-    answers = rep.row(rep.r.enabler_levels, key)
-    for ena in rep.cat.enablers:
-        lv = as_float(answers[ena.id]) if ena.id in answers else None
-        level = None if lv is None else int(lv)
-        nxt = None if level is None or level >= 5 else level + 1
-        out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
-                    "descriptor": "" if level is None else text(ena.levels[level], rep.lang),
-                    "next_name": rep.level_name(nxt), "next": "" if nxt is None else text(ena.levels[nxt], rep.lang)})
-    return out
-
-
-def _strengths(rep: ReportView, key: Any) -> dict[str, list[dict[str, Any]]]:
-    sw = rep.r.strengths
-    if sw.empty or rep.alone:  # above or below a median of one: no strength or weakness to show
-        return {"strength": [], "weakness": []}
-    out: dict[str, list[dict[str, Any]]] = {"strength": [], "weakness": []}
-    for rec in rep.strength_rows(key):
-        ind = rep.cat.indicator(rec["indicator"])
-        out[rec["kind"]].append({"name": text(ind.name, rep.lang), "score": rec["score"],
-                                 "peer": rec["peer_median"], "gap": rec["gap"]})
-    return out
-
-
-def _num(value: Any) -> float | None:
-    """:func:`as_float`, with a shortcut for the common case (a float that is not NaN: itself)."""
-    return value if type(value) is float and value == value else as_float(value)
-
-
-def _indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    r = rep.r
-    details = rep.details.get(key, {})
-    queried = rep.queried.get(key, {})
-    value, flags, score = rep.row(r.imputed, key), rep.row(r.imputed_flags, key), rep.row(r.normalised, key)
-    level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
-    rank = rep.row(r.indicator_ranks, key)
-    groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
-    for area, ind_id, name, unit, context in rep.indicator_labels():
-        det = details.get(ind_id, {})
-        lv = _num(level.get(ind_id))
-        q = as_float(det.get("quality"))
-        groups[area].append({
-            "id": ind_id, "name": name, "unit": unit,
-            "value": _num(value.get(ind_id)), "data_year": as_float(det.get("data_year")),
-            "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind_id, False)), "score": _num(score.get(ind_id)),
-            "level": lv, "level_name": rep.level_name(lv), "peer": _num(peer.get(ind_id)),
-            "rank": None if rep.alone else _num(rank.get(ind_id)), "context": context,
-            "query": queried.get(ind_id, "")})
-    return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
+    def scale_ticks(self, width: float = 300) -> list[tuple[str, float]]:
+        """Axis labels of a score axis ``width`` long: five points of the scale, with their x."""
+        sc = self.words.scale
+        return [(self.words.fmt(v), round(width * sc.share(v), 1)) for v in sc.ticks()]
 
 
 def _queried(result: Assessment, lang: str) -> dict[Any, dict[str, str]]:
@@ -439,49 +394,60 @@ def _queried(result: Assessment, lang: str) -> dict[Any, dict[str, str]]:
     return out
 
 
-def _change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:
-    ch = rep.r.change.get(rep.lens)
-    if ch is None or ch.empty or not isinstance(key, tuple):
-        return None
-    row = ch.loc[key]
-    out = [{"name": rep.node_name(c), "change": as_float(row[c])} for c in ch.columns]
-    return out if any(x["change"] is not None for x in out) else None  # the first year has nothing to compare
-
-
 def cohort_page(rep: ReportView) -> dict[str, Any]:
     """The model of the cohort page."""
     cols = [rep.cat.lens(rep.lens).root.id, *[o for o in rep.outcomes if o in rep.scores.columns], *rep.areas]
     ranks = rep.r.ranks.get(rep.lens, {}).get("cohort")
     rows = []
+    large = len(rep.keys) > LARGE_COHORT
     for key in rep.keys:
-        prof = rep.profiles.loc[key]
         cov = rep.node_coverage(key, cols[0])
         rank = as_float(ranks.at[key, cols[0]]) if ranks is not None else None
         score_row = rep.row(rep.scores, key)
         rows.append({
             "slug": rep.slugs[key], "city": rep.unit_label(key), "year": rep.year_of(key),
-            "country": rep.country_name(prof.get("country")),
+            "country": rep.country(key),
             "rank": rank, "coverage": cov["share"] * 100 if cov and cov["share"] is not None else None,
             "why": rep.rank_text(key) if rank is None and ranks is not None else "",
             "scores": [as_float(score_row[c]) for c in cols],
-            "heat": [charts.heat_colour(as_float(score_row[a])) for a in rep.areas],
-            "radar": charts.radar([[as_float(score_row[a]) for a in rep.areas]], size=140, labels=False),
+            "group": rep.peer_label(key) if rep.peer_col is not None else "",
+            "heat": [] if large else [charts.heat_colour(as_float(score_row[a]), rep.words.scale) for a in rep.areas],
+            "radar": None if large else charts.radar([[as_float(score_row[a]) for a in rep.areas]], size=140,
+                                                     labels=False, scale=rep.words.scale),
         })
     rows.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["city"]))
     unranked = [{"city": x["city"], "why": x["why"]} for x in rows if x["why"]]
-    distributions = [{"name": rep.node_name(o), "strip": charts.strip([as_float(v) for v in rep.scores[o]])}
+    draw = charts.histogram if large else charts.strip
+    distributions = [{"name": rep.node_name(o), "strip": draw([as_float(v) for v in rep.scores[o]],
+                                                              scale=rep.words.scale)}
                      for o in cols[:1 + len(rep.outcomes)]]
-    status = []
     ids = [i.id for i in rep.scored]
-    for key in rep.keys:
-        status.append({"city": rep.unit_label(key), "year": rep.year_of(key),
-                       "cells": rep.coverage_cells(key), "coverage": rep.coverage(key)})
+    status = [] if large else [{"city": rep.unit_label(key), "year": rep.year_of(key), "cells": rep.coverage_cells(key),
+                                "coverage": rep.coverage(key)} for key in rep.keys]
     return {
-        **rep.common(_("Smart-city scorecards: cohort", rep.lang), ""),
+        **rep.common(_("%(title)s: all %(units)s", rep.lang) % {"title": rep.words.title, "units": rep.words.units},
+                     ""),
         "columns": [{"id": c, "name": rep.node_name(c)} for c in cols], "rows": rows,
         "areas": [rep.node_name(a) for a in rep.areas], "distributions": distributions,
         "coverage": status, "indicator_ids": ids, "unranked": unranked,
         "min_coverage": rep.r.method.rank.min_coverage * 100, "two_views": rep.area_lens != rep.lens,
         "coverage_labels": {k: rep.t(v) for k, v in COVERAGE_LABELS.items()},
         "n_units": len(rep.keys), "lens_name": text(rep.cat.lens(rep.lens).name, rep.lang),
+        "has_country": any(r["country"] for r in rows), "ticks": rep.scale_ticks(), **rep.area_words(),
+        "areas_name": text(rep.cat.lens(rep.area_lens).name, rep.lang), "large": large,
+        "decimal": decimal_mark(rep.lang), "by_indicator": rep.indicator_coverage() if large else [],
     }
+
+
+#: Why a report of one city shows no rank and no medians.
+ALONE = N_("Not ranked, and no medians: the cohort has this city only, so there is no other city to rank it "
+           "against or to compare it with.")
+
+
+def cohort_of_one(keys: list[Any], year_of: Any) -> bool:
+    """True when every year of the report holds one city: a rank would be "1st of 1" and every median the
+    city's own value, so neither is shown."""
+    years: dict[Any, int] = {}
+    for k in keys:
+        years[year_of(k)] = years.get(year_of(k), 0) + 1
+    return bool(years) and max(years.values()) == 1

@@ -94,7 +94,7 @@ def trend_lines(rep: ReportView, panel: Panel, key: Any, width: float = 150,
     out = []
     for node in nodes:
         values = tuple(as_float(rep.scores.at[k, node]) for k in keys)
-        points = [None if v is None else (xs[i], round(height - 4 - v / 100 * (height - 8), 1))
+        points = [None if v is None else (xs[i], round(height - 4 - rep.words.scale.share(v) * (height - 8), 1))
                   for i, v in enumerate(values)]
         segments: list[str] = []
         run: list[tuple[float, float]] = []

@@ -19,7 +19,9 @@ Definitions (``d`` is the direction, ``x' = d·x`` as in COINr's ``Normalise``)
   thresholds nor goalposts (a researcher's own framework, a COINr import) to ``minmax`` on the
   same range, COINr's default; its score then carries no level meaning.
 * ``goalposts``: ``(x - worst) / (best - worst)`` capped to [0, 1] (catalogue goalposts;
-  ``worst > best`` for lower-is-better indicators), mapped onto ``range``.
+  ``worst > best`` for lower-is-better indicators), mapped onto ``range``; ``bounds`` takes the
+  goalposts from the data (observed, k-th smallest/largest, percentiles) or fixes them
+  (:mod:`assessment.scoring.goalposts`).
 * ``minmax``: ``(x' - min x') / (max x' - min x')`` mapped onto ``range`` (COINr ``n_minmax``;
   for ``d = -1`` this equals ``hi + lo - minmax(x)``). A constant indicator gives NaN.
 * ``zscore``: ``(x' - mean x') / sd(x')·s + m`` with the sample sd (n - 1), ``mean_sd = (m, s)``.
@@ -43,7 +45,7 @@ and for a panel all years pooled unless ``panel: per-year``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -52,6 +54,7 @@ from ..catalogue import Catalogue, Indicator
 from ..errors import InputError, Problem
 from ..i18n import N_
 from .accept import check_frame, method_section, unknown_names
+from .goalposts import bounds_of
 from .method import ANCHORS, Normalise
 from .specs import NormaliseName, NormaliseSpec, normalise_spec
 
@@ -108,7 +111,12 @@ def n_none(x: np.ndarray, p: Params) -> np.ndarray:
 
 
 def n_goalposts(x: np.ndarray, p: Params) -> np.ndarray:
-    """Share of the way from the worst to the best goalpost, capped to [0, 1]."""
+    """Share of the way from the worst to the best goalpost, capped to [0, 1] (goalposts from the data or
+    fixed when the recipe's ``bounds`` say so: :mod:`assessment.scoring.goalposts`)."""
+    bounds = getattr(p.spec, "bounds", "catalogue")
+    if bounds != "catalogue":
+        low, high = bounds_of(x, bounds)
+        p = replace(p, worst=np.where(p.direction < 0, high, low), best=np.where(p.direction < 0, low, high))
     lo, hi = _range(p.spec)
     y = x - p.worst  # in place from here on: one temporary for the whole matrix
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -310,10 +318,13 @@ def _column_arrays(catalogue: Catalogue, cols: list[str], spec: NormaliseSpec,
             thresholds[j] = ind.thresholds.values
         if ind.goalposts is not None:
             worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
-        elif spec.method == "goalposts":
+        elif spec.method == "goalposts" and getattr(spec, "bounds", "catalogue") == "catalogue":
             problems.append(Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
                                     message=N_("goalposts normalisation needs goalposts for every indicator"),
-                                    fix=N_("add goalposts to the catalogue, or override this indicator with minmax")))
+                                    fix=N_("add goalposts to the catalogue (for a COINr import: the iMeta columns "
+                                           "goalpost_lower and goalpost_upper), take them from the data (the "
+                                           "normalise option bounds: observed, kth or percentile) or fix them "
+                                           "(bounds: fixed), or override this indicator with minmax")))
         t = given if given is not None else ind.target
         target[j] = t if t is not None else best[j]
         if spec.method == "dist2target" and np.isnan(target[j]):

@@ -46,13 +46,32 @@ def population_class(population: pd.Series) -> pd.Series:
     return pd.Series(labels, index=population.index, name=POPULATION_CLASS, dtype="object")
 
 
+def profile_column(profiles: pd.DataFrame, name: str) -> str | None:
+    """The column of ``profiles`` called ``name`` whatever its case (``Country`` for ``country``, as COINr
+    group columns are often written): the exact name first, else the first column in table order equal
+    to it ignoring case; ``None`` when there is none."""
+    if name in profiles.columns:
+        return name
+    wanted = name.casefold()
+    return next((c for c in profiles.columns if isinstance(c, str) and c.casefold() == wanted), None)
+
+
+def unit_names(profiles: pd.DataFrame) -> pd.Series | None:
+    """Each unit's name: the profile column ``name``, else COINr's ``uName`` (any case); ``None`` without one."""
+    col = profile_column(profiles, "name") or profile_column(profiles, "uName")
+    return profiles[col] if col is not None else None
+
+
 def peer_column(profiles: pd.DataFrame, name: str) -> pd.Series | None:
-    """The grouping for peer group ``name`` (None when the profiles cannot provide it)."""
+    """The grouping for peer group ``name`` (None when the profiles cannot provide it); the profile column
+    is found whatever its case (:func:`profile_column`)."""
     if name == POPULATION_CLASS:
-        if POPULATION_CLASS in profiles.columns:
-            return profiles[POPULATION_CLASS].astype("object")
-        return population_class(profiles["population"]) if "population" in profiles.columns else None
-    return profiles[name].astype("object") if name in profiles.columns else None
+        if (col := profile_column(profiles, POPULATION_CLASS)) is not None:
+            return profiles[col].astype("object")
+        col = profile_column(profiles, "population")
+        return population_class(profiles[col]) if col is not None else None
+    col = profile_column(profiles, name)
+    return profiles[col].astype("object") if col is not None else None
 
 
 def _run_starts(new: np.ndarray) -> np.ndarray:

@@ -132,7 +132,8 @@ class Assessment(Stages):
         Like COINr's ``get_results(coin, dset = "Aggregated", tab_type = "Aggs")``: the lens
         root's score and cohort rank, the data coverage and whether the unit is ranked (see
         :meth:`rank_status`), then the scores of the nodes down to ``depth`` below the root
-        (``None``: every node, leaves included) in lens order.
+        (``None``: every node, leaves included) in lens order. When the profiles name the units
+        (a column ``name`` or COINr's ``uName``, any case), a first column ``name`` gives them.
 
         Conventions: rows are sorted by rank, ties by unit (and year) id; units without a rank
         (coverage below ``method.rank.min_coverage``, or a missing score) come last, in id
@@ -150,6 +151,9 @@ class Assessment(Stages):
         nodes = [n.id for n in tree.nodes if n.id != root and n.id in table.columns
                  and (depth is None or tree.depth(n.id) <= depth)]
         out = out.join(table[nodes])
+        names = rank.unit_names(self.profiles)
+        if names is not None:
+            out.insert(0, "name", names.reindex(out.index))
         return out.sort_index(kind="stable").sort_values("rank", na_position="last", kind="stable")
 
     def rank_status(self, lens: str | None = None) -> pd.DataFrame:

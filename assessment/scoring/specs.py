@@ -15,7 +15,9 @@ method        parameters
 ============  ===================================================
 none          –
 anchored      ``range``
-goalposts     ``range``
+goalposts     ``range``, ``bounds`` (``catalogue``, ``observed``, ``{kth: k}``,
+              ``{percentile: [p, q]}``, ``{fixed: [low, high]}``; see
+              :mod:`assessment.scoring.goalposts`)
 minmax        ``range``
 zscore        ``mean_sd`` (mean, standard deviation)
 rank          –
@@ -34,7 +36,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+    model_validator,
+)
 
 
 class _Spec(BaseModel):
@@ -57,11 +68,54 @@ class Anchored(_Spec):
     range: Range = (0.0, 100.0)
 
 
+class KthBounds(_Spec):
+    """Goalposts at the ``kth`` smallest and ``kth`` largest value."""
+
+    kth: int = Field(ge=1)
+
+
+class PercentileBounds(_Spec):
+    """Goalposts at two percentiles (0–100) of the values."""
+
+    percentile: tuple[Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PercentileBounds:
+        if not self.percentile[0] < self.percentile[1]:
+            raise ValueError(f"percentile needs [low, high] with low < high; found {list(self.percentile)}")
+        return self
+
+
+class FixedBounds(_Spec):
+    """Goalposts fixed at two values in the indicator's units (``[low, high]``, ``low < high``)."""
+
+    fixed: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedBounds:
+        if not self.fixed[0] < self.fixed[1]:
+            raise ValueError(f"fixed needs [low, high] with low < high; found {list(self.fixed)}")
+        return self
+
+
+GoalpostBounds = Literal["catalogue", "observed"] | KthBounds | PercentileBounds | FixedBounds
+
+
 class Goalposts(_Spec):
-    """``goalposts``: share of the way from the worst to the best goalpost, capped."""
+    """``goalposts``: share of the way from the worst to the best goalpost, capped; the goalposts are the
+    catalogue's, or taken from the data or fixed by ``bounds`` (:mod:`assessment.scoring.goalposts`)."""
 
     method: Literal["goalposts"] = "goalposts"
     range: Range = (0.0, 100.0)
+    bounds: GoalpostBounds = "catalogue"
+
+    @model_serializer(mode="wrap")
+    def _lean(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The default ``bounds`` is left out, so methods written before it keep their fingerprints."""
+        out: dict[str, Any] = handler(self)
+        if out.get("bounds") == "catalogue":
+            del out["bounds"]
+        return out
 
 
 class MinMax(_Spec):

@@ -1,0 +1,42 @@
+"""Typed sections of a unit page: one module per section (issue 22's redesign, in progress).
+
+Each section module has a frozen dataclass built from the result by ``build(rep, key) -> Section | None``
+(``None`` when the framework or method has nothing for it), names the template partial that renders it
+(``templates/scorecard/sections/<id>.html.j2``, given the section as ``s``) and yields its own rows for
+the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
+A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
+translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: strengths and weaknesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..view import ReportView
+from . import strengths
+
+
+class Section(Protocol):
+    """What every section offers the page."""
+
+    @property
+    def id(self) -> str:
+        """The section's id (its HTML id, its partial's name)."""
+
+    @property
+    def template(self) -> str:
+        """Its template partial."""
+
+    def csv_rows(self, lang: str) -> list[list[Any]]:
+        """Its rows of the page's CSV."""
+
+
+#: The unit page's typed sections, in page order (their builders).
+UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (strengths.build,)
+
+
+def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:
+    """The sections of ``key``'s page that have something to show, by id, in page order."""
+    built = (build(rep, key) for build in UNIT_SECTIONS)
+    return {s.id: s for s in built if s is not None}

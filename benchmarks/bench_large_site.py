@@ -1,0 +1,79 @@
+"""Large-cohort budgets of the scorecards (issue 22), on seeded synthetic cities (benchmarks/synthetic.py).
+
+Budgets at 2,000 units: ``index.html`` <= 1 MB, every unit page <= 150 kB, the whole site (every page,
+its CSVs and ``results.xlsx``) in <= 30 s, the median of ``--runs`` builds. Prints the measured sizes and
+times; ``--screenshots DIR`` also saves Chromium screenshots of the cohort page, one unit page and (with
+``--robustness N``, an uncertainty analysis of N variants) the robustness page.
+
+    python benchmarks/bench_large_site.py [--units 2000] [--runs 3] [--robustness 50] [--screenshots DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from synthetic import cohort  # a sibling script: benchmarks run from this folder
+
+import assessment
+from assessment.report import render_report
+
+INDEX_BUDGET, UNIT_BUDGET, TIME_BUDGET = 1_000_000, 150_000, 30.0
+
+
+def screenshots(site: Path, out: Path) -> None:
+    """Screenshots (the first 1280 x 900 screen) of the cohort page, the first unit page and the robustness page."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    pages = [site / "index.html", sorted((site / "cities").glob("*.html"))[0], site / "robustness.html"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for path in (x for x in pages if x.is_file()):
+            page.goto(path.as_uri(), timeout=120_000)
+            # the first screen only: a full-page shot of a 2,000-row page outlasts Chromium's limits
+            page.screenshot(path=str(out / f"{path.stem}.png"), timeout=120_000)
+        browser.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--robustness", type=int, default=0, help="variants of an uncertainty analysis (0: none)")
+    ap.add_argument("--screenshots", type=Path)
+    args = ap.parse_args()
+    result = assessment.assess(cohort(args.units, 100, seed=5))
+    unc = None
+    if args.robustness:
+        spec = assessment.robustness.spec_from_dict({"n": args.robustness, "assumptions": [
+            {"name": "weights", "kind": "weights", "levels": [1], "share": 0.2}]})
+        unc = assessment.uncertainty(result, spec)
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(args.runs):
+            site = Path(tmp) / f"site-{k}"
+            t0 = time.perf_counter()
+            render_report(result, site, uncertainty=unc)
+            times.append(time.perf_counter() - t0)
+        index = (site / "index.html").stat().st_size
+        unit = max(p.stat().st_size for p in (site / "cities").glob("*.html"))
+        total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        median = statistics.median(times)
+        print(f"{args.units} units: index.html {index / 1e6:.2f} MB (budget 1 MB), largest unit page "
+              f"{unit / 1e3:.0f} kB (150 kB), site {total / 1e6:.0f} MB in {median:.1f} s "
+              f"(median of {args.runs}; budget 30 s; runs {', '.join(f'{t:.1f}' for t in times)})")
+        if args.screenshots:
+            screenshots(site, args.screenshots)
+    ok = index <= INDEX_BUDGET and unit <= UNIT_BUDGET and median <= TIME_BUDGET
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
