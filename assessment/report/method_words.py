@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..i18n import N_, _
 from ..scoring.method import Method
+from .words import Words
 
 NORMALISE = {"anchored": N_("between the catalogue's goalposts"), "goalposts": N_("between the catalogue's goalposts"),
              "minmax": N_("between the lowest and the highest value of the cohort"),
@@ -17,20 +18,27 @@ NORMALISE = {"anchored": N_("between the catalogue's goalposts"), "goalposts": N
              "none": N_("without rescaling")}
 IMPUTE = {"mean": N_("the cohort mean"), "median": N_("the cohort median"),
           "mean-group": N_("the mean of the peer group"), "median-group": N_("the median of the peer group"),
-          "latest": N_("the city's latest earlier value"),
+          "latest": N_("the %(unit)s's latest earlier value"),
           "linear": N_("a straight line through the city's other years")}
 AGGREGATE = {"arithmetic": N_("arithmetic"), "geometric": N_("geometric"), "harmonic": N_("harmonic"),
              "generalised": N_("generalised")}
 
 
-def method_words(method: Method, lang: str) -> list[str]:
-    """One sentence per stage of ``method`` in ``lang`` (plain text, numbers in the method's own terms)."""
-    def word(table: dict[str, str], name: str) -> str:
-        return _(table[name], lang) if name in table else name
+def method_words(method: Method, words: Words) -> list[str]:
+    """One sentence per stage of ``method`` in the language of ``words`` (plain text, numbers in the method's own
+    terms, on the method's own scale, units called as the framework calls them). A rule that is off (a share of
+    0 %) is not stated as "at least 0 %": the sentence says what happens instead."""
+    lang = words.lang
 
-    impute = method.impute.method
-    out = [_("Each indicator is put on a 0 to 100 scale %(how)s.", lang) % {"how": word(NORMALISE,
-                                                                                       method.normalise.method)}]
+    def word(table: dict[str, str], name: str) -> str:
+        return _(table[name], lang) % {"unit": words.unit} if name in table else name
+
+    impute, scale = method.impute.method, words.scale
+    how = word(NORMALISE, method.normalise.method)
+    out = [_("Each indicator is put on a %(lo)s to %(hi)s scale %(how)s.", lang) % {
+        "lo": words.fmt(scale.lo), "hi": words.fmt(scale.hi), "how": how}
+        if hasattr(method.normalise.default, "range") else
+        _("Each indicator is put on a common scale %(how)s.", lang) % {"how": how}]
     out.append(_("Missing values are left missing: no value is guessed.", lang) if impute == "none" else
                _("Missing values are estimated from %(how)s.", lang) % {"how": word(IMPUTE, impute)})
     out.append(_("Values are used as reported; extreme values are not pulled in.", lang)
@@ -39,10 +47,19 @@ def method_words(method: Method, lang: str) -> list[str]:
                % {"n": method.treat.winmax})
     out.append(_("Values still under a reviewer's query are left out.", lang) if method.screen.queries == "exclude"
                else _("Values still under a reviewer's query are used and marked.", lang))
+    mean = word(AGGREGATE, method.aggregate.method)
+    share = round(method.aggregate.min_reported * 100)
     out.append(_("Scores are combined with the %(how)s mean; a score needs values for at least %(share)s %% of "
-                 "its indicators.", lang) % {"how": word(AGGREGATE, method.aggregate.method),
-                                             "share": round(method.aggregate.min_reported * 100)})
-    out.append(_("A city is ranked when it has values for at least %(share)s %% of the scored indicators.", lang)
-               % {"share": round(method.rank.min_coverage * 100)} if method.rank.enabled else
-               _("Cities are not ranked.", lang))
+                 "its indicators.", lang) % {"how": mean, "share": share} if share else
+               _("Scores are combined with the %(how)s mean of the indicators that have values.", lang)
+               % {"how": mean})
+    least = round(method.rank.min_coverage * 100)
+    if not method.rank.enabled:
+        out.append(_("%(units)s are not ranked.", lang) % {"units": words.as_dict()["Units"]})
+    elif least:
+        out.append(_("A %(unit)s is ranked when it has values for at least %(share)s %% of the scored indicators.",
+                     lang) % {"unit": words.unit, "share": least})
+    else:
+        out.append(_("Every %(unit)s is ranked, whatever share of the indicators it has values for.", lang)
+                   % {"unit": words.unit})
     return out

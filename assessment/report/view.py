@@ -224,7 +224,7 @@ class ReportView:
     def _appendix(self) -> dict[str, Any]:
         rec = self.r.recipe
         return {"method": rec.method.name, "method_yaml": rec.method.to_yaml(), "fingerprint": rec.method.fingerprint,
-                "method_words": method_words(rec.method, self.lang),
+                "method_words": method_words(rec.method, self.words),
                 "catalogue": f"{rec.catalogue_id} {rec.catalogue_version}", "catalogue_hash": rec.catalogue_hash,
                 "input_hash": rec.input_hash, "package": __version__}
 
