@@ -175,3 +175,16 @@ def test_a_hidden_answer_is_read_and_named(round1: Path, tmp_path: Path) -> None
         ("hidden-cell", f"{COLUMN['comment']}{rows[first]}", (("how", "in a hidden column"),)),
         ("hidden-cell", f"{COLUMN['confirmed']}{rows[second]}", (("how", "in a hidden row"),)),
     ])
+
+
+def test_a_link_in_the_previous_round_is_named_and_never_followed(round1: Path, tmp_path: Path) -> None:
+    """A query workbook reached through a symbolic link (here to a real, answered query workbook outside the
+    folder) is one problem naming the link: only regular files inside the named folder are read (issue 24,
+    point 10, for the review's folder as for the intake's)."""
+    folder, path = _fresh(round1, tmp_path)
+    outside = tmp_path / "elsewhere.xlsx"
+    path.rename(outside)
+    (folder / "queries-linked.xlsx").symlink_to(outside)
+    back = read_round(folder)
+    assert back.cities == {}
+    assert [(Path(p.source).name, p.code) for p in back.problems] == [("queries-linked.xlsx", "not-a-file")]

@@ -37,7 +37,7 @@ from ..intake.cells import repaired
 from ..intake.issues import issue
 from ..intake.numbers import parse_number
 from ..intake.preflight import Rejection, Scan, column_letters, preflight
-from ..intake.read import nfc
+from ..intake.read import nfc, not_a_file
 from .layout import (
     CONFIRMED_COLUMN,
     FORMAT,
@@ -372,11 +372,14 @@ def read_round(folder: str | Path) -> Round:
     city already read is a warning: no answer is dropped without a word.
     """
     folder = Path(folder)
-    visible = sorted(f for f in folder.iterdir() if not f.name.startswith(("~$", ".")))
-    files = [f for f in visible if f.suffix.lower() == ".xlsx"]
+    visible = sorted(f for f in folder.iterdir() if not f.name.startswith(("~$", "."))
+                     and f.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"))
+    # a link, pipe or device named like a workbook is one problem naming it, never followed or opened
+    refused = {f: problem for f in visible if (problem := not_a_file(f)) is not None}
+    files = [f for f in visible if f.suffix.lower() == ".xlsx" and f not in refused]
     cities: dict[CityKey, CityRound] = {}
-    problems = [_unreadable(f, "only .xlsx query workbooks are read; save it as .xlsx")
-                for f in visible if f.suffix.lower() in (".xls", ".xlsm", ".ods")]
+    problems = [*refused.values(), *(_unreadable(f, "only .xlsx query workbooks are read; save it as .xlsx")
+                                     for f in visible if f.suffix.lower() != ".xlsx" and f not in refused)]
     for f, (status, payload) in zip(files, run_caged(files, read_city_checked), strict=True):
         city, found, failed = payload if status == "ok" else (None, [], f"the reader stopped: {payload or status}")
         if failed:  # a damaged or hostile file is one problem; the rest of the folder is read
