@@ -32,16 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "ascn-2025"
 SPEC = ROOT / "examples" / "robustness" / "ascn-demo.yaml"
-
-
-def median_ms(fn: Any, runs: int = 20) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import median_ms  # noqa: E402  (the benchmarks' one timing helper)
 
 
 def stored_version(path: Path) -> tuple[str, int]:

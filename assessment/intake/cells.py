@@ -230,7 +230,7 @@ class OdsCells:
             how = (UNDER_MERGE if covered else HIDDEN_ROW if self.row_hidden
                    else HIDDEN_COLUMN if col in self.hidden_columns else None)
             if how is not None:
-                letters = _letters(col)
+                letters = column_letters(col)
                 self.hidden.setdefault(self.sheet, {}).update({f"{letters}{r}": how for r in rows})
 
     def check(self, qname: str, values: tuple[str | None, str | None, str | None], rows: range, columns: range,
@@ -241,7 +241,7 @@ class OdsCells:
             return
         found = values[1] if values[1] is not None else values[2] or ""
         self.bad.setdefault(self.sheet, {}).update(
-            {f"{_letters(col)}{r}": (*verdict, found) for col in columns for r in rows})
+            {f"{column_letters(col)}{r}": (*verdict, found) for col in columns for r in rows})
         prefix = qname.rpartition(":")[0]
         width = f' {prefix}{":" if prefix else ""}number-columns-repeated="{len(columns)}"' if len(columns) > 1 else ""
         self.pending = (start, 0, f"<{qname}{width}/>".encode())  # an empty cell as wide, so the rest stays put
@@ -254,8 +254,16 @@ class OdsCells:
             self.pending = None
 
 
-def _letters(number: int) -> str:
-    """1 → ``A`` (as :func:`.preflight.column_letters`, which this module cannot import)."""
+def column_number(letters: bytes | str) -> int:
+    """``A`` → 1, ``XFD`` → 16384."""
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def column_letters(number: int) -> str:
+    """1 → ``A``, 16384 → ``XFD``."""
     out = ""
     while number:
         number, rem = divmod(number - 1, 26)

@@ -37,6 +37,7 @@ from typing import Any
 from xml.parsers import expat
 
 from . import cells as grid  # the cell-by-cell rules (bad and hidden cells)
+from .cells import column_letters, column_number
 from .container import Rejection, check_file, check_members, check_ods
 
 MAX_ROWS = 5_000
@@ -59,23 +60,6 @@ class Scan:
     bad: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
     hidden: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> cell -> how it was hidden (msgid)
     cuts: dict[str, list[grid.Cut]] = field(default_factory=dict)  # part -> the cells to cut before reading
-
-
-def column_number(letters: bytes | str) -> int:
-    """``A`` → 1, ``XFD`` → 16384."""
-    n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def column_letters(number: int) -> str:
-    """1 → ``A``, 16384 → ``XFD``."""
-    out = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _check_extent(row: int, col: int, where: str) -> None:
