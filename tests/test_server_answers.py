@@ -177,3 +177,32 @@ def test_a_query_workbook_of_another_city_is_refused_and_problems_are_shown(serv
     newest = AnswerFile.objects.filter(city=city).order_by("-id").first()
     assert newest is not None and any(p["severity"] == "error" for p in newest.problems)
     assert client.get(f"/cities/{city.pk}/").status_code == 200
+
+
+def test_the_organiser_makes_someone_a_reviewer_and_removes_the_role(service: Path) -> None:
+    from assessment.server.models import AuditRecord, Membership
+
+    organiser = client_for(person("organiser"))
+    _rnd, (city,) = new_round(cities=("Hue",))
+    someone = person("city", city)
+    member = client_for(someone)
+    assert member.get("/rounds/").status_code == 403  # a city member is not staff yet
+    assert organiser.post("/roles/", {"action": "grant", "email": someone.username.upper()}).status_code == 302
+    grant = Membership.objects.get(user=someone, role="reviewer")
+    assert member.get("/rounds/").status_code == 200
+    assert someone.username in organiser.get("/roles/").content.decode()
+    assert organiser.post("/roles/", {"action": "grant", "email": "nobody@example.org"}).status_code == 400
+    assert organiser.post("/roles/", {"action": "remove", "membership": str(grant.pk)}).status_code == 302
+    assert not Membership.objects.filter(user=someone, role="reviewer").exists()
+    assert Membership.objects.filter(user=someone, role="city").exists()  # the city role stays
+    assert client_for(someone).get("/rounds/").status_code == 403
+    details = list(AuditRecord.objects.filter(action="role-change", object_id=str(someone.pk))
+                   .values_list("detail", flat=True))
+    assert details == [f"grant reviewer: {someone.username}", f"remove reviewer: {someone.username}"]
+    # an organiser's role is not removed here
+    boss = Membership.objects.filter(role="organiser").first()
+    assert boss is not None
+    assert organiser.post("/roles/", {"action": "remove", "membership": str(boss.pk)}).status_code == 404
+    assert Membership.objects.filter(pk=boss.pk).exists()
+    reviewer = client_for(person("reviewer"))
+    assert reviewer.post("/roles/", {"action": "grant", "email": someone.username}).status_code == 403

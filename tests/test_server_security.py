@@ -97,6 +97,8 @@ def matrix(w: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, Any], 
         "send_back": [("POST", f"/cities/{a}/send-back/", {"revision": "999"}, _row("409 409 403 403 login"))],
         "invite_reviewer": [("POST", "/reviewers/invite/", {"email": "r@example.org"},
                              _row("200 403 403 403 login"))],
+        "roles": [("GET", "/roles/", {}, _row("200 403 403 403 login")),
+                  ("POST", "/roles/", {"action": "remove", "membership": "0"}, _row("404 403 403 403 login"))],
         "audit": [("GET", "/audit/", {}, _row("200 403 403 403 login"))],
         "audit_csv": [("GET", "/audit.csv", {}, _row("200 403 403 403 login"))],
     }

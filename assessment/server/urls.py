@@ -35,6 +35,7 @@ urlpatterns = [
     path("cities/<int:city_id>/send-back/", views_round.send_back, name="send_back"),
     path("queries/<int:query_id>/answer/", views_answers.answer, name="answer"),
     path("reviewers/invite/", views_round.invite_reviewer, name="invite_reviewer"),
+    path("roles/", views_round.roles, name="roles"),
     path("audit/", views_round.audit, name="audit"),
     path("audit.csv", views_round.audit_export, name="audit_csv"),
 ]
