@@ -206,3 +206,29 @@ def test_the_organiser_makes_someone_a_reviewer_and_removes_the_role(service: Pa
     assert Membership.objects.filter(pk=boss.pk).exists()
     reviewer = client_for(person("reviewer"))
     assert reviewer.post("/roles/", {"action": "grant", "email": someone.username}).status_code == 403
+
+
+def test_the_city_page_shows_last_years_accepted_values(service: Path) -> None:
+    """A round started from a previous one shows, per indicator, the value accepted there beside this year's."""
+    import re
+
+    from assessment.i18n import fmt_number
+    from assessment.server.models import Round
+
+    before, (old,) = new_round(cities=("Da Nang",))
+    old_member = client_for(person("city", old))
+    upload(old_member, old, EXAMPLES / "da-nang-2025.xlsx")
+    drain()
+    accepted = old.uploads.get()
+    old.status, old.accepted = "accepted", accepted
+    old.save()
+    rnd = Round.objects.create(slug=before.slug + "-next", name="Next round", year=2026, previous=before)
+    city = rnd.cities.create(name="Da Nang", country="VN", language="en")
+    page = client_for(person("city", city)).get(f"/cities/{city.pk}/").content.decode()
+    table = page.split('<table class="last-year">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", table)
+    assert len(rows) == len(accepted.values) > 0
+    assert all(last == fmt_number(accepted.values[ind], "en") and now == "" for ind, last, now in rows)
+    # a city with no accepted version last year (or a round with no previous one) shows no such table
+    other = rnd.cities.create(name="Hue", country="VN", language="en")
+    assert 'class="last-year"' not in client_for(person("city", other)).get(f"/cities/{other.pk}/").content.decode()

@@ -46,7 +46,7 @@ def write_values(path: Path, values: dict[str, float]) -> tuple[str, Any]:
     Returns ``("ok", bytes)`` with the new workbook, or ``("missing", ids)`` when an indicator
     has no row on the Indicators sheet (nothing is written then). Runs inside the cage.
     """
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     from ..i18n import LANGUAGES, _
     from ..intake.layout import INDICATOR_COLUMNS, SHEETS

@@ -18,6 +18,7 @@ from .audit import record
 from .corrections import new_version
 from .jinja import current as page_lang
 from .models import City, Upload
+from .review_run import last_years_version
 from .roles import city_for, is_staff, signed_in
 from .tasks import SUFFIXES, problem_of, safe_name
 
@@ -67,6 +68,14 @@ def query_rows(city: City, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def last_year_rows(before: Upload | None, newest: Upload | None) -> list[dict[str, Any]]:
+    """Last year's accepted values beside this year's newest (a reference for the city and the reviewer)."""
+    if before is None:
+        return []
+    now = newest.values if newest is not None else {}
+    return [{"indicator": i, "before": before.values[i], "now": now.get(i)} for i in sorted(before.values)]
+
+
 @signed_in
 @require_GET
 def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
@@ -76,10 +85,12 @@ def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
     newest = versions[0] if versions else None
     lang = page_lang()
     answer_file = city.answer_files.order_by("-created", "-id").first()
+    before = last_years_version(city.round, city)
     context = {"city": city, "round": city.round, "versions": versions, "newest": newest,
                "problems": problem_rows(newest, lang) if newest and newest.state == "checked" else [],
                "changes": changes(newest, versions[1] if len(versions) > 1 else None) if newest else [],
                "staff": is_staff(request.user), "queries": query_rows(city, lang),
+               "last_year": last_year_rows(before, newest), "last_round": before.city.round if before else None,
                "answer_file": answer_file, "answer_problems": worded(answer_file.problems, lang) if answer_file else [],
                "can_submit": bool(newest and newest.state == "checked" and newest.errors == 0
                                   and city.status in ("draft", "sent_back"))}
