@@ -134,9 +134,31 @@ class Query(models.Model):
                                     related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     answered = models.DateTimeField(null=True, blank=True)
+    #: a corrected value the city gave, and the new version it was written into (``None``: a comment)
+    corrected = models.FloatField(null=True, blank=True)
+    correction = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints: ClassVar = [models.UniqueConstraint(fields=["upload", "key"], name="one_query_per_version")]
+        ordering: ClassVar = ["created", "id"]
+
+
+class AnswerFile(models.Model):
+    """An answered query workbook a city uploaded (kept by hash), and the problems its reader found."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="answer_files")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    #: ``Problem`` records of :func:`assessment.review.read_round` (worded when shown)
+    problems = models.JSONField(default=list)
+    #: how many questions the workbook answered, and the version its corrected values made (if any)
+    answered = models.PositiveIntegerField(default=0)
+    correction = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
         ordering: ClassVar = ["created", "id"]
 
 

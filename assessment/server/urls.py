@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_auth, views_city, views_publish, views_reset, views_round
+from . import views_answers, views_auth, views_city, views_publish, views_reset, views_round
 
 urlpatterns = [
     path("", views_auth.home, name="home"),
@@ -28,12 +28,14 @@ urlpatterns = [
     path("cities/<int:city_id>/", views_city.city_page, name="city"),
     path("cities/<int:city_id>/template.xlsx", views_city.template_download, name="template"),
     path("cities/<int:city_id>/upload/", views_city.upload, name="upload"),
+    path("cities/<int:city_id>/answers/", views_answers.answers_upload, name="answers_upload"),
     path("cities/<int:city_id>/submit/", views_city.submit, name="submit"),
     path("cities/<int:city_id>/versions/<int:number>/", views_city.version_file, name="version_file"),
     path("cities/<int:city_id>/accept/", views_round.accept, name="accept"),
     path("cities/<int:city_id>/send-back/", views_round.send_back, name="send_back"),
-    path("queries/<int:query_id>/answer/", views_city.answer, name="answer"),
+    path("queries/<int:query_id>/answer/", views_answers.answer, name="answer"),
     path("reviewers/invite/", views_round.invite_reviewer, name="invite_reviewer"),
+    path("roles/", views_round.roles, name="roles"),
     path("audit/", views_round.audit, name="audit"),
     path("audit.csv", views_round.audit_export, name="audit_csv"),
 ]

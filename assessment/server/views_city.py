@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from ..i18n import N_
 from . import storage
 from .audit import record
+from .corrections import new_version
 from .jinja import current as page_lang
-from .models import City, Query, Upload
+from .models import City, Upload
+from .review_run import last_years_version
 from .roles import city_for, is_staff, signed_in
-from .tasks import SUFFIXES, check_upload, problem_of, safe_name
+from .tasks import SUFFIXES, problem_of, safe_name
 
 
 def latest(city: City) -> Upload | None:
@@ -38,8 +39,13 @@ def changes(new: Upload, old: Upload | None) -> list[dict[str, Any]]:
 
 def problem_rows(upload: Upload, lang: str) -> list[dict[str, str]]:
     """The version's problems as ``smartcity validate`` words them (info lines left out, as there)."""
+    return worded(upload.problems, lang)
+
+
+def worded(records: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """Stored problem records as rows of a problem table, in ``lang`` (info lines left out)."""
     rows = []
-    for data in upload.problems:
+    for data in records:
         p = problem_of(data)
         if p.severity == "info":
             continue
@@ -52,32 +58,22 @@ def problem_rows(upload: Upload, lang: str) -> list[dict[str, str]]:
 def query_rows(city: City, lang: str) -> list[dict[str, Any]]:
     """The city's questions, worded in ``lang``, with their answers."""
     rows = []
-    for q in city.queries.select_related("upload", "answered_by"):
+    for q in city.queries.select_related("upload", "answered_by", "correction"):
         p = problem_of(q.problem)
         rows.append({"id": q.pk, "version": q.upload.number, "item": p.item, "sheet": p.sheet,
                      "cell": f"{p.column}{'' if p.row is None else p.row}", "question": p.text(lang),
                      "fix": p.fix_text(lang), "answer": q.answer, "answered": q.answered,
+                     "corrected": q.corrected, "correction": q.correction.number if q.correction else None,
                      "by": q.answered_by.username if q.answered_by else ""})
     return rows
 
 
-@signed_in
-@require_POST
-def answer(request: HttpRequest, query_id: int) -> HttpResponse:
-    """The city answers a question in the browser (a comment; a corrected value is a new upload)."""
-    query = get_object_or_404(Query.objects.select_related("city"), pk=query_id)
-    city = city_for(request, query.city_id)
-    if not city.members.filter(user=request.user).exists():
-        return HttpResponse(status=403)  # the city answers its questions; reviewers read the answers
-    text = request.POST.get("answer", "").strip()[:5000]
-    if not text:
-        return render(request, "message.html.j2", {"message": N_("Write an answer first.")}, status=400)
-    with transaction.atomic():
-        updated = Query.objects.filter(pk=query.pk, answered__isnull=True).update(
-            answer=text, answered=timezone.now(), answered_by=request.user)
-        if updated:
-            record(request.user, "answer", query, detail=text[:200])
-    return redirect("city", city.pk)
+def last_year_rows(before: Upload | None, newest: Upload | None) -> list[dict[str, Any]]:
+    """Last year's accepted values beside this year's newest (a reference for the city and the reviewer)."""
+    if before is None:
+        return []
+    now = newest.values if newest is not None else {}
+    return [{"indicator": i, "before": before.values[i], "now": now.get(i)} for i in sorted(before.values)]
 
 
 @signed_in
@@ -88,10 +84,14 @@ def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
     versions = list(city.uploads.order_by("-number"))
     newest = versions[0] if versions else None
     lang = page_lang()
+    answer_file = city.answer_files.order_by("-created", "-id").first()
+    before = last_years_version(city.round, city)
     context = {"city": city, "round": city.round, "versions": versions, "newest": newest,
                "problems": problem_rows(newest, lang) if newest and newest.state == "checked" else [],
                "changes": changes(newest, versions[1] if len(versions) > 1 else None) if newest else [],
                "staff": is_staff(request.user), "queries": query_rows(city, lang),
+               "last_year": last_year_rows(before, newest), "last_round": before.city.round if before else None,
+               "answer_file": answer_file, "answer_problems": worded(answer_file.problems, lang) if answer_file else [],
                "can_submit": bool(newest and newest.state == "checked" and newest.errors == 0
                                   and city.status in ("draft", "sent_back"))}
     return render(request, "city.html.j2", context)
@@ -126,17 +126,7 @@ def upload(request: HttpRequest, city_id: int) -> HttpResponse:
         return render(request, "message.html.j2", {"message": N_("Choose a file to upload.")}, status=400)
     sha, size = storage.store(incoming.chunks())  # on disk before the row that names it
     with transaction.atomic():
-        locked = City.objects.select_for_update().get(pk=city.pk)
-        number = (locked.uploads.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = Upload.objects.create(city=locked, number=number, filename=safe_name(incoming.name),
-                                        sha256=sha, size=size, uploaded_by=request.user)
-        if locked.status in ("invited", "opened", "sent_back", "submitted"):
-            locked.status = "draft"
-            locked.revision += 1
-        locked.last_activity = timezone.now()
-        locked.save(update_fields=["status", "revision", "last_activity"])
-        record(request.user, "upload", version, sha256=sha, detail=f"{locked.name} v{number} {version.filename}")
-        check_upload.enqueue(version.pk)  # the task row commits with the version: none is lost
+        new_version(city, request.user, incoming.name, sha, size)
     return redirect("city", city.pk)
 
 

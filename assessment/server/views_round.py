@@ -280,3 +280,46 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(audit_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response
+
+
+@need(ROLE_ORGANISER)
+@require_http_methods(["GET", "POST"])
+def roles(request: HttpRequest) -> HttpResponse:
+    """Make a person with an account a reviewer, or remove the role; each change is an audit record.
+
+    Only the reviewer role changes here: organisers are made by ``smartcity serve init`` or an
+    organiser's invitation, and city members by their city's invitation. A person without an
+    account is invited instead (the rounds page), so no account is made without its owner.
+    """
+    from django.contrib.auth.models import User
+
+    from .models import Membership
+
+    status = 200
+    message = ""
+    if request.method == "POST":
+        with transaction.atomic():
+            if request.POST.get("action") == "remove":
+                pk = request.POST.get("membership", "")
+                gone = Membership.objects.filter(pk=int(pk) if pk.isdigit() else 0, role=ROLE_REVIEWER)
+                member = gone.select_related("user").first()
+                if member is None:
+                    message, status = N_("No such reviewer."), 404
+                else:
+                    member.delete()
+                    record(request.user, "role-change", member.user, detail=f"remove {ROLE_REVIEWER}: "
+                                                                            f"{member.user.username}")
+            else:
+                email = request.POST.get("email", "").strip()
+                user = User.objects.filter(username__iexact=email).first() if email else None
+                if user is None:
+                    message, status = N_("No account has this e-mail address: invite the person as a reviewer "
+                                         "instead."), 400
+                elif not Membership.objects.filter(user=user, role=ROLE_REVIEWER).exists():
+                    Membership.objects.create(user=user, role=ROLE_REVIEWER)
+                    record(request.user, "role-change", user, detail=f"grant {ROLE_REVIEWER}: {user.username}")
+        if status == 200:
+            return redirect("roles")
+    staff = (Membership.objects.filter(role__in=STAFF).select_related("user")
+             .order_by("role", "user__username"))
+    return render(request, "roles.html.j2", {"staff": staff, "message": message}, status=status)
