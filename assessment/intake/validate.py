@@ -1,4 +1,4 @@
-"""Validate what was read and build the intake: the validated submissions of a cohort.
+"""Validate what was read: each submission checked on its own (the intake is then assembled in :mod:`.assemble`).
 
 Every problem is collected before anything is reported, as one :class:`~assessment.errors.Problem`
 (file, sheet, row, column, indicator, code, severity, found value; message and fix made from the
