@@ -144,3 +144,29 @@ def test_panel_values_read_once_equal_the_per_page_lookups(synthetic: ModuleType
     frame = synthetic.cohort(12, 40, years=3, seed=4)
     frame.loc[frame.index[::5], "population"] = np.nan
     check_view(ReportView(assessment.assess(frame), "en"))
+
+
+def test_long_sheets_with_gaps_are_written_as_to_excel_writes_them(tmp_path: Path) -> None:
+    """Rows past several 16-row span blocks, with NaN, ±inf, empty rows and columns, and text and
+    integer columns between the float ones, written as ``DataFrame.to_excel`` writes them; and a sheet
+    given a column format afterwards (its numbers then written by xlsxwriter itself)."""
+    rng = np.random.default_rng(11)
+    body = rng.normal(size=(70, 6)) * 10.0 ** rng.integers(-5, 6, size=(70, 6))
+    body[rng.random(body.shape) < 0.2] = np.nan
+    body[rng.random(body.shape) < 0.03] = np.inf
+    body[20:37] = np.nan  # more than a whole block of rows with no number
+    body[:, 4] = np.nan
+    frame = pd.DataFrame(body, columns=list("abcdef"), index=pd.Index([f"u{i}" for i in range(70)], name="unit"))
+    frame.insert(2, "note", rng.choice(["x", "", None, "=1"], size=70))
+    frame.insert(5, "n", rng.integers(-3, 10**6, size=70))
+    frames = [frame, frame.iloc[:, 3:], frame.reset_index(drop=True)]
+    assert workbook(tmp_path / "fast.xlsx", frames, False) == workbook(tmp_path / "plain.xlsx", frames, True)
+
+    def formatted(path: Path, plain: bool) -> bytes:
+        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+            writer.book.set_properties({"created": dt.datetime(2000, 1, 1)})
+            export.write_sheet(writer, "s", frame, plain=plain)
+            writer.book.get_worksheet_by_name("s").set_column(1, 3, 20, writer.book.add_format({"bold": True}))
+        return path.read_bytes()
+
+    assert formatted(tmp_path / "fast-format.xlsx", False) == formatted(tmp_path / "plain-format.xlsx", True)

@@ -137,9 +137,10 @@ class Cage:
             worker.process.join(timeout=1)
             self._retire(worker)
 
-    def read(self, paths: Sequence[Path]) -> list[list[RawSubmission]]:
-        """Read every file with :func:`~assessment.intake.read.read_file`; the raw submissions of
-        file *i* are at position *i* (a crashed or timed-out reader: one unusable submission)."""
+    def read(self, paths: Sequence[Path]) -> list[list[Any]]:
+        """Read every file with the cage's reader (a list per file, by default the raw submissions of
+        :func:`~assessment.intake.read.read_file`); file *i*'s at position *i* (a crashed or
+        timed-out reader: one unusable raw submission)."""
         out = []
         for path, (status, payload) in zip(paths, self.run(paths), strict=True):
             if status == "ok":
@@ -182,10 +183,12 @@ class Cage:
         return [r if r is not None else ("crashed", "no result") for r in results]
 
 
-def read_caged(paths: Sequence[Path], workers: int | None = None) -> list[list[RawSubmission]]:
-    """Read ``paths`` in a fresh cage of ``workers`` processes (default: up to :data:`WORKERS`, one per CPU)."""
+def read_caged(paths: Sequence[Path], workers: int | None = None, reader: Reader = read_file) -> list[list[Any]]:
+    """Read ``paths`` in a fresh cage of ``workers`` processes (default: up to :data:`WORKERS`, one per CPU);
+    ``reader`` returns a list per file (by default the raw submissions; a crashed or timed-out one gives
+    one unusable raw submission)."""
     size = workers or min(WORKERS, os.cpu_count() or 1)
-    with Cage(size) as cage:
+    with Cage(size, reader) as cage:
         return cage.read(paths)
 
 

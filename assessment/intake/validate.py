@@ -1,4 +1,4 @@
-"""Validate what was read and build the intake: the validated submissions of a cohort.
+"""Validate what was read: each submission checked on its own (the intake is then assembled in :mod:`.assemble`).
 
 Every problem is collected before anything is reported, as one :class:`~assessment.errors.Problem`
 (file, sheet, row, column, indicator, code, severity, found value; message and fix made from the
@@ -14,6 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,8 @@ from ..catalogue import Catalogue, load_catalogue
 from ..catalogue.plausible import judge
 from ..errors import Problem, plain_number
 from ..i18n import N_, _, text
-from .accepted import Accepted, Intake
+from .accepted import Intake
+from .assemble import Checked, assemble, problem
 from .cage import read_caged
 from .criteria import read_answers
 from .issues import issue, slip_label
@@ -34,12 +36,11 @@ from .layout import (
     INDICATOR_TABLE,
     MARKER_SHEET,
     PROFILE_FIELDS,
-    PROFILE_KEYS,
     SHEETS,
     YEARS,
 )
 from .numbers import Parsed, ascii_digits, parse_number
-from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc
+from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc, read_file
 
 if TYPE_CHECKING:
     pass
@@ -75,10 +76,7 @@ class _Checker:
 
     def add(self, code: str, cell: RawCell | None = None, indicator: str = "", value: Any = None,
             sheet: str = "", row: int | None = None, **params: Any) -> None:
-        self.problems.append(issue(
-            code, self.sub.file, sheet=cell.sheet if cell else sheet, row=cell.row if cell else row,
-            column=(cell.ref.rstrip("0123456789") if cell else ""), item=indicator,
-            found=value if value is not None else (cell.value if cell else None), **params))
+        self.problems.append(problem(code, self.sub.file, cell, indicator, value, sheet, row, **params))
 
     def scanned(self, cell: RawCell, indicator: str) -> bool:
         """Report spreadsheet errors and formulas the pre-flight saw; True if the cell is unusable."""
@@ -420,46 +418,26 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _same_name(name: str | None) -> str | None:
-    """A city name as compared for duplicates: NFC, spaces collapsed, case folded ("Đà Nẵng" typed in NFD
-    or "ĐÀ NẴNG" is the same city as "Đà Nẵng"; the name shown is the one typed, in NFC)."""
-    return None if name is None else " ".join(nfc(name).split()).casefold()
+def check(sub: RawSubmission, catalogue: Catalogue, lang: str = "en") -> Checked:
+    """One submission's own checks (every check but the one across submissions), as plain data."""
+    chk = _Checker(sub, catalogue, lang)
+    chk.run()
+    return Checked(sub.file, sub.failure is None, sub.profile.get("city"), sub.lang, sub.marker, chk.profile,
+                   chk.problems, chk.rows, chk.enabler_rows, chk.criteria_rows)
+
+
+def read_checked(path: Path, catalogue: Catalogue, lang: str) -> list[Checked]:
+    """Read one file and check its submissions: the cage's reader, so the checks share its processes."""
+    return [check(sub, catalogue, lang) for sub in read_file(path)]
 
 
 def validate_submissions(subs: list[RawSubmission], catalogue: Catalogue, lang: str = "en") -> Intake:
     """Validate raw submissions (one city-year each) into an :class:`Intake`."""
-    problems: list[Problem] = []
-    data, enablers, profiles, criteria = [], [], [], []
-    cities: dict[tuple[Any, Any, Any], str] = {}
-    for sub in subs:
-        chk = _Checker(sub, catalogue, lang)
-        chk.run()
-        prof = chk.profile
-        key = (_same_name(prof.get("city")), prof.get("country"), prof.get("year"))
-        if sub.failure is None and all(k is not None for k in key):
-            if key in cities:
-                chk.add("duplicate-city", sub.profile.get("city"), value=f"{prof.get('city')} ({key[1]}) {key[2]}",
-                        other=Path(cities[key]).name)
-            else:
-                cities[key] = sub.file
-        problems += chk.problems
-        if sub.failure is not None:
-            continue
-        ids = {"city": prof.get("city"), "country": prof.get("country"), "year": prof.get("year")}
-        data += [ids | r | {"file": sub.file} for r in chk.rows]
-        enablers += [ids | r | {"file": sub.file} for r in chk.enabler_rows]
-        criteria += [ids | r | {"file": sub.file} for r in chk.criteria_rows]
-        profiles.append({k: prof.get(k) for k in PROFILE_KEYS}
-                        | {"file": sub.file, "lang": sub.lang,
-                           "catalogue_version": sub.marker.get("catalogue_version", ""),
-                           "notice": sub.marker.get("notice", "")})
-    accepted = Accepted(tuple(data), tuple(enablers), tuple(profiles), tuple(criteria))
-    return Intake(accepted=accepted, problems=tuple(problems), catalogue=catalogue,
-                  files=tuple(dict.fromkeys(s.file for s in subs)), lang=lang)
+    return assemble([check(sub, catalogue, lang) for sub in subs], catalogue, lang)
 
 
 def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalogue | None = None,
-                     lang: str = "en") -> Intake:
+                     lang: str = "en", workers: int | None = None) -> Intake:
     """Read and validate filled workbooks and CSVs (files or folders).
 
     Parameters
@@ -470,6 +448,9 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
         Default: the built-in catalogue.
     lang
         Language of the issue messages.
+    workers
+        Reader processes (default: one per CPU, at most :data:`~assessment.intake.cage.WORKERS`);
+        each file is read and checked in one. The result does not depend on it.
 
     Returns
     -------
@@ -482,14 +463,16 @@ def read_submissions(paths: Iterable[str | Path] | str | Path, catalogue: Catalo
     files = _expand(items)
     # a link, pipe or device goes to the reader too, which refuses it without opening it (read_file)
     present = [f for f in files if os.path.lexists(f)]
-    read = dict(zip(present, read_caged(present), strict=True))  # every parser runs in a limited worker
-    subs: list[RawSubmission] = []
+    reader = partial(read_checked, catalogue=cat, lang=lang)  # every parser runs in a limited worker
+    read = dict(zip(present, read_caged(present, workers, reader), strict=True))
+    checked: list[Checked] = []
     for f in files:
         if f in read and not read[f]:  # a CSV holding only its header row: a named file that adds nothing
-            subs.append(RawSubmission(file=str(f), kind="empty", failure=issue("no-data", str(f), found="")))
-        elif f in read:
-            subs += read[f]
+            checked.append(check(RawSubmission(file=str(f), kind="empty", failure=issue("no-data", str(f), found="")),
+                                 cat, lang))
+        elif f in read:  # a reader that crashed or timed out gives a raw submission: checked here
+            checked += [x if isinstance(x, Checked) else check(x, cat, lang) for x in read[f]]
         else:
-            subs.append(RawSubmission(file=str(f), kind="missing",
-                                      failure=issue("unreadable", str(f), found="", reason="file not found")))
-    return validate_submissions(subs, cat, lang)
+            checked.append(check(RawSubmission(file=str(f), kind="missing", failure=issue(
+                "unreadable", str(f), found="", reason="file not found")), cat, lang))
+    return assemble(checked, cat, lang)
