@@ -170,3 +170,19 @@ def test_long_sheets_with_gaps_are_written_as_to_excel_writes_them(tmp_path: Pat
         return path.read_bytes()
 
     assert formatted(tmp_path / "fast-format.xlsx", False) == formatted(tmp_path / "plain-format.xlsx", True)
+
+
+def test_an_unchecked_xlsxwriter_gets_plain_number_cells_and_the_same_bytes(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an xlsxwriter version the block writer was not checked against, the numbers are ordinary
+    ``write_number`` cells, and the workbook's bytes are those of the block writer and of ``to_excel``."""
+    rng = np.random.default_rng(5)
+    body = rng.normal(size=(40, 4))
+    body[rng.random(body.shape) < 0.2] = np.nan
+    frame = pd.DataFrame(body, columns=list("abcd"), index=pd.Index([f"u{i}" for i in range(40)], name="unit"))
+    fast = workbook(tmp_path / "fast.xlsx", [frame], False)
+    from assessment.scoring import blocksheet
+
+    monkeypatch.setattr(blocksheet, "BLOCK_XLSXWRITER", frozenset())
+    assert workbook(tmp_path / "cells.xlsx", [frame], False) == fast == workbook(tmp_path / "plain.xlsx", [frame],
+                                                                                 True)
