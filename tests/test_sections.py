@@ -13,12 +13,14 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT
+from markupsafe import escape
 
 import assessment
-from assessment.i18n import fmt_fixed
-from assessment.report.sections import strengths, unit_sections
+from assessment.i18n import fmt_fixed, text
+from assessment.report.sections import enablers, strengths, unit_sections
 from assessment.report.view import ReportView
 from assessment.templating import environment
 
@@ -34,6 +36,23 @@ def fragment(section: object, lang: str) -> str:
     env = environment(lang)
     tpl = env.get_template(section.template)  # type: ignore[attr-defined]
     return tpl.render(s=section, fmt=lambda v, d=1: fmt_fixed(v, lang, d))
+
+
+@pytest.fixture(scope="module")
+def asem(reference_dir: Path) -> assessment.Assessment:
+    """COINr's ASEM: a framework of indicators only (no enablers, no criteria, no levels)."""
+    return assessment.assess(assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv",
+                                                   reference_dir / "coinr_ASEM_iMeta.csv"))
+
+
+def snapshot(section: object, name: str, lang: str) -> str:
+    """The fragment of ``section`` in ``lang``, compared with its reviewed file ``snapshots/<name>.<lang>.html``."""
+    html = fragment(section, lang)
+    path = SNAPSHOTS / f"{name}.{lang}.html"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(html, encoding="utf-8")
+    assert html == path.read_text(encoding="utf-8")
+    return html
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
@@ -63,3 +82,31 @@ def test_strengths_rows_and_absence(result: assessment.Assessment) -> None:
     assert [r[1] for r in rows] == table["indicator"].tolist()  # the strengths first, then the weaknesses
     off = result.rerun(compare={"enabled": False})
     assert "strengths" not in unit_sections(ReportView(off, "en"), "Da Nang")  # no compare stage, no section
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_enablers_snapshot(result: assessment.Assessment, lang: str) -> None:
+    section = enablers.build(ReportView(result, lang), "Da Nang")
+    assert section is not None
+    html = snapshot(section, "enablers.da-nang", lang)
+    # every enabler item of the catalogue, once in the summary grid and once in the full table, with the
+    # level the result holds for Da Nang (the whole part of its answer; the class names the level)
+    answers = result.enabler_levels.loc["Da Nang"]
+    items = result.catalogue.enablers
+    assert len(section.items) == len(items) > 0
+    for item, ena in zip(section.items, items, strict=True):
+        assert item.id == ena.id
+        expected = None if pd.isna(answers.get(ena.id)) else int(answers[ena.id])
+        assert item.level == expected
+        assert html.count(f'<th scope="row">{escape(item.name)}</th>') == 2
+        if expected is not None:
+            assert html.count(f'<span class="level l{expected}">{item.level_name}</span>') >= 2
+            # the next step is the next level's descriptor (none at the top, level 5)
+            assert item.next == ("" if expected == 5 else text(ena.levels[expected + 1], lang))
+
+
+def test_enablers_absent_without_enablers(result: assessment.Assessment, asem: assessment.Assessment) -> None:
+    assert "enablers" in unit_sections(ReportView(result, "en"), "Da Nang")
+    assert not asem.catalogue.enablers
+    first = ReportView(asem, "en").keys[0]
+    assert enablers.build(ReportView(asem, "en"), first) is None

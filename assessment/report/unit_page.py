@@ -1,6 +1,6 @@
-"""The model of a unit page (:func:`city_page`) and the rows of its tables: enablers, strengths and
-weaknesses, every indicator, change since the previous year (plain, translated values from the
-:class:`~assessment.report.view.ReportView`)."""
+"""The model of a unit page (:func:`city_page`) and the rows of its tables: every indicator, change since
+the previous year (plain, translated values from the :class:`~assessment.report.view.ReportView`); the
+typed sections are in :mod:`assessment.report.sections`."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
+        "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
         "indicators": (groups := indicator_groups(rep, key)), "coverage": rep.coverage(key),
         "indicator_levels": any(x["level"] is not None for g in groups for x in g["rows"]),
@@ -74,19 +74,6 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "alone": rep.alone,
         "change": change(rep, key),
     }
-
-
-def enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    out = []
-    answers = rep.row(rep.r.enabler_levels, key)
-    for ena in rep.cat.enablers:
-        lv = as_float(answers[ena.id]) if ena.id in answers else None
-        level = None if lv is None else int(lv)
-        nxt = None if level is None or level >= 5 else level + 1
-        out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
-                    "descriptor": "" if level is None else text(ena.levels[level], rep.lang),
-                    "next_name": rep.level_name(nxt), "next": "" if nxt is None else text(ena.levels[nxt], rep.lang)})
-    return out
 
 
 def _num(value: Any) -> float | None:
