@@ -16,6 +16,7 @@ _.dashed
 _.dash
 # Typed page sections' fields read only by their partials (templates/scorecard/sections/).
 _.next_name
+_.queries_excluded
 # UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
 HEADINGS
 DESIGNS

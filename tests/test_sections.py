@@ -20,7 +20,7 @@ from markupsafe import escape
 
 import assessment
 from assessment.i18n import fmt_fixed, text
-from assessment.report.sections import enablers, strengths, unit_sections
+from assessment.report.sections import enablers, indicators, strengths, unit_sections
 from assessment.report.view import ReportView
 from assessment.templating import environment
 
@@ -110,3 +110,47 @@ def test_enablers_absent_without_enablers(result: assessment.Assessment, asem: a
     assert not asem.catalogue.enablers
     first = ReportView(asem, "en").keys[0]
     assert enablers.build(ReportView(asem, "en"), first) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_indicators_snapshot(result: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(result, lang)
+    section = indicators.build(rep, "Da Nang")
+    assert section is not None
+    html = snapshot(section, "indicators.da-nang", lang)
+    # each row's numbers worked out plainly from the result: the value after imputation (2 decimals), the
+    # score (1), the median of the score over Da Nang's peer group (pandas' median skips a missing score;
+    # no peer's score: the cohort median), and the rank
+    assert section.against_peers and rep.peer_col is not None
+    peers = rep.peer_col[rep.peer_col == rep.peer_col["Da Nang"]].index
+    rows = {r.id: r for g in section.groups for r in g.rows}
+    listed = [i for i in result.catalogue.indicators if i.id in rows]
+    assert len(listed) == len(rows) == sum(len(g.rows) for g in section.groups) > 0
+    for ind in listed:
+        r = rows[ind.id]
+        value = result.imputed.loc["Da Nang", ind.id]
+        if ind.id not in result.normalised.columns:  # context only: shown, not scored
+            assert r.context and r.score is None
+            continue
+        score = result.normalised.loc["Da Nang", ind.id]
+        median = result.normalised.loc[peers, ind.id].median()
+        if pd.isna(median):
+            median = result.normalised[ind.id].median()
+        rank = result.indicator_ranks.loc["Da Nang", ind.id]
+        shown = (fmt_fixed(value, lang, 2), fmt_fixed(score, lang, 1), fmt_fixed(median, lang, 1),
+                 "" if pd.isna(rank) else str(int(rank)))
+        assert r.shown == shown, ind.id
+        assert f'<td class="n">{shown[1]}</td>' in html
+    # the CSV rows are the same rows, unrounded, with the focus area as their section
+    csv = section.csv_rows(lang)
+    assert [(row[0], row[1], row[6]) for row in csv] == [(g.name, r.id, r.score) for g in section.groups
+                                                         for r in g.rows]
+    danang = result.imputed.loc["Da Nang"]
+    assert all(row[3] == danang[row[1]] for row in csv if not pd.isna(danang[row[1]]))
+
+
+def test_indicators_absent_without_areas(result: assessment.Assessment) -> None:
+    assert "indicators" in unit_sections(ReportView(result, "en"), "Da Nang")
+    rep = ReportView(result, "en")
+    rep.areas = []  # a framework whose area lens lists no indicator: nothing to show
+    assert indicators.build(rep, "Da Nang") is None

@@ -35,7 +35,7 @@ def csv_cell(value: Any) -> str:
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
-def _whole(value: Any) -> int | None:
+def whole(value: Any) -> int | None:
     """A rank or a year as a whole number (``3``, not ``3.0``)."""
     return None if value is None or is_missing(value) else int(value)
 
@@ -61,12 +61,8 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
         section = _("OECD well-being dimensions", lang)
         for r in page["oecd"]["rows"]:
             rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
-    for section in page.get("sections", {}).values():  # typed sections yield their own rows
+    for section in page.get("sections", {}).values():  # typed sections yield their own rows, in page order
         rows += section.csv_rows(lang)
-    for g in page["indicators"]:
-        for r in g["rows"]:
-            rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], _whole(r["data_year"]), r["score"],
-                         r["level_name"], r["peer"], None, _whole(r["rank"])])
     return [_(c, lang) for c in CITY_COLUMNS], rows
 
 
@@ -74,7 +70,7 @@ def cohort_table(page: dict[str, Any], lang: str) -> Table:
     """The ranking table of the cohort page: rank, city, year, country, coverage and every score."""
     head = [_(c, lang) for c in COHORT_COLUMNS] + [c["name"] for c in page["columns"]]
     head[1] = page["words"]["Unit"]  # the framework's word: "City", "Country", "Region" …
-    return head, [[_whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
+    return head, [[whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
                   for r in page["rows"]]
 
 

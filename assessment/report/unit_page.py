@@ -1,5 +1,5 @@
-"""The model of a unit page (:func:`city_page`) and the rows of its tables: every indicator, change since
-the previous year (plain, translated values from the :class:`~assessment.report.view.ReportView`); the
+"""The model of a unit page (:func:`city_page`) and the rows of its tables: change since the previous
+year (plain, translated values from the :class:`~assessment.report.view.ReportView`); the
 typed sections are in :mod:`assessment.report.sections`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._missing import as_float
-from ..i18n import _, fmt_fixed, text
+from ..i18n import _, text
 from . import charts
 from .criteria import criteria_sections
 from .sections import unit_sections
@@ -68,47 +68,10 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
         "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
-        "indicators": (groups := indicator_groups(rep, key)), "coverage": rep.coverage(key),
-        "indicator_levels": any(x["level"] is not None for g in groups for x in g["rows"]),
-        "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
+        "coverage": rep.coverage(key),
         "alone": rep.alone,
         "change": change(rep, key),
     }
-
-
-def _num(value: Any) -> float | None:
-    """:func:`as_float`, with a shortcut for the common case (a float that is not NaN: itself)."""
-    return value if type(value) is float and value == value else as_float(value)
-
-
-def indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    r = rep.r
-    details = rep.details.get(key, {})
-    queried = rep.queried.get(key, {})
-    value, flags, score = rep.row(r.imputed, key), rep.row(r.imputed_flags, key), rep.row(r.normalised, key)
-    level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
-    rank = rep.row(r.indicator_ranks, key)
-    groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
-    lang = rep.lang
-    for area, ind_id, name, unit, context in rep.indicator_labels():
-        det = details.get(ind_id, {})
-        lv = _num(level.get(ind_id))
-        q = as_float(det.get("quality"))
-        v, s, m = _num(value.get(ind_id)), _num(score.get(ind_id)), _num(peer.get(ind_id))
-        rk = None if rep.alone else _num(rank.get(ind_id))  # a rank of one city is no rank
-        groups[area].append({
-            "id": ind_id, "name": name, "unit": unit,
-            # value (2 decimals), score and median (1) and rank as shown: formatted here, once, for the
-            # template's longest table (a template call per number costs more than the number)
-            "shown": (fmt_fixed(v, lang, 2), fmt_fixed(s, lang, 1), fmt_fixed(m, lang, 1),
-                      "" if rk is None else str(int(rk))),
-            "value": v, "data_year": as_float(det.get("data_year")),
-            "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind_id, False)), "score": s,
-            "level": lv, "level_name": rep.level_badge(lv), "peer": m,
-            "rank": rk, "context": context,
-            "query": queried.get(ind_id, "")})
-    return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
 
 
 def change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:

@@ -5,7 +5,8 @@ Each section module has a frozen dataclass built from the result by ``build(rep,
 (``templates/scorecard/sections/<id>.html.j2``, given the section as ``s``) and yields its own rows for
 the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
 A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
-translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: enablers, strengths and weaknesses.
+translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: enablers, strengths and weaknesses,
+all indicators.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..view import ReportView
-from . import enablers, strengths
+from . import enablers, indicators, strengths
 
 
 class Section(Protocol):
@@ -33,7 +34,8 @@ class Section(Protocol):
 
 
 #: The unit page's typed sections, in page order (their builders).
-UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (enablers.build, strengths.build)
+UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (
+    enablers.build, strengths.build, indicators.build)
 
 
 def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:
