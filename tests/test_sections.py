@@ -20,7 +20,7 @@ from markupsafe import escape
 
 import assessment
 from assessment.i18n import fmt_fixed, text
-from assessment.report.sections import enablers, indicators, strengths, unit_sections
+from assessment.report.sections import coverage, enablers, indicators, strengths, unit_sections
 from assessment.report.view import ReportView
 from assessment.templating import environment
 
@@ -154,3 +154,54 @@ def test_indicators_absent_without_areas(result: assessment.Assessment) -> None:
     rep = ReportView(result, "en")
     rep.areas = []  # a framework whose area lens lists no indicator: nothing to show
     assert indicators.build(rep, "Da Nang") is None
+
+
+def plain_counts(result: assessment.Assessment, unit: str) -> dict[str, int]:
+    """One unit's coverage counted cell by cell: a scored, normalised indicator with a raw value is
+    reported, one flagged imputed is imputed, any other is missing."""
+    ids = [i.id for i in result.catalogue.scored_indicators if i.id in result.normalised.columns]
+    reported = sum(1 for i in ids if not pd.isna(result.raw.at[unit, i]))
+    imputed = sum(1 for i in ids if bool(result.imputed_flags.at[unit, i]))
+    return {"reported": reported, "imputed": imputed, "missing": len(ids) - reported - imputed, "total": len(ids)}
+
+
+def test_coverage_counts_equal_a_plain_count(result: assessment.Assessment) -> None:
+    # median imputation fills every gap the method may fill, so the imputed column is not all zero
+    filled = result.rerun(impute={"method": "median"})
+    for res in (result, filled):
+        counts = res.coverage_counts
+        assert list(counts.index) == list(res.raw.index)
+        for unit in counts.index:
+            assert counts.loc[unit].to_dict() == plain_counts(res, unit), unit
+    assert filled.coverage_counts["imputed"].sum() > 0 == result.coverage_counts["imputed"].sum()
+    assert res.coverage_counts is res.coverage_counts  # computed once, then kept
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_coverage_snapshot(result: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(result, lang)
+    section = coverage.build(rep, "Da Nang")
+    assert section is not None
+    html = snapshot(section, "coverage.da-nang", lang)
+    counts = plain_counts(result, "Da Nang")
+    assert (section.reported, section.imputed, section.missing, section.total) == tuple(counts.values())
+    # each focus area's row: Da Nang's raw values present among the scored indicators the area lens puts
+    # under that area (nothing is imputed with the example's method), of all of them
+    membership = result.catalogue.membership(rep.area_lens)
+    rows = {n.name: n for n in section.nodes}
+    for area in rep.areas:
+        ids = [i.id for i in result.catalogue.scored_indicators
+               if membership.get(i.id) == area and i.id in result.normalised.columns]
+        given = sum(1 for i in ids if not pd.isna(result.raw.at["Da Nang", i]))
+        row = rows[rep.node_name(area)]
+        assert (row.reported, row.total) == (given, len(ids)), area
+        assert row.share == pytest.approx(given / len(ids))
+        assert (f'<th scope="row">{escape(row.name)}</th><td class="n">{given}</td><td class="n">{len(ids)}</td>'
+                in html)
+    assert section.nodes[0].total == counts["total"]  # the overall score counts every scored indicator
+
+
+def test_coverage_absent_for_a_unit_without_rows(result: assessment.Assessment) -> None:
+    rep = ReportView(result, "en")
+    assert "coverage" in unit_sections(rep, "Da Nang")
+    assert coverage.build(rep, "Nowhere") is None  # no row in the result: nothing to count

@@ -28,7 +28,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         if score is None and cov is not None and cov["reported"] < cov["needed"]:
             why = _("No score: data for %(reported)s of %(total)s indicators (needs %(needed)s).", rep.lang) % cov
         return {"id": node, "name": rep.node_name(node), "score": score, "level": lv,
-                "level_name": rep.level_badge(lv), "coverage": cov, "why": why}
+                "level_name": rep.level_badge(lv), "why": why}
 
     root = rep.cat.lens(rep.lens).root.id
     areas = rep.areas
@@ -68,7 +68,6 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
         "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
-        "coverage": rep.coverage(key),
         "alone": rep.alone,
         "change": change(rep, key),
     }

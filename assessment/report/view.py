@@ -262,16 +262,9 @@ class ReportView:
         return self._by_unit[panel].get(key, [])
 
     def coverage(self, key: Any) -> dict[str, int]:
-        ids = [i.id for i in self.scored]
-        cells = self._cells(key)
-        if cells is not None:
-            reported, n_imp = int(cells[0].sum()), int(cells[1].sum())
-        else:
-            raw = self.r.raw.loc[key, ids] if key in self.r.raw.index else pd.Series(dtype=float)
-            imputed = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
-            reported = int(raw.notna().sum())
-            n_imp = int(imputed.astype(bool).sum())
-        return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+        """Scored indicators of ``key`` reported, imputed and missing, and their total (the result's
+        :attr:`~assessment.scoring.result.Assessment.coverage_counts`, read as a row)."""
+        return self.row(self.r.coverage_counts, key)
 
     def indicator_coverage(self) -> list[dict[str, Any]]:
         """Per scored indicator (catalogue order): how many units reported it, how many had it imputed and how
