@@ -17,6 +17,7 @@ _.dash
 # Typed page sections' fields read only by their partials (templates/scorecard/sections/).
 _.next_name
 _.queries_excluded
+_.unit_word
 # UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
 HEADINGS
 DESIGNS

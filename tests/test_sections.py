@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ from markupsafe import escape
 
 import assessment
 from assessment.i18n import fmt_fixed, text
-from assessment.report.sections import coverage, enablers, indicators, strengths, unit_sections
+from assessment.report.sections import change, coverage, enablers, indicators, strengths, unit_sections
 from assessment.report.view import ReportView
 from assessment.templating import environment
 
@@ -205,3 +206,35 @@ def test_coverage_absent_for_a_unit_without_rows(result: assessment.Assessment) 
     rep = ReportView(result, "en")
     assert "coverage" in unit_sections(rep, "Da Nang")
     assert coverage.build(rep, "Nowhere") is None  # no row in the result: nothing to count
+
+
+@pytest.fixture(scope="module")
+def panel(synthetic: ModuleType) -> assessment.Assessment:
+    """Six synthetic units over three years (seeded)."""
+    return assessment.assess(synthetic.cohort(6, years=3, seed=3))
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_change_snapshot(panel: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(panel, lang)
+    _first, second, third = sorted(k for k in rep.keys if k[0] == rep.keys[0][0])
+    section = change.build(rep, third)
+    assert section is not None
+    html = snapshot(section, "change.panel-third-year", lang)
+    # each score's change worked out from the scores: this year's minus the previous assessed year's
+    scores = panel.aggregated[rep.lens]
+    assert section.since == second[1]
+    assert [c.name for c in section.rows] == [rep.node_name(c) for c in scores.columns]
+    for c, col in zip(section.rows, scores.columns, strict=True):
+        assert c.change == pytest.approx(scores.at[third, col] - scores.at[second, col], abs=1e-9), col
+        assert f'<td class="n">{fmt_fixed(c.change, lang, 1)}</td>' in html
+    assert str(second[1]) in html
+
+
+def test_change_absent_outside_a_panel_and_in_the_first_year(panel: assessment.Assessment,
+                                                              result: assessment.Assessment) -> None:
+    rep = ReportView(panel, "en")
+    years = sorted(k for k in rep.keys if k[0] == rep.keys[0][0])
+    assert change.build(rep, years[0]) is None  # nothing to compare the first year with
+    assert "change" in unit_sections(rep, years[1])
+    assert "change" not in unit_sections(ReportView(result, "en"), "Da Nang")  # one year: no change

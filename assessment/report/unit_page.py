@@ -1,6 +1,5 @@
-"""The model of a unit page (:func:`city_page`) and the rows of its tables: change since the previous
-year (plain, translated values from the :class:`~assessment.report.view.ReportView`); the
-typed sections are in :mod:`assessment.report.sections`."""
+"""The model of a unit page (:func:`city_page`): plain, translated values from the
+:class:`~assessment.report.view.ReportView`; the typed sections are in :mod:`assessment.report.sections`."""
 
 from __future__ import annotations
 
@@ -69,14 +68,4 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
         "alone": rep.alone,
-        "change": change(rep, key),
     }
-
-
-def change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:
-    ch = rep.r.change.get(rep.lens)
-    if ch is None or ch.empty or not isinstance(key, tuple):
-        return None
-    row = ch.loc[key]
-    out = [{"name": rep.node_name(c), "change": as_float(row[c])} for c in ch.columns]
-    return out if any(x["change"] is not None for x in out) else None  # the first year has nothing to compare

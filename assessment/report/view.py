@@ -86,6 +86,9 @@ class ReportView:
         self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
         self._labels: list[tuple[str, str, str, str, bool]] | None = None
         self._badges: dict[float, str] = {}  # level -> its badge, worded once per report
+        #: The report's :class:`~assessment.report.years.Panel`, made on first use by
+        #: :func:`~assessment.report.years.panel_of` (typed ``Any``: years builds on this module).
+        self.panel: Any = None
         self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None

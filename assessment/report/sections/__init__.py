@@ -6,7 +6,7 @@ Each section module has a frozen dataclass built from the result by ``build(rep,
 the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
 A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
 translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: enablers, strengths and weaknesses,
-data coverage, all indicators.
+change since the previous year, data coverage, all indicators.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..view import ReportView
-from . import coverage, enablers, indicators, strengths
+from . import change, coverage, enablers, indicators, strengths
 
 
 class Section(Protocol):
@@ -35,7 +35,7 @@ class Section(Protocol):
 
 #: The unit page's typed sections, in page order (their builders).
 UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (
-    enablers.build, strengths.build, coverage.build, indicators.build)
+    enablers.build, strengths.build, change.build, coverage.build, indicators.build)
 
 
 def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:
