@@ -18,6 +18,7 @@ _.dash
 _.next_name
 _.queries_excluded
 _.unit_word
+_.status_text
 # UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
 HEADINGS
 DESIGNS

@@ -8,7 +8,6 @@ from typing import Any
 from .._missing import as_float
 from ..i18n import _, text
 from . import charts
-from .criteria import criteria_sections
 from .sections import unit_sections
 from .view import ReportView
 
@@ -65,7 +64,6 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
         "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
         "alone": rep.alone,
     }
