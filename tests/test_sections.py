@@ -22,7 +22,16 @@ from markupsafe import escape
 
 import assessment
 from assessment.i18n import fmt_fixed, text
-from assessment.report.sections import change, coverage, criteria, enablers, indicators, strengths, unit_sections
+from assessment.report.sections import (
+    change,
+    coverage,
+    criteria,
+    enablers,
+    indicators,
+    strengths,
+    unit_sections,
+    wellbeing,
+)
 from assessment.report.view import ReportView
 from assessment.scoring.result import run
 from assessment.templating import environment
@@ -280,3 +289,34 @@ def test_criteria_absent_without_models(result: assessment.Assessment, criteria_
     assert "criteria" in unit_sections(ReportView(criteria_result, "en"), "Da Nang")
     assert not result.catalogue.criteria
     assert criteria.build(ReportView(result, "en"), "Da Nang") is None  # the built-in catalogue has no models
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_wellbeing_snapshot(result: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(result, lang)
+    section = wellbeing.build(rep, "Da Nang")
+    assert section is not None
+    html = snapshot(section, "wellbeing.da-nang", lang)
+    # each dimension's score and the plain cohort median of that dimension (pandas' median skips a missing
+    # score); on the example's 0-100 scale a bar 300 px wide puts a score v at 3 * v px (to 0.1 px)
+    lens = result.catalogue.lens_for("wellbeing")
+    assert lens is not None
+    table = result.aggregated[lens.id]
+    dims = [leaf.id for leaf in lens.leaves()]
+    assert [r.name for r in section.rows] == [text(lens.node(d).name, lang) for d in dims]
+    assert section.height == 22 * len(dims) + 24
+    for r, d in zip(section.rows, dims, strict=True):
+        assert r.value == pytest.approx(table.at["Da Nang", d])
+        assert r.median == pytest.approx(table[d].median())
+        assert r.bar.width == pytest.approx(3 * table.at["Da Nang", d], abs=0.05 + 1e-9)
+        assert r.bar.tick == pytest.approx(3 * table[d].median(), abs=0.05 + 1e-9)
+        cells = f'<td class="n">{fmt_fixed(r.value, lang, 1)}</td><td class="n">{fmt_fixed(r.median, lang, 1)}</td>'
+        assert cells in html
+    rows = section.csv_rows(lang)
+    assert [(row[2], row[6], row[9]) for row in rows] == [(r.name, r.value, r.median) for r in section.rows]
+
+
+def test_wellbeing_absent_without_a_wellbeing_lens(asem: assessment.Assessment) -> None:
+    assert asem.catalogue.lens_for("wellbeing") is None
+    rep = ReportView(asem, "en")
+    assert wellbeing.build(rep, rep.keys[0]) is None

@@ -57,10 +57,6 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
     for b in [page["overall"], *page["outcomes"], *page["areas"]]:
         med = peer.get(b["name"], (None, None))
         rows.append([scores, b["id"], b["name"], None, "", None, b["score"], b["level_name"], med[0], med[1], None])
-    if page.get("oecd"):
-        section = _("OECD well-being dimensions", lang)
-        for r in page["oecd"]["rows"]:
-            rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
     for section in page.get("sections", {}).values():  # typed sections yield their own rows, in page order
         rows += section.csv_rows(lang)
     return [_(c, lang) for c in CITY_COLUMNS], rows

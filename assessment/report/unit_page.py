@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._missing import as_float
-from ..i18n import _, text
+from ..i18n import _
 from . import charts
 from .sections import unit_sections
 from .view import ReportView
@@ -14,7 +14,7 @@ from .view import ReportView
 
 def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     """The model of one city page (one unit, or one unit-year of a panel)."""
-    r, lang = rep.r, rep.lang
+    r = rep.r
     prof = rep.profiles.loc[key]
     score_row, level_row = rep.row(rep.scores, key), rep.row(rep.levels, key) if rep.levels is not None else None
 
@@ -40,18 +40,6 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     radar = charts.radar(list(series.values()), colours=[charts.MEDIAN_COLOURS[k] for k in
                                                          ((0, 1, 2) if "peer" in series else (0, 2))],
                          scale=rep.words.scale)
-    oecd = None
-    olens = rep.wellbeing
-    if olens is not None and rep.wellbeing_median is not None:
-        dims = [leaf.id for leaf in olens.leaves()]
-        value_row, median_row = rep.row(r.aggregated[olens.id], key), rep.row(rep.wellbeing_median, key)
-        values = [as_float(value_row[d]) for d in dims]
-        medians = [as_float(median_row.get(d)) for d in dims]
-        rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
-                                      for d, v, m in zip(dims, values, medians, strict=True)]
-        geo = charts.bars(values, medians, scale=rep.words.scale)
-        oecd = {"rows": [x | {"bar": g} for x, g in zip(rows, geo, strict=True)],
-                "height": len(rows) * 22 + 24}
     return {
         **rep.common(rep.unit_label(key) + " – " + rep.words.title, "../"),
         "city": rep.unit_label(key), "year": rep.year_of(key),
@@ -63,7 +51,7 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
         "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
-        "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
+        "radar": radar, "radar_rows": radar_rows,
         "sections": unit_sections(rep, key),
         "alone": rep.alone,
     }

@@ -5,8 +5,9 @@ Each section module has a frozen dataclass built from the result by ``build(rep,
 (``templates/scorecard/sections/<id>.html.j2``, given the section as ``s``) and yields its own rows for
 the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
 A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
-translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: enablers, criteria, strengths and weaknesses,
-change since the previous year, data coverage, all indicators.
+translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: OECD well-being dimensions,
+enablers, criteria, strengths and weaknesses, change since the previous year, data coverage, all
+indicators. The page's CSV is the headline scores (still from the page dict) and then each section's rows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..view import ReportView
-from . import change, coverage, criteria, enablers, indicators, strengths
+from . import change, coverage, criteria, enablers, indicators, strengths, wellbeing
 
 
 class Section(Protocol):
@@ -35,7 +36,8 @@ class Section(Protocol):
 
 #: The unit page's typed sections, in page order (their builders).
 UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (
-    enablers.build, criteria.build, strengths.build, change.build, coverage.build, indicators.build)
+    wellbeing.build, enablers.build, criteria.build, strengths.build, change.build, coverage.build,
+    indicators.build)
 
 
 def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:
