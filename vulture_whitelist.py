@@ -19,6 +19,8 @@ _.next_name
 _.queries_excluded
 _.unit_word
 _.status_text
+_.two_views
+_.area_word
 # UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
 HEADINGS
 DESIGNS

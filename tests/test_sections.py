@@ -28,6 +28,7 @@ from assessment.report.sections import (
     criteria,
     enablers,
     indicators,
+    profile,
     strengths,
     unit_sections,
     wellbeing,
@@ -320,3 +321,34 @@ def test_wellbeing_absent_without_a_wellbeing_lens(asem: assessment.Assessment) 
     assert asem.catalogue.lens_for("wellbeing") is None
     rep = ReportView(asem, "en")
     assert wellbeing.build(rep, rep.keys[0]) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_profile_snapshot(result: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(result, lang)
+    section = profile.build(rep, "Da Nang")
+    assert section is not None
+    html = snapshot(section, "profile.da-nang", lang)
+    # each area's score, the median over Da Nang's peer group and the median over the whole cohort,
+    # worked out plainly from the area lens's scores (pandas' median skips a missing score)
+    table = result.aggregated[rep.area_lens]
+    peers = rep.peer_col[rep.peer_col == rep.peer_col["Da Nang"]].index
+    assert section.against_peers and not section.alone and len(section.rows) == len(rep.areas) > 0
+    for a in section.rows:
+        assert a.score == pytest.approx(table.at["Da Nang", a.id])
+        assert a.peer == pytest.approx(table.loc[peers, a.id].median())
+        assert a.cohort == pytest.approx(table[a.id].median())
+        cells = "".join(f'<td class="n">{fmt_fixed(v, lang, 1)}</td>' for v in (a.score, a.peer, a.cohort))
+        assert f'<th scope="row">{escape(a.name)}</th>{cells}' in html
+    # three series on the radar: the unit, the peer-group median and the cohort median
+    assert len(section.radar.series) == 3
+    rows = section.csv_rows(lang)
+    assert [(r[1], r[6], r[8], r[9]) for r in rows] == [(a.id, a.score, a.peer, a.cohort) for a in section.rows]
+
+
+def test_profile_without_peer_groups_draws_the_cohort_median_only(result: assessment.Assessment) -> None:
+    plain = result.rerun(compare={"peer_group": None})
+    section = profile.build(ReportView(plain, "en"), "Da Nang")
+    assert section is not None and not section.against_peers and len(section.radar.series) == 2
+    html = fragment(section, "en")
+    assert "Peer-group median" not in html and "Cohort median" in html

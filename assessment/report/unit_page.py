@@ -7,7 +7,6 @@ from typing import Any
 
 from .._missing import as_float
 from ..i18n import _
-from . import charts
 from .sections import unit_sections
 from .view import ReportView
 
@@ -29,29 +28,14 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
                 "level_name": rep.level_badge(lv), "why": why}
 
     root = rep.cat.lens(rep.lens).root.id
-    areas = rep.areas
-    peer_row, cohort_row = rep.row(rep.peer_scores, key), rep.row(rep.cohort_scores, key)
-    series = {"city": [as_float(score_row[a]) for a in areas],
-              "peer": [as_float(peer_row.get(a)) for a in areas],
-              "cohort": [as_float(cohort_row.get(a)) for a in areas]}
-    radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
-    if rep.peer_col is None:  # no peer groups: the "peer-group median" would be the cohort median again
-        del series["peer"]
-    radar = charts.radar(list(series.values()), colours=[charts.MEDIAN_COLOURS[k] for k in
-                                                         ((0, 1, 2) if "peer" in series else (0, 2))],
-                         scale=rep.words.scale)
     return {
         **rep.common(rep.unit_label(key) + " – " + rep.words.title, "../"),
         "city": rep.unit_label(key), "year": rep.year_of(key),
         "country": rep.country(key), "population": as_float(prof.get("population")),
-        "has_peer": rep.peer_col is not None,
-        "levels_on": rep.levels is not None, "details": bool(rep.details),
         **rep.area_words(),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
-        "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
+        "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
-        "radar": radar, "radar_rows": radar_rows,
         "sections": unit_sections(rep, key),
-        "alone": rep.alone,
     }
