@@ -14,6 +14,13 @@ _.extends
 # Chart geometry read by templates/scorecard/_charts.html.j2.
 _.dashed
 _.dash
+# Typed page sections' fields read only by their partials (templates/scorecard/sections/).
+_.next_name
+_.queries_excluded
+_.unit_word
+_.status_text
+_.two_views
+_.area_word
 # UI msgids gathered for translation (assessment._messages), used by typer's help and by the pages.
 HEADINGS
 DESIGNS

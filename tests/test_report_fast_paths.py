@@ -137,7 +137,7 @@ def test_city_values_read_once_equal_the_per_page_lookups(criteria_result: asses
     by_unit = criteria_rows(criteria_result)
     for key in rep.keys:
         assert criteria_sections(criteria_result, key, "vi", by_unit) == criteria_sections(criteria_result, key, "vi")
-    assert any(s["levels"] for key in rep.keys for s in criteria_sections(criteria_result, key, "en", by_unit))
+    assert any(s.levels for key in rep.keys for s in criteria_sections(criteria_result, key, "en", by_unit))
 
 
 def test_panel_values_read_once_equal_the_per_page_lookups(synthetic: ModuleType) -> None:

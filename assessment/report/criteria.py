@@ -1,4 +1,5 @@
-"""The city page's section on criteria-based maturity models: the level reached and why.
+"""The models behind the unit page's criteria section (:mod:`assessment.report.sections.criteria`):
+criteria-based maturity models, the level reached and why.
 
 Plain, translated values for the template; the evaluation itself is
 :mod:`assessment.scoring.criteria`. Every model states its basis on the page (for the example
@@ -7,6 +8,7 @@ model: that its criteria are invented, not official).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import N_, _, text
@@ -25,6 +27,48 @@ def _status(answer: object, counts: bool) -> str:
     if answer is True:
         return "no-evidence"
     return "not-met" if answer is False else "none"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion and its answer: ``status`` is ``met``, ``no-evidence`` (marked met without evidence:
+    not counted), ``not-met`` or ``none`` (not answered: counts as not met); ``status_text`` words it."""
+
+    id: str
+    name: str
+    kind: str
+    status: str
+    status_text: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a model: whether the unit reached it, its required criteria met of all required, and
+    its criteria in catalogue order."""
+
+    name: str
+    reached: bool
+    met: int
+    required: int
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Model:
+    """One criteria-based maturity model for a unit: the level reached (``rank``, 1-based; 0: none yet) of
+    ``of`` levels and its name, the criteria blocking the next level, the optional criteria met, and every
+    level. ``basis`` says what the model rests on (the example model: invented criteria, not official)."""
+
+    id: str
+    name: str
+    basis: str
+    official: bool
+    rank: int
+    of: int
+    level: str
+    blocking: str
+    optional_met: int
+    levels: tuple[Level, ...]
 
 
 #: A criteria model's answers by unit key: the records of its detail table, in their order.
@@ -46,8 +90,9 @@ def criteria_rows(result: Assessment) -> ByUnit:
     return out
 
 
-def criteria_sections(result: Assessment, key: Any, lang: str, by_unit: ByUnit | None = None) -> list[dict[str, Any]]:
-    """One entry per criteria model of the catalogue: level reached, basis, and each level's criteria.
+def criteria_sections(result: Assessment, key: Any, lang: str, by_unit: ByUnit | None = None) -> list[Model]:
+    """One entry per criteria model of the catalogue that has a row for ``key``: level reached, basis, and
+    each level's criteria.
 
     ``by_unit``: :func:`criteria_rows` of ``result``, when made once for many pages."""
     out = []
@@ -73,13 +118,11 @@ def criteria_sections(result: Assessment, key: Any, lang: str, by_unit: ByUnit |
                     continue
                 rec = by_id.get(c.id, {"answer": None, "counts": False})
                 status = _status(rec["answer"], bool(rec["counts"]))
-                items.append({"id": c.id, "name": text(c.name, lang), "kind": criterion_kind_text(c.kind, lang),
-                              "status": status, "status_text": _(STATUS[status], lang)})
-            blocks.append({"name": text(level.name, lang), "reached": k <= rank,
-                           "met": int(row[f"{level.id}:met"]), "required": int(row[f"{level.id}:required"]),
-                           "criteria": items})
-        out.append({"id": model.id, "name": text(model.name, lang), "basis": text(model.basis, lang),
-                    "official": model.official, "rank": rank, "of": len(model.levels),
-                    "level": text(model.levels[rank - 1].name, lang) if rank else "",
-                    "blocking": str(row["blocking"]), "optional_met": int(row["optional_met"]), "levels": blocks})
+                items.append(Criterion(c.id, text(c.name, lang), criterion_kind_text(c.kind, lang), status,
+                                       _(STATUS[status], lang)))
+            blocks.append(Level(text(level.name, lang), k <= rank, int(row[f"{level.id}:met"]),
+                                int(row[f"{level.id}:required"]), tuple(items)))
+        out.append(Model(model.id, text(model.name, lang), text(model.basis, lang), model.official, rank,
+                         len(model.levels), text(model.levels[rank - 1].name, lang) if rank else "",
+                         str(row["blocking"]), int(row["optional_met"]), tuple(blocks)))
     return out

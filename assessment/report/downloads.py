@@ -35,7 +35,7 @@ def csv_cell(value: Any) -> str:
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
-def _whole(value: Any) -> int | None:
+def whole(value: Any) -> int | None:
     """A rank or a year as a whole number (``3``, not ``3.0``)."""
     return None if value is None or is_missing(value) else int(value)
 
@@ -53,20 +53,15 @@ def city_table(page: dict[str, Any], lang: str) -> Table:
     """Scores (overall, outcomes, focus areas, well-being dimensions) and every indicator of a city page."""
     rows: list[list[Any]] = []
     scores = _("Scores", lang)
-    peer = {r["name"]: (r["peer"], r["cohort"]) for r in page["radar_rows"]}
-    for b in [page["overall"], *page["outcomes"], *page["areas"]]:
+    # the headline scores (overall, outcomes) are not a typed section yet: their medians are the profile's
+    # where a headline score is also an area (one lens in both roles), else none
+    profile = page.get("sections", {}).get("focus-areas")
+    peer = {a.name: (a.peer, a.cohort) for a in profile.rows} if profile is not None else {}
+    for b in [page["overall"], *page["outcomes"]]:
         med = peer.get(b["name"], (None, None))
         rows.append([scores, b["id"], b["name"], None, "", None, b["score"], b["level_name"], med[0], med[1], None])
-    if page.get("oecd"):
-        section = _("OECD well-being dimensions", lang)
-        for r in page["oecd"]["rows"]:
-            rows.append([section, "", r["name"], None, "", None, r["value"], "", None, r["median"], None])
-    for section in page.get("sections", {}).values():  # typed sections yield their own rows
+    for section in page.get("sections", {}).values():  # typed sections yield their own rows, in page order
         rows += section.csv_rows(lang)
-    for g in page["indicators"]:
-        for r in g["rows"]:
-            rows.append([g["name"], r["id"], r["name"], r["value"], r["unit"], _whole(r["data_year"]), r["score"],
-                         r["level_name"], r["peer"], None, _whole(r["rank"])])
     return [_(c, lang) for c in CITY_COLUMNS], rows
 
 
@@ -74,7 +69,7 @@ def cohort_table(page: dict[str, Any], lang: str) -> Table:
     """The ranking table of the cohort page: rank, city, year, country, coverage and every score."""
     head = [_(c, lang) for c in COHORT_COLUMNS] + [c["name"] for c in page["columns"]]
     head[1] = page["words"]["Unit"]  # the framework's word: "City", "Country", "Region" …
-    return head, [[_whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
+    return head, [[whole(r["rank"]), r["city"], r["year"], r["country"], r["coverage"], *r["scores"]]
                   for r in page["rows"]]
 
 

@@ -37,7 +37,7 @@ from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .unit_page import city_page
 from .view import LARGE_COHORT, ReportView, cohort_page
-from .years import Panel, overall_change, trend_lines, year_view
+from .years import overall_change, panel_of, trend_lines, year_view
 
 
 def _asset(name: str) -> str:
@@ -121,7 +121,7 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     asked = resolve(rep, compare)
     # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
     by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
-    panel = Panel(rep)
+    panel = panel_of(rep)
     assets: dict[str, Any] = {**page_assets(), "print_full": full}
     env = environment(lang)
 
@@ -136,7 +136,6 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         slug = rep.slugs[key]
         extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None,
                  "cohort_href": panel.cohort_file(rep.year_of(key)), "trend": trend_lines(rep, panel, key),
-                 "since": panel.previous_year(key),
                  "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
         model = city_page(rep, key)
         html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)

@@ -1,22 +1,19 @@
-"""The model of a unit page (:func:`city_page`) and the rows of its tables: enablers, strengths and
-weaknesses, every indicator, change since the previous year (plain, translated values from the
-:class:`~assessment.report.view.ReportView`)."""
+"""The model of a unit page (:func:`city_page`): plain, translated values from the
+:class:`~assessment.report.view.ReportView`; the typed sections are in :mod:`assessment.report.sections`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .._missing import as_float
-from ..i18n import _, fmt_fixed, text
-from . import charts
-from .criteria import criteria_sections
+from ..i18n import _
 from .sections import unit_sections
 from .view import ReportView
 
 
 def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
     """The model of one city page (one unit, or one unit-year of a panel)."""
-    r, lang = rep.r, rep.lang
+    r = rep.r
     prof = rep.profiles.loc[key]
     score_row, level_row = rep.row(rep.scores, key), rep.row(rep.levels, key) if rep.levels is not None else None
 
@@ -28,106 +25,17 @@ def city_page(rep: ReportView, key: Any) -> dict[str, Any]:
         if score is None and cov is not None and cov["reported"] < cov["needed"]:
             why = _("No score: data for %(reported)s of %(total)s indicators (needs %(needed)s).", rep.lang) % cov
         return {"id": node, "name": rep.node_name(node), "score": score, "level": lv,
-                "level_name": rep.level_badge(lv), "coverage": cov, "why": why}
+                "level_name": rep.level_badge(lv), "why": why}
 
     root = rep.cat.lens(rep.lens).root.id
-    areas = rep.areas
-    peer_row, cohort_row = rep.row(rep.peer_scores, key), rep.row(rep.cohort_scores, key)
-    series = {"city": [as_float(score_row[a]) for a in areas],
-              "peer": [as_float(peer_row.get(a)) for a in areas],
-              "cohort": [as_float(cohort_row.get(a)) for a in areas]}
-    radar_rows = [{"name": rep.node_name(a), **{k: v[i] for k, v in series.items()}} for i, a in enumerate(areas)]
-    if rep.peer_col is None:  # no peer groups: the "peer-group median" would be the cohort median again
-        del series["peer"]
-    radar = charts.radar(list(series.values()), colours=[charts.MEDIAN_COLOURS[k] for k in
-                                                         ((0, 1, 2) if "peer" in series else (0, 2))],
-                         scale=rep.words.scale)
-    oecd = None
-    olens = rep.wellbeing
-    if olens is not None and rep.wellbeing_median is not None:
-        dims = [leaf.id for leaf in olens.leaves()]
-        value_row, median_row = rep.row(r.aggregated[olens.id], key), rep.row(rep.wellbeing_median, key)
-        values = [as_float(value_row[d]) for d in dims]
-        medians = [as_float(median_row.get(d)) for d in dims]
-        rows: list[dict[str, Any]] = [{"name": text(olens.node(d).name, lang), "value": v, "median": m}
-                                      for d, v, m in zip(dims, values, medians, strict=True)]
-        geo = charts.bars(values, medians, scale=rep.words.scale)
-        oecd = {"rows": [x | {"bar": g} for x, g in zip(rows, geo, strict=True)],
-                "height": len(rows) * 22 + 24}
     return {
         **rep.common(rep.unit_label(key) + " – " + rep.words.title, "../"),
         "city": rep.unit_label(key), "year": rep.year_of(key),
         "country": rep.country(key), "population": as_float(prof.get("population")),
-        "has_peer": rep.peer_col is not None,
-        "levels_on": rep.levels is not None, "details": bool(rep.details),
         **rep.area_words(),
         "peer_group": rep.peer_label(key), "catalogue_version": r.recipe.catalogue_version,
         "overall": block(root), "outcomes": [block(o) for o in rep.outcomes if o in rep.scores.columns],
-        "areas": [block(a) for a in rep.areas if a in rep.scores.columns], "rank_text": rep.rank_text(key),
+        "rank_text": rep.rank_text(key),
         "two_views": rep.area_lens != rep.lens,
-        "radar": radar, "radar_rows": radar_rows, "oecd": oecd,
-        "enablers": enablers(rep, key), "criteria": criteria_sections(r, key, rep.lang, rep.criteria),
         "sections": unit_sections(rep, key),
-        "indicators": (groups := indicator_groups(rep, key)), "coverage": rep.coverage(key),
-        "indicator_levels": any(x["level"] is not None for g in groups for x in g["rows"]),
-        "queried": bool(rep.queried.get(key)), "queries_excluded": r.method.screen.queries == "exclude",
-        "alone": rep.alone,
-        "change": change(rep, key),
     }
-
-
-def enablers(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    out = []
-    answers = rep.row(rep.r.enabler_levels, key)
-    for ena in rep.cat.enablers:
-        lv = as_float(answers[ena.id]) if ena.id in answers else None
-        level = None if lv is None else int(lv)
-        nxt = None if level is None or level >= 5 else level + 1
-        out.append({"name": text(ena.name, rep.lang), "level": level, "level_name": rep.level_name(level),
-                    "descriptor": "" if level is None else text(ena.levels[level], rep.lang),
-                    "next_name": rep.level_name(nxt), "next": "" if nxt is None else text(ena.levels[nxt], rep.lang)})
-    return out
-
-
-def _num(value: Any) -> float | None:
-    """:func:`as_float`, with a shortcut for the common case (a float that is not NaN: itself)."""
-    return value if type(value) is float and value == value else as_float(value)
-
-
-def indicator_groups(rep: ReportView, key: Any) -> list[dict[str, Any]]:
-    r = rep.r
-    details = rep.details.get(key, {})
-    queried = rep.queried.get(key, {})
-    value, flags, score = rep.row(r.imputed, key), rep.row(r.imputed_flags, key), rep.row(r.normalised, key)
-    level, peer = rep.row(r.indicator_levels, key), rep.row(rep.peer_indicators, key)
-    rank = rep.row(r.indicator_ranks, key)
-    groups: dict[str, list[dict[str, Any]]] = {a: [] for a in rep.areas}
-    lang = rep.lang
-    for area, ind_id, name, unit, context in rep.indicator_labels():
-        det = details.get(ind_id, {})
-        lv = _num(level.get(ind_id))
-        q = as_float(det.get("quality"))
-        v, s, m = _num(value.get(ind_id)), _num(score.get(ind_id)), _num(peer.get(ind_id))
-        rk = None if rep.alone else _num(rank.get(ind_id))  # a rank of one city is no rank
-        groups[area].append({
-            "id": ind_id, "name": name, "unit": unit,
-            # value (2 decimals), score and median (1) and rank as shown: formatted here, once, for the
-            # template's longest table (a template call per number costs more than the number)
-            "shown": (fmt_fixed(v, lang, 2), fmt_fixed(s, lang, 1), fmt_fixed(m, lang, 1),
-                      "" if rk is None else str(int(rk))),
-            "value": v, "data_year": as_float(det.get("data_year")),
-            "source": det.get("source") or "", "quality": rep.quality.get(int(q)) if q is not None else "",
-            "imputed": bool(flags.get(ind_id, False)), "score": s,
-            "level": lv, "level_name": rep.level_badge(lv), "peer": m,
-            "rank": rk, "context": context,
-            "query": queried.get(ind_id, "")})
-    return [{"name": rep.node_name(a), "rows": rows} for a, rows in groups.items()]
-
-
-def change(rep: ReportView, key: Any) -> list[dict[str, Any]] | None:
-    ch = rep.r.change.get(rep.lens)
-    if ch is None or ch.empty or not isinstance(key, tuple):
-        return None
-    row = ch.loc[key]
-    out = [{"name": rep.node_name(c), "change": as_float(row[c])} for c in ch.columns]
-    return out if any(x["change"] is not None for x in out) else None  # the first year has nothing to compare

@@ -86,6 +86,9 @@ class ReportView:
         self._by_unit: dict[bool, dict[Any, list[dict[str, Any]]]] = {}
         self._labels: list[tuple[str, str, str, str, bool]] | None = None
         self._badges: dict[float, str] = {}  # level -> its badge, worded once per report
+        #: The report's :class:`~assessment.report.years.Panel`, made on first use by
+        #: :func:`~assessment.report.years.panel_of` (typed ``Any``: years builds on this module).
+        self.panel: Any = None
         self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None
@@ -262,16 +265,9 @@ class ReportView:
         return self._by_unit[panel].get(key, [])
 
     def coverage(self, key: Any) -> dict[str, int]:
-        ids = [i.id for i in self.scored]
-        cells = self._cells(key)
-        if cells is not None:
-            reported, n_imp = int(cells[0].sum()), int(cells[1].sum())
-        else:
-            raw = self.r.raw.loc[key, ids] if key in self.r.raw.index else pd.Series(dtype=float)
-            imputed = self.r.imputed_flags.loc[key, ids] if key in self.r.imputed_flags.index else raw * 0
-            reported = int(raw.notna().sum())
-            n_imp = int(imputed.astype(bool).sum())
-        return {"reported": reported, "imputed": n_imp, "missing": len(ids) - reported - n_imp, "total": len(ids)}
+        """Scored indicators of ``key`` reported, imputed and missing, and their total (the result's
+        :attr:`~assessment.scoring.result.Assessment.coverage_counts`, read as a row)."""
+        return self.row(self.r.coverage_counts, key)
 
     def indicator_coverage(self) -> list[dict[str, Any]]:
         """Per scored indicator (catalogue order): how many units reported it, how many had it imputed and how

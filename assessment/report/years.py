@@ -51,6 +51,14 @@ class Panel:
         return keys[i - 1][1] if i > 0 else None
 
 
+def panel_of(rep: ReportView) -> Panel:
+    """The panel of ``rep``'s report, indexed once and kept on the view (a year's copy of the view, made
+    after, shares it: the years are the whole report's)."""
+    if rep.panel is None:
+        rep.panel = Panel(rep)
+    return rep.panel
+
+
 def year_view(rep: ReportView, year: Any) -> ReportView:
     """A shallow copy of ``rep`` holding only the units of ``year`` (for that year's cohort page)."""
     sub = copy.copy(rep)

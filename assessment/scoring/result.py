@@ -98,6 +98,26 @@ class Assessment(Stages):
         return rank.strengths_weaknesses(self.normalised, peer, cmp.top if cmp.enabled else 0)
 
     @cached_property
+    def coverage_counts(self) -> pd.DataFrame:
+        """Per unit (and year): how many scored indicators it reported, had imputed or misses (computed on
+        first use, then kept; what each unit page's data coverage says).
+
+        Columns ``reported``, ``imputed``, ``missing`` and ``total`` (whole numbers), one row per row of
+        ``raw``. Counted over the catalogue's scored indicators that were normalised. ``reported``: a value
+        was given in the inputs (even one the method then left out, such as a value under query);
+        ``imputed``: flagged in ``imputed_flags`` (a unit absent from that table has none); ``missing``: the
+        rest, ``total - reported - imputed``.
+        """
+        ids = [i.id for i in self.catalogue.scored_indicators if i.id in self.normalised.columns]
+        raw = self.raw.reindex(columns=ids)
+        # a unit or indicator absent from the flags has nothing imputed (fill_value fills only added labels)
+        flags = self.imputed_flags.reindex(index=raw.index, columns=ids, fill_value=False)
+        reported = raw.notna().sum(axis=1).astype(int)
+        imputed = flags.astype(bool).sum(axis=1).astype(int)
+        return pd.DataFrame({"reported": reported, "imputed": imputed, "missing": len(ids) - reported - imputed,
+                             "total": len(ids)}, index=raw.index)
+
+    @cached_property
     def criteria(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
         """Per criteria-based maturity model of the catalogue: ``(levels, detail)``.
 

@@ -5,7 +5,10 @@ Each section module has a frozen dataclass built from the result by ``build(rep,
 (``templates/scorecard/sections/<id>.html.j2``, given the section as ``s``) and yields its own rows for
 the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
 A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
-translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: strengths and weaknesses.
+translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: the profile (focus areas against
+peers), OECD well-being dimensions, enablers, criteria, strengths and weaknesses, change since the
+previous year, data coverage, all indicators. The page's CSV is the headline scores (still from the page
+dict), then each section's rows in page order.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..view import ReportView
-from . import strengths
+from . import change, coverage, criteria, enablers, indicators, profile, strengths, wellbeing
 
 
 class Section(Protocol):
@@ -22,7 +25,7 @@ class Section(Protocol):
 
     @property
     def id(self) -> str:
-        """The section's id (its HTML id, its partial's name)."""
+        """The section's key on the page (its HTML id where it has one)."""
 
     @property
     def template(self) -> str:
@@ -33,7 +36,9 @@ class Section(Protocol):
 
 
 #: The unit page's typed sections, in page order (their builders).
-UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (strengths.build,)
+UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (
+    profile.build, wellbeing.build, enablers.build, criteria.build, strengths.build, change.build, coverage.build,
+    indicators.build)
 
 
 def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:
