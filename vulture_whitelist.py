@@ -16,6 +16,7 @@ _.dashed
 _.dash
 # Typed page sections' fields read only by their partials (templates/scorecard/sections/).
 _.next_name
+_.robustness_href
 _.queries_excluded
 _.unit_word
 _.status_text

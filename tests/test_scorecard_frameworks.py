@@ -21,6 +21,7 @@ from conftest import ROOT, load_script
 
 import assessment
 from assessment.report import charts, render_report
+from assessment.report.sections import unit_sections
 from assessment.report.view import ReportView
 
 VOID = {"meta", "br", "img", "input", "link", "hr", "col", "wbr", "source"}
@@ -289,3 +290,36 @@ def tiny_with(**kwargs: object) -> assessment.CoinrImport:
                           "Direction": [1, 1, 1, -1, 1, 1, 1], "Weight": 1.0,
                           "Type": ["Indicator"] * 4 + ["Aggregate"] * 3})
     return assessment.from_coinr(coin.data.reset_index(), imeta, catalogue_id="tiny", **kwargs)  # type: ignore[arg-type]
+
+
+# -- every typed section on every framework ----------------------------------------------------------------------
+
+#: The unit-page sections each framework has something for (its first unit). The example cohort has every
+#: part of the built-in catalogue but criteria; COINr's ASEM and the 0-10 framework have no enablers and no
+#: well-being lens (their own dimensions are the profile); the BLI's dimensions are its profile and its
+#: method turns the compare stage off (no strengths). Change and trend need a panel (none of these is one).
+EXPECTED_SECTIONS = {
+    "example": ["overview", "focus-areas", "wellbeing", "enablers", "strengths", "coverage", "indicators"],
+    "asem": ["overview", "focus-areas", "strengths", "coverage", "indicators"],
+    "bli": ["overview", "focus-areas", "coverage", "indicators"],
+    "tiny": ["overview", "focus-areas", "strengths", "coverage", "indicators"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_SECTIONS))
+def test_every_section_renders_on_every_framework(frameworks: dict[str, assessment.Assessment],
+                                                  sites: dict[str, Path], name: str) -> None:
+    result = frameworks[name]
+    for lang in ("en", "vi"):
+        view = ReportView(result, lang)
+        key = view.keys[0]
+        sections = unit_sections(view, key)
+        assert list(sections) == EXPECTED_SECTIONS[name], lang
+        page = (sites[f"{name}-{lang}"] / "cities" / f"{view.slugs[key]}.html").read_text(encoding="utf-8")
+        # each section is on the page once, in the order the page model gives, then the methodology every
+        # page of the site shares (base.html.j2), and nothing else
+        found = re.findall(r'<section id="([^"]+)"', page)
+        assert found == [*sections, "methodology"], (lang, found)
+        # its CSV rows are the page's CSV, in page order
+        csv = (sites[f"{name}-{lang}"] / "cities" / f"{view.slugs[key]}.csv").read_text(encoding="utf-8-sig")
+        assert len(csv.splitlines()) == 1 + sum(len(s.csv_rows(lang)) for s in sections.values())

@@ -28,8 +28,10 @@ from assessment.report.sections import (
     criteria,
     enablers,
     indicators,
+    overview,
     profile,
     strengths,
+    trend,
     unit_sections,
     wellbeing,
 )
@@ -352,3 +354,62 @@ def test_profile_without_peer_groups_draws_the_cohort_median_only(result: assess
     assert section is not None and not section.against_peers and len(section.radar.series) == 2
     html = fragment(section, "en")
     assert "Peer-group median" not in html and "Cohort median" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_overview_snapshot(result: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(result, lang)
+    section = overview.build(rep, "Da Nang")
+    html = snapshot(section, "overview.da-nang", lang)
+    # the cards are the headline lens's root, then its children, each with the result's score and level
+    lens = result.catalogue.lens(rep.lens)
+    scores, levels = result.aggregated[rep.lens], result.aggregate_levels[rep.lens]
+    nodes = [lens.root.id, *[c.id for c in lens.children(lens.root.id)]]
+    assert [c.id for c in section.cards] == nodes
+    for card, node in zip(section.cards, nodes, strict=True):
+        assert card.score == pytest.approx(scores.at["Da Nang", node])
+        assert card.level == levels.at["Da Nang", node]
+        assert f'<div class="score">{fmt_fixed(card.score, lang, 1)}</div>' in html
+    # the rank sentence names Da Nang's overall rank among the cohort's ranked cities
+    rank = int(result.ranks[rep.lens]["cohort"][lens.root.id]["Da Nang"])
+    ranked = int(result.ranks[rep.lens]["cohort"][lens.root.id].notna().sum())
+    assert section.rank_text and str(ranked) in section.rank_text and str(rank) in section.rank_text
+    assert section.rank_detail == "" and "rank-interval" not in html  # no uncertainty analysis was given
+    assert section.heading == "outcomes" and section.two_views  # outcomes of the headline lens, focus areas apart
+
+
+def test_overview_rows(result: assessment.Assessment) -> None:
+    rep = ReportView(result, "en")
+    section = overview.build(rep, "Da Nang")
+    rows = section.csv_rows("en")
+    # one "Scores" row per card with its score and level badge; no medians, as the cards show none
+    assert [(r[0], r[1], r[6], r[7]) for r in rows] == [("Scores", c.id, c.score, c.level_name) for c in section.cards]
+    assert all(r[8] is None and r[9] is None for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_trend_snapshot(panel: assessment.Assessment, lang: str) -> None:
+    rep = ReportView(panel, lang)
+    unit = rep.keys[0][0]
+    first, second, third = sorted(k for k in rep.keys if k[0] == unit)
+    section = trend.build(rep, second)
+    assert section is not None
+    html = snapshot(section, "trend.panel-second-year", lang)
+    assert section.years == (first[1], second[1], third[1]) and section.current == 1
+    scores = panel.aggregated[rep.lens]
+    overall = section.lines[0]
+    assert overall.name == rep.node_name(rep.cat.lens(rep.lens).root.id)
+    root = rep.cat.lens(rep.lens).root.id
+    assert overall.values == pytest.approx(tuple(scores.loc[[first, second, third], root]))
+    # three scored years, evenly spaced across the chart: x = 6, 75, 144 (150 px wide, 6 px inset);
+    # y = 50 - share * 46 on the method's 0-100 scale (54 px high, 4 px margins)
+    xs = [6.0, 75.0, 144.0]
+    assert overall.dots == tuple((x, round(50 - v / 100 * 46, 1)) for x, v in zip(xs, overall.values, strict=True))
+    assert f"<strong>{second[1]}</strong>" in html
+    for v in overall.values:
+        assert f'<td class="n">{fmt_fixed(v, lang, 1)}</td>' in html
+
+
+def test_trend_absent_outside_a_panel(result: assessment.Assessment) -> None:
+    assert trend.build(ReportView(result, "en"), "Da Nang") is None
+    assert "trend" not in unit_sections(ReportView(result, "en"), "Da Nang")

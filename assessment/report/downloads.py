@@ -50,16 +50,8 @@ def write_csv(table: Table, path: Path) -> Path:
 
 
 def city_table(page: dict[str, Any], lang: str) -> Table:
-    """Scores (overall, outcomes, focus areas, well-being dimensions) and every indicator of a city page."""
+    """Every number of a unit page: each typed section's rows, in page order (scores, then indicators)."""
     rows: list[list[Any]] = []
-    scores = _("Scores", lang)
-    # the headline scores (overall, outcomes) are not a typed section yet: their medians are the profile's
-    # where a headline score is also an area (one lens in both roles), else none
-    profile = page.get("sections", {}).get("focus-areas")
-    peer = {a.name: (a.peer, a.cohort) for a in profile.rows} if profile is not None else {}
-    for b in [page["overall"], *page["outcomes"]]:
-        med = peer.get(b["name"], (None, None))
-        rows.append([scores, b["id"], b["name"], None, "", None, b["score"], b["level_name"], med[0], med[1], None])
     for section in page.get("sections", {}).values():  # typed sections yield their own rows, in page order
         rows += section.csv_rows(lang)
     return [_(c, lang) for c in CITY_COLUMNS], rows

@@ -37,7 +37,7 @@ from .ranks import RankUncertainty
 from .robustness import render_robustness
 from .unit_page import city_page
 from .view import LARGE_COHORT, ReportView, cohort_page
-from .years import overall_change, panel_of, trend_lines, year_view
+from .years import overall_change, panel_of, year_view
 
 
 def _asset(name: str) -> str:
@@ -118,6 +118,7 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     (out / "cities").mkdir(parents=True, exist_ok=True)
     rep = ReportView(result, lang)
     ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
+    rep.rank_uncertainty = ru
     asked = resolve(rep, compare)
     # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
     by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
@@ -134,8 +135,7 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
         if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
             continue
         slug = rep.slugs[key]
-        extra = {"rank_detail": ru.sentence(key) if ru else "", "robustness": ru is not None,
-                 "cohort_href": panel.cohort_file(rep.year_of(key)), "trend": trend_lines(rep, panel, key),
+        extra = {"robustness": ru is not None, "cohort_href": panel.cohort_file(rep.year_of(key)),
                  "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
         model = city_page(rep, key)
         html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)

@@ -89,6 +89,10 @@ class ReportView:
         #: The report's :class:`~assessment.report.years.Panel`, made on first use by
         #: :func:`~assessment.report.years.panel_of` (typed ``Any``: years builds on this module).
         self.panel: Any = None
+        #: The report's :class:`~assessment.report.ranks.RankUncertainty` when it was given an uncertainty
+        #: analysis (set by :func:`~assessment.report.render.render_report`; typed ``Any``: ranks builds on
+        #: this module). The overview section reads each unit's rank interval from it.
+        self.rank_uncertainty: Any = None
         self.quality = {q.code: text(q.name, lang) for q in self.cat.header.quality_flags}
         cmp = result.method.compare
         self.peer_col = peer_column(self.profiles, cmp.peer_group) if cmp.peer_group else None

@@ -6,19 +6,18 @@ Conventions
   each linking to the others. Ranks are within a year (as the scoring stage ranks a panel).
 * The trend column of a cohort page is the change of the overall score since the city's previous
   assessed year (which may be more than one year earlier: the page then names that year).
-* A city's trend lines share one 0–100 axis and place every year of the panel at the same
-  distance: a year the city was not assessed leaves its place (the line joins the years around
-  it); a year assessed without a score is a gap in the line and an empty cell in the table.
+* A city's trend lines (:mod:`assessment.report.sections.trend`) share one axis on the method's
+  scale and place every year of the panel at the same distance: a year the city was not assessed
+  leaves its place (the line joins the years around it); a year assessed without a score is a gap
+  in the line and an empty cell in the table.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
 from .._missing import as_float
-from . import charts
 from .view import ReportView
 
 
@@ -75,44 +74,3 @@ def overall_change(rep: ReportView, panel: Panel, key: Any) -> tuple[float | Non
     if ch is None or ch.empty or key not in ch.index or root not in ch.columns:
         return None, None
     return as_float(ch.at[key, root]), panel.previous_year(key)
-
-
-@dataclass(frozen=True)
-class Trend:
-    """One score over the years: its values and the line's geometry (``width`` × ``height`` px)."""
-
-    name: str
-    values: tuple[float | None, ...]
-    segments: tuple[str, ...]
-    dots: tuple[tuple[float, float], ...]
-
-
-def trend_lines(rep: ReportView, panel: Panel, key: Any, width: float = 150,
-                height: float = 54) -> dict[str, Any] | None:
-    """Overall, outcome and focus-area scores of ``key``'s city over its assessed years (``None`` if one year)."""
-    keys = panel.unit_keys(key)
-    if len(keys) < 2:
-        return None
-    root = rep.cat.lens(rep.lens).root.id
-    nodes = [root, *[o for o in rep.outcomes if o in rep.scores.columns],
-             *[a for a in rep.areas if a in rep.scores.columns]]
-    years = panel.years
-    step = (width - 12) / (len(years) - 1)
-    xs = [round(6 + years.index(k[1]) * step, 1) for k in keys]  # a year the city skipped leaves its place
-    out = []
-    for node in nodes:
-        values = tuple(as_float(rep.scores.at[k, node]) for k in keys)
-        points = [None if v is None else (xs[i], round(height - 4 - rep.words.scale.share(v) * (height - 8), 1))
-                  for i, v in enumerate(values)]
-        segments: list[str] = []
-        run: list[tuple[float, float]] = []
-        for p in [*points, None]:  # a missing year breaks the line
-            if p is None:
-                if len(run) > 1:
-                    segments.append(" ".join(f"{x},{y}" for x, y in run))
-                run = []
-            else:
-                run.append(p)
-        out.append(Trend(rep.node_name(node), values, tuple(segments), tuple(p for p in points if p is not None)))
-    return {"years": [k[1] for k in keys], "lines": out, "width": width, "height": height,
-            "current": keys.index(key), "colour": charts.PALETTE[0]}

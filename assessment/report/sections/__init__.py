@@ -1,14 +1,14 @@
-"""Typed sections of a unit page: one module per section (issue 22's redesign, in progress).
+"""Typed sections of a unit page: one module per section .
 
 Each section module has a frozen dataclass built from the result by ``build(rep, key) -> Section | None``
 (``None`` when the framework or method has nothing for it), names the template partial that renders it
 (``templates/scorecard/sections/<id>.html.j2``, given the section as ``s``) and yields its own rows for
 the page's CSV (:meth:`Section.csv_rows`, in :data:`assessment.report.downloads.CITY_COLUMNS` order).
 A unit page holds its sections as an ordered tuple; adding a section is its module, its partial and its
-translations, listed in :data:`UNIT_SECTIONS`. Sections moved so far: the profile (focus areas against
-peers), OECD well-being dimensions, enablers, criteria, strengths and weaknesses, change since the
-previous year, data coverage, all indicators. The page's CSV is the headline scores (still from the page
-dict), then each section's rows in page order.
+translations, listed in :data:`UNIT_SECTIONS`. The sections: the overview (overall and outcome scores, rank
+and rank interval), the profile (focus areas against peers), OECD well-being dimensions, enablers,
+criteria, strengths and weaknesses, change since the previous year, the trend over the years, data
+coverage, all indicators. The page's CSV is each section's rows in page order.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..view import ReportView
-from . import change, coverage, criteria, enablers, indicators, profile, strengths, wellbeing
+from . import change, coverage, criteria, enablers, indicators, overview, profile, strengths, trend, wellbeing
 
 
 class Section(Protocol):
@@ -37,8 +37,8 @@ class Section(Protocol):
 
 #: The unit page's typed sections, in page order (their builders).
 UNIT_SECTIONS: tuple[Callable[[ReportView, Any], Section | None], ...] = (
-    profile.build, wellbeing.build, enablers.build, criteria.build, strengths.build, change.build, coverage.build,
-    indicators.build)
+    overview.build, profile.build, wellbeing.build, enablers.build, criteria.build, strengths.build, change.build,
+    trend.build, coverage.build, indicators.build)
 
 
 def unit_sections(rep: ReportView, key: Any) -> dict[str, Section]:

@@ -97,7 +97,7 @@ def build(rep: ReportView, key: Any) -> Indicators | None:
             ind_id, name, unit,
             (fmt_fixed(v, lang, 2), fmt_fixed(s, lang, 1), fmt_fixed(m, lang, 1), "" if rk is None else str(int(rk))),
             v, as_float(det.get("data_year")), det.get("source") or "",
-            rep.quality.get(int(q)) if q is not None else "", bool(flags.get(ind_id, False)), s,
+            rep.quality.get(int(q), "") if q is not None else "", bool(flags.get(ind_id, False)), s,
             lv, rep.level_badge(lv), m, rk, context, queried.get(ind_id, "")))
     if not any(groups.values()):
         return None
