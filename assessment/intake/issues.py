@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "percent-format-unit": ("error", N_("The cell is formatted as a percentage, but the unit is '{unit}'."),
                             N_("Remove the percent format and give the value in the unit shown.")),
     "date-as-year": ("info", N_("The date {found} is read as the year {year}."), ""),
+    "buddhist-era-year": ("warning", N_("The year {found} is read as a year of the Buddhist Era (BE {era}, as Thai "
+                                        "Excel shows years), so the year {year} is used."),
+                          N_("Check that {year} is the year meant; type years of the Common Era (such as {year}) "
+                             "to avoid this note.")),
     "ambiguous-number": ("error", N_("'{found}' is ambiguous: it could be {first} or {second}."),
                          N_("Type the number without thousands separators.")),
     "other-decimal-mark": ("error", N_("'{found}' uses a decimal mark this template's language does not use."),

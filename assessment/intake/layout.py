@@ -74,6 +74,8 @@ def _countries() -> frozenset[str]:
 
 #: Assessment years the template is written for and the validator accepts.
 YEARS = (1990, 2100)
+#: Data years the validator accepts (the year a value refers to may be older than any assessment).
+DATA_YEARS = (1900, 2100)
 
 #: The country codes the City profile accepts (the template writer checks its argument against them too).
 COUNTRIES = _countries()

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._missing import RANK_MIN_COVERAGE, cell_text, first_control, needed
 from ..catalogue import Catalogue, load_catalogue
@@ -31,6 +31,7 @@ from .issues import issue, slip_label
 from .layout import (
     COUNTRIES,
     CRITERIA_INPUTS,
+    DATA_YEARS,
     ENABLER_INPUTS,
     INDICATOR_INPUTS,
     INDICATOR_TABLE,
@@ -41,9 +42,7 @@ from .layout import (
 )
 from .numbers import Parsed, ascii_digits, parse_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc, read_file
-
-if TYPE_CHECKING:
-    pass
+from .years import common_era
 
 MAX_DATA_AGE = 10
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system, as stored)
@@ -139,7 +138,22 @@ class _Checker:
         if isinstance(value, dt.date):
             self.add("date-as-year", cell, indicator, year=value.year)
             return float(value.year)
-        return self.number(cell, indicator) if indicator else parse_number(cell.value, self.sub.lang).value
+        if indicator:
+            return self.number(cell, indicator)
+        parsed = parse_number(cell.value, self.sub.lang)  # the profile's year: 'bad-year' unless the digits
+        if parsed.code in ("mixed-digits", "styled-digits"):  # say what is wrong more precisely
+            self.add(parsed.code, cell)
+        return parsed.value
+
+    def era_year(self, cell: RawCell, indicator: str, number: float, span: tuple[int, int]) -> int | None:
+        """The CE year of a year cell read as ``number``, in ``span``; a year typed in the Buddhist Era is
+        read with a note (:mod:`.years`); ``None`` (not reported here) when it is a year of neither era."""
+        read = common_era(number, span)
+        if read is None:
+            return None
+        if read[1]:
+            self.add("buddhist-era-year", cell, indicator, year=read[0], era=int(number))
+        return read[0]
 
     # -- sections ------------------------------------------------------------------------
     def marker(self) -> None:
@@ -185,11 +199,12 @@ class _Checker:
                     self.add("unknown-country", cell)
                 self.profile[key] = code if known else None
             elif kind == "year":
-                year = self.year(cell)
-                if year is None or not float(year).is_integer() or not YEARS[0] <= year <= YEARS[1]:
+                before = len(self.problems)
+                number = self.year(cell)
+                year = None if number is None else self.era_year(cell, "", number, YEARS)
+                if year is None and not any(p.severity == "error" for p in self.problems[before:]):
                     self.add("bad-year", cell)
-                    year = None
-                self.profile[key] = None if year is None else int(year)
+                self.profile[key] = year
             else:  # read as an indicator cell is, with the same messages ('652.572' is ambiguous, not "not > 0")
                 before = len(self.problems)
                 num = self.number(cell, "")
@@ -308,11 +323,10 @@ class _Checker:
         if "data_year" in cells and cells["data_year"].value is not None:
             y = self.year(cells["data_year"], ident)
             year = self.profile.get("year")
-            if y is None or not float(y).is_integer() or not 1900 <= y <= 2100:
-                if y is not None:
-                    self.add("bad-data-year", cells["data_year"], ident)
-            else:
-                data_year = int(y)
+            data_year = None if y is None else self.era_year(cells["data_year"], ident, y, DATA_YEARS)
+            if y is not None and data_year is None:
+                self.add("bad-data-year", cells["data_year"], ident)
+            elif data_year is not None:
                 if year is not None and data_year > year:
                     self.add("data-year-future", cells["data_year"], ident, year=year)
                 elif year is not None and data_year < year - MAX_DATA_AGE:
