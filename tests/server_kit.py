@@ -2,8 +2,9 @@
 
 Django is configured once per process (a fresh data directory in a temporary folder). The
 database is SQLite there, or the PostgreSQL server named by ``SMARTCITY_SERVER_TEST_DB`` (a
-``*_test`` database is created afresh on it; ``tests/test_server_postgres.py`` runs the service
-tests that way when CI exports ``SMARTCITY_TEST_DATABASE_URL``).
+``*_test_<pid>`` database of the process's own is created afresh on it and dropped at its end;
+``tests/test_server_postgres.py`` runs the service tests that way when CI exports
+``SMARTCITY_TEST_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -49,11 +50,23 @@ def datadir() -> Path:
 
     mail.outbox = []
     if url:
+        # a database of this process's own: runs from other checkouts may share the server at the same time
+        name = f"{connection.settings_dict['NAME']}_test_{os.getpid()}"
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        atexit.register(_drop_database, url, name)
     else:
         call_command("migrate", verbosity=0, interactive=False)
     _state["dir"] = folder
     return folder
+
+
+def _drop_database(url: str, name: str) -> None:
+    """Drop this process's test database when it ends (FORCE: the live server's connections may linger)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
