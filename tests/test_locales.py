@@ -1,0 +1,135 @@
+"""The locale registry: one folder per language, its conventions checked against published sources.
+
+The temporary language of these tests is German (``de``): a real code Babel knows, registered only in a
+folder under ``tmp_path`` that ``SMARTCITY_LOCALES`` points at, never in the package.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from assessment.i18n import DRAFT, LANGUAGES, decimal_mark, draft_notice, fmt_fixed
+from assessment.intake.numbers import MISSING_TOKENS, parse_number
+from assessment.locales import LocaleError, city_language, read_locale, registry
+
+#: A complete locale.toml of the throw-away language, not reviewed.
+GERMAN = """name = "German"
+native_name = "Deutsch"
+decimal_mark = ","
+group_mark = "."
+missing_words = ["k. A.", "keine Angabe"]
+digits = ["0123456789"]
+era_offsets = []
+plural_forms = "nplurals=2; plural=(n != 1);"
+fonts = ["Noto Sans", "sans-serif"]
+reviewed = false
+"""
+#: The draft line in German (the test's own translation, in the language's .po).
+ENTWURF = "Übersetzungsentwurf: noch nicht von Muttersprachlern geprüft."
+
+
+def german(root: Path, toml: str = GERMAN) -> Path:
+    """A folder of language folders holding the throw-away German (its .po translates the draft line)."""
+    folder = root / "de"
+    (folder / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "locale.toml").write_text(toml, encoding="utf-8")
+    (folder / "LC_MESSAGES" / "messages.po").write_text(
+        f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
+        f'msgid "{DRAFT}"\nmsgstr "{ENTWURF}"\n\n'
+        'msgid "draft, not yet reviewed"\nmsgstr "Entwurf, noch nicht geprüft"\n', encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_number_marks_are_cldr(code: str) -> None:
+    """Each language's marks are the Unicode CLDR's (the published locale data Babel ships)."""
+    found = registry()[code]
+    assert (found.decimal_mark, found.group_mark) == (get_decimal_symbol(code), get_group_symbol(code))
+    assert decimal_mark(code) == found.decimal_mark
+    # 1234567.891 with one decimal: thousands grouped by three, the decimal part after the mark
+    assert fmt_fixed(1234567.891, code) == f"1{found.group_mark}234{found.group_mark}567{found.decimal_mark}9"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_registered_digit_is_read(code: str) -> None:
+    """The digits a language declares are read by the intake: '3', '1', '4' of that script → 314."""
+    for digits in registry()[code].digits:
+        assert parse_number(digits[3] + digits[1] + digits[4]).value == 314
+        assert [parse_number(d).value for d in digits] == list(range(10))
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_missing_words_are_missing_in_every_template(code: str) -> None:
+    for word in registry()[code].missing_words:
+        assert word in MISSING_TOKENS
+        for lang in LANGUAGES:
+            assert parse_number(word.upper() if word.isascii() else word, lang).code == "missing-token"
+
+
+@pytest.mark.parametrize("code", [c for c in LANGUAGES if c != "en"])
+def test_plural_forms_agree_with_the_po_header(code: str) -> None:
+    found = registry()[code]
+    with found.messages.open("rb") as fh:
+        catalog = read_po(fh)
+    assert catalog.plural_forms == found.plural_forms
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_fonts_end_in_a_generic_family_and_review_is_recorded(code: str) -> None:
+    found = registry()[code]
+    assert found.fonts[-1] in ("sans-serif", "serif")
+    assert not found.reviewed or (found.reviewed_by and isinstance(found.reviewed_on, datetime.date))
+
+
+def test_vietnamese_is_reviewed_and_says_no_draft_line() -> None:
+    assert registry()["vi"].reviewed and draft_notice("vi") == "" and draft_notice("en") == ""
+
+
+def test_a_city_works_in_its_countrys_language() -> None:
+    assert city_language("VN") == "vi"
+    assert city_language("SG") == "en" and city_language("") == "en"
+
+
+def test_a_broken_locale_file_lists_every_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "de"
+    folder.mkdir()
+    (folder / "locale.toml").write_text('name = "German"\ndecimal_mark = ","\ngroup_mark = ","\ndigits = ["0123"]\n'
+                                        'reviewed = true\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(LocaleError) as caught:
+        read_locale(folder)
+    message = str(caught.value)
+    for expected in ("unknown field 'colour'", "'native_name' must be a text", "'fonts' must be a list of texts",
+                     "'decimal_mark' and 'group_mark' must differ", "the ten decimal digits",
+                     "names 'reviewed_by' and 'reviewed_on'", "LC_MESSAGES/messages.po is missing"):
+        assert expected in message
+    (folder / "locale.toml").write_text("name = [", encoding="utf-8")
+    with pytest.raises(LocaleError, match="cannot be read"):
+        read_locale(folder)
+
+
+def smartcity(args: list[str], locales: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SMARTCITY_LOCALES": str(locales), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "assessment", *args], capture_output=True, text=True, env=env,
+                          check=False)
+
+
+def test_an_extra_language_is_offered_and_its_help_says_it_is_a_draft(tmp_path: Path) -> None:
+    """A language folder added through SMARTCITY_LOCALES is a choice of --lang; the root help lists it as a
+    draft, and every help in it starts with the draft line in German and in English."""
+    root = german(tmp_path / "locales")
+    listed = smartcity(["--help"], root)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(listed.stdout.split())  # the help wraps its lines
+    assert "en (English), de (Deutsch; draft, not yet reviewed), vi (Tiếng Việt)." in shown
+    helped = smartcity(["validate", "--help", "--lang", "de"], root)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.splitlines()[0] == f"{ENTWURF} / {DRAFT}"
+    assert DRAFT not in smartcity(["validate", "--help", "--lang", "vi"], root).stdout
