@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .i18n import fmt_number, text, translations
+from .i18n import draft_notice, fmt_number, text, translations
 from .resources import templates_dir
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def environment(lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
+    env.globals["draft"] = draft_notice(lang)  # the one line a language not yet reviewed shows ("" if reviewed)
     env.filters["t"] = lambda value, fallback="en": text(value, lang, fallback)
     env.filters["num"] = lambda value, digits=2: fmt_number(value, lang, digits)
     env.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")

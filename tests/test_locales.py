@@ -133,3 +133,60 @@ def test_an_extra_language_is_offered_and_its_help_says_it_is_a_draft(tmp_path: 
     assert helped.returncode == 0, helped.stderr
     assert helped.stdout.splitlines()[0] == f"{ENTWURF} / {DRAFT}"
     assert DRAFT not in smartcity(["validate", "--help", "--lang", "vi"], root).stdout
+
+
+#: Everything a city, a reviewer and a reader get, made in the throw-away draft language (a subprocess: the
+#: registry is read once per process). The catalogue is a small one with German texts.
+DRAFTED = """
+import sys
+from pathlib import Path
+import assessment
+from assessment.catalogue import catalogue_markdown, load_catalogue
+from assessment.intake import read_submissions, write_template
+from assessment.report import render_report
+from assessment.review import review, write_review
+out, data, folder = (Path(a) for a in sys.argv[1:4])
+result = assessment.assess(assessment.from_coinr(data / "coinr_ASEM_iData.csv", data / "coinr_ASEM_iMeta.csv"))
+render_report(result, out / "site", lang="de", workbook=False, compare=["Austria,Belgium"])
+cat = load_catalogue(folder)
+write_template(out / "template.xlsx", city="Berlin", country="DE", year=2025, lang="de", catalogue=cat)
+intake = read_submissions([out / "template.xlsx"], catalogue=cat)
+intake.write_issues(out / "issues.html", lang="de")
+write_review(review(intake), out / "queries", lang="de")
+(out / "catalogue.de.md").write_text(catalogue_markdown(load_catalogue(), "de"), encoding="utf-8")
+"""
+SMALL = ('id: small\nversion: "1.0"\ntitle: {en: "Small", de: "Klein"}\nlanguages: [en, de]\n'
+         'indicators:\n  - {id: A-1, name: {en: "Green space", de: "Grünfläche"}, unit: {en: "%", de: "%"}, '
+         'direction: 1}\nlenses:\n'
+         '  - {id: areas, role: areas, name: {en: "Areas", de: "Bereiche"}, members: {green: ["A-1"]}, '
+         'nodes: [{id: green, name: {en: "Green", de: "Grün"}}]}\n'
+         '  - {id: goals, role: headline, name: {en: "Goals", de: "Ziele"}, members: {life: ["A-1"]}, '
+         'nodes: [{id: life, name: {en: "Life", de: "Leben"}}]}\n')
+
+
+def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> None:
+    """The draft line, in German and in English, on every scorecard page, the problem report, the template,
+    the query workbook and the catalogue reference (of the built-in catalogue: its texts stay English, as it
+    has none in German); the line's German comes from the language's messages.po."""
+    import openpyxl
+
+    from assessment.resources import data_root
+
+    root = german(tmp_path / "locales")
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "catalogue.yaml").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "SMARTCITY_LOCALES": str(root)}
+    done = subprocess.run([sys.executable, "-c", DRAFTED, str(out), str(data_root() / "examples" / "data"),
+                           str(tmp_path / "cat")], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = f"{ENTWURF} / {DRAFT}"
+    pages = sorted(out.glob("site/**/*.html")) + [out / "issues.html"]
+    assert {"index.html", "austria.html", "austria--belgium.html", "issues.html"} <= {p.name for p in pages}
+    for page in pages:
+        assert page.read_text(encoding="utf-8").count(line) == 1, page
+    instructions = openpyxl.load_workbook(out / "template.xlsx").worksheets[0]
+    assert instructions.cell(3, 1).value == line
+    (queries,) = out.glob("queries/queries-*.xlsx")
+    assert openpyxl.load_workbook(queries).worksheets[0].cell(3, 1).value == line
+    assert f"> {line}" in (out / "catalogue.de.md").read_text(encoding="utf-8")
