@@ -181,7 +181,7 @@ def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> 
                            str(tmp_path / "cat")], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     line = f"{ENTWURF} / {DRAFT}"
-    pages = sorted(out.glob("site/**/*.html")) + [out / "issues.html"]
+    pages = [*sorted(out.glob("site/**/*.html")), out / "issues.html"]
     assert {"index.html", "austria.html", "austria--belgium.html", "issues.html"} <= {p.name for p in pages}
     for page in pages:
         assert page.read_text(encoding="utf-8").count(line) == 1, page
