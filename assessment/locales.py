@@ -36,6 +36,10 @@ Fields of ``locale.toml`` (all required unless a default is named):
 ``fonts``
     The font-family list of pages and PDFs in this language, most wanted first, ending in a
     generic family; the stylesheet takes it per page language.
+``word_spaces`` (default true)
+    Whether the script puts spaces between words. Thai, Lao, Khmer and Myanmar do not: their pages
+    let a line break inside a run of letters where it would overflow (the browser and Pango find
+    the word breaks themselves from the page's ``lang``).
 ``reviewed``, ``reviewed_by``, ``reviewed_on``
     Whether a native speaker signed the translations off, who, and when (an ISO date). Until then
     every page, workbook and the command line's help say in one line that the language is a draft.
@@ -85,6 +89,7 @@ class Locale:
     countries: tuple[str, ...]
     plural_forms: str
     fonts: tuple[str, ...]
+    word_spaces: bool
     reviewed: bool
     reviewed_by: str | None
     reviewed_on: datetime.date | None
@@ -112,7 +117,8 @@ def _check(raw: Any, folder: Path) -> list[str]:
     bad: list[str] = []
     text_fields = ("name", "native_name", "decimal_mark", "group_mark", "plural_forms")
     list_fields = ("missing_words", "digits", "fonts")
-    known = {*text_fields, *list_fields, "era_offsets", "countries", "reviewed", "reviewed_by", "reviewed_on"}
+    known = {*text_fields, *list_fields, "era_offsets", "countries", "word_spaces", "reviewed", "reviewed_by",
+             "reviewed_on"}
     bad += [f"unknown field '{k}'; allowed: {', '.join(sorted(known))}" for k in sorted(set(raw) - known, key=str)]
     bad += [f"'{f}' must be a text" for f in text_fields if not isinstance(raw.get(f), str) or not raw.get(f)]
     bad += [f"'{f}' must be a list of texts" for f in list_fields if not _strings(raw.get(f))]
@@ -127,6 +133,8 @@ def _check(raw: Any, folder: Path) -> list[str]:
     if not isinstance(countries, list) or not all(isinstance(c, str) and re.fullmatch("[A-Z]{2}", c)
                                                    for c in countries):
         bad.append("'countries' must be a list of ISO 3166 alpha-2 codes (VN, TH)")
+    if not isinstance(raw.get("word_spaces", True), bool):
+        bad.append("'word_spaces' must be true or false")
     if not isinstance(raw.get("reviewed"), bool):
         bad.append("'reviewed' must be true or false")
     if raw.get("reviewed") is True and (not raw.get("reviewed_by") or not isinstance(raw.get("reviewed_on"),
@@ -162,7 +170,8 @@ def read_locale(folder: Path) -> Locale:
                   group_mark=raw["group_mark"], missing_words=tuple(w.casefold() for w in raw["missing_words"]),
                   digits=tuple(raw["digits"]), era_offsets=tuple(raw.get("era_offsets", [])),
                   countries=tuple(raw.get("countries", [])),
-                  plural_forms=raw["plural_forms"], fonts=tuple(raw["fonts"]), reviewed=raw["reviewed"],
+                  plural_forms=raw["plural_forms"], fonts=tuple(raw["fonts"]),
+                  word_spaces=raw.get("word_spaces", True), reviewed=raw["reviewed"],
                   reviewed_by=raw.get("reviewed_by"), reviewed_on=raw.get("reviewed_on"), folder=folder)
 
 

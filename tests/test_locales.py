@@ -190,3 +190,63 @@ def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> 
     (queries,) = out.glob("queries/queries-*.xlsx")
     assert openpyxl.load_workbook(queries).worksheets[0].cell(3, 1).value == line
     assert f"> {line}" in (out / "catalogue.de.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_stylesheet_takes_the_languages_fonts(code: str) -> None:
+    from assessment.templating import NO_WORD_SPACES, stylesheet
+
+    found = registry()[code]
+    css = stylesheet(code)
+    assert "$fonts" not in css
+    assert f"body {{ font: 15px/1.45 {found.font_family};" in css
+    assert f"svg text {{ font: 11px {found.font_family};" in css
+    assert css.endswith(NO_WORD_SPACES) == (not found.word_spaces)
+
+
+THAI = "ตัวชี้วัดเมืองอัจฉริยะของอาเซียน"  # "ASEAN smart-city indicators", no space between the words
+
+
+def test_a_page_in_a_script_without_spaces_prints_in_its_own_font(tmp_path: Path, monkeypatch) -> None:
+    """A throw-away Thai (tmp folder) naming Noto Sans Thai: its stylesheet lets lines break inside a run of
+    letters, and the PDF draws the Thai glyphs with that font, embedded (Debian's fonts-noto-core, which
+    `make` installs), not with a font that has no Thai (empty boxes)."""
+    pytest.importorskip("weasyprint")
+    import assessment.templating as templating
+    from assessment.report.render import render_pdf
+
+    folder = tmp_path / "th"
+    (folder / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "LC_MESSAGES" / "messages.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    (folder / "locale.toml").write_text(GERMAN.replace('"German"', '"Thai"').replace('"Deutsch"', '"ไทย"')
+                                        .replace('fonts = ["Noto Sans", "sans-serif"]',
+                                                 'fonts = ["Noto Sans Thai", "sans-serif"]\nword_spaces = false'),
+                                        encoding="utf-8")
+    thai = read_locale(folder)
+    monkeypatch.setattr(templating, "locale", lambda code: thai)
+    templating.stylesheet.cache_clear()
+    try:
+        css = templating.stylesheet("th")
+    finally:
+        templating.stylesheet.cache_clear()
+    assert css.endswith(templating.NO_WORD_SPACES) and '"Noto Sans Thai", sans-serif' in css
+    page = tmp_path / "page.html"
+    page.write_text(f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>{css}</style></head>'
+                    f'<body><p style="width: 6em">{THAI * 3}</p></body></html>', encoding="utf-8")
+    (pdf,) = render_pdf([page])
+    assert any(b"/BaseFont /" in part and b"+Noto-Sans-Thai" in part for part in pdf_objects(pdf.read_bytes()))
+
+
+def pdf_objects(data: bytes) -> list[bytes]:
+    """The PDF's bytes and each of its streams inflated (WeasyPrint packs the font dictionaries in object
+    streams)."""
+    import re
+    import zlib
+
+    parts = [data]
+    for found in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
+        try:
+            parts.append(zlib.decompress(found.group(1)))
+        except zlib.error:
+            continue
+    return parts
