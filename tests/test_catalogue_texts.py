@@ -91,6 +91,11 @@ def test_every_translation_file_has_exactly_the_contexts_of_the_builtin_catalogu
             assert sorted(m.context for m in read_po(fh) if m.id) == sorted(contexts), po.name
 
 
+def test_the_contexts_follow_the_scheme() -> None:
+    found = [f"{name}:{where}" for name, text in TINY.items() for where, _ in texts(yaml.safe_load(text))]
+    assert found == CONTEXTS
+
+
 def test_a_translation_file_gives_the_same_catalogue_as_inline_texts(tmp_path: Path) -> None:
     inline = read_catalogue(tiny(tmp_path / "inline", move=False))
     moved = read_catalogue(tiny(tmp_path / "moved"))
