@@ -63,11 +63,13 @@ DRAFT = N_("Draft translation: not yet reviewed by a native speaker.")
 def draft_notice(lang: str) -> str:
     """``""`` for a reviewed language; else :data:`DRAFT` in ``lang`` and, after a slash, in English.
 
-    One line in both languages, so a reader who does not trust the draft still reads what it is.
+    One line in both languages, so a reader who does not trust the draft still reads what it is (once, in
+    English, while the language's ``.po`` does not translate the line yet).
     """
     if locale(lang).reviewed:
         return ""
-    return f"{_(DRAFT, lang)} / {DRAFT}"
+    said = _(DRAFT, lang)
+    return DRAFT if said == DRAFT else f"{said} / {DRAFT}"
 
 
 def text(value: dict[str, str] | None, lang: str, fallback: str = "en") -> str:
