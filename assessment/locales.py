@@ -167,7 +167,7 @@ def read_locale(folder: Path) -> Locale:
     if problems:
         raise LocaleError(f"{path}: " + "; ".join(problems))
     return Locale(code=code, name=raw["name"], native_name=raw["native_name"], decimal_mark=raw["decimal_mark"],
-                  group_mark=raw["group_mark"], missing_words=tuple(w.casefold() for w in raw["missing_words"]),
+                  group_mark=raw["group_mark"], missing_words=tuple(w.lower() for w in raw["missing_words"]),
                   digits=tuple(raw["digits"]), era_offsets=tuple(raw.get("era_offsets", [])),
                   countries=tuple(raw.get("countries", [])),
                   plural_forms=raw["plural_forms"], fonts=tuple(raw["fonts"]),

@@ -4,9 +4,10 @@
 Two rules; either flags a word written in plain ASCII letters:
 
 * every language: a word English uses here (a word of the UI's msgids or of the built-in catalogue's English
-  texts) that the language's own texts never use (the words of its translations, in
-  ``templates/locale/<lang>/LC_MESSAGES/messages.po`` and ``indicators/locale/<lang>.po``, where a translation
-  differs from its English: ``data`` and ``target`` are Indonesian words too);
+  texts) that the language's own texts never choose: a word counts as the language's own when some
+  translation (``templates/locale/<lang>/LC_MESSAGES/messages.po``, ``indicators/locale/<lang>.po``) uses it
+  where its English text does not (``data`` and ``target`` are Indonesian words too, and appear in
+  translations of texts without them), so English a translation merely kept from its source stays English;
 * Vietnamese also: :mod:`vietnamese_scan`'s rule (a word that cannot be a Vietnamese syllable without its
   marks, or an English word of Vietnamese shape), which also catches English the UI never wrote.
 
@@ -50,15 +51,15 @@ def english_vocabulary() -> frozenset[str]:
 
 @cache
 def own_vocabulary(lang: str) -> frozenset[str]:
-    """The words the language's translations use (a translation equal to its English adds none)."""
+    """The words the language's translations choose: those of a translation that its English text lacks."""
     found: set[str] = set()
     for path in (registry()[lang].messages, indicators_dir() / "locale" / f"{lang}.po"):
         if not path.is_file():
             continue
         with path.open("rb") as fh:
             for m in read_po(fh):
-                if m.id and m.string and m.string != m.id:
-                    found |= _words(str(m.string))
+                if m.id and m.string:
+                    found |= _words(str(m.string)) - _words(str(m.id))
     return frozenset(found)
 
 
