@@ -54,6 +54,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -183,12 +184,17 @@ def _folders(root: Path) -> list[Path]:
 def registry() -> dict[str, Locale]:
     """Every language, English first, then by code (the order of every language list and column).
 
-    Read once per process: the package's ``templates/locale/`` and, when set, ``SMARTCITY_LOCALES``.
+    Read once per process: the package's ``templates/locale/`` and, when set, ``SMARTCITY_LOCALES``. A
+    folder of the package that cannot be used is a broken install (:class:`LocaleError`); one of
+    ``SMARTCITY_LOCALES`` is left out, its problems written to standard error.
     """
     found = {f.name: read_locale(f) for f in _folders(templates_dir() / "locale")}
     extra = os.environ.get(ENV)
-    if extra:
-        found.update({f.name: read_locale(f) for f in _folders(Path(extra))})
+    for folder in _folders(Path(extra)) if extra else ():
+        try:
+            found[folder.name] = read_locale(folder)
+        except LocaleError as exc:  # a draft being tried: say what is wrong with it, offer the others
+            print(f"{ENV}: {exc}; the language is not offered", file=sys.stderr)
     if SOURCE not in found:
         raise LocaleError(f"the source language '{SOURCE}' has no folder in {templates_dir() / 'locale'}")
     return {SOURCE: found[SOURCE], **{c: found[c] for c in sorted(found) if c != SOURCE}}

@@ -250,3 +250,11 @@ def pdf_objects(data: bytes) -> list[bytes]:
         except zlib.error:
             continue
     return parts
+
+
+def test_a_broken_extra_language_is_left_out_with_its_problems_said(tmp_path: Path) -> None:
+    root = german(tmp_path / "locales", GERMAN.replace('decimal_mark = ","', 'decimal_mark = "."'))
+    run = smartcity(["--help"], root)
+    assert run.returncode == 0 and "Traceback" not in run.stderr
+    assert "SMARTCITY_LOCALES:" in run.stderr and "'decimal_mark' and 'group_mark' must differ" in run.stderr
+    assert "de (Deutsch" not in run.stdout and "vi (Tiếng Việt)" in " ".join(run.stdout.split())
