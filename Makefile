@@ -40,10 +40,13 @@ browser: pdf-libs
 	@command -v chromium > /dev/null || (apt-get update -q && apt-get install -y -q chromium) \
 	  || (sudo apt-get update -q && sudo apt-get install -y -q chromium)
 
-## Pango, which WeasyPrint (the `pdf` extra, for `smartcity report --pdf`) draws text with; installed only when absent.
+## Pango, which WeasyPrint (the `pdf` extra, for `smartcity report --pdf`) draws text with, and the Noto fonts the
+## languages' font lists name (templates/locale/*/locale.toml: Noto Sans, Noto Sans Thai …); installed only when absent.
 pdf-libs:
 	@/sbin/ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -q && apt-get install -y -q libpangoft2-1.0-0) \
 	  || (sudo apt-get update -q && sudo apt-get install -y -q libpangoft2-1.0-0)
+	@fc-list 2> /dev/null | grep -q "Noto Sans Thai" || (apt-get update -q && apt-get install -y -q fonts-noto-core) \
+	  || (sudo apt-get update -q && sudo apt-get install -y -q fonts-noto-core)
 
 lint: setup
 	$(BIN)/ruff check assessment tests benchmarks examples vulture_whitelist.py

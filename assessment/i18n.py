@@ -1,7 +1,9 @@
 """User-interface translations and locale-aware formatting.
 
 UI strings are English msgids translated in ``templates/locale/<lang>/LC_MESSAGES/messages.po``;
-the .po files are compiled in memory when first used, so no binary .mo file is committed.
+the .po files are compiled in memory when first used, so no binary .mo file is committed. The
+languages, their number marks and their other conventions come from the locale registry
+(:mod:`assessment.locales`: one folder per language).
 Indicator names and descriptors are *data* and live in the catalogue, not here; :func:`text`
 picks one language from such a multilingual text.
 """
@@ -11,18 +13,16 @@ from __future__ import annotations
 import gettext
 import io
 from functools import cache
-from typing import Literal, get_args
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel.numbers import format_decimal
 
 from ._missing import is_missing
-from .resources import templates_dir
+from .locales import SOURCE, locale, registry
 
-#: Languages the user interface is complete in.
-Language = Literal["en", "vi"]
-LANGUAGES: tuple[str, ...] = get_args(Language)
+#: Every registered language (English first, then by code): the choices of ``--lang`` and the service.
+LANGUAGES: tuple[str, ...] = tuple(registry())
 
 
 @cache
@@ -36,10 +36,9 @@ def translations(lang: str) -> gettext.NullTranslations:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {lang!r}")
-    if lang == "en":
+    if lang == SOURCE:
         return gettext.NullTranslations()
-    po_path = templates_dir() / "locale" / lang / "LC_MESSAGES" / "messages.po"
-    with po_path.open("rb") as fh:
+    with locale(lang).messages.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog)
@@ -57,6 +56,22 @@ def _(message: str, lang: str) -> str:
     return translations(lang).gettext(message)
 
 
+#: The line every page, workbook and help text in a language not yet reviewed carries.
+DRAFT = N_("Draft translation: not yet reviewed by a native speaker.")
+
+
+def draft_notice(lang: str) -> str:
+    """``""`` for a reviewed language; else :data:`DRAFT` in ``lang`` and, after a slash, in English.
+
+    One line in both languages, so a reader who does not trust the draft still reads what it is (once, in
+    English, while the language's ``.po`` does not translate the line yet).
+    """
+    if locale(lang).reviewed:
+        return ""
+    said = _(DRAFT, lang)
+    return DRAFT if said == DRAFT else f"{said} / {DRAFT}"
+
+
 def text(value: dict[str, str] | None, lang: str, fallback: str = "en") -> str:
     """Pick ``lang`` from a multilingual text (language → text), else ``fallback``, else any; ``""`` if none."""
     if not value:
@@ -67,28 +82,31 @@ def text(value: dict[str, str] | None, lang: str, fallback: str = "en") -> str:
 def fmt_number(value: float | None, lang: str, digits: int = 2) -> str:
     """Format a number for ``lang`` (``1,234.5`` in English, ``1.234,5`` in Vietnamese).
 
-    Missing values (``None`` or NaN) become an empty string.
+    Babel rounds (half to even, on the decimal string) and groups by three as in English; the
+    registry's marks then replace English's. Missing values (``None`` or NaN) become an empty string.
     """
     if value is None or is_missing(value):
         return ""
-    return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=lang))
+    shown = format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=SOURCE)
+    return str(shown).translate(_symbols(lang))
 
 
 @cache
 def _symbols(lang: str) -> dict[int, str]:
-    """Translation table from Python's ``,``/``.`` to the locale's group and decimal symbols (CLDR)."""
-    return str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
+    """Translation table from English's ``,``/``.`` to the language's group and decimal marks (registry)."""
+    found = locale(lang)
+    return str.maketrans({",": found.group_mark, ".": found.decimal_mark})
 
 
 def decimal_mark(lang: str) -> str:
-    """The language's decimal mark (CLDR): ``.`` in English, ``,`` in Vietnamese."""
-    return str(get_decimal_symbol(lang))
+    """The language's decimal mark (registry): ``.`` in English, ``,`` in Vietnamese."""
+    return locale(lang).decimal_mark
 
 
 def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
     """Like :func:`fmt_number` but always with ``digits`` decimals (``48,0``), for aligned scores.
 
-    Uses the locale's CLDR group and decimal symbols with Python's fast formatting (pages format
+    Uses the language's group and decimal marks with Python's fast formatting (pages format
     thousands of numbers). Grouping is by three, as in both UI locales. Rounding is Python's, on
     the binary value (``0.05`` → ``0.1``), where Babel rounds the decimal string half to even.
     """

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .i18n import fmt_number, text, translations
+from .i18n import draft_notice, fmt_number, text, translations
+from .locales import locale
 from .resources import templates_dir
 
 if TYPE_CHECKING:
@@ -35,10 +36,25 @@ def environment(lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
+    env.globals["draft"] = draft_notice(lang)  # the one line a language not yet reviewed shows ("" if reviewed)
     env.filters["t"] = lambda value, fallback="en": text(value, lang, fallback)
     env.filters["num"] = lambda value, digits=2: fmt_number(value, lang, digits)
     env.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
     return env
+
+
+#: Appended to the stylesheet of a language whose script has no spaces between words: a line may break
+#: inside a run of letters rather than overflow a narrow cell (the engine still prefers the word breaks it
+#: finds from the page's ``lang``).
+NO_WORD_SPACES = "body { overflow-wrap: anywhere; }\n"
+
+
+@cache
+def stylesheet(lang: str) -> str:
+    """The scorecards' stylesheet for a page in ``lang``: ``$fonts`` is the language's font list (registry)."""
+    found = locale(lang)
+    css = (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8")
+    return css.replace("$fonts", found.font_family) + ("" if found.word_spaces else NO_WORD_SPACES)
 
 
 def short_repr(name: str, **fields: object) -> str:

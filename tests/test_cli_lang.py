@@ -22,6 +22,7 @@ from assessment.catalogue import indicator_table, load_catalogue
 from assessment.cli import app
 from assessment.cli import common as cli_common
 from assessment.intake import MESSAGES
+from assessment.locales import registry
 from assessment.resources import templates_dir
 from assessment.review.messages import MESSAGES as REVIEW_MESSAGES
 
@@ -244,7 +245,9 @@ HELP_CODE = ["SMARTCITY_LANG", "examples/methods/", "examples/robustness/", "cat
              "'demo'", "'serve backup DIR ARCHIVE'", "'serve restore ARCHIVE DIR'", "'backup'", "'restore'",
              "backup DIR ARCHIVE, restore ARCHIVE DIR", "ARCHIVE", ".tar.gz", "ACTION|DIR", "DIR",
              "'smartcity-assessment[server]'", "pip install",
-             "postgresql://user:password@host/name", "SMARTCITY_DATABASE_URL", "SQLite", "organiser@localhost"]
+             "postgresql://user:password@host/name", "SMARTCITY_DATABASE_URL", "SQLite", "organiser@localhost",
+             # the root help's list of languages: each language's name in itself, on purpose
+             *(found.native_name for found in registry().values())]
 #: Names, not language: the frameworks and formats the help names, the tiers.
 NAMES = {"asean", "ascf", "oecd", "yaml", "iso", "alpha", "xlsx", "csv", "html", "pdf", "xlsm", "xls", "ods",
          "core", "advanced", "smartcity", "dask"}

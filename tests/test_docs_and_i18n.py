@@ -1,4 +1,4 @@
-"""Generated docs stay in sync with the data; the Vietnamese UI catalogue is complete."""
+"""Generated docs stay in sync with the data; every language's UI catalogue is complete."""
 
 from __future__ import annotations
 
@@ -9,27 +9,33 @@ import pytest
 from assessment import Catalogue, catalogue_markdown
 from assessment._messages import ui_msgids
 from assessment.i18n import LANGUAGES, fmt_number, translations
+from assessment.locales import registry
 from assessment.resources import templates_dir
+
+#: Every registered language but the source (English is the msgids themselves).
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.mark.parametrize(("lang", "name"), [("en", "catalogue.md"), ("vi", "catalogue.vi.md")])
+@pytest.mark.parametrize(("lang", "name"), [("en", "catalogue.md")] + [(c, f"catalogue.{c}.md") for c in TRANSLATED])
 def test_catalogue_docs_are_in_sync(catalogue: Catalogue, lang: str, name: str) -> None:
     committed = (DOCS / name).read_text(encoding="utf-8")
     assert committed == catalogue_markdown(catalogue, lang), f"docs/{name} drifted from indicators/: run `make docs`"
 
 
-def test_every_ui_string_is_translated() -> None:
-    vi = translations("vi")
-    untranslated = sorted(m for m in ui_msgids() if vi.gettext(m) == m)
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_ui_string_is_translated(lang: str) -> None:
+    found = translations(lang)
+    untranslated = sorted(m for m in ui_msgids() if found.gettext(m) == m)
     assert untranslated == []
 
 
-def test_po_file_has_no_stale_entries() -> None:
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_po_file_has_no_stale_entries(lang: str) -> None:
     from babel.messages.pofile import read_po
 
-    with (templates_dir() / "locale" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+    with (templates_dir() / "locale" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         catalog = read_po(fh)
     assert {m.id for m in catalog if m.id} == ui_msgids()
 
@@ -48,9 +54,12 @@ def test_number_formats_follow_the_language() -> None:
 
 
 def test_unknown_language_is_refused() -> None:
-    with pytest.raises(ValueError, match="language must be one of en, vi; got 'fr'"):
+    with pytest.raises(ValueError, match=f"language must be one of {', '.join(LANGUAGES)}; got 'fr'"):
         translations("fr")
-    assert LANGUAGES == ("en", "vi")
+    # the languages are the folders of templates/locale/ that hold a locale.toml, English first
+    folders = sorted(p.parent.name for p in (templates_dir() / "locale").glob("*/locale.toml"))
+    assert LANGUAGES == ("en", *(f for f in folders if f != "en")) == tuple(registry())
+    assert {"en", "vi"} <= set(LANGUAGES)
 
 
 def _plain_texts(path: Path) -> list[str]:

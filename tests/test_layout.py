@@ -19,8 +19,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "assessment"
 #: Stages in data-flow order (a stage may import the ones before it).
 STAGES = ("catalogue", "intake", "review", "scoring", "robustness", "report")
 #: The shared base every stage may use.
-BASE = frozenset({"errors", "_missing", "i18n", "resources", "templating", "yamlfiles", "model_errors", "_messages",
-                  "_version", "_lazy"})
+BASE = frozenset({"errors", "_missing", "i18n", "locales", "resources", "templating", "yamlfiles", "model_errors",
+                  "_messages", "_version", "_lazy"})
 #: May import anything: the public API and the command line.
 TOP = frozenset({"__init__", "__main__", "cli"})
 #: The service (``smartcity serve``): imports every stage and the base, never the command line; nothing but

@@ -22,6 +22,9 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path: Path) -> None:
     assert "assessment/_data/indicators/catalogue.yaml" in names
     assert "assessment/_data/templates/catalogue.md.j2" in names
     assert "assessment/_data/templates/locale/vi/LC_MESSAGES/messages.po" in names
+    # the locale registry's entries and the catalogue's translations (the Vietnamese names below come from it)
+    assert {"assessment/_data/templates/locale/en/locale.toml", "assessment/_data/templates/locale/vi/locale.toml",
+            "assessment/_data/indicators/locale/vi.po"} <= set(names)
     assert "assessment/py.typed" in names
 
     venv = tmp_path / "venv"

@@ -1,4 +1,4 @@
-"""Find English words in text a Vietnamese city or reviewer reads (the scan of ``test_vietnamese_path.py``).
+"""Find English words in text a Vietnamese city or reviewer reads (the Vietnamese rule of ``language_scan.py``).
 
 A word is flagged when it is written in plain ASCII letters (no Vietnamese diacritics) and cannot be a
 Vietnamese syllable written without its marks (initial consonant, vowel nucleus, final consonant:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from babel import Locale, UnknownLocaleError
 
@@ -61,11 +61,11 @@ def check_languages(header: CatalogueHeader, source: str) -> Iterator[Problem]:
 
 
 def _lang_problems(value: LangText | None, langs: Sequence[str], source: str, item: str,
-                   field: str) -> Iterator[Problem]:
+                   field: str, translated: Collection[str] = ()) -> Iterator[Problem]:
     if value is None:
         return
     for lang in langs:
-        if not value.get(lang):
+        if not value.get(lang) and lang not in translated:
             yield _p(source, item, field, "missing-text",
                      N_("missing text in language '{lang}' (the catalogue declares {langs})"),
                      fix=N_("add '{lang}: …' under '{text_field}'"), lang=lang, langs=", ".join(langs),
@@ -88,24 +88,25 @@ def _dig(obj: object, path: str) -> LangText | None:
 
 def check_texts(header: CatalogueHeader, indicators: Iterable[tuple[str, Indicator]],
                 enablers: Iterable[tuple[str, Enabler]], lenses: Iterable[tuple[str, Lens]],
-                source: str) -> Iterator[Problem]:
-    """Every text is given in every declared language, and in no other."""
+                source: str, translated: Collection[str] = ()) -> Iterator[Problem]:
+    """Every text is given in every declared language, and in no other (``translated``: languages whose
+    gaps the translation files' merge reported already, by context)."""
     langs = header.languages
-    yield from _lang_problems(header.title, langs, source, "catalogue", "title")
+    yield from _lang_problems(header.title, langs, source, "catalogue", "title", translated)
     for m in header.maturity_levels:
-        yield from _lang_problems(m.name, langs, source, "catalogue", f"maturity_levels[{m.level}]")
+        yield from _lang_problems(m.name, langs, source, "catalogue", f"maturity_levels[{m.level}]", translated)
     for src, ind in indicators:
         for f in _INDICATOR_TEXTS:
-            yield from _lang_problems(_dig(ind, f), langs, src, ind.id, f)
+            yield from _lang_problems(_dig(ind, f), langs, src, ind.id, f, translated)
     for src, en in enablers:
         for f in _ENABLER_TEXTS:
-            yield from _lang_problems(_dig(en, f), langs, src, en.id, f)
+            yield from _lang_problems(_dig(en, f), langs, src, en.id, f, translated)
         for level, descriptor in sorted(en.levels.items()):
-            yield from _lang_problems(descriptor, langs, src, en.id, f"levels[{level}]")
+            yield from _lang_problems(descriptor, langs, src, en.id, f"levels[{level}]", translated)
     for src, lens in lenses:
-        yield from _lang_problems(lens.name, langs, src, lens.id, "name")
+        yield from _lang_problems(lens.name, langs, src, lens.id, "name", translated)
         for node in lens.nodes:
-            yield from _lang_problems(node.name, langs, src, f"{lens.id}/{node.id}", "name")
+            yield from _lang_problems(node.name, langs, src, f"{lens.id}/{node.id}", "name", translated)
 
 
 def check_ids(items: Iterable[tuple[str, str]], lenses: Iterable[tuple[str, Lens]]) -> Iterator[Problem]:
@@ -390,7 +391,8 @@ def check_rules(rules: Sequence[tuple[str, Rule]], indicators: set[str], denomin
                              denominators=", ".join(sorted(denominators)), suggestion=near)
 
 
-def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str]) -> Iterator[Problem]:
+def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str],
+                   translated: Collection[str] = ()) -> Iterator[Problem]:
     """A criteria model: unique level and criterion ids, every criterion on a level of the model,
     every level gated by at least one basic criterion, every text in every declared language."""
     where = f"criteria/{model.id}"
@@ -412,11 +414,11 @@ def check_criteria(model: CriteriaModel, source: str, langs: Sequence[str]) -> I
                      N_("level has no basic criterion, so every city would reach it without evidence"),
                      fix=N_("give the level at least one basic criterion"))
     if langs:
-        yield from _lang_problems(model.name, langs, source, where, "name")
-        yield from _lang_problems(model.basis, langs, source, where, "basis")
+        yield from _lang_problems(model.name, langs, source, where, "name", translated)
+        yield from _lang_problems(model.basis, langs, source, where, "basis", translated)
         for lv in model.levels:
-            yield from _lang_problems(lv.name, langs, source, f"{where}/{lv.id}", "name")
-            yield from _lang_problems(lv.description, langs, source, f"{where}/{lv.id}", "description")
+            yield from _lang_problems(lv.name, langs, source, f"{where}/{lv.id}", "name", translated)
+            yield from _lang_problems(lv.description, langs, source, f"{where}/{lv.id}", "description", translated)
         for c in model.criteria:
-            yield from _lang_problems(c.name, langs, source, f"{where}/{c.id}", "name")
-            yield from _lang_problems(c.evidence, langs, source, f"{where}/{c.id}", "evidence")
+            yield from _lang_problems(c.name, langs, source, f"{where}/{c.id}", "name", translated)
+            yield from _lang_problems(c.evidence, langs, source, f"{where}/{c.id}", "evidence", translated)

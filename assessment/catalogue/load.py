@@ -3,7 +3,9 @@
 A catalogue is a ``catalogue.yaml`` header that may ``include`` further files (globs relative
 to it) and may ``extends: builtin`` to add lenses or items to the built-in catalogue. Every
 file may hold ``lenses``, ``indicators``, ``enablers`` and ``criteria`` (maturity models) lists.
-A single self-contained file works too.
+A single self-contained file works too. Texts in languages other than English may live in
+``locale/<lang>.po`` beside the header file instead of inline (:mod:`.texts`); they are merged
+into the texts before anything is validated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from . import checks
 from .criteria import CriteriaModel
 from .models import Catalogue, CatalogueHeader, Enabler, Indicator, Lens
 from .rules import Rule
+from .texts import merge_translations
 
 _RULE = TypeAdapter(Rule)
 
@@ -59,8 +62,10 @@ def _parse_rule(raw: object, source: str, problems: list[Problem]) -> Any:
         return None
 
 
-def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
-    """Read the header and every included file; return (header, [(section, source, raw)])."""
+def _collect(header_path: Path, problems: list[Problem]
+             ) -> tuple[dict[str, Any], list[tuple[str, str, Any]], frozenset[str]]:
+    """Read the header and every included file, their texts filled from the translation files beside
+    the header; return (header, [(section, source, raw)], the languages taken from translation files)."""
     header = read_yaml(header_path, problems)
     records: list[tuple[str, str, Any]] = []
     files = [header_path]
@@ -79,8 +84,10 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
                                                       else N_("not a regular file")), labels=("kind",)))
             elif m != header_path:
                 files.append(m)
+    read: list[tuple[Path, Any]] = []
     for path in files:
         data = header if path == header_path else read_yaml(path, problems)
+        read.append((path, data))
         for section in _SECTIONS:
             entries = data.get(section, [])
             if not isinstance(entries, list):
@@ -94,12 +101,14 @@ def _collect(header_path: Path, problems: list[Problem]) -> tuple[dict[str, Any]
             problems.append(Problem(str(path), field=key, code="unknown-key",
                                     message=N_("unknown top-level key; allowed: {allowed}"),
                                     params=params(allowed=", ".join(_SECTIONS))))
-    return header, records
+    declared = header.get("languages")
+    declared = [x for x in declared if isinstance(x, str)] if isinstance(declared, list) else []
+    return header, records, merge_translations(header_path.parent, read, declared, problems)
 
 
 def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, str, Any]],
                     source: str, *, strict: bool = False,
-                    problems: list[Problem] | None = None) -> Catalogue:
+                    problems: list[Problem] | None = None, translated: frozenset[str] = frozenset()) -> Catalogue:
     """Validate raw records and assemble a :class:`Catalogue`.
 
     Parameters
@@ -115,6 +124,9 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
         :func:`assessment.catalogue.checks.completeness_problems`).
     problems
         Problems found earlier (e.g. while reading files), reported together with these.
+    translated
+        Languages whose texts came from translation files: their gaps were reported while merging
+        (by context), so the inline check does not report them again.
 
     Raises
     ------
@@ -150,10 +162,10 @@ def build_catalogue(header_raw: Mapping[str, Any], records: Sequence[tuple[str, 
     problems += checks.check_rules(parsed["rules"], {i.id for _, i in indicators}, denominators,
                                    {q.code for q in header.quality_flags} if header else None)
     for src, model in parsed["criteria"]:
-        problems += checks.check_criteria(model, src, header.languages if header else ())
+        problems += checks.check_criteria(model, src, header.languages if header else (), translated)
     if header is not None:
         problems += checks.check_languages(header, source)
-        problems += checks.check_texts(header, indicators, enablers, lenses, source)
+        problems += checks.check_texts(header, indicators, enablers, lenses, source, translated)
     if strict:
         problems += checks.completeness_problems(indicators, enablers)
     if not indicators and not enablers:
@@ -173,14 +185,15 @@ def read_catalogue(path: str | Path, *, strict: bool = False) -> Catalogue:
     problems: list[Problem] = []
     if path.is_dir():
         path = path / "catalogue.yaml"
-    header, records = _collect(path, problems)
+    header, records, translated = _collect(path, problems)
     if header.get("extends") == "builtin":
-        base_header, base_records = _collect(indicators_dir() / "catalogue.yaml", problems)
+        base_header, base_records, base_translated = _collect(indicators_dir() / "catalogue.yaml", problems)
         records = base_records + records
+        translated |= base_translated
         merged = {**base_header, **{k: v for k, v in header.items() if k not in ("include", "extends")}}
         header = merged
     try:
-        return build_catalogue(header, records, str(path), strict=strict, problems=problems)
+        return build_catalogue(header, records, str(path), strict=strict, problems=problems, translated=translated)
     except CatalogueError as exc:  # place each problem on its line (only now: composing YAML is slow)
         raise CatalogueError(with_lines(exc.problems)) from None
 

@@ -29,7 +29,8 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..i18n import LANGUAGES, N_, _
+from ..i18n import LANGUAGES, N_, _, draft_notice
+from ..locales import registry
 
 #: The environment variable naming the UI language when no ``--lang`` is given.
 ENV = "SMARTCITY_LANG"
@@ -151,10 +152,37 @@ class LocalisedContext(typer.Context):
     formatter_class = LocalisedFormatter
 
 
+#: The root help's paragraph on languages, and the word that marks a draft in it.
+LANGUAGES_LINE = N_("Languages (--lang or SMARTCITY_LANG): {languages}.")
+DRAFT_WORD = N_("draft, not yet reviewed")
+
+
+def languages_line() -> str:
+    """Every registered language with its own name, the drafts marked, in the current language."""
+    names = [f"{code} ({found.native_name}{'' if found.reviewed else '; ' + say(DRAFT_WORD)})"
+             for code, found in registry().items()]
+    return say(LANGUAGES_LINE, languages=", ".join(names))
+
+
+def write_help(base: Any, command: Any, ctx: Any, formatter: Any) -> None:
+    """A command's help, led by the draft line when the run's language is not reviewed yet (one line,
+    in the language and in English), and, for ``smartcity --help``, ending with the languages."""
+    notice = draft_notice(CURRENT.get())
+    if notice:
+        formatter.write(f"{notice}\n\n")
+    base(command, ctx, formatter)
+    if ctx.parent is None:
+        formatter.write_paragraph()
+        HelpFormatter.write_text(formatter, languages_line())
+
+
 class LocalisedCommand(TyperCommand):
     """A command whose help and usage line are in the run's language (``@app.command(cls=…)``)."""
 
     context_class = LocalisedContext
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        write_help(TyperCommand.format_help, self, ctx, formatter)
 
 
 #: Usage errors typer (click) raises, by their English wording: (pattern, msgid of the same facts).
@@ -225,6 +253,9 @@ class LocalisedGroup(TyperGroup):
     """The ``smartcity`` group: reads the run's language first, then writes help and usage errors in it."""
 
     context_class = LocalisedContext
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        write_help(TyperGroup.format_help, self, ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:

@@ -1,7 +1,8 @@
 """Read a number as a person typed it, deliberately and without guessing.
 
-Rules (``lang`` is the template language: ``en`` writes ``1,234.5``, ``vi`` writes ``1.234,5``)
--------------------------------------------------------------------------------------------------
+Rules (``lang`` is the template language, its decimal mark the registry's: ``en`` writes ``1,234.5``,
+``vi`` writes ``1.234,5``)
+-------------------------------------------------------------------------------------------------------
 * Numeric cells are taken as they are; ``True``/``False`` are not numbers.
 * Text: surrounding spaces (including non-breaking and narrow spaces) are removed. ``+``/``-``
   signs (a space may follow them) and ``1.5E3`` are accepted.
@@ -49,11 +50,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-MISSING_TOKENS = frozenset({"n/a", "na", "n.a.", "-", "–", "—", "..", "không có", "không có số liệu", "kcsl",
-                            "k/c", "nd", "none"})
+from ..locales import locale, registry
+
+#: Marks that say *no data* in any language (dashes, two dots).
+NEUTRAL_MISSING = frozenset({"-", "–", "—", ".."})
+#: What a cell may hold for *no data*: the marks above and every registered language's
+#: ``missing_words`` (in a template of any language: see :mod:`assessment.locales`).
+MISSING_TOKENS = NEUTRAL_MISSING | frozenset(w for found in registry().values() for w in found.missing_words)
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
                           "#CALC!", "#GETTING_DATA", "#ERROR"})
-DECIMAL_MARK = {"en": ".", "vi": ","}
 #: Characters that separate thousands between groups of three digits (one of them, once).
 GROUP_SPACES = " \u00a0\u202f\u2009"
 #: Code points of the zeros of styled digit sets, which are symbols rather than a script's digits:
@@ -196,7 +201,7 @@ def _parse(raw: Any, lang: str, percent_ok: bool) -> Parsed:
     if isinstance(cleaned, Parsed):
         return cleaned
     sign, s = ("", cleaned) if cleaned[:1] not in ("+", "-") else (cleaned[0], cleaned[1:].lstrip())
-    mark = DECIMAL_MARK.get(lang, ".")
+    mark = locale(lang).decimal_mark
     if any(ch.isspace() for ch in s) and re.fullmatch(r"[0-9.,\s]*[0-9][0-9.,\s]*", s):
         return _spaced(s, sign, mark)  # digits and spaces only: are the spaces thousands separators?
     if _EXPONENT.fullmatch(s):

@@ -19,7 +19,7 @@ from .._missing import csv_text, first_control, is_missing
 from .._version import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import InputError, Problem, params
-from ..i18n import LANGUAGES, N_, _, decimal_mark, text
+from ..i18n import LANGUAGES, N_, _, decimal_mark, draft_notice, text
 from .criteria import criterion_kind_text, met_choices
 from .layout import (
     COUNTRIES,
@@ -310,8 +310,9 @@ def _instructions(b: _Book) -> None:
     ws.set_column(0, 0, INSTRUCTIONS_WIDTH, b.fmt["wrap"])
     ws.write(0, 0, text(b.cat.header.title, b.lang), b.fmt["title"])
     ws.write(1, 0, f"{_('Catalogue', b.lang)}: {b.cat.id} {b.cat.version}")
-    if b.fill.notice:
-        ws.write(2, 0, b.fill.notice, b.fmt["notice"])
+    said = "  ".join(x for x in (draft_notice(b.lang), b.fill.notice) if x)  # a draft language says so
+    if said:
+        ws.write(2, 0, said, b.fmt["notice"])
     for i, line in enumerate(INSTRUCTIONS):
         ws.write(3 + i, 0, b.t(line))
     row = 3 + len(INSTRUCTIONS)

@@ -22,7 +22,7 @@ from .._missing import RANK_MIN_COVERAGE, cell_text, first_control, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..catalogue.plausible import judge
 from ..errors import Problem, plain_number
-from ..i18n import N_, _, text
+from ..i18n import N_, _, decimal_mark, text
 from .accepted import Intake
 from .assemble import Checked, assemble, problem
 from .cage import read_caged
@@ -102,7 +102,7 @@ class _Checker:
             return self._shown_as_percent(cell, indicator, unit, p.value)
         if p.code is None:
             return p.value
-        extra: dict[str, Any] = {"unit": unit, "mark": "," if self.sub.lang == "vi" else "."}
+        extra: dict[str, Any] = {"unit": unit, "mark": decimal_mark(self.sub.lang)}
         if p.code == "ambiguous-number":
             extra |= {"first": p.alternatives[0], "second": p.alternatives[1]}
         shown = None

@@ -28,7 +28,7 @@ from ..resources import templates_dir
 from ..robustness import RobustnessSpec, UncertaintyResult, load_robustness_spec
 from ..robustness import uncertainty as run_uncertainty
 from ..scoring import Assessment
-from ..templating import environment
+from ..templating import environment, stylesheet
 from . import charts
 from .cohort_views import coverage_names, enabler_heatmap, wellbeing_heatmap
 from .compare import compare_page, compare_slug, peer_groups, resolve
@@ -50,10 +50,11 @@ def _csp(script: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def page_assets() -> dict[str, str]:
-    """The inline script, its CSP and the stylesheet every page carries (read once per report)."""
+def page_assets(lang: str = "en") -> dict[str, str]:
+    """The inline script, its CSP and the stylesheet (in ``lang``'s fonts) every page carries (read once per
+    report)."""
     script = _asset("sort.js")
-    return {"script": script, "style": _asset("style.css"), "csp": _csp(script)}
+    return {"script": script, "style": stylesheet(lang), "csp": _csp(script)}
 
 
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
@@ -123,7 +124,7 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
     # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
     by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
     panel = panel_of(rep)
-    assets: dict[str, Any] = {**page_assets(), "print_full": full}
+    assets: dict[str, Any] = {**page_assets(lang), "print_full": full}
     env = environment(lang)
 
     def fmt(v: float | None, d: int = 1) -> str:

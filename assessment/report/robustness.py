@@ -18,10 +18,9 @@ import pandas as pd
 
 from .._version import __version__
 from ..i18n import text
-from ..resources import templates_dir
 from ..robustness import AuditResult, SensitivityResult, UncertaintyResult
 from ..scoring import Assessment
-from ..templating import environment
+from ..templating import environment, stylesheet
 from . import charts
 from .words import unit_names
 
@@ -154,7 +153,7 @@ def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "
     page = {
         "lang": lang, "csp": CSP, "lens": lens, "home": home, "method": result.method.name, "version": __version__,
         "framework": text(result.catalogue.header.title, lang),
-        "style": (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8"),
+        "style": stylesheet(lang),
         "uncertainty": None if uncertainty is None else {
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
             "top_k": uncertainty.spec.top_k, "head": head,

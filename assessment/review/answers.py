@@ -31,7 +31,7 @@ from python_calamine import CalamineWorkbook
 
 from .._missing import cell_text, is_missing
 from ..errors import Problem, params
-from ..i18n import LANGUAGES, N_, _
+from ..i18n import LANGUAGES, N_, _, decimal_mark
 from ..intake.cage import run_caged
 from ..intake.cells import repaired
 from ..intake.issues import issue
@@ -256,7 +256,7 @@ class _Answers:
         if parsed.code in (None, "not-a-number", "percent-sign"):
             self.problems.append(_answer_problem(self.path, row, key, text, self.sheet))
         else:  # the intake's own words: ambiguous, the other decimal mark, digit groups, underflow …
-            extra: dict[str, Any] = {"mark": "," if self.lang == "vi" else ".", "unit": ""}
+            extra: dict[str, Any] = {"mark": decimal_mark(self.lang), "unit": ""}
             if parsed.code == "ambiguous-number":
                 extra |= {"first": parsed.alternatives[0], "second": parsed.alternatives[1]}
             self._warn(parsed.code, row, key, "corrected", text, **extra)

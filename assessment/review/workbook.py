@@ -18,7 +18,7 @@ import pandas as pd
 import xlsxwriter
 
 from .._missing import cell_text, frame_csv, is_missing, safe_frame
-from ..i18n import N_, _, text
+from ..i18n import N_, _, draft_notice, text
 from .layout import (
     COLUMNS,
     CONFIRMED_COLUMN,
@@ -84,6 +84,8 @@ def write_city(rv: Review, city: dict[str, Any], path: Path) -> Path:
     ws.write_string(1, 0, _("For each question, check the value in the cell named. If it is right, choose '{yes}' "
                             "under Confirmed; if not, give the corrected value, and correct the workbook too. Say "
                             "why in the comment.", lang).format(yes=_(YES, lang)), wrap)
+    if draft_notice(lang):  # a language not yet reviewed says so, in itself and in English
+        ws.write_string(2, 0, draft_notice(lang), bold)
     for i, col in enumerate(COLUMNS):  # the question's id (code:rule:indicator) is for scripts: hidden
         ws.set_column(i, i, col.width, None, {"hidden": col.key == "query"})
         ws.write_string(HEADER_ROW, i, _(col.header, lang), head)

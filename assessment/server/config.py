@@ -101,6 +101,7 @@ def build_settings(datadir: Path, database_url: str | None = None, *, debug: boo
     FileNotFoundError
         If ``datadir`` has no secret key (run ``smartcity serve init`` first).
     """
+    from ..locales import registry
     from ..resources import templates_dir
 
     key_file = datadir / KEY_FILE
@@ -135,7 +136,8 @@ def build_settings(datadir: Path, database_url: str | None = None, *, debug: boo
                        "DIRS": [str(templates_dir() / "server")], "APP_DIRS": False,
                        "OPTIONS": {"environment": "assessment.server.jinja.environment"}}],
         "TASKS": {"default": {"BACKEND": backend}},
-        "USE_I18N": True, "LANGUAGE_CODE": "en", "LANGUAGES": [("en", "English"), ("vi", "Tiếng Việt")],
+        "USE_I18N": True, "LANGUAGE_CODE": "en",
+        "LANGUAGES": [(code, found.native_name) for code, found in registry().items()],
         "USE_TZ": True, "TIME_ZONE": "UTC",
         "LOGIN_URL": "signin", "LOGIN_REDIRECT_URL": "home",
         # Sessions and CSRF: HttpOnly, SameSite=Lax always; Secure behind HTTPS

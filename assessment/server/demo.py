@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..locales import city_language
 from ..resources import data_root
 
 #: (city, the example file it uploads, whether it submits)
@@ -52,7 +53,7 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
         profiles = read_submissions(files).accepted.profiles
         for row in profiles:
             City.objects.create(round=rnd, name=row["city"], country=row["country"] or "",
-                                language="vi" if row["country"] == "VN" else "en",
+                                language=city_language(row["country"] or ""),
                                 contact=f"{row['city'].lower().replace(' ', '-')}@example.org")
     reviewer, _ = User.objects.get_or_create(username="reviewer@example.org",
                                              defaults={"email": "reviewer@example.org"})

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from ..errors import SEVERITY_LABELS
-from ..i18n import LANGUAGES, fmt_number, text, translations
+from ..i18n import LANGUAGES, draft_notice, fmt_number, text, translations
+from ..locales import registry
 
 
 def current() -> str:
@@ -32,6 +33,16 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a msgid with a plural into the page language."""
     return translations(current()).ngettext(singular, plural, n)
+
+
+def languages() -> list[tuple[str, str]]:
+    """Every registered language as (code, its own name), for the language buttons."""
+    return [(code, found.native_name) for code, found in registry().items()]
+
+
+def draft() -> str:
+    """The draft line of the page language (``""`` when the language is reviewed)."""
+    return draft_notice(current())
 
 
 def url(name: str, *args: Any) -> str:
@@ -57,7 +68,7 @@ def environment(**options: Any) -> jinja2.Environment:
     options.setdefault("undefined", jinja2.StrictUndefined)
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(url=url, lang=current, label=label, severity=severity)
+    env.globals.update(url=url, lang=current, label=label, severity=severity, languages=languages, draft=draft)
     env.filters["t"] = lambda value, fallback="en": text(value, current(), fallback)
     env.filters["num"] = lambda value, digits=2: fmt_number(value, current(), digits)
     env.filters["tr"] = gettext

@@ -19,6 +19,7 @@ from django.db import transaction
 from django_tasks import task
 
 from ..errors import Problem
+from ..i18n import LANGUAGES
 from . import storage
 from .audit import record
 from .config import publications_dir
@@ -112,15 +113,18 @@ def accepted_inputs(publication: Publication, folder: Path) -> list[dict[str, An
 
 
 def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None) -> dict[str, Any]:
-    """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/vi``; returns the recipe."""
+    """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/<lang>`` for every other registered
+    language the catalogue has texts in (``site/vi``); returns the recipe."""
     from ..intake import read_submissions
     from ..report import render_report
     from ..scoring import assess
 
     usable = read_submissions([inputs], lang="en").without_error_files()
     result = assess(usable, method=method)
-    # the Vietnamese site first, inside the English one, as `make demo` writes them
-    render_report(result, site / "vi", lang="vi", uncertainty=spec)
+    # the other languages' sites first, inside the English one, as `make demo` writes them
+    for lang in LANGUAGES:
+        if lang != "en" and lang in result.catalogue.languages:
+            render_report(result, site / lang, lang=lang, uncertainty=spec)
     render_report(result, site, lang="en", uncertainty=spec)
     return result.recipe.as_dict()
 

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..i18n import LANGUAGES, N_
+from ..locales import registry
 from ..resources import templates_dir
 from .audit import record
 from .models import ROLE_CITY, Membership, Publication
@@ -138,8 +139,16 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def stylesheet(request: HttpRequest) -> HttpResponse:
-    """The pages' one stylesheet (served by the app, so the policy needs no inline style)."""
+    """The pages' one stylesheet (served by the app, so the policy needs no inline style), with a rule for each
+    language whose fonts are not English's or whose script has no spaces between words (the page's ``lang``
+    picks it)."""
     css = (templates_dir() / "server" / "app.css").read_text(encoding="utf-8")
+    source = registry()["en"]
+    for code, found in registry().items():
+        if found.fonts != source.fonts:
+            css += f"body:lang({code}) {{ font-family: {found.font_family}; }}\n"
+        if not found.word_spaces:
+            css += f"body:lang({code}) {{ overflow-wrap: anywhere; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=3600"
     return response
