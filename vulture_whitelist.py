@@ -28,5 +28,3 @@ DESIGNS
 STATUS_LABELS
 # The workbook contract names every profile column, including the label column the reader skips.
 PROFILE_LABEL_COLUMN
-# A locale registry field no module reads yet: the intake's Buddhist Era years (Thai) will (issue 25).
-_.era_offsets

@@ -12,7 +12,8 @@ Two rules; either flags a word written in plain ASCII letters:
   marks, or an English word of Vietnamese shape), which also catches English the UI never wrote.
 
 Codes and acronyms (all capitals, ids such as ``BI-WATER``), :data:`vietnamese_scan.ALLOWED` (names, units,
-loanwords) and quoted publication names (``names``) are not English prose and pass.
+loanwords), quoted publication names (``names``), :data:`PROPER_NAMES`, :data:`GLOSSES` and each language's
+:data:`LOANWORDS` are not English prose and pass. Every entry of those lists says why it is not English here.
 """
 
 from __future__ import annotations
@@ -31,6 +32,22 @@ from assessment.locales import registry
 from assessment.resources import indicators_dir
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[A-Za-z0-9]+)*")
+
+#: Names of frameworks, plans, publications and an ASCN role, kept in their official English form where a
+#: translation names them (the Thai translation glosses them, the Indonesian one keeps them as titles).
+PROPER_NAMES = ("ASEAN Smart Cities Framework", "ASEAN Smart City Action Plan", "OECD Smart City Measurement Framework",
+                "Sendai Framework", "Chief Smart City Officer", "U4SSC Verification Manual")
+
+#: English terms a translation keeps in brackets beside its own words, so a reader can match them to the
+#: English literature ("'gali sekali' (dig once)"); only in brackets, so the same words in prose are still found.
+GLOSSES = ("(dig once)", "(Dig once)", "(bankable)", "(build back better)", "(cell broadcast)", "(open dumping)")
+
+#: Words a language took from English and uses as its own (Indonesian: in the KBBI, the Indonesian
+#: dictionary), and unit symbols the scan would read as words (``ha``, the hectare).
+LOANWORDS: dict[str, frozenset[str]] = {
+    "id": frozenset({"bus", "informal", "portal", "gender", "total", "nitrogen", "gas", "final", "hub", "ha"}),
+    "th": frozenset({"ha"}),
+}
 
 
 def _words(text: str) -> set[str]:
@@ -65,14 +82,17 @@ def own_vocabulary(lang: str) -> frozenset[str]:
 
 def english_words(text: str, lang: str, names: tuple[str, ...] = ()) -> list[str]:
     """The English words of ``text`` read in ``lang`` (in order, as often as they occur), ``names`` taken out."""
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted((*names, *PROPER_NAMES, *GLOSSES), key=len, reverse=True):
         text = text.replace(name, " ")
+    loanwords = LOANWORDS.get(lang, frozenset())
     shaped = set(vietnamese_english(text)) if lang == "vi" else set()
     found = []
     for word in _WORD.findall(text):
         if len(word) < 2 or not word.isascii() or word in ALLOWED or "-" in word or word.isupper():
             continue
         lower = word.lower()
+        if lower in loanwords:
+            continue
         if word in shaped or (lower in english_vocabulary() and lower not in own_vocabulary(lang)):
             found.append(word)
     return found

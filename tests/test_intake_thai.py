@@ -59,9 +59,11 @@ def _by_code(intake: object, code: str) -> list[object]:
 
 # -- the rule ---------------------------------------------------------------------------------------------
 def test_the_offset_is_the_buddhist_eras() -> None:
-    from assessment.intake.years import BUDDHIST_ERA_OFFSET
+    from assessment.intake.years import ERA_OFFSETS
+    from assessment.locales import locale
 
-    assert BUDDHIST_ERA_OFFSET == 543  # BE 2568 = CE 2025 (the Thai Royal Gazette dates 2025 documents 2568)
+    # BE 2568 = CE 2025 (the Thai Royal Gazette dates 2025 documents 2568); the intake takes Thai's era
+    assert locale("th").era_offsets == (543,) and ERA_OFFSETS == (543,)
 
 
 @pytest.mark.parametrize(("number", "span", "read"), [

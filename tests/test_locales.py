@@ -128,7 +128,9 @@ def test_an_extra_language_is_offered_and_its_help_says_it_is_a_draft(tmp_path: 
     listed = smartcity(["--help"], root)
     assert listed.returncode == 0, listed.stderr
     shown = " ".join(listed.stdout.split())  # the help wraps its lines
-    assert "en (English), de (Deutsch; draft, not yet reviewed), vi (Tiếng Việt)." in shown
+    # English first, then every other language by code; a reviewed one plain, a draft said to be one
+    assert "(--lang or SMARTCITY_LANG): en (English), de (Deutsch; draft, not yet reviewed), " in shown
+    assert "th (ไทย; draft, not yet reviewed), vi (Tiếng Việt)." in shown
     helped = smartcity(["validate", "--help", "--lang", "de"], root)
     assert helped.returncode == 0, helped.stderr
     assert helped.stdout.splitlines()[0] == f"{ENTWURF} / {DRAFT}"

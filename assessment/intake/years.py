@@ -7,9 +7,10 @@ A year cell is first read as a number (:mod:`.numbers`: digits of one script, so
 is
 
 * a CE year when ``low <= y <= high``: read as it is;
-* a year of the Buddhist Era (BE) when ``low + 543 <= y <= high + 543``: read as ``y - 543``
-  (BE 2568 is CE 2025) with a warning (``buddhist-era-year``) naming the cell, the number found
-  and the year used, so it is never read as a year in the future and never silently;
+* a year of another era when ``low + k <= y <= high + k`` for an era offset ``k`` a registered
+  language declares (:mod:`assessment.locales`, ``era_offsets``; Thai's Buddhist Era is
+  ``k = 543``): read as ``y - k`` (BE 2568 is CE 2025) with a warning (``buddhist-era-year``)
+  naming the cell, the number found and the year used, so it is never read as a year in the future and never silently;
 * otherwise refused, as before (``bad-year``, ``bad-data-year``; ``3025`` is neither).
 
 Why no number can be both: the product accepts CE years up to 2100 (:data:`~.layout.YEARS`,
@@ -20,9 +21,13 @@ overlap. A BE year is accepted in a template of any language: a Thai city may fi
 
 from __future__ import annotations
 
-#: BE = CE + 543. One constant until the locale registry (issue 25) supplies each language's era
-#: offsets (Thai: ``era_offsets: [543]``); the intake then reads them from there.
-BUDDHIST_ERA_OFFSET = 543
+import itertools
+
+from ..locales import registry
+
+#: The offsets of the eras registered languages count years in (BE = CE + 543 for Thai), smallest
+#: first; a year is read in the first era whose span holds it (the spans cannot overlap, see below).
+ERA_OFFSETS: tuple[int, ...] = tuple(sorted({k for lang in registry().values() for k in lang.era_offsets}))
 
 
 def common_era(number: float, span: tuple[int, int]) -> tuple[int, bool] | None:
@@ -35,13 +40,13 @@ def common_era(number: float, span: tuple[int, int]) -> tuple[int, bool] | None:
         If ``span`` reaches so late that one of its CE years could also be the BE year of another.
     """
     low, high = span
-    if high >= low + BUDDHIST_ERA_OFFSET:
-        raise ValueError(f"the years {low}-{high} overlap their own Buddhist Era years")
+    offsets = (0, *ERA_OFFSETS)
+    if any(b - a <= high - low for a, b in itertools.pairwise(offsets)):
+        raise ValueError(f"the years {low}-{high} overlap their own years in another era")
     if not float(number).is_integer():
         return None
     year = int(number)
-    if low <= year <= high:
-        return year, False
-    if low + BUDDHIST_ERA_OFFSET <= year <= high + BUDDHIST_ERA_OFFSET:
-        return year - BUDDHIST_ERA_OFFSET, True
+    for k in offsets:
+        if low + k <= year <= high + k:
+            return year - k, k != 0
     return None
