@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from ..i18n import N_, _
 from ..scoring.method import Method
+from ..scoring.normalisers import NORMALISERS
 from .words import Words
 
-NORMALISE = {"anchored": N_("between the catalogue's goalposts"), "goalposts": N_("between the catalogue's goalposts"),
-             "minmax": N_("between the lowest and the highest value of the cohort"),
-             "zscore": N_("as standard scores within the cohort"), "rank": N_("by rank within the cohort"),
-             "prank": N_("by percentile rank within the cohort"), "dist2target": N_("as the distance to the target"),
-             "none": N_("without rescaling")}
+#: Each normalisation in words: its class's ``words`` (:mod:`assessment.scoring.normalisers`).
+NORMALISE = {name: cls.words for name, cls in NORMALISERS.items() if cls.words}
 IMPUTE = {"mean": N_("the cohort mean"), "median": N_("the cohort median"),
           "mean-group": N_("the mean of the peer group"), "median-group": N_("the median of the peer group"),
           "latest": N_("the %(unit)s's latest earlier value"),

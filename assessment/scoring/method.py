@@ -33,6 +33,7 @@ from ..errors import MethodError, Problem, params, short_repr
 from ..i18n import N_
 from ..model_errors import DID_YOU_MEAN, allowed_keys, invalid, message, nearest
 from ..yamlfiles import line_of, read_yaml, yaml_lines
+from .normalisers import ANCHORS
 from .specs import (
     IMPUTE_MODELS,
     NORMALISATION_MODELS,
@@ -49,11 +50,6 @@ AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
 PanelNormalisation = Literal["pooled", "per-year"]
-
-#: Where the ``anchored`` normalisation puts level thresholds 1–5, in tenths of the output range
-#: (worst goalpost 0, best 10): on 0–100 the fixed points 10, 30, 50, 70, 90.
-ANCHORS: tuple[int, ...] = (1, 3, 5, 7, 9)
-
 
 def anchor_cutoffs(lo: float = 0.0, hi: float = 100.0) -> tuple[float, float, float, float, float]:
     """The scores at which ``anchored`` puts thresholds 1–5 on the range ``[lo, hi]``."""
