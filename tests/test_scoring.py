@@ -49,11 +49,12 @@ def test_every_normalise_and_aggregate_method(cohort, norm, agg):
     if norm in REFERENCED:
         spec["reference_unit"] = "city-00003"
     method = {"normalise": spec, "aggregate": {"method": agg}}
-    if agg == "geometric":
-        # a normalisation that gives zero or negative values is refused with a clear message, and only then
+    if agg in ("geometric", "harmonic"):
+        # scores the mean cannot take (geometric: zero or negative, harmonic: zero) are refused with a clear
+        # message, and only then; a bounded method on [1, 100] never gives them
         scores = assess(cohort, method={"normalise": spec}).normalised.to_numpy()
-        if np.nanmin(scores) <= 0:
-            assert norm not in BOUNDED  # a bounded method on [1, 100] never scores 0
+        if np.nanmin(scores) <= 0 if agg == "geometric" else (scores == 0).any():
+            assert norm not in BOUNDED
             with pytest.raises(InputError, match="cannot take"):
                 assess(cohort, method=method)
             return
