@@ -103,3 +103,18 @@ def test_each_method_keeps_its_declarations(name: str, seed: int) -> None:
     th = None if cols.thresholds is None else -cols.thresholds
     turned = Columns(-cols.direction, -cols.worst, -cols.best, -cols.target, th, cols.ref_row)
     np.testing.assert_allclose(spec.compute(-x, turned), y, rtol=1e-12, atol=1e-12)
+
+
+def test_borda_known_answers() -> None:
+    """COINr's ``n_borda``: ``rank(x, ties.method = "min", na.last = "keep") - 1`` of ``x' = d·x``, by hand.
+
+    x = 3, 1, 4, 1, 5, NaN. Higher is better: the values below each are 2 (1, 1), 0, 3 (3, 1, 1), 0, 4, and
+    the two 1s tie at the lowest rank, so both score 0. Lower is better (x' = -3, -1, -4, -1, -5): -5 beats
+    nobody (0), -4 beats one (1), -3 two (2), each -1 three (3); missing stays missing.
+    """
+    x = np.array([[3.0, 3.0], [1.0, 1.0], [4.0, 4.0], [1.0, 1.0], [5.0, 5.0], [np.nan, np.nan]])
+    nan = np.full(2, np.nan)
+    got = normalise_spec("borda").compute(x, Columns(np.array([1.0, -1.0]), nan, nan, nan))
+    np.testing.assert_array_equal(got[:, 0], [2, 0, 3, 0, 4, np.nan])
+    np.testing.assert_array_equal(got[:, 1], [2, 3, 1, 3, 0, np.nan])
+

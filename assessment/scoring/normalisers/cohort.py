@@ -1,4 +1,4 @@
-"""Normalisations by the cohort's own statistics: ``minmax``, ``zscore``, ``rank``, ``prank``.
+"""Normalisations by the cohort's own statistics: min-max, z-scores, ranks, percentile ranks, Borda scores.
 
 Statistics (min, max, mean, sd, ranks) are taken over the units normalised together: the whole
 cohort, and for a panel all years pooled unless ``panel: per-year``. A constant indicator gives
@@ -99,3 +99,20 @@ class PercentRank(Normaliser):
         r = rank_min(x * cols.direction)
         n = np.isfinite(x).sum(axis=0).astype("float64")
         return self.onto(ratio(r - 1.0, n - 1.0))
+
+
+class Borda(Normaliser):
+    """Borda scores: ``rank(x') - 1``, ties get the lowest rank, so a unit scores the number of units it beats.
+
+    The worst unit scores 0, the best ``n - 1`` of the ``n`` units with a value (fewer when the best
+    tie). Not mapped onto a range.
+    """
+
+    method: Literal["borda"] = "borda"
+
+    words: ClassVar[str] = N_("as Borda scores: the number of others each one beats")
+    coinr: ClassVar[str] = "n_borda()"
+
+    def compute(self, x: np.ndarray, cols: Columns) -> np.ndarray:
+        return rank_min(x * cols.direction) - 1.0
+
