@@ -29,6 +29,7 @@ from assessment.scoring.normalisers import (
     normalise_spec,
     with_reference,
 )
+from assessment.scoring.normalisers.cohort import Borda
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,7 +115,8 @@ def test_borda_known_answers() -> None:
     """
     x = np.array([[3.0, 3.0], [1.0, 1.0], [4.0, 4.0], [1.0, 1.0], [5.0, 5.0], [np.nan, np.nan]])
     nan = np.full(2, np.nan)
-    got = normalise_spec("borda").compute(x, Columns(np.array([1.0, -1.0]), nan, nan, nan))
+    assert normalise_spec("borda") == Borda()  # a method file's `method: borda` is this class
+    got = Borda().compute(x, Columns(np.array([1.0, -1.0]), nan, nan, nan))
     np.testing.assert_array_equal(got[:, 0], [2, 0, 3, 0, 4, np.nan])
     np.testing.assert_array_equal(got[:, 1], [2, 3, 1, 3, 0, np.nan])
 
