@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import N_
-from .inputs import pool_codes
+from .pools import pool_codes
 from .specs import Impute, ImputeName
 
 Imputer = Callable[[pd.DataFrame, pd.DataFrame, Impute], pd.DataFrame]
