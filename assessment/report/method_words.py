@@ -8,16 +8,15 @@ A method name this module has no words for is shown as it is (a researcher's own
 from __future__ import annotations
 
 from ..i18n import N_, _
+from ..scoring.imputers import IMPUTERS
 from ..scoring.method import Method
 from ..scoring.normalisers import NORMALISERS
 from .words import Words
 
 #: Each normalisation in words: its class's ``words`` (:mod:`assessment.scoring.normalisers`).
 NORMALISE = {name: cls.words for name, cls in NORMALISERS.items() if cls.words}
-IMPUTE = {"mean": N_("the cohort mean"), "median": N_("the cohort median"),
-          "mean-group": N_("the mean of the peer group"), "median-group": N_("the median of the peer group"),
-          "latest": N_("the %(unit)s's latest earlier value"),
-          "linear": N_("a straight line through the city's other years")}
+#: What each imputation estimates from: its class's ``words`` (:mod:`assessment.scoring.imputers`).
+IMPUTE = {name: cls.words for name, cls in IMPUTERS.items() if cls.words}
 AGGREGATE = {"arithmetic": N_("arithmetic"), "geometric": N_("geometric"), "harmonic": N_("harmonic"),
              "generalised": N_("generalised")}
 

@@ -3,8 +3,9 @@
 A stage method is **one class**: a frozen pydantic model whose fields are its parameters and
 whose ``method`` field is a ``Literal`` of its name (the tag of the stage's discriminated union),
 with its computation, its documentation (the class docstring; the first paragraph is the summary
-the reference table shows) and its declared needs as class variables. A stage's base class keeps
-a registry of its subclasses in definition order (:class:`Registry`); from it the stage derives
+the reference table shows) and its declared needs as class variables, decorated with
+:func:`stage_method`. A stage's base class keeps a registry of its methods in definition order
+(:class:`Registry`); from it the stage derives
 its method names, the model of each name, the pydantic union a method file is read through, and
 the docs table. Adding a method to a stage is therefore adding one class; nothing else lists it.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
@@ -22,6 +23,8 @@ class StageMethod(BaseModel):
     """A method of one stage: its parameters are the fields, ``method`` (a ``Literal``) its name(s)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    #: The stage's registry, set by the stage's base class (:func:`stage_method` adds to it).
+    REGISTRY: ClassVar[Registry[Any]]
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -47,9 +50,8 @@ M = TypeVar("M", bound=StageMethod)
 class Registry(Generic[M]):
     """The method classes of one stage, in the order they are defined (imported).
 
-    A stage's base class makes one and adds each concrete subclass to it from
-    ``__pydantic_init_subclass__``; a class whose ``method`` is not a ``Literal`` of names (a base)
-    is not added.
+    A stage's base class holds one as ``REGISTRY``; each method class is added to it by the
+    :func:`stage_method` decorator on its definition.
     """
 
     def __init__(self, stage: str) -> None:
@@ -60,7 +62,7 @@ class Registry(Generic[M]):
         """Register ``cls`` (a name already taken is a programming error, caught on import)."""
         names = cls.names()
         if not names:
-            return
+            raise TypeError(f"{cls.__qualname__} has no method name (a 'method' field typed as a Literal)")
         taken = set(names) & set(self.by_name())
         if taken:
             raise TypeError(f"{self.stage} method {sorted(taken)} is defined twice ({cls.__qualname__})")
@@ -86,6 +88,13 @@ class Registry(Generic[M]):
     def adapter(self, default: str) -> TypeAdapter[Any]:
         """A pydantic adapter of :meth:`union`."""
         return TypeAdapter(self.union(default))
+
+
+def stage_method(cls: type[M]) -> type[M]:
+    """Class decorator: ``cls`` is a method of its stage, added to its base's ``REGISTRY`` (in the order
+    of definition, which is the order messages and tables list the names in)."""
+    cls.REGISTRY.add(cls)
+    return cls
 
 
 def default_method(default: str) -> BeforeValidator:

@@ -2,8 +2,8 @@
 
 A normaliser is one :class:`~assessment.scoring.normalisers.base.Normaliser` subclass, in one of
 the modules below (by family: :mod:`.base` the identity, :mod:`.anchored` between goalposts,
-:mod:`.cohort` by the cohort's own statistics, :mod:`.distance` as a distance). Defining it
-registers it; this package imports the modules in alphabetical order (``base`` first, through
+:mod:`.cohort` by the cohort's own statistics, :mod:`.distance` as a distance), decorated with
+``@stage_method``, which registers it; this package imports the modules in alphabetical order (``base`` first, through
 ``anchored``), which is the order of the names in messages and in the reference table.
 
 From the classes come :data:`NORMALISERS` (name → class), the name ``Literal``

@@ -13,6 +13,7 @@ from ...catalogue import Indicator
 from ...errors import Problem
 from ...i18n import N_
 from ..goalposts import GoalpostBounds, bounds_of
+from ..methodbase import stage_method
 from .base import Columns, Need, Normaliser, blocks
 
 Range = tuple[float, float]
@@ -21,6 +22,7 @@ Range = tuple[float, float]
 #: (worst goalpost 0, best 10): on 0–100 the fixed points 10, 30, 50, 70, 90.
 ANCHORS: tuple[int, ...] = (1, 3, 5, 7, 9)
 
+@stage_method
 class Anchored(Normaliser):
     """The catalogue's five level thresholds at fixed points of ``range``: the default.
 
@@ -104,6 +106,7 @@ class Anchored(Normaliser):
         return out
 
 
+@stage_method
 class Goalposts(Normaliser):
     """Share of the way from the worst to the best goalpost, capped to [0, 1], onto ``range``.
 

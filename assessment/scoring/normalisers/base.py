@@ -7,8 +7,8 @@ Its class variables declare what it needs and promises (:attr:`Normaliser.needs`
 :attr:`Normaliser.bounded`), how a page says it (:attr:`Normaliser.words`) and the COINr function it
 reproduces (:attr:`Normaliser.coinr`); a method's own rule for one indicator (``anchored`` without
 anything to anchor on becomes ``minmax``) is :meth:`Normaliser.for_indicator`, and what it lacks for a
-column is :meth:`Normaliser.column_problems`. Defining the subclass registers it
-(:data:`REGISTRY`): the stage's names, union, docs table and common tests are derived from it.
+column is :meth:`Normaliser.column_problems`. The ``@stage_method`` decorator on the class registers
+it (``Normaliser.REGISTRY``): the stage's names, union, docs table and common tests are derived from it.
 
 Direction: ``x' = d·x`` as in COINr's ``Normalise``, unless a method's docstring says otherwise.
 """
@@ -23,7 +23,7 @@ import numpy as np
 from ...catalogue import Indicator
 from ...errors import Problem
 from ...i18n import N_
-from ..methodbase import Registry, StageMethod
+from ..methodbase import Registry, StageMethod, stage_method
 
 #: What a normaliser may need beyond each indicator's direction: the catalogue's goalposts, its five
 #: level thresholds, a target (the method's, the catalogue's or the best goalpost), a reference unit.
@@ -69,11 +69,6 @@ class Normaliser(StageMethod):
     #: The registry of every normaliser, in the order they are defined.
     REGISTRY: ClassVar[Registry[Normaliser]] = Registry("normalise")
 
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        Normaliser.REGISTRY.add(cls)
-
     @property
     def scale(self) -> tuple[float, float]:
         """The output range (``range``; methods without one map nothing, so 0–1)."""
@@ -108,6 +103,7 @@ class Normaliser(StageMethod):
         return y * (hi - lo) + lo
 
 
+@stage_method
 class NoNormalisation(Normaliser):
     """The direction applied (``x' = d·x``), values otherwise unchanged."""
 

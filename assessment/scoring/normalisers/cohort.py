@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from ...i18n import N_
+from ..methodbase import stage_method
 from .base import Columns, Normaliser, nanstats, ratio
 
 Range = tuple[float, float]
 
 
+@stage_method
 class MinMax(Normaliser):
     """Min-max over the units given: ``(x' - min x') / (max x' - min x')`` onto ``range``.
 
@@ -46,6 +48,7 @@ class MinMax(Normaliser):
         return out
 
 
+@stage_method
 class ZScore(Normaliser):
     """Standardised: ``(x' - mean x') / sd(x')·s + m``, the sample sd (n - 1), ``mean_sd = (m, s)``."""
 
@@ -70,6 +73,7 @@ def rank_min(x: np.ndarray) -> np.ndarray:
     return pd.DataFrame(x).rank(method="min", ascending=True, na_option="keep").to_numpy(dtype="float64")
 
 
+@stage_method
 class RankNormalisation(Normaliser):
     """Rank of ``x'``, ties get the lowest rank (R's ``ties.method = "min"``): the best unit ranks highest."""
 
@@ -82,6 +86,7 @@ class RankNormalisation(Normaliser):
         return rank_min(x * cols.direction)
 
 
+@stage_method
 class PercentRank(Normaliser):
     """Percentile ranks ``(rank - 1) / (n - 1)`` over the ``n`` non-missing values, onto ``range``.
 
@@ -101,6 +106,7 @@ class PercentRank(Normaliser):
         return self.onto(ratio(r - 1.0, n - 1.0))
 
 
+@stage_method
 class Borda(Normaliser):
     """Borda scores: ``rank(x') - 1``, ties get the lowest rank, so a unit scores the number of units it beats.
 

@@ -10,11 +10,13 @@ import numpy as np
 from ...catalogue import Indicator
 from ...errors import InputError, Problem
 from ...i18n import N_
+from ..methodbase import stage_method
 from .base import Columns, Need, Normaliser, nanstats, ratio
 
 Range = tuple[float, float]
 
 
+@stage_method
 class Dist2Max(Normaliser):
     """Distance to the best unit: ``1 - (max x' - x') / (max x' - min x')`` onto ``range``."""
 
@@ -30,6 +32,7 @@ class Dist2Max(Normaliser):
         return self.onto(1.0 - ratio(hi - xd, hi - lo))
 
 
+@stage_method
 class Dist2Ref(Normaliser):
     """Distance to a reference unit's value: ``1 - (x'_ref - x') / (x'_ref - min x')``, capped at 1 when
     ``cap``, onto ``range``.
@@ -69,6 +72,7 @@ class Dist2Ref(Normaliser):
         return self.onto(y)
 
 
+@stage_method
 class Dist2Target(Normaliser):
     """Distance to a target: for ``d = 1`` ``(x - min x) / (t - min x)``, for ``d = -1``
     ``(max x - x) / (max x - t)`` (COINr 1.1), capped at 1 when ``cap``, onto ``range``.
