@@ -7,8 +7,9 @@ A method name this module has no words for is shown as it is (a researcher's own
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..scoring.imputers import IMPUTERS
+from ..scoring.means import MEANS
 from ..scoring.method import Method
 from ..scoring.normalisers import NORMALISERS
 from .words import Words
@@ -17,8 +18,8 @@ from .words import Words
 NORMALISE = {name: cls.words for name, cls in NORMALISERS.items() if cls.words}
 #: What each imputation estimates from: its class's ``words`` (:mod:`assessment.scoring.imputers`).
 IMPUTE = {name: cls.words for name, cls in IMPUTERS.items() if cls.words}
-AGGREGATE = {"arithmetic": N_("arithmetic"), "geometric": N_("geometric"), "harmonic": N_("harmonic"),
-             "generalised": N_("generalised")}
+#: Each mean's name: its class's ``words`` (:mod:`assessment.scoring.means`).
+AGGREGATE = {name: cls.words for name, cls in MEANS.items() if cls.words}
 
 
 def method_words(method: Method, words: Words) -> list[str]:

@@ -32,7 +32,7 @@ class Imputer(StageMethod):
     """An imputation method (the base; not a method itself)."""
 
     if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name
-        method: str
+        method: str = ""
 
     #: What the values are estimated from, completing "Missing values are estimated from …" on a page
     #: (a msgid; ``%(unit)s`` is the framework's word for a unit).

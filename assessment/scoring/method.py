@@ -33,6 +33,7 @@ from ..errors import MethodError, Problem, params, short_repr
 from ..i18n import N_
 from ..model_errors import DID_YOU_MEAN, allowed_keys, invalid, message, nearest
 from ..yamlfiles import line_of, read_yaml, yaml_lines
+from .means import AggregateName
 from .normalisers import ANCHORS
 from .specs import (
     IMPUTE_MODELS,
@@ -46,7 +47,6 @@ from .specs import (
 )
 
 TreatName = Literal["none", "winsorise"]
-AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
 PanelNormalisation = Literal["pooled", "per-year"]

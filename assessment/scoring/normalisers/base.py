@@ -55,7 +55,7 @@ class Normaliser(StageMethod):
     """A normalisation method (the base; not a method itself)."""
 
     if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name (none here, so the base is no method)
-        method: str
+        method: str = ""
 
     #: The method on a page, completing "Each indicator is put on a … scale …" (a msgid, ``N_``);
     #: empty: the page shows the method's name.
