@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import N_
-from .methodbase import Registry, StageMethod, stage_method
+from .methodbase import Registry, StageMethod, markdown_table, parameters_cell, stage_method
 from .pools import pool_codes
 
 #: What an imputation may need: a profile column naming each unit's group, a panel of years.
@@ -196,3 +196,14 @@ def along_years(values: pd.DataFrame, fill: Callable[[pd.DataFrame], pd.DataFram
 
 #: The class of each imputation, by method name, in registry order.
 IMPUTERS: dict[str, type[Imputer]] = Imputer.REGISTRY.by_name()
+
+NEEDS = {"group": "a profile column (`group`)", "panel": "a panel of years"}
+
+
+def reference_table() -> str:
+    """The imputation methods as a Markdown table, made from the classes (in ``docs/scoring.md``)."""
+    return markdown_table(Imputer.REGISTRY, {
+        "parameters (default)": parameters_cell, "definition": lambda c: c.summary(),
+        "needs": lambda c: ", ".join(NEEDS[n] for n in sorted(c.needs)) or "–",
+        "COINr": lambda c: f"`{c.coinr}`" if c.coinr else "–"})
+

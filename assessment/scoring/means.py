@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 
 from ..i18n import N_
-from .methodbase import Registry, StageMethod, stage_method
+from .methodbase import Registry, StageMethod, markdown_table, stage_method
 
 
 class Mean(StageMethod):
@@ -111,6 +111,12 @@ class Generalised(Mean):
         if power == 0:
             return Geometric().weighted(x, mask, w, wsum, power)
         return ((np.where(mask, np.where(mask, x, 1.0) ** power, 0.0) @ w) / wsum) ** (1.0 / power)
+
+
+def reference_table() -> str:
+    """The aggregation methods as a Markdown table, made from the classes (in ``docs/scoring.md``)."""
+    return markdown_table(Mean.REGISTRY, {"definition": lambda c: c.summary(),
+                                          "COINr": lambda c: f"`{c.coinr}`" if c.coinr else "–"})
 
 
 #: The class of each mean, by method name, in registry order.

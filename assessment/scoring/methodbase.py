@@ -13,7 +13,7 @@ the docs table. Adding a method to a stage is therefore adding one class; nothin
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
@@ -88,6 +88,28 @@ class Registry(Generic[M]):
     def adapter(self, default: str) -> TypeAdapter[Any]:
         """A pydantic adapter of :meth:`union`."""
         return TypeAdapter(self.union(default))
+
+
+def cell(value: Any) -> str:
+    """A parameter's default as a method file writes it (``required`` when it has none)."""
+    if value is ...:
+        return "required"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "]"
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def parameters_cell(cls: type[StageMethod]) -> str:
+    """A class's parameters with their defaults, for a reference table (``–`` for none)."""
+    return ", ".join(f"`{k}` ({cell(v)})" for k, v in cls.parameters().items()) or "–"
+
+
+def markdown_table(registry: Registry[Any], columns: dict[str, Callable[[Any], str]]) -> str:
+    """One row per method name of ``registry`` (name first, then ``columns``: header → the cell of a class)."""
+    rows = ["| method | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name, cls in registry.by_name().items():
+        rows.append(f"| `{name}` | " + " | ".join(make(cls) for make in columns.values()) + " |")
+    return "\n".join(rows) + "\n"
 
 
 def stage_method(cls: type[M]) -> type[M]:

@@ -14,10 +14,13 @@ The methods are classes holding their parameters, computation, documentation and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import TypeAdapter
 
+from . import imputers, means, normalisers
 from .imputers import IMPUTERS, ImputeNone, Imputer
 from .methodbase import StageMethod
 from .normalisers import (
@@ -52,6 +55,33 @@ def impute_spec(method: str = "none", **params: Any) -> Imputer:
     return spec
 
 
+#: Each table of ``docs/scoring.md`` made from the method classes: its name (in its marks) and its maker.
+TABLES: dict[str, Callable[[], str]] = {"normalise": normalisers.reference_table, "impute": imputers.reference_table,
+                                        "aggregate": means.reference_table}
+
+
+def marks(name: str) -> tuple[str, str]:
+    """The two lines between which ``docs/scoring.md`` holds the table of a stage's methods."""
+    return (f"<!-- {name} methods: made from the classes by assessment.scoring.specs.update_reference() -->",
+            f"<!-- /{name} methods -->")
+
+
+def with_tables(text: str) -> str:
+    """``text`` (a Markdown document) with every table of :data:`TABLES` whose marks it holds made anew."""
+    for name, make in TABLES.items():
+        begin, end = marks(name)
+        if begin in text:
+            start, stop = text.index(begin) + len(begin), text.index(end)
+            text = f"{text[:start]}\n{make()}{text[stop:]}"
+    return text
+
+
+def update_reference(path: str | Path = "docs/scoring.md") -> None:
+    """Write the current method tables into the document at ``path`` (``make docs`` does)."""
+    doc = Path(path)
+    doc.write_text(with_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 __all__ = ["DEFAULT_NORMALISATION", "IMPUTE_MODELS", "IMPUTE_SPEC", "NORMALISATION_MODELS", "NORMALISE_SPEC",
            "Anchored", "Impute", "ImputeName", "ImputeNone", "NormaliseName", "NormaliseSpec", "impute_spec",
-           "normalise_spec"]
+           "normalise_spec", "update_reference", "with_tables"]

@@ -15,10 +15,10 @@ and a known-answer test.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 # in this order (alphabetical, as the linter keeps it), which is the order of the names
+from ..methodbase import markdown_table, parameters_cell
 from .anchored import ANCHORS, Anchored, Goalposts
 from .base import Columns, NoNormalisation, Normaliser
 from .cohort import MinMax, PercentRank, RankNormalisation, ZScore
@@ -50,45 +50,17 @@ NEEDS = {"goalposts": "catalogue goalposts", "thresholds": "catalogue thresholds
          "reference unit": "a reference unit"}
 
 
-def _default(value: Any) -> str:
-    if value is ...:
-        return "required"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "]"
-    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-
-
 def reference_table() -> str:
-    """The normalisation methods as a Markdown table, made from the classes (``docs/scoring.md`` holds
-    it between the :data:`MARKS`; :func:`update_reference` writes it, a test checks that it is current)."""
-    rows = ["| method | parameters (default) | definition | bounded | reads | COINr |", "|---|---|---|---|---|---|"]
-    for name, cls in NORMALISERS.items():
-        params = ", ".join(f"`{k}` ({_default(v)})" for k, v in cls.parameters().items()) or "–"
-        reads = ", ".join(NEEDS[n] for n in sorted(cls.needs)) or "–"
-        coinr = f"`{cls.coinr}`" if cls.coinr else "–"
-        rows.append(f"| `{name}` | {params} | {cls.summary()} | {'yes' if cls.bounded else 'no'} | {reads} | "
-                    f"{coinr} |")
-    return "\n".join(rows) + "\n"
-
-
-#: The lines between which ``docs/scoring.md`` holds :func:`reference_table`.
-MARKS = ("<!-- normalisers: made from assessment/scoring/normalisers by update_reference() -->",
-         "<!-- /normalisers -->")
-
-
-def with_reference(text: str) -> str:
-    """``text`` (a Markdown document holding the :data:`MARKS`) with the table between them made anew."""
-    start, end = text.index(MARKS[0]) + len(MARKS[0]), text.index(MARKS[1])
-    return f"{text[:start]}\n{reference_table()}{text[end:]}"
-
-
-def update_reference(path: str | Path = "docs/scoring.md") -> None:
-    """Write the current :func:`reference_table` into the document at ``path`` (``make docs`` does)."""
-    doc = Path(path)
-    doc.write_text(with_reference(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    """The normalisation methods as a Markdown table, made from the classes (``docs/scoring.md`` holds it:
+    :func:`assessment.scoring.specs.update_reference` writes it, a test checks that it is current)."""
+    return markdown_table(Normaliser.REGISTRY, {
+        "parameters (default)": parameters_cell, "definition": lambda c: c.summary(),
+        "bounded": lambda c: "yes" if c.bounded else "no",
+        "reads": lambda c: ", ".join(NEEDS[n] for n in sorted(c.needs)) or "–",
+        "COINr": lambda c: f"`{c.coinr}`" if c.coinr else "–"})
 
 
 __all__ = ["ANCHORS", "DEFAULT_NORMALISATION", "NAMES", "NORMALISERS", "NORMALISE_SPEC", "Anchored", "Columns",
            "Dist2Max", "Dist2Ref", "Dist2Target", "Goalposts", "MinMax", "NoNormalisation", "NormaliseName",
            "NormaliseSpec", "Normaliser", "PercentRank", "RankNormalisation", "ZScore", "normalise_spec",
-           "reference_table", "update_reference", "with_reference"]
+           "reference_table"]
