@@ -12,6 +12,7 @@ from ..scoring.imputers import IMPUTERS
 from ..scoring.means import MEANS
 from ..scoring.method import Method
 from ..scoring.normalisers import NORMALISERS
+from ..scoring.treat import TREATERS
 from .words import Words
 
 #: Each normalisation in words: its class's ``words`` (:mod:`assessment.scoring.normalisers`).
@@ -39,10 +40,8 @@ def method_words(method: Method, words: Words) -> list[str]:
         _("Each indicator is put on a common scale %(how)s.", lang) % {"how": how}]
     out.append(_("Missing values are left missing: no value is guessed.", lang) if impute == "none" else
                _("Missing values are estimated from %(how)s.", lang) % {"how": word(IMPUTE, impute)})
-    out.append(_("Values are used as reported; extreme values are not pulled in.", lang)
-               if method.treat.method == "none" else
-               _("Extreme values are pulled in (winsorised, at most %(n)s per indicator) before scaling.", lang)
-               % {"n": method.treat.winmax})
+    treat = TREATERS[method.treat.method].words  # every treatment says itself (``%(n)s``: its winmax)
+    out.append(_(treat, lang) % {"n": method.treat.winmax} if treat else method.treat.method)
     out.append(_("Values still under a reviewer's query are left out.", lang) if method.screen.queries == "exclude"
                else _("Values still under a reviewer's query are used and marked.", lang))
     mean = word(AGGREGATE, method.aggregate.method)

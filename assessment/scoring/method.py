@@ -45,8 +45,8 @@ from .specs import (
     NormaliseName,
     NormaliseSpec,
 )
+from .treat import TreatName
 
-TreatName = Literal["none", "winsorise"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
 PanelNormalisation = Literal["pooled", "per-year"]

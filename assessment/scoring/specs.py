@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import TypeAdapter
 
-from . import imputers, means, normalisers
+from . import imputers, means, normalisers, treat
 from .imputers import IMPUTERS, ImputeNone, Imputer
 from .methodbase import StageMethod
 from .normalisers import (
@@ -57,7 +57,7 @@ def impute_spec(method: str = "none", **params: Any) -> Imputer:
 
 #: Each table of ``docs/scoring.md`` made from the method classes: its name (in its marks) and its maker.
 TABLES: dict[str, Callable[[], str]] = {"normalise": normalisers.reference_table, "impute": imputers.reference_table,
-                                        "aggregate": means.reference_table}
+                                        "treat": treat.reference_table, "aggregate": means.reference_table}
 
 
 def marks(name: str) -> tuple[str, str]:
