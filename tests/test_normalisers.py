@@ -57,8 +57,8 @@ def test_each_class_documents_itself(name: str) -> None:
     assert cls.__doc__ is not Normaliser.__doc__ and cls.summary(), "a method says what it does in its docstring"
     assert not cls.bounded or "range" in cls.model_fields, "a bounded method is bounded by its range"
     assert "compute" in vars(cls) or any("compute" in vars(b) for b in cls.__mro__[1:] if b is not Normaliser)
-    if cls.words:
-        assert _(cls.words, "vi") != cls.words, f"{name}: its words need a Vietnamese translation"
+    assert cls.words, f"{name}: a page says the method in words (its class's words)"
+    assert _(cls.words, "vi") != cls.words, f"{name}: its words need a Vietnamese translation"
 
 
 def _spec(name: str, lo_hi: tuple[float, float] = (1.0, 100.0)) -> Normaliser:

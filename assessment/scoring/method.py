@@ -2,8 +2,9 @@
 validation.
 
 A :class:`Method` lists the nine pipeline stages in their fixed order. Every choice is a
-``Literal`` so that an unknown name is rejected with the list of allowed ones, and every
-method name maps to one small pure function in that stage's registry. A method loads from a
+``Literal`` so that an unknown name is rejected with the list of allowed ones; the method names
+of imputation, treatment, normalisation and aggregation are those of their classes (one class
+per method, :mod:`assessment.scoring.methodbase`), which also compute. A method loads from a
 YAML file (:func:`load_method`) whose keys are exactly the fields below; see
 ``examples/methods/*.yaml``.
 """

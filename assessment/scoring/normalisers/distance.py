@@ -23,6 +23,7 @@ class Dist2Max(Normaliser):
     method: Literal["dist2max"] = "dist2max"
     range: Range = (0.0, 100.0)
 
+    words: ClassVar[str] = N_("as the distance to the best value of the cohort")
     bounded: ClassVar[bool] = True
     coinr: ClassVar[str] = "n_dist2max()"
 
@@ -45,6 +46,7 @@ class Dist2Ref(Normaliser):
     range: Range = (0.0, 100.0)
     cap: bool = False
 
+    words: ClassVar[str] = N_("as the distance to the value of the reference %(unit)s")
     needs: ClassVar[frozenset[Need]] = frozenset({"reference unit"})
     coinr: ClassVar[str] = "n_dist2ref(iref, cap_max)"
 
