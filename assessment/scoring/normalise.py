@@ -30,7 +30,6 @@ def _columns(catalogue: Catalogue, cols: list[str], spec: Normaliser, problems: 
     """What the catalogue says of each column, and every problem ``spec`` has with it."""
     direction, worst, best, target = (np.full(len(cols), np.nan) for _ in range(4))
     thresholds = np.full((len(cols), 5), np.nan)
-    given = getattr(spec, "target", None)  # the method's own target (dist2target), if it has one
     for j, col in enumerate(cols):
         ind = catalogue.indicator(col)
         direction[j] = ind.direction
@@ -38,8 +37,7 @@ def _columns(catalogue: Catalogue, cols: list[str], spec: Normaliser, problems: 
             thresholds[j] = ind.thresholds.values
         if ind.goalposts is not None:
             worst[j], best[j] = ind.goalposts.worst, ind.goalposts.best
-        t = given if given is not None else ind.target
-        target[j] = t if t is not None else best[j]
+        target[j] = spec.target_for(ind, float(best[j]))
         problems += spec.column_problems(col, ind, float(target[j]))
     return Columns(direction, worst, best, target, thresholds)
 

@@ -89,6 +89,18 @@ class Normaliser(StageMethod):
         for an indicator that lacks what it needs."""
         return self
 
+    def target_for(self, ind: Indicator, best: float) -> float:
+        """The target the method uses for an indicator: the catalogue's, else its best goalpost (NaN: none)."""
+        return ind.target if ind.target is not None else best
+
+    def scale_label(self) -> str:
+        """The scale scores are put on, in numbers and ids (the same in every language): ``range`` as
+        ``0–100``, else the method's name."""
+        if not hasattr(self, "range"):
+            return str(self.method)
+        lo, hi = self.range
+        return f"{lo:g}–{hi:g}"
+
     def column_problems(self, col: str, ind: Indicator, target: float) -> list[Problem]:
         """What the method lacks for one column (``target``: the target it would use, NaN when none)."""
         return []

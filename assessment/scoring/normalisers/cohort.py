@@ -58,6 +58,10 @@ class ZScore(Normaliser):
     words: ClassVar[str] = N_("as standard scores within the cohort")
     coinr: ClassVar[str] = "n_zscore(m_sd = c(m, s))"
 
+    def scale_label(self) -> str:
+        m, sd = self.mean_sd
+        return f"zscore {m:g}±{sd:g}"
+
     def compute(self, x: np.ndarray, cols: Columns) -> np.ndarray:
         xd = x * cols.direction
         with np.errstate(all="ignore"):

@@ -91,6 +91,10 @@ class Dist2Target(Normaliser):
     needs: ClassVar[frozenset[Need]] = frozenset({"target"})
     coinr: ClassVar[str] = "n_dist2targ(targ, cap_max)"
 
+    def target_for(self, ind: Indicator, best: float) -> float:
+        """The method's own ``target`` (one for every indicator), else the catalogue's target or best goalpost."""
+        return self.target if self.target is not None else super().target_for(ind, best)
+
     def column_problems(self, col: str, ind: Indicator, target: float) -> list[Problem]:
         if not np.isnan(target):
             return []
