@@ -1,4 +1,4 @@
-"""Typed parameters of each normalisation and imputation method.
+"""What is derived from the method classes: names, models by name, the unions a method file is read as.
 
 One model per method, joined as a pydantic *discriminated union* on ``method``: a method gets
 exactly the parameters it uses, so a missing required one (``dist2ref`` without
@@ -8,8 +8,9 @@ exactly the parameters it uses, so a missing required one (``dist2ref`` without
 command line, the docs and the tests across every method.
 
 The methods are classes holding their parameters, computation, documentation and needs
-(:mod:`assessment.scoring.normalisers`, whose reference table ``docs/scoring.md`` shows, and
-:mod:`assessment.scoring.imputers`); this module gathers what is derived from them.
+(:mod:`assessment.scoring.normalisers`, :mod:`assessment.scoring.imputers`,
+:mod:`assessment.scoring.treat`, :mod:`assessment.scoring.means`); this module gathers what is
+derived from them, and writes their tables into ``docs/scoring.md`` (:func:`update_reference`).
 """
 
 from __future__ import annotations
