@@ -59,6 +59,7 @@ test: lint browser
 
 docs: setup
 	$(BIN)/smartcity catalogue docs docs
+	$(BIN)/python -c "from assessment.scoring.specs import update_reference; update_reference()"
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -31,7 +31,7 @@ from assessment.scoring.impute import impute
 from assessment.scoring.inputs import digest, prepare_inputs, sort_order
 from assessment.scoring.levels import enabler_levels, level_count, row_medians, whole_levels
 from assessment.scoring.method import Levels, Treat
-from assessment.scoring.normalise import Params, anchor_points, n_anchored
+from assessment.scoring.normalisers import Anchored, Columns
 from assessment.scoring.rank import rank_matrices
 from assessment.scoring.specs import impute_spec, normalise_spec
 from assessment.scoring.treat import skew_kurt, winsorise
@@ -292,7 +292,7 @@ def test_sort_order_equals_sort_index(units: list[str], dtype: str, missing: boo
 # --- the scoring stages worked in blocks and by counting, against cell-by-cell and pandas definitions ---
 
 
-normalise_module = importlib.import_module("assessment.scoring.normalise")  # the package exports a function of the name
+blocks_module = importlib.import_module("assessment.scoring.normalisers.base")  # where the block size is read
 aggregate_module = importlib.import_module("assessment.scoring.aggregate")
 
 
@@ -345,12 +345,12 @@ def anchored_cases(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
 def test_anchored_blocks_equal_the_plain_cells(case: tuple[np.ndarray, ...], scale: tuple[float, float], cells: int,
                                                by_column: bool) -> None:
     x, d, worst, best, th = case
-    spec = normalise_spec("anchored", range=scale)
-    params = Params(d, worst, best, np.full(len(d), np.nan), spec, None, th)
+    spec = Anchored(range=scale)
+    columns = Columns(d, worst, best, np.full(len(d), np.nan), th)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(normalise_module, "CELLS_PER_BLOCK", cells)  # many blocks, or one
-        got = n_anchored(np.asfortranarray(x) if by_column else np.ascontiguousarray(x), params)
-    assert same_bits(got, plain_anchored(x, d, worst, best, th, anchor_points(spec)))
+        mp.setattr(blocks_module, "CELLS_PER_BLOCK", cells)  # many blocks, or one
+        got = spec.compute(np.asfortranarray(x) if by_column else np.ascontiguousarray(x), columns)
+    assert same_bits(got, plain_anchored(x, d, worst, best, th, spec.anchor_points()))
 
 
 @given(anchored_cases(), st.sampled_from([7, 1 << 17]), st.booleans())
@@ -362,7 +362,7 @@ def test_level_counts_equal_the_plain_cells(case: tuple[np.ndarray, ...], cells:
         if np.isfinite(x[i, j] * d[j]) and not np.isnan(th[j]).all():
             plain[i, j] = sum(float(x[i, j] * d[j]) >= float(t * d[j]) for t in th[j])
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(normalise_module, "CELLS_PER_BLOCK", cells)
+        mp.setattr(blocks_module, "CELLS_PER_BLOCK", cells)
         got = level_count(np.asfortranarray(x) if by_column else np.ascontiguousarray(x), th * d[:, None], d)
     assert same_bits(got, plain)
 
@@ -464,8 +464,6 @@ def plain_minmax(x: np.ndarray, direction: np.ndarray, lo_hi: tuple[float, float
 
 @pytest.mark.parametrize("seed", range(6))
 def test_minmax_in_place_equals_the_plain_steps(seed: int) -> None:
-    from assessment.scoring.normalise import n_minmax
-
     rng = np.random.default_rng(seed)
     n, m = 50, 9
     x = rng.normal(0, 10 ** rng.uniform(-3, 6, m), (n, m))
@@ -479,10 +477,10 @@ def test_minmax_in_place_equals_the_plain_steps(seed: int) -> None:
     direction = np.where(rng.random(m) < 0.3, -1.0, 1.0)
     nan = np.full(m, np.nan)
     for lo_hi in ((0.0, 100.0), (1.0, 100.0), (0.0, 1.0)):
-        params = Params(direction=direction, worst=nan, best=nan, target=nan,
-                        spec=normalise_spec("minmax", range=lo_hi))
+        columns = Columns(direction=direction, worst=nan, best=nan, target=nan)
+        spec = normalise_spec("minmax", range=lo_hi)
         for table in (x, np.asfortranarray(x)):  # row-major, and pandas' own layout
-            got, want = n_minmax(table, params), plain_minmax(table, direction, lo_hi)
+            got, want = spec.compute(table, columns), plain_minmax(table, direction, lo_hi)
             assert got.tobytes() == want.tobytes()  # bit for bit, signed zeros and NaN included
             assert got.flags.f_contiguous == want.flags.f_contiguous
 

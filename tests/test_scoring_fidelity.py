@@ -17,9 +17,9 @@ from conftest import KNOWN_ANSWERS, load_script
 
 import assessment
 from assessment.scoring import aggregate_frame, aggregate_lens, assess, impute, normalise, treat
+from assessment.scoring.imputers import ImputeMeanGroup
 from assessment.scoring.method import Aggregate, Denominate, Normalise, Treat, load_method
 from assessment.scoring.prepare import denominate, denominators_for
-from assessment.scoring.specs import ImputeGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 ASEM_METHOD = ROOT / "examples" / "methods" / "coinr-asem.yaml"
@@ -55,7 +55,7 @@ def test_asem_denominate_matches_to_storage_precision(asem):
 def test_asem_group_mean_imputation(asem):
     den = expected("denominated")
     profiles = asem.data.rename_axis("unit").loc[den.index]
-    out, flags = impute(den, profiles, ImputeGroup(method="mean-group", group="EurAsia_group"))
+    out, flags = impute(den, profiles, ImputeMeanGroup(group="EurAsia_group"))
     assert_close(out, expected("imputed"), rtol=1e-12)
     assert int(flags.to_numpy().sum()) == int(den.isna().to_numpy().sum() - out.isna().to_numpy().sum())
 

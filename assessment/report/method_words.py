@@ -7,21 +7,20 @@ A method name this module has no words for is shown as it is (a researcher's own
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from ..i18n import _
+from ..scoring.imputers import IMPUTERS
+from ..scoring.means import MEANS
 from ..scoring.method import Method
+from ..scoring.normalisers import NORMALISERS
+from ..scoring.treat import TREATERS
 from .words import Words
 
-NORMALISE = {"anchored": N_("between the catalogue's goalposts"), "goalposts": N_("between the catalogue's goalposts"),
-             "minmax": N_("between the lowest and the highest value of the cohort"),
-             "zscore": N_("as standard scores within the cohort"), "rank": N_("by rank within the cohort"),
-             "prank": N_("by percentile rank within the cohort"), "dist2target": N_("as the distance to the target"),
-             "none": N_("without rescaling")}
-IMPUTE = {"mean": N_("the cohort mean"), "median": N_("the cohort median"),
-          "mean-group": N_("the mean of the peer group"), "median-group": N_("the median of the peer group"),
-          "latest": N_("the %(unit)s's latest earlier value"),
-          "linear": N_("a straight line through the city's other years")}
-AGGREGATE = {"arithmetic": N_("arithmetic"), "geometric": N_("geometric"), "harmonic": N_("harmonic"),
-             "generalised": N_("generalised")}
+#: Each normalisation in words: its class's ``words`` (:mod:`assessment.scoring.normalisers`).
+NORMALISE = {name: cls.words for name, cls in NORMALISERS.items() if cls.words}
+#: What each imputation estimates from: its class's ``words`` (:mod:`assessment.scoring.imputers`).
+IMPUTE = {name: cls.words for name, cls in IMPUTERS.items() if cls.words}
+#: Each mean's name: its class's ``words`` (:mod:`assessment.scoring.means`).
+AGGREGATE = {name: cls.words for name, cls in MEANS.items() if cls.words}
 
 
 def method_words(method: Method, words: Words) -> list[str]:
@@ -41,10 +40,8 @@ def method_words(method: Method, words: Words) -> list[str]:
         _("Each indicator is put on a common scale %(how)s.", lang) % {"how": how}]
     out.append(_("Missing values are left missing: no value is guessed.", lang) if impute == "none" else
                _("Missing values are estimated from %(how)s.", lang) % {"how": word(IMPUTE, impute)})
-    out.append(_("Values are used as reported; extreme values are not pulled in.", lang)
-               if method.treat.method == "none" else
-               _("Extreme values are pulled in (winsorised, at most %(n)s per indicator) before scaling.", lang)
-               % {"n": method.treat.winmax})
+    treat = TREATERS[method.treat.method].words  # every treatment says itself (``%(n)s``: its winmax)
+    out.append(_(treat, lang) % {"n": method.treat.winmax} if treat else method.treat.method)
     out.append(_("Values still under a reviewer's query are left out.", lang) if method.screen.queries == "exclude"
                else _("Values still under a reviewer's query are used and marked.", lang))
     mean = word(AGGREGATE, method.aggregate.method)

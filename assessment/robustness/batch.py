@@ -23,7 +23,8 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..scoring.aggregate import combine, lens_children, level_groups
-from ..scoring.method import Aggregate, AggregateName
+from ..scoring.means import AggregateName
+from ..scoring.method import Aggregate
 
 
 @dataclass(frozen=True)

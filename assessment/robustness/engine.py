@@ -32,9 +32,10 @@ from ..scoring import coverage as cov
 from ..scoring import levels as lev
 from ..scoring import prepare
 from ..scoring.impute import impute
-from ..scoring.inputs import Inputs, pool_codes
+from ..scoring.inputs import Inputs
 from ..scoring.method import Method, method_from_dict
 from ..scoring.normalise import normalise
+from ..scoring.pools import pool_codes
 from ..scoring.rank import rank_matrix
 from ..scoring.treat import treat
 from .batch import LensPlan, aggregate_batch, lens_plan, node_order

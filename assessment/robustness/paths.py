@@ -173,14 +173,9 @@ def discrete_problems(assumption: DiscreteAssumption, nominal: Method, catalogue
 def scale(spec: Any) -> str:
     """The scale a normalisation recipe puts scores on, in numbers and ids (the same in every language):
     its range for the bounded methods (``0–100``: anchored, goalposts, min-max, percentile ranks and
-    distances share it), ``zscore 10±2``, ``rank`` or ``none``."""
-    if spec.method == "zscore":
-        m, sd = spec.mean_sd
-        return f"zscore {m:g}±{sd:g}"
-    if not hasattr(spec, "range"):
-        return str(spec.method)
-    lo, hi = spec.range
-    return f"{lo:g}–{hi:g}"
+    distances share it), ``zscore 10±2``, ``rank`` or ``none`` (each class's ``scale_label``)."""
+    label: str = spec.scale_label()
+    return label
 
 
 def scale_problems(assumptions: tuple[DiscreteAssumption, ...], nominal: Method) -> list[Problem]:

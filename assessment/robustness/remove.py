@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..scoring import Assessment
 from ..scoring.aggregate import aggregate_lens
-from ..scoring.inputs import pool_codes
+from ..scoring.pools import pool_codes
 from .engine import rank_rows
 from .setup import item_levels
 

@@ -27,8 +27,9 @@ import pandas as pd
 
 from ..errors import InputWarning
 from ..scoring import Assessment
-from ..scoring.inputs import Inputs, pool_codes
+from ..scoring.inputs import Inputs
 from ..scoring.method import Method
+from ..scoring.pools import pool_codes
 from ..templating import notebook_html, short_repr
 from .batch import node_order
 from .design import UA_STREAM, Factor, n_dims, uniforms

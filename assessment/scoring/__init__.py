@@ -3,9 +3,12 @@ normalise → aggregate → levels → rank → compare).
 
 :func:`assess` is the entry point and returns an :class:`Assessment` (every stage's table and the
 recipe). The method is typed data (:mod:`~assessment.scoring.method`); inputs of every accepted
-kind are brought into one shape by :mod:`~assessment.scoring.inputs`; each stage is one module
-with one small function per method, usable alone on a DataFrame; :mod:`~assessment.scoring.export`
-and :mod:`~assessment.scoring.saved` write results and read saved ones back.
+kind are brought into one shape by :mod:`~assessment.scoring.inputs`; each stage is one module,
+usable alone on a DataFrame, and each method of a stage one class
+(:mod:`~assessment.scoring.normalisers`, :mod:`~assessment.scoring.imputers`,
+:mod:`~assessment.scoring.treat`, :mod:`~assessment.scoring.means`);
+:mod:`~assessment.scoring.export` and :mod:`~assessment.scoring.saved` write results and read
+saved ones back.
 """
 
 from .aggregate import aggregate_frame, aggregate_lens, combine

@@ -5,13 +5,8 @@ mask of available values and ``W`` the children × parents weight matrix, the we
 is ``V @ W`` and the weight of the available children is ``M @ W``. So weights are
 **renormalised over the available children** of each unit, as COINr's ``a_amean`` etc.
 
-Means (weights ``w`` over available children)
----------------------------------------------
-* ``arithmetic``: ``Σ w x / Σ w``
-* ``geometric``: ``exp(Σ w ln x / Σ w)``; needs x > 0 (COINr ``a_gmean``)
-* ``harmonic``: ``Σ w / Σ (w / x)``; needs x ≠ 0 (COINr ``a_hmean``)
-* ``generalised``: ``(Σ w x^p / Σ w)^(1/p)``; ``p = 0`` is the geometric mean, ``p = 1``
-  the arithmetic, ``p = -1`` the harmonic; needs x > 0 unless p is a positive integer.
+The means (arithmetic, geometric, harmonic, generalised; weights ``w`` over the available
+children), each with its domain, are the classes of :mod:`assessment.scoring.means`.
 
 An aggregate is missing when no child is available, when the available children weigh 0,
 or when the share of available children is below ``min_coverage`` (COINr's ``dat_thresh``:
@@ -29,22 +24,16 @@ from ..catalogue import Catalogue, Lens
 from ..errors import InputError, Problem
 from ..i18n import N_
 from .accept import check_frame, method_section, weight_problems
-from .method import Aggregate, AggregateName
+from .means import MEANS, AggregateName, Mean
+from .method import Aggregate
 
 
-def _check_domain(v: np.ndarray, mask: np.ndarray, method: AggregateName, power: float, where: str) -> None:
-    integer_power = power > 0 and float(power).is_integer()
-    needs_positive = method == "geometric" or (method == "generalised" and not integer_power)
-    if needs_positive and (v[mask] <= 0).any():
-        message = N_("the geometric mean cannot take zero or negative values") if method == "geometric" else N_(
-            "the generalised mean with a power that is not a positive whole number cannot take zero or negative values")
-    elif method == "harmonic" and (v[mask] == 0).any():
-        message = N_("the harmonic mean cannot take zero values")
-    else:
-        return
-    raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain", message=message,
-                              fix=N_("normalise onto a strictly positive range such as [1, 100], "
-                                     "or use the arithmetic mean"))])
+def _check_domain(v: np.ndarray, mask: np.ndarray, mean: Mean, power: float, where: str) -> None:
+    message = mean.domain_problem(v[mask], power)
+    if message:
+        raise InputError([Problem("<method>", item=where, field="aggregate.method", code="domain", message=message,
+                                  fix=N_("normalise onto a strictly positive range such as [1, 100], "
+                                         "or use the arithmetic mean"))])
 
 
 COUNT_FROM = 1000  # rows from which counting beats the matrix products (the same sums either way)
@@ -102,21 +91,15 @@ def combine(values: np.ndarray, weights: np.ndarray, method: AggregateName = "ar
     member = ~np.isnan(weights)
     w = np.where(member, weights, 0.0)
     mask = np.isfinite(values)
-    _check_domain(values, mask, method, power, where)
+    mean = MEANS[method]()
+    _check_domain(values, mask, mean, power, where)
     if len(values) >= COUNT_FROM and whole_weights(w):  # the same sums, counted: exact in any order
         wsum, reported = counted_sums(mask, w, member)
     else:
         m = mask.astype("float64")
         wsum, reported = m @ w, m @ member.astype("float64")
     with np.errstate(all="ignore"):
-        if method == "arithmetic" or (method == "generalised" and power == 1):
-            out = (np.where(mask, values, 0.0) @ w) / wsum
-        elif method == "geometric" or (method == "generalised" and power == 0):
-            out = np.exp((np.where(mask, np.log(np.where(mask, values, 1.0)), 0.0) @ w) / wsum)
-        elif method == "harmonic":
-            out = wsum / (np.where(mask, 1.0 / np.where(mask, values, 1.0), 0.0) @ w)
-        else:
-            out = ((np.where(mask, np.where(mask, values, 1.0) ** power, 0.0) @ w) / wsum) ** (1.0 / power)
+        out = mean.weighted(values, mask, w, wsum, power)
         n_children = member.sum(axis=0)
         cov = reported / n_children
     out[(wsum <= 0) | ~np.isfinite(out) | (cov < min_coverage)] = np.nan

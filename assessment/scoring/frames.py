@@ -63,7 +63,8 @@ def impute_frame(data: pd.DataFrame, method: ImputeName = "mean", *,
         panel: statistics are then taken within each year, and ``latest``/``linear`` work along
         each unit's years.
     method
-        ``none``, ``mean``, ``median``, ``mean-group``, ``median-group``, ``latest`` or ``linear``.
+        Any of :data:`~assessment.scoring.imputers.IMPUTERS` (``none``, ``mean``, ``median``, ``mean-group``,
+        ``median-group``, ``latest``, ``linear``; the table in ``docs/scoring.md``).
     group
         For the ``-group`` methods: each unit's group (a Series or mapping keyed by the unit).
 

@@ -24,9 +24,48 @@ constant indicator, or fewer than ``2k - 1`` values) gets no score (NaN), as ``m
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Annotated, Literal
 
-__all__ = ["bounds_of"]
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Bounds(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KthBounds(_Bounds):
+    """Goalposts at the ``kth`` smallest and ``kth`` largest value."""
+
+    kth: int = Field(ge=1)
+
+
+class PercentileBounds(_Bounds):
+    """Goalposts at two percentiles (0–100) of the values."""
+
+    percentile: tuple[Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PercentileBounds:
+        if not self.percentile[0] < self.percentile[1]:
+            raise ValueError(f"percentile needs [low, high] with low < high; found {list(self.percentile)}")
+        return self
+
+
+class FixedBounds(_Bounds):
+    """Goalposts fixed at two values in the indicator's units (``[low, high]``, ``low < high``)."""
+
+    fixed: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedBounds:
+        if not self.fixed[0] < self.fixed[1]:
+            raise ValueError(f"fixed needs [low, high] with low < high; found {list(self.fixed)}")
+        return self
+
+
+#: The ``bounds`` of the ``goalposts`` normalisation.
+GoalpostBounds = Literal["catalogue", "observed"] | KthBounds | PercentileBounds | FixedBounds
 
 
 def bounds_of(x: np.ndarray, bounds: object) -> tuple[np.ndarray, np.ndarray]:

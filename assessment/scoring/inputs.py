@@ -447,20 +447,3 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
                   digest=input_digest(values, profiles, enablers, details, enabler_details, criteria, queried),
                   details=details, enabler_details=enabler_details, criteria=criteria, queried=queried)
-
-
-def pool_codes(frame: pd.DataFrame, group: pd.Series | None = None) -> np.ndarray:
-    """Integer code of each row's pool (year of a panel × ``group``); -1 where the group is missing.
-
-    Imputation statistics and ranks are computed within these pools.
-    """
-    codes = np.zeros(len(frame), dtype=np.int64)
-    parts = []
-    if "year" in frame.index.names:
-        parts.append(np.asarray(frame.index.get_level_values("year")))
-    if group is not None:
-        parts.append(group.reindex(frame.index).to_numpy(dtype=object))
-    for values in parts:
-        part, uniques = pd.factorize(values)
-        codes = np.where((codes < 0) | (part < 0), -1, codes * max(len(uniques), 1) + part)
-    return codes

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Lens
 from .method import IndicatorLevelName, Levels
-from .normalise import blocks
+from .normalisers.base import blocks
 
 BAND_CUTS = (0.33, 0.66, 0.95)
 

@@ -2,8 +2,9 @@
 validation.
 
 A :class:`Method` lists the nine pipeline stages in their fixed order. Every choice is a
-``Literal`` so that an unknown name is rejected with the list of allowed ones, and every
-method name maps to one small pure function in that stage's registry. A method loads from a
+``Literal`` so that an unknown name is rejected with the list of allowed ones; the method names
+of imputation, treatment, normalisation and aggregation are those of their classes (one class
+per method, :mod:`assessment.scoring.methodbase`), which also compute. A method loads from a
 YAML file (:func:`load_method`) whose keys are exactly the fields below; see
 ``examples/methods/*.yaml``.
 """
@@ -33,6 +34,8 @@ from ..errors import MethodError, Problem, params, short_repr
 from ..i18n import N_
 from ..model_errors import DID_YOU_MEAN, allowed_keys, invalid, message, nearest
 from ..yamlfiles import line_of, read_yaml, yaml_lines
+from .means import AggregateName
+from .normalisers import ANCHORS
 from .specs import (
     IMPUTE_MODELS,
     NORMALISATION_MODELS,
@@ -43,17 +46,11 @@ from .specs import (
     NormaliseName,
     NormaliseSpec,
 )
+from .treat import TreatName
 
-TreatName = Literal["none", "winsorise"]
-AggregateName = Literal["arithmetic", "geometric", "harmonic", "generalised"]
 IndicatorLevelName = Literal["thresholds", "target-bands"]
 EnablerGroupName = Literal["median", "min"]
 PanelNormalisation = Literal["pooled", "per-year"]
-
-#: Where the ``anchored`` normalisation puts level thresholds 1–5, in tenths of the output range
-#: (worst goalpost 0, best 10): on 0–100 the fixed points 10, 30, 50, 70, 90.
-ANCHORS: tuple[int, ...] = (1, 3, 5, 7, 9)
-
 
 def anchor_cutoffs(lo: float = 0.0, hi: float = 100.0) -> tuple[float, float, float, float, float]:
     """The scores at which ``anchored`` puts thresholds 1–5 on the range ``[lo, hi]``."""

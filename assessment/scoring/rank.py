@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_
-from .inputs import pool_codes
+from .pools import pool_codes
 
 POPULATION_CLASS = "population-class"
 CLASS_EDGES = (200_000, 2_000_000, 10_000_000)

@@ -19,11 +19,30 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
-from .method import Treat
+from ..i18n import N_
+from .methodbase import Registry, StageMethod, markdown_table, stage_method
+
+
+class TreatParams(Protocol):
+    """The treatment's parameters as a method file gives them (:class:`~assessment.scoring.method.Treat`)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def winmax(self) -> int: ...
+    @property
+    def skew(self) -> float: ...
+    @property
+    def kurtosis(self) -> float: ...
+    @property
+    def fallback(self) -> str: ...
+    @property
+    def skip(self) -> tuple[str, ...]: ...
 
 
 def skew_kurt(x: np.ndarray) -> tuple[float, float]:
@@ -50,14 +69,14 @@ def _moments(v: np.ndarray) -> tuple[float, float]:
     return float(g1), float(g2)
 
 
-def _verdict(sk: float, ku: float, spec: Treat) -> bool | None:
+def _verdict(sk: float, ku: float, spec: TreatParams) -> bool | None:
     """The pass test on a skewness and kurtosis (None: not testable)."""
     if math.isnan(sk) or math.isnan(ku):
         return None
     return bool(abs(sk) < spec.skew or ku < spec.kurtosis)
 
 
-def _passes(x: np.ndarray, spec: Treat) -> bool | None:
+def _passes(x: np.ndarray, spec: TreatParams) -> bool | None:
     return _verdict(*skew_kurt(x), spec)
 
 
@@ -74,7 +93,7 @@ class Treatment:
     kurtosis: float
 
 
-def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
+def winsorise(x: np.ndarray, spec: TreatParams) -> Treatment:
     """Treat one indicator's values (NaN = missing) as described in the module docstring."""
     sk0, ku0 = skew_kurt(x)
     passing = _verdict(sk0, ku0, spec)
@@ -110,8 +129,98 @@ def winsorise(x: np.ndarray, spec: Treat) -> Treatment:
     return Treatment(y, low, high, False, passing, sk0, ku0)
 
 
-def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Treat every indicator not in ``spec.skip`` (per year for panels).
+Treated = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+class Treater(StageMethod):
+    """An outlier treatment (the base; not a method itself). Its parameters are the ``treat`` section's."""
+
+    if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name
+        method: str = ""
+
+    #: The treatment on a page, one sentence (a msgid; ``%(n)s`` is ``winmax``).
+    words: ClassVar[str] = ""
+    #: The COINr function this reproduces ("" when none).
+    coinr: ClassVar[str] = ""
+    REGISTRY: ClassVar[Registry[Treater]] = Registry("treat")
+
+    def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
+        """(treated, flags, details): the new table; a boolean table marking changed cells; one row per
+        indicator (and year) saying what was done (empty when nothing can be said)."""
+        raise NotImplementedError
+
+
+@stage_method
+class TreatNone(Treater):
+    """Values used as reported (the default)."""
+
+    method: Literal["none"] = "none"
+
+    words: ClassVar[str] = N_("Values are used as reported; extreme values are not pulled in.")
+
+    def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
+        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
+        return values, unchanged, pd.DataFrame()
+
+
+@stage_method
+class Winsorise(Treater):
+    """COINr's default: winsorise while the skew and kurtosis test fails, up to ``winmax`` points, then
+    the ``log`` fallback; per indicator not in ``skip`` (and per year of a panel)."""
+
+    method: Literal["winsorise"] = "winsorise"
+
+    words: ClassVar[str] = N_("Extreme values are pulled in (winsorised, at most %(n)s per indicator) before "
+                              "scaling.")
+    coinr: ClassVar[str] = "Treat()"
+
+    def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
+        """Every indicator not in ``spec.skip`` through :func:`winsorise`; the details hold skew, kurtosis, points
+        winsorised low/high, whether the log fallback was used, and whether the result passes."""
+        x_t = np.ascontiguousarray(values.to_numpy(dtype="float64").T)  # one indicator per row: contiguous
+        y_t = x_t.copy()
+        panel = "year" in values.index.names
+        if panel:
+            years = np.asarray(values.index.get_level_values("year"))
+            blocks: list[tuple[object, np.ndarray | slice]] = [(y, np.flatnonzero(years == y))
+                                                               for y in pd.unique(years)]
+        else:
+            blocks = [(None, slice(None))]
+        skip = set(spec.skip)
+        names = ["indicator", *(["year"] if panel else []), "skew", "kurtosis", "winsorised_low", "winsorised_high",
+                 "log", "passes"]
+        rows: list[tuple[object, ...]] = []  # one per indicator (and year), in the order of ``names``
+        for year, block in blocks:
+            for j, col in enumerate(values.columns.tolist()):
+                if col in skip:
+                    continue
+                t = winsorise(x_t[j, block], spec)
+                y_t[j, block] = t.values
+                rows.append((col, *([year] if panel else []), t.skew, t.kurtosis, t.winsorised_low, t.winsorised_high,
+                             t.log, t.passes))
+        out = pd.DataFrame(y_t.T, index=values.index, columns=values.columns)
+        changed = pd.DataFrame(~((y_t == x_t) | (np.isnan(y_t) & np.isnan(x_t))).T,
+                               index=values.index, columns=values.columns)
+        if not rows:
+            return out, changed, pd.DataFrame()
+        details = {name: list(column) for name, column in zip(names, zip(*rows, strict=True), strict=True)}
+        kinds = {"skew": "float64", "kurtosis": "float64", "winsorised_low": "int64", "winsorised_high": "int64",
+                 "log": "bool"}  # the dtypes pandas would infer from these lists, given
+        return out, changed, pd.DataFrame({k: np.array(v, dtype=kinds[k]) if k in kinds else v
+                                           for k, v in details.items()})
+
+
+#: The class of each treatment, by method name, in registry order.
+TREATERS: dict[str, type[Treater]] = Treater.REGISTRY.by_name()
+
+if TYPE_CHECKING:  # for type checkers a name is a string; at run time the Literal of the classes' names
+    TreatName = str
+else:
+    TreatName = Literal[Treater.REGISTRY.names()]
+
+
+def treat(values: pd.DataFrame, spec: TreatParams) -> Treated:
+    """Treat every indicator not in ``spec.skip`` (per year for panels) with the method's class.
 
     Returns
     -------
@@ -120,35 +229,10 @@ def treat(values: pd.DataFrame, spec: Treat) -> tuple[pd.DataFrame, pd.DataFrame
         year) with skew, kurtosis, points winsorised low/high, whether the log fallback was
         used, and whether the result passes.
     """
-    if spec.method == "none":
-        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
-        return values, unchanged, pd.DataFrame()
-    x_t = np.ascontiguousarray(values.to_numpy(dtype="float64").T)  # one indicator per row: contiguous
-    y_t = x_t.copy()
-    panel = "year" in values.index.names
-    if panel:
-        years = np.asarray(values.index.get_level_values("year"))
-        blocks: list[tuple[object, np.ndarray | slice]] = [(y, np.flatnonzero(years == y)) for y in pd.unique(years)]
-    else:
-        blocks = [(None, slice(None))]
-    skip = set(spec.skip)
-    names = ["indicator", *(["year"] if panel else []), "skew", "kurtosis", "winsorised_low", "winsorised_high",
-             "log", "passes"]
-    rows: list[tuple[object, ...]] = []  # one per indicator (and year), in the order of ``names``
-    for year, block in blocks:
-        for j, col in enumerate(values.columns.tolist()):
-            if col in skip:
-                continue
-            t = winsorise(x_t[j, block], spec)
-            y_t[j, block] = t.values
-            rows.append((col, *([year] if panel else []), t.skew, t.kurtosis, t.winsorised_low, t.winsorised_high,
-                         t.log, t.passes))
-    out = pd.DataFrame(y_t.T, index=values.index, columns=values.columns)
-    changed = pd.DataFrame(~((y_t == x_t) | (np.isnan(y_t) & np.isnan(x_t))).T,
-                           index=values.index, columns=values.columns)
-    if not rows:
-        return out, changed, pd.DataFrame()
-    details = {name: list(column) for name, column in zip(names, zip(*rows, strict=True), strict=True)}
-    kinds = {"skew": "float64", "kurtosis": "float64", "winsorised_low": "int64", "winsorised_high": "int64",
-             "log": "bool"}  # the dtypes pandas would infer from these lists, given
-    return out, changed, pd.DataFrame({k: np.array(v, dtype=kinds[k]) if k in kinds else v for k, v in details.items()})
+    return TREATERS[spec.method]().treat(values, spec)
+
+
+def reference_table() -> str:
+    """The treatments as a Markdown table, made from the classes (in ``docs/scoring.md``)."""
+    return markdown_table(Treater.REGISTRY, {"definition": lambda c: c.summary(),
+                                             "COINr": lambda c: f"`{c.coinr}`" if c.coinr else "–"})

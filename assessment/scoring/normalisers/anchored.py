@@ -1,0 +1,173 @@
+"""Normalisations between the catalogue's goalposts: ``goalposts``, and ``anchored`` (the default),
+which also puts the five level thresholds at fixed points of the scale."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import SerializerFunctionWrapHandler, model_serializer
+
+from ...catalogue import Indicator
+from ...errors import Problem
+from ...i18n import N_
+from ..goalposts import GoalpostBounds, bounds_of
+from ..methodbase import stage_method
+from .base import Columns, Need, Normaliser, blocks
+
+Range = tuple[float, float]
+
+#: Where the ``anchored`` normalisation puts level thresholds 1–5, in tenths of the output range
+#: (worst goalpost 0, best 10): on 0–100 the fixed points 10, 30, 50, 70, 90.
+ANCHORS: tuple[int, ...] = (1, 3, 5, 7, 9)
+
+@stage_method
+class Anchored(Normaliser):
+    """The catalogue's five level thresholds at fixed points of ``range``: the default.
+
+    With ``x' = d·x`` the knots ``worst' < t1' < … < t5' < best'`` map to 0, 0.1, 0.3, 0.5, 0.7,
+    0.9 and 1 of ``range`` (:data:`ANCHORS`; on 0–100: 0, 10, 30, 50, 70, 90, 100), linearly in
+    between and capped at the goalposts, so that a score and its maturity level agree by
+    construction: a value at level *k* (``k`` thresholds reached) scores in ``[anchor k, anchor
+    k+1)``, where the default aggregate cut-offs (10/30/50/70/90) put level *k*. Where a goalpost
+    is not beyond its outer threshold, that outer band has no width: a value short of threshold 1
+    scores 0, one at or beyond threshold 5 the top of the range. Its own rules: an indicator
+    without thresholds is scored as ``goalposts``, one with neither thresholds nor goalposts (a
+    researcher's own framework, a COINr import) as ``minmax`` on the same range (COINr's default;
+    its score then carries no level meaning).
+    """
+
+    method: Literal["anchored"] = "anchored"
+    range: Range = (0.0, 100.0)
+
+    words: ClassVar[str] = N_("between the catalogue's goalposts")
+    bounded: ClassVar[bool] = True
+    needs: ClassVar[frozenset[Need]] = frozenset({"thresholds", "goalposts"})
+
+    def for_indicator(self, ind: Indicator) -> Normaliser:
+        """``minmax`` on the same range for an indicator with neither thresholds nor goalposts."""
+        if ind.thresholds is None and ind.goalposts is None:
+            from .cohort import MinMax  # imported after this module, as the names are ordered
+
+            return MinMax(range=self.range)
+        return self
+
+    def anchor_points(self) -> np.ndarray:
+        """The seven fixed points on ``range``: worst, thresholds 1–5, best."""
+        lo, hi = self.scale
+        return lo + (hi - lo) * np.array([0, *ANCHORS, 10], dtype="float64") / 10
+
+    def compute(self, x: np.ndarray, cols: Columns) -> np.ndarray:
+        """Piecewise linear through worst → thresholds 1–5 → best, anchored at :data:`ANCHORS`.
+
+        Worked in blocks of rows, in the table's own memory order, each cell's constants looked up by
+        ``column × 6 + level``: cell by cell the same arithmetic as one pass over the whole table with
+        every constant broadcast.
+        """
+        n_cols = x.shape[1]
+        th = cols.thresholds if cols.thresholds is not None else np.full((n_cols, 5), np.nan)
+        has = np.isfinite(th).all(axis=1)
+        if not has.all():  # no thresholds: plain goalposts for those columns
+            out = np.full(x.shape, np.nan)
+            plain = replace(cols, thresholds=th, ref_row=None).subset(~has)
+            out[:, ~has] = Goalposts(range=self.range).compute(x[:, ~has], plain)
+            if has.any():
+                out[:, has] = self.compute(x[:, has], replace(cols, thresholds=th).subset(has))
+            return out
+        d = cols.direction
+        knots = np.column_stack([cols.worst * d, th * d[:, None], cols.best * d])  # cols × 7
+        lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, self.anchor_points())
+        by_column, parts = blocks(x)
+        out = np.empty(x.shape, order="F" if by_column else "C")
+        xs, outs = (x.T, out.T) if by_column else (x, out)
+
+        def per_column(v: np.ndarray) -> np.ndarray:
+            return v[:, None] if by_column else v
+
+        kind, d = per_column(np.arange(n_cols, dtype=np.intp) * 6), per_column(d)
+        thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
+        for part in parts:
+            xd = xs[part] * d
+            ok = np.isfinite(xd)
+            level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
+            with np.errstate(invalid="ignore"):
+                for t in thresholds:
+                    level += xd >= t
+            cell = kind + level
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frac = (xd - lo_t.take(cell)) / width_t.take(cell)
+            frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+            frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
+            y = base.take(cell) + frac * step.take(cell)
+            y = np.minimum(y, cap.take(cell))  # never round up into the next level's band
+            y[~ok] = np.nan
+            outs[part] = y
+        return out
+
+
+@stage_method
+class Goalposts(Normaliser):
+    """Share of the way from the worst to the best goalpost, capped to [0, 1], onto ``range``.
+
+    ``(x - worst) / (best - worst)`` with the catalogue's goalposts (``worst > best`` for a
+    lower-is-better indicator, so the direction is in the goalposts), or bounds taken from the data
+    or fixed by ``bounds``: ``catalogue``, ``observed``, ``{kth: k}``, ``{percentile: [p, q]}``,
+    ``{fixed: [low, high]}`` (:mod:`assessment.scoring.goalposts`).
+    """
+
+    method: Literal["goalposts"] = "goalposts"
+    range: Range = (0.0, 100.0)
+    bounds: GoalpostBounds = "catalogue"
+
+    words: ClassVar[str] = N_("between the catalogue's goalposts")
+    bounded: ClassVar[bool] = True
+    needs: ClassVar[frozenset[Need]] = frozenset({"goalposts"})
+    coinr: ClassVar[str] = "n_goalposts(gposts, trunc2posts = TRUE)"
+
+    @model_serializer(mode="wrap")
+    def _lean(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The default ``bounds`` is left out, so methods written before it keep their fingerprints."""
+        out: dict[str, Any] = handler(self)
+        if out.get("bounds") == "catalogue":
+            del out["bounds"]
+        return out
+
+    def compute(self, x: np.ndarray, cols: Columns) -> np.ndarray:
+        if self.bounds != "catalogue":
+            low, high = bounds_of(x, self.bounds)
+            down = cols.direction < 0  # lower is better: the high bound is the worst goalpost
+            cols = replace(cols, worst=np.where(down, high, low), best=np.where(down, low, high))
+        lo, hi = self.scale
+        y = x - cols.worst  # in place from here on: one temporary for the whole matrix
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y /= cols.best - cols.worst
+        np.clip(y, 0.0, 1.0, out=y)
+        y *= hi - lo
+        y += lo
+        return y
+
+    def column_problems(self, col: str, ind: Indicator, target: float) -> list[Problem]:
+        if ind.goalposts is not None or self.bounds != "catalogue":
+            return []
+        return [Problem("<catalogue>", item=col, field="goalposts", code="no-goalposts",
+                        message=N_("goalposts normalisation needs goalposts for every indicator"),
+                        fix=N_("add goalposts to the catalogue (for a COINr import: the iMeta columns "
+                               "goalpost_lower and goalpost_upper), take them from the data (the "
+                               "normalise option bounds: observed, kth or percentile) or fix them "
+                               "(bounds: fixed), or override this indicator with minmax"))]
+
+
+def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell kind ``column × 6 + level`` (level 0–5), the constants of ``anchored``: the band's
+    start, width, whether it has a width, the share a band without width gives, the level's anchor,
+    the step to the next anchor and the cap just below the next level's band."""
+    lo, hi = knots[:, :6], knots[:, 1:]
+    with np.errstate(invalid="ignore"):
+        width = hi - lo
+        width_ok = np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
+    n = knots.shape[0]
+    fallback = np.array([0.0] * 5 + [1.0])  # a band without width: bottom of level 0, top of level 5
+    cap = np.append(np.nextafter(anchors[1:6], -np.inf), np.inf)  # level 5 is not capped
+    per_level = (np.tile(v, n) for v in (fallback, anchors[:6], anchors[1:] - anchors[:6], cap))
+    return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
