@@ -1,4 +1,4 @@
-"""A city's page: its round, status, template, uploads (every version kept), problems and submission."""
+"""A city's page: its round, status, template, uploads (every version kept), problems, submission; versions compared."""
 
 from __future__ import annotations
 
