@@ -100,6 +100,17 @@ def rows(page: Any, table: str) -> list[list[str]]:
     return [[c.strip() for c in r.locator("td").all_inner_texts()] for r in page.locator(f"{table} tbody tr").all()]
 
 
+def sheet_rows(path: Path, sheet: int) -> list[tuple[Any, ...]]:
+    """The rows under the header of a workbook's sheet (by position), as values."""
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return list(wb.worksheets[sheet].iter_rows(min_row=2, values_only=True))
+    finally:
+        wb.close()
+
+
 def upload_file(page: Any, path: Path) -> None:
     page.set_input_files("form[action$='/upload/'] input[name=file]", str(path))
     page.click("form[action$='/upload/'] button")
@@ -199,10 +210,7 @@ def test_3_city_team(live: dict[str, Any]) -> None:
     template = tmp / download.value.suggested_filename
     download.value.save_as(template)
     assert template.name == "da-nang-2025.xlsx"
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-    sheets = load_workbook(template, read_only=True).worksheets
-    profile = {r[0]: r[2] for r in sheets[1].iter_rows(min_row=2, values_only=True)}
+    profile = {r[0]: r[2] for r in sheet_rows(template, 1)}
     assert (profile["city"], profile["country"], profile["year"]) == ("Da Nang", "VN", 2025)
 
     # a broken workbook: both problems listed, by cell, with what was found and how to fix it
@@ -242,8 +250,7 @@ def test_3_city_team(live: dict[str, Any]) -> None:
     assert "Số liệu đo năm 2024" in rows(city, "table.queries")[0][5]
     # the second with a corrected value: a new version, checked, submitted again
     item = rows(city, "table.queries")[1][3]
-    workbook = load_workbook(EXAMPLES / "da-nang-2025.xlsx", read_only=True).worksheets[2]
-    old = next(r[4] for r in workbook.iter_rows(min_row=2, values_only=True) if r[0] == item)
+    old = next(r[4] for r in sheet_rows(EXAMPLES / "da-nang-2025.xlsx", 2) if r[0] == item)
     corrected = round(old * 0.9, 1) if old >= 10 else old + 1  # a different value of the same order
     live["correction"] = (item, old, corrected)
     second = city.locator("table.queries tbody tr").nth(1)
@@ -392,7 +399,8 @@ def test_6_audit(live: dict[str, Any]) -> None:
     records = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert len(records) == len(shown)
     # the page shows the newest first, the export the oldest first: the same records
-    assert [(r["user"], r["action"], r["detail"]) for r in records] == [(r[1], r[2], r[5]) for r in reversed(shown)]
+    exported = [(r["user"], r["action"], r["detail"].strip()) for r in records]
+    assert exported == [(r[1], r[2], r[5]) for r in reversed(shown)]
     uploads = {r["sha256"] for r in records if r["action"] == "upload"}
     for path in (EXAMPLES / "da-nang-2025.xlsx", EXAMPLES / "ha-noi-2025.xlsx", EXAMPLES / "zz-broken-2-2025.xlsx",
                  live["tmp"] / "broken" / "da-nang-2025.xlsx"):
