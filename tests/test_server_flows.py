@@ -385,14 +385,24 @@ def test_5_publishing(live: dict[str, Any]) -> None:
 
 
 def test_6_audit(live: dict[str, Any]) -> None:
-    """Every action above is a record; the CSV export holds them all, with the uploaded files' hashes."""
+    """A role change, then every action above is a record; the CSV export holds them all, with the uploaded
+    files' hashes."""
     base, organiser = live["base"], page_of(live, "organiser")
+    # a role change, the last kind of action: the round over, the reviewer's role is removed
+    organiser.goto(base + "/rounds/")
+    organiser.click("a[href='/roles/']")
+    assert rows(organiser, "table.roles")[:2] == [[ORGANISER, "organiser", ""], ["reviewer@example.org", "reviewer",
+                                                                                 "Remove the reviewer role"]]
+    organiser.click("table.roles button")
+    assert [r[0] for r in rows(organiser, "table.roles")] == [ORGANISER]
+    assert page_of(live, "reviewer").request.get(f"{base}/rounds/{SLUG}/").status == 403  # its session, refused
+
     organiser.goto(base + "/rounds/")
     organiser.click("a[href='/audit/']")
     shown = rows(organiser, "main table")
     actions = {r[2] for r in shown}
     assert {"invitation", "invitation-used", "sign-in", "round-created", "city-added", "upload", "submit",
-            "review-run", "answer", "send-back", "accept", "publish-requested", "publish"} <= actions
+            "review-run", "answer", "send-back", "accept", "publish-requested", "publish", "role-change"} <= actions
     assert sum(1 for r in shown if r[2] == "city-added") == 3
     with organiser.expect_download() as download:
         organiser.click("a[href='/audit.csv']")
