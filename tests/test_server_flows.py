@@ -271,6 +271,7 @@ def fmt_vi(value: float) -> str:
 
 
 def fmt_en(value: float) -> str:
+    """A number as an English page writes it (decimal point, ',' between thousands; at most two decimals)."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
