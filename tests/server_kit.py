@@ -122,3 +122,26 @@ def upload(client: Any, city: Any, path: Path, name: str | None = None) -> Any:
 
     data = SimpleUploadedFile(name or path.name, path.read_bytes())
     return client.post(f"/cities/{city.pk}/upload/", {"file": data})
+
+
+def edited(source: Path, dest: Path, values: dict[str, Any]) -> dict[str, str]:
+    """A copy of a filled workbook with the Value cells of some indicators replaced; indicator -> cell.
+
+    The rows are found by the indicator id in column A of the Indicators sheet (the third sheet of
+    the template, in any language), the value in column E, as the workbook's own header says.
+    """
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    wb = load_workbook(source)
+    sheet = wb.worksheets[2]
+    assert sheet.cell(row=1, column=5).value in ("Value", "Giá trị"), sheet.title
+    cells = {}
+    for row in sheet.iter_rows(min_row=2, max_col=1):
+        item = row[0].value
+        if item in values:
+            cell = sheet.cell(row=row[0].row, column=5)
+            cell.value = values[item]
+            cells[item] = f"{sheet.title}!{cell.coordinate}"
+    assert set(cells) == set(values), f"not in {source.name}: {set(values) - set(cells)}"
+    wb.save(dest)
+    return cells

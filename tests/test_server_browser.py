@@ -11,54 +11,28 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import chromium_browser, watched_page
+from server_live import PG_ENV, free_port, fresh_database
 
 pytest.importorskip("django", reason="the service tests need the 'server' extra (part of 'dev')")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """``smartcity serve demo`` on a free loopback port; (base address, who -> one-time link)."""
     folder = tmp_path_factory.mktemp("serve") / "demo"
-    with fresh_database(os.environ.get("SMARTCITY_SERVER_TEST_DB", "")) as url:
+    with fresh_database(os.environ.get(PG_ENV, ""), "smartcity_demo") as url:
         yield from serve_demo(folder, url)
-
-
-@contextmanager
-def fresh_database(url: str) -> Iterator[str]:
-    """SQLite (``""``), or a new, empty database on the PostgreSQL server of ``url``, dropped afterwards."""
-    if not url:
-        yield ""
-        return
-    import psycopg
-
-    name = f"smartcity_demo_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def serve_demo(folder: Path, database: str) -> Iterator[tuple[str, dict[str, str]]]:

@@ -11,7 +11,7 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
-from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
+from server_kit import EXAMPLES, client_for, drain, edited, new_round, person, service, upload
 
 __all__ = ["service"]
 
@@ -138,3 +138,41 @@ def test_a_hostile_file_is_one_problem_and_the_service_goes_on(service: Path, tm
     page = client.get(f"/cities/{city.pk}/").content.decode()
     assert len(_cells(page, "problems")) == version.errors + version.warnings
     assert client.get("/").status_code == 302  # still serving
+
+
+def test_any_two_versions_side_by_side(service: Path, tmp_path: Path) -> None:
+    """Versions 1 and 3 (not neighbours) compared: exactly the values edited by hand into the files differ.
+
+    Da Nang's example workbook holds BI-WATER 66.6, BI-NRW 40.2 and BI-SANIT 71.7 (its Indicators
+    sheet, rows 2 to 4). Version 1 has BI-WATER typed as a word and BI-NRW over 100 %, so neither
+    is accepted (no value); version 2 is the example; version 3 changes BI-SANIT to 17.7.
+    """
+    _rnd, (city, _b) = new_round()
+    member = person("city", city)
+    client = client_for(member)
+    broken, changed = tmp_path / "broken.xlsx", tmp_path / "changed.xlsx"
+    edited(EXAMPLES / "da-nang-2025.xlsx", broken, {"BI-WATER": "sixty", "BI-NRW": 140.2})
+    edited(EXAMPLES / "da-nang-2025.xlsx", changed, {"BI-SANIT": 17.7})
+    for path in (broken, EXAMPLES / "da-nang-2025.xlsx", changed):
+        upload(client, city, path)
+    reviewer = client_for(person("reviewer"))
+    pending = reviewer.get(f"/cities/{city.pk}/compare/?a=1&b=3").content.decode()
+    assert "once both versions are checked" in pending and '<table class="compare">' not in pending
+    drain()
+    wide = reviewer.get(f"/cities/{city.pk}/compare/?a=1&b=3").content.decode()
+    assert _cells(wide, "compare") == [["BI-NRW", "", "40.2"], ["BI-SANIT", "71.7", "17.7"], ["BI-WATER", "", "66.6"]]
+    sides = _cells(wide, "sides")
+    assert sides[0] == ["broken.xlsx", "changed.xlsx"] and sides[2] == [member.username, member.username]
+    assert sides[3] == ["checked: 2 / 0", "checked: 0 / 0"]
+    # by default the newest beside the one before it; the reversed pair reads the other way
+    assert _cells(reviewer.get(f"/cities/{city.pk}/compare/").content.decode(), "compare") == [
+        ["BI-SANIT", "71.7", "17.7"]]
+    back = reviewer.get(f"/cities/{city.pk}/compare/?a=3&b=2").content.decode()
+    assert _cells(back, "compare") == [["BI-SANIT", "17.7", "71.7"]]
+    same = reviewer.get(f"/cities/{city.pk}/compare/?a=2&b=2").content.decode()
+    assert "hold the same values" in same and '<table class="compare">' not in same
+    for bad in ("?a=4", "?b=0", "?a=x"):
+        assert reviewer.get(f"/cities/{city.pk}/compare/{bad}").status_code == 404
+    # the city page offers the pick among all three
+    page = client.get(f"/cities/{city.pk}/").content.decode()
+    assert f'action="/cities/{city.pk}/compare/"' in page and page.count('<option value="1"') == 2

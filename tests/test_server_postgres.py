@@ -25,7 +25,8 @@ SERVICE_TESTS = sorted(f"tests/{p.name}" for p in HERE.glob("test_server_*.py") 
 @pytest.mark.skipif(not os.environ.get(ENV), reason=f"{ENV} is not set (.ci/run sets it for PostgreSQL)")
 def test_the_service_tests_pass_on_postgresql() -> None:
     pytest.importorskip("psycopg")
-    assert {"tests/test_server_security.py", "tests/test_server_browser.py"} <= set(SERVICE_TESTS)
+    assert {"tests/test_server_security.py", "tests/test_server_browser.py",
+            "tests/test_server_flows.py"} <= set(SERVICE_TESTS)  # the six flows in Chromium, on PostgreSQL too
     env = {**os.environ, "SMARTCITY_SERVER_TEST_DB": os.environ[ENV]}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *SERVICE_TESTS],
                          cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=1800)

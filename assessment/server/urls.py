@@ -30,6 +30,7 @@ urlpatterns = [
     path("cities/<int:city_id>/upload/", views_city.upload, name="upload"),
     path("cities/<int:city_id>/answers/", views_answers.answers_upload, name="answers_upload"),
     path("cities/<int:city_id>/submit/", views_city.submit, name="submit"),
+    path("cities/<int:city_id>/compare/", views_city.compare, name="compare"),
     path("cities/<int:city_id>/versions/<int:number>/", views_city.version_file, name="version_file"),
     path("cities/<int:city_id>/accept/", views_round.accept, name="accept"),
     path("cities/<int:city_id>/send-back/", views_round.send_back, name="send_back"),

@@ -1,4 +1,4 @@
-"""A city's page: its round, status, template, uploads (every version kept), problems and submission."""
+"""A city's page: its round, status, template, uploads (every version kept), problems, submission; versions compared."""
 
 from __future__ import annotations
 
@@ -95,6 +95,40 @@ def city_page(request: HttpRequest, city_id: int) -> HttpResponse:
                "can_submit": bool(newest and newest.state == "checked" and newest.errors == 0
                                   and city.status in ("draft", "sent_back"))}
     return render(request, "city.html.j2", context)
+
+
+def _version_number(raw: str | None, default: int) -> int:
+    """A version number from the query string (``default`` when absent); not a number is no such version."""
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
+
+
+@signed_in
+@require_GET
+def compare(request: HttpRequest, city_id: int) -> HttpResponse:
+    """Any two of a city's versions side by side: who uploaded each and when, and every value that differs.
+
+    ``?a=N&b=M`` picks the versions (by default the one before the newest, and the newest). A
+    number the city has no version of is a 404, as a version file is. Only a checked version's
+    values are known; a version still being checked (or that could not be read) is named as such
+    instead of showing every value of the other as changed.
+    """
+    city = city_for(request, city_id)
+    versions = list(city.uploads.select_related("uploaded_by").order_by("-number"))
+    by_number = {v.number: v for v in versions}
+    newest = versions[0].number if versions else 0
+    a = _version_number(request.GET.get("a"), versions[1].number if len(versions) > 1 else newest)
+    b = _version_number(request.GET.get("b"), newest)
+    if versions and (a not in by_number or b not in by_number):
+        raise Http404
+    old, new = by_number.get(a), by_number.get(b)
+    both_checked = old is not None and new is not None and old.state == new.state == "checked"
+    return render(request, "compare.html.j2", {
+        "city": city, "round": city.round, "versions": versions, "a": old, "b": new,
+        "both_checked": both_checked, "rows": changes(new, old) if both_checked and new is not None else []})
 
 
 @signed_in
