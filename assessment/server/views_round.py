@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..i18n import LANGUAGES, N_
 from .audit import audit_csv, record
-from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Query, Round, Upload
+from .models import (
+    ROLE_CITY,
+    ROLE_ORGANISER,
+    ROLE_REVIEWER,
+    SHOWN_STATUSES,
+    AuditRecord,
+    City,
+    Query,
+    Round,
+    Upload,
+    shown_status,
+)
 from .roles import STAFF, city_for, need
 from .tokens import invite
 
 #: Dashboard sort keys -> ORM ordering.
-SORTS = {"name": ("name",), "status": ("status", "name"),
+SORTS = {"name": ("name",), "status": ("shown", "name"),
          "activity": (F("last_activity").desc(nulls_last=True), "name"),
          "errors": (F("latest_errors").desc(nulls_last=True), "name")}
 
@@ -129,17 +141,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         latest_reported=Subquery(newest.values("reported")[:1]),
         latest_expected=Subquery(newest.values("expected")[:1]),
         open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
-                                       .values("city").annotate(n=Count("id")).values("n")), 0))
+                                       .values("city").annotate(n=Count("id")).values("n")), 0),
+        shown=shown_status())
     status = request.GET.get("status", "")
-    if status in dict(STATUSES):
-        cities = cities.filter(status=status)
+    if status in dict(SHOWN_STATUSES):  # "submitted" and "under query" are two statuses here
+        cities = cities.filter(shown=status)
     sort = request.GET.get("sort", "name")
     rows = list(cities.order_by(*SORTS.get(sort, ("name",))).values(
-        "pk", "name", "status", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
+        "pk", "name", "shown", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
         "latest_reported", "latest_expected", "open_queries"))
-    counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
+    counts = Counter(rnd.cities.annotate(shown=shown_status()).values_list("shown", flat=True))
     return render(request, "dashboard.html.j2", {
-        "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
+        "round": rnd, "cities": rows, "statuses": SHOWN_STATUSES, "counts": counts, "sort": sort, "status": status,
         "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number")})
 
 
