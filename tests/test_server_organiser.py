@@ -62,3 +62,101 @@ def test_a_submitted_city_with_an_open_query_is_under_query(service: Path) -> No
     assert member.post(f"/queries/{question.pk}/answer/", {"answer": "measured in 2024"}).status_code == 302
     assert _status(reviewer.get(f"/cities/{da_nang.pk}/").content.decode()) == "submitted"
     assert [r for r in _rows(reviewer.get(f"/rounds/{rnd.slug}/?status=under_query").content.decode()) if r] == []
+
+
+def test_the_back_office_never_changes_or_deletes_a_kept_record(service: Path) -> None:
+    """Versions, publications and audit records: read in the admin, never changed, deleted or bulk-deleted."""
+    from assessment.server.models import AuditRecord, Publication, Upload
+
+    rnd, named, _question = _queried_round()
+    pub = Publication.objects.create(round=rnd, number=1, state="done", zip_sha256="0" * 64)
+    version = named["Da Nang"].uploads.get()
+    audit = AuditRecord.objects.filter(action="submit").order_by("-id").first()
+    assert audit is not None
+    organiser = client_for(person("organiser"))
+    for obj, fields in ((version, {"filename": "forged.xlsx", "sha256": "f" * 64, "errors": "9"}),
+                        (pub, {"zip_sha256": "f" * 64, "state": "failed"}),
+                        (audit, {"action": "nothing", "user": "nobody"})):
+        base = f"/admin/smartcity/{obj._meta.model_name}/"
+        before = {f.name: getattr(obj, f.name) for f in obj._meta.fields}
+        page = organiser.get(f"{base}{obj.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # a view, no form
+        assert organiser.post(f"{base}{obj.pk}/change/", fields).status_code == 403
+        assert organiser.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+        bulk = organiser.post(base, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+        assert bulk.status_code == 200 and "delete_selected" not in bulk.content.decode()  # no actions at all
+        assert organiser.get(f"{base}add/").status_code == 403
+        obj.refresh_from_db()
+        assert {f.name: getattr(obj, f.name) for f in obj._meta.fields} == before, obj
+    assert Upload.objects.filter(pk=version.pk).exists() and Publication.objects.filter(pk=pub.pk).exists()
+
+
+def test_the_back_office_changes_only_its_editable_fields_and_audits_them(service: Path) -> None:
+    from assessment.server.models import AuditRecord
+
+    rnd, _named, _question = _queried_round()
+    organiser = client_for(person("organiser"))
+    base = f"/admin/smartcity/round/{rnd.pk}/change/"
+    answer = organiser.post(base, {"name": "Renamed round", "deadline": "2026-03-31", "public": "on",
+                                   "slug": "forged", "year": "1999", "method": "forged: 1"})
+    assert answer.status_code == 302, answer.content.decode()[-2000:]
+    rnd.refresh_from_db()
+    assert (rnd.name, rnd.deadline.isoformat(), rnd.public) == ("Renamed round", "2026-03-31", True)
+    assert (rnd.year, rnd.method) == (2025, "") and rnd.slug != "forged"  # read-only fields kept
+    change = AuditRecord.objects.filter(action="admin-change", object_type="round", object_id=str(rnd.pk)).get()
+    assert "name=Renamed round" in change.detail and "deadline=2026-03-31" in change.detail
+
+
+def test_the_back_office_has_its_own_policy_and_the_service_keeps_its_own(service: Path) -> None:
+    """The admin runs its own script files ('self'), nothing inline; the service's pages still run none."""
+    rnd, named, _question = _queried_round()
+    organiser = client_for(person("organiser"))
+    for path in ("/admin/", "/admin/smartcity/city/", f"/admin/smartcity/city/{named['Hue'].pk}/change/",
+                 f"/admin/smartcity/round/{rnd.pk}/change/"):
+        response = organiser.get(path)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+        page = response.content.decode()
+        assert re.findall(r"<script\b[^>]*>", page)  # the admin does run scripts here...
+        assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", page)), path  # ...from files only
+        assert " style=" not in page, path  # no inline style either, so 'self' is enough
+    script = organiser.get("/static/admin/js/core.js")
+    assert script.status_code == 200 and script["Content-Type"].startswith("text/javascript")
+    script.close()
+    own = organiser.get(f"/rounds/{rnd.slug}/")["Content-Security-Policy"]
+    assert "script-src" not in own and "default-src 'none'" in own
+    assert client_for(person("reviewer")).get("/admin/").status_code == 403
+    anonymous = client_for().get("/admin/smartcity/upload/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/signin/?next=/admin/")
+
+
+def test_the_template_of_a_continued_round_shows_last_years_values(service: Path, tmp_path: Path) -> None:
+    """Beside each row, the value accepted in the previous round (as read from Bangkok's 2025 workbook)."""
+    from openpyxl import load_workbook
+
+    from assessment.intake import read_submissions
+    from assessment.server.models import City, Round
+
+    last, (bangkok,) = new_round(cities=("Bangkok",))
+    member = client_for(person("city", bangkok))
+    upload(member, bangkok, EXAMPLES / "bangkok-2025.xlsx")
+    drain()
+    member.post(f"/cities/{bangkok.pk}/submit/")
+    bangkok.refresh_from_db()
+    client_for(person("reviewer")).post(f"/cities/{bangkok.pk}/accept/", {"revision": bangkok.revision})
+    organiser = client_for(person("organiser"))
+    name = f"Next {last.slug}"
+    assert organiser.post("/rounds/new/", {"name": name, "year": "2026", "previous": str(last.pk)}).status_code == 302
+    carried = City.objects.get(round=Round.objects.get(name=name))
+    answer = client_for(person("city", carried)).get(f"/cities/{carried.pk}/template.xlsx")
+    assert answer.status_code == 200
+    (tmp_path / "t.xlsx").write_bytes(answer.content)
+    ws = load_workbook(tmp_path / "t.xlsx")["Indicators"]
+    assert ws["J1"].value == "Accepted in 2025 (reference only, not read)"
+    accepted = {r["indicator"]: r["value"] for r in read_submissions([EXAMPLES / "bangkok-2025.xlsx"]).accepted.data}
+    shown = {ws.cell(r, 1).value: ws.cell(r, 10).value for r in range(2, ws.max_row + 1)}
+    assert shown["BI-WATER"] == accepted["BI-WATER"] == 78.6  # the example workbook's own figure
+    assert shown == {k: accepted.get(k) for k in shown}
+    first = client_for(person("city", bangkok)).get(f"/cities/{bangkok.pk}/template.xlsx")
+    (tmp_path / "first.xlsx").write_bytes(first.content)
+    assert load_workbook(tmp_path / "first.xlsx")["Indicators"].max_column == 9  # no previous round: no column
