@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
 
 __all__ = ["service"]
@@ -160,3 +161,198 @@ def test_the_template_of_a_continued_round_shows_last_years_values(service: Path
     first = client_for(person("city", bangkok)).get(f"/cities/{bangkok.pk}/template.xlsx")
     (tmp_path / "first.xlsx").write_bytes(first.content)
     assert load_workbook(tmp_path / "first.xlsx")["Indicators"].max_column == 9  # no previous round: no column
+
+
+CUSTOM = Path(__file__).resolve().parent.parent / "examples" / "custom"
+#: A catalogue that adds one indicator to the built-in one (so a template, an upload's check and a
+#: publication show whether they used it); BROKEN_EXTRA is the same with a wrong tier and direction.
+EXTRA = """indicators:
+  - id: "BI-LOCAL"
+    name: {en: "Local test indicator", vi: "Chỉ số thử địa phương"}
+    definition: {en: "A local share.", vi: "Một tỷ lệ địa phương."}
+    unit: {en: "%", vi: "%"}
+    direction: 1
+    valid_range: [0, 100]
+    tier: advanced
+    focus_area: "built-infrastructure"
+    outcome: "quality-of-life"
+    oecd_dimensions: ["housing"]
+"""
+BROKEN_EXTRA = EXTRA.replace("tier: advanced", "tier: supplementary").replace("direction: 1", "direction: 5")
+HEADER = 'extends: builtin\ninclude: ["extra.yaml"]\n'
+
+
+def _zip(members: dict[str, bytes | str], symlinks: tuple[str, ...] = ()) -> bytes:
+    import io
+    import stat
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name in symlinks:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, body)
+    return buf.getvalue()
+
+
+def _create(client: Any, name: str, catalogue: bytes, **files: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, Any] = {"name": name, "year": "2026", "catalogue": SimpleUploadedFile("cat.zip", catalogue)}
+    data |= {k: SimpleUploadedFile(f"{k}.yaml", v) for k, v in files.items()}
+    return client.post("/rounds/new/", data)
+
+
+def _errors(page: str) -> list[str]:
+    import html
+
+    return [html.unescape(e) for e in re.findall(r'<p class="error" role="alert">(.*?)</p>', page, re.S)]
+
+
+def test_a_round_with_the_example_custom_catalogue_runs_end_to_end(service: Path) -> None:
+    """examples/custom (zipped in one folder): template, check, review and publication all use it."""
+    from openpyxl import load_workbook
+
+    from assessment.catalogue import load_catalogue
+    from assessment.intake import read_submissions
+    from assessment.review import review
+    from assessment.server.models import Publication, Query, Round
+
+    custom = load_catalogue(CUSTOM / "catalogue.yaml")
+    assert custom.content_hash != load_catalogue().content_hash  # its own lens: another catalogue
+    zipped = _zip({f"custom/{p.name}": p.read_bytes() for p in sorted(CUSTOM.glob("*.yaml"))})
+    organiser = client_for(person("organiser"))
+    name = unique_name("Custom")
+    assert _create(organiser, name, zipped).status_code == 302
+    rnd = Round.objects.get(name=name)
+    assert rnd.catalogue_name == "cat.zip" and rnd.catalogue_sha256 == __import__("hashlib").sha256(
+        zipped).hexdigest()
+    assert rnd.catalogue_sha256[:12] in organiser.get(f"/rounds/{rnd.slug}/").content.decode()
+    organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Da Nang", "country": "VN"})
+    city = rnd.cities.get()
+    member = client_for(person("city", city))
+    template = member.get(f"/cities/{city.pk}/template.xlsx")
+    marker = {r[0].value: r[1].value for r in load_workbook(__import__("io").BytesIO(template.content))[
+        "_smartcity"].iter_rows(max_row=12) if r[0].value}
+    assert marker["catalogue_hash"] == custom.content_hash
+    source = EXAMPLES / "da-nang-2025.xlsx"
+    upload(member, city, source)
+    drain()
+    version = city.uploads.get()
+    expected = read_submissions([source], catalogue=custom)
+    assert version.state == "checked" and version.expected == len(custom.indicators)
+    assert version.values == {r["indicator"]: r["value"] for r in expected.accepted.data}
+    assert member.post(f"/cities/{city.pk}/submit/").status_code == 302
+    reviewer = client_for(person("reviewer"))
+    reviewer.post(f"/rounds/{rnd.slug}/review/")
+    drain()
+    want = sorted(q.key for q in review(read_submissions([source], catalogue=custom)).queries)
+    assert sorted(Query.objects.filter(city=city).values_list("key", flat=True)) == want
+    Query.objects.filter(city=city).update(answer="confirmed", answered=__import__("django.utils.timezone",
+                                                                                   fromlist=["now"]).now())
+    city.refresh_from_db()
+    assert reviewer.post(f"/cities/{city.pk}/accept/", {"revision": city.revision}).status_code == 302
+    assert organiser.post(f"/rounds/{rnd.slug}/publish/").status_code == 302
+    drain()
+    pub = Publication.objects.get(round=rnd)
+    assert pub.state == "done", pub.error
+    assert pub.manifest["catalogue_hash"] == custom.content_hash
+
+
+def unique_name(prefix: str) -> str:
+    from server_kit import unique
+
+    return unique(prefix + " ")
+
+
+def test_the_round_catalogue_decides_the_template_and_each_check(service: Path) -> None:
+    """One indicator more than the built-in catalogue: a row more in the template, one more expected value."""
+    from openpyxl import load_workbook
+
+    from assessment.catalogue import load_catalogue
+    from assessment.server.models import Round
+
+    organiser = client_for(person("organiser"))
+    name = unique_name("Extra")
+    assert _create(organiser, name, _zip({"catalogue.yaml": HEADER, "extra.yaml": EXTRA})).status_code == 302
+    rnd = Round.objects.get(name=name)
+    organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Hue", "country": "VN"})
+    city = rnd.cities.get()
+    member = client_for(person("city", city))
+    ws = load_workbook(__import__("io").BytesIO(member.get(f"/cities/{city.pk}/template.xlsx").content))["Indicators"]
+    built_in = len(load_catalogue().indicators)
+    assert ws.max_row == built_in + 2 and "BI-LOCAL" in {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)}
+    upload(member, city, EXAMPLES / "da-nang-2025.xlsx")
+    drain()
+    assert city.uploads.get().expected == built_in + 1
+
+
+def test_a_broken_catalogue_lists_every_problem(service: Path) -> None:
+    import html
+
+    from assessment.catalogue import load_catalogue
+    from assessment.errors import AssessmentError
+    from assessment.server.models import Round
+
+    organiser = client_for(person("organiser"))
+    name = unique_name("Broken")
+    answer = _create(organiser, name, _zip({"catalogue.yaml": HEADER, "extra.yaml": BROKEN_EXTRA}))
+    assert answer.status_code == 400 and not Round.objects.filter(name=name).exists()
+    errors = _errors(answer.content.decode())
+    folder = Path(__import__("tempfile").mkdtemp())
+    (folder / "catalogue.yaml").write_text(HEADER)
+    (folder / "extra.yaml").write_text(BROKEN_EXTRA)
+    with pytest.raises(AssessmentError) as caught:
+        load_catalogue(folder / "catalogue.yaml")
+    assert len(caught.value.problems) == len(errors) == 2  # the wrong tier; the wrong direction
+    for p in caught.value.problems:
+        assert any(html.unescape(p.text("en")) in e for e in errors), p
+    assert any(e.startswith("cat.zip/extra.yaml:8 BI-LOCAL [tier]: ") for e in errors), errors
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{k}: &{k} [{', '.join(['*' + p] * 10)}]\n" for p, k in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(("members", "symlinks", "said"), [
+    ({"catalogue.yaml": BOMB}, (), "once its aliases (*name) are expanded"),
+    ({"catalogue.yaml": HEADER, "../extra.yaml": EXTRA}, (), "../extra.yaml: a path outside the catalogue's folder"),
+    ({"catalogue.yaml": HEADER, "/etc/extra.yaml": EXTRA}, (), "a path outside the catalogue's folder"),
+    ({"catalogue.yaml": 'extends: builtin\ninclude: ["../*.yaml"]\n'}, (), "refused: ../*.yaml"),
+    ({"catalogue.yaml": HEADER, "extra.yaml": "/etc/passwd"}, ("extra.yaml",), "extra.yaml: a symbolic link"),
+    ({"catalogue.yaml": "# " + " " * (3 * 1024 * 1024)}, (), "catalogue.yaml: larger than 2 MB once unpacked"),
+    ({**{f"f{i}.yaml": "# " + " " * (1900 * 1024) for i in range(11)}, "catalogue.yaml": HEADER}, (),
+     "larger than 20 MB once unpacked"),
+    ({"catalogue.yaml": HEADER, "extra.yaml": EXTRA, "run.sh": "rm -rf /"}, (), "run.sh: only YAML files"),
+    ({}, (), "has no catalogue.yaml"),
+])
+def test_a_hostile_catalogue_is_refused_with_a_clear_message(service: Path, members: dict[str, str],
+                                                             symlinks: tuple[str, ...], said: str) -> None:
+    from assessment.server.models import Round
+
+    organiser = client_for(person("organiser"))
+    name = unique_name("Hostile")
+    answer = _create(organiser, name, _zip(members, symlinks))
+    assert answer.status_code == 400 and not Round.objects.filter(name=name).exists()
+    errors = _errors(answer.content.decode())
+    assert any(said in e for e in errors), errors
+    assert all(e.startswith("cat.zip") for e in errors)
+
+
+def test_not_a_zip_and_yaml_bombs_in_method_and_spec_files_are_refused(service: Path) -> None:
+    from assessment.server.models import Round
+
+    organiser = client_for(person("organiser"))
+    name = unique_name("Hostile")
+    answer = _create(organiser, name, b"PK\x03\x04 not really a zip", method=BOMB.encode(), robustness=BOMB.encode())
+    assert answer.status_code == 400 and not Round.objects.filter(name=name).exists()
+    errors = _errors(answer.content.decode())
+    assert any("must be a zip file of catalogue.yaml" in e for e in errors), errors
+    assert [e.split(":")[0] for e in errors if "once its aliases (*name) are expanded" in e] == [
+        "method.yaml", "robustness.yaml"]
+    organiser.post("/language/", {"lang": "vi"})
+    vi = _errors(_create(organiser, name, b"nope").content.decode())
+    assert vi == ["cat.zip: Danh mục phải là một tệp zip gồm catalogue.yaml và các tệp nó bao gồm."]

@@ -47,6 +47,10 @@ class Round(models.Model):
     method = models.TextField(blank=True, default="")
     #: ``""`` no rank intervals; else a robustness spec YAML file's text
     robustness = models.TextField(blank=True, default="")
+    #: ``""`` the built-in catalogue; else the SHA-256 of a custom catalogue's zip kept with the uploads
+    #: (checked as ``smartcity catalogue check`` checks it: :mod:`assessment.server.catalogues`)
+    catalogue_sha256 = models.CharField(max_length=64, blank=True, default="")
+    catalogue_name = models.CharField(max_length=255, blank=True, default="")
     public = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     #: the round this one started from: its cities were carried over, its accepted values are last year's

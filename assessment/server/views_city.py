@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..i18n import N_
 from . import storage
 from .audit import record
+from .catalogues import round_catalogue
 from .corrections import new_version
 from .jinja import current as page_lang
 from .models import City, Upload
@@ -110,7 +111,7 @@ def template_download(request: HttpRequest, city_id: int) -> HttpResponse:
     with tempfile.TemporaryDirectory(prefix="smartcity-template-") as tmp:
         name = f"{safe_name(city.name).replace(' ', '-').lower()}-{city.round.year}.xlsx"
         path = write_template(Path(tmp) / name, city=city.name, country=city.country, year=city.round.year,
-                              lang=city.language, reference=reference)
+                              lang=city.language, reference=reference, catalogue=round_catalogue(city.round))
         data = path.read_bytes()
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -19,7 +19,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..i18n import LANGUAGES, N_
+from . import storage
 from .audit import audit_csv, record
+from .catalogues import checked_catalogue
+from .jinja import current
 from .models import (
     ROLE_CITY,
     ROLE_ORGANISER,
@@ -33,6 +36,7 @@ from .models import (
     shown_status,
 )
 from .roles import STAFF, city_for, need
+from .tasks import safe_name
 from .tokens import invite
 
 #: Dashboard sort keys -> ORM ordering.
@@ -71,13 +75,21 @@ def round_new(request: HttpRequest) -> HttpResponse:
             errors.append(N_("A round with this name and year exists already."))
         method, method_problems = checked_yaml(request, "method")
         spec, spec_problems = checked_yaml(request, "robustness")
-        problems = method_problems + spec_problems
+        zipped = request.FILES.get("catalogue")
+        catalogue, catalogue_problems = checked_catalogue(zipped, current())
+        problems = method_problems + spec_problems + catalogue_problems
         chosen = request.POST.get("previous", "")
         previous = Round.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if not errors and not problems:
+            # a custom catalogue is kept by its hash with the uploads; a round started from a previous
+            # one keeps that round's catalogue unless another is uploaded
+            sha = storage.store([catalogue])[0] if catalogue else (previous.catalogue_sha256 if previous else "")
+            label = safe_name(zipped.name or "") if catalogue and zipped else (
+                previous.catalogue_name if previous else "")
             rnd = Round.objects.create(slug=slug, name=name, year=int(year),
                                        deadline=request.POST.get("deadline") or None, previous=previous,
-                                       public=request.POST.get("public") == "on", method=method, robustness=spec)
+                                       public=request.POST.get("public") == "on", method=method, robustness=spec,
+                                       catalogue_sha256=sha, catalogue_name=label)
             if previous is not None:  # the cities and their contacts carried over, to be invited again
                 City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
                                               contact=c.contact) for c in previous.cities.all())
@@ -95,7 +107,6 @@ def checked_yaml(request: HttpRequest, field: str) -> tuple[str, list[str]]:
     ``smartcity score --method`` or ``smartcity robustness --spec`` would print, in the page language.
     """
     from ..errors import AssessmentError
-    from .jinja import current
 
     upload = request.FILES.get(field)
     if upload is None:
