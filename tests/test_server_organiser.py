@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import html
+import io
 import re
+import stat
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +189,6 @@ HEADER = 'extends: builtin\ninclude: ["extra.yaml"]\n'
 
 
 def _zip(members: dict[str, bytes | str], symlinks: tuple[str, ...] = ()) -> bytes:
-    import io
-    import stat
-    import zipfile
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, body in members.items():
@@ -207,13 +209,12 @@ def _create(client: Any, name: str, catalogue: bytes, **files: bytes) -> Any:
 
 
 def _errors(page: str) -> list[str]:
-    import html
-
     return [html.unescape(e) for e in re.findall(r'<p class="error" role="alert">(.*?)</p>', page, re.S)]
 
 
 def test_a_round_with_the_example_custom_catalogue_runs_end_to_end(service: Path) -> None:
     """examples/custom (zipped in one folder): template, check, review and publication all use it."""
+    from django.utils import timezone
     from openpyxl import load_workbook
 
     from assessment.catalogue import load_catalogue
@@ -228,14 +229,13 @@ def test_a_round_with_the_example_custom_catalogue_runs_end_to_end(service: Path
     name = unique_name("Custom")
     assert _create(organiser, name, zipped).status_code == 302
     rnd = Round.objects.get(name=name)
-    assert rnd.catalogue_name == "cat.zip" and rnd.catalogue_sha256 == __import__("hashlib").sha256(
-        zipped).hexdigest()
+    assert rnd.catalogue_name == "cat.zip" and rnd.catalogue_sha256 == hashlib.sha256(zipped).hexdigest()
     assert rnd.catalogue_sha256[:12] in organiser.get(f"/rounds/{rnd.slug}/").content.decode()
     organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Da Nang", "country": "VN"})
     city = rnd.cities.get()
     member = client_for(person("city", city))
     template = member.get(f"/cities/{city.pk}/template.xlsx")
-    marker = {r[0].value: r[1].value for r in load_workbook(__import__("io").BytesIO(template.content))[
+    marker = {r[0].value: r[1].value for r in load_workbook(io.BytesIO(template.content))[
         "_smartcity"].iter_rows(max_row=12) if r[0].value}
     assert marker["catalogue_hash"] == custom.content_hash
     source = EXAMPLES / "da-nang-2025.xlsx"
@@ -251,8 +251,7 @@ def test_a_round_with_the_example_custom_catalogue_runs_end_to_end(service: Path
     drain()
     want = sorted(q.key for q in review(read_submissions([source], catalogue=custom)).queries)
     assert sorted(Query.objects.filter(city=city).values_list("key", flat=True)) == want
-    Query.objects.filter(city=city).update(answer="confirmed", answered=__import__("django.utils.timezone",
-                                                                                   fromlist=["now"]).now())
+    Query.objects.filter(city=city).update(answer="confirmed", answered=timezone.now())
     city.refresh_from_db()
     assert reviewer.post(f"/cities/{city.pk}/accept/", {"revision": city.revision}).status_code == 302
     assert organiser.post(f"/rounds/{rnd.slug}/publish/").status_code == 302
@@ -282,7 +281,7 @@ def test_the_round_catalogue_decides_the_template_and_each_check(service: Path) 
     organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Hue", "country": "VN"})
     city = rnd.cities.get()
     member = client_for(person("city", city))
-    ws = load_workbook(__import__("io").BytesIO(member.get(f"/cities/{city.pk}/template.xlsx").content))["Indicators"]
+    ws = load_workbook(io.BytesIO(member.get(f"/cities/{city.pk}/template.xlsx").content))["Indicators"]
     built_in = len(load_catalogue().indicators)
     assert ws.max_row == built_in + 2 and "BI-LOCAL" in {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)}
     upload(member, city, EXAMPLES / "da-nang-2025.xlsx")
@@ -291,8 +290,6 @@ def test_the_round_catalogue_decides_the_template_and_each_check(service: Path) 
 
 
 def test_a_broken_catalogue_lists_every_problem(service: Path) -> None:
-    import html
-
     from assessment.catalogue import load_catalogue
     from assessment.errors import AssessmentError
     from assessment.server.models import Round
@@ -302,7 +299,7 @@ def test_a_broken_catalogue_lists_every_problem(service: Path) -> None:
     answer = _create(organiser, name, _zip({"catalogue.yaml": HEADER, "extra.yaml": BROKEN_EXTRA}))
     assert answer.status_code == 400 and not Round.objects.filter(name=name).exists()
     errors = _errors(answer.content.decode())
-    folder = Path(__import__("tempfile").mkdtemp())
+    folder = Path(tempfile.mkdtemp())
     (folder / "catalogue.yaml").write_text(HEADER)
     (folder / "extra.yaml").write_text(BROKEN_EXTRA)
     with pytest.raises(AssessmentError) as caught:
@@ -356,3 +353,51 @@ def test_not_a_zip_and_yaml_bombs_in_method_and_spec_files_are_refused(service: 
     organiser.post("/language/", {"lang": "vi"})
     vi = _errors(_create(organiser, name, b"nope").content.decode())
     assert vi == ["cat.zip: Danh mục phải là một tệp zip gồm catalogue.yaml và các tệp nó bao gồm."]
+
+
+def test_the_back_office_runs_its_scripts_under_its_policy_in_chromium(service: Path) -> None:
+    """In a real browser: the admin's script files run (the theme set, the date shortcuts drawn) and
+    nothing is blocked by the policy; the service's own pages are unchanged (tested elsewhere)."""
+    import threading
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from conftest import chromium_browser, watched_page
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:  # the test's output stays readable
+            pass
+
+    class Threaded(ThreadingMixIn, WSGIServer):  # a browser opens several connections at once
+        daemon_threads = True
+
+    rnd, _named, _question = _queried_round()
+    user = person("organiser")
+    server = make_server("127.0.0.1", 0, get_wsgi_application(), server_class=Threaded, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with chromium_browser() as browser:
+            page, errors, _requests = watched_page(browser)
+            console: list[tuple[str, str, str]] = []  # with the address each message is about
+            page.on("console", lambda m: console.append((m.type, m.text, m.location.get("url", ""))))
+            failed: list[str] = []
+            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            page.goto(f"{base}/signin/?next=/admin/")
+            page.fill("input[name=username]", user.username)
+            page.fill("input[name=password]", "correct horse 1")
+            page.click("button:has-text('Sign in')")
+            page.wait_for_load_state("load")
+            assert page.url == f"{base}/admin/", (page.url, page.content()[:3000])
+            page.goto(f"{base}/admin/smartcity/round/{rnd.pk}/change/")
+            page.wait_for_selector(".datetimeshortcuts", timeout=20_000)  # DateTimeShortcuts.js drew them
+            assert page.get_attribute("html", "data-theme") == "auto"  # theme.js ran
+            assert not failed, failed
+            # the browser's own request for /favicon.ico (no page asks for it) is the one 404 allowed
+            assert not [c for c in console if (c[0] == "error" or "Content Security Policy" in c[1])
+                        and not c[2].endswith("/favicon.ico")], console
+            assert not [e for e in errors if e[0] == "pageerror"], errors
+    finally:
+        server.shutdown()
+        server.server_close()
