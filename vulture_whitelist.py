@@ -42,3 +42,6 @@ _.site_header
 _.site_title
 _.index_title
 _.final_catch_all_view
+# The organiser tests' threaded loopback server (socketserver and wsgiref call these).
+_.log_message
+_.daemon_threads
