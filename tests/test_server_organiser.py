@@ -401,3 +401,12 @@ def test_the_back_office_runs_its_scripts_under_its_policy_in_chromium(service: 
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_catalogue_zip_over_the_cap_is_refused_unread(service: Path, tmp_path: Path) -> None:
+    """Larger than 5 MB as uploaded (the service's request cap may be larger): refused before unpacking."""
+    from assessment.server.catalogues import MAX_ZIP, unpack
+
+    header, refusals = unpack(_zip({"catalogue.yaml": HEADER}) + b"\0" * MAX_ZIP, tmp_path)
+    assert header is None and refusals == [("The catalogue's zip is larger than {limit} MB.", {"limit": 5})]
+    assert not list(tmp_path.iterdir())  # nothing unpacked
