@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .._missing import is_missing
@@ -54,6 +55,18 @@ class Reference:
         bad = sorted(k for k, v in self.values.items() if isinstance(v, float) and math.isinf(v))
         if bad:
             raise ValueError(f"reference values must be finite; infinite for {', '.join(bad)}")
+
+
+def needs_workbook(out: Path, ref: Reference | None) -> None:
+    """Refuse a reference for the long CSV, which has no column to hold it beside the inputs.
+
+    Raises
+    ------
+    ValueError
+        If ``ref`` is given and ``out`` ends in ``.csv``.
+    """
+    if ref is not None and out.suffix.lower() == ".csv":
+        raise ValueError("a reference column needs the .xlsx template; the .csv form has no place for it")
 
 
 def reference_marker(ref: Reference | None) -> list[tuple[str, object]]:

@@ -42,7 +42,7 @@ from .layout import (
     YEARS,
     column_index,
 )
-from .reference import Reference, reference_marker, write_reference
+from .reference import Reference, needs_workbook, reference_marker, write_reference
 
 INSTRUCTIONS = (
     N_("How to fill in this workbook"),
@@ -177,8 +177,7 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
         Values to write into the input cells (e.g. last year's, or illustrative examples),
         and an optional notice shown on the Instructions sheet and kept in the marker.
     reference
-        Last year's values, shown read-only beside each indicator row, never read back (``.xlsx`` only,
-        a ``.csv`` with it is a ``ValueError``; :mod:`assessment.intake.reference`).
+        Last year's values beside each row, read-only, never read back (:mod:`assessment.intake.reference`).
 
     Returns
     -------
@@ -189,11 +188,10 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     year = year if year is not None else dt.date.today().year - 1
     country = _check(city, country, year, lang, cat)
     out = Path(path)
+    needs_workbook(out, reference)  # a .csv has no place for a reference column (ValueError), nothing written
     out.parent.mkdir(parents=True, exist_ok=True)
     fill = prefill or Prefill()
     if out.suffix.lower() == ".csv":
-        if reference is not None:  # the long CSV has no column to hold it beside the inputs
-            raise ValueError("a reference column needs the .xlsx template; the .csv form has no place for it")
         return _write_csv(out, cat, city, country, year, lang, fill)
     return _write_xlsx(out, cat, city, country, year, lang, fill, reference)
 
