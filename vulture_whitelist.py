@@ -28,3 +28,20 @@ DESIGNS
 STATUS_LABELS
 # The workbook contract names every profile column, including the label column the reader skips.
 PROFILE_LABEL_COLUMN
+# Django's admin calls these hooks of the back office (assessment/server/backoffice.py).
+_.has_permission
+_.has_module_permission
+_.has_view_permission
+_.has_add_permission
+_.has_change_permission
+_.has_delete_permission
+_.get_readonly_fields
+_.save_model
+extra_context
+_.site_header
+_.site_title
+_.index_title
+_.final_catch_all_view
+# The organiser tests' threaded loopback server (socketserver and wsgiref call these).
+_.log_message
+_.daemon_threads

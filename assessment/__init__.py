@@ -17,7 +17,8 @@ Catalogue, Indicator, Enabler, Lens
     The typed catalogue models.
 write_template, read_submissions, Intake
     City workbooks: the template a city fills in, and the validated intake of a folder of
-    filled workbooks (every problem an issue row; nothing silently dropped).
+    filled workbooks (every problem an issue row; nothing silently dropped). ``Prefill`` fills
+    its input cells; ``Reference`` shows last year's values beside them, never read back.
 render_report
     Comparative HTML scorecards (cohort page and one page per city), self-contained and offline,
     in English or Vietnamese.
@@ -53,7 +54,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers; at run time they loa
         load_catalogue,
     )
     from .errors import AssessmentError, CatalogueError, InputError, InputWarning, Problem
-    from .intake import Intake, Prefill, read_submissions, write_template
+    from .intake import Intake, Prefill, Reference, read_submissions, write_template
     from .report import render_report
     from .robustness import RobustnessSpec, audit, load_robustness_spec, remove_one, sensitivity, uncertainty
     from .scoring import (

@@ -45,8 +45,14 @@ def _world() -> dict[str, Any]:
         (folder / "site" / "index.html").write_text("<p>scores</p><script>let x = 1;</script>", encoding="utf-8")
         (folder / "site" / "vi" / "index.html").write_text("<p>điểm</p>", encoding="utf-8")
         (folder / "site.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    from assessment.server.models import AnswerFile, AuditRecord
+    from assessment.server.tokens import invite
+
+    invitation, _token = invite("new@example.org", "city", city=city_b)
+    answers = AnswerFile.objects.create(city=city_a, filename="answers.xlsx", sha256="1" * 64, size=1)
     return {"round": rnd, "private": private, "a": city_a, "b": city_b, "people": people, "query": question,
-            "private_member": person("city", hue)}
+            "private_member": person("city", hue), "invitation": invitation, "answer_file": answers,
+            "audit": AuditRecord.objects.order_by("-id").first()}
 
 
 def _row(codes: str) -> dict[str, int | str]:
@@ -105,7 +111,61 @@ def matrix(w: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, Any], 
                   ("POST", "/roles/", {"action": "remove", "membership": "0"}, _row("404 403 403 403 login"))],
         "audit": [("GET", "/audit/", {}, _row("200 403 403 403 login"))],
         "audit_csv": [("GET", "/audit.csv", {}, _row("200 403 403 403 login"))],
+        "static": [("GET", "/static/admin/css/base.css", {}, _row("200 200 200 200 200")),
+                   ("GET", "/static/../secret_key", {}, _row("400 400 400 400 400")),  # suspicious: refused,
+                   ("GET", "/static/admin/none.css", {}, _row("404 404 404 404 404"))],
+        **admin_matrix(w),
     }
+
+
+#: The back office's models: editable (a few fields) or read-only (kept records the round relies on).
+ADMIN_EDITABLE = {"round", "city", "user"}
+ADMIN_READ_ONLY = {"upload", "answerfile", "query", "publication", "auditrecord", "membership", "invitation"}
+
+
+def admin_matrix(w: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, Any], dict[str, int | str]]]]:
+    """The back office: organisers only (others 403, the anonymous to the service's sign-in page).
+
+    Nothing is added or deleted there (403 even for an organiser); a read-only record's change
+    page is a view, and posting to it is refused.
+    """
+    from assessment.server.backoffice import site
+
+    objects = {"round": w["round"], "city": w["a"], "user": w["people"]["organiser"],
+               "membership": w["people"]["city_a"].memberships.get(), "invitation": w["invitation"],
+               "upload": w["a"].uploads.get(number=1), "answerfile": w["answer_file"], "query": w["query"],
+               "publication": w["round"].publications.get(), "auditrecord": w["audit"]}
+    only = "403 403 403 403 login"
+    rows: dict[str, list[tuple[str, str, dict[str, Any], dict[str, int | str]]]] = {
+        "admin:index": [("GET", "/admin/", {}, _row("200 " + only[4:]))],
+        "admin:login": [("GET", "/admin/login/", {}, _row("login login login login login"))],
+        "admin:logout": [("POST", "/admin/logout/", {}, _row("200 " + only[4:]))],
+        "admin:password_change": [("GET", "/admin/password_change/", {}, _row("200 " + only[4:]))],
+        "admin:password_change_done": [("GET", "/admin/password_change/done/", {}, _row("200 " + only[4:]))],
+        "admin:autocomplete": [("GET", "/admin/autocomplete/", {}, _row(only))],  # no field named: refused
+        "admin:jsi18n": [("GET", "/admin/jsi18n/", {}, _row("200 " + only[4:]))],
+        "admin:view_on_site": [("GET", "/admin/r/999999/1/", {}, _row("404 " + only[4:]))],
+        "admin:app_list": [("GET", "/admin/smartcity/", {}, _row("200 " + only[4:])),
+                           ("GET", "/admin/auth/", {}, _row("200 " + only[4:]))]}
+    for model in site._registry:
+        name, app = model._meta.model_name, model._meta.app_label
+        assert name in ADMIN_EDITABLE | ADMIN_READ_ONLY, f"{name}: a model in the back office without a row"
+        base, pk = f"/admin/{app}/{name}/", objects[name].pk
+        rows[f"admin:{app}_{name}_changelist"] = [("GET", base, {}, _row("200 " + only[4:]))]
+        rows[f"admin:{app}_{name}_add"] = [("GET", f"{base}add/", {}, _row(only)),
+                                           ("POST", f"{base}add/", {}, _row(only))]
+        rows[f"admin:{app}_{name}_history"] = [("GET", f"{base}{pk}/history/", {}, _row("200 " + only[4:]))]
+        rows[f"admin:{app}_{name}_delete"] = [("GET", f"{base}{pk}/delete/", {}, _row(only)),
+                                              ("POST", f"{base}{pk}/delete/", {"post": "yes"}, _row(only))]
+        change = [("GET", f"{base}{pk}/change/", {}, _row("200 " + only[4:]))]
+        if name in ADMIN_READ_ONLY:
+            change.append(("POST", f"{base}{pk}/change/", {}, _row(only)))
+        elif name == "round":  # a change without a name is shown again with its error; nothing saved
+            change.append(("POST", f"{base}{pk}/change/", {"name": ""}, _row("200 " + only[4:])))
+        rows[f"admin:{app}_{name}_change"] = change
+        rows[f"admin:{app}/{name}/<path:object_id>/"] = [  # the admin's old address of a change page
+            ("GET", f"{base}{pk}/", {}, _row("302 " + only[4:]))]
+    return rows
 
 
 @pytest.fixture(scope="module")
@@ -116,14 +176,17 @@ def world(service: Path) -> dict[str, Any]:
 def url_names() -> set[str]:
     from django.urls import URLPattern, URLResolver, get_resolver
 
-    def walk(patterns: list[Any]) -> set[str]:
+    def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> set[str]:
         names: set[str] = set()
         for p in patterns:
             if isinstance(p, URLResolver):
-                names |= walk(p.url_patterns)
+                names |= walk(p.url_patterns, p.namespace or namespace,
+                              f"{prefix}{p.pattern}" if namespace else "")
             elif isinstance(p, URLPattern):
-                assert p.name, f"URL pattern {p.pattern} has no name, so the matrix cannot name it"
-                names.add(p.name)
+                # the service names each of its own; the admin leaves one unnamed per model (by its address)
+                assert p.name or namespace, f"URL pattern {p.pattern} has no name, so the matrix cannot name it"
+                name = p.name or f"{prefix}{p.pattern}"
+                names.add(f"{namespace}:{name}" if namespace else name)
         return names
 
     return walk(get_resolver().url_patterns)
@@ -295,9 +358,10 @@ def test_every_page_is_complete_in_vietnamese(world: dict[str, Any]) -> None:
                 if method != "GET" or answers[role] != 200 or path.endswith((".css", ".xlsx", ".zip", ".csv")):
                     continue
                 response = client.get(path)
-                if "/p/" in path or "/versions/" in path:
+                if "/p/" in path or "/versions/" in path or path.startswith("/admin/"):
                     response.close()
-                    continue  # a publication is the scorecards' own pages; a version is the city's file
+                    continue  # a publication is the scorecards' own pages; a version is the city's file;
+                    # the back office is Django's admin, in Django's own translations
                 text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
                 text = " ".join(text.split())
                 left = sorted(m for m in english if m in text)

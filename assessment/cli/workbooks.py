@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +29,10 @@ from .common import (
 )
 from .language import LocalisedCommand
 
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
+    from ..intake.reference import Reference
+
 #: Template files the command writes.
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
 #: Problem reports ``validate --report`` writes.
@@ -50,6 +54,9 @@ def template_cmd(
     lang: Annotated[Lang, lang_option(N_("Template language (and of the messages)."))] = Lang["en"],
     fmt: Annotated[str | None, typer.Option("--format", help=N_("xlsx or csv (default: from the file name)."))] = None,
     catalogue: Annotated[Path | None, typer.Option(help=N_("A custom catalogue instead of the built-in one."))] = None,
+    reference: Annotated[Path | None, typer.Option(help=N_(
+        "The city's filled workbook of an earlier year: its accepted values are shown beside each row as a "
+        "reference, read-only and never read back (.xlsx only)."))] = None,
 ) -> None:
     """Write the indicator workbook a city fills in.
 
@@ -76,12 +83,31 @@ def template_cmd(
         usage(N_("--country: '{value}' is neither an ISO 3166-1 alpha-2 code (such as VN) nor a country name"),
                lg, value=country)
     try:
+        cat = load_catalogue(catalogue) if catalogue else None
+        ref = last_years(reference, cat, city, output, lg) if reference is not None else None
         with writing(output, lg):
-            path = write_template(output, city=city, country=code, year=year, lang=lg,
-                                  catalogue=load_catalogue(catalogue) if catalogue else None)
+            path = write_template(output, city=city, country=code, year=year, lang=lg, catalogue=cat, reference=ref)
     except AssessmentError as exc:
         fail(exc, lg)
     out.print(tr(N_("wrote {path}"), lg, path=path), highlight=False)
+
+
+def last_years(path: Path, cat: Catalogue | None, city: str, output: Path, lg: str) -> Reference:
+    """The accepted values of ``--reference`` (one city-year, read as ``validate`` reads it) as a ``Reference``."""
+    from ..intake import read_submissions
+    from ..intake.reference import reference_from
+
+    existing([path], lg)
+    if output.suffix.lower() != ".xlsx":
+        usage(N_("--reference needs the .xlsx template: the .csv form has no place for a reference column"), lg)
+    intake = read_submissions([path], catalogue=cat, lang=lg)
+    errors = sum(p.severity == "error" for p in intake.problems)
+    if errors:
+        usage(N_("{path}: the reference has {n} error(s); run 'smartcity validate' on it"), lg, path=path, n=errors)
+    ref = reference_from(intake.accepted.data, city)
+    if ref is None:
+        usage(N_("{path}: the reference must hold the values of one city (name it with --city)"), lg, path=path)
+    return ref
 
 
 @app.command("validate", cls=LocalisedCommand, epilog=EXIT_VALIDATE,

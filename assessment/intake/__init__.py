@@ -21,6 +21,7 @@ from .._lazy import lazy_names, typing_imports
 if TYPE_CHECKING:
     from .accepted import Accepted, Intake
     from .issues import ISSUE_COLUMNS, MESSAGES
+    from .reference import Reference
     from .tables import issues_frame, write_issues
     from .template import Prefill, write_template
     from .validate import read_submissions, validate_submissions

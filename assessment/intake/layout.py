@@ -139,6 +139,10 @@ ENABLER_COLUMNS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE)
 ENABLER_INPUTS: tuple[str, ...] = tuple(c.key for c in ENABLER_TABLE if c.entry)
 CRITERIA_COLUMNS: tuple[str, ...] = tuple(c.key for c in CRITERIA_TABLE)
 CRITERIA_INPUTS: tuple[str, ...] = tuple(c.key for c in CRITERIA_TABLE if c.entry)
+#: Columns right of the indicator inputs that a template with last year's values has (a read-only
+#: reference, :mod:`assessment.intake.reference`), and the marker key that says so: the reader skips them.
+REFERENCE_COLUMNS = 1
+REFERENCE_MARKER = "reference_year"
 #: Leading columns the city must not change (locked in the template).
 INDICATOR_LOCKED = len(INDICATOR_TABLE) - len(INDICATOR_INPUTS)
 ENABLER_LOCKED = len(ENABLER_TABLE) - len(ENABLER_INPUTS)

@@ -45,6 +45,8 @@ from .layout import (
     PROFILE_KEY_COLUMN,
     PROFILE_KEYS,
     PROFILE_VALUE_COLUMN,
+    REFERENCE_COLUMNS,
+    REFERENCE_MARKER,
     SHEETS,
 )
 from .preflight import MAX_ROWS, Rejection, Scan, column_letters, preflight
@@ -194,7 +196,9 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, sub: RawSubmission) -> 
         if key == "profile":
             _read_profile(rows, name, sub)
         elif key == "indicators":
-            sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub)
+            # a reference column of last year's values (its marker key says so) is never read as data
+            ref = REFERENCE_COLUMNS if sub.marker.get(REFERENCE_MARKER) else 0
+            sub.indicators = _table(rows, name, INDICATOR_COLUMNS, INDICATOR_INPUTS, sub, locked_after=ref)
         else:
             sub.enablers = _table(rows, name, ENABLER_COLUMNS, ENABLER_INPUTS, sub, locked_after=ENABLER_DESCRIPTORS)
     criteria = _sheet_name(names, "criteria", sub.lang)

@@ -42,6 +42,7 @@ from .layout import (
     YEARS,
     column_index,
 )
+from .reference import Reference, needs_workbook, reference_marker, write_reference
 
 INSTRUCTIONS = (
     N_("How to fill in this workbook"),
@@ -157,7 +158,8 @@ def _validation(lo: float | None, hi: float | None, title: str, message: str) ->
 
 
 def write_template(path: str | Path, *, city: str = "", country: str = "", year: int | None = None,
-                   lang: str = "en", catalogue: Catalogue | None = None, prefill: Prefill | None = None) -> Path:
+                   lang: str = "en", catalogue: Catalogue | None = None, prefill: Prefill | None = None,
+                   reference: Reference | None = None) -> Path:
     """Write the indicator workbook for one city (``.xlsx``), or the long CSV (``.csv``).
 
     Parameters
@@ -174,6 +176,8 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     prefill
         Values to write into the input cells (e.g. last year's, or illustrative examples),
         and an optional notice shown on the Instructions sheet and kept in the marker.
+    reference
+        Last year's values beside each row, read-only, never read back (:mod:`assessment.intake.reference`).
 
     Returns
     -------
@@ -184,11 +188,12 @@ def write_template(path: str | Path, *, city: str = "", country: str = "", year:
     year = year if year is not None else dt.date.today().year - 1
     country = _check(city, country, year, lang, cat)
     out = Path(path)
+    needs_workbook(out, reference)  # a .csv has no place for a reference column (ValueError), nothing written
     out.parent.mkdir(parents=True, exist_ok=True)
     fill = prefill or Prefill()
     if out.suffix.lower() == ".csv":
         return _write_csv(out, cat, city, country, year, lang, fill)
-    return _write_xlsx(out, cat, city, country, year, lang, fill)
+    return _write_xlsx(out, cat, city, country, year, lang, fill, reference)
 
 
 def _csv_number(value: object, lang: str) -> object:
@@ -249,6 +254,7 @@ class _Book:
     lang: str
     year: int
     fill: Prefill
+    ref: Reference | None = None
 
     def t(self, msg: str) -> str:
         return _(msg, self.lang)
@@ -379,6 +385,8 @@ def _indicators(b: _Book) -> None:
             ws.data_validation(r, value_col, r, value_col, rule)
         ws.data_validation(r, year_col, r, year_col, year_rule)
         ws.data_validation(r, quality_col, r, quality_col, quality_rule)
+    if b.ref is not None:
+        write_reference(b.wb, ws, b.ref, [i.id for i in b.cat.indicators], b.lang)
     ws.autofilter(0, 0, len(b.cat.indicators), len(INDICATOR_TABLE) - 1)
     _print_setup(ws, len(b.cat.indicators), len(INDICATOR_TABLE) - 1)
 
@@ -462,7 +470,7 @@ def _lists_and_marker(b: _Book) -> None:
     meta: list[tuple[str, object]] = [
         ("format", FORMAT), ("format_version", FORMAT_VERSION), ("catalogue_id", b.cat.id),
         ("catalogue_version", b.cat.version), ("catalogue_hash", b.cat.content_hash), ("lang", b.lang),
-        ("package_version", __version__), ("notice", b.fill.notice)]
+        ("package_version", __version__), ("notice", b.fill.notice), *reference_marker(b.ref)]
     for i, (k, v) in enumerate(meta):
         ws.write_row(i, 0, [k, v])
     for i, ind in enumerate(b.cat.indicators, start=1):
@@ -471,13 +479,14 @@ def _lists_and_marker(b: _Book) -> None:
         ws.write_row(i, MARKER_ENABLER_COLUMN, [i + 1, ena.id])
 
 
-def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill) -> Path:
+def _write_xlsx(out: Path, cat: Catalogue, city: str, country: str, year: int, lang: str, fill: Prefill,
+                ref: Reference | None) -> Path:
     import xlsxwriter  # imported on first use: reading workbooks never needs the writer
 
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"{cat.id} {cat.version}", "author": "smartcity-assessment",
                        "created": dt.datetime(2000, 1, 1)})
-    book = _Book(wb, _formats(wb), cat, lang, year, fill)
+    book = _Book(wb, _formats(wb), cat, lang, year, fill, ref)
     _instructions(book)
     _profile(book, city, country)
     _indicators(book)

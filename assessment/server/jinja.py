@@ -52,9 +52,9 @@ def url(name: str, *args: Any) -> str:
 
 def label(code: str) -> str:
     """A status, upload state or role code in the page language."""
-    from .models import ROLES, STATUSES, UPLOAD_STATES
+    from .models import ROLES, SHOWN_STATUSES, UPLOAD_STATES
 
-    labels: dict[str, str] = dict((*STATUSES, *UPLOAD_STATES, *ROLES))
+    labels: dict[str, str] = dict((*SHOWN_STATUSES, *UPLOAD_STATES, *ROLES))
     return gettext(labels.get(code, code))
 
 

@@ -6,6 +6,9 @@ Conventions:
   then ``draft`` again on the next upload). ``City.revision`` counts every change of status:
   a reviewer's form carries the revision it was read at, and a change made on an older
   revision is refused (optimistic locking), so two reviewers cannot overwrite each other.
+* The status a page shows is :data:`SHOWN_STATUSES`: the stored status, except that a
+  ``submitted`` city with an unanswered query shows as ``under query`` (:func:`shown_status`,
+  and :meth:`City.shown_status` for one city).
 * An :class:`Upload` is immutable once its check has finished: a new file is a new version
   (``number`` counts per city). The file itself lives in the data directory under its SHA-256.
 * :class:`AuditRecord` rows are append-only: saving an existing one, deleting one, or a bulk
@@ -26,6 +29,10 @@ ROLES = ((ROLE_ORGANISER, N_("organiser")), (ROLE_REVIEWER, N_("reviewer")), (RO
 #: A city's status, in the order a round moves it (the label is a UI msgid).
 STATUSES = (("invited", N_("invited")), ("opened", N_("opened")), ("draft", N_("draft")),
             ("submitted", N_("submitted")), ("sent_back", N_("sent back")), ("accepted", N_("accepted")))
+#: What the pages show: a submitted city with an open query is "under query", a status of its own
+#: (derived, never stored: it ends when the city answers its last open query).
+UNDER_QUERY = "under_query"
+SHOWN_STATUSES = (*STATUSES[:4], (UNDER_QUERY, N_("under query")), *STATUSES[4:])
 UPLOAD_STATES = (("pending", N_("being checked")), ("checked", N_("checked")), ("failed", N_("could not be checked")))
 
 
@@ -40,6 +47,10 @@ class Round(models.Model):
     method = models.TextField(blank=True, default="")
     #: ``""`` no rank intervals; else a robustness spec YAML file's text
     robustness = models.TextField(blank=True, default="")
+    #: ``""`` the built-in catalogue; else the SHA-256 of a custom catalogue's zip kept with the uploads
+    #: (checked as ``smartcity catalogue check`` checks it: :mod:`assessment.server.catalogues`)
+    catalogue_sha256 = models.CharField(max_length=64, blank=True, default="")
+    catalogue_name = models.CharField(max_length=255, blank=True, default="")
     public = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     #: the round this one started from: its cities were carried over, its accepted values are last year's
@@ -70,6 +81,20 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_status(self) -> str:
+        """The status the pages show (``under_query`` for a submitted city with an open query)."""
+        if self.status == "submitted" and self.queries.filter(answered__isnull=True).exists():
+            return UNDER_QUERY
+        return self.status
+
+
+def shown_status() -> models.Expression:
+    """The shown status of each city of a queryset, as one SQL expression (the dashboard filters and sorts by it)."""
+    open_queries = models.Exists(Query.objects.filter(city=models.OuterRef("pk"), answered__isnull=True))
+    return models.Case(models.When(models.Q(status="submitted") & open_queries, then=models.Value(UNDER_QUERY)),
+                       default=models.F("status"), output_field=models.CharField())
 
 
 class Membership(models.Model):

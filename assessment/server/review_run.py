@@ -18,6 +18,7 @@ from django_tasks import task
 
 from . import storage
 from .audit import record
+from .catalogues import round_catalogue
 from .models import City, Query, Round, Upload
 from .tasks import SUFFIXES, problem_record, safe_name
 
@@ -60,7 +61,8 @@ def review_round(round_id: int, username: str = "") -> int:
                 files.append(copy_version(last_year, Path(tmp)))
         if not versions:
             return 0
-        result = review(read_submissions([Path(tmp) / n for n in sorted(files)], lang="en"))
+        result = review(read_submissions([Path(tmp) / n for n in sorted(files)], catalogue=round_catalogue(rnd),
+                                         lang="en"))
     new = 0
     with transaction.atomic():
         for q in result.queries:

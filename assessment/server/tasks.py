@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django_tasks import task
@@ -22,8 +22,12 @@ from ..errors import Problem
 from ..i18n import LANGUAGES
 from . import storage
 from .audit import record
+from .catalogues import round_catalogue
 from .config import publications_dir
 from .models import City, Publication, Upload
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
 
 #: Suffixes the intake reads; anything else is kept under its own name and reported by the intake.
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -53,14 +57,15 @@ def check_upload(upload_id: int) -> str:
     """Read one uploaded file through the intake (pre-flight and cage) and store its problems."""
     from ..intake import read_submissions
 
-    upload = Upload.objects.get(pk=upload_id)
+    upload = Upload.objects.select_related("city__round").get(pk=upload_id)
     if upload.state != "pending":  # done by an earlier run of this task
         return upload.state
     name = safe_name(upload.filename)
     with tempfile.TemporaryDirectory(prefix="smartcity-check-") as tmp:
         path = Path(tmp) / name
         shutil.copyfile(storage.path_of(upload.sha256), path)
-        intake = read_submissions([path], lang="en")  # the problems are worded later, in the reader's language
+        # the round's catalogue (built-in or custom); the problems are worded later, in the reader's language
+        intake = read_submissions([path], catalogue=round_catalogue(upload.city.round), lang="en")
     expected = len(intake.catalogue.indicators)
     problems = [problem_record(p, name) for p in intake.problems]
     values = {r["indicator"]: r["value"] for r in intake.accepted.data}
@@ -112,14 +117,16 @@ def accepted_inputs(publication: Publication, folder: Path) -> list[dict[str, An
     return rows
 
 
-def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None) -> dict[str, Any]:
+def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None,
+               catalogue: Catalogue | None = None) -> dict[str, Any]:
     """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/<lang>`` for every other registered
-    language the catalogue has texts in (``site/vi``); returns the recipe."""
+    language the catalogue has texts in (``site/vi``), with the round's catalogue (``None``: the built-in one);
+    returns the recipe."""
     from ..intake import read_submissions
     from ..report import render_report
     from ..scoring import assess
 
-    usable = read_submissions([inputs], lang="en").without_error_files()
+    usable = read_submissions([inputs], catalogue=catalogue, lang="en").without_error_files()
     result = assess(usable, method=method)
     # the other languages' sites first, inside the English one, as `make demo` writes them
     for lang in LANGUAGES:
@@ -150,7 +157,8 @@ def publish(publication_id: int) -> str:
             spec = work / "robustness.yaml"
             spec.write_text(pub.round.robustness, encoding="utf-8")
         try:
-            recipe = build_site(work / "inputs", work / "site", method, spec) if files else None
+            recipe = (build_site(work / "inputs", work / "site", method, spec, round_catalogue(pub.round))
+                      if files else None)
         except Exception as exc:  # the organiser sees why; the round and its versions are untouched
             Publication.objects.filter(pk=pub.pk).update(state="failed", error=str(exc)[:2000])
             return "failed"

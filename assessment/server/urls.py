@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_answers, views_auth, views_city, views_publish, views_reset, views_round
+from . import backoffice, views_answers, views_auth, views_city, views_publish, views_reset, views_round
 
 urlpatterns = [
     path("", views_auth.home, name="home"),
@@ -39,4 +39,6 @@ urlpatterns = [
     path("roles/", views_round.roles, name="roles"),
     path("audit/", views_round.audit, name="audit"),
     path("audit.csv", views_round.audit_export, name="audit_csv"),
+    path("admin/", backoffice.site.urls),
+    path("static/<path:path>", backoffice.static_file, name="static"),
 ]

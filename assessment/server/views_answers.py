@@ -80,8 +80,9 @@ def answer(request: HttpRequest, query_id: int) -> HttpResponse:
         return _refuse(request, N_("The corrected value {found} is not a number."), 400, found=raw[:40])
     item = str(query.problem.get("item", ""))
     from ..catalogue import load_catalogue
+    from .catalogues import round_catalogue
 
-    if item not in {i.id for i in load_catalogue().indicators}:
+    if item not in {i.id for i in (round_catalogue(city.round) or load_catalogue()).indicators}:
         return _refuse(request, N_("This question is not about one indicator's value: correct the file and upload "
                                    "it again."), 400)
     try:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..i18n import N_
 from . import storage
 from .audit import record
+from .catalogues import round_catalogue
 from .corrections import new_version
 from .jinja import current as page_lang
 from .models import City, Upload
@@ -134,14 +135,17 @@ def compare(request: HttpRequest, city_id: int) -> HttpResponse:
 @signed_in
 @require_GET
 def template_download(request: HttpRequest, city_id: int) -> HttpResponse:
-    """The city's workbook, its profile pre-filled, in the city's language."""
-    from ..intake import write_template
+    """The city's workbook, its profile pre-filled, in the city's language; with last year's accepted
+    values beside each row as a reference (never read back) when the round started from a previous one."""
+    from ..intake import Reference, write_template
 
     city = city_for(request, city_id)
+    before = last_years_version(city.round, city)
+    reference = Reference(before.city.round.year, before.values) if before is not None else None
     with tempfile.TemporaryDirectory(prefix="smartcity-template-") as tmp:
         name = f"{safe_name(city.name).replace(' ', '-').lower()}-{city.round.year}.xlsx"
         path = write_template(Path(tmp) / name, city=city.name, country=city.country, year=city.round.year,
-                              lang=city.language)
+                              lang=city.language, reference=reference, catalogue=round_catalogue(city.round))
         data = path.read_bytes()
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,28 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..i18n import LANGUAGES, N_
+from . import storage
 from .audit import audit_csv, record
-from .models import ROLE_CITY, ROLE_ORGANISER, ROLE_REVIEWER, STATUSES, AuditRecord, City, Query, Round, Upload
+from .catalogues import checked_catalogue
+from .jinja import current
+from .models import (
+    ROLE_CITY,
+    ROLE_ORGANISER,
+    ROLE_REVIEWER,
+    SHOWN_STATUSES,
+    AuditRecord,
+    City,
+    Query,
+    Round,
+    Upload,
+    shown_status,
+)
 from .roles import STAFF, city_for, need
+from .tasks import safe_name
 from .tokens import invite
 
 #: Dashboard sort keys -> ORM ordering.
-SORTS = {"name": ("name",), "status": ("status", "name"),
+SORTS = {"name": ("name",), "status": ("shown", "name"),
          "activity": (F("last_activity").desc(nulls_last=True), "name"),
          "errors": (F("latest_errors").desc(nulls_last=True), "name")}
 
@@ -59,13 +75,21 @@ def round_new(request: HttpRequest) -> HttpResponse:
             errors.append(N_("A round with this name and year exists already."))
         method, method_problems = checked_yaml(request, "method")
         spec, spec_problems = checked_yaml(request, "robustness")
-        problems = method_problems + spec_problems
+        zipped = request.FILES.get("catalogue")
+        catalogue, catalogue_problems = checked_catalogue(zipped, current())
+        problems = method_problems + spec_problems + catalogue_problems
         chosen = request.POST.get("previous", "")
         previous = Round.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if not errors and not problems:
+            # a custom catalogue is kept by its hash with the uploads; a round started from a previous
+            # one keeps that round's catalogue unless another is uploaded
+            sha = storage.store([catalogue])[0] if catalogue else (previous.catalogue_sha256 if previous else "")
+            label = safe_name(zipped.name or "") if catalogue and zipped else (
+                previous.catalogue_name if previous else "")
             rnd = Round.objects.create(slug=slug, name=name, year=int(year),
                                        deadline=request.POST.get("deadline") or None, previous=previous,
-                                       public=request.POST.get("public") == "on", method=method, robustness=spec)
+                                       public=request.POST.get("public") == "on", method=method, robustness=spec,
+                                       catalogue_sha256=sha, catalogue_name=label)
             if previous is not None:  # the cities and their contacts carried over, to be invited again
                 City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
                                               contact=c.contact) for c in previous.cities.all())
@@ -83,7 +107,6 @@ def checked_yaml(request: HttpRequest, field: str) -> tuple[str, list[str]]:
     ``smartcity score --method`` or ``smartcity robustness --spec`` would print, in the page language.
     """
     from ..errors import AssessmentError
-    from .jinja import current
 
     upload = request.FILES.get(field)
     if upload is None:
@@ -129,17 +152,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         latest_reported=Subquery(newest.values("reported")[:1]),
         latest_expected=Subquery(newest.values("expected")[:1]),
         open_queries=Coalesce(Subquery(Query.objects.filter(city=OuterRef("pk"), answered__isnull=True)
-                                       .values("city").annotate(n=Count("id")).values("n")), 0))
+                                       .values("city").annotate(n=Count("id")).values("n")), 0),
+        shown=shown_status())
     status = request.GET.get("status", "")
-    if status in dict(STATUSES):
-        cities = cities.filter(status=status)
+    if status in dict(SHOWN_STATUSES):  # "submitted" and "under query" are two statuses here
+        cities = cities.filter(shown=status)
     sort = request.GET.get("sort", "name")
     rows = list(cities.order_by(*SORTS.get(sort, ("name",))).values(
-        "pk", "name", "status", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
+        "pk", "name", "shown", "last_activity", "versions", "latest_state", "latest_errors", "latest_warnings",
         "latest_reported", "latest_expected", "open_queries"))
-    counts = dict(rnd.cities.values_list("status").annotate(n=Count("id")))
+    counts = Counter(rnd.cities.annotate(shown=shown_status()).values_list("shown", flat=True))
     return render(request, "dashboard.html.j2", {
-        "round": rnd, "cities": rows, "statuses": STATUSES, "counts": counts, "sort": sort, "status": status,
+        "round": rnd, "cities": rows, "statuses": SHOWN_STATUSES, "counts": counts, "sort": sort, "status": status,
         "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number")})
 
 
