@@ -43,10 +43,11 @@ def environment(lang: str) -> jinja2.Environment:
     return env
 
 
-#: Appended to the stylesheet of a language whose script has no spaces between words: a line may break
-#: inside a run of letters rather than overflow a narrow cell (the engine still prefers the word breaks it
-#: finds from the page's ``lang``).
-NO_WORD_SPACES = "body { overflow-wrap: anywhere; }\n"
+#: Appended to the stylesheet of a language whose script has no spaces between words: a run of letters too
+#: long for its line may break inside rather than overflow (the engine breaks between words it finds from the
+#: page's ``lang``). ``break-word``, not ``anywhere``: a table still sizes its columns by whole words, so a
+#: narrow column is not squeezed until a Latin name such as "Bangkok" breaks letter by letter.
+NO_WORD_SPACES = "body { overflow-wrap: break-word; }\n"
 
 
 @cache

@@ -135,3 +135,26 @@ def test_a_file_for_an_undeclared_language_and_a_text_given_twice_are_reported(t
     assert sorted(set(problems_of(twice))) == sorted({("text-twice", Path(p).name, item, field) for p, item, field in (
         ("catalogue.yaml", "catalogue", "title"), ("a.yaml", "A-1", "name"), ("a.yaml", "A-1", "unit"),
         ("a.yaml", "A-2", "name"), ("a.yaml", "A-2", "unit"), ("a.yaml", "areas", "name"))})
+
+
+def test_translations_leave_the_content_hash_alone_and_english_does_not(tmp_path: Path) -> None:
+    """A template records the catalogue's content hash; adding a language or mending a translation must not
+    make every template "another version", while a change to an English text (the source) must."""
+    base = read_catalogue(tiny(tmp_path / "base", move=False))
+    for name, old, new in (("vi-mended", '"Cây"', '"Cây xanh"'),  # a translation mended
+                           ("en-changed", '"Trees"', '"Street trees"')):  # the source changed
+        folder = tiny(tmp_path / name, move=False)
+        part = folder / "parts" / "a.yaml"
+        part.write_text(part.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        changed = read_catalogue(folder)
+        assert (changed.content_hash == base.content_hash) == (name == "vi-mended"), name
+    # a third language declared and given: the same hash
+    folder = tiny(tmp_path / "third", move=False)
+    head = folder / "catalogue.yaml"
+    head.write_text(head.read_text(encoding="utf-8").replace("[en, vi]", "[en, vi, th]")
+                    .replace('vi: "Nhỏ"}', 'vi: "Nhỏ", th: "เล็ก"}'), encoding="utf-8")
+    for part in (folder / "parts").glob("*.yaml"):
+        text = part.read_text(encoding="utf-8")
+        part.write_text(re.sub(r'(vi: "[^"]*")\}', r'\1, th: "ไทย"}', text), encoding="utf-8")
+    third = read_catalogue(folder)
+    assert third.languages == ("en", "vi", "th") and third.content_hash == base.content_hash

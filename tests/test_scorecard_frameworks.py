@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT, load_script
 
 import assessment
+from assessment.i18n import LANGUAGES
 from assessment.report import charts, render_report
 from assessment.report.sections import unit_sections
 from assessment.report.view import ReportView
@@ -277,7 +278,8 @@ def test_unit_words_of_a_coinr_import() -> None:
     """A known singular alone gives both words in every language; anything else but a pair is refused,
     naming what is allowed."""
     words = tiny_with(units="region").catalogue.header.units
-    assert words is not None and words.plural == {"en": "regions", "vi": "vùng"}
+    assert words is not None and words.plural["en"] == "regions" and words.plural["vi"] == "vùng"
+    assert set(words.plural) == set(words.singular) == set(LANGUAGES)  # every registered language
     with pytest.raises(assessment.InputError) as err:
         tiny_with(units="province")
     assert err.value.problems[0].code == "bad-units" and "region" in err.value.problems[0].text()

@@ -60,10 +60,16 @@ def test_a_publication_is_the_report_of_the_accepted_versions(service: Path, tmp
     assert manifest["robustness_sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
     assert len(manifest["catalogue_hash"]) >= 16 and len(manifest["method_fingerprint"]) == 64
 
-    # the command line on the publication's own input files, English and Vietnamese as `make demo` writes them
+    # the command line on the publication's own input files: English, and every other language the catalogue
+    # has texts in beside it (site/vi, site/id …), as the publishing task writes them
+    from assessment import load_catalogue
+    from assessment.i18n import LANGUAGES
+
     inputs = publications_dir(Path(settings.SMARTCITY_DATADIR)) / f"{rnd.slug}-1" / "inputs"
     out = tmp_path / "site"
-    for lang, folder in (("vi", out / "vi"), ("en", out)):
+    others = [lang for lang in LANGUAGES if lang != "en" and lang in load_catalogue().languages]
+    assert {"vi", "id", "th"} <= set(others)
+    for lang, folder in [*((lang, out / lang) for lang in others), ("en", out)]:
         run = CliRunner().invoke(app, ["report", str(inputs), "-o", str(folder), "--lang", lang,
                                        "--robustness", str(spec)])
         assert run.exit_code == 0, run.output

@@ -24,7 +24,7 @@ from ..i18n import text
 from .choices import Tier
 from .criteria import CriteriaModel
 from .rules import Rule
-from .types import Id, LangText, Record
+from .types import Id, LangText, Record, english_only
 
 #: +1: higher is better; -1: lower is better; 0: context, shown but not scored.
 Direction = Literal[1, -1, 0]
@@ -401,12 +401,15 @@ class Catalogue(Record):
         holds or how a value is scored (the values a review leaves under query are part of a
         result's input hash instead), so adding a rule keeps every template and saved result valid.
         The indicators' ``plausible`` ranges are left out for the same reason, and so are the header's
-        ``units`` and ``scorecard_title``: they word the pages only.
+        ``units`` and ``scorecard_title``: they word the pages only. Translations are left out too (every
+        text keeps its English, the source; the header's ``languages`` goes): adding a language or mending
+        a translation changes no template's or result's validity, while a change to an English text does.
         """
         dump = self.model_dump(mode="json", exclude={"rules": True, "indicators": {"__all__": {"plausible"}},
-                                                     "header": {"units", "scorecard_title"}})
+                                                     "header": {"units", "scorecard_title", "languages"}})
         if not dump["criteria"]:
             del dump["criteria"]
+        dump = english_only(dump)
         payload = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -7,7 +7,8 @@ them without importing each other.
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -22,3 +23,19 @@ class Record(BaseModel):
     """An immutable catalogue record that refuses unknown keys (a typo is an error, not ignored)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+#: A key of a text in several languages (a language code, as the locale registry's folders are named).
+_LANG_KEY = re.compile(r"[a-z]{2,3}")
+
+
+def english_only(node: Any) -> Any:
+    """``node`` (a JSON dump) with each text in several languages reduced to its English, the source."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(k, str) and _LANG_KEY.fullmatch(k) and isinstance(v, str)
+                                for k, v in node.items()):
+            return {"en": node["en"]}
+        return {k: english_only(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [english_only(v) for v in node]
+    return node

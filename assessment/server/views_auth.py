@@ -148,7 +148,7 @@ def stylesheet(request: HttpRequest) -> HttpResponse:
         if found.fonts != source.fonts:
             css += f"body:lang({code}) {{ font-family: {found.font_family}; }}\n"
         if not found.word_spaces:
-            css += f"body:lang({code}) {{ overflow-wrap: anywhere; }}\n"
+            css += f"body:lang({code}) {{ overflow-wrap: break-word; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=3600"
     return response
