@@ -2,8 +2,8 @@
 
 Django is configured once per process (a fresh data directory in a temporary folder). The
 database is SQLite there, or the PostgreSQL server named by ``SMARTCITY_SERVER_TEST_DB`` (a
-``*_test`` database is created afresh on it; ``tests/test_server_postgres.py`` runs the service
-tests that way when CI exports ``SMARTCITY_TEST_DATABASE_URL``).
+``*_test_<pid>`` database is created afresh on it and dropped at exit; ``tests/test_server_postgres.py``
+runs the service tests that way when CI exports ``SMARTCITY_TEST_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,12 @@ def datadir() -> Path:
 
     mail.outbox = []
     if url:
+        # a database of this process's own (``*_test_<pid>``), dropped at exit: two runs on one server (two
+        # clones, two sessions) never drop each other's database in the middle of a test
+        own = connection.settings_dict["NAME"]
+        connection.settings_dict["TEST"]["NAME"] = f"{own}_test_{os.getpid()}"
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        atexit.register(connection.creation.destroy_test_db, own, 0)
     else:
         call_command("migrate", verbosity=0, interactive=False)
     _state["dir"] = folder

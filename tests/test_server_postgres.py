@@ -3,7 +3,7 @@
 Without ``SMARTCITY_TEST_DATABASE_URL`` this test is skipped *with its reason in the summary*
 (``-ra``); with it, it must run and every service test must pass on PostgreSQL: the tests run
 in a fresh process (Django is configured once per process) whose database is a new
-``*_test`` database on that server.
+``*_test_<pid>`` database on that server.
 """
 
 from __future__ import annotations
