@@ -76,3 +76,35 @@ def watched_page(browser: Any) -> tuple[Any, list[tuple[str, str]], list[str]]:
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
     page.on("request", lambda r: requests.append(r.url))
     return page, console, requests
+
+
+#: The longest files, longest first (``--durations`` on this 2-core machine): ``make test`` hands whole files to
+#: its two workers (``-n auto --dist loadfile``), and a long file begun last keeps one worker busy after the other
+#: has finished. xdist's own order ("most tests first") put these one- or two-test files at the very end.
+LONG_FILES = ("test_server_postgres.py", "test_readme.py", "test_server_browser.py", "test_scorecard_print.py",
+              "test_server_publish.py", "test_scorecard.py", "test_server_backup.py", "test_scorecard_review.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist present: it sends files in collection order
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order whole files for xdist: :data:`LONG_FILES` first, then most tests first (xdist's own default), and
+    the files with a ``slow`` test (the wheel) last. The order of tests within a file is kept; a run without
+    workers keeps pytest's order."""
+    if not hasattr(config, "workerinput"):
+        return
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(name: str) -> tuple[int, int]:
+        if Path(name).name in LONG_FILES:
+            return 0, LONG_FILES.index(Path(name).name)
+        if any(item.get_closest_marker("slow") for item in files[name]):
+            return 2, 0
+        return 1, -len(files[name])
+
+    items[:] = [item for name in sorted(files, key=rank) for item in files[name]]
