@@ -25,6 +25,15 @@ def catalogue() -> assessment.Catalogue:
 
 
 @pytest.fixture(scope="session")
+def example_result() -> assessment.Assessment:
+    """The example cohort (``examples/ascn-2025``, its broken workbooks left out) assessed with the default method.
+
+    Built once per worker and shared by the files that only read it (scorecards, sections, printing,
+    methodology); a test that changes a result makes its own (``result.rerun``)."""
+    return assessment.assess(assessment.read_submissions(ROOT / "examples" / "ascn-2025").without_error_files())
+
+
+@pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """The third-party inputs shipped in ``examples/data`` (COINr's ASEM iData/iMeta, the OECD BLI 2025)."""
     return EXAMPLE_DATA

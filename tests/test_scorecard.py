@@ -24,11 +24,6 @@ EXAMPLES = ROOT / "examples" / "ascn-2025"
 
 
 @pytest.fixture(scope="module")
-def example_result():
-    return assessment.assess(assessment.read_submissions(EXAMPLES).without_error_files())
-
-
-@pytest.fixture(scope="module")
 def sites(example_result, tmp_path_factory):
     out = {}
     for lang in ("en", "vi"):

@@ -21,8 +21,8 @@ def a4_pages(page: Any, path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    result = assessment.assess(assessment.read_submissions(ROOT / "examples" / "ascn-2025").without_error_files())
+def sites(example_result: assessment.Assessment, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    result = example_result
     unc = assessment.uncertainty(result, assessment.load_robustness_spec(ROOT / "examples" / "robustness" /
                                                                         "ascn-demo.yaml"))
     return {lang: render_report(result, tmp_path_factory.mktemp(lang), lang=lang, uncertainty=unc,

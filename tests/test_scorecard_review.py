@@ -33,8 +33,8 @@ TRIO_SLUG = "da-nang--ha-noi--ho-chi-minh-city"
 
 
 @pytest.fixture(scope="module")
-def result():
-    return assessment.assess(assessment.read_submissions(EXAMPLES).without_error_files())
+def result(example_result):
+    return example_result  # conftest's, shared with the other scorecard files
 
 
 @pytest.fixture(scope="module")
