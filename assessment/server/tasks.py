@@ -115,13 +115,16 @@ def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None)
     """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/vi``; returns the recipe."""
     from ..intake import read_submissions
     from ..report import render_report
+    from ..robustness import load_robustness_spec, uncertainty
     from ..scoring import assess
 
     usable = read_submissions([inputs], lang="en").without_error_files()
     result = assess(usable, method=method)
+    # one uncertainty run for both languages: seeded, so the same replicates `smartcity report` draws per language
+    unc = uncertainty(result, load_robustness_spec(spec)) if spec is not None else None
     # the Vietnamese site first, inside the English one, as `make demo` writes them
-    render_report(result, site / "vi", lang="vi", uncertainty=spec)
-    render_report(result, site, lang="en", uncertainty=spec)
+    render_report(result, site / "vi", lang="vi", uncertainty=unc)
+    render_report(result, site, lang="en", uncertainty=unc)
     return result.recipe.as_dict()
 
 
