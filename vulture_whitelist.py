@@ -27,3 +27,6 @@ DESIGNS
 STATUS_LABELS
 # The workbook contract names every profile column, including the label column the reader skips.
 PROFILE_LABEL_COLUMN
+# pytest hooks of tests/conftest.py, called by pytest by name.
+pytest_configure
+pytest_collection_modifyitems
