@@ -76,6 +76,24 @@ def chromium_browser() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def shared_chromium() -> Iterator[Any]:
+    """One Chromium per worker (a launch costs about 2 s); tests take it through :func:`browser`."""
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(shared_chromium: Any) -> Iterator[Any]:
+    """The worker's Chromium. Each ``new_page`` is a context of its own (no cookies or storage shared between
+    pages or tests); the contexts a test opened are closed after it."""
+    before = set(shared_chromium.contexts)
+    yield shared_chromium
+    for context in shared_chromium.contexts:
+        if context not in before:
+            context.close()
+
+
 def watched_page(browser: Any) -> tuple[Any, list[tuple[str, str]], list[str]]:
     """A 1280 x 900 page that records console messages, page errors and every request it makes."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})

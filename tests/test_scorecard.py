@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import chromium_browser, watched_page
+from conftest import watched_page
 
 import assessment
 from assessment._messages import ui_msgids
@@ -181,22 +181,21 @@ def test_report_command(tmp_path):
         assert res.exit_code == 2 and "smartcity-assessment[pdf]" in res.output
 
 
-def test_pages_in_a_real_browser(sites, tmp_path):
-    with chromium_browser() as browser:
-        page, console, requests = watched_page(browser)
-        for lang, rel, sections in (("en", "index.html", ("#ranking", "#heatmap", "#multiples", "#distributions",
-                                                           "#coverage", "#methodology")),
-                                    ("vi", "cities/da-nang.html", ("#overview", "#focus-areas", "#wellbeing",
-                                                                   "#enablers", "#indicators", "#data-notice"))):
-            url = (sites[lang] / rel).as_uri()
-            page.goto(url)
-            for sel in sections:
-                assert page.locator(sel).first.is_visible(), (rel, sel)
-            page.screenshot(path=str(tmp_path / f"{lang}-{Path(rel).stem}.png"), full_page=True)
-            if rel == "index.html":  # the optional script sorts the ranking table
-                page.locator("#ranking th[data-col='1'] button").click()
-                first = page.locator("#ranking tbody tr").first.locator("th").inner_text()
-                assert first == "Yangon"
+def test_pages_in_a_real_browser(sites, tmp_path, browser):
+    page, console, requests = watched_page(browser)
+    for lang, rel, sections in (("en", "index.html", ("#ranking", "#heatmap", "#multiples", "#distributions",
+                                                       "#coverage", "#methodology")),
+                                ("vi", "cities/da-nang.html", ("#overview", "#focus-areas", "#wellbeing",
+                                                               "#enablers", "#indicators", "#data-notice"))):
+        url = (sites[lang] / rel).as_uri()
+        page.goto(url)
+        for sel in sections:
+            assert page.locator(sel).first.is_visible(), (rel, sel)
+        page.screenshot(path=str(tmp_path / f"{lang}-{Path(rel).stem}.png"), full_page=True)
+        if rel == "index.html":  # the optional script sorts the ranking table
+            page.locator("#ranking th[data-col='1'] button").click()
+            first = page.locator("#ranking tbody tr").first.locator("th").inner_text()
+            assert first == "Yangon"
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
     assert len(list(tmp_path.glob("*.png"))) == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, chromium_browser
+from conftest import ROOT
 
 import assessment
 from assessment.report import render_report
@@ -29,12 +29,11 @@ def sites(example_result: assessment.Assessment, tmp_path_factory: pytest.TempPa
                                 workbook=False).parent for lang in ("en", "vi")}
 
 
-def test_print_page_counts(sites: dict[str, Path]) -> None:
-    with chromium_browser() as browser:
-        page = browser.new_page()
-        for lang, site in sites.items():
-            assert a4_pages(page, site / "index.html") <= 2, lang
-            units = sorted((site / "cities").glob("*.html"))
-            assert len(units) == 26
-            over = [p.name for p in units if a4_pages(page, p) > 1]
-            assert not over, (lang, over)
+def test_print_page_counts(sites: dict[str, Path], browser: Any) -> None:
+    page = browser.new_page()
+    for lang, site in sites.items():
+        assert a4_pages(page, site / "index.html") <= 2, lang
+        units = sorted((site / "cities").glob("*.html"))
+        assert len(units) == 26
+        over = [p.name for p in units if a4_pages(page, p) > 1]
+        assert not over, (lang, over)
