@@ -76,9 +76,13 @@ def chromium_browser() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shared_chromium() -> Iterator[Any]:
-    """One Chromium per worker (a launch costs about 2 s); tests take it through :func:`browser`."""
+    """One Chromium per test file (a launch costs about 2 s); tests take it through :func:`browser`.
+
+    Not per worker: while Playwright's sync API is open its event loop counts as running in the main thread,
+    and Django refuses database calls there (``SynchronousOnlyOperation``), so a browser kept open past its
+    file failed the service tests that the worker ran next."""
     with chromium_browser() as browser:
         yield browser
 
