@@ -45,3 +45,6 @@ _.final_catch_all_view
 # The organiser tests' threaded loopback server (socketserver and wsgiref call these).
 _.log_message
 _.daemon_threads
+# pytest hooks of tests/conftest.py, called by pytest by name.
+pytest_configure
+pytest_collection_modifyitems

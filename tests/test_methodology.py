@@ -15,11 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "ascn-2025"
 
 
-@pytest.fixture(scope="module")
-def example_result() -> assessment.Assessment:
-    return assessment.assess(assessment.read_submissions(EXAMPLES).without_error_files())
-
-
 def test_example_cohort_levels_agree_with_scores(example_result):
     gap, outside = load_script("benchmarks/level_agreement.py").measure(example_result)
     assert gap.size > 2000  # the comparison covers the cohort

@@ -133,13 +133,12 @@ TEN = {"normalise": {"method": "minmax", "range": [0, 10]}, "levels": {"enabled"
 
 
 @pytest.fixture(scope="module")
-def frameworks(reference_dir: Path) -> dict[str, assessment.Assessment]:
+def frameworks(reference_dir: Path, example_result: assessment.Assessment) -> dict[str, assessment.Assessment]:
     bli = load_script("examples/oecd_bli.py")
     asem = assessment.from_coinr(reference_dir / "coinr_ASEM_iData.csv", reference_dir / "coinr_ASEM_iMeta.csv",
                                  units=("country", "countries"), title="ASEM Sustainable Connectivity")
     return {
-        "example": assessment.assess(assessment.read_submissions(ROOT / "examples" / "ascn-2025")
-                                     .without_error_files()),
+        "example": example_result,
         "asem": assessment.assess(asem),
         "bli": assessment.assess(bli.bli_inputs(reference_dir), method=ROOT / "examples" / "methods" / "oecd-bli.yaml"),
         "tiny": assessment.assess(tiny(), method=TEN),

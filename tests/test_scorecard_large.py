@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import chromium_browser, watched_page
+from conftest import watched_page
 
 import assessment
 from assessment.report import charts, render_report
@@ -45,25 +46,24 @@ def test_the_cohort_page_grows_within_budget(large: dict[int, Path]) -> None:
     assert 'href="compare/' not in html  # no automatic peer-group comparisons of 4 of 300
 
 
-def test_search_and_peer_group_filter_in_a_browser(large: dict[int, Path]) -> None:
+def test_search_and_peer_group_filter_in_a_browser(large: dict[int, Path], browser: Any) -> None:
     index = large[150]
     html = index.read_text(encoding="utf-8")
     groups = re.findall(r'<tr data-g="([^"]+)"', html)
     assert len(groups) == 150  # every row carries its peer group
-    with chromium_browser() as browser:
-        page, console, requests = watched_page(browser)
-        page.goto(index.as_uri())
-        rows = page.locator("#ranking tbody tr")
-        assert rows.count() == 150
-        page.locator("#ranking input[type=search]").fill("city-00042")
-        assert page.locator("#ranking tbody tr:not([hidden])").count() == 1
-        assert page.locator("#ranking tbody tr:not([hidden]) th").inner_text() == "city-00042"
-        page.locator("#ranking input[type=search]").fill("")
-        group = sorted(set(groups))[0]
-        page.locator("#ranking select").select_option(group)
-        assert page.locator("#ranking tbody tr:not([hidden])").count() == groups.count(group)
-        # the table never makes the page wider than the window
-        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page, console, requests = watched_page(browser)
+    page.goto(index.as_uri())
+    rows = page.locator("#ranking tbody tr")
+    assert rows.count() == 150
+    page.locator("#ranking input[type=search]").fill("city-00042")
+    assert page.locator("#ranking tbody tr:not([hidden])").count() == 1
+    assert page.locator("#ranking tbody tr:not([hidden]) th").inner_text() == "city-00042"
+    page.locator("#ranking input[type=search]").fill("")
+    group = sorted(set(groups))[0]
+    page.locator("#ranking select").select_option(group)
+    assert page.locator("#ranking tbody tr:not([hidden])").count() == groups.count(group)
+    # the table never makes the page wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, chromium_browser
+from conftest import ROOT
 
 import assessment
 from assessment.report import render_report
@@ -21,20 +21,19 @@ def a4_pages(page: Any, path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    result = assessment.assess(assessment.read_submissions(ROOT / "examples" / "ascn-2025").without_error_files())
+def sites(example_result: assessment.Assessment, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    result = example_result
     unc = assessment.uncertainty(result, assessment.load_robustness_spec(ROOT / "examples" / "robustness" /
                                                                         "ascn-demo.yaml"))
     return {lang: render_report(result, tmp_path_factory.mktemp(lang), lang=lang, uncertainty=unc,
                                 workbook=False).parent for lang in ("en", "vi")}
 
 
-def test_print_page_counts(sites: dict[str, Path]) -> None:
-    with chromium_browser() as browser:
-        page = browser.new_page()
-        for lang, site in sites.items():
-            assert a4_pages(page, site / "index.html") <= 2, lang
-            units = sorted((site / "cities").glob("*.html"))
-            assert len(units) == 26
-            over = [p.name for p in units if a4_pages(page, p) > 1]
-            assert not over, (lang, over)
+def test_print_page_counts(sites: dict[str, Path], browser: Any) -> None:
+    page = browser.new_page()
+    for lang, site in sites.items():
+        assert a4_pages(page, site / "index.html") <= 2, lang
+        units = sorted((site / "cities").glob("*.html"))
+        assert len(units) == 26
+        over = [p.name for p in units if a4_pages(page, p) > 1]
+        assert not over, (lang, over)

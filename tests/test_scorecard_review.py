@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import chromium_browser, watched_page
+from conftest import watched_page
 from test_scorecard import HOSTILE, scan
 
 import assessment
@@ -33,8 +33,8 @@ TRIO_SLUG = "da-nang--ha-noi--ho-chi-minh-city"
 
 
 @pytest.fixture(scope="module")
-def result():
-    return assessment.assess(assessment.read_submissions(EXAMPLES).without_error_files())
+def result(example_result):
+    return example_result  # conftest's, shared with the other scorecard files
 
 
 @pytest.fixture(scope="module")
@@ -246,12 +246,14 @@ def test_new_pages_are_safe_and_translated(sites, tmp_path):
                 assert not re.match(r"\s*(https?:|//)", value) or key not in ("src", "href"), (path, tag, value)
     vi = translations("vi")
     english = {m for m in ui_msgids() if vi.gettext(m) != m and len(m) > 3 and "%(" not in m and "{" not in m}
+    # compiled once (over 800 patterns overflow re's cache); `m in text` first, as a lookbehind gets no fast scan
+    patterns = [(m, re.compile(rf"(?<![\w-]){re.escape(m)}(?![\w-])")) for m in english]
     cities = sorted(pd.read_csv(sites["vi"] / "index.csv", encoding="utf-8-sig")["Thành phố"], key=len, reverse=True)
     for path in [*sorted((sites["vi"] / "compare").glob("*.html")), sites["vi"] / "index.html"]:
         text = " ".join(scan(path).text)
         for city in cities:
             text = text.replace(city, " ")
-        leaked = sorted(m for m in english if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text))
+        leaked = sorted(m for m, pattern in patterns if m in text and pattern.search(text))
         assert leaked == [], (path.name, leaked)
 
 
@@ -283,13 +285,12 @@ def _chromium_pages(browser, path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
 
 
-def test_city_summary_prints_on_at_most_two_pages(result, sites, tmp_path):
+def test_city_summary_prints_on_at_most_two_pages(result, sites, tmp_path, browser):
     full = tmp_path / "full"
     render_report(result, full, lang="en", full=True, units=["Da Nang"])
-    with chromium_browser() as browser:
-        counts = {lang: _chromium_pages(browser, sites[lang] / "cities" / "da-nang.html") for lang in sites}
-        counts["singapore-vi"] = _chromium_pages(browser, sites["vi"] / "cities" / "singapore.html")
-        n_full = _chromium_pages(browser, full / "cities" / "da-nang.html")
+    counts = {lang: _chromium_pages(browser, sites[lang] / "cities" / "da-nang.html") for lang in sites}
+    counts["singapore-vi"] = _chromium_pages(browser, sites["vi"] / "cities" / "singapore.html")
+    n_full = _chromium_pages(browser, full / "cities" / "da-nang.html")
     assert all(1 <= n <= 2 for n in counts.values()), counts
     assert n_full > max(counts.values())  # --full adds the tables on later pages
     html = (sites["en"] / "cities" / "da-nang.html").read_text(encoding="utf-8")
@@ -298,31 +299,30 @@ def test_city_summary_prints_on_at_most_two_pages(result, sites, tmp_path):
     assert printable((full / "cities" / "da-nang.html").read_text(encoding="utf-8")).count('id="indicators"') == 1
 
 
-def test_review_pages_in_a_real_browser(sites, tmp_path):
-    with chromium_browser() as browser:
-        page, console, requests = watched_page(browser)
-        page.goto((sites["en"] / "index.html").as_uri())
-        for sel in ("#rank-intervals svg.whiskers", "#compare", "#wellbeing-heatmap", "#enabler-heatmap"):
-            assert page.locator(sel).first.is_visible(), sel
-        box = page.locator("#rank-intervals svg.whiskers").bounding_box()
-        assert box and box["width"] > 300 and box["height"] > 26 * 15
-        page.locator("#rank-intervals").screenshot(path=str(tmp_path / "rank-intervals.png"))
-        # the whole header cell sorts: click its padding, to the right of the label
-        th = page.locator("#ranking th[data-col='1']")
-        th.scroll_into_view_if_needed()
-        cell = th.bounding_box()
-        assert cell
-        page.mouse.click(cell["x"] + cell["width"] - 2, cell["y"] + cell["height"] - 2)
-        assert th.get_attribute("aria-sort") == "descending"
-        assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == "Yangon"
-        for lang in ("en", "vi"):
-            page.goto((sites[lang] / "compare" / f"{TRIO_SLUG}.html").as_uri())
-            for sel in ("#compare-radar svg", "#compare-outcomes svg", "#compare-indicators table",
-                        "#compare-enablers table"):
-                assert page.locator(sel).first.is_visible(), (lang, sel)
-            page.screenshot(path=str(tmp_path / f"compare-{lang}.png"), full_page=True)
-        page.goto((sites["vi"] / "cities" / "da-nang.html").as_uri())
-        assert page.locator("#rank-interval").is_visible()
+def test_review_pages_in_a_real_browser(sites, tmp_path, browser):
+    page, console, requests = watched_page(browser)
+    page.goto((sites["en"] / "index.html").as_uri())
+    for sel in ("#rank-intervals svg.whiskers", "#compare", "#wellbeing-heatmap", "#enabler-heatmap"):
+        assert page.locator(sel).first.is_visible(), sel
+    box = page.locator("#rank-intervals svg.whiskers").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 26 * 15
+    page.locator("#rank-intervals").screenshot(path=str(tmp_path / "rank-intervals.png"))
+    # the whole header cell sorts: click its padding, to the right of the label
+    th = page.locator("#ranking th[data-col='1']")
+    th.scroll_into_view_if_needed()
+    cell = th.bounding_box()
+    assert cell
+    page.mouse.click(cell["x"] + cell["width"] - 2, cell["y"] + cell["height"] - 2)
+    assert th.get_attribute("aria-sort") == "descending"
+    assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == "Yangon"
+    for lang in ("en", "vi"):
+        page.goto((sites[lang] / "compare" / f"{TRIO_SLUG}.html").as_uri())
+        for sel in ("#compare-radar svg", "#compare-outcomes svg", "#compare-indicators table",
+                    "#compare-enablers table"):
+            assert page.locator(sel).first.is_visible(), (lang, sel)
+        page.screenshot(path=str(tmp_path / f"compare-{lang}.png"), full_page=True)
+    page.goto((sites["vi"] / "cities" / "da-nang.html").as_uri())
+    assert page.locator("#rank-interval").is_visible()
     assert [m for m in console if m[0] in ("error", "pageerror", "warning")] == []
     assert all(u.startswith("file://") for u in requests), requests
 
@@ -376,23 +376,22 @@ def test_panel_city_trend_lines_and_gap(panel):
     assert 'href="../index-2016.html"' in first and 'id="change' not in first
 
 
-def test_panel_page_in_a_real_browser(panel):
+def test_panel_page_in_a_real_browser(panel, browser):
     res, site = panel
-    with chromium_browser() as browser:
-        page, console, _ = watched_page(browser)
-        page.goto((site / "index.html").as_uri())
-        assert page.locator("nav.years strong").inner_text() == "2018"
-        page.locator("nav.years a", has_text="2016").click()
-        assert page.url.endswith("index-2016.html")
-        assert page.locator("nav.years strong").inner_text() == "2016"
-        page.goto((site / "index.html").as_uri())
-        change = page.locator("#ranking thead th").last
-        change.click()
-        change.click()  # ascending: the largest fall first
-        values = res.change["ascf"]["overall"].xs(2018, level="year")
-        assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == values.idxmin()
-        page.goto((site / "cities" / "city-00001-2018.html").as_uri())
-        assert page.locator("#trend svg").first.is_visible()
+    page, console, _ = watched_page(browser)
+    page.goto((site / "index.html").as_uri())
+    assert page.locator("nav.years strong").inner_text() == "2018"
+    page.locator("nav.years a", has_text="2016").click()
+    assert page.url.endswith("index-2016.html")
+    assert page.locator("nav.years strong").inner_text() == "2016"
+    page.goto((site / "index.html").as_uri())
+    change = page.locator("#ranking thead th").last
+    change.click()
+    change.click()  # ascending: the largest fall first
+    values = res.change["ascf"]["overall"].xs(2018, level="year")
+    assert page.locator("#ranking tbody tr").first.locator("th").inner_text() == values.idxmin()
+    page.goto((site / "cities" / "city-00001-2018.html").as_uri())
+    assert page.locator("#trend svg").first.is_visible()
     assert [m for m in console if m[0] == "pageerror"] == []
 
 

@@ -43,8 +43,8 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
 @pytest.fixture(scope="module")
-def result() -> assessment.Assessment:
-    return assessment.assess(assessment.read_submissions(ROOT / "examples" / "ascn-2025").without_error_files())
+def result(example_result: assessment.Assessment) -> assessment.Assessment:
+    return example_result  # conftest's, shared with the scorecard files
 
 
 def fragment(section: object, lang: str) -> str:

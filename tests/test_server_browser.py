@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chromium_browser, watched_page
+from conftest import watched_page
 from server_live import PG_ENV, free_port, fresh_database
 
 pytest.importorskip("django", reason="the service tests need the 'server' extra (part of 'dev')")
@@ -68,52 +68,51 @@ def set_password(page: Any, link: str) -> None:
     page.click("form:not(.inline) button")
 
 
-def test_city_reviewer_and_organiser_in_chromium(demo: tuple[str, dict[str, str]]) -> None:
+def test_city_reviewer_and_organiser_in_chromium(demo: tuple[str, dict[str, str]], browser: Any) -> None:
     base, links = demo
-    with chromium_browser() as browser:
-        # a city team: the broken workbook's every problem, then a clean version, submitted
-        page, console, _requests = watched_page(browser)
-        set_password(page, links["Yangon"])
-        page.wait_for_url(re.compile(r"/cities/\d+/$"))
-        assert page.locator("table.problems tbody tr").count() == 17  # 14 errors, 3 warnings
-        assert "not an ISO 3166-1 alpha-2 country code" in page.inner_text("table.problems")
-        page.set_input_files("input[name=file]", str(EXAMPLES / "bangkok-2025.xlsx"))
-        page.click("form[action$='/upload/'] button")
-        page.wait_for_selector("form[action$='/submit/'] button", timeout=60_000)  # refreshes until checked
-        assert page.locator("table.versions tbody tr").count() == 2
-        page.click("form[action$='/submit/'] button")
-        assert "submitted" in page.inner_text("p.status")
-        city_url = page.url
-        assert not [c for c in console if c[0] in ("error", "pageerror")], console
+    # a city team: the broken workbook's every problem, then a clean version, submitted
+    page, console, _requests = watched_page(browser)
+    set_password(page, links["Yangon"])
+    page.wait_for_url(re.compile(r"/cities/\d+/$"))
+    assert page.locator("table.problems tbody tr").count() == 17  # 14 errors, 3 warnings
+    assert "not an ISO 3166-1 alpha-2 country code" in page.inner_text("table.problems")
+    page.set_input_files("input[name=file]", str(EXAMPLES / "bangkok-2025.xlsx"))
+    page.click("form[action$='/upload/'] button")
+    page.wait_for_selector("form[action$='/submit/'] button", timeout=60_000)  # refreshes until checked
+    assert page.locator("table.versions tbody tr").count() == 2
+    page.click("form[action$='/submit/'] button")
+    assert "submitted" in page.inner_text("p.status")
+    city_url = page.url
+    assert not [c for c in console if c[0] in ("error", "pageerror")], console
 
-        # a Vietnamese city sees its page in Vietnamese
-        page_vi, _c, _r = watched_page(browser)
-        set_password(page_vi, links["Ha Noi"])
-        page_vi.wait_for_url(re.compile(r"/cities/\d+/$"))
-        assert page_vi.get_attribute("html", "lang") == "vi"
-        assert "Trạng thái" in page_vi.inner_text("p.status")
+    # a Vietnamese city sees its page in Vietnamese
+    page_vi, _c, _r = watched_page(browser)
+    set_password(page_vi, links["Ha Noi"])
+    page_vi.wait_for_url(re.compile(r"/cities/\d+/$"))
+    assert page_vi.get_attribute("html", "lang") == "vi"
+    assert "Trạng thái" in page_vi.inner_text("p.status")
 
-        # a reviewer: the dashboard's 26 rows, then accepts the submission
-        reviewer, console, _requests = watched_page(browser)
-        set_password(reviewer, links["reviewer"])
-        reviewer.goto(base + "/rounds/ascn-2025/")
-        assert reviewer.locator("table.dashboard tbody tr").count() == 26
-        reviewer.goto(city_url)
-        reviewer.click("form[action$='/accept/'] button")
-        assert "accepted" in reviewer.inner_text("p.status")
+    # a reviewer: the dashboard's 26 rows, then accepts the submission
+    reviewer, console, _requests = watched_page(browser)
+    set_password(reviewer, links["reviewer"])
+    reviewer.goto(base + "/rounds/ascn-2025/")
+    assert reviewer.locator("table.dashboard tbody tr").count() == 26
+    reviewer.goto(city_url)
+    reviewer.click("form[action$='/accept/'] button")
+    assert "accepted" in reviewer.inner_text("p.status")
 
-        # the organiser publishes; the scorecards open under their policy, scripts allowed by hash
-        organiser, console, _requests = watched_page(browser)
-        set_password(organiser, links["organiser"])
-        organiser.goto(base + "/rounds/ascn-2025/")
-        organiser.click("form[action$='/publish/'] button")
-        for _ in range(120):
-            if organiser.locator("a", has_text="zip").count():
-                break
-            time.sleep(1)
-            organiser.reload()
-        organiser.click("a:text('scorecards')")
-        organiser.wait_for_load_state("load")
-        assert "/rounds/ascn-2025/p/1/" in organiser.url
-        assert not [c for c in console if c[0] in ("error", "pageerror") or "Content Security Policy" in c[1]], \
-            console
+    # the organiser publishes; the scorecards open under their policy, scripts allowed by hash
+    organiser, console, _requests = watched_page(browser)
+    set_password(organiser, links["organiser"])
+    organiser.goto(base + "/rounds/ascn-2025/")
+    organiser.click("form[action$='/publish/'] button")
+    for _ in range(120):
+        if organiser.locator("a", has_text="zip").count():
+            break
+        time.sleep(1)
+        organiser.reload()
+    organiser.click("a:text('scorecards')")
+    organiser.wait_for_load_state("load")
+    assert "/rounds/ascn-2025/p/1/" in organiser.url
+    assert not [c for c in console if c[0] in ("error", "pageerror") or "Content Security Policy" in c[1]], \
+        console

@@ -124,15 +124,18 @@ def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None,
     returns the recipe."""
     from ..intake import read_submissions
     from ..report import render_report
+    from ..robustness import load_robustness_spec, uncertainty
     from ..scoring import assess
 
     usable = read_submissions([inputs], catalogue=catalogue, lang="en").without_error_files()
     result = assess(usable, method=method)
+    # one uncertainty run for every language: seeded, so the same replicates `smartcity report` draws per language
+    unc = uncertainty(result, load_robustness_spec(spec)) if spec is not None else None
     # the other languages' sites first, inside the English one, as `make demo` writes them
     for lang in LANGUAGES:
         if lang != "en" and lang in result.catalogue.languages:
-            render_report(result, site / lang, lang=lang, uncertainty=spec)
-    render_report(result, site, lang="en", uncertainty=spec)
+            render_report(result, site / lang, lang=lang, uncertainty=unc)
+    render_report(result, site, lang="en", uncertainty=unc)
     return result.recipe.as_dict()
 
 
