@@ -82,7 +82,8 @@ def main() -> int:
         total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         median = statistics.median(times)
         print(f"{args.units} units: index.html {index / 1e6:.2f} MB (budget 1 MB), largest unit page "
-              f"{unit / 1e3:.0f} kB (150 kB), robustness.html {rob / 1e6:.2f} MB, site {total / 1e6:.0f} MB in {median:.1f} s "
+              f"{unit / 1e3:.0f} kB (150 kB), robustness.html {rob / 1e6:.2f} MB, site {total / 1e6:.0f} MB in "
+              f"{median:.1f} s "
               f"(median of {args.runs}; budget 30 s; runs {', '.join(f'{t:.1f}' for t in times)}); CPU of this "
               f"process and its workers {statistics.median(cpus):.1f} s (runs {', '.join(f'{c:.1f}' for c in cpus)})")
         if args.screenshots:
