@@ -96,7 +96,9 @@ def safe_text(value: Any) -> Any:
         return value
     if value.startswith(FORMULA_START):
         value = "'" + value
-    return _BREAK_THEN_FORMULA.sub("\\1'", value)
+    # every line break the pattern looks for is unprintable: a printable text has none (the common case,
+    # thousands of cells a page, skips the pattern)
+    return value if value.isprintable() else _BREAK_THEN_FORMULA.sub("\\1'", value)
 
 
 def _lf_records(text: str) -> str:

@@ -110,6 +110,8 @@ def fmt_fixed(value: float | None, lang: str, digits: int = 1) -> str:
     thousands of numbers). Grouping is by three, as in both UI locales. Rounding is Python's, on
     the binary value (``0.05`` → ``0.1``), where Babel rounds the decimal string half to even.
     """
+    if type(value) is float:  # the common case first (pages format thousands of scores)
+        return "" if value != value else f"{value:,.{digits}f}".translate(_symbols(lang))
     if value is None or is_missing(value):
         return ""
     return f"{value:,.{digits}f}".translate(_symbols(lang))

@@ -33,8 +33,10 @@ def environment(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the package's templates do not change while it runs: no stat per include per page
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = _memo_gettext(env.globals["gettext"])
     env.globals["lang"] = lang
     env.globals["draft"] = draft_notice(lang)  # the one line a language not yet reviewed shows ("" if reviewed)
     env.filters["t"] = lambda value, fallback="en": text(value, lang, fallback)
@@ -56,6 +58,29 @@ def stylesheet(lang: str) -> str:
     found = locale(lang)
     css = (templates_dir() / "scorecard" / "style.css").read_text(encoding="utf-8")
     return css.replace("$fonts", found.font_family) + ("" if found.word_spaces else NO_WORD_SPACES)
+
+
+def _memo_gettext(plain: Any) -> Any:
+    """jinja2's new-style ``gettext`` with each message without variables translated once per environment.
+
+    The result is what ``plain`` gives (the translation, as ``Markup`` under autoescape, formatted with no
+    variables); both are immutable, so a page of hundreds of labels and a site of thousands of pages reuse it.
+    """
+    import jinja2
+
+    memo: dict[tuple[str, bool], Any] = {}
+
+    @jinja2.pass_context
+    def gettext(__context: Any, __string: str, **variables: Any) -> Any:
+        if variables:
+            return plain(__context, __string, **variables)
+        key = (__string, bool(__context.eval_ctx.autoescape))
+        held = memo.get(key)
+        if held is None:
+            held = memo[key] = plain(__context, __string)
+        return held
+
+    return gettext
 
 
 def short_repr(name: str, **fields: object) -> str:

@@ -89,7 +89,8 @@ def report_cmd(
                 else:
                     result = assess(usable, method=method)
             with writing(output, lg):
-                index = render_report(result, output, lang=lg, uncertainty=robustness, compare=compare or (), full=full)
+                index = render_report(result, output, lang=lg, uncertainty=robustness, compare=compare or (), full=full,
+                                      workers=None)
         except AssessmentError as exc:
             fail(exc, lg)
     if pdf:

@@ -43,7 +43,11 @@ def whole(value: Any) -> int | None:
 def write_csv(table: Table, path: Path) -> Path:
     """Write ``table`` as a deterministic, formula-safe CSV."""
     head, rows = table
-    body = csv_text([[csv_cell(c) for c in head], *([csv_cell(v) for v in row] for row in rows)])
+    # a float that is not NaN and None go to csv as they are: it writes them as csv_cell would (a float's
+    # repr, nothing for None), without a call per cell (a large site has millions)
+    body = csv_text([[csv_cell(c) for c in head],
+                     *([v if (type(v) is float and v == v) or v is None else csv_cell(v) for v in row]
+                       for row in rows)])
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         fh.write(body)
     return path

@@ -55,7 +55,8 @@ class RankUncertainty:
         self.n = unc.spec.n
         self._pos = {k: i for i, k in enumerate(unc.units.tolist())}
         self.ranks = np.where(np.isfinite(unc.ranks[lens]), unc.ranks[lens], np.inf).astype("float64")
-        self._groups: dict[tuple[Any, Any], list[Any]] | None = None  # (peer group, year) -> keys, made once
+        # (peer group, year) -> the group's ranks (variant x member) and each member's column, made once
+        self._groups: dict[tuple[Any, Any], tuple[np.ndarray, dict[Any, int]]] | None = None
 
     def row(self, key: Any) -> dict[str, float | None]:
         """Nominal, median and interval of ``key``'s rank, and its chance of keeping its level (``None``: missing)."""
@@ -81,17 +82,23 @@ class RankUncertainty:
         group = rep.peer_col.get(key)
         if not isinstance(group, str) or not group:
             return None
-        if self._groups is None:
-            self._groups = {}
+        if self._groups is None:  # once per report: each group's ranks, and each member's column in them
+            members: dict[tuple[Any, Any], list[Any]] = {}
             for k in rep.keys:
                 if k in self._pos:
-                    self._groups.setdefault((rep.peer_col.get(k), rep.year_of(k)), []).append(k)
-        peers = [self._pos[k] for k in self._groups.get((group, rep.year_of(key)), []) if k != key]
+                    members.setdefault((rep.peer_col.get(k), rep.year_of(k)), []).append(k)
+            self._groups = {g: (self.ranks[:, [self._pos[k] for k in ks]], {k: j for j, k in enumerate(ks)})
+                            for g, ks in members.items()}
+        held = self._groups.get((group, rep.year_of(key)))
+        if held is None or len(held[1]) - (key in held[1]) < 1:  # no peer but itself
+            return None
+        table = held[0]
         own = self.ranks[:, self._pos[key]]
         ranked = np.isfinite(own)
-        if not peers or not ranked.any():
+        if not ranked.any():
             return None
-        above = (self.ranks[:, peers] < own[:, None]).sum(axis=1)
+        # the city itself is never strictly above itself, so counting over the whole group counts its peers
+        above = (table < own[:, None]).sum(axis=1)
         lo, hi = np.quantile(1.0 + above[ranked], self.unc.spec.interval)
         return math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
 

@@ -32,10 +32,10 @@ from ..templating import environment, stylesheet
 from . import charts
 from .cohort_views import coverage_names, enabler_heatmap, wellbeing_heatmap
 from .compare import compare_page, compare_slug, peer_groups, resolve
-from .downloads import city_table, cohort_table, compare_table, write_csv
+from .downloads import cohort_table, compare_table, write_csv
 from .ranks import RankUncertainty
 from .robustness import render_robustness
-from .unit_page import city_page
+from .unit_files import report_view, write_unit_pages
 from .view import LARGE_COHORT, ReportView, cohort_page
 from .years import overall_change, panel_of, year_view
 
@@ -60,7 +60,8 @@ def page_assets(lang: str = "en") -> dict[str, str]:
 def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
                   units: Iterable[Any] | None = None, *,
                   uncertainty: UncertaintyResult | RobustnessSpec | str | Path | None = None,
-                  compare: Sequence[str | Sequence[str]] = (), full: bool = False, workbook: bool = True) -> Path:
+                  compare: Sequence[str | Sequence[str]] = (), full: bool = False, workbook: bool = True,
+                  workers: int | None = 1) -> Path:
     """Write the cohort page and every city page; returns the path of ``index.html``.
 
     Parameters
@@ -92,6 +93,12 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
         Also write ``results.xlsx`` (every stage of the result, linked from the cohort page). It
         is the slowest file of a large cohort (about 3 s for 500 cities); the CSV of each page is
         always written.
+    workers
+        Worker processes that write the unit pages and ``results.xlsx`` while this process writes the
+        rest (fresh interpreters, each sent the result once): 1 (default) or 0 writes everything here;
+        ``None`` uses one per CPU from 500 unit pages on (the command line's choice). A script that asks
+        for workers needs the ``if __name__ == "__main__":`` guard (they are started with ``spawn``).
+        The bytes do not depend on it.
     """
     if isinstance(uncertainty, str | Path):
         uncertainty = load_robustness_spec(uncertainty)
@@ -101,7 +108,7 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:  # pages move in only when all are written
-        _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full, workbook)
+        _write_pages(result, Path(tmp), lang, units, uncertainty, compare, full, workbook, workers)
         for entry in sorted(Path(tmp).iterdir()):
             if entry.is_dir() and not (out / entry.name).exists():
                 os.replace(entry, out / entry.name)  # a new folder moves in whole (one rename, not thousands)
@@ -115,47 +122,55 @@ def render_report(result: Assessment, out_dir: str | Path, lang: str = "en",
 
 def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] | None,
                  uncertainty: UncertaintyResult | None, compare: Sequence[Sequence[str]], full: bool,
-                 workbook: bool) -> Path:
+                 workbook: bool, workers: int | None = 1) -> Path:
     (out / "cities").mkdir(parents=True, exist_ok=True)
-    rep = ReportView(result, lang)
-    ru = RankUncertainty(rep, uncertainty) if uncertainty is not None else None
-    rep.rank_uncertainty = ru
+    rep = report_view(result, lang, uncertainty)
+    ru = rep.rank_uncertainty
     asked = resolve(rep, compare)
     # a large cohort gets no automatic peer-group comparisons (hundreds of pages of 4 units each)
     by_group = peer_groups(rep) if len(rep.keys) <= LARGE_COHORT else []
     panel = panel_of(rep)
     assets: dict[str, Any] = {**page_assets(lang), "print_full": full}
-    env = environment(lang)
 
     def fmt(v: float | None, d: int = 1) -> str:
         return fmt_fixed(v, lang, d)
 
-    city_tpl = env.get_template("scorecard/city.html.j2")
     wanted = set(units) if units is not None else None
-    for key in rep.keys:
-        if wanted is not None and key not in wanted and rep.unit_label(key) not in wanted:
-            continue
-        slug = rep.slugs[key]
-        extra = {"robustness": ru is not None, "cohort_href": panel.cohort_file(rep.year_of(key)),
-                 "downloads": [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]}
-        model = city_page(rep, key)
-        html = city_tpl.render(page={**model, **extra, **assets}, fmt=fmt)
-        (out / "cities" / f"{slug}.html").write_text(html, encoding="utf-8")
-        write_csv(city_table(model, lang), out / "cities" / f"{slug}.csv")
-    compare_tpl = env.get_template("scorecard/compare.html.j2")
-    if asked or by_group:
+    keys = [k for k in rep.keys if wanted is None or k in wanted or rep.unit_label(k) in wanted]
+
+    def rest() -> None:  # every other page, written while the unit pages are (by workers, for a large cohort)
+        _compare_pages(rep, out, [*asked, *by_group], assets, fmt)
+        _cohort_pages(rep, ru, panel, out, by_group, workbook, assets, fmt)
+        if uncertainty is not None:
+            render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens,
+                              home="index.html", groups={k: rep.peer_label(k) for k in rep.keys})
+
+    write_unit_pages(rep, uncertainty, keys, out, assets, workbook, workers, then=rest)
+    return out / "index.html"
+
+
+def _compare_pages(rep: ReportView, out: Path, groups: list[Sequence[Any]], assets: dict[str, Any],
+                   fmt: Any) -> None:
+    lang = rep.lang
+    compare_tpl = environment(lang).get_template("scorecard/compare.html.j2")
+    if groups:
         (out / "compare").mkdir(exist_ok=True)
-    for keys in dict.fromkeys(tuple(k) for k in [*asked, *by_group]):
+    for keys in dict.fromkeys(tuple(k) for k in groups):
         slug = compare_slug(rep, keys)
         model = compare_page(rep, keys)
         downloads = [{"href": f"{slug}.csv", "label": _("Data of this page (CSV)", lang)}]
         html = compare_tpl.render(page={**model, "downloads": downloads, **assets}, fmt=fmt)
         (out / "compare" / f"{slug}.html").write_text(html, encoding="utf-8")
         write_csv(compare_table(model, lang), out / "compare" / f"{slug}.csv")
+
+
+def _cohort_pages(rep: ReportView, ru: RankUncertainty | None, panel: Any, out: Path, by_group: list[Any],
+                  workbook: bool, assets: dict[str, Any], fmt: Any) -> None:
+    lang = rep.lang
     comparisons = [{"group": rep.peer_label(keys[0]), "href": f"compare/{compare_slug(rep, keys)}.html",
                     "cities": [rep.unit_label(k) for k in keys]} for keys in by_group]
     years = panel.years
-    cohort_tpl = env.get_template("scorecard/cohort.html.j2")
+    cohort_tpl = environment(lang).get_template("scorecard/cohort.html.j2")
     for year in years or [None]:
         view = year_view(rep, year) if years else rep
         name = panel.cohort_file(year)
@@ -179,13 +194,6 @@ def _write_pages(result: Assessment, out: Path, lang: str, units: Iterable[Any] 
                  "trend": [trend.get(row["slug"], (None, None)) for row in cohort["rows"]] if years else None}
         write_csv(cohort_table(cohort, lang), out / name.replace(".html", ".csv"))
         (out / name).write_text(cohort_tpl.render(page={**cohort, **extra, **assets}, fmt=fmt), encoding="utf-8")
-    index = out / "index.html"
-    if workbook:
-        result.to_excel(out / "results.xlsx", lang=lang)
-    if uncertainty is not None:
-        render_robustness(result, out / "robustness.html", lang=lang, uncertainty=uncertainty, lens=rep.lens,
-                          home="index.html")
-    return index
 
 
 def site_pages(index: str | Path) -> list[Path]:

@@ -22,6 +22,7 @@ from ..robustness import AuditResult, SensitivityResult, UncertaintyResult
 from ..scoring import Assessment
 from ..templating import environment, stylesheet
 from . import charts
+from .view import LARGE_COHORT, ReportView
 from .words import unit_names
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -44,14 +45,20 @@ def _whole(lo: float | None, hi: float | None) -> str:
     return str(a) if a == b else f"{a}–{b}"
 
 
-def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None) -> dict[str, Any]:
+def axis_length(summary: pd.DataFrame) -> int:
+    """The last rank of the axis: the number of units, or the highest interval end if that is higher."""
+    return int(max(summary["rank_hi"].max(skipna=True) if summary["rank_hi"].notna().any() else 1, len(summary)))
+
+
+def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None, n: int | None = None) -> dict[str, Any]:
     """Units ordered by nominal rank (unranked last), with SVG coordinates of interval, median and nominal.
 
     Units are labelled by ``names`` (key → name) where given; the left margin holds the longest label
-    (:func:`charts.label_margin`) and the rank axis is labelled at :func:`charts.nice_ranks`."""
+    (:func:`charts.label_margin`) and the rank axis, from 1 to ``n`` (default :func:`axis_length`), is
+    labelled at :func:`charts.nice_ranks`."""
     names = names or {}
     s = summary.sort_values(["nominal_rank", "median_rank"], na_position="last", kind="stable")
-    n = int(max(s["rank_hi"].max(skipna=True) if s["rank_hi"].notna().any() else 1, len(s)))
+    n = n or axis_length(s)
     labels = [names.get(unit) or str(unit[0] if isinstance(unit, tuple) else unit) for unit in s.index]
     left = charts.label_margin(labels, LEFT)
 
@@ -71,6 +78,32 @@ def rank_rows(summary: pd.DataFrame, names: dict[Any, str] | None = None) -> dic
     ticks = charts.nice_ranks(n)
     return {"rows": rows, "height": 30 + len(rows) * ROW, "width": left + WIDTH + 20, "left": left,
             "ticks": [{"label": t, "x": _x(float(t), n)} for t in ticks]}
+
+
+def facets(summary: pd.DataFrame, names: dict[Any, str] | None, groups: dict[Any, str]) -> list[dict[str, Any]]:
+    """One rank chart per peer group (``groups``: unit → group name; units without one are only in the
+    chart of every unit), groups in alphabetical order, each on the whole cohort's rank axis so that
+    facets compare: a reader finds a unit among its peers without scrolling through every unit."""
+    n = axis_length(summary)
+    by_group: dict[str, list[Any]] = {}
+    for unit in summary.index:
+        if groups.get(unit):
+            by_group.setdefault(groups[unit], []).append(unit)
+    return [{"group": g, "id": f"facet-{i}", "count": len(by_group[g]),
+             "chart": rank_rows(summary.loc[by_group[g]], names, n)} for i, g in enumerate(sorted(by_group), 1)]
+
+
+def _facets(result: Assessment, summary: pd.DataFrame, lang: str,
+            groups: dict[Any, str] | None) -> list[dict[str, Any]]:
+    """The peer-group charts of a large cohort in two groups or more (else none)."""
+    if len(summary) <= LARGE_COHORT:
+        return []
+    if groups is None:
+        rep = ReportView(result, lang)
+        groups = {k: rep.peer_label(k) for k in rep.keys}
+    if len(set(groups.values()) - {""}) < 2:
+        return []
+    return facets(summary, unit_names(result.profiles), groups)
 
 
 def main_drivers(per_unit: pd.DataFrame, lens: str) -> dict[str, str]:
@@ -141,11 +174,15 @@ def _audit_context(audited: AuditResult | None, lens: str, result: Assessment) -
 def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "en",
                       uncertainty: UncertaintyResult | None = None, sensitivity: SensitivityResult | None = None,
                       removed: pd.DataFrame | None = None, audited: AuditResult | None = None,
-                      lens: str | None = None, home: str | None = None) -> Path:
+                      lens: str | None = None, home: str | None = None,
+                      groups: dict[Any, str] | None = None) -> Path:
     """Write ``robustness.html`` for one lens (default: the first) and return its path.
 
     Any section whose result is not given is left out. ``home``: the address of the cohort page
-    to link back to (when the page is part of a report site).
+    to link back to (when the page is part of a report site). A cohort of more than
+    :data:`~assessment.report.view.LARGE_COHORT` units in two peer groups or more also gets one rank
+    chart per group (:func:`facets`) before the chart of every unit; ``groups`` (unit → peer group
+    name, as the scorecards name it) saves working them out again.
     """
     lens = lens or next(iter(result.aggregated))
     env = environment(lang)
@@ -158,6 +195,7 @@ def render_robustness(result: Assessment, out_path: str | Path, *, lang: str = "
             "n": uncertainty.spec.n, "spec": uncertainty.spec.name, "interval": uncertainty.spec.interval,
             "top_k": uncertainty.spec.top_k, "head": head,
             "chart": rank_rows(uncertainty.summary[lens], unit_names(result.profiles)),
+            "facets": _facets(result, uncertainty.summary[lens], lang, groups),
             "drivers": {} if sensitivity is None else main_drivers(sensitivity.per_unit, lens),
             "levels": bool(uncertainty.summary[lens]["p_keep_level"].notna().any())},
         "sensitivity": None if sensitivity is None else {
