@@ -111,17 +111,17 @@ MEASURE = """() => [...document.querySelectorAll('svg.rk')].map(svg => {
 
 
 @pytest.mark.parametrize("n", [26, 429])
-def test_rank_charts_never_clip_a_name_and_keep_ticks_apart(robustness_pages: dict[int, Path], n: int) -> None:
+def test_rank_charts_never_clip_a_name_and_keep_ticks_apart(robustness_pages: dict[int, Path], n: int,
+                                                            browser: Any) -> None:
     """In a real browser, every unit's name lies inside its chart's viewBox and no two rank labels touch (at least
     4 px apart), in the chart of every unit and in each peer group's chart. A cohort of more than
     LARGE_COHORT units gets one chart per peer group, holding exactly that group's units; a small one none."""
     page_html = robustness_pages[n].read_text(encoding="utf-8")
-    with chromium_browser() as browser:
-        page, console, _requests = watched_page(browser)
-        page.goto(robustness_pages[n].as_uri())
-        charts_ = page.evaluate(MEASURE)
-        groups = page.evaluate("() => [...document.querySelectorAll('figure[id^=facet-] figcaption')]"
-                               ".map(c => c.textContent)")
+    page, console, _requests = watched_page(browser)
+    page.goto(robustness_pages[n].as_uri())
+    charts_ = page.evaluate(MEASURE)
+    groups = page.evaluate("() => [...document.querySelectorAll('figure[id^=facet-] figcaption')]"
+                           ".map(c => c.textContent)")
     assert [m for m in console if m[0] in ("error", "pageerror")] == []
     full = [c for c in charts_ if c["id"] == "rk-title"]
     facets = [c for c in charts_ if c["id"] != "rk-title"]
