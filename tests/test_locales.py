@@ -149,7 +149,7 @@ from assessment.report import render_report
 from assessment.review import review, write_review
 out, data, folder = (Path(a) for a in sys.argv[1:4])
 result = assessment.assess(assessment.from_coinr(data / "coinr_ASEM_iData.csv", data / "coinr_ASEM_iMeta.csv"))
-render_report(result, out / "site", lang="de", workbook=False, compare=["Austria,Belgium"])
+render_report(result, out / "site", lang="de", compare=["Austria,Belgium"])
 cat = load_catalogue(folder)
 write_template(out / "template.xlsx", city="Berlin", country="DE", year=2025, lang="de", catalogue=cat)
 intake = read_submissions([out / "template.xlsx"], catalogue=cat)
@@ -168,7 +168,7 @@ SMALL = ('id: small\nversion: "1.0"\ntitle: {en: "Small", de: "Klein"}\nlanguage
 
 def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> None:
     """The draft line, in German and in English, on every scorecard page, the problem report, the template,
-    the query workbook and the catalogue reference (of the built-in catalogue: its texts stay English, as it
+    the query workbook, the review's summary workbook, the results workbook and the catalogue reference (of the built-in catalogue: its texts stay English, as it
     has none in German); the line's German comes from the language's messages.po."""
     import openpyxl
 
@@ -191,6 +191,10 @@ def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> 
     assert instructions.cell(3, 1).value == line
     (queries,) = out.glob("queries/queries-*.xlsx")
     assert openpyxl.load_workbook(queries).worksheets[0].cell(3, 1).value == line
+    for book in (out / "queries" / "summary.xlsx", out / "site" / "results.xlsx"):  # under the first sheet's table
+        first = openpyxl.load_workbook(book).worksheets[0]
+        assert [c.value for c in first["A"] if c.value == line] == [line], book.name
+        assert first.cell(first.max_row, 1).value == line and first.cell(first.max_row - 1, 1).value is None
     assert f"> {line}" in (out / "catalogue.de.md").read_text(encoding="utf-8")
 
 

@@ -175,6 +175,8 @@ def write_summary(rv: Review, folder: Path, lang: str = "en") -> list[Path]:
         xw.book.set_properties({"created": dt.datetime(2000, 1, 1)})
         for name, frame in sheets.items():
             safe_frame(frame.rename(columns=headers)).to_excel(xw, sheet_name=_(name, lang)[:31], index=False)
+        if draft_notice(lang):  # a language not yet reviewed says so, below the first table
+            xw.sheets[_(N_("By city and rule"), lang)[:31]].write_string(len(counts) + 2, 0, draft_notice(lang))
     return [csv_path, xlsx_path]
 
 

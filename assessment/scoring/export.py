@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._missing import frame_csv, is_missing, safe_frame
-from ..i18n import N_, _
+from ..i18n import N_, _, draft_notice
 from .inputs import Inputs
 
 #: The engine input tables a saved result keeps, in this order.
@@ -125,9 +125,12 @@ def write_excel(sheets: Sequence[tuple[Sheet, pd.DataFrame]], recipe: Mapping[st
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         writer.book.set_properties({"created": dt.datetime(2000, 1, 1), "author": "smartcity-assessment"})
         contents = _(CONTENTS_SHEET, lang)[:31]
-        safe_frame(_contents(sheets, lang, names or {})).to_excel(writer, sheet_name=contents, index=False)
+        listed = _contents(sheets, lang, names or {})
+        safe_frame(listed).to_excel(writer, sheet_name=contents, index=False)
         writer.sheets[contents].set_column(0, 0, 32)
         writer.sheets[contents].set_column(1, 1, 100)
+        if draft_notice(lang):  # a language not yet reviewed says so, below the list, in itself and in English
+            writer.sheets[contents].write_string(len(listed) + 2, 0, draft_notice(lang))
         safe_frame(_method_rows(recipe, method_yaml)).to_excel(writer, sheet_name="method", index=False)
         for sh, table in sheets:
             write_sheet(writer, sh.name, safe_frame(table))
