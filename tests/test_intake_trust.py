@@ -275,10 +275,11 @@ def test_clean_failures_at_the_edges(tmp_path: Path) -> None:
 
 def test_a_failed_render_leaves_no_partial_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from assessment.report import render as render_module
+    from assessment.report import unit_files
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "ascn-2025"
     result = assessment.assess(read_submissions([examples]).without_error_files())
-    real = render_module.city_page
+    real = unit_files.city_page
     calls = []
 
     def failing(rep: object, key: object) -> dict[str, object]:
@@ -287,7 +288,7 @@ def test_a_failed_render_leaves_no_partial_site(tmp_path: Path, monkeypatch: pyt
             raise OSError(28, "No space left on device")
         return real(rep, key)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render_module, "city_page", failing)
+    monkeypatch.setattr(unit_files, "city_page", failing)  # the unit pages' writer (one process: workers=1)
     with pytest.raises(OSError):
         render_module.render_report(result, tmp_path / "site")
     assert not list((tmp_path / "site").rglob("*.html"))  # nothing half-written looks like a site
