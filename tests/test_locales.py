@@ -168,8 +168,9 @@ SMALL = ('id: small\nversion: "1.0"\ntitle: {en: "Small", de: "Klein"}\nlanguage
 
 def test_every_page_and_workbook_of_a_draft_language_says_so(tmp_path: Path) -> None:
     """The draft line, in German and in English, on every scorecard page, the problem report, the template,
-    the query workbook, the review's summary workbook, the results workbook and the catalogue reference (of the built-in catalogue: its texts stay English, as it
-    has none in German); the line's German comes from the language's messages.po."""
+    the query workbook, the review's summary workbook, the results workbook and the catalogue reference (of the
+    built-in catalogue: its texts stay English, as it has none in German); the line's German comes from the
+    language's messages.po."""
     import openpyxl
 
     from assessment.resources import data_root
