@@ -246,8 +246,12 @@ def publish_example_round() -> None:
     pub = Publication.objects.create(round=rnd, number=1)
     t0 = time.perf_counter()
     assert publish.call(pub.pk) == "done", Publication.objects.get(pk=pub.pk).error
-    print(f"publishing the 26-city example round with rank intervals (en + vi): {time.perf_counter() - t0:.1f} s "
-          "(target <= 60)")
+    seconds = time.perf_counter() - t0
+    from assessment import load_catalogue
+    from assessment.i18n import LANGUAGES
+
+    langs = " + ".join(x for x in LANGUAGES if x in load_catalogue().languages)  # one site per catalogue language
+    print(f"publishing the 26-city example round with rank intervals ({langs}): {seconds:.1f} s (target <= 60)")
 
 
 def main() -> None:
