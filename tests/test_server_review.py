@@ -257,3 +257,31 @@ def test_a_round_started_from_a_previous_one_compares_year_over_year(service: Pa
     alone = review(read_submissions([this_year]))
     assert keys == {q.key for q in with_last_year.queries}
     assert "change-ratio:change-water:BI-WATER" in keys - {q.key for q in alone.queries}
+
+
+def test_a_new_version_is_not_asked_what_an_earlier_one_was_asked_about_the_same_value(service: Path) -> None:
+    """A city re-uploads after the review: a question about a value it did not change, open or confirmed with a
+    comment, is not asked again on the new version (before, every question was asked once more per version)."""
+    from assessment.server.models import Query
+
+    rnd, (da_nang,) = new_round(cities=("Da Nang",))
+    member = client_for(person("city", da_nang))
+    upload(member, da_nang, EXAMPLES / "da-nang-2025.xlsx")
+    drain()
+    assert member.post(f"/cities/{da_nang.pk}/submit/").status_code == 302
+    reviewer = client_for(person("reviewer"))
+    reviewer.post(f"/rounds/{rnd.slug}/review/")
+    drain()
+    first = list(Query.objects.filter(city=da_nang).order_by("key"))
+    assert len(first) >= 2
+    confirmed = first[0]
+    assert member.post(f"/queries/{confirmed.pk}/answer/", {"answer": "measured in 2024"}).status_code == 302
+
+    # the same workbook again (version 2), submitted and reviewed: nothing is asked twice
+    upload(member, da_nang, EXAMPLES / "da-nang-2025.xlsx", name="da-nang-2025-again.xlsx")
+    drain()
+    assert member.post(f"/cities/{da_nang.pk}/submit/").status_code == 302
+    reviewer.post(f"/rounds/{rnd.slug}/review/")
+    drain()
+    assert Query.objects.filter(city=da_nang, upload__number=2).count() == 0
+    assert Query.objects.filter(city=da_nang).count() == len(first)

@@ -239,7 +239,8 @@ def _value_of(latest: pd.DataFrame | None, profile: dict[str, float], item: str)
 CORRECTED_TOLERANCE = 0.005
 
 
-def _near(value: float | None, corrected: float | None) -> bool:
+def near_correction(value: float | None, corrected: float | None) -> bool:
+    """Whether ``value`` is the corrected value a city gave (within :data:`CORRECTED_TOLERANCE`, relative)."""
     if value is None or corrected is None:
         return False
     return math.isclose(value, corrected, rel_tol=CORRECTED_TOLERANCE, abs_tol=1e-12)
@@ -248,7 +249,7 @@ def _near(value: float | None, corrected: float | None) -> bool:
 def _not_applied(p: Problem, answer: Answered | None, value: float | None) -> Problem:
     """The same question in :data:`NOT_APPLIED`'s words when the city answered a corrected value its workbook
     does not hold (``p`` unchanged otherwise): the answer and the value still there, and the question why."""
-    if answer is None or answer.corrected is None or value is None or _near(value, answer.corrected):
+    if answer is None or answer.corrected is None or value is None or near_correction(value, answer.corrected):
         return p
     filled = tuple(sorted((*p.params, ("corrected", plain_number(answer.corrected)))))
     return replace(p, message=NOT_APPLIED[0], fix=NOT_APPLIED[1], params=filled,
@@ -322,7 +323,7 @@ def review(intake: Intake, previous: Round | None = None) -> Review:
         if old is not None:  # no longer raised: corrected when the value is now the one the city gave
             profile = co.profiles.get(key, {}).get(year, {})
             closed += [Query(key[0], key[1], year, aq.problem, aq.value,
-                             "corrected" if _near(_value_of(latest, profile, aq.problem.item), aq.corrected)
+                             "corrected" if near_correction(_value_of(latest, profile, aq.problem.item), aq.corrected)
                              else "resolved") for aq in old.queries if aq.key not in asked]
         confirmed[key] = kept
     changes = previous.changes(intake, cities) if previous is not None else pd.DataFrame()

@@ -4,7 +4,10 @@ All submitted cities are reviewed together, because some rules (outliers among p
 city with the others; when the round started from a previous one, each city's accepted version
 there is read too, as the year before (the ``change`` rules compare with it). Each query lands
 on its city's newest version, once (a re-run adds only questions that version was not asked
-yet), worded when shown in the reader's language.
+yet), worded when shown in the reader's language. A question an earlier version was asked is not
+asked again while it still stands there: about the same value (open, or confirmed with a comment), or
+answered with a corrected value the new version holds (within the review stage's tolerance), as the
+command line's review loop closes a confirmed or corrected question.
 """
 
 from __future__ import annotations
@@ -39,6 +42,22 @@ def last_years_version(rnd: Round, city: City) -> Upload | None:
     return before.accepted if before is not None else None
 
 
+def asked_before(version: Upload, key: str, found: str, value: float | None) -> bool:
+    """Whether an earlier version of the city was asked the question ``key`` and it still stands: about the
+    same value (``found``, as the cell showed it; open, or confirmed with a comment), or answered with a
+    corrected value ``value`` now equals. A changed value, or a correction the new version does not hold,
+    is asked again."""
+    from ..review.run import near_correction
+
+    for earlier in Query.objects.filter(city_id=version.city_id, key=key, upload__number__lt=version.number):
+        if earlier.corrected is not None:
+            if near_correction(value, earlier.corrected):
+                return True
+        elif earlier.problem.get("found") == found:
+            return True
+    return False
+
+
 @task()
 def review_round(round_id: int, username: str = "") -> int:
     """Ask every submitted city of the round the review stage's questions; return how many are new."""
@@ -67,7 +86,7 @@ def review_round(round_id: int, username: str = "") -> int:
     with transaction.atomic():
         for q in result.queries:
             version = versions.get(Path(q.problem.source).name)
-            if version is None:
+            if version is None or asked_before(version, q.key, q.problem.found, q.value):
                 continue
             _, created = Query.objects.get_or_create(
                 upload=version, key=q.key,
