@@ -8,6 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
 from typer.testing import CliRunner
 
@@ -105,3 +106,34 @@ def test_publishing_with_no_accepted_city_fails_clearly(service: Path) -> None:
     pub = Publication.objects.get(round=rnd)
     assert (pub.state, pub.error) == ("failed", "no accepted city")
     assert client_for().get(f"/rounds/{rnd.slug}/p/1/").status_code == 404
+
+
+def test_a_publication_on_a_dask_cluster_has_the_same_bytes(service: Path, tmp_path: Path) -> None:
+    """With SMARTCITY_SCHEDULER naming a Dask scheduler, the robustness run of a publication goes to that cluster
+    (its scheduler sees the tasks) and the publication is byte for byte the one made in the task worker."""
+    import warnings
+
+    distributed = pytest.importorskip("distributed")
+    from django.test import override_settings
+
+    from assessment.server.models import Publication
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(DEMO_SPEC.read_text(encoding="utf-8").replace("\nn: 300\n", "\nn: 40\n"), encoding="utf-8")
+    rnd, organiser = _accepted_round(spec)
+    organiser.post(f"/rounds/{rnd.slug}/publish/")
+    drain()
+    here = Publication.objects.get(round=rnd, number=1)
+    assert here.state == "done", here.error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
+                                      dashboard_address=None) as cluster:
+            before = cluster.scheduler.transition_counter
+            with override_settings(SMARTCITY_SCHEDULER=cluster.scheduler_address):
+                organiser.post(f"/rounds/{rnd.slug}/publish/")
+                drain()
+            ran = cluster.scheduler.transition_counter - before
+    there = Publication.objects.get(round=rnd, number=2)
+    assert there.state == "done", there.error
+    assert ran > 0 and there.zip_sha256 == here.zip_sha256

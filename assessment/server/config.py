@@ -9,7 +9,9 @@ A data directory holds everything a running round needs and nothing the reposito
     DIR/settings.json    the options chosen at init (upload cap, public address)
 
 The database is SQLite in ``DIR`` unless ``--database postgresql://…`` or
-``SMARTCITY_DATABASE_URL`` names a PostgreSQL server (psycopg 3).
+``SMARTCITY_DATABASE_URL`` names a PostgreSQL server (psycopg 3). ``SMARTCITY_SCHEDULER`` names a Dask
+scheduler (``tcp://host:8786``) a publication's robustness run goes to (the ``distributed`` extra); unset,
+it runs in the task worker.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 #: Environment variable naming the database (``postgresql://user:pass@host:port/name``).
 DATABASE_ENV = "SMARTCITY_DATABASE_URL"
+#: Environment variable naming a Dask scheduler for publications' robustness runs (``tcp://host:port``).
+SCHEDULER_ENV = "SMARTCITY_SCHEDULER"
 #: Uploads larger than this are refused before their body is read (bytes).
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 KEY_FILE = "secret_key"
@@ -171,6 +175,7 @@ def build_settings(datadir: Path, database_url: str | None = None, *, debug: boo
         "AXES_LOCKOUT_CALLABLE": "assessment.server.views_auth.locked_out",
         "SMARTCITY_DATADIR": str(datadir),
         "SMARTCITY_MAX_UPLOAD": int(options.get("max_upload", DEFAULT_MAX_UPLOAD)),
+        "SMARTCITY_SCHEDULER": str(options.get("scheduler") or os.environ.get(SCHEDULER_ENV) or ""),
         "LOGGING": {"version": 1, "disable_existing_loggers": False,
                     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}}},
     }

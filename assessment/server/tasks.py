@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -129,8 +130,18 @@ def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None,
 
     usable = read_submissions([inputs], catalogue=catalogue, lang="en").without_error_files()
     result = assess(usable, method=method)
-    # one uncertainty run for every language: seeded, so the same replicates `smartcity report` draws per language
-    unc = uncertainty(result, load_robustness_spec(spec)) if spec is not None else None
+    # one uncertainty run for every language: seeded, so the same replicates `smartcity report` draws per language;
+    # on the Dask cluster SMARTCITY_SCHEDULER names, if any (the same bytes: the robustness stage reduces in order)
+    unc = None
+    if spec is not None:
+        address = getattr(settings, "SMARTCITY_SCHEDULER", "")
+        if address:
+            from distributed import Client
+
+            with Client(address, set_as_default=False) as client:
+                unc = uncertainty(result, load_robustness_spec(spec), executor=client)
+        else:
+            unc = uncertainty(result, load_robustness_spec(spec))
     # the other languages' sites first, inside the English one, as `make demo` writes them
     for lang in LANGUAGES:
         if lang != "en" and lang in result.catalogue.languages:
