@@ -21,7 +21,7 @@ from conftest import ROOT
 from markupsafe import escape
 
 import assessment
-from assessment.i18n import fmt_fixed, text
+from assessment.i18n import fmt_fixed, ordinal, text
 from assessment.report.sections import (
     change,
     coverage,
@@ -373,7 +373,7 @@ def test_overview_snapshot(result: assessment.Assessment, lang: str) -> None:
     # the rank sentence names Da Nang's overall rank among the cohort's ranked cities
     rank = int(result.ranks[rep.lens]["cohort"][lens.root.id]["Da Nang"])
     ranked = int(result.ranks[rep.lens]["cohort"][lens.root.id].notna().sum())
-    assert section.rank_text and str(ranked) in section.rank_text and str(rank) in section.rank_text
+    assert ordinal(rank, lang) in section.rank_text and f" {ranked} " in section.rank_text
     assert section.rank_detail == "" and "rank-interval" not in html  # no uncertainty analysis was given
     assert section.heading == "outcomes" and section.two_views  # outcomes of the headline lens, focus areas apart
 

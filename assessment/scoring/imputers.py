@@ -14,7 +14,7 @@ or within the unit's group; a unit without a group, or a group with no value, st
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,16 +29,9 @@ ImputeNeed = Literal["group", "panel"]
 
 
 class Imputer(StageMethod):
-    """An imputation method (the base; not a method itself)."""
+    """An imputation method (the base; not a method itself). Its ``words`` complete "Missing values are
+    estimated from …" on a page (``%(unit)s`` is the framework's word for a unit)."""
 
-    if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name
-        method: str = ""
-
-    #: What the values are estimated from, completing "Missing values are estimated from …" on a page
-    #: (a msgid; ``%(unit)s`` is the framework's word for a unit).
-    words: ClassVar[str] = ""
-    #: The COINr function this reproduces ("" when none).
-    coinr: ClassVar[str] = ""
     #: What the method needs beyond the table.
     needs: ClassVar[frozenset[ImputeNeed]] = frozenset()
     REGISTRY: ClassVar[Registry[Imputer]] = Registry("impute")

@@ -23,15 +23,9 @@ from .methodbase import Registry, StageMethod, markdown_table, stage_method
 
 
 class Mean(StageMethod):
-    """An aggregation method (the base; not a method itself)."""
+    """An aggregation method (the base; not a method itself). Its ``words`` name the mean on a page
+    ("Scores are combined with the … mean")."""
 
-    if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name
-        method: str = ""
-
-    #: The mean's name on a page ("Scores are combined with the … mean"), a msgid.
-    words: ClassVar[str] = ""
-    #: The COINr function this reproduces ("" when none).
-    coinr: ClassVar[str] = ""
     REGISTRY: ClassVar[Registry[Mean]] = Registry("aggregate")
 
     def domain_problem(self, x: np.ndarray, power: float) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
@@ -23,6 +23,13 @@ class StageMethod(BaseModel):
     """A method of one stage: its parameters are the fields, ``method`` (a ``Literal``) its name(s)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    if TYPE_CHECKING:  # each method's field: a ``Literal`` of its name (none on a base, so a base is no method)
+        method: str = ""
+
+    #: The method on a page, a msgid; each stage's base says what sentence it completes ("": its name).
+    words: ClassVar[str] = ""
+    #: The COINr function (and arguments, as written in R) this method reproduces ("" when none).
+    coinr: ClassVar[str] = ""
     #: The stage's registry, set by the stage's base class (:func:`stage_method` adds to it).
     REGISTRY: ClassVar[Registry[Any]]
 

@@ -133,15 +133,9 @@ Treated = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 
 class Treater(StageMethod):
-    """An outlier treatment (the base; not a method itself). Its parameters are the ``treat`` section's."""
+    """An outlier treatment (the base; not a method itself). Its parameters are the ``treat`` section's; its
+    ``words`` are one sentence on a page (``%(n)s`` is ``winmax``)."""
 
-    if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name
-        method: str = ""
-
-    #: The treatment on a page, one sentence (a msgid; ``%(n)s`` is ``winmax``).
-    words: ClassVar[str] = ""
-    #: The COINr function this reproduces ("" when none).
-    coinr: ClassVar[str] = ""
     REGISTRY: ClassVar[Registry[Treater]] = Registry("treat")
 
     def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:

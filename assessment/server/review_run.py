@@ -42,20 +42,15 @@ def last_years_version(rnd: Round, city: City) -> Upload | None:
     return before.accepted if before is not None else None
 
 
-def asked_before(version: Upload, key: str, found: str, value: float | None) -> bool:
-    """Whether an earlier version of the city was asked the question ``key`` and it still stands: about the
-    same value (``found``, as the cell showed it; open, or confirmed with a comment), or answered with a
-    corrected value ``value`` now equals. A changed value, or a correction the new version does not hold,
-    is asked again."""
+def asked_before(earlier: list[Query], found: str, value: float | None) -> bool:
+    """Whether one of the ``earlier`` questions (the same question, on the city's earlier versions) still
+    stands: about the same value (``found``, as the cell showed it; open, or confirmed with a comment), or
+    answered with a corrected value ``value`` now equals. A changed value, or a correction the new version
+    does not hold, is asked again."""
     from ..review.run import near_correction
 
-    for earlier in Query.objects.filter(city_id=version.city_id, key=key, upload__number__lt=version.number):
-        if earlier.corrected is not None:
-            if near_correction(value, earlier.corrected):
-                return True
-        elif earlier.problem.get("found") == found:
-            return True
-    return False
+    return any(near_correction(value, q.corrected) if q.corrected is not None else q.problem.get("found") == found
+               for q in earlier)
 
 
 @task()
@@ -82,11 +77,18 @@ def review_round(round_id: int, username: str = "") -> int:
             return 0
         result = review(read_submissions([Path(tmp) / n for n in sorted(files)], catalogue=round_catalogue(rnd),
                                          lang="en"))
+    # every question the reviewed cities were asked before, read once: (city, question) -> on which versions
+    asked: dict[tuple[int, str], list[Query]] = {}
+    for old in Query.objects.filter(city__in={v.city_id for v in versions.values()}).select_related("upload"):
+        asked.setdefault((old.city_id, old.key), []).append(old)
     new = 0
     with transaction.atomic():
         for q in result.queries:
             version = versions.get(Path(q.problem.source).name)
-            if version is None or asked_before(version, q.key, q.problem.found, q.value):
+            if version is None:
+                continue
+            earlier = [e for e in asked.get((version.city_id, q.key), []) if e.upload.number < version.number]
+            if asked_before(earlier, q.problem.found, q.value):
                 continue
             _, created = Query.objects.get_or_create(
                 upload=version, key=q.key,

@@ -16,7 +16,7 @@ Direction: ``x' = d·x`` as in COINr's ``Normalise``, unless a method's docstrin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -52,20 +52,13 @@ class Columns:
 
 
 class Normaliser(StageMethod):
-    """A normalisation method (the base; not a method itself)."""
+    """A normalisation method (the base; not a method itself). Its ``words`` complete "Each indicator is put on
+    a … scale …" on a page (empty: the page shows the method's name)."""
 
-    if TYPE_CHECKING:  # each subclass's field: a ``Literal`` of its name (none here, so the base is no method)
-        method: str = ""
-
-    #: The method on a page, completing "Each indicator is put on a … scale …" (a msgid, ``N_``);
-    #: empty: the page shows the method's name.
-    words: ClassVar[str] = ""
     #: Every score lies within ``range`` (a bounded output): the common test checks it.
     bounded: ClassVar[bool] = False
     #: What the method reads beyond the direction (the reference table lists it).
     needs: ClassVar[frozenset[Need]] = frozenset()
-    #: The COINr function and arguments this method reproduces, as written in R ("" when none).
-    coinr: ClassVar[str] = ""
     #: The registry of every normaliser, in the order they are defined.
     REGISTRY: ClassVar[Registry[Normaliser]] = Registry("normalise")
 
