@@ -7,7 +7,6 @@ typo cannot silently print nothing.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -92,6 +91,8 @@ def notebook_html(title: str, facts: Mapping[str, object], tables: Sequence[tupl
                   rows: int = 20) -> str:
     """A result's summary in a notebook (``_repr_html_``): its title and facts, then the first
     ``rows`` rows of each ``(caption, DataFrame)``, numbers rounded to 2 decimals; text escaped."""
+    import html  # with its table of entities (a few ms) only when a notebook shows a result
+
     said = ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in facts.items())
     parts = [f"<p><b>{html.escape(title)}</b>: {said}</p>"]
     for caption, table in tables:

@@ -11,18 +11,27 @@ import dataclasses
 import stat
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, params
 from .i18n import N_
 
-try:  # libyaml is ~8x faster; the pure loader is the same grammar
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+
+
+@cache
+def _loader() -> type[yaml.SafeLoader]:
+    """libyaml's safe loader (~8x faster), else the pure one: the same grammar.
+
+    PyYAML is imported here, on the first file read, not with the package: a script that scores a
+    table it passes in (``assess(from_coinr(...))``) reads no YAML and pays none of its ~10 ms.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Bounds on every YAML file read (catalogue, rules, criteria, method, robustness spec), checked
 #: before anything is built from it. The built-in catalogue's largest file is ~40 KB with ~5,000
@@ -63,7 +72,9 @@ def check_yaml(text: str) -> None:
     stack: list[list[Any]] = [[0, None]]  # per open collection: [values so far, its anchor]
     total = aliases = 0
     start = time.monotonic()
-    for n, event in enumerate(yaml.parse(text, Loader=_Loader)):
+    import yaml
+
+    for n, event in enumerate(yaml.parse(text, Loader=_loader())):
         if isinstance(event, yaml.CollectionStartEvent):
             stack.append([1, event.anchor])
             total += 1
@@ -112,8 +123,10 @@ def _yaml_text(path: Path) -> str:
 def read_yaml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     """Read one YAML mapping; a missing file, bad YAML, YAML over the bounds (:func:`check_yaml`) or
     another shape becomes a problem and ``{}``."""
+    import yaml
+
     try:
-        raw = yaml.load(_yaml_text(path), Loader=_Loader)
+        raw = yaml.load(_yaml_text(path), Loader=_loader())
     except FileNotFoundError:
         problems.append(Problem(str(path), code="missing-file", message=N_("file not found"),
                                 fix=N_("check the path, or the 'include' list of catalogue.yaml")))
@@ -155,8 +168,10 @@ def yaml_lines(path: Path) -> dict[YamlPath, int]:
     ``{}`` when the file cannot be read or parsed (that problem is reported elsewhere). Composing
     the node tree keeps PyYAML's marks; it is done only when there is a problem to place.
     """
+    import yaml
+
     try:
-        root = yaml.compose(_yaml_text(path), Loader=_Loader)
+        root = yaml.compose(_yaml_text(path), Loader=_loader())
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, YamlRefused):
         return {}
     out: dict[YamlPath, int] = {}

@@ -12,13 +12,11 @@ YAML file (:func:`load_method`) whose keys are exactly the fields below; see
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -325,6 +323,8 @@ class Method(_Model):
                 f"fingerprint={self.fingerprint[:12]})")
 
     def _repr_html_(self) -> str:
+        import html  # only when a notebook shows the method
+
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(json.dumps(v, ensure_ascii=False))}"
                        f"</code></td></tr>" for k, v in self.model_dump(mode="json").items())
         return (f"<table><caption>Method <b>{html.escape(self.name)}</b> "
@@ -332,6 +332,8 @@ class Method(_Model):
 
     def to_yaml(self) -> str:
         """The method as YAML, loadable again by :func:`load_method`."""
+        import yaml  # PyYAML only when a method is read or written: ``assess`` with the default method needs none
+
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
