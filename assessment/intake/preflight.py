@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -105,11 +106,19 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
+def _place(text: str) -> tuple[int, int] | None:
+    """(row, column) of a cell reference such as ``$B$5``; ``None`` when it is malformed. Remembered: every
+    workbook of a round has the template's cells, so a reader process meets the same references again."""
+    m = _REF.match(text)
+    return None if m is None else (int(m.group(2)), column_number(m.group(1)))
+
+
 def _ref(text: str | None, where: str) -> tuple[int, int]:
-    m = _REF.match(text or "")
-    if m is None:
+    place = _place(text or "")
+    if place is None:
         raise Rejection("not-a-workbook", f"{where} has a malformed cell reference {text!r}")
-    return int(m.group(2)), column_number(m.group(1))
+    return place
 
 
 def _get(attrs: dict[str, str], name: str) -> str | None:
@@ -121,6 +130,19 @@ def _get(attrs: dict[str, str], name: str) -> str | None:
         if key.rsplit(":", 1)[-1] == name:
             return val
     return None
+
+
+def _by_local(attrs: dict[str, str]) -> dict[str, str]:
+    """The attributes by local name, each as :func:`_get` finds it: the unprefixed name first, else the first
+    prefixed one in document order. Returns ``attrs`` itself when no name has a prefix (nearly always): the
+    scan of a sheet then looks each attribute up once, without a loop per missing one."""
+    if ":" not in "".join(attrs):
+        return attrs
+    out: dict[str, str] = {}
+    for key, value in attrs.items():
+        out.setdefault(key.rsplit(":", 1)[-1], value)
+    out.update((key, value) for key, value in attrs.items() if ":" not in key)
+    return out
 
 
 class _SheetScan:
@@ -140,17 +162,21 @@ class _SheetScan:
         self.style: str | None = None
 
     def start(self, qname: str, attrs: dict[str, str]) -> None:
-        tag = qname.rsplit(":", 1)[-1]
+        # called for every element of the sheet (thousands per workbook): the local name and the attributes
+        # are looked up once, and a name without a prefix (nearly always) skips the split
+        tag = qname.rsplit(":", 1)[-1] if ":" in qname else qname
         if tag == "c":
-            ref, self.tag = _get(attrs, "r"), qname
+            attrs = _by_local(attrs)
+            ref, self.tag = attrs.get("r"), qname
             if ref is not None:
                 row, col = _ref(ref, self.where)
-                _check_extent(row, col, self.where)
+                if row > MAX_ROWS or col > MAX_COLS:
+                    _check_extent(row, col, self.where)
                 self.at = (row, col)
-            self.cell, self.kind, self.value, self.formula = ref, _get(attrs, "t"), None, False
+            self.cell, self.kind, self.value, self.formula = ref, attrs.get("t"), None, False
             self.filled, self.start_byte = False, self.parser.CurrentByteIndex if self.parser else 0
-            style = self.style = _get(attrs, "s")
-            if ref is not None and style and style.isdigit() and int(style) in self.formats:
+            style = self.style = attrs.get("s")
+            if self.formats and ref is not None and style and style.isdigit() and int(style) in self.formats:
                 shown = self.scan.percent if self.formats[int(style)] == "percent" else self.scan.dates
                 shown.setdefault(self.name, set()).add(ref.replace("$", ""))
         elif tag == "v":
@@ -164,8 +190,9 @@ class _SheetScan:
         elif tag in ("col", "mergeCell"):
             self._layout(tag, attrs)
         elif tag == "row":
-            self.row_hidden = grid.row_hidden(_get(attrs, "hidden"), _get(attrs, "ht"))
-            r = _get(attrs, "r")
+            attrs = _by_local(attrs)
+            self.row_hidden = grid.row_hidden(attrs.get("hidden"), attrs.get("ht"))
+            r = attrs.get("r")
             if r is not None:
                 if not r.isdigit():
                     raise Rejection("not-a-workbook", f"{self.where} has a malformed row number {r!r}")
@@ -189,7 +216,8 @@ class _SheetScan:
             self.value.append(text)
 
     def end(self, tag: str) -> None:
-        tag = tag.rsplit(":", 1)[-1]
+        if ":" in tag:
+            tag = tag.rsplit(":", 1)[-1]
         if tag == "v":
             self.value = None
         elif tag == "c" and self.cell is not None:
@@ -205,7 +233,7 @@ class _SheetScan:
                 if self.parser is not None:  # cut from the copy the reader opens (an error is reported anyway)
                     end = grid.end_of_element(self.xml, self.parser.CurrentByteIndex, self.tag)
                     self.cells.cuts.append((self.start_byte, end, b""))
-            else:
+            elif self.filled:  # a cell without a value is neither kept nor hidden
                 self.cells.cell(self.cell, *self.at, self.row_hidden, self.kind, self.style, self.filled)
             self.cell, self.text = None, []
 
@@ -217,7 +245,9 @@ def _expat(xml: bytes, part: str, start: Any, end: Any, data: Any = None, owner:
     parser.buffer_text = True
     if owner is not None:
         owner.parser, owner.xml = parser, xml
-    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartElementHandler = start
+    if end is not None:  # no handler, no call per element
+        parser.EndElementHandler = end
     if data is not None:
         parser.CharacterDataHandler = data
     try:
@@ -385,7 +415,7 @@ def _shared_strings(zf: zipfile.ZipFile) -> int:
         if tag.rsplit(":", 1)[-1] == "si":
             count[0] += 1
 
-    _expat(xml, "sharedStrings.xml", start, lambda tag: None)
+    _expat(xml, "sharedStrings.xml", start, None)
     return count[0]
 
 

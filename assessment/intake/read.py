@@ -143,11 +143,12 @@ def _table(rows: list[list[Any]], sheet: str, keys: tuple[str, ...], inputs: tup
     """Rows 2… of a table sheet; cells right of ``keys`` (and of ``locked_after`` read-only
     columns) holding anything are stray cells."""
     out = []
+    letters = [column_letters(c + 1) for c in range(len(keys))]  # once per sheet, not per cell
     for r, row in enumerate(rows[1:], start=2):
         cells = {}
         for c, key in enumerate(keys):
             value = row[c] if c < len(row) else None
-            cells[key] = RawCell(sheet, r, key, f"{column_letters(c + 1)}{r}", None if _empty(value) else value)
+            cells[key] = RawCell(sheet, r, key, f"{letters[c]}{r}", None if _empty(value) else value)
         if any(cells[k].value is not None for k in ("id", *inputs)):
             out.append(RawRow(sheet, r, cells))
         for c in range(len(keys) + locked_after, len(row)):
