@@ -44,7 +44,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     except UnicodeDecodeError:
         plain = None
     if plain is not None:
-        return gettext.GNUTranslations(io.BytesIO(mo_bytes(plain)))
+        return PlainTranslations(plain)
     # babel (half a tenth of a second for the three languages; it also brings the email package) reads
     # every other file: plural forms, contexts, obsolete entries, another charset, a line it would warn about
     from babel.messages.mofile import write_mo
@@ -118,9 +118,11 @@ def plain_po(text: str) -> dict[str, str] | None:
     are the header and every entry with a translation that is not flagged ``fuzzy`` (an untranslated
     or fuzzy entry falls back to English, as with babel). Anything else (``msgid_plural``,
     ``msgctxt``, obsolete ``#~`` entries, a msgid twice or without msgstr, no header, another
-    charset, an unquoted or unknown line) gives ``None``, and the caller reads the file with babel,
+    charset, a NUL character, an unquoted or unknown line) gives ``None``, and the caller reads the file with babel,
     whose rules for those cases this reader does not repeat.
     """
+    if "\0" in text:  # a NUL marks plural forms in a compiled file: no plain entry holds one
+        return None
     kept: dict[str, str] = {}
     seen: set[str] = set()
     try:
@@ -135,6 +137,20 @@ def plain_po(text: str) -> dict[str, str] | None:
     except _NotPlain:
         return None
     return kept if "charset=utf-8" in kept.get("", "").lower().replace(" ", "") else None
+
+
+class PlainTranslations(gettext.GNUTranslations):
+    """The translations of a plain .po (:func:`plain_po`), as gettext reads them from a compiled file.
+
+    gettext itself reads the header (charset, plural forms, metadata) from a one-entry ``.mo``; the
+    other entries go into the catalogue as they are, which is what gettext would read back from a
+    ``.mo`` of them all (text of one msgid each, no plural forms: :func:`plain_po` leaves those to
+    babel), without writing and parsing 1,200 entries per language.
+    """
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        super().__init__(io.BytesIO(mo_bytes({"": messages.get("", "")})))
+        self._catalog.update(messages)
 
 
 def mo_bytes(messages: dict[str, str]) -> bytes:

@@ -17,7 +17,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from assessment.i18n import LANGUAGES, SOURCE, mo_bytes, plain_po
+from assessment.i18n import LANGUAGES, SOURCE, PlainTranslations, mo_bytes, plain_po
 from assessment.locales import locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,10 +60,15 @@ def babel_catalog(text: str, lang: str = "vi") -> dict[object, str]:
 
 
 def plain_catalog(text: str) -> dict[object, str]:
-    """The same through :func:`plain_po` and :func:`mo_bytes`, as :func:`assessment.i18n.translations` reads."""
+    """The same through :func:`plain_po` and :class:`PlainTranslations`, as :func:`assessment.i18n.translations`
+    reads a plain file; and the same again from a compiled ``.mo`` of every entry (:func:`mo_bytes`)."""
     messages = plain_po(text)
     assert messages is not None
-    found = gettext.GNUTranslations(io.BytesIO(mo_bytes(messages)))
+    found = PlainTranslations(messages)
+    compiled = gettext.GNUTranslations(io.BytesIO(mo_bytes(messages)))
+    assert found._catalog == compiled._catalog  # type: ignore[attr-defined]
+    assert found.info() == compiled.info() and found.charset() == compiled.charset() == "UTF-8"
+    assert [found.ngettext("a", "b", n) for n in range(3)] == [compiled.ngettext("a", "b", n) for n in range(3)]
     return {k: v for k, v in found._catalog.items() if k != ""}  # type: ignore[attr-defined]
 
 
@@ -130,6 +135,7 @@ def test_a_plain_file_reads_as_babel_reads_it() -> None:
     PLAIN + 'msgstr "a second msgstr"\n',
     PLAIN.replace(HEADER, ""),  # no header: no charset for gettext
     PLAIN.replace("charset=UTF-8", "charset=ISO-8859-1"),
-], ids=["plural", "context", "obsolete", "twice", "no-msgstr", "unquoted", "two-msgstr", "no-header", "charset"])
+    PLAIN + 'msgid "Nul\0"\nmsgstr "x"\n',
+], ids=["plural", "context", "obsolete", "twice", "no-msgstr", "unquoted", "two-msgstr", "no-header", "charset", "nul"])
 def test_anything_else_goes_to_babel(text: str) -> None:
     assert plain_po(text) is None
