@@ -8,6 +8,7 @@ minutes and about 5 GB); ``python benchmarks/bench_robustness.py --cluster`` tim
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -31,6 +32,23 @@ def median_ms(fn: Callable[[], object], runs: int = 20) -> float:
         fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
+
+
+def wall_cpu_s(fn: Callable[[], object], runs: int = 3) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``fn`` after one warm-up call; the CPU counts this process and the child
+    processes it waited for (the intake's readers), so a shared machine's wait for a core shows as wall only."""
+    import resource
+
+    fn()
+    wall, cpu = [], []
+    for _ in range(runs):
+        before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        t0 = time.perf_counter()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        after = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        cpu.append(sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True)))
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def peak_rss_mb() -> float:
@@ -61,7 +79,8 @@ def scoring_cases() -> dict[str, Callable[[], object]]:
 
 
 def workbook_cases(tmp: Path) -> dict[str, Callable[[], object]]:
-    """Workbook benchmarks (issue targets: 500 workbooks read <= 10 s, one template written <= 0.5 s)."""
+    """Workbook benchmarks (issue targets: 500 workbooks read <= 7 s on both cores (issue 26; was 10 s), one
+    template written <= 0.5 s)."""
     import shutil
 
     from assessment.intake import read_submissions, write_template
@@ -111,7 +130,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in workbook_cases(Path(tmp)).items():
-            print(f"{name}: {median_ms(fn, runs=5):.0f} ms (median of 5)")
+            if name.startswith("read and validate"):  # worker processes: their CPU too, and the load beside
+                wall, cpu = wall_cpu_s(fn, runs=3)
+                load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU of this process and its reader processes "
+                      f"(medians of 3; target 7 s wall on 2 cores; load {load})")
+            else:
+                print(f"{name}: {median_ms(fn, runs=5):.0f} ms (median of 5)")
         render = scorecard_case(Path(tmp))
         print(f"render 500 city pages + the cohort page (vi): {median_ms(render, runs=3):.0f} ms (median of 3)")
     for name, fn in scoring_cases().items():
