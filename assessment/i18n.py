@@ -150,7 +150,7 @@ class PlainTranslations(gettext.GNUTranslations):
 
     def __init__(self, messages: dict[str, str]) -> None:
         super().__init__(io.BytesIO(mo_bytes({"": messages.get("", "")})))
-        self._catalog.update(messages)
+        self._catalog.update(messages)  # type: ignore[attr-defined]  # gettext's own table (typeshed omits it)
 
 
 def mo_bytes(messages: dict[str, str]) -> bytes:
