@@ -34,6 +34,10 @@ ONE_SHOT_TARGET_MS = 500
 ONE_SHOT = ("import assessment; assessment.assess(assessment.from_coinr("
             f"{str(ASEM / 'coinr_ASEM_iData.csv')!r}, {str(ASEM / 'coinr_ASEM_iMeta.csv')!r}))")
 FLOOR = "import numpy, pandas"
+#: The floor with pydantic, whose models the catalogue and the method are (its import, its scan of the installed
+#: packages for plugins): what stands between the floor and the package's own start-up.
+FLOOR_PYDANTIC = ("import numpy, pandas, pydantic; from pydantic import BaseModel, Field; "
+                  "from pydantic.plugin._loader import get_plugins; get_plugins()")
 
 
 def command() -> list[str]:
@@ -91,10 +95,12 @@ def main(argv: list[str] | None = None) -> None:
               f"(medians of {args.runs} new processes; {load()})")
     python = [sys.executable, "-c"]
     floor_wall, floor_cpu = cold_ms([FLOOR], args.runs, python)
+    _pyd_wall, pyd_cpu = cold_ms([FLOOR_PYDANTIC], args.runs, python)
     wall, cpu = cold_ms([ONE_SHOT], args.runs, python)
     print(f"cold start, one-shot script assess(from_coinr(ASEM)): {wall:.0f} ms wall, {cpu:.0f} ms CPU; "
           f"target {ONE_SHOT_TARGET_MS} ms; floor (python -c {FLOOR!r}) {floor_wall:.0f} ms wall, "
-          f"{floor_cpu:.0f} ms CPU, so {cpu - floor_cpu:.0f} ms CPU are the package's "
+          f"{floor_cpu:.0f} ms CPU, so {cpu - floor_cpu:.0f} ms CPU are the package's, of which "
+          f"{pyd_cpu - floor_cpu:.0f} ms pydantic's import and plugin scan "
           f"(medians of {args.runs} new processes each; {load()})")
 
 
