@@ -124,7 +124,8 @@ def _register(model: type[models.Model], base: type[admin.ModelAdmin], **options
 
 
 _register(Round, Editable, editable=("name", "deadline", "public"),
-          fields=("slug", "name", "year", "deadline", "public", "previous", "created", "method", "robustness"),
+          fields=("slug", "name", "year", "deadline", "public", "previous", "languages", "created", "method",
+                  "robustness"),
           list_display=("name", "year", "slug", "deadline", "public"))
 _register(City, Editable, editable=("contact",), list_display=("name", "round", "status", "contact", "last_activity"),
           fields=("round", "name", "country", "language", "contact", "status", "note", "revision", "last_activity",
