@@ -135,6 +135,9 @@ class Membership(models.Model):
         verbose_name = _("role of a person")
         verbose_name_plural = _("roles of people")
 
+    def __str__(self) -> str:  # the back office names a record by its data: no English word in it
+        return f"{self.user}: {self.get_role_display()}" + (f" ({self.city})" if self.city_id else "")
+
 
 class Invitation(models.Model):
     """A one-time sign-in link: signed, expiring, used at most once (``used`` is set on use)."""
@@ -153,6 +156,9 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_role_display()}"
 
 
 class Upload(models.Model):
@@ -183,6 +189,9 @@ class Upload(models.Model):
         constraints: ClassVar = [models.UniqueConstraint(fields=["city", "number"], name="one_version_number")]
         ordering: ClassVar = ["city", "number"]
 
+    def __str__(self) -> str:
+        return f"{self.city} v{self.number}: {self.filename}"
+
 
 class Query(models.Model):
     """A plausibility question on a submitted version (the review stage's), and the city's answer."""
@@ -211,6 +220,9 @@ class Query(models.Model):
         constraints: ClassVar = [models.UniqueConstraint(fields=["upload", "key"], name="one_query_per_version")]
         ordering: ClassVar = ["created", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.city}: {self.key}"
+
 
 class AnswerFile(models.Model):
     """An answered query workbook a city uploaded (kept by hash), and the problems its reader found."""
@@ -234,6 +246,9 @@ class AnswerFile(models.Model):
         verbose_name_plural = _("answered query workbooks")
         ordering: ClassVar = ["created", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.city}: {self.filename}"
+
 
 class Publication(models.Model):
     """A published scorecard site, immutable, with the exact inputs it was built from (``manifest``)."""
@@ -253,6 +268,9 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints: ClassVar = [models.UniqueConstraint(fields=["round", "number"], name="one_publication_number")]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.number}"
 
 
 class AppendOnlyError(Exception):
@@ -286,6 +304,9 @@ class AuditRecord(models.Model):
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
         ordering: ClassVar = ["when", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M:%S} {self.user} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
