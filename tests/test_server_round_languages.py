@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import subprocess
 import sys
@@ -176,3 +177,29 @@ def test_the_upgrade_gives_an_existing_round_every_language(tmp_path: Path) -> N
                          timeout=300, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == str(list(LANGUAGES)) == "['en', 'id', 'th', 'vi']"
+
+
+DEMO = """
+import json, os, sys
+from pathlib import Path
+os.environ.pop("SMARTCITY_DATABASE_URL", None)
+from assessment.server.demo import make_demo
+make_demo(Path(sys.argv[1]), "http://127.0.0.1:8000")
+from assessment.server.models import Round
+rnd = Round.objects.get(slug="ascn-2025")
+print(json.dumps(rnd.languages))
+print(json.dumps(sorted(set(rnd.cities.values_list("country", "language")))))
+"""
+
+
+def test_the_demo_round_is_in_english_and_vietnamese(tmp_path: Path) -> None:
+    """``make serve``'s round: English and Vietnamese; the Vietnamese cities work in Vietnamese, the others (Thai and
+    Indonesian cities too: their languages are not the round's) in English."""
+    run = subprocess.run([sys.executable, "-c", DEMO, str(tmp_path / "demo")], capture_output=True, text=True,
+                         timeout=600, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    languages, pairs = run.stdout.strip().splitlines()[-2:]
+    assert json.loads(languages) == ["en", "vi"]
+    found = dict(json.loads(pairs))
+    assert found["VN"] == "vi" and found["TH"] == "en" and found["ID"] == "en"
+    assert set(found.values()) == {"en", "vi"}

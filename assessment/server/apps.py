@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
-from .jinja import gettext_lazy as _
+from .words import gettext_lazy as _
 
 
 class ServerConfig(AppConfig):

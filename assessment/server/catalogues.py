@@ -124,11 +124,6 @@ def _header(folder: Path) -> tuple[Path | None, list[Refusal]]:
     return header, []
 
 
-def check_zip(data: bytes, filename: str, lang: str) -> list[str]:
-    """Every problem of a catalogue zip, worded in ``lang`` (empty: the catalogue is good)."""
-    return read_zip(data, filename, lang)[1]
-
-
 def read_zip(data: bytes, filename: str, lang: str) -> tuple[Catalogue | None, list[str]]:
     """The catalogue of a zip (``None`` when it has a problem) and every problem, worded in ``lang``."""
     from ..catalogue import load_catalogue

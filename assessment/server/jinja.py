@@ -12,31 +12,11 @@ from typing import Any
 
 import jinja2
 from django.urls import reverse
-from django.utils import translation
-from django.utils.functional import lazy
 
 from ..errors import SEVERITY_LABELS
-from ..i18n import LANGUAGES, draft_notice, fmt_number, text, translations
+from ..i18n import draft_notice, fmt_number, text, translations
 from ..locales import registry
-
-
-def current() -> str:
-    """The page language (English when none is active)."""
-    lang = translation.get_language() or "en"
-    return lang if lang in LANGUAGES else "en"
-
-
-def gettext(message: str) -> str:
-    """Translate a msgid into the page language."""
-    return translations(current()).gettext(message)
-
-
-#: A msgid translated when it is shown, in the language active then: the models' and fields' names
-#: (``verbose_name``), which Django's admin (the back office) shows. From the project's one catalogue,
-#: as every page's texts, not from Django's own translations (they know only Django's words); the
-#: admin's own words (buttons, "Select %s to change") stay Django's. Babel finds the msgids where a
-#: module imports this as ``_``.
-gettext_lazy = lazy(gettext, str)
+from .words import current, gettext
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 
 from ..i18n import LANGUAGES, N_
-from .jinja import gettext_lazy as _
+from .words import gettext_lazy as _
 
 ROLE_ORGANISER, ROLE_REVIEWER, ROLE_CITY = "organiser", "reviewer", "city"
 ROLES = ((ROLE_ORGANISER, N_("organiser")), (ROLE_REVIEWER, N_("reviewer")), (ROLE_CITY, N_("city member")))
