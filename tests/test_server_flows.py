@@ -168,6 +168,7 @@ def test_2_organiser(live: dict[str, Any]) -> None:
         ["Da Nang", "invited", "0"], ["Ha Noi", "invited", "0"], ["Hue", "invited", "0"]]
 
     organiser.click("form[action$='/invite/'] button")
+    organiser.wait_for_url(f"{base}/rounds/{SLUG}/invite/")  # the links' page, not the dashboard it leaves
     shown = {r[0]: r[1] for r in rows(organiser, "main table")}
     assert set(shown) == {"Da Nang", "Ha Noi", "Hue"}
     assert all(link.startswith(base + "/invite/") for link in shown.values())

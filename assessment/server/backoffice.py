@@ -36,6 +36,7 @@ from .audit import record
 from .models import ROLE_ORGANISER, AnswerFile, AuditRecord, City, Invitation, Membership, Publication, Query, Round
 from .models import Upload as Version
 from .roles import roles_of
+from .words import gettext_lazy as _
 
 #: The back office's policy: the admin's own script, style and image files, nothing inline, no frames.
 ADMIN_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -51,7 +52,7 @@ class BackOffice(admin.AdminSite):
     """The admin site of the service: organisers only, its own content policy on every answer."""
 
     site_header = site_title = "smartcity-assessment"
-    index_title = "Back office"
+    index_title = _("Back office")
     final_catch_all_view = False  # an unknown address is the plain 404, not an admin page
 
     def has_permission(self, request: HttpRequest) -> bool:
@@ -124,7 +125,8 @@ def _register(model: type[models.Model], base: type[admin.ModelAdmin], **options
 
 
 _register(Round, Editable, editable=("name", "deadline", "public"),
-          fields=("slug", "name", "year", "deadline", "public", "previous", "created", "method", "robustness"),
+          fields=("slug", "name", "year", "deadline", "public", "previous", "languages", "created", "method",
+                  "robustness"),
           list_display=("name", "year", "slug", "deadline", "public"))
 _register(City, Editable, editable=("contact",), list_display=("name", "round", "status", "contact", "last_activity"),
           fields=("round", "name", "country", "language", "contact", "status", "note", "revision", "last_activity",

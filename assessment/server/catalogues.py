@@ -124,8 +124,8 @@ def _header(folder: Path) -> tuple[Path | None, list[Refusal]]:
     return header, []
 
 
-def check_zip(data: bytes, filename: str, lang: str) -> list[str]:
-    """Every problem of a catalogue zip, worded in ``lang`` (empty: the catalogue is good)."""
+def read_zip(data: bytes, filename: str, lang: str) -> tuple[Catalogue | None, list[str]]:
+    """The catalogue of a zip (``None`` when it has a problem) and every problem, worded in ``lang``."""
     from ..catalogue import load_catalogue
     from ..errors import AssessmentError
     from ..i18n import translations
@@ -134,9 +134,9 @@ def check_zip(data: bytes, filename: str, lang: str) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="smartcity-catalogue-") as tmp:
         header, refusals = unpack(data, Path(tmp))
         if header is None:
-            return [f"{filename}: " + words.gettext(msg).format(**values) for msg, values in refusals]
+            return None, [f"{filename}: " + words.gettext(msg).format(**values) for msg, values in refusals]
         try:
-            load_catalogue(header)
+            catalogue = load_catalogue(header)
         except AssessmentError as exc:  # worded as `smartcity catalogue check` words them, file by its zip path
             lines = []
             for p in exc.problems:
@@ -147,16 +147,18 @@ def check_zip(data: bytes, filename: str, lang: str) -> list[str]:
                 line = f"{where}: {p.text(lang)}"
                 line += f" ({words.gettext('found')}: {p.found})" if p.found else ""
                 lines.append(line + (f" {words.gettext('Fix:')} {p.fix_text(lang)}" if p.fix else ""))
-            return lines or [f"{filename}: {exc}"]
-    return []
+            return None, lines or [f"{filename}: {exc}"]
+    return catalogue, []
 
 
-def checked_catalogue(upload: Any, lang: str) -> tuple[bytes, list[str]]:
-    """An uploaded catalogue zip (a Django ``UploadedFile`` or ``None``): its bytes and its problems."""
+def checked_catalogue(upload: Any, lang: str) -> tuple[bytes, list[str], tuple[str, ...]]:
+    """An uploaded catalogue zip (a Django ``UploadedFile`` or ``None``): its bytes, its problems and the
+    languages it has texts in (empty when there is no upload or it has a problem)."""
     if upload is None:
-        return b"", []
+        return b"", [], ()
     data = upload.read(MAX_ZIP + 1)  # never more than the cap in memory
-    return data, check_zip(data, Path(upload.name or "catalogue.zip").name, lang)
+    catalogue, problems = read_zip(data, Path(upload.name or "catalogue.zip").name, lang)
+    return data, problems, catalogue.languages if catalogue is not None else ()
 
 
 @lru_cache(maxsize=8)

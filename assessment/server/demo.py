@@ -4,6 +4,12 @@ The round is live at once: Da Nang has submitted a clean workbook, Ha Noi has a 
 and the third city has uploaded a workbook full of typing mistakes (``zz-broken-1``), so a
 newcomer sees every problem listed. Sign-in links are made for the organiser, a reviewer and
 those three cities.
+
+The round's languages are English and Vietnamese (:data:`DEMO_LANGUAGES`): the issue's scorecards
+are "en and vi", the two reviewed translations (Indonesian and Thai are drafts, and a demo should
+not publish drafts as its face), and publishing two sites instead of four keeps the demo's
+publication quick. A city works in its country's language when that is one of the round's (the
+Vietnamese cities), else in English; anyone may still read the pages in Indonesian or Thai.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from pathlib import Path
 from ..locales import city_language
 from ..resources import data_root
 
+#: The demo round's languages (see the module's docstring).
+DEMO_LANGUAGES = ["en", "vi"]
 #: (city, the example file it uploads, whether it submits)
 UPLOADS = (("Da Nang", "da-nang-2025.xlsx", True), ("Ha Noi", "ha-noi-2025.xlsx", False),
            ("Yangon", "zz-broken-1-2025.xlsx", False))
@@ -47,13 +55,14 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
     links = [("organiser", link)]
     spec = data_root() / "examples" / "robustness" / "ascn-demo.yaml"  # rank intervals on the published pages
     rnd, created = Round.objects.get_or_create(slug="ascn-2025", defaults={
-        "name": "ASCN", "year": 2025, "robustness": spec.read_text(encoding="utf-8")})
+        "name": "ASCN", "year": 2025, "robustness": spec.read_text(encoding="utf-8"), "languages": DEMO_LANGUAGES})
     if created:
         files = sorted(p for p in folder.glob("*-2025.xlsx") if not p.name.startswith("zz-"))
         profiles = read_submissions(files).accepted.profiles
         for row in profiles:
             City.objects.create(round=rnd, name=row["city"], country=row["country"] or "",
-                                language=city_language(row["country"] or ""),
+                                language=language if (language := city_language(row["country"] or ""))
+                                in DEMO_LANGUAGES else "en",
                                 contact=f"{row['city'].lower().replace(' ', '-')}@example.org")
     reviewer, _ = User.objects.get_or_create(username="reviewer@example.org",
                                              defaults={"email": "reviewer@example.org"})

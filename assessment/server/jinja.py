@@ -12,22 +12,11 @@ from typing import Any
 
 import jinja2
 from django.urls import reverse
-from django.utils import translation
 
 from ..errors import SEVERITY_LABELS
-from ..i18n import LANGUAGES, draft_notice, fmt_number, text, translations
+from ..i18n import draft_notice, fmt_number, text, translations
 from ..locales import registry
-
-
-def current() -> str:
-    """The page language (English when none is active)."""
-    lang = translation.get_language() or "en"
-    return lang if lang in LANGUAGES else "en"
-
-
-def gettext(message: str) -> str:
-    """Translate a msgid into the page language."""
-    return translations(current()).gettext(message)
+from .words import current, gettext
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,10 +120,11 @@ def accepted_inputs(publication: Publication, folder: Path) -> list[dict[str, An
 
 
 def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None,
-               catalogue: Catalogue | None = None) -> dict[str, Any]:
-    """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/<lang>`` for every other registered
-    language the catalogue has texts in (``site/vi``), with the round's catalogue (``None``: the built-in one);
-    returns the recipe."""
+               catalogue: Catalogue | None = None,
+               languages: Sequence[str] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """``smartcity report`` on ``inputs`` into ``site`` (English) and ``site/<lang>`` for each other language of
+    ``languages`` (``None``: every registered one) that the catalogue has texts in (``site/vi``), with the round's
+    catalogue (``None``: the built-in one); returns the recipe and the languages written, English first."""
     from ..intake import read_submissions
     from ..report import render_report
     from ..robustness import load_robustness_spec, uncertainty
@@ -143,11 +145,13 @@ def build_site(inputs: Path, site: Path, method: Path | None, spec: Path | None,
         else:
             unc = uncertainty(result, load_robustness_spec(spec))
     # the other languages' sites first, inside the English one, as `make demo` writes them
-    for lang in LANGUAGES:
-        if lang != "en" and lang in result.catalogue.languages:
-            render_report(result, site / lang, lang=lang, uncertainty=unc)
+    wanted = LANGUAGES if languages is None else languages
+    written = ["en", *(lang for lang in LANGUAGES if lang != "en" and lang in wanted
+                       and lang in result.catalogue.languages)]
+    for lang in written[1:]:
+        render_report(result, site / lang, lang=lang, uncertainty=unc)
     render_report(result, site, lang="en", uncertainty=unc)
-    return result.recipe.as_dict()
+    return result.recipe.as_dict(), written
 
 
 @task()
@@ -171,8 +175,10 @@ def publish(publication_id: int) -> str:
             spec = work / "robustness.yaml"
             spec.write_text(pub.round.robustness, encoding="utf-8")
         try:
-            recipe = (build_site(work / "inputs", work / "site", method, spec, round_catalogue(pub.round))
-                      if files else None)
+            # the round's languages (a round made before rounds had them has every registered one: each of
+            # them its catalogue has, as publishing wrote then)
+            recipe, languages = (build_site(work / "inputs", work / "site", method, spec, round_catalogue(pub.round),
+                                            pub.round.languages) if files else (None, []))
         except Exception as exc:  # the organiser sees why; the round and its versions are untouched
             Publication.objects.filter(pk=pub.pk).update(state="failed", error=str(exc)[:2000])
             return "failed"
@@ -180,7 +186,7 @@ def publish(publication_id: int) -> str:
             Publication.objects.filter(pk=pub.pk).update(state="failed", error="no accepted city")
             return "failed"
         write_zip(work / "site", work / "site.zip")
-        manifest = {"package_version": __version__, "submissions": files,
+        manifest = {"package_version": __version__, "submissions": files, "languages": languages,
                     "catalogue_hash": recipe["catalogue_hash"], "catalogue_version": recipe["catalogue_version"],
                     "method_fingerprint": recipe["method_fingerprint"], "input_hash": recipe["input_hash"],
                     "method_sha256": hashlib.sha256(pub.round.method.encode()).hexdigest() if method else "",

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..i18n import LANGUAGES, N_
+from ..i18n import N_
 from . import storage
 from .audit import audit_csv, record
-from .catalogues import checked_catalogue
-from .jinja import current
+from .catalogues import checked_catalogue, round_catalogue
+from .jinja import current, gettext
+from .languages import DEFAULT_LANGUAGES, builtin_languages, chosen_languages, city_language, offered, round_choices
 from .models import (
     ROLE_CITY,
     ROLE_ORGANISER,
@@ -61,8 +62,12 @@ def _roles(request: HttpRequest) -> set[str]:
 @need(ROLE_ORGANISER)
 @require_http_methods(["GET", "POST"])
 def round_new(request: HttpRequest) -> HttpResponse:
-    """Create a round: name, year, deadline, whether its publications are public."""
+    """Create a round: name, year, deadline, catalogue, method, spec, languages, whether its publications are public.
+
+    The languages are :mod:`assessment.server.languages`' (English always; the catalogue must have each).
+    """
     errors: list[str] = []
+    ticked = request.POST.getlist("languages") if request.method == "POST" else list(DEFAULT_LANGUAGES)
     if request.method == "POST":
         name = request.POST.get("name", "").strip()
         year = request.POST.get("year", "")
@@ -76,10 +81,16 @@ def round_new(request: HttpRequest) -> HttpResponse:
         method, method_problems = checked_yaml(request, "method")
         spec, spec_problems = checked_yaml(request, "robustness")
         zipped = request.FILES.get("catalogue")
-        catalogue, catalogue_problems = checked_catalogue(zipped, current())
-        problems = method_problems + spec_problems + catalogue_problems
+        catalogue, catalogue_problems, catalogue_languages = checked_catalogue(zipped, current())
         chosen = request.POST.get("previous", "")
         previous = Round.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if not catalogue_problems:  # the catalogue the round will have: uploaded, the previous round's, built-in
+            kept = round_catalogue(previous) if previous is not None and not zipped else None
+            have = catalogue_languages if zipped else kept.languages if kept else builtin_languages()
+            languages, language_problems = chosen_languages(ticked, have, previous)
+        else:
+            languages, language_problems = [], []
+        problems = method_problems + spec_problems + catalogue_problems + language_problems
         if not errors and not problems:
             # a custom catalogue is kept by its hash with the uploads; a round started from a previous
             # one keeps that round's catalogue unless another is uploaded
@@ -89,14 +100,15 @@ def round_new(request: HttpRequest) -> HttpResponse:
             rnd = Round.objects.create(slug=slug, name=name, year=int(year),
                                        deadline=request.POST.get("deadline") or None, previous=previous,
                                        public=request.POST.get("public") == "on", method=method, robustness=spec,
-                                       catalogue_sha256=sha, catalogue_name=label)
+                                       catalogue_sha256=sha, catalogue_name=label, languages=languages)
             if previous is not None:  # the cities and their contacts carried over, to be invited again
                 City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
                                               contact=c.contact) for c in previous.cities.all())
             record(request.user, "round-created", rnd, detail=slug)
             return redirect("dashboard", rnd.slug)
         errors += problems
-    return render(request, "round_new.html.j2", {"errors": errors, "rounds": Round.objects.order_by("-year", "name")},
+    return render(request, "round_new.html.j2", {"errors": errors, "rounds": Round.objects.order_by("-year", "name"),
+                                                 "languages_offered": offered(), "ticked": ticked},
                   status=400 if errors else 200)
 
 
@@ -164,23 +176,35 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     counts = Counter(rnd.cities.annotate(shown=shown_status()).values_list("shown", flat=True))
     return render(request, "dashboard.html.j2", {
         "round": rnd, "cities": rows, "statuses": SHOWN_STATUSES, "counts": counts, "sort": sort, "status": status,
-        "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number")})
+        "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number"),
+        "round_languages": round_choices(rnd)})
 
 
 def _add_city(rnd: Round, name: str, country: str, language: str, email: str) -> City | None:
+    """A new city of the round (``None``: no name, or the round has a city of that name already).
+
+    ``language`` is a checked code (:func:`assessment.server.languages.city_language`).
+    """
     name = name.strip()
     if not name or rnd.cities.filter(name=name).exists():
         return None
-    return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2],
-                               language=language if language in LANGUAGES else "en", contact=email.strip())
+    return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2], language=language,
+                               contact=email.strip())
 
 
 @need(ROLE_ORGANISER)
 @require_POST
 def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add one city from the form, or many from a CSV (city, country, language, email)."""
+    """Add one city from the form, or many from a CSV (city, country, language, email).
+
+    Every row of a CSV is checked before any is added: a row with a city name but no usable language,
+    or with other cells but no city name, is a problem, and when there is any the page lists them all
+    and adds nothing (the corrected file is sent again whole). A row without any value is skipped, as
+    is a city the round has already (sending the same list twice adds nobody twice).
+    """
     rnd = get_object_or_404(Round, slug=slug)
     added = []
+    problems: list[str] = []
     sheet = request.FILES.get("csv")
     if sheet is not None:
         text = sheet.read(1_000_000).decode("utf-8-sig", errors="replace")
@@ -189,16 +213,32 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "message.html.j2",
                           {"message": N_("The CSV needs a header row with a 'city' column "
                                          "(and optionally country, language, email).")}, status=400)
+        rows = []
         for row in reader:
-            city = _add_city(rnd, row.get("city") or "", row.get("country") or "", row.get("language") or "en",
-                             row.get("email") or "")
-            if city:
-                added.append(city)
+            cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+            if not any(cells.values()):
+                continue
+            if not cells.get("city"):
+                problems.append(gettext(N_("Row {row}: the city has no name.")).format(row=reader.line_num))
+                continue
+            code, problem = city_language(rnd, cells.get("language", ""), reader.line_num, cells["city"])
+            if problem:
+                problems.append(problem)
+            rows.append((cells["city"], cells.get("country", ""), code, cells.get("email", "")))
+        if not problems:
+            with transaction.atomic():
+                added = [c for c in (_add_city(rnd, *r) for r in rows) if c]
     else:
-        city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""),
-                         request.POST.get("language", "en"), request.POST.get("email", ""))
-        if city:
-            added.append(city)
+        code, problem = city_language(rnd, request.POST.get("language", ""))
+        if problem:
+            problems.append(problem)
+        else:
+            city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""), code,
+                             request.POST.get("email", ""))
+            added = [city] if city else []
+    if problems:
+        return render(request, "message.html.j2", {"message": N_("No city was added: fix these problems and send "
+                                                                 "them again."), "problems": problems}, status=400)
     for city in added:
         record(request.user, "city-added", city, detail=city.name)
     return redirect("dashboard", rnd.slug)
