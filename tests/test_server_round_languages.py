@@ -204,3 +204,41 @@ def test_the_demo_round_is_in_english_and_vietnamese(tmp_path: Path) -> None:
     found = dict(json.loads(pairs))
     assert found["VN"] == "vi" and found["TH"] == "en" and found["ID"] == "en"
     assert set(found.values()) == {"en", "vi"}
+
+
+def test_a_city_named_twice_or_already_in_the_round_is_said_not_dropped(service: Path) -> None:
+    """A CSV naming a city on two rows is refused whole, with both rows named; a city the round has already is
+    left as it is (the same list sent twice adds nobody twice) and the page names it; the form refuses one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.server.models import City
+
+    organiser = client_for(person("organiser"))
+    made, _name = _create(organiser, ["vi"])
+    slug = made["Location"].strip("/").split("/")[-1]
+    twice = "city,country,language,email\nHue,VN,vi,a@example.org\nVinh,VN,,\nHue,VN,vi,b@example.org\n"
+    refused = organiser.post(f"/rounds/{slug}/cities/", {"csv": SimpleUploadedFile("c.csv", twice.encode())})
+    assert refused.status_code == 400
+    assert _errors(refused.content) == ["No city was added: fix these problems and send them again.",
+                                        "Row 4: Hue is named on row 2 already; give each city one row."]
+    assert not City.objects.filter(round__slug=slug).exists()
+
+    first = "city,country,language,email\nHue,VN,vi,a@example.org\n"
+    assert organiser.post(f"/rounds/{slug}/cities/", {"csv": SimpleUploadedFile("c.csv", first.encode())}
+                          ).status_code == 302  # nothing to say: every city was added
+    again = "city,country,language,email\nHue,VN,en,changed@example.org\nVinh,VN,,\n"
+    said = organiser.post(f"/rounds/{slug}/cities/", {"csv": SimpleUploadedFile("c.csv", again.encode())})
+    assert said.status_code == 200
+    page = said.content.decode()
+    assert re.findall(r'<p class="notice" role="status">(.*?)</p>', page) == [
+        "These cities were in the round already and were left as they are; every other city of the file was added."]
+    assert re.findall(r"<li>(.*?)</li>", page) == ["Hue"]
+    assert f'href="/rounds/{slug}/"' in page
+    assert sorted(City.objects.filter(round__slug=slug).values_list("name", "language", "contact")) == [
+        ("Hue", "vi", "a@example.org"), ("Vinh", "en", "")]  # Hue as it was, Vinh added
+
+    refused = organiser.post(f"/rounds/{slug}/cities/", {"city": "Hue", "country": "VN", "language": "vi"})
+    assert refused.status_code == 400
+    assert _errors(refused.content)[:2] == ["No city was added: fix these problems and send them again.",
+                                            "The round has a city named Hue already."]
+    assert City.objects.filter(round__slug=slug, name="Hue").count() == 1

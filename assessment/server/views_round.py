@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -192,6 +193,31 @@ def _add_city(rnd: Round, name: str, country: str, language: str, email: str) ->
                                contact=email.strip())
 
 
+def _csv_rows(rnd: Round, reader: csv.DictReader[str]) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """The cities of a CSV as ``(city, country, language, email)`` rows, and every problem of its rows."""
+    rows: list[tuple[str, str, str, str]] = []
+    problems: list[str] = []
+    first_row: dict[str, int] = {}  # a city's name -> the row that named it first
+    for row in reader:
+        cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+        if not any(cells.values()):
+            continue
+        if not cells.get("city"):
+            problems.append(gettext(N_("Row {row}: the city has no name.")).format(row=reader.line_num))
+            continue
+        if cells["city"] in first_row:
+            problems.append(gettext(N_("Row {row}: {city} is named on row {first} already; give each city "
+                                       "one row.")).format(row=reader.line_num, city=cells["city"],
+                                                            first=first_row[cells["city"]]))
+            continue
+        first_row[cells["city"]] = reader.line_num
+        code, problem = city_language(rnd, cells.get("language", ""), reader.line_num, cells["city"])
+        if problem:
+            problems.append(problem)
+        rows.append((cells["city"], cells.get("country", ""), code, cells.get("email", "")))
+    return rows, problems
+
+
 @need(ROLE_ORGANISER)
 @require_POST
 def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
@@ -199,11 +225,13 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
 
     Every row of a CSV is checked before any is added: a row with a city name but no usable language,
     or with other cells but no city name, is a problem, and when there is any the page lists them all
-    and adds nothing (the corrected file is sent again whole). A row without any value is skipped, as
-    is a city the round has already (sending the same list twice adds nobody twice).
+    and adds nothing (the corrected file is sent again whole); so is a city named on two rows. A row
+    without any value is skipped. A city the round has already is left as it is (sending the same list
+    twice adds nobody twice), and the page that follows names every such city; the form refuses one.
     """
     rnd = get_object_or_404(Round, slug=slug)
-    added = []
+    added: list[City] = []
+    kept: list[str] = []
     problems: list[str] = []
     sheet = request.FILES.get("csv")
     if sheet is not None:
@@ -213,26 +241,20 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "message.html.j2",
                           {"message": N_("The CSV needs a header row with a 'city' column "
                                          "(and optionally country, language, email).")}, status=400)
-        rows = []
-        for row in reader:
-            cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
-            if not any(cells.values()):
-                continue
-            if not cells.get("city"):
-                problems.append(gettext(N_("Row {row}: the city has no name.")).format(row=reader.line_num))
-                continue
-            code, problem = city_language(rnd, cells.get("language", ""), reader.line_num, cells["city"])
-            if problem:
-                problems.append(problem)
-            rows.append((cells["city"], cells.get("country", ""), code, cells.get("email", "")))
+        rows, problems = _csv_rows(rnd, reader)
         if not problems:
             with transaction.atomic():
-                added = [c for c in (_add_city(rnd, *r) for r in rows) if c]
+                made = [(r[0], _add_city(rnd, *r)) for r in rows]
+            added = [c for _name, c in made if c]
+            kept = [name for name, c in made if c is None]
     else:
         code, problem = city_language(rnd, request.POST.get("language", ""))
+        name = request.POST.get("city", "").strip()
+        if name and rnd.cities.filter(name=name).exists():
+            problems.append(gettext(N_("The round has a city named {city} already.")).format(city=name))
         if problem:
             problems.append(problem)
-        else:
+        if not problems:
             city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""), code,
                              request.POST.get("email", ""))
             added = [city] if city else []
@@ -241,6 +263,11 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
                                                                  "them again."), "problems": problems}, status=400)
     for city in added:
         record(request.user, "city-added", city, detail=city.name)
+    if kept:  # said, not dropped in silence: the organiser sees which rows changed nothing
+        return render(request, "message.html.j2", {
+            "message": N_("These cities were in the round already and were left as they are; every other "
+                          "city of the file was added."), "problems": kept, "notice": True,
+            "next": reverse("dashboard", args=[rnd.slug])})
     return redirect("dashboard", rnd.slug)
 
 
