@@ -10,7 +10,6 @@ problem on its row.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Iterable
@@ -18,11 +17,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .._missing import RANK_MIN_COVERAGE, cell_text, first_control, needed
+from .._missing import RANK_MIN_COVERAGE, cell_text, needed
 from ..catalogue import Catalogue, load_catalogue
 from ..catalogue.plausible import judge
 from ..errors import Problem, plain_number
-from ..i18n import N_, _, decimal_mark, text
+from ..i18n import N_, _, text
 from .accepted import Intake
 from .assemble import Checked, assemble, problem
 from .cage import read_caged
@@ -40,7 +39,8 @@ from .layout import (
     SHEETS,
     YEARS,
 )
-from .numbers import Parsed, ascii_digits, parse_number
+from .numbers import ascii_digits, parse_number
+from .profile import control_finding, profile_number, typed_number
 from .read import WORKBOOK_SUFFIXES, RawCell, RawRow, RawSubmission, nfc, read_file
 from .years import common_era
 
@@ -97,20 +97,12 @@ class _Checker:
             return None
         if self.scanned(cell, indicator):
             return None
-        p: Parsed = parse_number(cell.value, self.sub.lang, percent_ok="%" in unit)
-        if p.code is None and p.value is not None and cell.ref in self.sub.scan.percent.get(cell.sheet, ()):
-            return self._shown_as_percent(cell, indicator, unit, p.value)
-        if p.code is None:
-            return p.value
-        extra: dict[str, Any] = {"unit": unit, "mark": decimal_mark(self.sub.lang)}
-        if p.code == "ambiguous-number":
-            extra |= {"first": p.alternatives[0], "second": p.alternatives[1]}
-        shown = None
-        if isinstance(cell.value, float) and not math.isfinite(cell.value):  # stored so (a broken formula's
-            # result, another program's export): as text it would be '' (NaN is "missing"), so name it
-            shown = "NaN" if math.isnan(cell.value) else "−∞" if cell.value < 0 else "∞"
-        self.add(p.code, cell, indicator, value=shown, **extra)
-        return None
+        value, found = typed_number(cell.value, self.sub.lang, unit, percent_ok="%" in unit)
+        if not found and value is not None and cell.ref in self.sub.scan.percent.get(cell.sheet, ()):
+            return self._shown_as_percent(cell, indicator, unit, value)
+        for f in found:
+            self.add(f.code, cell, indicator, value=f.found, **f.params)
+        return value
 
     def text(self, cell: RawCell | None, indicator: str) -> str:
         """A text cell; a formula without a saved result (or an error value) is reported, never read as ""."""
@@ -207,23 +199,20 @@ class _Checker:
                 self.profile[key] = year
             else:  # read as an indicator cell is, with the same messages ('652.572' is ambiguous, not "not > 0")
                 before = len(self.problems)
-                num = self.number(cell, "")
-                said = [p.severity for p in self.problems[before:]]
-                if (num is not None and num <= 0) or (num is None and not said):
-                    self.add("bad-profile-number", cell, field=label, labels=("field",))
-                    num = None
-                elif num is None and f.required and "error" not in said:  # "n/a": read as missing
-                    self.add("missing-profile", cell, sheet=sheet, field=label, labels=("field",))
+                num = self.number(cell, "")  # the cell's own matters (formats), then the profile's rule
+                num, rule = profile_number(num, [p.severity for p in self.problems[before:]], f)
+                if rule is not None:
+                    self.add(rule.code, cell, sheet=sheet, labels=rule.labels, **rule.params)
                 self.profile[key] = num
 
     def controlled(self, cell: RawCell, value: str, label: str) -> bool:
         """True (reported) when a name or an id holds a control character: a line break typed with
         Alt+Enter, a pasted tab, a bidirectional override. Refused, not cleaned: a name is how a
         city is known on every page and in every later round, so it is never guessed."""
-        bad = first_control(value)
+        bad = control_finding(value, label)
         if bad is None:
             return False
-        self.add("control-character", cell, field=label, position=bad[0], char=bad[1], labels=("field",))
+        self.add(bad.code, cell, labels=bad.labels, **bad.params)
         return True
 
     def _row_id(self, row: RawRow, known: set[str], unknown_code: str) -> str | None:
