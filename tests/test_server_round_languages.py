@@ -234,8 +234,8 @@ def test_a_city_named_twice_or_already_in_the_round_is_said_not_dropped(service:
         "These cities were in the round already and were left as they are; every other city of the file was added."]
     assert re.findall(r"<li>(.*?)</li>", page) == ["Hue"]
     assert f'href="/rounds/{slug}/"' in page
-    assert sorted(City.objects.filter(round__slug=slug).values_list("name", "language", "contact")) == [
-        ("Hue", "vi", "a@example.org"), ("Vinh", "en", "")]  # Hue as it was, Vinh added
+    assert sorted(City.objects.filter(round__slug=slug).values_list("name", "language", "contacts")) == [
+        ("Hue", "vi", ["a@example.org"]), ("Vinh", "en", [])]  # Hue as it was, Vinh added
 
     refused = organiser.post(f"/rounds/{slug}/cities/", {"city": "Hue", "country": "VN", "language": "vi"})
     assert refused.status_code == 400

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._missing import cell_text, first_control
@@ -98,13 +98,15 @@ def control_finding(value: str, label: str) -> Finding | None:
     return Finding("control-character", params={"field": label, "position": bad[0], "char": bad[1]})
 
 
-def profile_value(profile_field: ProfileField, raw: str, lang: str) -> tuple[Any, list[Finding]]:
+def profile_value(profile_field: ProfileField, raw: str, lang: str,
+                  required: bool = False) -> tuple[Any, list[Finding]]:
     """A City-profile value typed as text (a form, a CSV cell) in ``lang``, by the reader's rules.
 
     Returns the value as the workbook's reader would read it (a float, an upper-case country code, a
     text in NFC; ``None`` when empty or not available) and every finding, in the reader's order. An
-    empty text is not a finding here: which fields must be given is the caller's rule (the service
-    leaves every one to the city). The year is not a kind this reads (see the module's conventions).
+    empty text is not a finding here; a word for "not available" is ``missing-profile`` only when
+    ``required`` (the service leaves every field to the city, so it never asks). The year is not a
+    kind this reads (see the module's conventions).
     """
     kind, text = profile_field.kind, nfc(cell_text(raw).strip())
     if not text:
@@ -117,6 +119,7 @@ def profile_value(profile_field: ProfileField, raw: str, lang: str) -> tuple[Any
         return (code, []) if code in COUNTRIES else (None, [Finding("unknown-country")])
     if kind == "number":
         number, found = typed_number(raw, lang)
-        number, rule = profile_number(number, [issue(f.code, "").severity for f in found], profile_field)
+        number, rule = profile_number(number, [issue(f.code, "").severity for f in found],
+                                      replace(profile_field, required=required))
         return number, found + ([rule] if rule else [])
     raise ValueError(f"a profile field of kind {kind!r} is not read from typed text")

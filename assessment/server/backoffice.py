@@ -9,7 +9,7 @@ Conventions:
   relies on are read-only: the kept versions (:class:`~.models.Upload`), answered query
   workbooks, queries, publications, invitations, memberships (the roles page changes them, with
   an audit record) and the audit trail. A few fields are editable (a round's name, deadline and
-  whether it is public; a city's contact; whether an account is active); every such change is
+  whether it is public; a city's contacts; whether an account is active); every such change is
   an audit record too.
 * The admin's pages run the admin's own script files, so they carry their own policy
   (:data:`ADMIN_POLICY`, ``script-src 'self'``), set by this site's view wrapper on its own
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
@@ -33,9 +34,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from .audit import record
+from .cities import GIVEN, checked_contacts
 from .models import ROLE_ORGANISER, AnswerFile, AuditRecord, City, Invitation, Membership, Publication, Query, Round
 from .models import Upload as Version
 from .roles import roles_of
+from .words import gettext
 from .words import gettext_lazy as _
 
 #: The back office's policy: the admin's own script, style and image files, nothing inline, no frames.
@@ -128,9 +131,58 @@ _register(Round, Editable, editable=("name", "deadline", "public"),
           fields=("slug", "name", "year", "deadline", "public", "previous", "languages", "created", "method",
                   "robustness"),
           list_display=("name", "year", "slug", "deadline", "public"))
-_register(City, Editable, editable=("contact",), list_display=("name", "round", "status", "contact", "last_activity"),
-          fields=("round", "name", "country", "language", "contact", "status", "note", "revision", "last_activity",
-                  "accepted"), list_filter=("round", "status"))
+class Contacts(forms.CharField):
+    """A city's contact addresses as one text, separated by ``;`` (or ``,``), each checked as the cities
+    page checks them (:func:`assessment.server.cities.checked_contacts`)."""
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str):  # the text sent back with a problem, as typed
+            return value
+        return "; ".join(value or [])
+
+    def to_python(self, value: Any) -> list[str]:
+        kept, problems = checked_contacts(str(value or ""))
+        if problems:
+            raise forms.ValidationError(problems)
+        return kept
+
+
+class CityForm(forms.ModelForm):
+    """The back office's form of a city: its contacts as one text of addresses."""
+
+    contacts = Contacts(required=False, label=_("Contact e-mails"),
+                        help_text=_("Addresses separated by ';': each gets its own invitation link."))
+
+    class Meta:
+        model = City
+        fields = ("contacts",)
+
+
+class CityAdmin(Editable):
+    """A city: its contacts may change; its profile is shown field by field, each named in the reader's language."""
+
+    form = CityForm
+    editable = ("contacts",)
+    list_display = ("name", "round", "status", "contact_list", "last_activity")
+    list_filter = ("round", "status")
+    fields = ("round", "name", "country", "language", "contacts", "profile_shown", "status", "note", "revision",
+              "last_activity", "accepted")
+
+    @admin.display(description=_("contact e-mails"))
+    def contact_list(self, obj: City) -> str:
+        return "; ".join(obj.contacts)
+
+    @admin.display(description=_("city profile"))
+    def profile_shown(self, obj: City) -> str:
+        return "; ".join(f"{gettext(f.label)}: {_plain(obj.profile[f.key])}" for f in GIVEN if f.key in obj.profile)
+
+
+def _plain(value: Any) -> Any:
+    """A whole number without its ``.0`` (a population is kept as a float, as the workbook's reader reads it)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+site.register(City, CityAdmin)
 _register(User, Editable, editable=("is_active",), fields=("username", "email", "is_active", "last_login",
                                                            "date_joined"),
           list_display=("username", "email", "is_active", "last_login"))

@@ -63,16 +63,17 @@ def make_demo(datadir: Path, base_url: str, database_url: str | None = None) -> 
             City.objects.create(round=rnd, name=row["city"], country=row["country"] or "",
                                 language=language if (language := city_language(row["country"] or ""))
                                 in DEMO_LANGUAGES else "en",
-                                contact=f"{row['city'].lower().replace(' ', '-')}@example.org")
+                                contacts=[f"{row['city'].lower().replace(' ', '-')}@example.org"])
     reviewer, _ = User.objects.get_or_create(username="reviewer@example.org",
                                              defaults={"email": "reviewer@example.org"})
     Membership.objects.get_or_create(user=reviewer, role=ROLE_REVIEWER, city=None)
     links.append(("reviewer", f"{url}/invite/{invite(reviewer.username, ROLE_REVIEWER, user=reviewer)[1]}/"))
     for name, filename, submits in UPLOADS:
         city = City.objects.get(round=rnd, name=name)
-        member, _ = User.objects.get_or_create(username=city.contact, defaults={"email": city.contact})
+        contact = city.contacts[0]
+        member, _ = User.objects.get_or_create(username=contact, defaults={"email": contact})
         Membership.objects.get_or_create(user=member, role=ROLE_CITY, city=city)
-        links.append((name, f"{url}/invite/{invite(city.contact, ROLE_CITY, city=city, user=member)[1]}/"))
+        links.append((name, f"{url}/invite/{invite(contact, ROLE_CITY, city=city, user=member)[1]}/"))
         if city.uploads.exists():
             continue
         with (folder / filename).open("rb") as fh:

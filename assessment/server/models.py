@@ -89,7 +89,12 @@ class City(models.Model):
     name = models.CharField(max_length=200, verbose_name=_("name"))
     country = models.CharField(max_length=2, blank=True, default="", verbose_name=_("country"))
     language = models.CharField(max_length=5, default="en", verbose_name=_("language"))
-    contact = models.EmailField(blank=True, default="", verbose_name=_("contact e-mail"))
+    #: the addresses its invitation links go to (one link each), in the order given; the single address
+    #: a city had before is the first (migration 0005)
+    contacts = models.JSONField(default=list, blank=True, verbose_name=_("contact e-mails"))
+    #: the City-profile values the organiser gave (``{key: value}``, keys of
+    #: :data:`assessment.server.cities.GIVEN`, checked by the intake's rules), pre-filled in its template
+    profile = models.JSONField(default=dict, blank=True, verbose_name=_("city profile"))
     status = models.CharField(max_length=12, choices=_choices(STATUSES), default="invited", verbose_name=_("status"))
     note = models.TextField(blank=True, default="", verbose_name=_("reviewer's note"))
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))

@@ -135,9 +135,10 @@ def compare(request: HttpRequest, city_id: int) -> HttpResponse:
 @signed_in
 @require_GET
 def template_download(request: HttpRequest, city_id: int) -> HttpResponse:
-    """The city's workbook, its profile pre-filled, in the city's language; with last year's accepted
-    values beside each row as a reference (never read back) when the round started from a previous one."""
-    from ..intake import Reference, write_template
+    """The city's workbook, its profile pre-filled (city, country, year, and the values the organiser gave,
+    which the city may still change), in the city's language; with last year's accepted values beside each
+    row as a reference (never read back) when the round started from a previous one."""
+    from ..intake import Prefill, Reference, write_template
 
     city = city_for(request, city_id)
     before = last_years_version(city.round, city)
@@ -145,7 +146,8 @@ def template_download(request: HttpRequest, city_id: int) -> HttpResponse:
     with tempfile.TemporaryDirectory(prefix="smartcity-template-") as tmp:
         name = f"{safe_name(city.name).replace(' ', '-').lower()}-{city.round.year}.xlsx"
         path = write_template(Path(tmp) / name, city=city.name, country=city.country, year=city.round.year,
-                              lang=city.language, reference=reference, catalogue=round_catalogue(city.round))
+                              lang=city.language, reference=reference, catalogue=round_catalogue(city.round),
+                              prefill=Prefill(profile=dict(city.profile)))
         data = path.read_bytes()
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -23,6 +23,7 @@ from ..i18n import N_
 from . import storage
 from .audit import audit_csv, record
 from .catalogues import checked_catalogue, round_catalogue
+from .cities import CSV_COLUMNS, GIVEN, checked_city, unknown_columns
 from .jinja import current, gettext
 from .languages import DEFAULT_LANGUAGES, builtin_languages, chosen_languages, city_language, offered, round_choices
 from .models import (
@@ -104,7 +105,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
                                        catalogue_sha256=sha, catalogue_name=label, languages=languages)
             if previous is not None:  # the cities and their contacts carried over, to be invited again
                 City.objects.bulk_create(City(round=rnd, name=c.name, country=c.country, language=c.language,
-                                              contact=c.contact) for c in previous.cities.all())
+                                              contacts=c.contacts, profile=c.profile)
+                                         for c in previous.cities.all())
             record(request.user, "round-created", rnd, detail=slug)
             return redirect("dashboard", rnd.slug)
         errors += problems
@@ -178,24 +180,31 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboard.html.j2", {
         "round": rnd, "cities": rows, "statuses": SHOWN_STATUSES, "counts": counts, "sort": sort, "status": status,
         "organiser": ROLE_ORGANISER in _roles(request), "publications": rnd.publications.order_by("-number"),
-        "round_languages": round_choices(rnd)})
+        "round_languages": round_choices(rnd), "profile_fields": GIVEN,
+        "profile_columns": ", ".join(f.key for f in GIVEN)})
 
 
-def _add_city(rnd: Round, name: str, country: str, language: str, email: str) -> City | None:
+#: A city to add: name, country, language (a checked code), contact addresses, profile (checked).
+NewCity = tuple[str, str, str, list[str], dict[str, Any]]
+
+
+def _add_city(rnd: Round, name: str, country: str, language: str, contacts: list[str],
+              profile: dict[str, Any]) -> City | None:
     """A new city of the round (``None``: no name, or the round has a city of that name already).
 
-    ``language`` is a checked code (:func:`assessment.server.languages.city_language`).
+    ``language`` is a checked code (:func:`assessment.server.languages.city_language`), ``contacts``
+    and ``profile`` are checked (:func:`assessment.server.cities.checked_city`).
     """
     name = name.strip()
     if not name or rnd.cities.filter(name=name).exists():
         return None
     return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2], language=language,
-                               contact=email.strip())
+                               contacts=contacts, profile=profile)
 
 
-def _csv_rows(rnd: Round, reader: csv.DictReader[str]) -> tuple[list[tuple[str, str, str, str]], list[str]]:
-    """The cities of a CSV as ``(city, country, language, email)`` rows, and every problem of its rows."""
-    rows: list[tuple[str, str, str, str]] = []
+def _csv_rows(rnd: Round, reader: csv.DictReader[str]) -> tuple[list[NewCity], list[str]]:
+    """The cities of a CSV as :data:`NewCity` rows, and every problem of its rows."""
+    rows: list[NewCity] = []
     problems: list[str] = []
     first_row: dict[str, int] = {}  # a city's name -> the row that named it first
     for row in reader:
@@ -214,18 +223,22 @@ def _csv_rows(rnd: Round, reader: csv.DictReader[str]) -> tuple[list[tuple[str, 
         code, problem = city_language(rnd, cells.get("language", ""), reader.line_num, cells["city"])
         if problem:
             problems.append(problem)
-        rows.append((cells["city"], cells.get("country", ""), code, cells.get("email", "")))
+        profile, contacts, more = checked_city(cells, reader.line_num, cells["city"])
+        problems += more
+        rows.append((cells["city"], cells.get("country", ""), code, contacts, profile))
     return rows, problems
 
 
 @need(ROLE_ORGANISER)
 @require_POST
 def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add one city from the form, or many from a CSV (city, country, language, email).
+    """Add one city from the form, or many from a CSV (city, country, language, email, and the profile's keys).
 
     Every row of a CSV is checked before any is added: a row with a city name but no usable language,
-    or with other cells but no city name, is a problem, and when there is any the page lists them all
-    and adds nothing (the corrected file is sent again whole); so is a city named on two rows. A row
+    a contact that is not an e-mail address or a profile value the workbook's reader would refuse
+    (:mod:`assessment.server.cities`), or with other cells but no city name, is a problem; so is a
+    column that is not read, and a city named on two rows. When there is any, the page lists them all
+    and adds nothing (the corrected file is sent again whole). A row
     without any value is skipped. A city the round has already is left as it is (sending the same list
     twice adds nobody twice), and the page that follows names every such city; the form refuses one.
     """
@@ -239,9 +252,13 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
         reader = csv.DictReader(io.StringIO(text))
         if "city" not in (reader.fieldnames or []):
             return render(request, "message.html.j2",
-                          {"message": N_("The CSV needs a header row with a 'city' column "
-                                         "(and optionally country, language, email).")}, status=400)
-        rows, problems = _csv_rows(rnd, reader)
+                          {"message": N_("The CSV needs a header row with a 'city' column (and optionally "
+                                         "country, language, email, population, area_km2, peer_group, "
+                                         "contact_name, contact_email).")}, status=400)
+        problems = [gettext(N_("The column '{column}' is not read: the columns are {columns}.")).format(
+            column=name, columns=", ".join(CSV_COLUMNS)) for name in unknown_columns(list(reader.fieldnames or []))]
+        rows, more = _csv_rows(rnd, reader)
+        problems += more
         if not problems:
             with transaction.atomic():
                 made = [(r[0], _add_city(rnd, *r)) for r in rows]
@@ -254,9 +271,11 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
             problems.append(gettext(N_("The round has a city named {city} already.")).format(city=name))
         if problem:
             problems.append(problem)
+        profile, contacts, more = checked_city(request.POST)
+        problems += more
         if not problems:
             city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""), code,
-                             request.POST.get("email", ""))
+                             contacts, profile)
             added = [city] if city else []
     if problems:
         return render(request, "message.html.j2", {"message": N_("No city was added: fix these problems and send "
@@ -272,19 +291,21 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def invitation_links(request: HttpRequest, cities: list[City]) -> list[dict[str, Any]]:
-    """A new one-time link per city (e-mailed through Django's backend and shown to the organiser)."""
+    """A new one-time link per contact address of each city, e-mailed to that address through Django's
+    backend and shown to the organiser beside it; one link, e-mailed to nobody, for a city without any."""
     from django.core.mail import send_mail
 
     from .jinja import gettext
 
     links = []
     for city in cities:
-        inv, token = invite(city.contact or f"city-{city.pk}@invalid", ROLE_CITY, city=city)
-        link = request.build_absolute_uri(f"/invite/{token}/")
-        record(request.user, "invitation", inv, detail=city.name)
-        if city.contact:
-            send_mail(gettext("Your invitation to the assessment round"), link, None, [city.contact])
-        links.append({"city": city, "link": link})
+        for address in city.contacts or [""]:
+            inv, token = invite(address or f"city-{city.pk}@invalid", ROLE_CITY, city=city)
+            link = request.build_absolute_uri(f"/invite/{token}/")
+            record(request.user, "invitation", inv, detail=f"{city.name} {address}".strip())
+            if address:
+                send_mail(gettext("Your invitation to the assessment round"), link, None, [address])
+            links.append({"city": city, "email": address, "link": link})
     return links
 
 
@@ -307,7 +328,8 @@ def invite_reviewer(request: HttpRequest) -> HttpResponse:
     inv, token = invite(email or "reviewer@invalid", role)
     record(request.user, "invitation", inv, detail=role)
     link = request.build_absolute_uri(f"/invite/{token}/")
-    return render(request, "links.html.j2", {"round": None, "links": [{"city": None, "link": link, "role": role}]})
+    return render(request, "links.html.j2", {"round": None, "links": [{"city": None, "email": email, "link": link,
+                                                                       "role": role}]})
 
 
 def decide(request: HttpRequest, city_id: int, status: str) -> HttpResponse:

@@ -1,0 +1,202 @@
+"""A city's profile and contacts as the organiser gives them (the form or a CSV): checked by the workbook reader's
+own rules, pre-filled in the city's template, one invitation link per contact, carried over to the next round,
+shown in the back office in the reader's language."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from server_kit import client_for, new_round, person, service, unique
+
+__all__ = ["service"]
+
+HEADER = "city,country,language,email,population,area_km2,peer_group,contact_name,contact_email\n"
+
+
+def _errors(page: bytes) -> list[str]:
+    found = re.findall(r'<p class="error" role="alert">(.*?)</p>|<li>(.*?)</li>', page.decode(), re.S)
+    return [html.unescape(a or b) for a, b in found]
+
+
+def _csv(organiser: Any, slug: str, text: str) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return organiser.post(f"/rounds/{slug}/cities/", {"csv": SimpleUploadedFile("cities.csv", text.encode())})
+
+
+def _round() -> Any:
+    from assessment.server.models import Round
+
+    return Round.objects.create(slug=unique("profile-"), name="Profile round", year=2026, languages=["en", "vi"])
+
+
+def test_the_form_and_a_csv_give_a_profile_and_several_contacts(service: Path) -> None:
+    from assessment.server.models import City
+
+    rnd = _round()
+    organiser = client_for(person("organiser"))
+    page = organiser.get(f"/rounds/{rnd.slug}/").content.decode()
+    for key in ("population", "area_km2", "peer_group", "contact_name", "contact_email"):
+        assert f'name="{key}"' in page  # an optional input each, and the CSV's columns named on the page
+    assert "population, area_km2, peer_group, contact_name, contact_email" in page
+    made = organiser.post(f"/rounds/{rnd.slug}/cities/", {
+        "city": "Hue", "country": "VN", "language": "vi", "email": "a@hue.example.org; b@hue.example.org",
+        "population": "652572", "area_km2": "265.99", "peer_group": "", "contact_name": "Lê Văn A",
+        "contact_email": "a@hue.example.org"})
+    assert made.status_code == 302, _errors(made.content)
+    hue = City.objects.get(round=rnd, name="Hue")
+    assert hue.contacts == ["a@hue.example.org", "b@hue.example.org"]
+    # read as the workbook's reader reads them: numbers as floats, an empty field not kept
+    assert hue.profile == {"population": 652572.0, "area_km2": 265.99, "contact_name": "Lê Văn A",
+                           "contact_email": "a@hue.example.org"}
+    # a CSV: several addresses by ';' or ',' (one given twice, in another case, kept once), the profile by its keys
+    sheet = (HEADER + 'Vinh,VN,vi,"x@vinh.example.org, y@vinh.example.org;X@VINH.example.org",'
+             "339114,105.1,coastal,,\nHa Long,VN,,,,,,,\n")
+    assert _csv(organiser, rnd.slug, sheet).status_code == 302
+    vinh = City.objects.get(round=rnd, name="Vinh")
+    assert vinh.contacts == ["x@vinh.example.org", "y@vinh.example.org"]
+    assert vinh.profile == {"population": 339114.0, "area_km2": 105.1, "peer_group": "coastal"}
+    assert City.objects.get(round=rnd, name="Ha Long").profile == {}
+
+
+def test_every_problem_of_every_row_is_listed_and_nothing_is_added(service: Path) -> None:
+    from assessment.server.models import City
+
+    rnd = _round()
+    organiser = client_for(person("organiser"))
+    sheet = (HEADER.rstrip("\n") + ",populaton\n"
+             "Hue,VN,vi,a@hue.example.org;not-an-address,-5,652.572,,,hue.example.org,\n"
+             'Vinh,VN,vi,,many,,"North\tcoast",,,\n'
+             "Ha Long,VN,,,n/a,,,,,\n")
+    refused = _csv(organiser, rnd.slug, sheet)
+    assert refused.status_code == 400
+    # the intake's own words for each value (the messages of intake/issues.py), placed by line, city and field
+    assert _errors(refused.content) == [
+        "No city was added: fix these problems and send them again.",
+        "The column 'populaton' is not read: the columns are city, country, language, email, population, area_km2, "
+        "peer_group, contact_name, contact_email.",
+        "Row 2 (Hue), Population (inhabitants): 'Population (inhabitants)' must be a number greater than 0; found "
+        "'-5'. Enter a plain number.",
+        "Row 2 (Hue), Area (km²): '652.572' is ambiguous: it could be 652,572 or 652.572. Type the number without "
+        "thousands separators.",
+        "Row 2 (Hue), Contact e-mail: 'hue.example.org' is not an e-mail address: give addresses such as "
+        "name@example.org, separated by ';'.",
+        "Row 2 (Hue), Contact e-mails: 'not-an-address' is not an e-mail address: give addresses such as "
+        "name@example.org, separated by ';'.",
+        "Row 3 (Vinh), Population (inhabitants): 'many' is not a number. Enter a plain number, or leave the cell "
+        "empty if the value is not available.",
+        "Row 3 (Vinh), Peer group (optional): 'Peer group (optional)' holds an invisible character (U+0009) at "
+        "position 6: a line break or a control character typed or pasted into the cell. Retype the value on one "
+        "line, without line breaks or invisible characters."]
+    assert not City.objects.filter(round=rnd).exists()  # "n/a" on Ha Long is no problem: left to the city
+
+
+def test_the_form_reports_in_the_page_language_and_adds_nothing(service: Path) -> None:
+    from assessment.server.models import City
+
+    rnd = _round()
+    organiser = client_for(person("organiser"))
+    organiser.post("/language/", {"lang": "vi"})
+    refused = organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Hue", "language": "vi", "population": "0",
+                                                             "email": "a@hue.example.org, b@"})
+    assert refused.status_code == 400
+    errors = _errors(refused.content)
+    assert errors[1:] == [
+        "Dân số (người): 'Dân số (người)' phải là một số lớn hơn 0; giá trị nhập là '0'. Nhập một số.",
+        "Các địa chỉ e-mail liên hệ: 'b@' không phải là địa chỉ e-mail: hãy ghi các địa chỉ như "
+        "name@example.org, cách nhau bằng ';'."]
+    assert not City.objects.filter(round=rnd).exists()
+    # on a Vietnamese page a number is typed as Vietnamese write it (a comma before the decimals)
+    made = organiser.post(f"/rounds/{rnd.slug}/cities/", {"city": "Hue", "language": "vi", "area_km2": "265,99"})
+    assert made.status_code == 302, _errors(made.content)
+    assert City.objects.get(round=rnd, name="Hue").profile == {"area_km2": 265.99}
+
+
+def test_the_template_is_prefilled_with_the_profile_and_the_city_may_change_it(service: Path,
+                                                                              tmp_path: Path) -> None:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    from assessment.intake import read_submissions
+    from assessment.server.models import City
+
+    rnd = _round()
+    organiser = client_for(person("organiser"))
+    assert organiser.post(f"/rounds/{rnd.slug}/cities/", {
+        "city": "Hue", "country": "VN", "language": "vi", "population": "652572", "area_km2": "265.99",
+        "peer_group": "central", "contact_name": "Lê Văn A", "contact_email": "a@hue.example.org"}).status_code == 302
+    hue = City.objects.get(round=rnd, name="Hue")
+    answer = client_for(person("city", hue)).get(f"/cities/{hue.pk}/template.xlsx")
+    assert answer.status_code == 200
+    path = tmp_path / "hue-2026.xlsx"
+    path.write_bytes(answer.content)
+    read = read_submissions([path]).accepted.profiles
+    assert [{k: r[k] for k in ("city", "country", "year", "population", "area_km2", "peer_group", "contact_name",
+                               "contact_email")} for r in read] == [
+        {"city": "Hue", "country": "VN", "year": 2026, "population": 652572.0, "area_km2": 265.99,
+         "peer_group": "central", "contact_name": "Lê Văn A", "contact_email": "a@hue.example.org"}]
+    # the city changes its population in the City profile sheet (key in column A, value in C)
+    wb = load_workbook(path)
+    sheet = wb.worksheets[1]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "population")
+    sheet.cell(row, 3).value = 660000
+    changed = tmp_path / "hue-changed-2026.xlsx"
+    wb.save(changed)
+    assert read_submissions([changed]).accepted.profiles[0]["population"] == 660000.0
+
+
+def test_one_link_per_contact_address(service: Path) -> None:
+    from django.core import mail
+
+    from assessment.server.models import City, Invitation
+
+    rnd, (hue, vinh) = new_round(cities=("Hue", "Vinh"))
+    City.objects.filter(pk=hue.pk).update(contacts=["a@hue.example.org", "b@hue.example.org"])
+    organiser = client_for(person("organiser"))
+    before = len(mail.outbox)
+    page = organiser.post(f"/rounds/{rnd.slug}/invite/").content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td><code class=\"link\">(.*?)</code></td></tr>", page)
+    assert [(city, email) for city, email, _link in rows] == [
+        ("Hue", "a@hue.example.org"), ("Hue", "b@hue.example.org"), ("Vinh", "")]
+    assert len({link for _c, _e, link in rows}) == 3  # a link of its own each
+    sent = mail.outbox[before:]
+    assert [(m.to, m.body) for m in sent] == [(["a@hue.example.org"], rows[0][2]), (["b@hue.example.org"], rows[1][2])]
+    assert sorted(Invitation.objects.filter(city=hue).values_list("email", flat=True)) == [
+        "a@hue.example.org", "b@hue.example.org"]
+
+
+def test_a_round_from_a_previous_one_carries_profiles_and_contacts(service: Path) -> None:
+    from assessment.server.models import City, Round
+
+    last, (hue,) = new_round(cities=("Hue",))
+    City.objects.filter(pk=hue.pk).update(contacts=["a@hue.example.org", "b@hue.example.org"],
+                                          profile={"population": 652572.0, "peer_group": "central"})
+    organiser = client_for(person("organiser"))
+    name = unique("Carried ")
+    assert organiser.post("/rounds/new/", {"name": name, "year": "2026", "previous": str(last.pk)}).status_code == 302
+    assert list(City.objects.filter(round=Round.objects.get(name=name)).values_list("name", "contacts", "profile")) == [
+        ("Hue", ["a@hue.example.org", "b@hue.example.org"], {"population": 652572.0, "peer_group": "central"})]
+
+
+def test_the_back_office_shows_and_checks_them_in_the_readers_language(service: Path) -> None:
+    from assessment.server.models import AuditRecord, City
+
+    _rnd, (hue,) = new_round(cities=("Hue",))
+    City.objects.filter(pk=hue.pk).update(contacts=["a@hue.example.org"], profile={"population": 652572.0})
+    organiser = client_for(person("organiser"))
+    organiser.post("/language/", {"lang": "vi"})
+    base = f"/admin/smartcity/city/{hue.pk}/change/"
+    page = html.unescape(organiser.get(base).content.decode())
+    assert "Hồ sơ thành phố" in page and "Dân số (người): 652572" in page  # the field's and the value's labels
+    assert "Các địa chỉ e-mail liên hệ" in page and 'value="a@hue.example.org"' in page
+    refused = organiser.post(base, {"contacts": "a@hue.example.org; nobody"})
+    assert refused.status_code == 200  # the form again, with its problem
+    assert "'nobody' không phải là địa chỉ e-mail" in html.unescape(refused.content.decode())
+    hue.refresh_from_db()
+    assert hue.contacts == ["a@hue.example.org"]
+    assert organiser.post(base, {"contacts": "a@hue.example.org; c@hue.example.org"}).status_code == 302
+    hue.refresh_from_db()
+    assert hue.contacts == ["a@hue.example.org", "c@hue.example.org"]
+    assert AuditRecord.objects.filter(action="admin-change", object_type="city", object_id=str(hue.pk)).exists()
