@@ -5,7 +5,10 @@ shown in the back office in the reader's language."""
 from __future__ import annotations
 
 import html
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +73,7 @@ def test_every_problem_of_every_row_is_listed_and_nothing_is_added(service: Path
     sheet = (HEADER.rstrip("\n") + ",populaton\n"
              "Hue,VN,vi,a@hue.example.org;not-an-address,-5,652.572,,,hue.example.org,\n"
              'Vinh,VN,vi,,many,,"North\tcoast",,,\n'
-             "Ha Long,VN,,,n/a,,,,,\n")
+             "Ha Long,Viet Nam,,,n/a,,,,,\n")
     refused = _csv(organiser, rnd.slug, sheet)
     assert refused.status_code == 400
     # the intake's own words for each value (the messages of intake/issues.py), placed by line, city and field
@@ -90,7 +93,9 @@ def test_every_problem_of_every_row_is_listed_and_nothing_is_added(service: Path
         "empty if the value is not available.",
         "Row 3 (Vinh), Peer group (optional): 'Peer group (optional)' holds an invisible character (U+0009) at "
         "position 6: a line break or a control character typed or pasted into the cell. Retype the value on one "
-        "line, without line breaks or invisible characters."]
+        "line, without line breaks or invisible characters.",
+        "Row 4 (Ha Long), Country (ISO 3166-1 alpha-2 code, e.g. VN): 'Viet Nam' is not an ISO 3166-1 alpha-2 "
+        "country code. Use a two-letter code such as VN, TH or SG."]
     assert not City.objects.filter(round=rnd).exists()  # "n/a" on Ha Long is no problem: left to the city
 
 
@@ -152,7 +157,7 @@ def test_one_link_per_contact_address(service: Path) -> None:
 
     from assessment.server.models import City, Invitation
 
-    rnd, (hue, vinh) = new_round(cities=("Hue", "Vinh"))
+    rnd, (hue, _vinh) = new_round(cities=("Hue", "Vinh"))
     City.objects.filter(pk=hue.pk).update(contacts=["a@hue.example.org", "b@hue.example.org"])
     organiser = client_for(person("organiser"))
     before = len(mail.outbox)
@@ -200,3 +205,63 @@ def test_the_back_office_shows_and_checks_them_in_the_readers_language(service: 
     hue.refresh_from_db()
     assert hue.contacts == ["a@hue.example.org", "c@hue.example.org"]
     assert AuditRecord.objects.filter(action="admin-change", object_type="city", object_id=str(hue.pk)).exists()
+
+
+UPGRADE = """
+import json, os, sys
+from pathlib import Path
+os.environ.pop("SMARTCITY_DATABASE_URL", None)  # SQLite in the folder, whatever the environment names
+from assessment.server.config import make_datadir, setup
+folder = Path(sys.argv[1])
+make_datadir(folder)
+setup(folder, None)
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", "smartcity", "0004", verbosity=0)
+with connection.cursor() as cursor:  # cities made when a city had one contact address, or none
+    cursor.execute("INSERT INTO smartcity_round (slug, name, year, method, robustness, public, created, "
+                   "catalogue_sha256, catalogue_name, languages) VALUES ('old-2025', 'Old', 2025, '', '', 1, "
+                   "'2025-01-01 00:00:00', '', '', '[\\"en\\"]')")
+    for name, contact in (("Hue", "a@hue.example.org"), ("Vinh", "")):
+        cursor.execute("INSERT INTO smartcity_city (round_id, name, country, language, contact, status, note, "
+                       "revision) SELECT id, %s, 'VN', 'en', %s, 'invited', '', 0 FROM smartcity_round",
+                       [name, contact])
+call_command("migrate", verbosity=0)
+from assessment.server.models import City
+print(json.dumps(list(City.objects.order_by("name").values_list("name", "contacts", "profile"))))
+call_command("migrate", "smartcity", "0004", verbosity=0)  # and back: the first address is the one again
+with connection.cursor() as cursor:
+    cursor.execute("SELECT name, contact FROM smartcity_city ORDER BY name")
+    print(json.dumps(cursor.fetchall()))
+"""
+
+
+def test_the_upgrade_keeps_a_citys_one_contact_as_its_first(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-c", UPGRADE, str(tmp_path / "data")], capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    forward, backward = run.stdout.strip().splitlines()[-2:]
+    assert json.loads(forward) == [["Hue", ["a@hue.example.org"], {}], ["Vinh", [], {}]]
+    assert json.loads(backward) == [["Hue", "a@hue.example.org"], ["Vinh", ""]]
+
+
+def test_a_typed_profile_value_meets_the_same_rules_as_in_the_workbook(tmp_path: Path) -> None:
+    """The service's check (``profile_value``) and the workbook's reader say the same of the same text: the one
+    rule, not two that may drift (each text typed into the City profile sheet, then read back)."""
+    from assessment.intake import Prefill, read_submissions, write_template
+    from assessment.intake.layout import PROFILE_FIELDS
+    from assessment.intake.profile import profile_value
+
+    fields = {f.key: f for f in PROFILE_FIELDS}
+    cases = [("population", "652.572"), ("population", "-5"), ("population", "many"), ("population", "n/a"),
+             ("population", "1e400"), ("area_km2", "0"), ("area_km2", "n/a"), ("area_km2", "12,5"),
+             ("peer_group", "North\tcoast"), ("contact_name", "Lê Văn A"), ("population", "652572")]
+    for key, raw in cases:
+        path = write_template(tmp_path / f"{len(list(tmp_path.iterdir()))}.xlsx", city="Hue", country="VN",
+                              year=2026, prefill=Prefill(profile={"population": 1000, key: raw}))
+        read = [(p.code, p.text()) for p in read_submissions([path]).problems if p.sheet == "City profile"]
+        _value, findings = profile_value(fields[key], raw, "en", required=fields[key].required)
+        assert [(f.code, f.problem("", raw).text()) for f in findings] == read, (key, raw)
+    # and at least these are problems at all (a test of agreement alone would pass if both said nothing)
+    assert profile_value(fields["population"], "-5", "en")[1][0].code == "bad-profile-number"
+    assert profile_value(fields["population"], "652572", "en") == (652572.0, [])

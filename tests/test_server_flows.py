@@ -159,6 +159,7 @@ def test_2_organiser(live: dict[str, Any]) -> None:
     organiser.fill("form:has(input[name=city]) input[name=country]", "vn")
     organiser.select_option("form:has(input[name=city]) select[name=language]", "vi")
     organiser.fill("form:has(input[name=city]) input[name=email]", "da-nang@example.org")
+    organiser.fill("form:has(input[name=city]) input[name=population]", "1134310")  # pre-filled in its template
     organiser.click("form:has(input[name=city]) button")
     organiser.set_input_files("form:has(input[name=csv]) input[name=csv]", files=[{
         "name": "cities.csv", "mimeType": "text/csv", "buffer": CSV_CITIES.encode()}])
@@ -169,7 +170,10 @@ def test_2_organiser(live: dict[str, Any]) -> None:
 
     organiser.click("form[action$='/invite/'] button")
     organiser.wait_for_url(f"{base}/rounds/{SLUG}/invite/")  # the links' page, not the dashboard it leaves
-    shown = {r[0]: r[1] for r in rows(organiser, "main table")}
+    listed = rows(organiser, "main table")  # city, the address its link was e-mailed to, the link
+    assert {r[0]: r[1] for r in listed} == {"Da Nang": "da-nang@example.org", "Ha Noi": "ha-noi@example.org",
+                                            "Hue": "hue@example.org"}
+    shown = {r[0]: r[2] for r in listed}
     assert set(shown) == {"Da Nang", "Ha Noi", "Hue"}
     assert all(link.startswith(base + "/invite/") for link in shown.values())
     assert len(set(shown.values())) == 3
@@ -182,8 +186,8 @@ def test_2_organiser(live: dict[str, Any]) -> None:
     organiser.fill("form[action='/reviewers/invite/'] input[name=email]", "reviewer@example.org")
     organiser.click("form[action='/reviewers/invite/'] button")
     (reviewer_row,) = rows(organiser, "main table")
-    assert reviewer_row[0] == "reviewer" and reviewer_row[1].startswith(base + "/invite/")
-    live["links"]["reviewer"] = reviewer_row[1]
+    assert reviewer_row[:2] == ["reviewer", "reviewer@example.org"] and reviewer_row[2].startswith(base + "/invite/")
+    live["links"]["reviewer"] = reviewer_row[2]
     no_console_errors(live)
 
 
@@ -213,6 +217,7 @@ def test_3_city_team(live: dict[str, Any]) -> None:
     assert template.name == "da-nang-2025.xlsx"
     profile = {r[0]: r[2] for r in sheet_rows(template, 1)}
     assert (profile["city"], profile["country"], profile["year"]) == ("Da Nang", "VN", 2025)
+    assert profile["population"] == 1134310  # as the organiser gave it
 
     # a broken workbook: both problems listed, by cell, with what was found and how to fix it
     broken_dir = tmp / "broken"

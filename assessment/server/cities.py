@@ -34,6 +34,8 @@ from .words import current, gettext
 
 #: The profile fields an organiser may give (the workbook's City profile, less city, country and year).
 GIVEN: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if f.key not in ("city", "country", "year"))
+#: The city's country, checked by the same rules (an ISO 3166-1 alpha-2 code, in any case), kept on the city.
+COUNTRY: ProfileField = next(f for f in PROFILE_FIELDS if f.key == "country")
 #: The columns a CSV of cities may have: the city's record, its contacts, then the profile's keys.
 CSV_COLUMNS: tuple[str, ...] = ("city", "country", "language", "email", *(f.key for f in GIVEN))
 #: The label of the contacts' field (the ``email`` column).
@@ -68,13 +70,14 @@ def checked_contacts(text: str) -> tuple[list[str], list[str]]:
     return kept, problems
 
 
-def checked_profile(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The profile values of ``cells`` (keys of :data:`GIVEN`) and every problem as ``(field label, text)``,
-    both in the page language."""
+def checked_profile(cells: Mapping[str, str],
+                    fields: tuple[ProfileField, ...] = GIVEN) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The values of ``cells`` for ``fields`` (by key) and every problem as ``(field label, text)``, both read
+    and worded in the page language."""
     page = current()
     profile: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for f in GIVEN:
+    for f in fields:
         raw = (cells.get(f.key) or "").strip()
         value, findings = profile_value(f, raw, page)
         label = gettext(f.label)
@@ -97,9 +100,13 @@ def checked_city(cells: Mapping[str, str], row: int | None = None,
                  city: str = "") -> tuple[dict[str, Any], list[str], list[str]]:
     """A city's profile and contacts from a form or a CSV row (``row``: its line; ``None``: the form).
 
-    Returns the profile, the contact addresses and every problem, each worded with its place.
+    Returns the profile, the contact addresses and every problem, each worded with its place: the
+    country's first (a code the workbook's reader refuses is refused here, never cut to two letters),
+    then the profile's in the workbook's order, then the contacts'.
     """
-    profile, found = checked_profile(cells)
+    _country, found = checked_profile(cells, (COUNTRY,))
+    profile, more = checked_profile(cells)
+    found += more
     contacts, bad = checked_contacts(cells.get("email") or "")
     found += [(gettext(CONTACTS_LABEL), text) for text in bad]
     if row is None:
