@@ -37,6 +37,12 @@ _.has_change_permission
 _.has_delete_permission
 _.get_readonly_fields
 _.save_model
+# ... and these of the city's page there: a form field's hook, the columns and filters of its list, its shown values.
+_.prepare_value
+_.list_display
+_.list_filter
+_.contact_list
+_.profile_shown
 extra_context
 _.site_header
 _.site_title

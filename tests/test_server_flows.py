@@ -185,6 +185,7 @@ def test_2_organiser(live: dict[str, Any]) -> None:
     organiser.goto(base + "/rounds/")
     organiser.fill("form[action='/reviewers/invite/'] input[name=email]", "reviewer@example.org")
     organiser.click("form[action='/reviewers/invite/'] button")
+    organiser.wait_for_url(f"{base}/reviewers/invite/")  # the link's page, not the rounds page it leaves
     (reviewer_row,) = rows(organiser, "main table")
     assert reviewer_row[:2] == ["reviewer", "reviewer@example.org"] and reviewer_row[2].startswith(base + "/invite/")
     live["links"]["reviewer"] = reviewer_row[2]

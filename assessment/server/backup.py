@@ -4,15 +4,21 @@ The archive (``.tar.gz``) holds the data directory's files (secret key, options,
 publications) and the database in Django's portable form (``dumpdata``, XML), so a round backed up
 from SQLite restores into PostgreSQL and back. Restoring needs an empty target: a new data
 directory and, for PostgreSQL, a database without the service's tables; the tables are made by
-the migrations, then the records loaded (audit records keep their ids and times).
+the migrations, then the records loaded (audit records keep their ids and times). An archive made
+before a migration that renamed a field has its records upgraded as that migration upgrades a
+database (:func:`upgraded`).
 """
 
 from __future__ import annotations
 
+import html
 import io
+import json
+import re
 import tarfile
 import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .config import KEY_FILE, OPTIONS_FILE, setup
 
@@ -20,6 +26,24 @@ from .config import KEY_FILE, OPTIONS_FILE, setup
 DUMP = "database.xml"
 #: What the dump leaves out: rebuilt by the migrations (content types, permissions) or not worth keeping.
 EXCLUDE = ("contenttypes", "auth.permission", "sessions", "axes")
+
+
+#: A city's one contact address as archives made before migration 0005 hold it (Django's XML form).
+_ONE_CONTACT = re.compile(r'<field name="contact" type="CharField">([^<]*)</field>')
+
+
+def upgraded(xml: str) -> str:
+    """An archive's records in today's fields, as the migrations change a database's.
+
+    A city's one ``contact`` (archives made before migration 0005) becomes its ``contacts`` list, the
+    address first (none when it was empty); its profile is then the default, empty. Only that field's
+    element is rewritten, so an archive of today passes unchanged.
+    """
+    def contacts(match: re.Match[str]) -> str:
+        address = html.unescape(match.group(1))
+        return f'<field name="contacts" type="JSONField">{escape(json.dumps([address] if address else []))}</field>'
+
+    return _ONE_CONTACT.sub(contacts, xml)
 
 
 def backup(datadir: Path, archive: Path, database_url: str | None = None) -> Path:
@@ -64,5 +88,6 @@ def restore(archive: Path, datadir: Path, database_url: str | None = None) -> No
     call_command("migrate", interactive=False, verbosity=0)
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "round.xml"  # loaddata reads fixtures by file name and suffix
-        dump.replace(fixture)
+        fixture.write_text(upgraded(dump.read_text(encoding="utf-8")), encoding="utf-8")
+        dump.unlink()
         call_command("loaddata", str(fixture), verbosity=0)

@@ -4,14 +4,14 @@
 from django.db import migrations, models
 
 
-def to_list(apps, schema_editor):
+def to_list(apps, _schema_editor):
     City = apps.get_model("smartcity", "City")
     for city in City.objects.exclude(contact=""):
         city.contacts = [city.contact]
         city.save(update_fields=["contacts"])
 
 
-def to_one(apps, schema_editor):
+def to_one(apps, _schema_editor):
     City = apps.get_model("smartcity", "City")
     for city in City.objects.all():
         city.contact = city.contacts[0] if city.contacts else ""
