@@ -1,0 +1,88 @@
+"""The aggregate stage's prepared values (issue 26): the same bits as the plain route, fewer copies.
+
+The stage lays the children out once (:func:`laid_out`: row-major, 0 for a missing value, with the
+mask) instead of stacking them, masking a copy and clearing another. Every matrix product's bits depend
+on its operands and their layout, so these tests compare bit patterns (``view("u8")``), never with a
+tolerance: the prepared route must give exactly what ``np.where(mask, np.column_stack(...), 0.0)``
+handed the means before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assessment.errors import InputError
+from assessment.scoring import aggregate
+from assessment.scoring.aggregate import COUNT_FROM, combine, laid_out
+from assessment.scoring.means import MEANS
+
+
+def bits(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a).view("u8")
+
+
+def columns(n: int, c: int, seed: int) -> list[np.ndarray]:
+    """``c`` columns of ``n`` values in [1, 100), a tenth missing, as the aggregate stage's table holds them."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, c)) * 99 + 1
+    x[rng.random((n, c)) < 0.1] = np.nan
+    table = np.asfortranarray(x)  # a DataFrame's values: each column contiguous
+    return [table[:, k] for k in range(c)]
+
+
+def test_laid_out_is_the_masked_stack_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    cols = columns(1003, 7, seed=1)
+    cols[2][[0, 5, 1002]] = [np.inf, -np.inf, -0.0]  # not finite: missing; a negative zero is a value, kept
+    monkeypatch.setattr(aggregate, "LAYOUT_CELLS", 7 * 100)  # blocks of 100 rows, the last one of 3
+    v, mask = laid_out(cols)
+    stacked = np.column_stack(cols)
+    expected_mask = np.isfinite(stacked)
+    assert np.array_equal(mask, expected_mask)
+    assert np.array_equal(bits(v), bits(np.where(expected_mask, stacked, 0.0)))
+    assert v.flags.c_contiguous  # the layout of the stacked copy: the products see the same operands
+    assert not mask[0, 2] and not mask[5, 2] and mask[1002, 2] and np.signbit(v[1002, 2])
+
+
+@pytest.mark.parametrize("name", list(MEANS))
+def test_cleared_values_give_the_bits_of_the_weighted_mean(name: str) -> None:
+    x = np.column_stack(columns(50, 6, seed=2))
+    mask = np.isfinite(x)
+    w = np.array([[1.0, np.nan], [2.0, np.nan], [0.5, np.nan], [np.nan, 3.0], [np.nan, 1.0], [np.nan, 1.0]])
+    w = np.where(np.isnan(w), 0.0, w)
+    wsum = mask.astype("float64") @ w
+    mean = MEANS[name]()
+    with np.errstate(all="ignore"):
+        plain = mean.weighted(x, mask, w, wsum, 2.5)
+        cleared = mean.cleared(np.where(mask, x, 0.0), mask, w, wsum, 2.5)
+    assert np.array_equal(bits(plain), bits(cleared))
+
+
+@pytest.mark.parametrize("n", [COUNT_FROM - 1, COUNT_FROM + 500])  # products for the sums, then counts
+@pytest.mark.parametrize("weights", ["whole", "fractional"])
+@pytest.mark.parametrize("name", list(MEANS))
+def test_combine_on_laid_out_values_is_combine_on_the_stack(name: str, weights: str, n: int) -> None:
+    cols = columns(n, 9, seed=3)
+    w = np.full((9, 3), np.nan)
+    w[:3, 0], w[3:7, 1], w[7:, 2] = [1, 2, 3], [1, 1, 2, 4], [2, 1]
+    if weights == "fractional":
+        w = w * 0.7
+    plain = combine(np.column_stack(cols), w, name, 0.5, 0.6)
+    v, mask = laid_out(cols)
+    prepared = combine(v, w, name, 0.5, 0.6, mask=mask)
+    assert np.array_equal(bits(plain), bits(prepared))
+    assert np.isnan(plain).any() and not np.isnan(plain).all()  # coverage 0.6 leaves some parents out
+
+
+def test_a_domain_is_checked_on_available_values_only() -> None:
+    # 0 is outside the geometric mean's domain when it is a value, not when the 0 stands for a missing one
+    v, mask = laid_out([np.array([1.0, np.nan, 4.0]), np.array([2.0, 3.0, np.nan])])
+    w = np.array([[1.0], [1.0]])
+    got = combine(v, w, "geometric", mask=mask)
+    assert np.allclose(got[:, 0], [np.sqrt(2.0), 3.0, 4.0], rtol=1e-15)  # (1·2)^(1/2); 3 alone; 4 alone
+    with pytest.raises(InputError, match="geometric mean cannot take zero"):
+        combine(np.array([[0.0, 2.0]]), w, "geometric", where="lens: node")
+    v0, mask0 = laid_out([np.array([0.0]), np.array([2.0])])
+    with pytest.raises(InputError, match="geometric mean cannot take zero"):
+        combine(v0, w, "geometric", mask=mask0)
+    assert combine(np.array([[-5.0, 2.0]]), w, "arithmetic")[0, 0] == -1.5  # no domain: any value
