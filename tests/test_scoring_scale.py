@@ -86,3 +86,19 @@ def test_a_domain_is_checked_on_available_values_only() -> None:
     with pytest.raises(InputError, match="geometric mean cannot take zero"):
         combine(v0, w, "geometric", mask=mask0)
     assert combine(np.array([[-5.0, 2.0]]), w, "arithmetic")[0, 0] == -1.5  # no domain: any value
+
+
+def test_counted_sums_in_blocks_are_the_exact_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    # whole weights: every sum of available weights is a whole number, exact in float64 whatever the
+    # order, so the product of the 0/1 mask is the known answer
+    rng = np.random.default_rng(6)
+    mask = rng.random((1003, 9)) > 0.3
+    w = np.full((9, 3), np.nan)
+    w[:3, 0], w[3:7, 1], w[7:, 2] = [1, 2, 3], [1, 1, 2, 4], [2, 0]
+    member = ~np.isnan(w)
+    w = np.where(member, w, 0.0)
+    monkeypatch.setattr(aggregate, "COUNT_CELLS", 9 * 100)  # blocks of 100 rows, the last one of 3
+    wsum, counts = aggregate.counted_sums(mask, w, member)
+    m = mask.astype("float64")
+    assert np.array_equal(wsum, m @ w) and np.array_equal(counts, m @ member.astype("float64"))
+    assert counts[:, 2].max() == 2 and wsum[:, 2].max() == 2  # a weight of 0 counts as a child, adds nothing

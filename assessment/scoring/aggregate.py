@@ -50,24 +50,33 @@ def whole_weights(w: np.ndarray) -> bool:
     return bool(((w >= 0) & (np.floor(w) == w)).all() and (w.sum(axis=0) < 2.0**53).all())
 
 
+COUNT_CELLS = 1 << 21  # mask cells counted at a time by :func:`counted_sums` (2 MB: the block stays in cache)
+
+
 def counted_sums(mask: np.ndarray, w: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``mask @ w`` and ``mask @ member`` (as floats) by counting, for :func:`whole_weights` weights.
 
     Per parent, the available children are counted once per distinct weight; each count times
-    its weight is a whole number below 2**53, so the sums are exact.
+    its weight is a whole number below 2**53, so the sums are exact. Counted a block of rows at a
+    time (each parent's children gathered from a block in cache, not from the whole mask once per
+    parent and weight); a row's counts do not depend on the blocks.
     """
     n, p = mask.shape[0], w.shape[1]
     wsum, counts = np.zeros((n, p)), np.zeros((n, p))
+    parents = []  # (parent, its children, then per distinct weight: the weight and which children have it)
     for j in range(p):
         cols = np.flatnonzero(member[:, j])
-        if not cols.size:
-            continue
-        sub = mask[:, cols]
-        counts[:, j] = np.count_nonzero(sub, axis=1)
-        weights = w[cols, j]
-        for value in np.unique(weights):
-            same = weights == value
-            wsum[:, j] += value * (counts[:, j] if same.all() else np.count_nonzero(sub[:, same], axis=1))
+        if cols.size:
+            weights = w[cols, j]
+            parents.append((j, cols, [(value, weights == value) for value in np.unique(weights)]))
+    step = max(1, COUNT_CELLS // max(mask.shape[1], 1))
+    for start in range(0, n, step):
+        rows = slice(start, start + step)
+        for j, cols, by_weight in parents:
+            sub = mask[rows, cols]
+            counts[rows, j] = np.count_nonzero(sub, axis=1)
+            for value, same in by_weight:
+                wsum[rows, j] += value * (counts[rows, j] if same.all() else np.count_nonzero(sub[:, same], axis=1))
     return wsum, counts
 
 

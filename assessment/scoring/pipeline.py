@@ -124,6 +124,7 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     stacked: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # indicators laid out once for all lenses
     aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens], stacked)
                   for lens in lenses}
+    del stacked  # a copy of the normalised table: not held through the later stages
 
     hook("levels")
     on = method.levels.enabled
