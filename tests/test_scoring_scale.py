@@ -10,8 +10,10 @@ handed the means before.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
+import assessment
 from assessment.errors import InputError
 from assessment.scoring import aggregate
 from assessment.scoring.aggregate import COUNT_FROM, combine, laid_out
@@ -102,3 +104,26 @@ def test_counted_sums_in_blocks_are_the_exact_sums(monkeypatch: pytest.MonkeyPat
     m = mask.astype("float64")
     assert np.array_equal(wsum, m @ w) and np.array_equal(counts, m @ member.astype("float64"))
     assert counts[:, 2].max() == 2 and wsum[:, 2].max() == 2  # a weight of 0 counts as a child, adds nothing
+
+
+@pytest.mark.skipif(int(pd.__version__.split(".")[0]) < 3, reason="pandas < 3 does not copy on write: a copy")
+def test_a_coinr_import_shares_the_callers_table_and_later_writes_do_not_reach_it() -> None:
+    idata = pd.DataFrame({"uCode": ["A", "B", "C"], "x1": [1.0, 2.0, 3.0], "x2": [4.0, np.nan, 6.0]})
+    imeta = pd.DataFrame({"iCode": ["x1", "x2", "Index"], "Level": [1, 1, 2], "Parent": ["Index", "Index", None],
+                          "Direction": [1, -1, 1], "Weight": [1.0, 2.0, 1.0],
+                          "Type": ["Indicator", "Indicator", "Aggregate"]})
+    imported = assessment.from_coinr(idata, imeta)
+    # no copy of the values: the import reads the caller's memory
+    assert np.shares_memory(imported.data["x1"].to_numpy(), idata["x1"].to_numpy())
+    before = assessment.assess(imported, method={"normalise": {"method": "minmax", "range": [0, 100]},
+                                                 "levels": {"enabled": False}})
+    idata.loc[0, "x1"] = 100.0  # every way of writing to the caller's table after the import
+    idata["x2"] *= 2
+    idata.iloc[2, 1] = -5.0
+    assert imported.data["x1"].tolist() == [1.0, 2.0, 3.0]
+    assert imported.data["x2"].tolist()[::2] == [4.0, 6.0] and np.isnan(imported.data["x2"].iloc[1])
+    after = assessment.assess(imported, method={"normalise": {"method": "minmax", "range": [0, 100]},
+                                                "levels": {"enabled": False}})
+    assert after.recipe.input_hash == before.recipe.input_hash
+    # x1 min-max 0, 50, 100; x2 (direction -1) 100, missing, 0; Index (1·x1 + 2·x2) / available weight
+    assert np.allclose(after.aggregated["coinr"]["Index"].to_numpy(), [200 / 3, 50.0, 100 / 3], rtol=1e-15)
