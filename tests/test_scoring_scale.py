@@ -9,14 +9,18 @@ handed the means before.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import assessment
 from assessment.errors import InputError
-from assessment.scoring import aggregate
+from assessment.scoring import aggregate, hashing
 from assessment.scoring.aggregate import COUNT_FROM, combine, laid_out
+from assessment.scoring.hashing import input_digest
+from assessment.scoring.inputs import prepare_inputs
 from assessment.scoring.means import MEANS
 
 
@@ -127,3 +131,28 @@ def test_a_coinr_import_shares_the_callers_table_and_later_writes_do_not_reach_i
     assert after.recipe.input_hash == before.recipe.input_hash
     # x1 min-max 0, 50, 100; x2 (direction -1) 100, missing, 0; Index (1·x1 + 2·x2) / available weight
     assert np.allclose(after.aggregated["coinr"]["Index"].to_numpy(), [200 / 3, 50.0, 100 / 3], rtol=1e-15)
+
+
+def test_the_hash_computed_while_scoring_is_the_input_hash(synthetic: ModuleType) -> None:
+    # assess() hashes on a thread while the stages run; the result records the same hash as the inputs
+    # hashed alone (which tests/test_fast_paths.py checks against a plain sha256 of every table)
+    panel = synthetic.cohort(40, 20, years=2, seed=4)  # text profiles, enablers, a (unit, year) index
+    idata = pd.DataFrame({"uCode": ["A", "B", "C"], "x1": [1.0, 2.0, 3.0], "x2": [4.0, np.nan, 6.0]})
+    imeta = pd.DataFrame({"iCode": ["x1", "x2", "Index"], "Level": [1, 1, 2], "Parent": ["Index", "Index", None],
+                          "Direction": [1, 1, 1], "Weight": [1.0, 1.0, 1.0],
+                          "Type": ["Indicator", "Indicator", "Aggregate"]})
+    for data in (panel, assessment.from_coinr(idata, imeta)):
+        result = assessment.assess(data, method={"levels": {"enabled": False}, "normalise": {"method": "minmax"}})
+        inputs = result.inputs
+        expected = input_digest(inputs.values, inputs.profiles, inputs.enablers, None)
+        assert result.recipe.input_hash == inputs.digest == expected == prepare_inputs(data).digest
+        assert len(expected) == 64
+
+
+def test_a_failure_while_hashing_is_raised_where_the_hash_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(parts: object) -> str:
+        raise MemoryError("no room to hash")
+
+    monkeypatch.setattr(hashing, "_hashed", broken)
+    with pytest.raises(MemoryError, match="no room to hash"):
+        prepare_inputs(pd.DataFrame({"unit": ["a", "b"], "BI-WATER": [1.0, 2.0]}))
