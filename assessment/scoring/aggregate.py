@@ -54,29 +54,27 @@ COUNT_CELLS = 1 << 21  # mask cells counted at a time by :func:`counted_sums` (2
 
 
 def counted_sums(mask: np.ndarray, w: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``mask @ w`` and ``mask @ member`` (as floats) by counting, for :func:`whole_weights` weights.
+    """``mask @ w`` and ``mask @ member`` (as floats), exact, for :func:`whole_weights` weights.
 
-    Per parent, the available children are counted once per distinct weight; each count times
-    its weight is a whole number below 2**53, so the sums are exact. Counted a block of rows at a
-    time (each parent's children gathered from a block in cache, not from the whole mask once per
-    parent and weight); a row's counts do not depend on the blocks.
+    Per parent, its children's flags (0 or 1) times its weights and times 1: every product and every
+    partial sum is a whole number below 2**53, so each sum is exact whatever the order of the additions
+    (or fused multiply-adds) of the product that computes it. Done a block of rows at a time (each
+    parent's children gathered from a block in cache, not from the whole mask once per parent); a
+    row's sums do not depend on the blocks.
     """
     n, p = mask.shape[0], w.shape[1]
     wsum, counts = np.zeros((n, p)), np.zeros((n, p))
-    parents = []  # (parent, its children, then per distinct weight: the weight and which children have it)
+    parents = []  # (parent, its children, children × (weight, 1))
     for j in range(p):
         cols = np.flatnonzero(member[:, j])
         if cols.size:
-            weights = w[cols, j]
-            parents.append((j, cols, [(value, weights == value) for value in np.unique(weights)]))
+            parents.append((j, cols, np.column_stack([w[cols, j], np.ones(cols.size)])))
     step = max(1, COUNT_CELLS // max(mask.shape[1], 1))
     for start in range(0, n, step):
         rows = slice(start, start + step)
-        for j, cols, by_weight in parents:
-            sub = mask[rows, cols]
-            counts[rows, j] = np.count_nonzero(sub, axis=1)
-            for value, same in by_weight:
-                wsum[rows, j] += value * (counts[rows, j] if same.all() else np.count_nonzero(sub[:, same], axis=1))
+        for j, cols, table in parents:
+            both = mask[rows, cols].astype("float64") @ table
+            wsum[rows, j], counts[rows, j] = both[:, 0], both[:, 1]
     return wsum, counts
 
 
