@@ -17,7 +17,7 @@ import pytest
 
 import assessment
 from assessment.errors import InputError
-from assessment.scoring import aggregate, hashing
+from assessment.scoring import aggregate, hashing, prepare
 from assessment.scoring.aggregate import COUNT_FROM, combine, laid_out
 from assessment.scoring.hashing import input_digest
 from assessment.scoring.inputs import prepare_inputs
@@ -156,3 +156,16 @@ def test_a_failure_while_hashing_is_raised_where_the_hash_is_asked_for(monkeypat
     monkeypatch.setattr(hashing, "_hashed", broken)
     with pytest.raises(MemoryError, match="no room to hash"):
         prepare_inputs(pd.DataFrame({"unit": ["a", "b"], "BI-WATER": [1.0, 2.0]}))
+
+
+def test_screen_coverage_counts_the_missing_values_of_a_float_table() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.random((500, 7))
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[0] = np.nan  # a unit without any value
+    table = pd.DataFrame(x, index=pd.Index([f"u{i}" for i in range(500)], name="unit"))
+    got = prepare.coverage(table).to_numpy()
+    assert np.array_equal(bits(got), bits(table.notna().to_numpy().mean(axis=1)))
+    assert got[0] == 0.0 and np.array_equal(got * 7, np.sum(~np.isnan(x), axis=1).astype(float))
+    mixed = table.astype({0: "Float64"})  # not float64: the flags' mean, as before
+    assert np.array_equal(prepare.coverage(mixed).to_numpy(), got)
