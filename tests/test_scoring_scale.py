@@ -133,9 +133,12 @@ def test_a_coinr_import_shares_the_callers_table_and_later_writes_do_not_reach_i
     assert np.allclose(after.aggregated["coinr"]["Index"].to_numpy(), [200 / 3, 50.0, 100 / 3], rtol=1e-15)
 
 
-def test_the_hash_computed_while_scoring_is_the_input_hash(synthetic: ModuleType) -> None:
+@pytest.mark.parametrize("thread_from", [0, hashing.THREAD_FROM])  # on a thread; small tables at once
+def test_the_hash_computed_while_scoring_is_the_input_hash(synthetic: ModuleType, thread_from: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # assess() hashes on a thread while the stages run; the result records the same hash as the inputs
     # hashed alone (which tests/test_fast_paths.py checks against a plain sha256 of every table)
+    monkeypatch.setattr(hashing, "THREAD_FROM", thread_from)
     panel = synthetic.cohort(40, 20, years=2, seed=4)  # text profiles, enablers, a (unit, year) index
     idata = pd.DataFrame({"uCode": ["A", "B", "C"], "x1": [1.0, 2.0, 3.0], "x2": [4.0, np.nan, 6.0]})
     imeta = pd.DataFrame({"iCode": ["x1", "x2", "Index"], "Level": [1, 1, 2], "Parent": ["Index", "Index", None],
@@ -149,11 +152,14 @@ def test_the_hash_computed_while_scoring_is_the_input_hash(synthetic: ModuleType
         assert len(expected) == 64
 
 
-def test_a_failure_while_hashing_is_raised_where_the_hash_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("thread_from", [0, hashing.THREAD_FROM])
+def test_a_failure_while_hashing_is_raised_where_the_hash_is_asked_for(thread_from: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(parts: object) -> str:
         raise MemoryError("no room to hash")
 
     monkeypatch.setattr(hashing, "_hashed", broken)
+    monkeypatch.setattr(hashing, "THREAD_FROM", thread_from)
     with pytest.raises(MemoryError, match="no room to hash"):
         prepare_inputs(pd.DataFrame({"unit": ["a", "b"], "BI-WATER": [1.0, 2.0]}))
 
