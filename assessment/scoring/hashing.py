@@ -118,7 +118,10 @@ def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.Data
     return _with_queried(base, queried)
 
 
-THREAD_FROM = 1 << 22  # bytes of float tables from which the hash gets a thread of its own (4 MB: 5,000 × 100)
+#: Bytes of float tables from which the hash gets a thread of its own (64 MB: 80,000 units × 100). Below it
+#: the hash costs a few milliseconds, and on a busy machine waiting for a second thread costs more than that
+#: (10,000 × 100 on the shared 2-core machine: 49 ms with the thread, 47 without, medians of 21).
+THREAD_FROM = 1 << 26
 
 
 class PendingDigest:
