@@ -252,5 +252,7 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
                 if coverage is not None and least > 0 and node in coverage.columns:
                     table[node][coverage[node].to_numpy() < least - 1e-12] = np.nan
     node_ids = [n.id for n in lens.nodes if n.id != lens.root.id] + [lens.root.id]
-    return pd.DataFrame(np.column_stack([table[n] for n in node_ids]), index=normalised.index,
-                        columns=pd.Index(node_ids))
+    out = np.empty((n_units, len(node_ids)), order="F")  # as the DataFrame keeps it: taken without a copy
+    for k, node in enumerate(node_ids):
+        out[:, k] = table[node]
+    return pd.DataFrame(out, index=normalised.index, columns=pd.Index(node_ids), copy=False)
