@@ -175,3 +175,16 @@ def test_screen_coverage_counts_the_missing_values_of_a_float_table() -> None:
     assert got[0] == 0.0 and np.array_equal(got * 7, np.sum(~np.isnan(x), axis=1).astype(float))
     mixed = table.astype({0: "Float64"})  # not float64: the flags' mean, as before
     assert np.array_equal(prepare.coverage(mixed).to_numpy(), got)
+
+
+def test_a_coinr_import_refuses_repeated_unit_codes_unless_there_is_a_time_column() -> None:
+    imeta = pd.DataFrame({"iCode": ["x1", "Index"], "Level": [1, 2], "Parent": ["Index", None], "Direction": [1, 1],
+                          "Weight": [1.0, 1.0], "Type": ["Indicator", "Aggregate"]})
+    idata = pd.DataFrame({"uCode": ["B", "A", "B", np.nan, np.nan, "C"], "x1": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    with pytest.raises(InputError) as caught:
+        assessment.from_coinr(idata, imeta)
+    (problem,) = [p for p in caught.value.problems if p.code == "duplicate-id"]
+    assert problem.field == "uCode" and problem.found == "B, nan"  # every repeated code, missing ones too
+    unique = idata.assign(uCode=["B", "A", "D", "E", "F", "C"])
+    assert len(assessment.from_coinr(unique, imeta).data) == 6
+    assessment.from_coinr(idata.iloc[:3].assign(Time=[2020, 2020, 2021]), imeta)  # B in two years: no problem
