@@ -37,17 +37,22 @@ def columns(n: int, c: int, seed: int) -> list[np.ndarray]:
     return [table[:, k] for k in range(c)]
 
 
-def test_laid_out_is_the_masked_stack_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
-    cols = columns(1003, 7, seed=1)
-    cols[2][[0, 5, 1002]] = [np.inf, -np.inf, -0.0]  # not finite: missing; a negative zero is a value, kept
+@pytest.mark.parametrize("source", ["columns", "consecutive columns of a table", "columns of a table"])
+def test_laid_out_is_the_masked_stack_bit_for_bit(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = np.column_stack(columns(1003, 9, seed=1)).copy(order="F")  # as the normalised table lies
+    table[[0, 5, 1002], 4] = [np.inf, -np.inf, -0.0]  # not finite: missing; a negative zero is a value, kept
+    at = {"columns": np.arange(2, 9), "consecutive columns of a table": np.arange(2, 9),
+          "columns of a table": np.array([8, 2, 4, 3, 7, 5, 6])}[source]
+    cols = [table[:, j] for j in at]
     monkeypatch.setattr(aggregate, "LAYOUT_CELLS", 7 * 100)  # blocks of 100 rows, the last one of 3
-    v, mask = laid_out(cols)
+    v, mask = laid_out(cols) if source == "columns" else laid_out(cols, table, at)
     stacked = np.column_stack(cols)
     expected_mask = np.isfinite(stacked)
     assert np.array_equal(mask, expected_mask)
     assert np.array_equal(bits(v), bits(np.where(expected_mask, stacked, 0.0)))
     assert v.flags.c_contiguous  # the layout of the stacked copy: the products see the same operands
-    assert not mask[0, 2] and not mask[5, 2] and mask[1002, 2] and np.signbit(v[1002, 2])
+    k = list(at).index(4)
+    assert not mask[0, k] and not mask[5, k] and mask[1002, k] and np.signbit(v[1002, k])
 
 
 @pytest.mark.parametrize("name", list(MEANS))

@@ -81,7 +81,8 @@ def counted_sums(mask: np.ndarray, w: np.ndarray, member: np.ndarray) -> tuple[n
 LAYOUT_CELLS = 1 << 19  # cells laid out at a time by :func:`laid_out` (4 MB: the block stays in cache)
 
 
-def laid_out(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def laid_out(columns: Sequence[np.ndarray], table: np.ndarray | None = None,
+             at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The children's columns as :func:`combine` takes them prepared: one row-major ``n × c`` table with 0
     wherever a value is missing (not finite), and the mask of the available values.
 
@@ -89,14 +90,26 @@ def laid_out(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     time (each block stays in cache while it is copied, tested and cleared) into one table: no stacked
     copy with its NaNs beside the cleared one, no table-sized temporaries. Row-major, as the stacked
     copy was, so every matrix product gets the same operands in the same layout (which decides its bits).
+    When the columns are ``table[:, at]`` (the normalised indicators), each block is copied from ``table``
+    in one step (a quarter faster than column by column for a million units).
     """
     n, c = len(columns[0]), len(columns)
     v, mask = np.empty((n, c)), np.empty((n, c), dtype=bool)
     step = max(1, LAYOUT_CELLS // max(c, 1))
+    span = None  # ``at`` as a slice when it is consecutive columns
+    if table is not None and at is not None and len(at) and np.array_equal(at, np.arange(at[0], at[0] + len(at))):
+        span = slice(int(at[0]), int(at[0]) + len(at))
     for start in range(0, n, step):
         block, available = v[start:start + step], mask[start:start + step]
-        for k, column in enumerate(columns):
-            block[:, k] = column[start:start + step]
+        if table is not None and at is not None:
+            rows = table[start:start + step]
+            if span is not None:
+                np.copyto(block, rows[:, span])
+            else:
+                np.take(rows, at, axis=1, out=block, mode="clip")  # every position is valid: no clipping
+        else:
+            for k, column in enumerate(columns):
+                block[:, k] = column[start:start + step]
         np.isfinite(block, out=available)
         np.copyto(block, 0.0, where=~available)
     return v, mask
@@ -223,7 +236,8 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
     weight_of = {i.id: i.weight for i in catalogue.indicators} | {n.id: n.weight for n in lens.nodes}
     weight_of |= spec.weights
     x = normalised.to_numpy(dtype="float64")
-    table: dict[str, np.ndarray] = {c: x[:, j] for j, c in enumerate(normalised.columns.tolist())}
+    column_of = {c: j for j, c in enumerate(normalised.columns.tolist())}  # indicator → its column of ``x``
+    table: dict[str, np.ndarray] = {c: x[:, j] for c, j in column_of.items()}
     n_units = len(normalised)
     lens_nodes = {n.id for n in lens.nodes}  # children that are none of these are indicators: shareable
     for groups in level_groups(lens, spec):
@@ -242,7 +256,9 @@ def aggregate_lens(normalised: pd.DataFrame, catalogue: Catalogue, lens_id: str,
             shared = stacked if stacked is not None and not lens_nodes.intersection(children) else {}
             prepared = shared.get(key)
             if prepared is None:
-                prepared = shared[key] = laid_out([table[c] for c in children])
+                # the children's columns of ``x`` (-1: a node's values, computed at the level below)
+                at = np.array([-1 if c in lens_nodes else column_of.get(c, -1) for c in children], dtype=np.intp)
+                prepared = shared[key] = laid_out([table[c] for c in children], *((x, at) if (at >= 0).all() else ()))
             v, mask = prepared
             res = combine(v, w, method, power, cov, where=f"{lens_id}: {', '.join(nodes)}", mask=mask)
             for j, node in enumerate(nodes):
