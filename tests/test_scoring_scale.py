@@ -22,6 +22,8 @@ from assessment.scoring.aggregate import COUNT_FROM, combine, laid_out
 from assessment.scoring.hashing import input_digest
 from assessment.scoring.inputs import prepare_inputs
 from assessment.scoring.means import MEANS
+from assessment.scoring.normalisers import cohort
+from assessment.scoring.normalisers.base import Columns
 
 
 def bits(a: np.ndarray) -> np.ndarray:
@@ -193,3 +195,24 @@ def test_a_coinr_import_refuses_repeated_unit_codes_unless_there_is_a_time_colum
     unique = idata.assign(uCode=["B", "A", "D", "E", "F", "C"])
     assert len(assessment.from_coinr(unique, imeta).data) == 6
     assessment.from_coinr(idata.iloc[:3].assign(Time=[2020, 2020, 2021]), imeta)  # B in two years: no problem
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_minmax_in_pieces_is_the_whole_table_formula_bit_for_bit(order: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(4)
+    x = rng.lognormal(3.0, 0.6, size=(1001, 5))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    x[:, 3] = 7.0  # a constant indicator: no spread, no score
+    x[[0, 9], 4] = [0.0, -0.0]
+    x = np.asarray(x, order=order)
+    d = np.array([1.0, -1.0, 1.0, -1.0, 1.0])
+    monkeypatch.setattr(cohort, "CHUNK", 64)  # pieces of 64 values (rows of a row-major table), the last of 41
+    got = cohort.MinMax(range=(1.0, 100.0)).compute(x, Columns(d, *(np.full(5, np.nan) for _ in range(3))))
+    xd = x * d
+    lo, hi = np.nanmin(xd, axis=0), np.nanmax(xd, axis=0)  # no infinite values: what nanstats gives
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = (xd - lo) / (hi - lo)
+    expected[~np.isfinite(expected)] = np.nan
+    expected = expected * 99.0 + 1.0
+    assert np.array_equal(bits(got), bits(expected))
+    assert np.isnan(got[:, 3]).all() and np.isnan(got).sum() == np.isnan(x[:, [0, 1, 2, 4]]).sum() + len(x)
