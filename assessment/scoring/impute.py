@@ -18,5 +18,9 @@ def impute(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> tuple[
         The new table, and a boolean table of the same shape: True where a value was imputed.
     """
     filled = spec.fill(values, profiles)
-    flags = np.isnan(values.to_numpy(dtype="float64")) & ~np.isnan(filled.to_numpy(dtype="float64"))
-    return filled, pd.DataFrame(flags, index=values.index, columns=values.columns)
+    if filled is values:  # the same table (no method): no value imputed, nothing to compare
+        flags = np.zeros(values.shape, dtype=bool)
+    else:
+        flags = np.isnan(values.to_numpy(dtype="float64")) & ~np.isnan(filled.to_numpy(dtype="float64"))
+    # the array is made here and kept by nothing else: the table takes it without a copy
+    return filled, pd.DataFrame(flags, index=values.index, columns=values.columns, copy=False)

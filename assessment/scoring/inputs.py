@@ -15,11 +15,9 @@ by ``(unit, year)`` (a panel: more than one year present).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,10 +28,12 @@ from ..errors import InputError, Problem, params
 from ..i18n import N_
 from ..intake import Intake
 from . import accept
+from .hashing import HASH_CHUNK, PendingDigest
+from .hashing import digest as digest  # re-exported: the hash of tables, where it always was
+from .hashing import input_digest as input_digest
 from .queried import QUERIED_COLUMNS
 
 UNIT_COLUMNS = ("unit", "city", "uCode")
-TEXT = pd.api.types.pandas_dtype(str)  # what ``astype(str)`` gives
 SOURCE = "<DataFrame>"
 
 
@@ -214,83 +214,6 @@ def _split(frame: pd.DataFrame, index: pd.Index, taken: list[Hashable], catalogu
     return _numeric(values, problems, N_("indicator")), profiles
 
 
-def _row_hashes(table: pd.DataFrame, distinct: bool = False) -> bytes:
-    """pandas' row hashes of ``table`` (``hash_pandas_object``, no index), as bytes.
-
-    Text is hashed after grouping equal values (``categorize``, pandas' default) or value by value:
-    both give the same hashes wherever no value is missing (a missing one is hashed differently), and
-    value by value is faster for short tables and for ``distinct`` ones (an index: a million unit
-    codes 0.2 s instead of 0.9 s), where grouping finds nothing to share.
-    """
-    direct = (distinct or len(table) <= 5000) and not table.isna().to_numpy().any()
-    return pd.util.hash_pandas_object(table, index=False, categorize=not direct).to_numpy().tobytes()
-
-
-HASH_CHUNK = 1 << 22  # bytes of rows laid out at a time for the hash (4 MB: stays in cache)
-
-
-def _hash_rows(h: Any, a: np.ndarray) -> None:
-    """Feed ``h`` the bytes of ``a`` row by row, exactly ``np.ascontiguousarray(a).tobytes()``.
-
-    A row-major array is hashed where it lies; any other (pandas keeps each column contiguous) is
-    laid out a few thousand rows at a time in one small buffer, never as a whole copy.
-    """
-    if a.flags.c_contiguous:
-        h.update(a)
-        return
-    step = max(1, HASH_CHUNK // max(a.shape[1] * a.itemsize, 1))
-    buf = np.empty((min(step, len(a)), a.shape[1]), dtype=a.dtype)
-    for start in range(0, len(a), step):
-        part = buf[:min(step, len(a) - start)]
-        np.copyto(part, a[start:start + step])
-        h.update(part)
-
-
-def digest(*frames: pd.DataFrame) -> str:
-    """Content hash of tables: labels, dtypes and values (NaN-stable, no text formatting).
-
-    Tables sharing one index object (the usual case: values, profiles and enablers) hash it once.
-    """
-    h = hashlib.sha256()
-    index_hashes: list[tuple[pd.Index, bytes]] = []
-    names: dict[Any, str] = {}  # str() of each distinct dtype, once
-    for frame in frames:
-        kinds = [names[t] if t in names else names.setdefault(t, str(t)) for t in frame.dtypes]
-        h.update(repr((frame.columns.tolist(), list(frame.index.names), kinds)).encode())
-        index_hash = next((b for i, b in index_hashes if i is frame.index), None)
-        if index_hash is None:
-            index_hash = _row_hashes(frame.index.to_frame(index=False), distinct=True)
-            index_hashes.append((frame.index, index_hash))
-        h.update(index_hash)
-        numeric = [k == "float64" for k in kinds]
-        if all(numeric):  # one block of floats: no column selection
-            _hash_rows(h, frame.to_numpy(dtype="float64"))
-            continue
-        _hash_rows(h, frame.take(np.flatnonzero(numeric), axis=1).to_numpy(dtype="float64"))
-        others = np.flatnonzero(~np.asarray(numeric))  # every other column as text, hashed row-wise in one call
-        text = frame.take(others, axis=1)
-        if any(t != TEXT for t in text.dtypes):
-            text = text.astype(str)
-        h.update(_row_hashes(text))
-    return h.hexdigest()
-
-
-def input_digest(values: pd.DataFrame, profiles: pd.DataFrame, enablers: pd.DataFrame,
-                 details: pd.DataFrame | None, enabler_details: pd.DataFrame | None = None,
-                 criteria: pd.DataFrame | None = None, queried: pd.DataFrame | None = None) -> str:
-    """The recipe's input hash: values, profiles, enabler levels and, for workbooks, every detail
-    (data year, source, quality flag, notes; enablers' evidence and notes; criteria answers) —
-    content only, never where the files were. For a review, the values under query (unit, year,
-    indicator; not the reasons' wording) are part of the inputs too: ``screen.queries: exclude``
-    scores depend on them."""
-    base = digest(values, profiles, enablers, *(d for d in (details, enabler_details, criteria) if d is not None))
-    if queried is None or queried.empty:
-        return base
-    keys = sorted({(str(u), str(y), str(i)) for u, y, i in queried[["unit", "year", "indicator"]].itertuples(
-        index=False)})
-    return hashlib.sha256((base + json.dumps(keys, ensure_ascii=False)).encode()).hexdigest()
-
-
 def unit_labels(profiles: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(city, country) → the unit's label: the city name, or ``"City (CC)"`` where cities of two countries
     share that name, so that a unit is always one city of one country (and year, in panels)."""
@@ -375,6 +298,16 @@ def _is_review(data: Any) -> bool:
 def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     """Validate and reshape ``data`` (see the module docstring) into :class:`Inputs`.
 
+    Raises and warns as :func:`prepare_pending`.
+    """
+    inputs, pending = prepare_pending(data, catalogue)
+    return replace(inputs, digest=pending.result())
+
+
+def prepare_pending(data: Any, catalogue: Catalogue | None = None) -> tuple[Inputs, PendingDigest]:
+    """:func:`prepare_inputs` with its input hash still being computed: the :class:`Inputs` (``digest`` empty)
+    and the :class:`PendingDigest` that gives it, so that scoring runs while the hash is computed.
+
     Raises
     ------
     InputError
@@ -444,6 +377,6 @@ def prepare_inputs(data: Any, catalogue: Catalogue | None = None) -> Inputs:
     errors += accept.value_problems(profiles[numeric], N_("profile"), warn=False)[0]
     accept.settle([*problems, *errors], notes, stacklevel=4)
     values, profiles, enablers = _aligned(values, profiles, enablers)
-    return Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue,
-                  digest=input_digest(values, profiles, enablers, details, enabler_details, criteria, queried),
-                  details=details, enabler_details=enabler_details, criteria=criteria, queried=queried)
+    inputs = Inputs(values=values, profiles=profiles, enablers=enablers, catalogue=catalogue, digest="",
+                    details=details, enabler_details=enabler_details, criteria=criteria, queried=queried)
+    return inputs, PendingDigest(values, profiles, enablers, details, enabler_details, criteria, queried)

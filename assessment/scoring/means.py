@@ -29,12 +29,20 @@ class Mean(StageMethod):
     REGISTRY: ClassVar[Registry[Mean]] = Registry("aggregate")
 
     def domain_problem(self, x: np.ndarray, power: float) -> str:
-        """The message (a msgid) when the available values ``x`` are outside the mean's domain, else ""."""
+        """The message (a msgid) when the available values ``x`` are outside the mean's domain, else "".
+
+        A mean without a domain does not override this (then nobody gathers the available values for it).
+        """
         return ""
 
     def weighted(self, x: np.ndarray, mask: np.ndarray, w: np.ndarray, wsum: np.ndarray, power: float) -> np.ndarray:
         """Parents' values, ``n × p`` (NaN or infinite where a parent has no value: the caller clears them)."""
         raise NotImplementedError
+
+    def cleared(self, x: np.ndarray, mask: np.ndarray, w: np.ndarray, wsum: np.ndarray, power: float) -> np.ndarray:
+        """:meth:`weighted` of values already 0 wherever ``mask`` is False (as the aggregate stage lays them out):
+        the same bits; a mean that would clear a copy of ``x`` first skips that copy here."""
+        return self.weighted(x, mask, w, wsum, power)
 
 
 @stage_method
@@ -47,7 +55,10 @@ class Arithmetic(Mean):
     coinr: ClassVar[str] = "a_amean"
 
     def weighted(self, x: np.ndarray, mask: np.ndarray, w: np.ndarray, wsum: np.ndarray, power: float) -> np.ndarray:
-        return (np.where(mask, x, 0.0) @ w) / wsum
+        return self.cleared(np.where(mask, x, 0.0), mask, w, wsum, power)
+
+    def cleared(self, x: np.ndarray, mask: np.ndarray, w: np.ndarray, wsum: np.ndarray, power: float) -> np.ndarray:
+        return (x @ w) / wsum
 
 
 @stage_method

@@ -121,9 +121,10 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     hook("aggregate")
     reported = cov.columns_reported(_on(denominated, kept), scored)
     coverage = {lens: cov.coverage_table(reported, cat, lens) for lens in lenses}
-    stacked: dict[tuple[str, ...], np.ndarray] = {}  # the indicators laid out once for every lens
+    stacked: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # indicators laid out once for all lenses
     aggregated = {lens: aggregate_lens(normalised, cat, lens, method.aggregate, coverage[lens], stacked)
                   for lens in lenses}
+    del stacked  # a copy of the normalised table: not held through the later stages
 
     hook("levels")
     on = method.levels.enabled

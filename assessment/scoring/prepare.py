@@ -77,7 +77,12 @@ def coverage(values: pd.DataFrame) -> pd.Series:
     """Share of non-missing indicator values per unit (COINr's ``Dat_Avail``)."""
     if values.shape[1] == 0:
         return pd.Series(0.0, index=values.index)
-    return pd.Series(values.notna().to_numpy().mean(axis=1), index=values.index, name="coverage")
+    if not (values.dtypes == "float64").all():
+        return pd.Series(values.notna().to_numpy().mean(axis=1), index=values.index, name="coverage")
+    # a float table: its missing values counted (one table of flags, not two), the count over the columns
+    # is the mean of the flags bit for bit (a sum of ones and zeros is a whole number, exact in float64)
+    x = values.to_numpy()
+    return pd.Series((x.shape[1] - np.isnan(x).sum(axis=1)) / x.shape[1], index=values.index, name="coverage")
 
 
 def screen(values: pd.DataFrame, spec: Screen) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,7 +7,7 @@ package version, input hash), can re-run itself with another method, and exports
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from ..templating import notebook_html, short_repr
 from . import accept, export, rank
 from . import coverage as cov
 from .criteria import ANSWER_COLUMNS, evaluate_criteria
-from .inputs import Inputs, prepare_inputs
+from .hashing import PendingDigest
+from .inputs import Inputs, prepare_pending
 from .method import Method, load_method, method_from_dict
 from .pipeline import StageHook, Stages, run_stages
 
@@ -278,9 +279,13 @@ def run(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> As
     return _scored(inputs, method, on_stage)
 
 
-def _scored(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Assessment:
-    """:func:`run` on inputs already checked (by :func:`prepare_inputs`, or when the result was made)."""
+def _scored(inputs: Inputs, method: Method, on_stage: StageHook | None = None,
+            pending: PendingDigest | None = None) -> Assessment:
+    """:func:`run` on inputs already checked (by :func:`prepare_inputs`, or when the result was made); with
+    ``pending``, the input hash being computed meanwhile (:func:`prepare_pending`), waited for at the end."""
     stages = run_stages(inputs, method, on_stage)
+    if pending is not None:
+        inputs = replace(inputs, digest=pending.result())
     cat = inputs.catalogue
     recipe = Recipe(method=method, catalogue_id=cat.id, catalogue_version=cat.version,
                     catalogue_hash=cat.content_hash, package_version=__version__, input_hash=inputs.digest)
@@ -314,4 +319,5 @@ def assess(data: Any, catalogue: Catalogue | None = None, method: Method | str |
     InputError
         Listing every problem with the data or the method.
     """
-    return _scored(prepare_inputs(data, catalogue), as_method(method), on_stage)
+    inputs, pending = prepare_pending(data, catalogue)  # the input hash is computed while the stages run
+    return _scored(inputs, as_method(method), on_stage, pending)

@@ -15,7 +15,8 @@ from ..catalogue import Catalogue
 from ..errors import InputError, Problem, params
 from ..i18n import N_
 from .export import SAVED_TABLES, frame_from_json, write_saved
-from .inputs import Inputs, input_digest
+from .hashing import input_digest
+from .inputs import Inputs
 from .method import load_method
 from .result import Assessment, run
 

