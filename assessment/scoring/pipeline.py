@@ -136,15 +136,18 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     ranks: dict[str, dict[str, pd.DataFrame]] = {}
     if method.rank.enabled:
         peers = {g: rank.peer_column(profiles, g) for g in method.rank.peer_groups}
+        groups = {"cohort": None} | {g: c for g, c in peers.items() if c is not None}
+        blocks = rank.pool_blocks(normalised.index, groups)  # the groups' codes once, for every lens (their rows)
         dp = method.rank.decimals
         for name, scores in aggregated.items():
-            x = scores.to_numpy(dtype="float64")
-            x = x if dp is None else np.round(x, dp)  # as DataFrame.round
+            # laid out column by column (as the table is), so the DataFrame takes it without a copy
+            x = np.array(scores.to_numpy(dtype="float64"), order="F") if dp is None else \
+                np.round(scores.to_numpy(dtype="float64"), dp, out=np.empty(scores.shape, order="F"))  # as .round
             ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage).to_numpy()
-            # not enough data: no rank, and no rank taken from others
-            table = pd.DataFrame(np.where(ok[:, None], x, np.nan), index=scores.index, columns=scores.columns)
+            x[~ok] = np.nan  # not enough data: no rank, and no rank taken from others
+            table = pd.DataFrame(x, index=scores.index, columns=scores.columns, copy=False)
             # one sort of the scores for the cohort and every peer group
-            ranks[name] = rank.rank_tables(table, {"cohort": None} | {g: c for g, c in peers.items() if c is not None})
+            ranks[name] = rank.rank_tables(table, groups, blocks)
 
     hook("compare")
     changes = {k: rank.change(v) for k, v in aggregated.items()}
