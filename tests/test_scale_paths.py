@@ -118,3 +118,17 @@ def test_counted_medians_equal_pandas_medians(case: tuple[int, list[list[float]]
     x = np.array(rows)[:, :width]
     got = counted_medians([x[:, j] for j in range(width)], top)
     assert same_bits(got, pd.DataFrame(x).median(axis=1).to_numpy())
+
+
+def test_treated_is_the_scored_columns_without_a_copy(synthetic: ModuleType) -> None:
+    """No treatment: the treated table is the imputed table's scored columns, read from its memory, and a
+    write to either stays apart (pandas copies on write)."""
+    result = assess(synthetic.cohort(40, 100, seed=12))
+    scored = [i.id for i in result.catalogue.scored_indicators if i.id in result.imputed.columns]
+    assert scored != result.imputed.columns.tolist()  # context indicators among them: columns picked out
+    pd.testing.assert_frame_equal(result.treated, result.imputed[scored], check_exact=True)
+    assert np.shares_memory(result.treated[scored[0]].to_numpy(), result.imputed.to_numpy())
+    assert not result.treated_flags.to_numpy().any() and result.treated_flags.shape == result.treated.shape
+    before = result.imputed.copy()
+    result.treated.iloc[0, 0] = -1.0
+    pd.testing.assert_frame_equal(result.imputed, before, check_exact=True)

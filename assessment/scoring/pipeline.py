@@ -82,6 +82,28 @@ def _on(frame: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return frame if frame.index.equals(index) else frame.reindex(index)
 
 
+VIEW_RUNS = 16  # at most this many runs of adjacent columns are taken as views (more: one copy, one block)
+
+
+def _columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``frame[names]`` (``names`` unique columns of ``frame``), without copying the values where it can.
+
+    Columns that lie side by side in ``frame`` are taken as one view of its memory (pandas copies on a
+    write, so the stage tables stay apart); a table picked out of many scattered columns is copied once.
+    """
+    if names == frame.columns.tolist():
+        return frame
+    at = frame.columns.get_indexer(names)
+    if not names or not frame.columns.is_unique or (at < 0).any():
+        return frame[names]
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1  # where a run of adjacent columns ends
+    if len(breaks) >= VIEW_RUNS:
+        return frame[names]
+    runs = np.split(at, breaks)
+    parts = [frame.iloc[:, int(r[0]):int(r[-1]) + 1] for r in runs]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, axis=1)
+
+
 def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Stages:
     """Run every stage of ``method`` on prepared :class:`Inputs`; see :func:`assessment.scoring.assess`."""
     hook = on_stage or (lambda _name: None)
@@ -112,8 +134,7 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
 
     hook("treat")
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
-    treated, treated_flags, treatment = treat(imputed if scored == imputed.columns.tolist() else imputed[scored],
-                                              method.treat)
+    treated, treated_flags, treatment = treat(_columns(imputed, scored), method.treat)
 
     hook("normalise")
     normalised = normalise(treated, cat, method.normalise)

@@ -153,7 +153,9 @@ class TreatNone(Treater):
     words: ClassVar[str] = N_("Values are used as reported; extreme values are not pulled in.")
 
     def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
-        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
+        # laid out as the DataFrame keeps it, so taken as it is: zeros never written take no memory
+        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool, order="F"), index=values.index,
+                                 columns=values.columns, copy=False)
         return values, unchanged, pd.DataFrame()
 
 
