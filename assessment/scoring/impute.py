@@ -19,5 +19,4 @@ def impute(values: pd.DataFrame, profiles: pd.DataFrame, spec: Impute) -> tuple[
     """
     filled = spec.fill(values, profiles)
     flags = np.isnan(values.to_numpy(dtype="float64")) & ~np.isnan(filled.to_numpy(dtype="float64"))
-    # a new array: taken as it is when laid out as the DataFrame keeps it (column by column)
-    return filled, pd.DataFrame(flags, index=values.index, columns=values.columns, copy=not flags.flags.f_contiguous)
+    return filled, pd.DataFrame(flags, index=values.index, columns=values.columns)

@@ -102,7 +102,8 @@ def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFra
     """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
     x = scores.to_numpy(dtype="float64")
     cuts = np.broadcast_to(np.asarray(cutoffs, dtype="float64"), (x.shape[1], len(cutoffs)))
-    return pd.DataFrame(level_count(x, cuts), index=scores.index, columns=scores.columns)
+    out = level_count(x, cuts)  # a new array: taken as it is when laid out as the DataFrame keeps it
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns, copy=not out.flags.f_contiguous)
 
 
 def whole_levels(x: np.ndarray) -> bool:

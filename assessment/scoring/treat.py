@@ -153,9 +153,7 @@ class TreatNone(Treater):
     words: ClassVar[str] = N_("Values are used as reported; extreme values are not pulled in.")
 
     def treat(self, values: pd.DataFrame, spec: TreatParams) -> Treated:
-        # laid out as the DataFrame keeps it, so taken as it is: zeros never written take no memory
-        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool, order="F"), index=values.index,
-                                 columns=values.columns, copy=False)
+        unchanged = pd.DataFrame(np.zeros(values.shape, dtype=bool), index=values.index, columns=values.columns)
         return values, unchanged, pd.DataFrame()
 
 
