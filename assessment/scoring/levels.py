@@ -133,25 +133,34 @@ def row_medians(x: np.ndarray) -> np.ndarray:
 COUNTED_BELOW = 16  # answers all whole numbers below this: medians counted (see counted_medians), not sorted
 
 
+def level_codes(column: np.ndarray, top: int) -> np.ndarray:
+    """A column of whole numbers from 0 to ``top`` (< :data:`COUNTED_BELOW`) or NaN as small integers, a missing
+    cell as ``top + 1``: what :func:`counted_medians` compares, in an eighth of the memory."""
+    return np.where(np.isnan(column), top + 1, column).astype(np.int8)
+
+
 def counted_medians(columns: list[np.ndarray], top: int) -> np.ndarray:
     """:func:`row_medians` of the table whose columns are ``columns``, every cell missing or a whole number from 0
-    to ``top``, by counting instead of sorting.
+    to ``top`` (< :data:`COUNTED_BELOW`), by counting instead of sorting.
 
     A row's *k*-th smallest value (from 0) is the number of values ``v`` in ``0 … top - 1`` that at most *k* of
     its cells reach (``cell <= v``); the two middle ones are *k* = (n - 1) // 2 and n // 2 of its n cells, and
-    their mean is exact. The same bits as :func:`row_medians`; a row with no cell is NaN.
+    their mean is exact. The same bits as :func:`row_medians`; a row with no cell is NaN. A column is floats
+    (NaN missing) or already :func:`level_codes`.
     """
-    kind = np.int16 if len(columns) < np.iinfo(np.int16).max else np.int64  # counts of cells: a small type is quicker
-    n = np.zeros(len(columns[0]), dtype=kind)
-    for c in columns:
-        n += ~np.isnan(c)
+    codes = [c if c.dtype == np.int8 else level_codes(c, top) for c in columns]
+    kind = np.int8 if len(codes) < np.iinfo(np.int8).max else np.int64  # counts of cells: a small type is quicker
+    n: np.ndarray = np.zeros(len(codes[0]), dtype=kind)
+    for c in codes:
+        n += c <= top
     low_k, high_k = (n - 1) // 2, n // 2
-    low, high = np.zeros(len(n), dtype=kind), np.zeros(len(n), dtype=kind)
-    reached = np.empty(len(n), dtype=kind)
+    low: np.ndarray = np.zeros(len(n), dtype=kind)
+    high: np.ndarray = np.zeros(len(n), dtype=kind)
+    reached: np.ndarray = np.empty(len(n), dtype=kind)
     for v in range(top):
         reached[:] = 0
-        for c in columns:
-            reached += c <= v  # a missing cell is not
+        for c in codes:
+            reached += c <= v  # a missing cell (top + 1) is not
         low += reached <= low_k
         high += reached <= high_k
     out = (low.astype("float64") + high) / 2
@@ -165,6 +174,7 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
     at = {c: j for j, c in enumerate(answers.columns)}
     x: np.ndarray | None = None  # the answers as one array, when the medians can be taken on it
     top = 0  # the largest answer (whole numbers from 0)
+    codes: dict[int, np.ndarray] = {}  # column of the answers → its level_codes
 
     def medians_on_array() -> bool:
         nonlocal x, top
@@ -192,13 +202,29 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
                 continue
             if medians_on_array() and x is not None:  # the same medians, without pandas' masked-array detour
                 cols = [at[i] for i in items]
-                col = pd.Series(np.floor(counted_medians([x[:, j] for j in cols], top) if top < COUNTED_BELOW
-                                         else row_medians(x[:, cols])), index=answers.index)
+                if top < COUNTED_BELOW:  # each item's answers as small codes once, for every node above it
+                    for j in cols:
+                        if j not in codes:
+                            codes[j] = level_codes(x[:, j], top)
+                    col = pd.Series(np.floor(counted_medians([codes[j] for j in cols], top)), index=answers.index)
+                else:
+                    col = pd.Series(np.floor(row_medians(x[:, cols])), index=answers.index)
             else:
                 part = answers[items]
                 col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
             out[f"{lens.id}:{node}"] = col
-    return pd.DataFrame(out, index=answers.index)
+    return _table(out, answers.index)
+
+
+def _table(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(columns, index=index)``; when every column is a float on ``index``, written once into the
+    layout the DataFrame keeps (pandas would gather the columns, then stack them into a copy)."""
+    if not columns or not all(v.dtype == np.float64 and v.index.equals(index) for v in columns.values()):
+        return pd.DataFrame(columns, index=index)
+    table = np.empty((len(index), len(columns)), order="F")
+    for k, v in enumerate(columns.values()):
+        table[:, k] = v.to_numpy()
+    return pd.DataFrame(table, index=index, columns=list(columns), copy=False)
 
 
 def level_names(levels: pd.DataFrame, catalogue: Catalogue, lang: str = "en") -> pd.DataFrame:
