@@ -102,7 +102,8 @@ def score_levels(scores: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.DataFra
     """Level of each aggregate score: the number of cut-offs at or below it (NaN stays NaN)."""
     x = scores.to_numpy(dtype="float64")
     cuts = np.broadcast_to(np.asarray(cutoffs, dtype="float64"), (x.shape[1], len(cutoffs)))
-    return pd.DataFrame(level_count(x, cuts), index=scores.index, columns=scores.columns)
+    out = level_count(x, cuts)  # a new array: taken as it is when laid out as the DataFrame keeps it
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns, copy=not out.flags.f_contiguous)
 
 
 def whole_levels(x: np.ndarray) -> bool:
@@ -129,18 +130,59 @@ def row_medians(x: np.ndarray) -> np.ndarray:
     return (low + high) / 2
 
 
+COUNTED_BELOW = 16  # answers all whole numbers below this: medians counted (see counted_medians), not sorted
+
+
+def level_codes(column: np.ndarray, top: int) -> np.ndarray:
+    """A column of whole numbers from 0 to ``top`` (< :data:`COUNTED_BELOW`) or NaN as small integers, a missing
+    cell as ``top + 1``: what :func:`counted_medians` compares, in an eighth of the memory."""
+    return np.where(np.isnan(column), top + 1, column).astype(np.int8)
+
+
+def counted_medians(columns: list[np.ndarray], top: int) -> np.ndarray:
+    """:func:`row_medians` of the table whose columns are ``columns``, every cell missing or a whole number from 0
+    to ``top`` (< :data:`COUNTED_BELOW`), by counting instead of sorting.
+
+    A row's *k*-th smallest value (from 0) is the number of values ``v`` in ``0 … top - 1`` that at most *k* of
+    its cells reach (``cell <= v``); the two middle ones are *k* = (n - 1) // 2 and n // 2 of its n cells, and
+    their mean is exact. The same bits as :func:`row_medians`; a row with no cell is NaN. A column is floats
+    (NaN missing) or already :func:`level_codes`.
+    """
+    codes = [c if c.dtype == np.int8 else level_codes(c, top) for c in columns]
+    kind = np.int8 if len(codes) < np.iinfo(np.int8).max else np.int64  # counts of cells: a small type is quicker
+    n: np.ndarray = np.zeros(len(codes[0]), dtype=kind)
+    for c in codes:
+        n += c <= top
+    low_k, high_k = (n - 1) // 2, n // 2
+    low: np.ndarray = np.zeros(len(n), dtype=kind)
+    high: np.ndarray = np.zeros(len(n), dtype=kind)
+    reached: np.ndarray = np.empty(len(n), dtype=kind)
+    for v in range(top):
+        reached[:] = 0
+        for c in codes:
+            reached += c <= v  # a missing cell (top + 1) is not
+        low += reached <= low_k
+        high += reached <= high_k
+    out = (low.astype("float64") + high) / 2
+    out[n == 0] = np.nan
+    return out
+
+
 def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) -> pd.DataFrame:
     """Item levels plus one column per node of every enabler lens (``<lens>:<node>``)."""
     out = {c: answers[c] for c in answers.columns}
     at = {c: j for j, c in enumerate(answers.columns)}
     x: np.ndarray | None = None  # the answers as one array, when the medians can be taken on it
+    top = 0  # the largest answer (whole numbers from 0)
+    codes: dict[int, np.ndarray] = {}  # column of the answers → its level_codes
 
     def medians_on_array() -> bool:
-        nonlocal x
+        nonlocal x, top
         if x is None and spec.enabler_group == "median" and answers.columns.is_unique:
             values = answers.to_numpy()
             floats = values.dtype == np.float64 and bool((answers.dtypes == np.float64).all())
             x = values if floats and whole_levels(values) else np.empty((0, 0))
+            top = int(np.nanmax(x)) if x.size and not np.isnan(x).all() else 0
         return x is not None and x.size > 0
 
     for lens in catalogue.lenses:
@@ -159,12 +201,30 @@ def enabler_levels(answers: pd.DataFrame, catalogue: Catalogue, spec: Levels) ->
             if not items:
                 continue
             if medians_on_array() and x is not None:  # the same medians, without pandas' masked-array detour
-                col = pd.Series(np.floor(row_medians(x[:, [at[i] for i in items]])), index=answers.index)
+                cols = [at[i] for i in items]
+                if top < COUNTED_BELOW:  # each item's answers as small codes once, for every node above it
+                    for j in cols:
+                        if j not in codes:
+                            codes[j] = level_codes(x[:, j], top)
+                    col = pd.Series(np.floor(counted_medians([codes[j] for j in cols], top)), index=answers.index)
+                else:
+                    col = pd.Series(np.floor(row_medians(x[:, cols])), index=answers.index)
             else:
                 part = answers[items]
                 col = part.min(axis=1) if spec.enabler_group == "min" else np.floor(part.median(axis=1))
             out[f"{lens.id}:{node}"] = col
-    return pd.DataFrame(out, index=answers.index)
+    return _table(out, answers.index)
+
+
+def _table(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(columns, index=index)``; when every column is a float on ``index``, written once into the
+    layout the DataFrame keeps (pandas would gather the columns, then stack them into a copy)."""
+    if not columns or not all(v.dtype == np.float64 and v.index.equals(index) for v in columns.values()):
+        return pd.DataFrame(columns, index=index)
+    table = np.empty((len(index), len(columns)), order="F")
+    for k, v in enumerate(columns.values()):
+        table[:, k] = v.to_numpy()
+    return pd.DataFrame(table, index=index, columns=list(columns), copy=False)
 
 
 def level_names(levels: pd.DataFrame, catalogue: Catalogue, lang: str = "en") -> pd.DataFrame:

@@ -82,6 +82,28 @@ def _on(frame: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return frame if frame.index.equals(index) else frame.reindex(index)
 
 
+VIEW_RUNS = 16  # at most this many runs of adjacent columns are taken as views (more: one copy, one block)
+
+
+def _columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``frame[names]`` (``names`` unique columns of ``frame``), without copying the values where it can.
+
+    Columns that lie side by side in ``frame`` are taken as one view of its memory (pandas copies on a
+    write, so the stage tables stay apart); a table picked out of many scattered columns is copied once.
+    """
+    if names == frame.columns.tolist():
+        return frame
+    at = frame.columns.get_indexer(names)
+    if not names or not frame.columns.is_unique or (at < 0).any():
+        return frame[names]
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1  # where a run of adjacent columns ends
+    if len(breaks) >= VIEW_RUNS:
+        return frame[names]
+    runs = np.split(at, breaks)
+    parts = [frame.iloc[:, int(r[0]):int(r[-1]) + 1] for r in runs]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, axis=1)
+
+
 def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None) -> Stages:
     """Run every stage of ``method`` on prepared :class:`Inputs`; see :func:`assessment.scoring.assess`."""
     hook = on_stage or (lambda _name: None)
@@ -112,8 +134,7 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
 
     hook("treat")
     scored = [i.id for i in cat.scored_indicators if i.id in imputed.columns]
-    treated, treated_flags, treatment = treat(imputed if scored == imputed.columns.tolist() else imputed[scored],
-                                              method.treat)
+    treated, treated_flags, treatment = treat(_columns(imputed, scored), method.treat)
 
     hook("normalise")
     normalised = normalise(treated, cat, method.normalise)
@@ -137,15 +158,18 @@ def run_stages(inputs: Inputs, method: Method, on_stage: StageHook | None = None
     ranks: dict[str, dict[str, pd.DataFrame]] = {}
     if method.rank.enabled:
         peers = {g: rank.peer_column(profiles, g) for g in method.rank.peer_groups}
+        groups = {"cohort": None} | {g: c for g, c in peers.items() if c is not None}
+        blocks = rank.pool_blocks(normalised.index, groups)  # the groups' codes once, for every lens (their rows)
         dp = method.rank.decimals
         for name, scores in aggregated.items():
-            x = scores.to_numpy(dtype="float64")
-            x = x if dp is None else np.round(x, dp)  # as DataFrame.round
+            # laid out column by column (as the table is), so the DataFrame takes it without a copy
+            x = np.array(scores.to_numpy(dtype="float64"), order="F") if dp is None else \
+                np.round(scores.to_numpy(dtype="float64"), dp, out=np.empty(scores.shape, order="F"))  # as .round
             ok = cov.rankable(coverage[name], cat.lens(name).root.id, method.rank.min_coverage).to_numpy()
-            # not enough data: no rank, and no rank taken from others
-            table = pd.DataFrame(np.where(ok[:, None], x, np.nan), index=scores.index, columns=scores.columns)
+            x[~ok] = np.nan  # not enough data: no rank, and no rank taken from others
+            table = pd.DataFrame(x, index=scores.index, columns=scores.columns, copy=False)
             # one sort of the scores for the cohort and every peer group
-            ranks[name] = rank.rank_tables(table, {"cohort": None} | {g: c for g, c in peers.items() if c is not None})
+            ranks[name] = rank.rank_tables(table, groups, blocks)
 
     hook("compare")
     changes = {k: rank.change(v) for k, v in aggregated.items()}

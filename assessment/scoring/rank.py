@@ -91,12 +91,16 @@ def rank_matrices(x: np.ndarray, pools: Sequence[np.ndarray | None]) -> list[np.
     """Descending min-ranks of every column of ``x``, once per entry of ``pools`` (None: the whole table;
     else integer pool codes per row, negative = in no pool).
 
-    Vectorised over columns (worked on the transpose, so each sort runs over contiguous memory).
-    One argsort of the values serves every pooling: in that order a value's rank in the table is
+    One sort of a column's values serves every pooling: in that order a value's rank in the table is
     1 + the position where its run of equal values starts. For a pooling, a stable sort of the
     pool codes, taken in value order, lines each pool's members up by value; a member's rank in
-    its pool is 1 + the position, within its pool, where its run of equal values starts.
+    its pool is 1 + the position, within its pool, where its run of equal values starts. A table of
+    many rows (:data:`COLUMNWISE_FROM`) is ranked column by column, each sort over the column's finite
+    values only; a short one all columns at once (on the transpose, so each sort runs over contiguous
+    memory). The ranks are the same either way: they depend only on which values are equal.
     """
+    if x.shape[0] >= COLUMNWISE_FROM and x.shape[1]:
+        return _rank_columns(x, pools)
     xt = np.ascontiguousarray(x.T)
     ok = np.isfinite(xt)
     neg = np.where(ok, -xt, np.inf)
@@ -129,31 +133,106 @@ def rank_matrices(x: np.ndarray, pools: Sequence[np.ndarray | None]) -> list[np.
     return out
 
 
+COLUMNWISE_FROM = 20_000  # rows from which each column is ranked on its own (see rank_matrices)
+
+
+def _starts(new: np.ndarray) -> np.ndarray:
+    """For each position of a 1-D sequence, the position where its run (``new`` marks run starts) begins."""
+    starts = np.flatnonzero(new)  # new[0] is always set: every position has a run
+    return np.repeat(starts, np.diff(starts, append=len(new)))
+
+
+def _first_of_run(a: np.ndarray) -> np.ndarray:
+    """True where a value of a 1-D sequence differs from the one before it (and at the start)."""
+    new = np.ones(len(a), dtype=bool)
+    np.not_equal(a[1:], a[:-1], out=new[1:])
+    return new
+
+
+def _rank_columns(x: np.ndarray, pools: Sequence[np.ndarray | None]) -> list[np.ndarray]:
+    """:func:`rank_matrices` one column at a time: each column's finite values sorted once for every pooling.
+
+    The tables come out laid out column by column (as a DataFrame keeps them); a missing value, or one
+    in no pool, has no rank.
+    """
+    n, m = x.shape
+    out = [np.full((n, m), np.nan, order="F") for _ in pools]
+    small: list[tuple[np.ndarray, int] | None] = []
+    for codes in pools:  # each pooling's codes once, in a small type (a small type sorts by radix)
+        if codes is None:
+            small.append(None)
+            continue
+        codes = np.asarray(codes, dtype=np.int64)
+        n_pools = int(codes.max(initial=-1)) + 1
+        kind = np.int16 if n_pools < np.iinfo(np.int16).max else np.int64
+        small.append((np.where(codes < 0, n_pools, codes).astype(kind), n_pools))
+    for j in range(m):
+        v = x[:, j]
+        at = np.flatnonzero(np.isfinite(v))  # the missing have no rank: left out of the sort
+        neg = -v[at]
+        order = np.argsort(neg)  # best first; the order among equal values does not matter
+        at, neg = at[order], neg[order]
+        first = _starts(_first_of_run(neg))  # in value order: where each value's run of ties starts
+        for pooled, ranks in zip(small, out, strict=True):
+            column = ranks[:, j]  # contiguous: the tables are laid out column by column
+            if pooled is None:
+                column[at] = first + 1.0
+                continue
+            codes, n_pools = pooled
+            code = codes[at]  # pool of each value, in value order
+            by_pool = np.argsort(code, kind="stable")  # each pool's members, in value order
+            pool, tie = code[by_pool], first[by_pool]
+            new_pool = _first_of_run(pool)
+            rank_in_pool = _starts(new_pool | _first_of_run(tie)) - _starts(new_pool) + 1.0
+            rank_in_pool[pool == n_pools] = np.nan
+            column[at[by_pool]] = rank_in_pool
+    return out
+
+
 def rank_matrix(x: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
     """Descending min-ranks of every column of ``x`` within the pools given by ``codes`` (see :func:`rank_matrices`)."""
     return rank_matrices(x, [codes])[0]
 
 
-def rank_tables(scores: pd.DataFrame, groups: dict[str, pd.Series | None]) -> dict[str, pd.DataFrame]:
+PoolBlocks = list[tuple["np.ndarray | slice", list["np.ndarray | None"]]]
+
+
+def pool_blocks(index: pd.Index, groups: dict[str, pd.Series | None]) -> PoolBlocks:
+    """The blocks of rows ranked together (each year of a panel, else every row) with each grouping's integer
+    codes for the block's rows (None: the whole block; negative: in no group), for :func:`rank_tables`.
+
+    Tables of the same rows are ranked with the same blocks, so several tables can share them.
+    """
+    if "year" in index.names:
+        years = np.asarray(index.get_level_values("year"))
+        rows: list[np.ndarray | slice] = [np.flatnonzero(years == y) for y in pd.unique(years)]
+    else:
+        rows = [slice(None)]  # one block: no copy of the scores
+    labels = [None if g is None else g.reindex(index).to_numpy(dtype=object) for g in groups.values()]
+    return [(r, [None if g is None else np.asarray(pd.factorize(g[r])[0], dtype=np.int64) for g in labels])
+            for r in rows]
+
+
+def rank_tables(scores: pd.DataFrame, groups: dict[str, pd.Series | None],
+                blocks: PoolBlocks | None = None) -> dict[str, pd.DataFrame]:
     """Ranks of every column (1 = best, ties = min, missing kept missing), within each grouping and year.
 
     ``groups`` maps a name to a grouping (None: the whole cohort); one sort of the scores serves
     them all. A panel is ranked one year at a time, so each sort covers one year's units.
+    ``blocks``: :func:`pool_blocks` of ``scores.index`` and ``groups``, when already made.
     """
-    out = {name: np.full(scores.shape, np.nan) for name in groups}
-    if "year" in scores.index.names:
-        years = np.asarray(scores.index.get_level_values("year"))
-        blocks = [np.flatnonzero(years == y) for y in pd.unique(years)]
-    else:
-        blocks = [np.arange(len(scores))]
+    blocks = pool_blocks(scores.index, groups) if blocks is None else blocks
     x = scores.to_numpy(dtype="float64")
-    labels = {name: None if g is None else g.reindex(scores.index).to_numpy(dtype=object)
-              for name, g in groups.items()}
-    for rows in blocks:
-        pools = [None if g is None else np.asarray(pd.factorize(g[rows])[0], dtype=np.int64) for g in labels.values()]
-        for name, ranks in zip(groups, rank_matrices(x[rows], pools), strict=True):
-            out[name][rows] = ranks
-    return {name: pd.DataFrame(r, index=scores.index, columns=scores.columns) for name, r in out.items()}
+    if len(blocks) == 1 and isinstance(blocks[0][0], slice):
+        out = rank_matrices(x, blocks[0][1])
+    else:
+        out = [np.full(scores.shape, np.nan, order="F") for _ in groups]
+        for rows, pools in blocks:
+            for whole, ranks in zip(out, rank_matrices(x[rows], pools), strict=True):
+                whole[rows] = ranks
+    # laid out column by column, as a DataFrame keeps them: taken as they are (a copy would change nothing)
+    return {name: pd.DataFrame(r, index=scores.index, columns=scores.columns, copy=not r.flags.f_contiguous)
+            for name, r in zip(groups, out, strict=True)}
 
 
 def rank_table(scores: pd.DataFrame, group: pd.Series | None = None) -> pd.DataFrame:
