@@ -191,3 +191,20 @@ def test_cli_workers_and_scheduler_write_the_serial_bytes(synthetic, tmp_path: P
         gone = CliRunner().invoke(app, [*base, str(tmp_path / "y"), "--scheduler", "tcp://127.0.0.1:9"])
     assert gone.exit_code == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in gone.output
     assert "Traceback" not in gone.output and not (tmp_path / "y").exists()
+
+
+def test_a_pool_worker_runs_blas_on_one_thread(asem) -> None:
+    """The pool's processes fill the cores; a worker's own BLAS threads would only contend with them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from threadpoolctl import threadpool_info
+
+    from assessment.robustness.setup import make_setup
+
+    setup = make_setup(asem, load_robustness_spec(ASEM_SPEC))
+    with ProcessPoolExecutor(1, initializer=executors._install, initargs=(setup,)) as pool:
+        inside = pool.submit(threadpool_info).result()
+    assert [pool["num_threads"] for pool in inside if pool["user_api"] == "blas"] == [1]
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    executors._install(setup)  # as a pool of threads calls it, in the caller's process
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before
