@@ -145,3 +145,18 @@ def edited(source: Path, dest: Path, values: dict[str, Any]) -> dict[str, str]:
     assert set(cells) == set(values), f"not in {source.name}: {set(values) - set(cells)}"
     wb.save(dest)
     return cells
+
+
+#: The start of a script that runs migrations on a fresh SQLite data directory (``sys.argv[1]``) in a new
+#: process: ``call_command`` and ``connection`` are ready for what follows it.
+MIGRATION_SCRIPT = """
+import os, sys
+from pathlib import Path
+os.environ.pop("SMARTCITY_DATABASE_URL", None)  # SQLite in the folder, whatever the environment names
+from assessment.server.config import make_datadir, setup
+folder = Path(sys.argv[1])
+make_datadir(folder)
+setup(folder, None)
+from django.core.management import call_command
+from django.db import connection
+"""

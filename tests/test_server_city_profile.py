@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from server_kit import client_for, new_round, person, service, unique
+from server_kit import MIGRATION_SCRIPT, client_for, new_round, person, service, unique
 
 __all__ = ["service"]
 
@@ -208,16 +208,8 @@ def test_the_back_office_shows_and_checks_them_in_the_readers_language(service: 
     assert AuditRecord.objects.filter(action="admin-change", object_type="city", object_id=str(hue.pk)).exists()
 
 
-UPGRADE = """
-import json, os, sys
-from pathlib import Path
-os.environ.pop("SMARTCITY_DATABASE_URL", None)  # SQLite in the folder, whatever the environment names
-from assessment.server.config import make_datadir, setup
-folder = Path(sys.argv[1])
-make_datadir(folder)
-setup(folder, None)
-from django.core.management import call_command
-from django.db import connection
+UPGRADE = MIGRATION_SCRIPT + """
+import json
 call_command("migrate", "smartcity", "0004", verbosity=0)
 with connection.cursor() as cursor:  # cities made when a city had one contact address, or none
     cursor.execute("INSERT INTO smartcity_round (slug, name, year, method, robustness, public, created, "

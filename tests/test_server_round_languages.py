@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from server_kit import client_for, new_round, person, service, unique
+from server_kit import MIGRATION_SCRIPT, client_for, new_round, person, service, unique
 
 __all__ = ["service"]
 
@@ -148,16 +148,7 @@ def test_a_round_from_a_previous_one_keeps_its_languages(service: Path) -> None:
     assert list(rnd.cities.values_list("name", "language")) == [("Bangkok", "th")]
 
 
-MIGRATE = """
-import os, sys
-from pathlib import Path
-os.environ.pop("SMARTCITY_DATABASE_URL", None)  # SQLite in the folder, whatever the environment names
-from assessment.server.config import make_datadir, setup
-folder = Path(sys.argv[1])
-make_datadir(folder)
-setup(folder, None)
-from django.core.management import call_command
-from django.db import connection
+MIGRATE = MIGRATION_SCRIPT + """
 call_command("migrate", "smartcity", "0003", verbosity=0)
 with connection.cursor() as cursor:  # a round made before rounds had languages
     cursor.execute("INSERT INTO smartcity_round (slug, name, year, method, robustness, public, created, "
