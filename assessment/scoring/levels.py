@@ -38,6 +38,7 @@ def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = 
 
     ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
     blocks of rows in the table's own memory order; the count of each cell is the same whatever the block.
+    Each block's counts are written straight into the result and the missing cells marked there.
     """
     by_column, parts = blocks(x)
     out = np.empty(x.shape, order="F" if by_column else "C")
@@ -47,6 +48,7 @@ def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = 
         return v[:, None] if by_column else v[None, :]
 
     nothing = per_column(np.isnan(cuts).all(axis=1))
+    anything_missing = bool(nothing.any())
     columns = [per_column(cuts[:, k]) for k in range(cuts.shape[1])]
     d = None if direction is None else per_column(direction)
     for part in parts:
@@ -55,9 +57,12 @@ def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = 
         with np.errstate(invalid="ignore"):
             for cut in columns:
                 count += xd >= cut
-        reached = count.astype("float64")
-        reached[~np.isfinite(xd) | nothing] = np.nan
-        outs[part] = reached
+        reached = outs[part]
+        reached[...] = count  # whole numbers: exact as floats
+        missing = ~np.isfinite(xd)
+        if anything_missing:
+            missing |= nothing
+        np.copyto(reached, np.nan, where=missing)
     return out
 
 

@@ -63,7 +63,12 @@ class Anchored(Normaliser):
 
         Worked in blocks of rows, in the table's own memory order, each cell's constants looked up by
         ``column × 6 + level``: cell by cell the same arithmetic as one pass over the whole table with
-        every constant broadcast.
+        every constant broadcast. Per cell, with ``l`` the thresholds reached (a missing value reaches
+        none): the share ``(x' - knot l) / (knot l+1 - knot l)``, or 0 (level 0) or 1 (level 5) where
+        that band has no width; capped to [0, 1]; ``anchor l + share · (anchor l+1 - anchor l)``, at most
+        just below ``anchor l+1`` (level 5 is not capped). A value that is missing or infinite scores NaN.
+        The temporaries are reused in place, and the look-ups of the no-width share are skipped when
+        every band has a width: the same operations in the same order, so the same bits.
         """
         n_cols = x.shape[1]
         th = cols.thresholds if cols.thresholds is not None else np.full((n_cols, 5), np.nan)
@@ -78,6 +83,7 @@ class Anchored(Normaliser):
         d = cols.direction
         knots = np.column_stack([cols.worst * d, th * d[:, None], cols.best * d])  # cols × 7
         lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, self.anchor_points())
+        every_band_wide = bool(ok_t.all())
         by_column, parts = blocks(x)
         out = np.empty(x.shape, order="F" if by_column else "C")
         xs, outs = (x.T, out.T) if by_column else (x, out)
@@ -89,20 +95,21 @@ class Anchored(Normaliser):
         thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
         for part in parts:
             xd = xs[part] * d
-            ok = np.isfinite(xd)
             level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
-            with np.errstate(invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"):
                 for t in thresholds:
                     level += xd >= t
-            cell = kind + level
-            with np.errstate(divide="ignore", invalid="ignore"):
-                frac = (xd - lo_t.take(cell)) / width_t.take(cell)
-            frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
-            frac = np.clip(np.where(ok, frac, 0.0), 0.0, 1.0)
-            y = base.take(cell) + frac * step.take(cell)
-            y = np.minimum(y, cap.take(cell))  # never round up into the next level's band
-            y[~ok] = np.nan
-            outs[part] = y
+                cell = kind + level
+                frac = np.subtract(xd, lo_t.take(cell))
+                frac /= width_t.take(cell)
+                if not every_band_wide:
+                    frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+                # a missing or infinite value's share is whatever it is here: its score is NaN below
+                np.clip(frac, 0.0, 1.0, out=frac)
+                frac *= step.take(cell)
+                y = np.add(base.take(cell), frac, out=frac)
+                y = np.minimum(y, cap.take(cell), out=outs[part])  # never round up into the next level's band
+            np.copyto(y, np.nan, where=~np.isfinite(xd))
         return out
 
 
