@@ -156,6 +156,17 @@ def plain_anchored(value: float, knots: list[float], anchors: list[float]) -> fl
     return y if level == 5 else min(y, math.nextafter(anchors[level + 1], -math.inf))
 
 
+def plain_goalposts(value: float, worst: float, best: float, scale: tuple[float, float]) -> float:
+    """One cell of ``anchored`` on a column without its five thresholds: ``goalposts``, worked alone. The share
+    ``(x - worst) / (best - worst)`` in the catalogue's own terms, capped to [0, 1] (an infinite value lies beyond
+    one goalpost: 0 or 1), onto ``scale``; NaN for a missing value or missing goalposts, carried through the
+    arithmetic as numpy carries it (a NaN keeps its sign), so worked in numpy scalars."""
+    lo, hi = scale
+    with np.errstate(all="ignore"):  # x / 0 is inf here, not an error
+        share = np.clip((np.float64(value) - worst) / (np.float64(best) - worst), 0.0, 1.0)
+        return float(share * (hi - lo) + lo)
+
+
 def plain_levels(value: float, cuts: list[float]) -> float:
     """One cell of ``level_count``: the cut-offs reached, NaN for a missing or infinite value or no cut-offs."""
     if not math.isfinite(value) or all(math.isnan(c) for c in cuts):
@@ -186,6 +197,9 @@ def anchored_tables(draw: st.DrawFn) -> tuple[np.ndarray, Columns, bool]:
             th[j] = up
             worst[j], best[j] = lo_post, hi_post
         points += [*th[j], worst[j], best[j], *(np.nextafter(th[j], np.inf)), *(np.nextafter(th[j], -np.inf))]
+        lacking = draw(st.sampled_from([None, None, None, "all", "one"]))  # no thresholds: scored as goalposts
+        if lacking is not None:
+            th[j, slice(None) if lacking == "all" else draw(st.integers(0, 4))] = np.nan
     finite = sorted(p for p in points if np.isfinite(p))
     points += [(a + b) / 2 for a, b in itertools.pairwise(finite)] + [min(finite) - 5, max(finite) + 5]
     n_rows = draw(st.integers(1, 30))
@@ -202,7 +216,8 @@ def test_anchored_and_levels_equal_the_plain_cell_by_cell_rule(case: tuple[np.nd
                                                                scale: tuple[float, float]) -> None:
     """``Anchored.compute`` and ``level_count`` work in blocks over whole columns; each cell must have the bits
     the cell-by-cell rule gives it (also on the goalposts and thresholds, one float either side, beyond them,
-    on bands without width, on ±inf and NaN, for both directions and both memory orders)."""
+    on bands without width, on ±inf and NaN, for both directions and both memory orders, and on columns
+    without their five thresholds, scored as goalposts in the same pass)."""
     x, cols, _ = case
     spec = Anchored(range=scale)
     anchors = spec.anchor_points().tolist()
@@ -212,8 +227,12 @@ def test_anchored_and_levels_equal_the_plain_cell_by_cell_rule(case: tuple[np.nd
     assert cuts is not None
     levels = level_count(x, cuts, d)
     for j in range(x.shape[1]):
-        if not np.isfinite(cols.worst[j]) or not np.isfinite(cols.best[j]):
-            continue  # scored as goalposts, which is not this path (an anchored column has both goalposts)
+        if not np.isfinite(cols.thresholds[j]).all():
+            for i in range(x.shape[0]):
+                plain = plain_goalposts(float(x[i, j]), cols.worst[j], cols.best[j], scale)
+                assert same_bits(np.array(got[i, j]), np.array(plain)), (i, j, x[i, j], got[i, j], plain)
+                assert same_bits(np.array(levels[i, j]), np.array(plain_levels(float(x[i, j] * d[j]), list(cuts[j]))))
+            continue
         knots = [cols.worst[j] * d[j], *(cuts[j]), cols.best[j] * d[j]]
         for i in range(x.shape[0]):
             v = float(x[i, j] * d[j])

@@ -67,22 +67,29 @@ class Anchored(Normaliser):
         none): the share ``(x' - knot l) / (knot l+1 - knot l)``, or 0 (level 0) or 1 (level 5) where
         that band has no width; capped to [0, 1]; ``anchor l + share · (anchor l+1 - anchor l)``, at most
         just below ``anchor l+1`` (level 5 is not capped). A value that is missing or infinite scores NaN.
+        A column without all five thresholds is scored as ``goalposts`` in the same pass: its one band
+        runs from the worst to the best goalpost in the catalogue's own terms (no direction applied; the
+        direction is in the goalposts), ``range``'s low end plus the share times its width, uncapped, and
+        an infinite value there scores the end of the range it lies beyond, as :class:`Goalposts` does.
+
         The temporaries are reused in place, and the look-ups of the no-width share are skipped when
-        every band has a width: the same operations in the same order, so the same bits.
+        every band has a width: the same operations in the same order as the plain rule, so the same bits.
         """
         n_cols = x.shape[1]
         th = cols.thresholds if cols.thresholds is not None else np.full((n_cols, 5), np.nan)
         has = np.isfinite(th).all(axis=1)
-        if not has.all():  # no thresholds: plain goalposts for those columns
-            out = np.full(x.shape, np.nan)
-            plain = replace(cols, thresholds=th, ref_row=None).subset(~has)
-            out[:, ~has] = Goalposts(range=self.range).compute(x[:, ~has], plain)
-            if has.any():
-                out[:, has] = self.compute(x[:, has], replace(cols, thresholds=th).subset(has))
-            return out
-        d = cols.direction
+        d = np.where(has, cols.direction, 1.0)  # a goalposts column: no direction (it is in the goalposts)
+        th = np.where(has[:, None], th, np.nan)  # no threshold reached: its cells stay in band 0
         knots = np.column_stack([cols.worst * d, th * d[:, None], cols.best * d])  # cols × 7
         lo_t, width_t, ok_t, fallback, base, step, cap = _anchored_tables(knots, self.anchor_points())
+        if not has.all():  # band 0 of a goalposts column: worst → best onto the whole range
+            lo, hi = self.scale
+            plain = np.flatnonzero(~has)
+            at = plain * 6
+            with np.errstate(invalid="ignore"):
+                width_t[at] = cols.best[plain] - cols.worst[plain]
+            base[at], step[at], cap[at] = lo, hi - lo, np.inf
+            ok_t.reshape(n_cols, 6)[plain] = True  # its share is always the division (bands 1–5 are never used)
         every_band_wide = bool(ok_t.all())
         by_column, parts = blocks(x)
         out = np.empty(x.shape, order="F" if by_column else "C")
@@ -92,6 +99,7 @@ class Anchored(Normaliser):
             return v[:, None] if by_column else v
 
         kind, d = per_column(np.arange(n_cols, dtype=np.intp) * 6), per_column(d)
+        anchored = None if has.all() else per_column(has)  # only there does an infinite value score NaN
         thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
         for part in parts:
             xd = xs[part] * d
@@ -109,7 +117,10 @@ class Anchored(Normaliser):
                 frac *= step.take(cell)
                 y = np.add(base.take(cell), frac, out=frac)
                 y = np.minimum(y, cap.take(cell), out=outs[part])  # never round up into the next level's band
-            np.copyto(y, np.nan, where=~np.isfinite(xd))
+            missing = ~np.isfinite(xd)
+            if anchored is not None:
+                missing &= anchored
+            np.copyto(y, np.nan, where=missing)
         return out
 
 
