@@ -28,6 +28,7 @@ from assessment.scoring.rank import population_class, rank_matrices
 
 rank_module = importlib.import_module("assessment.scoring.rank")
 base_module = importlib.import_module("assessment.scoring.normalisers.base")
+levels_module = importlib.import_module("assessment.scoring.levels")
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -243,7 +244,8 @@ def test_anchored_and_levels_equal_the_plain_cell_by_cell_rule(case: tuple[np.nd
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_anchored_over_many_blocks_equals_the_plain_rule(synthetic: ModuleType, seed: int) -> None:
     """A synthetic cohort with missing values, in blocks of a few rows (as a large table is worked): the same
-    bits as the cell-by-cell rule, and the same whatever the block size."""
+    bits as the cell-by-cell rule, and the same whatever the block size; so for the levels counted, column by
+    column in short runs and by blocks of rows."""
     from assessment import load_catalogue
     from assessment.scoring.normalise import _columns
 
@@ -254,13 +256,20 @@ def test_anchored_over_many_blocks_equals_the_plain_rule(synthetic: ModuleType, 
     spec = Anchored()
     cols = _columns(cat, ids, spec, [])
     whole = spec.compute(x, cols)
+    d = cols.direction
+    cuts = cols.thresholds * d[:, None]
+    levels = level_count(x, cuts, d)  # column by column (x is laid out so)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(base_module, "CELLS_PER_BLOCK", 7 * len(ids))
+        mp.setattr(levels_module, "ROWS_PER_RUN", 7)
         assert len(base_module.blocks(x)[1]) > 40
         small = spec.compute(x, cols)
+        assert same_bits(levels, level_count(x, cuts, d))  # runs of 7 rows
+        assert same_bits(levels, level_count(np.ascontiguousarray(x), cuts, d))  # blocks of rows
     assert same_bits(whole, small)
+    for j in range(len(ids)):
+        assert same_bits(levels[:, j], np.array([plain_levels(float(v * d[j]), list(cuts[j])) for v in x[:, j]]))
     anchors = spec.anchor_points().tolist()
-    d = cols.direction
     for j in range(len(ids)):
         knots = [cols.worst[j] * d[j], *(cols.thresholds[j] * d[j]), cols.best[j] * d[j]]
         plain = [plain_anchored(float(v * d[j]), knots, anchors) for v in x[:, j]]
