@@ -29,6 +29,7 @@ from assessment.scoring.rank import population_class, rank_matrices
 rank_module = importlib.import_module("assessment.scoring.rank")
 base_module = importlib.import_module("assessment.scoring.normalisers.base")
 levels_module = importlib.import_module("assessment.scoring.levels")
+anchored_module = importlib.import_module("assessment.scoring.normalisers.anchored")
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -262,8 +263,10 @@ def test_anchored_over_many_blocks_equals_the_plain_rule(synthetic: ModuleType, 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(base_module, "CELLS_PER_BLOCK", 7 * len(ids))
         mp.setattr(levels_module, "ROWS_PER_RUN", 7)
+        mp.setattr(anchored_module, "ROWS_PER_RUN", 7)
         assert len(base_module.blocks(x)[1]) > 40
-        small = spec.compute(x, cols)
+        small = spec.compute(x, cols)  # column by column, in runs of 7 rows
+        assert same_bits(whole, spec.compute(np.ascontiguousarray(x), cols))  # blocks of 7 rows across the columns
         assert same_bits(levels, level_count(x, cuts, d))  # runs of 7 rows
         assert same_bits(levels, level_count(np.ascontiguousarray(x), cuts, d))  # blocks of rows
     assert same_bits(whole, small)

@@ -72,8 +72,10 @@ class Anchored(Normaliser):
         direction is in the goalposts), ``range``'s low end plus the share times its width, uncapped, and
         an infinite value there scores the end of the range it lies beyond, as :class:`Goalposts` does.
 
-        The temporaries are reused in place, and the look-ups of the no-width share are skipped when
-        every band has a width: the same operations in the same order as the plain rule, so the same bits.
+        A table laid out column by column (a DataFrame's values) is worked one column at a time
+        (:func:`_anchored_by_column`). The temporaries are reused in place, and the look-ups of the no-width
+        share are skipped when every band has a width: the same operations in the same order as the plain
+        rule, so the same bits.
         """
         n_cols = x.shape[1]
         th = cols.thresholds if cols.thresholds is not None else np.full((n_cols, 5), np.nan)
@@ -92,6 +94,9 @@ class Anchored(Normaliser):
             ok_t.reshape(n_cols, 6)[plain] = True  # its share is always the division (bands 1–5 are never used)
         every_band_wide = bool(ok_t.all())
         by_column, parts = blocks(x)
+        if by_column:
+            tables = (lo_t, width_t, ok_t, fallback, base, step, cap)
+            return _anchored_by_column(x, knots, d, has, tables)
         out = np.empty(x.shape, order="F" if by_column else "C")
         xs, outs = (x.T, out.T) if by_column else (x, out)
 
@@ -189,3 +194,40 @@ def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray
     cap = np.append(np.nextafter(anchors[1:6], -np.inf), np.inf)  # level 5 is not capped
     per_level = (np.tile(v, n) for v in (fallback, anchors[:6], anchors[1:] - anchors[:6], cap))
     return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
+
+
+ROWS_PER_RUN = 1 << 16  # rows of one column worked at once by _anchored_by_column: its temporaries stay in cache
+
+
+def _anchored_by_column(x: np.ndarray, knots: np.ndarray, d: np.ndarray, has: np.ndarray,
+                        tables: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``Anchored.compute`` of a table laid out column by column, one column at a time in runs of
+    :data:`ROWS_PER_RUN` rows, each column's six bands looked up by level alone: each run reads and writes one
+    contiguous stretch of memory, where blocks of rows across every column would read a short stretch of each
+    (at a million rows, about half the time). ``knots``, ``d``, ``has`` and ``tables`` (per ``column × 6 +
+    level``, as :func:`_anchored_tables` gives them) are the caller's; the same operations in the same order."""
+    out = np.empty(x.shape, order="F")
+    level = np.empty(min(ROWS_PER_RUN, len(x)), dtype=np.intp)
+    hit = np.empty(len(level), dtype=bool)
+    for j in range(x.shape[1]):
+        lo_t, width_t, ok_t, fallback, base, step, cap = (t[j * 6:j * 6 + 6] for t in tables)
+        wide = bool(ok_t.all())
+        for start in range(0, len(x), ROWS_PER_RUN):
+            xd = x[start:start + ROWS_PER_RUN, j] * d[j]
+            n, into = len(xd), out[start:start + ROWS_PER_RUN, j]
+            cell, reached = level[:n], hit[:n]
+            cell[...] = 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                for t in knots[j, 1:6]:
+                    cell += np.greater_equal(xd, t, out=reached)  # thresholds reached, 0–5
+                frac = np.subtract(xd, lo_t.take(cell))
+                frac /= width_t.take(cell)
+                if not wide:
+                    frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+                np.clip(frac, 0.0, 1.0, out=frac)
+                frac *= step.take(cell)
+                y = np.add(base.take(cell), frac, out=frac)
+                np.minimum(y, cap.take(cell), out=into)  # never round up into the next level's band
+            if has[j]:  # a goalposts column (no thresholds) scores an infinite value as Goalposts does
+                np.copyto(into, np.nan, where=~np.isfinite(xd))
+    return out
