@@ -75,8 +75,8 @@ def _level_count_by_column(x: np.ndarray, cuts: np.ndarray, direction: np.ndarra
     The same comparisons of the same products, so the same counts and the same NaN."""
     out = np.empty(x.shape, order="F")
     nothing = np.isnan(cuts).all(axis=1)
-    count = np.empty(min(ROWS_PER_RUN, len(x)), dtype=np.int8 if cuts.shape[1] < 127 else np.int64)
-    reached = np.empty(len(count), dtype=bool)
+    count: np.ndarray = np.empty(min(ROWS_PER_RUN, len(x)), dtype=np.int8 if cuts.shape[1] < 127 else np.int64)
+    reached: np.ndarray = np.empty(len(count), dtype=bool)
     for j in range(x.shape[1]):
         if nothing[j]:
             out[:, j] = np.nan
