@@ -10,6 +10,8 @@ large-table paths.
 from __future__ import annotations
 
 import importlib
+import itertools
+import math
 from types import ModuleType
 
 import numpy as np
@@ -20,10 +22,14 @@ from hypothesis import strategies as st
 
 from assessment.scoring import assess
 from assessment.scoring.coverage import columns_reported, coverage_table, node_indicators
-from assessment.scoring.levels import counted_medians
+from assessment.scoring.levels import counted_medians, level_count
+from assessment.scoring.normalisers import Anchored, Columns
 from assessment.scoring.rank import population_class, rank_matrices
 
 rank_module = importlib.import_module("assessment.scoring.rank")
+base_module = importlib.import_module("assessment.scoring.normalisers.base")
+levels_module = importlib.import_module("assessment.scoring.levels")
+anchored_module = importlib.import_module("assessment.scoring.normalisers.anchored")
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -132,3 +138,142 @@ def test_treated_is_the_scored_columns_without_a_copy(synthetic: ModuleType) -> 
     before = result.imputed.copy()
     result.treated.iloc[0, 0] = -1.0
     pd.testing.assert_frame_equal(result.imputed, before, check_exact=True)
+
+
+def plain_anchored(value: float, knots: list[float], anchors: list[float]) -> float:
+    """One cell of ``anchored`` worked alone, in Python floats (the same IEEE arithmetic as numpy's float64).
+
+    ``value`` and ``knots`` (worst, thresholds 1–5, best) already in the direction's terms. Level ``l`` is the
+    number of thresholds reached; the share of band ``l`` is ``(v - knot l) / (knot l+1 - knot l)``, or 0 (level 0)
+    or 1 (level 5) when the band has no width; capped to [0, 1]; then ``anchor l + share · step``, kept below the
+    next anchor (one float below it), level 5 not kept. A missing or infinite value scores NaN.
+    """
+    if not math.isfinite(value):
+        return math.nan
+    level = sum(value >= t for t in knots[1:6])
+    lo, hi = knots[level], knots[level + 1]
+    share = (value - lo) / (hi - lo) if math.isfinite(lo) and math.isfinite(hi) and hi > lo else float(level == 5)
+    share = min(max(share, 0.0), 1.0)
+    y = anchors[level] + share * (anchors[level + 1] - anchors[level])
+    return y if level == 5 else min(y, math.nextafter(anchors[level + 1], -math.inf))
+
+
+def plain_goalposts(value: float, worst: float, best: float, scale: tuple[float, float]) -> float:
+    """One cell of ``anchored`` on a column without its five thresholds: ``goalposts``, worked alone. The share
+    ``(x - worst) / (best - worst)`` in the catalogue's own terms, capped to [0, 1] (an infinite value lies beyond
+    one goalpost: 0 or 1), onto ``scale``; NaN for a missing value or missing goalposts, carried through the
+    arithmetic as numpy carries it (a NaN keeps its sign), so worked in numpy scalars."""
+    lo, hi = scale
+    with np.errstate(all="ignore"):  # x / 0 is inf here, not an error
+        share = np.clip((np.float64(value) - worst) / (np.float64(best) - worst), 0.0, 1.0)
+        return float(share * (hi - lo) + lo)
+
+
+def plain_levels(value: float, cuts: list[float]) -> float:
+    """One cell of ``level_count``: the cut-offs reached, NaN for a missing or infinite value or no cut-offs."""
+    if not math.isfinite(value) or all(math.isnan(c) for c in cuts):
+        return math.nan
+    return float(sum(value >= c for c in cuts))
+
+
+@st.composite
+def anchored_tables(draw: st.DrawFn) -> tuple[np.ndarray, Columns, bool]:
+    """A small table whose values sit on, between and beyond each column's goalposts and thresholds (also
+    ±inf, NaN, -0.0), columns of either direction, some with goalposts at their outer thresholds (bands
+    without width) or no goalposts, laid out by row or by column."""
+    n_cols = draw(st.integers(1, 6))
+    direction = np.array(draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=n_cols, max_size=n_cols)))
+    th = np.empty((n_cols, 5))
+    worst, best = np.empty(n_cols), np.empty(n_cols)
+    points: list[float] = [np.nan, np.inf, -np.inf, -0.0, 0.0]
+    for j in range(n_cols):
+        steps = draw(st.lists(st.sampled_from([0.5, 1.0, 3.0, 10.0, 0.1]), min_size=5, max_size=5))
+        up = draw(st.sampled_from([-20.0, 0.0, 7.0])) + np.cumsum(steps)
+        edges = [draw(st.sampled_from([0.0, 1.0, 2.5, np.nan])) for _ in range(2)]
+        lo_post, hi_post = up[0] - edges[0], up[4] + edges[1]
+        if direction[j] < 0:  # the catalogue's numbers: falling towards better
+            up, lo_post, hi_post = -up[::-1], -hi_post, -lo_post
+            th[j] = up[::-1]
+            worst[j], best[j] = hi_post, lo_post
+        else:
+            th[j] = up
+            worst[j], best[j] = lo_post, hi_post
+        points += [*th[j], worst[j], best[j], *(np.nextafter(th[j], np.inf)), *(np.nextafter(th[j], -np.inf))]
+        lacking = draw(st.sampled_from([None, None, None, "all", "one"]))  # no thresholds: scored as goalposts
+        if lacking is not None:
+            th[j, slice(None) if lacking == "all" else draw(st.integers(0, 4))] = np.nan
+    finite = sorted(p for p in points if np.isfinite(p))
+    points += [(a + b) / 2 for a, b in itertools.pairwise(finite)] + [min(finite) - 5, max(finite) + 5]
+    n_rows = draw(st.integers(1, 30))
+    cells = draw(st.lists(st.sampled_from(points), min_size=n_rows * n_cols, max_size=n_rows * n_cols))
+    x = np.array(cells, dtype="float64").reshape(n_rows, n_cols)
+    by_column = draw(st.booleans())
+    cols = Columns(direction, worst, best, np.full(n_cols, np.nan), th)
+    return (np.asfortranarray(x) if by_column else np.ascontiguousarray(x)), cols, by_column
+
+
+@settings(max_examples=150, deadline=None)
+@given(anchored_tables(), st.sampled_from([(0.0, 100.0), (1.0, 10.0), (-5.0, 5.0)]))
+def test_anchored_and_levels_equal_the_plain_cell_by_cell_rule(case: tuple[np.ndarray, Columns, bool],
+                                                               scale: tuple[float, float]) -> None:
+    """``Anchored.compute`` and ``level_count`` work in blocks over whole columns; each cell must have the bits
+    the cell-by-cell rule gives it (also on the goalposts and thresholds, one float either side, beyond them,
+    on bands without width, on ±inf and NaN, for both directions and both memory orders, and on columns
+    without their five thresholds, scored as goalposts in the same pass)."""
+    x, cols, _ = case
+    spec = Anchored(range=scale)
+    anchors = spec.anchor_points().tolist()
+    got = spec.compute(x, cols)
+    d = cols.direction
+    cuts = cols.thresholds * d[:, None] if cols.thresholds is not None else None
+    assert cuts is not None
+    levels = level_count(x, cuts, d)
+    for j in range(x.shape[1]):
+        if not np.isfinite(cols.thresholds[j]).all():
+            for i in range(x.shape[0]):
+                plain = plain_goalposts(float(x[i, j]), cols.worst[j], cols.best[j], scale)
+                assert same_bits(np.array(got[i, j]), np.array(plain)), (i, j, x[i, j], got[i, j], plain)
+                assert same_bits(np.array(levels[i, j]), np.array(plain_levels(float(x[i, j] * d[j]), list(cuts[j]))))
+            continue
+        knots = [cols.worst[j] * d[j], *(cuts[j]), cols.best[j] * d[j]]
+        for i in range(x.shape[0]):
+            v = float(x[i, j] * d[j])
+            assert same_bits(np.array(got[i, j]), np.array(plain_anchored(v, knots, anchors))), (i, j, x[i, j])
+            assert same_bits(np.array(levels[i, j]), np.array(plain_levels(v, list(cuts[j])))), (i, j, x[i, j])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_anchored_over_many_blocks_equals_the_plain_rule(synthetic: ModuleType, seed: int) -> None:
+    """A synthetic cohort with missing values, in blocks of a few rows (as a large table is worked): the same
+    bits as the cell-by-cell rule, and the same whatever the block size; so for the levels counted, column by
+    column in short runs and by blocks of rows."""
+    from assessment import load_catalogue
+    from assessment.scoring.normalise import _columns
+
+    cat = load_catalogue()
+    data = synthetic.cohort(300, 100, seed=seed, missing=0.1)
+    ids = [i.id for i in cat.indicators if i.id in data.columns and i.thresholds is not None]
+    x = np.asfortranarray(data[ids].to_numpy(dtype="float64"))
+    spec = Anchored()
+    cols = _columns(cat, ids, spec, [])
+    whole = spec.compute(x, cols)
+    d = cols.direction
+    cuts = cols.thresholds * d[:, None]
+    levels = level_count(x, cuts, d)  # column by column (x is laid out so)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(base_module, "CELLS_PER_BLOCK", 7 * len(ids))
+        mp.setattr(levels_module, "ROWS_PER_RUN", 7)
+        mp.setattr(anchored_module, "ROWS_PER_RUN", 7)
+        assert len(base_module.blocks(x)[1]) > 40
+        small = spec.compute(x, cols)  # column by column, in runs of 7 rows
+        assert same_bits(whole, spec.compute(np.ascontiguousarray(x), cols))  # blocks of 7 rows across the columns
+        assert same_bits(levels, level_count(x, cuts, d))  # runs of 7 rows
+        assert same_bits(levels, level_count(np.ascontiguousarray(x), cuts, d))  # blocks of rows
+    assert same_bits(whole, small)
+    for j in range(len(ids)):
+        assert same_bits(levels[:, j], np.array([plain_levels(float(v * d[j]), list(cuts[j])) for v in x[:, j]]))
+    anchors = spec.anchor_points().tolist()
+    for j in range(len(ids)):
+        knots = [cols.worst[j] * d[j], *(cols.thresholds[j] * d[j]), cols.best[j] * d[j]]
+        plain = [plain_anchored(float(v * d[j]), knots, anchors) for v in x[:, j]]
+        assert same_bits(whole[:, j], np.array(plain)), ids[j]

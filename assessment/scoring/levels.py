@@ -36,28 +36,63 @@ BAND_CUTS = (0.33, 0.66, 0.95)
 def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
     """Number of cut-offs reached per cell of ``x · direction``; NaN where the value or every cut-off is missing.
 
-    ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in
-    blocks of rows in the table's own memory order; the count of each cell is the same whatever the block.
+    ``cuts`` are per column (columns × cut-offs), already in the direction's terms. Worked in the table's own
+    memory order: a table laid out column by column one column at a time (:func:`_level_count_by_column`), one
+    laid out row by row in blocks of rows; the count of each cell is the same whatever the order or the block.
+    Each block's counts are written straight into the result and the missing cells marked there.
     """
     by_column, parts = blocks(x)
-    out = np.empty(x.shape, order="F" if by_column else "C")
-    xs, outs = (x.T, out.T) if by_column else (x, out)
-
-    def per_column(v: np.ndarray) -> np.ndarray:
-        return v[:, None] if by_column else v[None, :]
-
-    nothing = per_column(np.isnan(cuts).all(axis=1))
-    columns = [per_column(cuts[:, k]) for k in range(cuts.shape[1])]
-    d = None if direction is None else per_column(direction)
+    if by_column:
+        return _level_count_by_column(x, cuts, direction)
+    out = np.empty(x.shape)
+    nothing = np.isnan(cuts).all(axis=1)[None, :]
+    anything_missing = bool(nothing.any())
+    columns = [cuts[:, k][None, :] for k in range(cuts.shape[1])]
+    d = None if direction is None else direction[None, :]
+    xs, outs = x, out
     for part in parts:
         xd = xs[part] if d is None else xs[part] * d
         count = np.zeros(xd.shape, dtype=np.int8 if len(columns) < 127 else np.int64)
         with np.errstate(invalid="ignore"):
             for cut in columns:
                 count += xd >= cut
-        reached = count.astype("float64")
-        reached[~np.isfinite(xd) | nothing] = np.nan
-        outs[part] = reached
+        reached = outs[part]
+        reached[...] = count  # whole numbers: exact as floats
+        missing = ~np.isfinite(xd)
+        if anything_missing:
+            missing |= nothing
+        np.copyto(reached, np.nan, where=missing)
+    return out
+
+
+ROWS_PER_RUN = 1 << 16  # rows of one column counted at once by _level_count_by_column: its temporaries stay in cache
+
+
+def _level_count_by_column(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None) -> np.ndarray:
+    """:func:`level_count` of a table laid out column by column (a DataFrame's values), one column at a time in
+    runs of :data:`ROWS_PER_RUN` rows: each run reads and writes one contiguous stretch of memory, where blocks
+    of rows across every column would read a short stretch of each (at a million rows, about half the time).
+    The same comparisons of the same products, so the same counts and the same NaN."""
+    out = np.empty(x.shape, order="F")
+    nothing = np.isnan(cuts).all(axis=1)
+    count: np.ndarray = np.empty(min(ROWS_PER_RUN, len(x)), dtype=np.int8 if cuts.shape[1] < 127 else np.int64)
+    reached: np.ndarray = np.empty(len(count), dtype=bool)
+    for j in range(x.shape[1]):
+        if nothing[j]:
+            out[:, j] = np.nan
+            continue
+        for start in range(0, len(x), ROWS_PER_RUN):
+            xd = x[start:start + ROWS_PER_RUN, j]
+            if direction is not None:
+                xd = xd * direction[j]
+            n, into = len(xd), out[start:start + ROWS_PER_RUN, j]
+            counted, hit = count[:n], reached[:n]
+            counted[...] = 0
+            with np.errstate(invalid="ignore"):
+                for cut in cuts[j]:
+                    counted += np.greater_equal(xd, cut, out=hit)
+            into[...] = counted  # whole numbers: exact as floats
+            np.copyto(into, np.nan, where=~np.isfinite(xd))
     return out
 
 
