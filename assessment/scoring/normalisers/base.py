@@ -45,11 +45,6 @@ class Columns:
     thresholds: np.ndarray | None = None
     ref_row: int | None = None
 
-    def subset(self, keep: np.ndarray) -> Columns:
-        """The columns where ``keep`` is true (the reference row kept)."""
-        th = None if self.thresholds is None else self.thresholds[keep]
-        return Columns(self.direction[keep], self.worst[keep], self.best[keep], self.target[keep], th, self.ref_row)
-
 
 class Normaliser(StageMethod):
     """A normalisation method (the base; not a method itself). Its ``words`` complete "Each indicator is put on
