@@ -92,36 +92,23 @@ class Anchored(Normaliser):
                 width_t[at] = cols.best[plain] - cols.worst[plain]
             base[at], step[at], cap[at] = lo, hi - lo, np.inf
             ok_t.reshape(n_cols, 6)[plain] = True  # its share is always the division (bands 1–5 are never used)
-        every_band_wide = bool(ok_t.all())
+        tables = (lo_t, width_t, ok_t, fallback, base, step, cap)
         by_column, parts = blocks(x)
         if by_column:
-            tables = (lo_t, width_t, ok_t, fallback, base, step, cap)
             return _anchored_by_column(x, knots, d, has, tables)
-        out = np.empty(x.shape, order="F" if by_column else "C")
-        xs, outs = (x.T, out.T) if by_column else (x, out)
-
-        def per_column(v: np.ndarray) -> np.ndarray:
-            return v[:, None] if by_column else v
-
-        kind, d = per_column(np.arange(n_cols, dtype=np.intp) * 6), per_column(d)
-        anchored = None if has.all() else per_column(has)  # only there does an infinite value score NaN
-        thresholds = [per_column(knots[:, k]) for k in range(1, 6)]
+        out = np.empty(x.shape)
+        kind = np.arange(n_cols, dtype=np.intp) * 6
+        anchored = None if has.all() else has  # only there does an infinite value score NaN
+        thresholds = [knots[:, k] for k in range(1, 6)]
+        every_band_wide = bool(ok_t.all())
         for part in parts:
-            xd = xs[part] * d
+            xd = x[part] * d
             level = np.zeros(xd.shape, dtype=np.int8)  # thresholds reached, 0–5
             with np.errstate(divide="ignore", invalid="ignore"):
                 for t in thresholds:
                     level += xd >= t
-                cell = kind + level
-                frac = np.subtract(xd, lo_t.take(cell))
-                frac /= width_t.take(cell)
-                if not every_band_wide:
-                    frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
                 # a missing or infinite value's share is whatever it is here: its score is NaN below
-                np.clip(frac, 0.0, 1.0, out=frac)
-                frac *= step.take(cell)
-                y = np.add(base.take(cell), frac, out=frac)
-                y = np.minimum(y, cap.take(cell), out=outs[part])  # never round up into the next level's band
+                y = _band_scores(xd, kind + level, tables, every_band_wide, out[part])
             missing = ~np.isfinite(xd)
             if anchored is not None:
                 missing &= anchored
@@ -196,6 +183,24 @@ def _anchored_tables(knots: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray
     return (lo.ravel(), width.ravel(), width_ok.ravel(), *per_level)
 
 
+def _band_scores(xd: np.ndarray, cell: np.ndarray, tables: tuple[np.ndarray, ...], wide: bool,
+                 out: np.ndarray) -> np.ndarray:
+    """Scores of values ``xd`` (direction applied) in the bands ``cell`` indexes in ``tables`` (as
+    :func:`_anchored_tables` gives them), written into ``out``: the share of the band (its fallback where the
+    band has no width, skipped when ``wide``: every band has one), capped to [0, 1], times the band's step,
+    plus its base, at most its cap (never rounding up into the next level's band). One order of operations
+    for both of :meth:`Anchored.compute`'s layouts, so the same bits."""
+    lo_t, width_t, ok_t, fallback, base, step, cap = tables
+    frac = np.subtract(xd, lo_t.take(cell))
+    frac /= width_t.take(cell)
+    if not wide:
+        frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
+    np.clip(frac, 0.0, 1.0, out=frac)
+    frac *= step.take(cell)
+    y = np.add(base.take(cell), frac, out=frac)
+    return np.minimum(y, cap.take(cell), out=out)
+
+
 ROWS_PER_RUN = 1 << 16  # rows of one column worked at once by _anchored_by_column: its temporaries stay in cache
 
 
@@ -210,8 +215,8 @@ def _anchored_by_column(x: np.ndarray, knots: np.ndarray, d: np.ndarray, has: np
     level = np.empty(min(ROWS_PER_RUN, len(x)), dtype=np.intp)
     hit = np.empty(len(level), dtype=bool)
     for j in range(x.shape[1]):
-        lo_t, width_t, ok_t, fallback, base, step, cap = (t[j * 6:j * 6 + 6] for t in tables)
-        wide = bool(ok_t.all())
+        own = tuple(t[j * 6:j * 6 + 6] for t in tables)  # this column's six bands, looked up by level alone
+        wide = bool(own[2].all())
         for start in range(0, len(x), ROWS_PER_RUN):
             xd = x[start:start + ROWS_PER_RUN, j] * d[j]
             n, into = len(xd), out[start:start + ROWS_PER_RUN, j]
@@ -220,14 +225,7 @@ def _anchored_by_column(x: np.ndarray, knots: np.ndarray, d: np.ndarray, has: np
             with np.errstate(divide="ignore", invalid="ignore"):
                 for t in knots[j, 1:6]:
                     cell += np.greater_equal(xd, t, out=reached)  # thresholds reached, 0–5
-                frac = np.subtract(xd, lo_t.take(cell))
-                frac /= width_t.take(cell)
-                if not wide:
-                    frac = np.where(ok_t.take(cell), frac, fallback.take(cell))
-                np.clip(frac, 0.0, 1.0, out=frac)
-                frac *= step.take(cell)
-                y = np.add(base.take(cell), frac, out=frac)
-                np.minimum(y, cap.take(cell), out=into)  # never round up into the next level's band
+                _band_scores(xd, cell, own, wide, into)
             if has[j]:  # a goalposts column (no thresholds) scores an infinite value as Goalposts does
                 np.copyto(into, np.nan, where=~np.isfinite(xd))
     return out
