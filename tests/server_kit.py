@@ -124,6 +124,20 @@ def upload(client: Any, city: Any, path: Path, name: str | None = None) -> Any:
     return client.post(f"/cities/{city.pk}/upload/", {"file": data})
 
 
+def accepted(city: Any, path: Path, reviewer: Any = None) -> None:
+    """``path`` uploaded by a member of ``city``, checked, submitted and accepted by a reviewer (each step must
+    succeed: a test that builds on an accepted city fails here, not later, when one does not)."""
+    member = client_for(person("city", city))
+    assert upload(member, city, path).status_code == 302
+    drain()
+    assert member.post(f"/cities/{city.pk}/submit/").status_code == 302
+    city.refresh_from_db()
+    assert (reviewer or client_for(person("reviewer"))).post(
+        f"/cities/{city.pk}/accept/", {"revision": city.revision}).status_code == 302
+    city.refresh_from_db()
+    assert city.status == "accepted", city.status
+
+
 def edited(source: Path, dest: Path, values: dict[str, Any]) -> dict[str, str]:
     """A copy of a filled workbook with the Value cells of some indicators replaced; indicator -> cell.
 

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
+from server_kit import EXAMPLES, accepted, client_for, drain, new_round, person, service
 from typer.testing import CliRunner
 
 from assessment.cli import app
@@ -30,12 +30,7 @@ def _accepted_round(spec: Path, languages: tuple[str, ...] = ("en", "vi")) -> tu
     rnd.save()
     reviewer = client_for(person("reviewer"))
     for city in cities:
-        member = client_for(person("city", city))
-        upload(member, city, EXAMPLES / FILES[city.name])
-        drain()
-        assert member.post(f"/cities/{city.pk}/submit/").status_code == 302
-        city.refresh_from_db()
-        assert reviewer.post(f"/cities/{city.pk}/accept/", {"revision": city.revision}).status_code == 302
+        accepted(city, EXAMPLES / FILES[city.name], reviewer)
     return rnd, client_for(person("organiser"))
 
 

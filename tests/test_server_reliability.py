@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
+from server_kit import EXAMPLES, accepted, client_for, drain, new_round, person, service, upload
 
 __all__ = ["service"]
 
@@ -49,12 +49,7 @@ def test_a_task_killed_mid_run_leaves_no_publication_and_runs_again(service: Pat
     rnd, cities = new_round(cities=("Bangkok", "Manila"))
     reviewer = client_for(person("reviewer"))
     for city, file in zip(cities, ("bangkok-2025.xlsx", "manila-2025.xlsx"), strict=True):
-        member = client_for(person("city", city))
-        upload(member, city, EXAMPLES / file)
-        drain()
-        member.post(f"/cities/{city.pk}/submit/")
-        city.refresh_from_db()
-        reviewer.post(f"/cities/{city.pk}/accept/", {"revision": city.revision})
+        accepted(city, EXAMPLES / file, reviewer)
     client_for(person("organiser")).post(f"/rounds/{rnd.slug}/publish/")
     pub = Publication.objects.get(round=rnd)
     worker = subprocess.Popen([sys.executable, "-m", "assessment.server.manage", str(service), *database_args(),

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from server_kit import EXAMPLES, client_for, drain, new_round, person, service, upload
+from server_kit import EXAMPLES, accepted, client_for, drain, new_round, person, service, upload
 
 __all__ = ["service"]
 
@@ -227,13 +227,8 @@ def test_a_round_started_from_a_previous_one_compares_year_over_year(service: Pa
     from assessment.server.models import City, Query, Round
 
     last, (bangkok,) = new_round(cities=("Bangkok",))
-    member = client_for(person("city", bangkok))
-    upload(member, bangkok, EXAMPLES / "bangkok-2025.xlsx")
-    drain()
-    member.post(f"/cities/{bangkok.pk}/submit/")
-    bangkok.refresh_from_db()
     reviewer = client_for(person("reviewer"))
-    reviewer.post(f"/cities/{bangkok.pk}/accept/", {"revision": bangkok.revision})
+    accepted(bangkok, EXAMPLES / "bangkok-2025.xlsx", reviewer)
 
     organiser = client_for(person("organiser"))
     made = organiser.post("/rounds/new/", {"name": f"Next {last.slug}", "year": "2026", "previous": str(last.pk)})
