@@ -97,14 +97,15 @@ def checked_profile(cells: Mapping[str, str],
 
 
 def checked_city(cells: Mapping[str, str], row: int | None = None,
-                 city: str = "") -> tuple[dict[str, Any], list[str], list[str]]:
-    """A city's profile and contacts from a form or a CSV row (``row``: its line; ``None``: the form).
+                 city: str = "") -> tuple[str, dict[str, Any], list[str], list[str]]:
+    """A city's country, profile and contacts from a form or a CSV row (``row``: its line; ``None``: the form).
 
-    Returns the profile, the contact addresses and every problem, each worded with its place: the
+    Returns the country as the workbook's reader reads it (an upper-case ISO code; ``""``: not given or
+    refused), the profile, the contact addresses and every problem, each worded with its place: the
     country's first (a code the workbook's reader refuses is refused here, never cut to two letters),
     then the profile's in the workbook's order, then the contacts'.
     """
-    _country, found = checked_profile(cells, (COUNTRY,))
+    country, found = checked_profile(cells, (COUNTRY,))
     profile, more = checked_profile(cells)
     found += more
     contacts, bad = checked_contacts(cells.get("email") or "")
@@ -114,7 +115,7 @@ def checked_city(cells: Mapping[str, str], row: int | None = None,
     else:
         problems = [gettext(N_("Row {row} ({city}), {field}: {problem}")).format(
             row=row, city=city, field=label, problem=text) for label, text in found]
-    return profile, contacts, problems
+    return country.get(COUNTRY.key, ""), profile, contacts, problems
 
 
 def unknown_columns(header: list[str]) -> list[str]:

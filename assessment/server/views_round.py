@@ -184,7 +184,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "profile_columns": ", ".join(f.key for f in GIVEN)})
 
 
-#: A city to add: name, country, language (a checked code), contact addresses, profile (checked).
+#: A city to add: name, country, language, contact addresses, profile (each checked).
 NewCity = tuple[str, str, str, list[str], dict[str, Any]]
 
 
@@ -192,13 +192,13 @@ def _add_city(rnd: Round, name: str, country: str, language: str, contacts: list
               profile: dict[str, Any]) -> City | None:
     """A new city of the round (``None``: no name, or the round has a city of that name already).
 
-    ``language`` is a checked code (:func:`assessment.server.languages.city_language`), ``contacts``
-    and ``profile`` are checked (:func:`assessment.server.cities.checked_city`).
+    ``language`` is a checked code (:func:`assessment.server.languages.city_language`); ``country``,
+    ``contacts`` and ``profile`` are checked (:func:`assessment.server.cities.checked_city`).
     """
     name = name.strip()
     if not name or rnd.cities.filter(name=name).exists():
         return None
-    return City.objects.create(round=rnd, name=name[:200], country=country.strip().upper()[:2], language=language,
+    return City.objects.create(round=rnd, name=name[:200], country=country, language=language,
                                contacts=contacts, profile=profile)
 
 
@@ -223,9 +223,9 @@ def _csv_rows(rnd: Round, reader: csv.DictReader[str]) -> tuple[list[NewCity], l
         code, problem = city_language(rnd, cells.get("language", ""), reader.line_num, cells["city"])
         if problem:
             problems.append(problem)
-        profile, contacts, more = checked_city(cells, reader.line_num, cells["city"])
+        country, profile, contacts, more = checked_city(cells, reader.line_num, cells["city"])
         problems += more
-        rows.append((cells["city"], cells.get("country", ""), code, contacts, profile))
+        rows.append((cells["city"], country, code, contacts, profile))
     return rows, problems
 
 
@@ -271,11 +271,10 @@ def cities_add(request: HttpRequest, slug: str) -> HttpResponse:
             problems.append(gettext(N_("The round has a city named {city} already.")).format(city=name))
         if problem:
             problems.append(problem)
-        profile, contacts, more = checked_city(request.POST)
+        country, profile, contacts, more = checked_city(request.POST)
         problems += more
         if not problems:
-            city = _add_city(rnd, request.POST.get("city", ""), request.POST.get("country", ""), code,
-                             contacts, profile)
+            city = _add_city(rnd, request.POST.get("city", ""), country, code, contacts, profile)
             added = [city] if city else []
     if problems:
         return render(request, "message.html.j2", {"message": N_("No city was added: fix these problems and send "
