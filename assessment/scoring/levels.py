@@ -49,14 +49,13 @@ def level_count(x: np.ndarray, cuts: np.ndarray, direction: np.ndarray | None = 
     anything_missing = bool(nothing.any())
     columns = [cuts[:, k][None, :] for k in range(cuts.shape[1])]
     d = None if direction is None else direction[None, :]
-    xs, outs = x, out
     for part in parts:
-        xd = xs[part] if d is None else xs[part] * d
+        xd = x[part] if d is None else x[part] * d
         count = np.zeros(xd.shape, dtype=np.int8 if len(columns) < 127 else np.int64)
         with np.errstate(invalid="ignore"):
             for cut in columns:
                 count += xd >= cut
-        reached = outs[part]
+        reached = out[part]
         reached[...] = count  # whole numbers: exact as floats
         missing = ~np.isfinite(xd)
         if anything_missing:
